@@ -1,0 +1,590 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The working-day calendar (CONV-03..08, SGN-01..03, RET-01).
+
+Working days are Monday to Friday, except the rows of `sushi.calendar.day`:
+a `holiday` removes a day, a `workday` (调休上班日) adds a weekend day.  A
+year is known only when a `sushi.calendar.year` row says its official
+schedule was entered; any question about another year is refused.
+"""
+import csv
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+from sql import Literal
+
+from trytond.cache import Cache
+from trytond.i18n import gettext
+from trytond.model import Model, ModelSQL, ModelView, Unique, fields
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from .exceptions import (
+    CalendarDayError, CalendarImportError, CalendarMissingYearError)
+
+UTC = dt.timezone.utc
+KINDS = [
+    ('holiday', "Holiday"),
+    ('workday', "Make-up Working Day"),
+    ]
+# Words accepted in the kind column of an imported file: office staff
+# write the official schedule in Chinese.
+KIND_WORDS = {
+    'holiday': 'holiday', 'workday': 'workday',
+    '休': 'holiday', '假': 'holiday', '节假日': 'holiday', '放假': 'holiday',
+    '休息': 'holiday',
+    '班': 'workday', '上班': 'workday', '调休上班': 'workday',
+    '补班': 'workday', '工作日': 'workday',
+    }
+
+
+def _library_schedule():
+    "Return {year: [(date, kind, note)]} from chinese-calendar."
+    from chinese_calendar import constants
+    years = {}
+    for date, name in constants.holidays.items():
+        years.setdefault(date.year, []).append((date, 'holiday', name))
+    for date, name in constants.workdays.items():
+        # The library lists every weekday as a workday too: keep only the
+        # weekend days that are made working days.
+        if date.weekday() >= 5:
+            years.setdefault(date.year, []).append((date, 'workday', name))
+    return years
+
+
+class CalendarYear(ModelSQL, ModelView):
+    __name__ = 'sushi.calendar.year'
+    __string__ = "Calendar Year"
+
+    year = fields.Integer("Year", required=True)
+    source = fields.Selection([
+            ('library', "chinese-calendar"),
+            ('import', "Imported File"),
+            ('manual', "Entered by Hand"),
+            ], "Source", required=True)
+    note = fields.Char("Note")
+    days = fields.One2Many('sushi.calendar.day', 'calendar_year', "Days")
+    holiday_count = fields.Function(
+        fields.Integer("Holidays"), 'get_counts')
+    workday_count = fields.Function(
+        fields.Integer("Make-up Working Days"), 'get_counts')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('year_unique', Unique(t, t.year),
+                'sushi_ticket.msg_calendar_year_unique'),
+            ]
+        cls._order = [('year', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def default_source(cls):
+        return 'manual'
+
+    def get_rec_name(self, name):
+        return str(self.year)
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, operand, *extra = clause
+        try:
+            return [('year', operator, int(operand))]
+        except (TypeError, ValueError):
+            return [('id', '=', -1)]
+
+    @classmethod
+    def get_counts(cls, years, names):
+        result = {n: {y.id: 0 for y in years} for n in names}
+        for year in years:
+            for day in year.days:
+                name = ('holiday_count' if day.kind == 'holiday'
+                    else 'workday_count')
+                if name in result:
+                    result[name][year.id] += 1
+        return result
+
+    @classmethod
+    def seed_from_library(cls):
+        """Insert, once, every year that chinese-calendar knows and the
+        database does not: the official schedules published so far."""
+        pool = Pool()
+        Day = pool.get('sushi.calendar.day')
+        cursor = Transaction().connection.cursor()
+        year_table = cls.__table__()
+        day_table = Day.__table__()
+        cursor.execute(*year_table.select(year_table.year))
+        known = {y for y, in cursor}
+        now = dt.datetime.now()
+        for year, rows in sorted(_library_schedule().items()):
+            if year in known:
+                continue
+            cursor.execute(*year_table.insert(
+                    [year_table.year, year_table.source, year_table.note,
+                        year_table.create_uid, year_table.create_date],
+                    [[year, 'library', 'chinese-calendar', 0, now]]))
+            cursor.execute(*year_table.select(year_table.id,
+                    where=year_table.year == year))
+            year_id, = cursor.fetchone()
+            cursor.execute(*day_table.insert(
+                    [day_table.calendar_year, day_table.date, day_table.kind,
+                        day_table.note, day_table.create_uid,
+                        day_table.create_date],
+                    [[year_id, d, k, n, 0, now] for d, k, n in sorted(rows)]))
+        Calendar._cache.clear()
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        Calendar._cache.clear()
+
+
+class CalendarDay(ModelSQL, ModelView):
+    __name__ = 'sushi.calendar.day'
+    __string__ = "Calendar Exception Day"
+
+    calendar_year = fields.Many2One(
+        'sushi.calendar.year', "Year", required=True, ondelete='CASCADE')
+    date = fields.Date("Date", required=True)
+    kind = fields.Selection(KINDS, "Kind", required=True)
+    note = fields.Char("Note", help="The holiday or the reason.")
+    weekday = fields.Function(fields.Selection([
+                ('0', "Monday"), ('1', "Tuesday"), ('2', "Wednesday"),
+                ('3', "Thursday"), ('4', "Friday"), ('5', "Saturday"),
+                ('6', "Sunday"),
+                ], "Weekday"), 'get_weekday')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('date_unique', Unique(t, t.date),
+                'sushi_ticket.msg_calendar_day_unique'),
+            ]
+        cls._order = [('date', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        # Seed here, once both tables exist.
+        Pool().get('sushi.calendar.year').seed_from_library()
+
+    def get_rec_name(self, name):
+        return self.date.isoformat()
+
+    def get_weekday(self, name):
+        return str(self.date.weekday()) if self.date else None
+
+    @classmethod
+    def validate_fields(cls, days, field_names):
+        super().validate_fields(days, field_names)
+        if field_names & {'date', 'kind', 'calendar_year'}:
+            for day in days:
+                day.check_day()
+
+    def check_day(self):
+        if self.date.year != self.calendar_year.year:
+            raise CalendarDayError(gettext(
+                    'sushi_ticket.msg_calendar_day_wrong_year',
+                    date=self.date, year=self.calendar_year.year))
+        if self.kind == 'workday' and self.date.weekday() < 5:
+            raise CalendarDayError(gettext(
+                    'sushi_ticket.msg_calendar_workday_not_weekend',
+                    date=self.date))
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        Calendar._cache.clear()
+
+
+class Calendar(Model):
+    "The working-day calendar API that every deadline goes through."
+    __name__ = 'sushi.calendar'
+    __string__ = "Working-Day Calendar"
+
+    # year -> (frozenset holidays, frozenset make-up workdays), or False
+    _cache = Cache('sushi.calendar.year_days', context=False)
+
+    @classmethod
+    def _config(cls):
+        return Pool().get('sushi.configuration').get_values()
+
+    @classmethod
+    def _timezone(cls):
+        return ZoneInfo(cls._config()['timezone'])
+
+    @classmethod
+    def to_local(cls, value):
+        "Convert a naive UTC datetime to an aware local datetime."
+        return value.replace(tzinfo=UTC).astimezone(cls._timezone())
+
+    @classmethod
+    def to_utc(cls, local):
+        "Convert a local datetime (naive or aware) to a naive UTC datetime."
+        if local.tzinfo is None:
+            local = local.replace(tzinfo=cls._timezone())
+        return local.astimezone(UTC).replace(tzinfo=None)
+
+    @classmethod
+    def local_datetime(cls, date, time):
+        "The naive UTC datetime of a local date and clock time."
+        return cls.to_utc(dt.datetime.combine(date, time))
+
+    @classmethod
+    def _year(cls, year):
+        days = cls._cache.get(year)
+        if days is None:
+            pool = Pool()
+            Year = pool.get('sushi.calendar.year')
+            Day = pool.get('sushi.calendar.day')
+            cursor = Transaction().connection.cursor()
+            year_table = Year.__table__()
+            day_table = Day.__table__()
+            cursor.execute(*year_table.select(Literal(1),
+                    where=year_table.year == year))
+            if cursor.fetchone() is None:
+                days = False
+            else:
+                cursor.execute(*day_table.join(year_table,
+                        condition=day_table.calendar_year == year_table.id
+                        ).select(day_table.date, day_table.kind,
+                        where=year_table.year == year))
+                holidays, workdays = set(), set()
+                for date, kind in cursor:
+                    if isinstance(date, str):
+                        date = dt.date.fromisoformat(date)
+                    (holidays if kind == 'holiday' else workdays).add(date)
+                days = (frozenset(holidays), frozenset(workdays))
+            cls._cache.set(year, days)
+        if days is False:
+            raise CalendarMissingYearError(gettext(
+                    'sushi_ticket.msg_calendar_missing_year', year=year))
+        return days
+
+    @classmethod
+    def is_working_day(cls, date):
+        """Tell whether the local date is a working day (CONV-03).
+
+        Raises CalendarMissingYearError for a year without an official
+        schedule."""
+        if isinstance(date, dt.datetime):
+            date = cls.to_local(date).date()
+        holidays, workdays = cls._year(date.year)
+        if date in workdays:
+            return True
+        if date in holidays:
+            return False
+        return date.weekday() < 5
+
+    @classmethod
+    def next_working_day(cls, date, n=1):
+        """Return the n-th working day after the local date (before it when
+        n is negative); n = 0 returns the date itself."""
+        step = dt.timedelta(days=1 if n >= 0 else -1)
+        count = 0
+        while count < abs(n):
+            date += step
+            if cls.is_working_day(date):
+                count += 1
+        return date
+
+    @classmethod
+    def add_working_days(cls, value, n):
+        """Return the deadline n working days after the naive UTC datetime
+        value (CONV-05).
+
+        By default the day of value is not counted and the deadline is the
+        office close time (17:30) on the n-th working day after it; with the
+        'same_clock' convention it keeps the clock time of value.  A negative
+        n counts backwards (the extension filing deadline, EXT-03)."""
+        config = cls._config()
+        local = cls.to_local(value)
+        date = cls.next_working_day(local.date(), n)
+        if config['deadline_convention'] == 'same_clock':
+            time = local.time().replace(tzinfo=None)
+        else:
+            time = config['office_close_time']
+        return cls.local_datetime(date, time)
+
+    @classmethod
+    def sign_deadline(cls, dispatched_at):
+        """Return the sign-in deadline of a dispatch (SGN-01..03).
+
+        Morning of a working day: 17:30 the same day.  Afternoon or evening:
+        12:00 on the next working day.  Non-working day: as a morning
+        dispatch on the next working day (configurable)."""
+        config = cls._config()
+        local = cls.to_local(dispatched_at)
+        date = local.date()
+        if not cls.is_working_day(date):
+            date = cls.next_working_day(date)
+            afternoon = (
+                config['non_working_day_dispatch'] == 'next_afternoon')
+        else:
+            afternoon = local.time().replace(tzinfo=None) >= (
+                config['noon_time'])
+        if afternoon:
+            return cls.local_datetime(
+                cls.next_working_day(date), config['noon_time'])
+        return cls.local_datetime(date, config['office_close_time'])
+
+    @classmethod
+    def return_deadline(cls, dispatched_at):
+        """Return the end of the return window: 1 working day from the
+        dispatch (RET-01 with CONV-05 and CONV-06)."""
+        return cls.add_working_days(dispatched_at, 1)
+
+    @classmethod
+    def working_days_between(cls, start, end):
+        """Count the working days from the local date of start (day 0) to
+        the local date of end (CONV-08): a same-day end counts 0."""
+        if isinstance(start, dt.datetime):
+            start = cls.to_local(start).date()
+        if isinstance(end, dt.datetime):
+            end = cls.to_local(end).date()
+        sign = 1
+        if end < start:
+            start, end, sign = end, start, -1
+        count = 0
+        date = start
+        while date < end:
+            date += dt.timedelta(days=1)
+            if cls.is_working_day(date):
+                count += 1
+        return sign * count
+
+    @classmethod
+    def working_seconds_between(cls, start, end):
+        """Return the seconds between two naive UTC datetimes that fall on
+        working days: the elapsed working time of the traffic lights."""
+        if end <= start:
+            return 0
+        tz = cls._timezone()
+        local_start, local_end = cls.to_local(start), cls.to_local(end)
+        total = 0
+        date = local_start.date()
+        while date <= local_end.date():
+            if cls.is_working_day(date):
+                day_start = dt.datetime.combine(date, dt.time(), tzinfo=tz)
+                day_end = day_start + dt.timedelta(days=1)
+                lo = max(day_start, local_start)
+                hi = min(day_end, local_end)
+                if hi > lo:
+                    total += (hi - lo).total_seconds()
+            date += dt.timedelta(days=1)
+        return total
+
+    @classmethod
+    def working_time_point(cls, start, end, fraction):
+        """Return the naive UTC datetime at which the given fraction of the
+        working time between start and end has elapsed (LGT-03)."""
+        total = cls.working_seconds_between(start, end)
+        if total <= 0:
+            return start
+        target = total * fraction
+        tz = cls._timezone()
+        local_start, local_end = cls.to_local(start), cls.to_local(end)
+        elapsed = 0
+        date = local_start.date()
+        while date <= local_end.date():
+            if cls.is_working_day(date):
+                day_start = dt.datetime.combine(date, dt.time(), tzinfo=tz)
+                lo = max(day_start, local_start)
+                hi = min(day_start + dt.timedelta(days=1), local_end)
+                if hi > lo:
+                    span = (hi - lo).total_seconds()
+                    if elapsed + span >= target:
+                        point = lo + dt.timedelta(seconds=target - elapsed)
+                        return cls.to_utc(point)
+                    elapsed += span
+            date += dt.timedelta(days=1)
+        return end
+
+
+class CalendarImportStart(ModelView):
+    __name__ = 'sushi.calendar.import.start'
+    __string__ = "Import Calendar"
+
+    year = fields.Integer("Year", required=True,
+        help="The year whose official schedule the file holds.")
+    file_ = fields.Binary("File", required=True, filename='filename',
+        help="CSV with the columns date, kind and note; kind is holiday "
+        "(休) or workday (班).")
+    filename = fields.Char("File Name")
+    replace = fields.Boolean("Replace Existing Year",
+        help="Delete the days already entered for this year first.")
+
+    @classmethod
+    def default_year(cls):
+        return dt.date.today().year + 1
+
+
+class CalendarImport(Wizard):
+    "Import a year's official holiday schedule from a CSV file."
+    __name__ = 'sushi.calendar.import'
+    __string__ = "Import Calendar"
+
+    start = StateView('sushi.calendar.import.start',
+        'sushi_ticket.calendar_import_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Import", 'import_', 'tryton-ok', default=True),
+            ])
+    import_ = StateTransition()
+
+    def transition_import_(self):
+        pool = Pool()
+        Year = pool.get('sushi.calendar.year')
+        Day = pool.get('sushi.calendar.day')
+        year = self.start.year
+        rows = parse_calendar_file(self.start.file_, year)
+        existing = Year.search([('year', '=', year)])
+        if existing and not self.start.replace:
+            raise CalendarImportError(gettext(
+                    'sushi_ticket.msg_calendar_import_year_exists',
+                    year=year))
+        Year.delete(existing)
+        record, = Year.create([{
+                    'year': year,
+                    'source': 'import',
+                    'note': self.start.filename,
+                    }])
+        Day.create([{
+                    'calendar_year': record.id,
+                    'date': date,
+                    'kind': kind,
+                    'note': note,
+                    } for date, kind, note in rows])
+        return 'end'
+
+
+def _decode(data):
+    if isinstance(data, str):
+        return data
+    data = bytes(data)
+    # Excel in Chinese Windows saves CSV in GB18030 (a superset of GBK).
+    for encoding in ('utf-8-sig', 'gb18030'):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise CalendarImportError(gettext('sushi_ticket.msg_import_encoding'))
+
+
+def parse_calendar_file(data, year):
+    """Parse a calendar CSV (date, kind, note) for year.
+
+    Return the list of (date, kind, note), or raise CalendarImportError
+    naming every bad row: a file is imported whole or not at all."""
+    text = _decode(data)
+    reader = csv.reader(io.StringIO(text))
+    rows, errors, seen = [], [], {}
+    for lineno, row in enumerate(reader, start=1):
+        if not row or not any(c.strip() for c in row):
+            continue
+        cells = [c.strip() for c in row] + ['', '', '']
+        date_text, kind_text, note = cells[0], cells[1], cells[2]
+        if lineno == 1 and date_text.lower() in {'date', '日期'}:
+            continue
+        try:
+            date = dt.date.fromisoformat(date_text.replace('/', '-'))
+        except ValueError:
+            errors.append(gettext('sushi_ticket.msg_import_row_bad_date',
+                    line=lineno, value=date_text))
+            continue
+        kind = KIND_WORDS.get(kind_text.lower())
+        if kind is None:
+            errors.append(gettext('sushi_ticket.msg_import_row_bad_kind',
+                    line=lineno, value=kind_text))
+            continue
+        if date.year != year:
+            errors.append(gettext('sushi_ticket.msg_import_row_wrong_year',
+                    line=lineno, date=date, year=year))
+            continue
+        if kind == 'workday' and date.weekday() < 5:
+            errors.append(gettext(
+                    'sushi_ticket.msg_import_row_workday_not_weekend',
+                    line=lineno, date=date))
+            continue
+        if date in seen:
+            errors.append(gettext('sushi_ticket.msg_import_row_duplicate',
+                    line=lineno, date=date, first=seen[date]))
+            continue
+        seen[date] = lineno
+        rows.append((date, kind, note or None))
+    if errors:
+        raise CalendarImportError(gettext(
+                'sushi_ticket.msg_import_rejected',
+                count=len(errors), errors='\n'.join(errors)))
+    if not rows:
+        raise CalendarImportError(gettext('sushi_ticket.msg_import_empty'))
+    return rows
+
+
+class CalendarCheckStart(ModelView):
+    "Let an administrator try the deadlines of a dispatch time."
+    __name__ = 'sushi.calendar.check.start'
+    __string__ = "Check Deadlines"
+
+    dispatched_at = fields.DateTime("Dispatched at", required=True)
+    working_days = fields.Integer("Working Days", required=True)
+    sign_deadline = fields.Function(
+        fields.DateTime("Sign-in Deadline"), 'on_change_with_sign_deadline')
+    return_deadline = fields.Function(
+        fields.DateTime("Return Deadline"),
+        'on_change_with_return_deadline')
+    due_at = fields.Function(
+        fields.DateTime("Due"), 'on_change_with_due_at')
+    error = fields.Function(fields.Char("Error"), 'on_change_with_error')
+
+    @classmethod
+    def default_working_days(cls):
+        return 1
+
+    def _compute(self, method, *args):
+        if not self.dispatched_at:
+            return None
+        try:
+            return getattr(Pool().get('sushi.calendar'), method)(
+                self.dispatched_at, *args)
+        except CalendarMissingYearError:
+            return None
+
+    @fields.depends('dispatched_at')
+    def on_change_with_sign_deadline(self, name=None):
+        return self._compute('sign_deadline')
+
+    @fields.depends('dispatched_at')
+    def on_change_with_return_deadline(self, name=None):
+        return self._compute('return_deadline')
+
+    @fields.depends('dispatched_at', 'working_days')
+    def on_change_with_due_at(self, name=None):
+        if self.working_days is None:
+            return None
+        return self._compute('add_working_days', self.working_days)
+
+    @fields.depends('dispatched_at')
+    def on_change_with_error(self, name=None):
+        if not self.dispatched_at:
+            return None
+        try:
+            Pool().get('sushi.calendar').sign_deadline(self.dispatched_at)
+        except CalendarMissingYearError as exception:
+            return exception.message
+        return None
+
+
+class CalendarCheck(Wizard):
+    __name__ = 'sushi.calendar.check'
+    __string__ = "Check Deadlines"
+
+    start = StateView('sushi.calendar.check.start',
+        'sushi_ticket.calendar_check_view_form', [
+            Button("Close", 'end', 'tryton-close', default=True),
+            ])

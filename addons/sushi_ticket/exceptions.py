@@ -1,0 +1,28 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.exceptions import UserError, UserWarning
+from trytond.model.exceptions import ValidationError
+
+
+class CalendarMissingYearError(UserError):
+    "A working-day computation needs a year that has no official schedule."
+
+
+class CalendarImportError(UserError):
+    pass
+
+
+class CalendarDayError(ValidationError):
+    pass
+
+
+class UnitImportError(UserError):
+    pass
+
+
+class UnitValidationError(ValidationError):
+    pass
+
+
+class TimeLimitError(UserError):
+    pass

@@ -1,0 +1,27 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.pool import Pool, PoolMeta
+
+# Models whose record rules use the user's units; other modules add theirs.
+UNIT_RULE_MODELS = set()
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def _get_context(cls, model_name):
+        context = super()._get_context(model_name)
+        if model_name in UNIT_RULE_MODELS:
+            Unit = Pool().get('sushi.unit')
+            context['sushi_unit_tree'] = Unit.user_unit_tree()
+        return context
+
+    @classmethod
+    def _get_cache_key(cls, model_names):
+        key = super()._get_cache_key(model_names)
+        if model_names & UNIT_RULE_MODELS:
+            Unit = Pool().get('sushi.unit')
+            # Rule domains are cached: the units are part of the key.
+            key = (*key, tuple(Unit.user_unit_tree()))
+        return key

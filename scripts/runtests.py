@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""Run every test on SQLite, then on PostgreSQL.
+
+The tests are each module's tests (ModuleTestCase, unit tests and the
+scenario_*.rst doctests) and the cross-module tests of tests/.  Without
+SUSHI_TEST_POSTGRESQL_URI a throwaway PostgreSQL cluster is created in a
+temporary directory (initdb, its own port), used and removed.
+
+Usage: scripts/runtests.py [--backend sqlite|postgresql|both] [test ...]
+Exit status 0 only when every test passed on every backend run.
+"""
+import argparse
+import glob
+import os
+import pwd
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_names():
+    names = []
+    for module in sorted(p.name for p in (ROOT / 'addons').glob('sushi_*')):
+        for test in sorted((ROOT / 'addons' / module / 'tests').glob(
+                    'test_*.py')):
+            names.append(f'trytond.modules.{module}.tests.{test.stem}')
+    for test in sorted((ROOT / 'tests').glob('test_*.py')):
+        names.append(f'tests.{test.stem}')
+    return names
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def find_pg_bin(name):
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f'/usr/lib/postgresql/*/bin/{name}'))
+    if not candidates:
+        sys.exit(f"{name} not found: install PostgreSQL (Debian: postgresql)")
+    return candidates[-1]
+
+
+class Cluster:
+    "A throwaway PostgreSQL cluster, run as postgres when we are root."
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix='sushi-pg-')
+        self.port = free_port()
+        self.prefix = []
+        if os.geteuid() == 0:
+            pw = pwd.getpwnam('postgres')
+            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
+            self.prefix = ['runuser', '-u', 'postgres', '--']
+
+    def run(self, *args):
+        subprocess.run(self.prefix + list(args), check=True,
+            stdout=subprocess.DEVNULL)
+
+    def start(self):
+        data = os.path.join(self.dir, 'data')
+        self.run(find_pg_bin('initdb'), '-D', data, '-U', 'tryton',
+            '-A', 'trust', '-E', 'UTF8', '--no-locale')
+        options = (f'-p {self.port} -k {self.dir} '
+            '-c listen_addresses=127.0.0.1 -c fsync=off '
+            '-c synchronous_commit=off -c full_page_writes=off '
+            '-c max_connections=200')
+        self.run(find_pg_bin('pg_ctl'), '-D', data, '-o', options,
+            '-l', os.path.join(self.dir, 'log'), '-w', 'start')
+        return f'postgresql://tryton@127.0.0.1:{self.port}/'
+
+    def stop(self):
+        try:
+            self.run(find_pg_bin('pg_ctl'), '-D',
+                os.path.join(self.dir, 'data'), '-m', 'fast', '-w', 'stop')
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def run_backend(backend, names, uri):
+    env = os.environ.copy()
+    env['PYTHONPATH'] = os.pathsep.join(
+        filter(None, [str(ROOT), env.get('PYTHONPATH')]))
+    cache = tempfile.mkdtemp(prefix=f'sushi-dbcache-{backend}-')
+    env['TRYTOND_DATABASE_URI'] = uri
+    if backend == 'sqlite':
+        env['DB_NAME'] = ':memory:'
+        env['DB_CACHE'] = cache
+    else:
+        env['DB_NAME'] = 'test_sushi'
+        # Activated databases are kept as templates on the cluster.
+        env['DB_CACHE'] = uri.rstrip('/')
+    env.pop('TRYTOND_CONFIG', None)
+    print(f'==> {backend}: {len(names)} test modules', flush=True)
+    start = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, '-m', 'unittest'] + names, cwd=ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = []
+    for line in process.stdout:
+        sys.stdout.write(line)
+        output.append(line)
+    process.wait()
+    shutil.rmtree(cache, ignore_errors=True)
+    text = ''.join(output)
+    match = re.findall(r'^Ran (\d+) tests? in', text, re.M)
+    count = int(match[-1]) if match else 0
+    status = re.findall(r'^(OK.*|FAILED.*)$', text, re.M)
+    return {
+        'backend': backend, 'ok': process.returncode == 0, 'count': count,
+        'status': status[-1] if status else f'exit {process.returncode}',
+        'seconds': time.monotonic() - start,
+        }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--backend', default='both',
+        choices=['sqlite', 'postgresql', 'both'])
+    parser.add_argument('tests', nargs='*')
+    args = parser.parse_args()
+    names = args.tests or test_names()
+    results = []
+    if args.backend in {'sqlite', 'both'}:
+        results.append(run_backend('sqlite', names, 'sqlite://'))
+    if args.backend in {'postgresql', 'both'}:
+        uri = os.environ.get('SUSHI_TEST_POSTGRESQL_URI')
+        cluster = None
+        if not uri:
+            cluster = Cluster()
+            uri = cluster.start()
+        try:
+            results.append(run_backend('postgresql', names, uri))
+        finally:
+            if cluster:
+                cluster.stop()
+    print()
+    for r in results:
+        print(f"{r['backend']:>10}: {r['count']} tests, {r['status']} "
+            f"({r['seconds']:.0f} s)")
+    total = sum(r['count'] for r in results)
+    ok = all(r['ok'] for r in results)
+    print(f"Ran {total} tests on {len(results)} backend(s): "
+        f"{'OK' if ok else 'FAILED'}")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == '__main__':
+    main()
