@@ -8,4 +8,10 @@
     Sao.i18n.setlang = function(lang) {
         return setlang.call(this, lang || 'zh_CN');
     };
+    // sao reports its locale as zh-CN; trytond knows the language as zh_CN
+    // and would answer a login in English otherwise.
+    var getlang = Sao.i18n.getlang;
+    Sao.i18n.getlang = function() {
+        return getlang.call(this).replace('-', '_');
+    };
 }());

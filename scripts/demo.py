@@ -89,8 +89,153 @@ def set_admin_language():
     admin.save()
 
 
-def load(password=None):
+# Requests of the demo tickets: (type, title, description, category code,
+# address, region code)
+REQUESTS = [
+    ('consult', '公积金提取材料咨询', '想了解租房提取住房公积金需要准备哪些材料,'
+        '能否在皖事通上办理。', 'housing_property', '埇桥区银河一路', 'yongqiao_district'),
+    ('complaint', '夜间施工噪音扰民', '埇桥区汴河路某工地连续多日夜间23点后仍在施工,'
+        '噪音很大,影响休息,希望有关部门查处。', 'environmental_protection',
+        '埇桥区汴河路与淮河路交叉口', 'yongqiao_district'),
+    ('complaint', '小区门口道路积水', '道东街道某小区门口道路积水严重,下雨后无法通行,'
+        '希望尽快疏通排水管道。', 'urban_management', '埇桥区道东街道淮海路',
+        'yongqiao_district'),
+    ('help', '独居老人取暖困难', '符离镇一位独居老人家中取暖设备损坏,生活困难,'
+        '请求帮助。', 'elderly_care', '埇桥区符离镇王庄村', 'yongqiao_district'),
+    ('complaint', '农民工工资拖欠', '在埇桥区某建筑工地务工,工程结束三个月,'
+        '工资仍未结清,共计一万二千元。', 'employment', '埇桥区经济开发区',
+        'yongqiao_district'),
+    ('suggestion', '建议增设公交站点', '建议在三里街道新建小区附近增设公交站点,'
+        '方便居民出行。', 'transport', '埇桥区三里街道', 'yongqiao_district'),
+    ('consult', '医保异地就医备案', '父母在外地居住,想咨询医保异地就医备案的办理流程。',
+        'medical', '埇桥区', 'yongqiao_district'),
+    ('consult', '社保卡补办', '社保卡丢失,如何补办?', 'employment', '埇桥区',
+        'yongqiao_district'),
+    ('complaint', '要求法院重新审理', '对法院判决不服,要求重新审理我的民事案件。',
+        'public_security', '埇桥区', 'yongqiao_district'),
+    ('complaint', '占道经营', '市区胜利路多家商户占用人行道经营,行人只能走机动车道。',
+        'urban_management', '埇桥区胜利路', 'yongqiao_district'),
+    ('praise', '表扬社区网格员', '道西街道网格员帮助我家解决了下水道堵塞问题,'
+        '特此表扬。', 'urban_management', '埇桥区道西街道', 'yongqiao_district'),
+    ('complaint', '燃气停供未通知', '小区燃气突然停供,事先没有任何通知,'
+        '已经两天无法做饭。', 'gas', '埇桥区北关街道', 'yongqiao_district'),
+    ]
+
+
+def create_demo_tickets():
+    """Tickets in every state of a working day, made through the buttons
+    and wizards of the people who would make them."""
+    import datetime as dt
+    from proteus import config as pconfig
+    cfg = pconfig.get_config()
+    Ticket = Model.get('sushi.ticket')
+    if Ticket.find([]):
+        return 0
+    Unit = Model.get('sushi.unit')
+    Category = Model.get('sushi.category')
+    Reason = Model.get('sushi.scope.reason')
+    User = Model.get('res.user')
+    users = {u.login: u.id for u in User.find([])}
+    county, = Unit.find([('code', '=', 'yongqiao_district')])
+    town, = Unit.find([('code', '=', 'yq_fuli')])
+    city, = Unit.find([('code', '=', 'urban_management_bureau')])
+    gas, = Unit.find([('code', '=', 'suzhou_gas_co')])
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+    def as_user(login):
+        cfg.user = users[login]
+        cfg._context = User.get_preferences(True, {})
+
+    def ticket(i, received):
+        kind, title, text, category, address, region = REQUESTS[i]
+        category, = Category.find([('code', '=', category)])
+        region, = Unit.find([('code', '=', region)])
+        record = Ticket(request_type=kind, title=title, description=text,
+            category=category, address=address, region=region,
+            requester_phone='1380557%04d' % (1000 + i),
+            requester_name=['张先生', '李女士', '王先生', '赵大爷', '刘女士',
+                '陈先生'][i % 6], received_at=received)
+        record.save()
+        return record
+
+    def dispatch(record, lead, co=()):
+        wizard = Wizard('sushi.ticket.dispatch', [record])
+        wizard.form.lead_unit = lead
+        for unit in co:
+            wizard.form.co_units.append(Unit(unit.id))
+        wizard.form.basis = '属地管理,按职责派发'
+        wizard.execute('dispatch')
+        record.reload()
+        return record.assignments
+
+    def reply(assignment):
+        Reply = Model.get('sushi.ticket.reply')
+        record = Reply(assignment=assignment,
+            content='经现场核查,问题已按规定处理,具体情况已电话告知诉求人。',
+            result='resolved', no_policy_cited=True,
+            contacted_at=now - dt.timedelta(hours=2), contact_method='phone',
+            contact_summary='电话联系诉求人,告知处理情况,诉求人表示认可。',
+            requester_satisfaction='satisfied', handler_name='周工',
+            handler_phone='0557-3021234')
+        record.save()
+        record.click('request_sign_off')
+        return record
+
+    hour = dt.timedelta(hours=1)
+    made = 0
+    as_user('intake')
+    drafts = [ticket(0, now - hour)]
+    accepted = ticket(1, now - 3 * hour)
+    accepted.click('accept')
+    answered = ticket(7, now - 5 * hour)
+    answered.answer = '携带身份证到任一社保经办网点,或在皖事通APP“社保卡补换”办理。'
+    answered.save()
+    answered.click('answer_directly')
+    rejected = ticket(8, now - 6 * hour)
+    rejected.rejection_reason, = Reason.find([('code', '=', 'litigation')])
+    rejected.guidance = rejected.rejection_reason.guidance
+    rejected.save()
+    rejected.click('reject')
+    handling = [ticket(i, now - (10 + i) * hour) for i in [2, 3, 4, 5, 6,
+            9, 10, 11]]
+    made += 4 + len(drafts) + len(handling)
+
+    as_user('dispatcher')
+    waiting, = dispatch(handling[0], county)
+    redispatched, = dispatch(handling[1], county)
+    wages, = [a for a in dispatch(handling[2], county, [Unit(city.id)])
+        if a.unit == county]
+    suggestion, = dispatch(handling[3], county)
+    medical, = dispatch(handling[4], county)
+    street, = dispatch(handling[5], city)
+    dispatch(handling[6], county)
+    gas_order, = dispatch(handling[7], gas)
+
+    as_user('handler')
+    for assignment in [redispatched, wages, suggestion, medical]:
+        assignment.click('sign')
+    wizard = Wizard('sushi.ticket.redispatch', [redispatched])
+    wizard.form.unit = town
+    wizard.form.basis = '请符离镇民政办上门核实'
+    wizard.execute('redispatch')
+    suggestion_reply = reply(suggestion)
+    medical_reply = reply(medical)
+    as_user('leader')
+    suggestion_reply.click('sign_off')
+    medical_reply.click('sign_off')
+    as_user('reviewer')
+    medical_reply.click('accept')
+    as_user('city_handler')
+    street.click('sign')
+    as_user('admin')
+    return made
+
+
+def load(password=None, tickets=True):
     "Load all demo data; return the accounts created."
     set_admin_language()
     import_demo_units()
-    return create_accounts(password)
+    accounts = create_accounts(password)
+    if tickets:
+        create_demo_tickets()
+    return accounts

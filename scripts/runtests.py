@@ -88,8 +88,43 @@ class Cluster:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
+class MailServer:
+    """A real SMTP server process (aiosmtpd) delivering into a Maildir, for
+    the e-mail notifications of every test."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix='sushi-mail-')
+        self.port = free_port()
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen([sys.executable, '-m', 'aiosmtpd',
+                '-n', '-l', f'127.0.0.1:{self.port}',
+                '-c', 'aiosmtpd.handlers.Mailbox',
+                os.path.join(self.dir, 'maildir')],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                socket.create_connection(('127.0.0.1', self.port), 1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        return {
+            'TRYTOND_EMAIL__URI': f'smtp://127.0.0.1:{self.port}',
+            'SUSHI_TEST_MAILDIR': os.path.join(self.dir, 'maildir'),
+            }
+
+    def stop(self):
+        if self.process:
+            self.process.terminate()
+            self.process.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
 def run_backend(backend, names, uri):
     env = os.environ.copy()
+    mail = MailServer()
+    env.update(mail.start())
     env['PYTHONPATH'] = os.pathsep.join(
         filter(None, [str(ROOT), env.get('PYTHONPATH')]))
     cache = tempfile.mkdtemp(prefix=f'sushi-dbcache-{backend}-')
@@ -112,6 +147,7 @@ def run_backend(backend, names, uri):
         sys.stdout.write(line)
         output.append(line)
     process.wait()
+    mail.stop()
     shutil.rmtree(cache, ignore_errors=True)
     text = ''.join(output)
     match = re.findall(r'^Ran (\d+) tests? in', text, re.M)

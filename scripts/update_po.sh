@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 touch "$tmp/po.sqlite"
-modules=$(ls -d addons/sushi_* | xargs -n1 basename)
+# Modules given as arguments, or all of them.
+modules=${*:-$(ls -d addons/sushi_* | xargs -n1 basename)}
 echo admin > "$tmp/pass"
 TRYTOND_DATABASE__PATH="$tmp" TRYTONPASSFILE="$tmp/pass" \
     .venv/bin/trytond-admin -d po -u $modules --activate-dependencies \

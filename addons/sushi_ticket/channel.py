@@ -19,6 +19,8 @@ class Channel(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
             ('miniprogram', "Mini-Program"),
             ('internal', "Internal Source"),
             ], "Kind", required=True)
+    number_code = fields.Char("Number Code", size=2, required=True,
+        help="Two digits of the classified ticket number (INT-07).")
     public = fields.Boolean("Public Channel",
         help="One of the nine channels through which citizens and "
         "enterprises reach the platform.")

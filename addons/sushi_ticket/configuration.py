@@ -4,6 +4,8 @@ import datetime as dt
 
 from trytond.cache import Cache
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
+from trytond.pool import Pool
+from trytond.pyson import Id
 
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
@@ -33,7 +35,156 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
                 "As an afternoon dispatch on the next working day"),
             ], "Dispatch on a Non-Working Day", required=True)
 
+    ticket_sequence = fields.Many2One('ir.sequence', "Ticket Sequence",
+        required=True,
+        domain=[('sequence_type', '=', Id('sushi_ticket',
+                    'sequence_type_ticket'))],
+        help="The serial part of the classified ticket number (INT-07).")
+    # TRI-04
+    dispatch_window_hours = fields.Integer("Dispatch Window (hours)",
+        required=True, domain=[('dispatch_window_hours', '>', 0)],
+        help="A ticket must be dispatched within this time of intake.")
+    # ORG-11
+    direct_tier3_dispatch = fields.Boolean("Dispatch to Tier 3 Directly",
+        help="Let the platform dispatch to tier-3 units, under the "
+        "oversight of their tier-2 unit.")
+    # TRI-08
+    co_unit_lead_days = fields.Integer("Co-Unit Input Lead (working days)",
+        required=True, domain=[('co_unit_lead_days', '>=', 0)],
+        help="Co-units send their input this many working days before "
+        "the lead unit's due time.")
+    # RET-05
+    return_review_days = fields.Integer("Return Review (working days)",
+        required=True, domain=[('return_review_days', '>=', 0)])
+    # LGT-03
+    yellow_fraction = fields.Float("Yellow Light at", required=True,
+        digits=(1, 2),
+        domain=[('yellow_fraction', '>', 0), ('yellow_fraction', '<', 1)],
+        help="The fraction of the allowed working time after which an "
+        "order turns yellow.")
+    sign_reminder_hours = fields.Integer("Sign-in Reminder (hours)",
+        required=True, domain=[('sign_reminder_hours', '>=', 0)],
+        help="Remind the unit this long before the sign-in deadline.")
+    # LIM-02
+    progress_red_card = fields.Boolean("Red Card for Missing Progress",
+        help="Orders with a statutory limit get a red card when no "
+        "progress update is reported within the standard limit.")
+    # EXT-03, EXT-05
+    extension_max_count = fields.Integer("Extensions per Round",
+        required=True, domain=[('extension_max_count', '>=', 0)])
+    extension_late_window = fields.Boolean("Late-Window Extensions",
+        help="When the filing window had already closed at dispatch, "
+        "accept a filing until the due time and flag it.")
+    # REV-02, REV-04
+    review_days = fields.Integer("Review (working days)", required=True,
+        domain=[('review_days', '>=', 0)])
+    review_return_grace_days = fields.Integer(
+        "Grace after Review Return (working days)", required=True,
+        domain=[('review_return_grace_days', '>=', 0)],
+        help="0 keeps the original due time (literal reading of REV-02).")
+    # CBK-06, CBK-07
+    rating_window_days = fields.Integer("Rating Window (days)",
+        required=True, domain=[('rating_window_days', '>', 0)],
+        help="Without an answer this many days after the rating SMS, the "
+        "requester is deemed satisfied.")
+    exclude_objective_dissatisfaction = fields.Boolean(
+        "Exclude Objective-Cause Dissatisfaction",
+        help="Leave a second dissatisfied rating out of the satisfaction "
+        "rate when the cause was objective (CBK-04).")
+    # ARC-02, ARC-03
+    archive_after_days = fields.Integer("Archive after (days)",
+        required=True, domain=[('archive_after_days', '>=', 0)],
+        help="Closed orders are archived this many days after closing; "
+        "good-rated orders at once.")
+    recording_retention_days = fields.Integer(
+        "Call Recording Retention (days)", required=True,
+        domain=[('recording_retention_days', '>=', 365)],
+        help="Never less than one year (ARC-02).")
+    # SCP-04
+    similar_window_days = fields.Integer("Similar Requests Window (days)",
+        required=True, domain=[('similar_window_days', '>', 0)])
+    similar_threshold = fields.Float("Similarity Threshold", required=True,
+        digits=(1, 2),
+        domain=[('similar_threshold', '>', 0),
+            ('similar_threshold', '<=', 1)])
+
     _values_cache = Cache('sushi.configuration.values', context=False)
+
+    @classmethod
+    def default_ticket_sequence(cls):
+        try:
+            return Pool().get('ir.model.data').get_id(
+                'sushi_ticket', 'sequence_ticket')
+        except KeyError:
+            return None
+
+    @classmethod
+    def default_dispatch_window_hours(cls):
+        return 24
+
+    @classmethod
+    def default_direct_tier3_dispatch(cls):
+        return True
+
+    @classmethod
+    def default_co_unit_lead_days(cls):
+        return 1
+
+    @classmethod
+    def default_return_review_days(cls):
+        return 1
+
+    @classmethod
+    def default_yellow_fraction(cls):
+        return 0.5
+
+    @classmethod
+    def default_sign_reminder_hours(cls):
+        return 2
+
+    @classmethod
+    def default_progress_red_card(cls):
+        return True
+
+    @classmethod
+    def default_extension_max_count(cls):
+        return 1
+
+    @classmethod
+    def default_extension_late_window(cls):
+        return True
+
+    @classmethod
+    def default_review_days(cls):
+        return 1
+
+    @classmethod
+    def default_review_return_grace_days(cls):
+        return 0
+
+    @classmethod
+    def default_rating_window_days(cls):
+        return 3
+
+    @classmethod
+    def default_exclude_objective_dissatisfaction(cls):
+        return False
+
+    @classmethod
+    def default_archive_after_days(cls):
+        return 3
+
+    @classmethod
+    def default_recording_retention_days(cls):
+        return 365
+
+    @classmethod
+    def default_similar_window_days(cls):
+        return 30
+
+    @classmethod
+    def default_similar_threshold(cls):
+        return 0.35
 
     @classmethod
     def default_timezone(cls):

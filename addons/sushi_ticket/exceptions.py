@@ -26,3 +26,43 @@ class UnitValidationError(ValidationError):
 
 class TimeLimitError(UserError):
     pass
+
+
+class TransitionError(UserError):
+    "An action asked of a record whose state does not allow it."
+
+
+class IntakeError(UserError):
+    pass
+
+
+class IntakeValidationError(ValidationError):
+    pass
+
+
+class DispatchError(UserError):
+    pass
+
+
+class AssignmentError(UserError):
+    pass
+
+
+class ReturnError(UserError):
+    pass
+
+
+class ExtensionError(UserError):
+    pass
+
+
+class ReplyError(UserError):
+    pass
+
+
+class CallbackError(UserError):
+    pass
+
+
+class ArchiveError(UserError):
+    pass

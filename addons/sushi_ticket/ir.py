@@ -3,7 +3,7 @@
 from trytond.pool import Pool, PoolMeta
 
 # Models whose record rules use the user's units; other modules add theirs.
-UNIT_RULE_MODELS = set()
+UNIT_RULE_MODELS = {'sushi.ticket', 'sushi.ticket.assignment'}
 
 
 class Rule(metaclass=PoolMeta):
@@ -25,3 +25,18 @@ class Rule(metaclass=PoolMeta):
             # Rule domains are cached: the units are part of the key.
             key = (*key, tuple(Unit.user_unit_tree()))
         return key
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.extend([
+                ('sushi.ticket.assignment|sweep',
+                    "Sweep Deadlines and Traffic Lights"),
+                ('sushi.ticket.callback|deem_satisfied',
+                    "Deem Unanswered Ratings Satisfied"),
+                ('sushi.ticket|archive_closed', "Archive Closed Orders"),
+                ])

@@ -86,3 +86,90 @@ class DBTestCase:
         from trytond.tests.test_tryton import drop_db
         super().tearDownClass()
         drop_db()
+
+
+def setup_network():
+    """Create the staff of 埇桥区, one of its towns and a city department,
+    and the platform's staff; return them by name."""
+    from types import SimpleNamespace
+    pool = Pool()
+    Unit = pool.get('sushi.unit')
+    User = pool.get('res.user')
+    Leader = pool.get('sushi.unit.leader')
+    ModelData = pool.get('ir.model.data')
+
+    def group(name):
+        return ModelData.get_id('sushi_ticket', 'group_sushi_' + name)
+
+    county, = Unit.search([('code', '=', 'yongqiao_district')])
+    city, = Unit.search([('code', '=', 'urban_management_bureau')])
+    other, = Unit.search([('code', '=', 'xiao_county')])
+    town, = Unit.create([{
+                'code': 'yq_fuli', 'name': '埇桥区符离镇', 'kind': 'town',
+                'tier': '3', 'parent': county.id}])
+    specs = [
+        ('intake', 'intake', []), ('dispatcher', 'dispatcher', []),
+        ('reviewer', 'reviewer', []), ('supervisor', 'supervisor', []),
+        ('handler', 'unit_handler', [county]),
+        ('town_handler', 'unit_handler', [town]),
+        ('city_handler', 'unit_handler', [city]),
+        ('other_handler', 'unit_handler', [other]),
+        ('leader', 'unit_leader', []), ('principal', 'unit_leader', []),
+        ('city_leader', 'city_leader', []), ('analyst', 'analyst', []),
+        ]
+    users = User.create([{
+                'login': login, 'name': login,
+                'email': f'{login}@example.org',
+                'groups': [('add', [group(g)])],
+                'sushi_units': [('add', [u.id for u in units])],
+                } for login, g, units in specs])
+    ns = SimpleNamespace(county=county, town=town, city=city, other=other,
+        **{login: user for (login, _, _), user in zip(specs, users)})
+    Leader.create([
+            {'unit': county.id, 'user': ns.leader.id,
+                'role': 'deputy_in_charge'},
+            {'unit': county.id, 'user': ns.principal.id,
+                'role': 'principal'},
+            ])
+    return ns
+
+
+def create_ticket(**values):
+    "A complaint by phone about 埇桥区, with the requester's data."
+    Ticket = Pool().get('sushi.ticket')
+    defaults = {
+        'requester_phone': '13805571234',
+        'requester_name': '张先生',
+        'request_type': 'complaint',
+        'title': '小区门口道路积水',
+        'description': '埇桥区汴河路某小区门口道路积水严重,下雨后无法通行,'
+        '希望尽快疏通排水管道。',
+        'address': '埇桥区汴河路88号',
+        }
+    defaults.update(values)
+    ticket, = Ticket.create([defaults])
+    return ticket
+
+
+def run_queue():
+    "Run the tasks the transaction queued (SMS delivery and the like)."
+    from trytond.transaction import Transaction
+    Queue = Pool().get('ir.queue')
+    transaction = Transaction()
+    while transaction.tasks:
+        Queue(transaction.tasks.pop()).run()
+
+
+class at:
+    "Run the work-order rules at a given wall-clock time (context)."
+
+    def __init__(self, *args):
+        self.value = local(*args) if len(args) > 1 else args[0]
+
+    def __enter__(self):
+        from trytond.transaction import Transaction
+        self._cm = Transaction().set_context(sushi_now=self.value)
+        return self._cm.__enter__()
+
+    def __exit__(self, *exc):
+        return self._cm.__exit__(*exc)

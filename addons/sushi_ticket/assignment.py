@@ -1,0 +1,838 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""One unit's part in a work order: dispatch, sign-in, return, handling
+deadline, traffic light and red card (SGN, RET, LIM, LGT).
+
+Assessment counts assignments, so every fact a score needs is stored here
+with its timestamp."""
+import datetime as dt
+
+from sql import Literal, Null
+from sql.aggregate import Max
+from sql.conditionals import Case, Coalesce
+from sql.operators import Equal
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.pool import Pool
+from trytond.pyson import Bool, Eval, If
+from trytond.transaction import Transaction, without_check_access
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from . import clock
+from .exceptions import AssignmentError, DispatchError, ReturnError
+from .workflow import transition
+
+STATES = [
+    ('dispatched', "Awaiting Sign-in"),
+    ('signed', "Handling"),
+    ('return_requested', "Return Requested"),
+    ('returned', "Returned"),
+    ('replied', "Replied"),
+    ('completed', "Completed"),
+    ('informed', "Forwarded for Information"),
+    ('cancelled', "Cancelled"),
+    ]
+RETURN_REASONS = [
+    (None, ""),
+    ('not_our_duty', "Not Our Duty"),
+    ('wrong_locality', "Wrong Locality"),
+    ('out_of_scope', "Out of Scope"),
+    ('duplicate', "Duplicate"),
+    ('other', "Other"),
+    ]
+LIGHT_ORDER = ['green', 'yellow', 'red']
+
+
+class Assignment(Workflow, ModelSQL, ModelView):
+    __name__ = 'sushi.ticket.assignment'
+    __string__ = "Assignment"
+
+    # States whose clock runs: they get lights and red cards.  A reply
+    # waiting for review does not: completion is its submission (CONV-07).
+    LIGHT_STATES = ['dispatched', 'signed', 'return_requested']
+    OPEN_STATES = LIGHT_STATES + ['replied']
+
+    ticket = fields.Many2One('sushi.ticket', "Ticket", required=True,
+        ondelete='CASCADE', readonly=True)
+    unit = fields.Many2One('sushi.unit', "Unit", required=True,
+        readonly=True)
+    role = fields.Selection([
+            ('lead', "Lead Unit"),
+            ('co', "Co-Unit"),
+            ], "Role", required=True, readonly=True)
+    parent = fields.Many2One('sushi.ticket.assignment', "Dispatched by",
+        readonly=True, ondelete='CASCADE',
+        help="The tier-2 assignment this sub-unit assignment comes from "
+        "(ORG-10).")
+    children = fields.One2Many('sushi.ticket.assignment', 'parent',
+        "Sub-Unit Assignments", readonly=True)
+    round = fields.Integer("Round", required=True, readonly=True)
+    state = fields.Selection(STATES, "State", required=True, readonly=True,
+        sort=False)
+    for_information = fields.Boolean("For Information", readonly=True)
+    # dispatch
+    dispatched_at = fields.DateTime("Dispatched at", required=True,
+        readonly=True)
+    dispatched_by = fields.Many2One('res.user', "Dispatched by",
+        readonly=True)
+    dispatch_basis = fields.Text("Dispatch Basis", readonly=True,
+        help="Why this unit: duties, jurisdiction, ruling (TRI-07).")
+    # sign-in (SGN)
+    sign_deadline = fields.DateTime("Sign-in Deadline", readonly=True)
+    signed_at = fields.DateTime("Signed at", readonly=True)
+    signed_by = fields.Many2One('res.user', "Signed by", readonly=True)
+    late_sign_in = fields.Boolean("Late Sign-in", readonly=True)
+    sign_reminded = fields.Boolean("Sign-in Reminded", readonly=True)
+    # return (RET)
+    return_deadline = fields.DateTime("Return Deadline", readonly=True)
+    deemed_accepted = fields.Boolean("Deemed Accepted", readonly=True,
+        help="No return was asked for within the window (RET-02).")
+    return_reason = fields.Selection(RETURN_REASONS, "Return Reason",
+        states={
+            'readonly': ~Eval('state').in_(['dispatched', 'signed']),
+            'invisible': Eval('for_information', False),
+            })
+    return_reason_text = fields.Text("Return Explanation",
+        states={
+            'readonly': ~Eval('state').in_(['dispatched', 'signed']),
+            'invisible': Eval('for_information', False),
+            })
+    return_requested_at = fields.DateTime("Return Requested at",
+        readonly=True)
+    return_requested_by = fields.Many2One('res.user', "Return Requested by",
+        readonly=True)
+    return_from_state = fields.Char("State before Return", readonly=True)
+    return_overdue = fields.Boolean("Overdue Return", readonly=True,
+        help="Asked for after the return window (RET-03).")
+    return_decision = fields.Selection([
+            (None, ""),
+            ('approved', "Approved"),
+            ('rejected', "Rejected"),
+            ], "Return Decision", readonly=True)
+    return_rejection_cause = fields.Selection([
+            (None, ""),
+            ('no_valid_reason', "No Valid Reason or Evidence"),
+            ('deemed_accepted', "Already Deemed Accepted"),
+            ], "Rejection Cause",
+        states={
+            'readonly': Eval('state') != 'return_requested',
+            'invisible': ~Eval('state').in_(['return_requested', 'signed',
+                    'dispatched', 'replied', 'completed']),
+            })
+    return_decision_note = fields.Text("Decision Note",
+        states={'readonly': Eval('state') != 'return_requested'})
+    return_decided_at = fields.DateTime("Decided at", readonly=True)
+    return_decided_by = fields.Many2One('res.user', "Decided by",
+        readonly=True)
+    improper_return = fields.Selection([
+            (None, ""),
+            ('candidate', "Candidate"),
+            ('confirmed', "Confirmed"),
+            ('dismissed', "Dismissed"),
+            ], "Improper Return", readonly=True,
+        help="The same order came back to this unit after its return was "
+        "approved (RET-06).")
+    redispatched_as = fields.Many2One('sushi.ticket.assignment',
+        "Dispatched Again as", readonly=True)
+    buck_passing = fields.Boolean("Verified Buck-Passing",
+        states={'readonly': Eval('improper_return') != 'candidate'},
+        help="Confirmed improper return verified as buck-passing "
+        "(RET-06).")
+    # handling (LIM)
+    time_limit = fields.Many2One('sushi.time_limit', "Time Limit",
+        readonly=True)
+    limit_days = fields.Integer("Limit (working days)", readonly=True)
+    due_at = fields.DateTime("Due", readonly=True)
+    original_due_at = fields.DateTime("Original Due", readonly=True)
+    statutory = fields.Boolean("Statutory Limit", readonly=True)
+    progress_due_at = fields.DateTime("Progress Update Due", readonly=True)
+    progress_reported_at = fields.DateTime("Progress Reported at",
+        readonly=True)
+    progress_note = fields.Text("Progress Update",
+        states={'invisible': ~Eval('state').in_(['signed'])})
+    # traffic light (LGT)
+    yellow_at = fields.DateTime("Yellow from", readonly=True)
+    light = fields.Selection([
+            (None, ""),
+            ('green', "Green"),
+            ('yellow', "Yellow"),
+            ('red', "Red"),
+            ], "Light", readonly=True)
+    light_changed_at = fields.DateTime("Light Changed at", readonly=True)
+    red_card = fields.Boolean("Red Card", readonly=True)
+    red_card_at = fields.DateTime("Red Card at", readonly=True)
+    red_card_cause = fields.Selection([
+            (None, ""),
+            ('overdue', "Overdue"),
+            ('progress', "No Progress Update"),
+            ], "Red Card Cause", readonly=True)
+    # results
+    extensions = fields.One2Many('sushi.ticket.extension', 'assignment',
+        "Extensions", readonly=True)
+    replies = fields.One2Many('sushi.ticket.reply', 'assignment', "Replies",
+        readonly=True)
+    completed_at = fields.DateTime("Completed at", readonly=True,
+        help="Submission time of the reply the review accepted (CONV-07).")
+    handling_days = fields.Integer("Handling Days", readonly=True,
+        help="Working days from dispatch (day 0) to completion (CONV-08).")
+    review_return_count = fields.Integer("Review Returns", readonly=True)
+    consecutive_returns = fields.Integer("Consecutive Returns",
+        readonly=True)
+    accountability_candidate = fields.Boolean(
+        "Accountability Candidate", readonly=True,
+        help="Returned for re-handling twice in a row (REV-03, ACC-03).")
+    attachments = fields.One2Many('ir.attachment', 'resource',
+        "Evidence and Files")
+    # list helpers
+    ticket_title = fields.Function(fields.Char("Title"), 'get_ticket_field')
+    request_type = fields.Function(fields.Selection(
+            'get_request_types', "Request Type"), 'get_ticket_field')
+    ticket_state = fields.Function(fields.Selection(
+            'get_ticket_states', "Ticket State"), 'get_ticket_field')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('ticket')
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.ticket, Index.Range())),
+                Index(t, (t.unit, Index.Equality()),
+                    (t.state, Index.Equality())),
+                Index(t, (t.state, Index.Equality()),
+                    (t.due_at, Index.Range())),
+                Index(t, (t.light_changed_at, Index.Range())),
+                })
+        cls._order = [('dispatched_at', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('dispatched', 'signed'),
+            ('dispatched', 'return_requested'),
+            ('signed', 'return_requested'),
+            ('return_requested', 'returned'),
+            ('return_requested', 'signed'),
+            ('return_requested', 'dispatched'),
+            ('dispatched', 'replied'), ('signed', 'replied'),
+            ('replied', 'signed'),
+            ('replied', 'completed'),
+            ('dispatched', 'cancelled'), ('signed', 'cancelled'),
+            ('return_requested', 'cancelled'), ('replied', 'cancelled'),
+            }
+        cls._buttons.update({
+                'sign': {
+                    'invisible': Eval('state') != 'dispatched',
+                    'depends': ['state'],
+                    },
+                'request_return': {
+                    'invisible': ~Eval('state').in_(['dispatched', 'signed'])
+                    | Eval('for_information', False),
+                    'depends': ['state', 'for_information'],
+                    },
+                'approve_return': {
+                    'invisible': Eval('state') != 'return_requested',
+                    'depends': ['state'],
+                    },
+                'reject_return': {
+                    'invisible': Eval('state') != 'return_requested',
+                    'depends': ['state'],
+                    },
+                'confirm_improper_return': {
+                    'invisible': Eval('improper_return') != 'candidate',
+                    'depends': ['improper_return'],
+                    },
+                'dismiss_improper_return': {
+                    'invisible': Eval('improper_return') != 'candidate',
+                    'depends': ['improper_return'],
+                    },
+                'report_progress': {
+                    'invisible': Eval('state') != 'signed',
+                    'depends': ['state'],
+                    },
+                'redispatch': {
+                    'invisible': ~Eval('state').in_(['dispatched', 'signed']),
+                    'depends': ['state'],
+                    },
+                'new_extension': {
+                    'invisible': Eval('state') != 'signed',
+                    'depends': ['state'],
+                    },
+                'new_reply': {
+                    'invisible': ~Eval('state').in_(['dispatched', 'signed']),
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'dispatched'
+
+    @classmethod
+    def default_round(cls):
+        return 1
+
+    @classmethod
+    def default_role(cls):
+        return 'lead'
+
+    @classmethod
+    def default_review_return_count(cls):
+        return 0
+
+    @classmethod
+    def default_consecutive_returns(cls):
+        return 0
+
+    def get_rec_name(self, name):
+        return '%s · %s' % (self.ticket.rec_name, self.unit.rec_name)
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return ['OR',
+            ('ticket.number',) + tuple(clause[1:]),
+            ('unit.name',) + tuple(clause[1:]),
+            ]
+
+    @classmethod
+    def get_request_types(cls):
+        return Pool().get('sushi.ticket').fields_get(
+            ['request_type'])['request_type']['selection']
+
+    @classmethod
+    def get_ticket_states(cls):
+        return Pool().get('sushi.ticket').fields_get(
+            ['state'])['state']['selection']
+
+    @classmethod
+    def get_ticket_field(cls, assignments, names):
+        result = {n: {} for n in names}
+        source = {'ticket_title': 'title', 'request_type': 'request_type',
+            'ticket_state': 'state'}
+        for assignment in assignments:
+            for name in names:
+                result[name][assignment.id] = getattr(
+                    assignment.ticket, source[name])
+        return result
+
+    # --- dispatch -----------------------------------------------------
+
+    @classmethod
+    def deadlines(cls, ticket, dispatched_at, lead_due=None, role='lead'):
+        """Return the deadline fields of a new assignment of ticket
+        dispatched at dispatched_at: sign-in (SGN), return window (RET-01),
+        due time (LIM, CONV-05, CONV-06) and yellow light (LGT-03)."""
+        pool = Pool()
+        Calendar = pool.get('sushi.calendar')
+        TimeLimit = pool.get('sushi.time_limit')
+        Configuration = pool.get('sushi.configuration')
+        config = Configuration.get_values()
+        limit = TimeLimit.find(
+            ticket.request_type, ticket.complexity, ticket.urgency)
+        values = {
+            'time_limit': limit.id,
+            'limit_days': limit.working_days,
+            'for_information': limit.kind == 'information',
+            }
+        if limit.kind == 'information':
+            # LIM-03: praise is forwarded, with no obligation.
+            return values
+        values['sign_deadline'] = Calendar.sign_deadline(dispatched_at)
+        values['return_deadline'] = Calendar.return_deadline(dispatched_at)
+        if limit.kind == 'same_day':
+            # LIM-05: 23:59:59 on the calendar day of dispatch
+            local = Calendar.to_local(dispatched_at)
+            due = Calendar.local_datetime(local.date(),
+                dt.time(23, 59, 59))
+        else:
+            due = Calendar.add_working_days(
+                dispatched_at, limit.working_days)
+        if ticket.statutory_due_at:
+            # LIM-02: the special limit replaces the standard one; a
+            # progress update is still due by the standard limit.
+            values['statutory'] = True
+            values['progress_due_at'] = due
+            due = ticket.statutory_due_at
+        if role == 'co' and lead_due:
+            # TRI-08: co-units report to the lead before its due time.
+            co_due = Calendar.add_working_days(
+                lead_due, -config['co_unit_lead_days'])
+            due = co_due if co_due > dispatched_at else lead_due
+        elif lead_due:
+            due = lead_due
+        values['due_at'] = values['original_due_at'] = due
+        values['yellow_at'] = Calendar.working_time_point(
+            dispatched_at, due, config['yellow_fraction'])
+        values['light'] = 'green'
+        return values
+
+    @classmethod
+    def dispatch_units(cls, ticket, lead, co_units=(), basis=None,
+            parent=None, now=None, round_=None, lead_due=None):
+        """Create the assignments of a dispatch: one lead unit and any
+        co-units (TRI-07), or one sub-unit under parent (ORG-10).
+        Return the new assignments."""
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        now = now or clock.now()
+        user = Transaction().user or None
+        round_ = round_ or ticket.round or 1
+        vlist = []
+        lead_values = None
+        for unit, role in [(lead, 'lead')] + [(u, 'co') for u in co_units]:
+            if unit is None:
+                continue
+            values = cls.deadlines(ticket, now,
+                lead_due=(lead_values or {}).get('due_at', lead_due),
+                role=role)
+            values.update({
+                    'ticket': ticket.id,
+                    'unit': unit.id,
+                    'role': role,
+                    'parent': parent.id if parent else None,
+                    'round': round_,
+                    'dispatched_at': now,
+                    'dispatched_by': user,
+                    'dispatch_basis': basis,
+                    'state': ('informed' if values['for_information']
+                        else 'dispatched'),
+                    })
+            if role == 'lead':
+                lead_values = values
+            vlist.append(values)
+        assignments = cls.create(vlist)
+        Event.log(assignments, 'redispatch' if parent else 'dispatch',
+            to_state='dispatched', comment=basis)
+        cls.detect_improper_returns(assignments)
+        return assignments
+
+    @classmethod
+    def detect_improper_returns(cls, assignments):
+        """RET-06: a dispatch of a ticket to a unit whose earlier return of
+        the same ticket was approved makes that return a candidate."""
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        for assignment in assignments:
+            earlier = cls.search([
+                    ('ticket', '=', assignment.ticket.id),
+                    ('unit', '=', assignment.unit.id),
+                    ('state', '=', 'returned'),
+                    ('return_decision', '=', 'approved'),
+                    ('improper_return', '=', None),
+                    ('id', '!=', assignment.id),
+                    ])
+            if earlier:
+                cls.write(earlier, {
+                        'improper_return': 'candidate',
+                        'redispatched_as': assignment.id,
+                        })
+                Event.log(earlier, 'improper_return',
+                    comment=assignment.rec_name)
+
+    # --- membership ---------------------------------------------------
+
+    def check_member(self, leader=False):
+        """Only the unit's own staff act for it (a tier-2 unit oversees its
+        sub-units' assignments but does not sign for them)."""
+        pool = Pool()
+        Unit = pool.get('sushi.unit')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        user_id = Transaction().user
+        if not user_id:
+            return
+        admin = ModelData.get_id('sushi_ticket', 'group_sushi_admin')
+        if admin in User.get_groups():
+            return
+        if self.unit.id not in Unit.user_units(user_id):
+            raise AssignmentError(gettext(
+                    'sushi_ticket.msg_assignment_not_member',
+                    assignment=self.rec_name, unit=self.unit.rec_name))
+
+    # --- sign-in ------------------------------------------------------
+
+    @classmethod
+    @ModelView.button
+    @transition('signed')
+    def sign(cls, assignments):
+        "Sign for the order (SGN-01..05): receipt, not acceptance."
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        Ticket = pool.get('sushi.ticket')
+        now = clock.now()
+        user = Transaction().user or None
+        late = []
+        for assignment in assignments:
+            assignment.check_member()
+            assignment.signed_at = now
+            assignment.signed_by = user
+            if (assignment.sign_deadline and now > assignment.sign_deadline
+                    and not assignment.late_sign_in):
+                # SGN-04, when the sweep has not flagged it yet
+                assignment.late_sign_in = True
+                late.append(assignment)
+        cls.save(assignments)
+        Event.log(assignments, 'sign', 'dispatched', 'signed')
+        Event.log(late, 'late_sign_in')
+        tickets = {a.ticket for a in assignments
+            if a.role == 'lead' and not a.parent
+            and a.ticket.state == 'dispatched'}
+        if tickets:
+            Ticket.set_in_progress(list(tickets))
+
+    # --- return (RET) -------------------------------------------------
+
+    @classmethod
+    @ModelView.button
+    @transition('return_requested')
+    def request_return(cls, assignments):
+        """RET-01: ask to return an order outside the unit's duties, with a
+        reason and at least one piece of evidence; late requests are
+        accepted and flagged (RET-03)."""
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        now = clock.now()
+        user = Transaction().user or None
+        for assignment in assignments:
+            assignment.check_member()
+            if assignment.return_requested_at:
+                raise ReturnError(gettext(
+                        'sushi_ticket.msg_return_once',
+                        assignment=assignment.rec_name))
+            if (not assignment.return_reason
+                    or not (assignment.return_reason_text or '').strip()):
+                raise ReturnError(gettext(
+                        'sushi_ticket.msg_return_reason_missing',
+                        assignment=assignment.rec_name))
+            if not assignment.attachments:
+                raise ReturnError(gettext(
+                        'sushi_ticket.msg_return_evidence_missing',
+                        assignment=assignment.rec_name))
+            assignment.return_from_state = assignment.state
+            assignment.return_requested_at = now
+            assignment.return_requested_by = user
+            assignment.return_overdue = bool(
+                assignment.return_deadline
+                and now > assignment.return_deadline)
+        cls.save(assignments)
+        for assignment in assignments:
+            Event.log([assignment], 'return_request',
+                assignment.return_from_state, 'return_requested',
+                comment=assignment.return_reason_text)
+
+    @classmethod
+    @ModelView.button
+    def approve_return(cls, assignments):
+        """RET-05: the platform agrees; a returned lead sends the ticket
+        back to the dispatch queue, where re-dispatch restarts the clocks
+        (RET-08)."""
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        Ticket = pool.get('sushi.ticket')
+        now = clock.now()
+        cls._return_to(assignments, 'returned')
+        cls.write(assignments, {
+                'return_decision': 'approved',
+                'return_rejection_cause': None,
+                'return_decided_at': now,
+                'return_decided_by': Transaction().user or None,
+                'light': None,
+                })
+        for assignment in assignments:
+            Event.log([assignment], 'return_approve', 'return_requested',
+                'returned', comment=assignment.return_decision_note)
+        children = [c for a in assignments for c in a.children
+            if c.state in cls.OPEN_STATES]
+        if children:
+            cls.cancel(children)
+        tickets = {a.ticket for a in assignments
+            if a.role == 'lead' and not a.parent
+            and a.ticket.state in {'dispatched', 'in_progress'}}
+        if tickets:
+            Ticket.set_awaiting_dispatch(list(tickets))
+        Ticket.refresh_summary(list({a.ticket for a in assignments}))
+
+    @classmethod
+    @ModelView.button
+    def reject_return(cls, assignments):
+        """RET-04, RET-05: the order stays with the unit; the clock was
+        never paused.  A rejection without a stated cause counts as "no
+        valid reason"."""
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        now = clock.now()
+        back = {'signed': [], 'dispatched': []}
+        for assignment in assignments:
+            back[assignment.return_from_state or 'signed'].append(assignment)
+        for state, records in back.items():
+            if records:
+                cls._return_to(records, state)
+        for assignment in assignments:
+            cause = assignment.return_rejection_cause or (
+                'deemed_accepted' if assignment.return_overdue
+                else 'no_valid_reason')
+            assignment.return_decision = 'rejected'
+            assignment.return_rejection_cause = cause
+            assignment.return_decided_at = now
+            assignment.return_decided_by = Transaction().user or None
+        cls.save(assignments)
+        for assignment in assignments:
+            Event.log([assignment], 'return_reject', 'return_requested',
+                assignment.state, comment=assignment.return_decision_note)
+
+    @classmethod
+    def _return_to(cls, assignments, state):
+        @transition(state)
+        def move(cls, records):
+            pass
+        move(cls, assignments)
+
+    @classmethod
+    @ModelView.button
+    def confirm_improper_return(cls, assignments):
+        "RET-06: a reviewer confirms the improper return (−1 each)."
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        for assignment in assignments:
+            if assignment.improper_return != 'candidate':
+                raise ReturnError(gettext(
+                        'sushi_ticket.msg_improper_not_candidate',
+                        assignment=assignment.rec_name))
+        cls.write(assignments, {'improper_return': 'confirmed'})
+        Event.log(assignments, 'improper_return', 'candidate', 'confirmed')
+
+    @classmethod
+    @ModelView.button
+    def dismiss_improper_return(cls, assignments):
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        for assignment in assignments:
+            if assignment.improper_return != 'candidate':
+                raise ReturnError(gettext(
+                        'sushi_ticket.msg_improper_not_candidate',
+                        assignment=assignment.rec_name))
+        cls.write(assignments, {
+                'improper_return': 'dismissed', 'buck_passing': False})
+        Event.log(assignments, 'improper_return', 'candidate', 'dismissed')
+
+    # --- handling -----------------------------------------------------
+
+    @classmethod
+    @ModelView.button
+    def report_progress(cls, assignments):
+        "LIM-02: a progress update (动态办理信息) on a long order."
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        now = clock.now()
+        for assignment in assignments:
+            assignment.check_member()
+            if not (assignment.progress_note or '').strip():
+                raise AssignmentError(gettext(
+                        'sushi_ticket.msg_progress_missing',
+                        assignment=assignment.rec_name))
+        for assignment in assignments:
+            Event.log([assignment], 'progress',
+                comment=assignment.progress_note)
+        cls.write(assignments, {
+                'progress_reported_at': now, 'progress_note': None})
+
+    @classmethod
+    @ModelView.button_action('sushi_ticket.wizard_redispatch')
+    def redispatch(cls, assignments):
+        for assignment in assignments:
+            assignment.check_member()
+            if assignment.unit.tier != '2' or assignment.parent:
+                raise DispatchError(gettext(
+                        'sushi_ticket.msg_redispatch_tier',
+                        assignment=assignment.rec_name))
+
+    @classmethod
+    @ModelView.button_action('sushi_ticket.act_extension_new')
+    def new_extension(cls, assignments):
+        for assignment in assignments:
+            assignment.check_member()
+
+    @classmethod
+    @ModelView.button_action('sushi_ticket.act_reply_new')
+    def new_reply(cls, assignments):
+        for assignment in assignments:
+            assignment.check_member()
+
+    @classmethod
+    def cancel(cls, assignments):
+        "End open assignments that the order no longer needs."
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        cls._return_to(assignments, 'cancelled')
+        cls.write(assignments, {'light': None})
+        Event.log(assignments, 'cancel', to_state='cancelled')
+
+    @classmethod
+    def reply_submitted(cls, assignments):
+        "A reply went to the platform (or to the lead / tier-2 unit)."
+        cls._return_to(assignments, 'replied')
+
+    @classmethod
+    def reply_returned(cls, assignments, grace_from=None):
+        """REV-01, REV-02: the reply came back: handling resumes and the
+        clock runs on; an optional grace period applies when little time
+        is left (review_return_grace_days)."""
+        pool = Pool()
+        Calendar = pool.get('sushi.calendar')
+        Configuration = pool.get('sushi.configuration')
+        Event = pool.get('sushi.ticket.event')
+        grace = Configuration.get_values()['review_return_grace_days']
+        cls._return_to(assignments, 'signed')
+        for assignment in assignments:
+            assignment.review_return_count = (
+                (assignment.review_return_count or 0) + 1)
+            assignment.consecutive_returns = (
+                (assignment.consecutive_returns or 0) + 1)
+            if grace and assignment.due_at:
+                now = grace_from or clock.now()
+                floor = Calendar.add_working_days(now, grace)
+                if assignment.due_at < floor:
+                    assignment.due_at = floor
+                    assignment.yellow_at = Calendar.working_time_point(
+                        assignment.dispatched_at, floor,
+                        Configuration.get_values()['yellow_fraction'])
+        cls.save(assignments)
+        cls.check_consecutive_returns(assignments)
+
+    @classmethod
+    def check_consecutive_returns(cls, assignments):
+        "REV-03, ACC-03: the second return in a row makes a candidate."
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        flagged = [a for a in assignments
+            if (a.consecutive_returns or 0) >= 2
+            and not a.accountability_candidate]
+        if flagged:
+            cls.write(flagged, {'accountability_candidate': True})
+            Event.log(flagged, 'consecutive_returns')
+
+    @classmethod
+    def complete(cls, assignments, completed_at):
+        "CONV-07, CONV-08: completion is the accepted reply's submission."
+        pool = Pool()
+        Calendar = pool.get('sushi.calendar')
+        cls._return_to(assignments, 'completed')
+        for assignment in assignments:
+            assignment.completed_at = completed_at
+            assignment.handling_days = Calendar.working_days_between(
+                assignment.dispatched_at, completed_at)
+            assignment.consecutive_returns = 0
+            assignment.light = None
+        cls.save(assignments)
+
+    @classmethod
+    def extend(cls, assignments, due_at):
+        "EXT-04: an approved extension moves the due time and the light."
+        pool = Pool()
+        Calendar = pool.get('sushi.calendar')
+        Configuration = pool.get('sushi.configuration')
+        Ticket = pool.get('sushi.ticket')
+        fraction = Configuration.get_values()['yellow_fraction']
+        now = clock.now()
+        for assignment in assignments:
+            assignment.due_at = due_at
+            assignment.yellow_at = Calendar.working_time_point(
+                assignment.dispatched_at, due_at, fraction)
+            if assignment.state in cls.LIGHT_STATES and not (
+                    assignment.red_card):
+                assignment.light = ('yellow' if now >= assignment.yellow_at
+                    else 'green')
+        cls.save(assignments)
+        Ticket.refresh_summary(list({a.ticket for a in assignments}))
+
+    # --- the sweep (LGT, SGN-04, RET-02) ------------------------------
+
+    @classmethod
+    def sweep(cls, now=None):
+        """Cron: flag late sign-ins, deemed acceptances, lights and red
+        cards, in set-based statements over the open assignments; only the
+        rows whose state changes are written."""
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        Ticket = pool.get('sushi.ticket')
+        Notification = pool.get('sushi.notification')
+        Configuration = pool.get('sushi.configuration')
+        config = Configuration.get_values()
+        a = cls.__table__()
+        t = Ticket.__table__()
+        cursor = Transaction().connection.cursor()
+        now = now or clock.now()
+
+        def flag(condition, values, action, notify=None):
+            "Log, notify and update the rows matching condition."
+            if notify:
+                cursor.execute(*a.select(a.id, where=condition))
+                ids = [i for i, in cursor]
+            Event.log_query(
+                a.select(a.ticket, a.id, a.unit, where=condition), action)
+            columns = [getattr(a, k) for k in values] + [a.write_date]
+            cursor.execute(*a.update(columns,
+                    list(values.values()) + [now], where=condition))
+            if notify and ids:
+                Notification.notify_assignments(ids, notify)
+
+        # SGN-02 reminder, 2 hours before the sign-in deadline
+        remind = now + dt.timedelta(hours=config['sign_reminder_hours'])
+        cursor.execute(*a.select(a.id, where=(a.state == 'dispatched')
+                & (a.sign_deadline <= remind) & (a.sign_deadline >= now)
+                & (Coalesce(a.sign_reminded, False) == Literal(False))))
+        ids = [i for i, in cursor]
+        if ids:
+            cursor.execute(*a.update([a.sign_reminded], [True],
+                    where=a.id.in_(ids)))
+            Notification.notify_assignments(ids, 'sign_reminder')
+        # SGN-04: one late sign-in per unsigned assignment
+        flag((a.state == 'dispatched') & (a.sign_deadline < now)
+            & (Coalesce(a.late_sign_in, False) == Literal(False)),
+            {'late_sign_in': True}, 'late_sign_in')
+        # RET-02: deemed accepted when the return window closes
+        flag(a.state.in_(['dispatched', 'signed'])
+            & (a.return_deadline < now)
+            & (Coalesce(a.deemed_accepted, False) == Literal(False)),
+            {'deemed_accepted': True}, 'deemed_accepted')
+        open_ = a.state.in_(cls.LIGHT_STATES) & (a.due_at != Null)
+        # LGT-02: one red card per assignment and round, kept for good
+        flag(open_ & (a.due_at < now)
+            & (Coalesce(a.red_card, False) == Literal(False)),
+            {'red_card': True, 'red_card_at': now,
+                'red_card_cause': 'overdue'},
+            'red_card', notify='overdue')
+        if config['progress_red_card']:
+            # LIM-02: no progress update within the standard limit
+            flag(open_ & (a.progress_due_at < now)
+                & (a.progress_reported_at == Null)
+                & (Coalesce(a.red_card, False) == Literal(False)),
+                {'red_card': True, 'red_card_at': now,
+                    'red_card_cause': 'progress'},
+                'red_card', notify='overdue')
+        # LGT-03: the lights, written only where they change
+        cursor.execute(*a.update([a.light, a.light_changed_at], ['red', now],
+                where=open_ & (a.due_at < now)
+                & (Coalesce(a.light, '') != 'red')))
+        flag(open_ & (a.due_at >= now) & (a.yellow_at <= now)
+            & (Coalesce(a.light, '') == 'green'),
+            {'light': 'yellow', 'light_changed_at': now}, 'yellow',
+            notify='near_due')
+        # An approved extension turns a red light back (the card stays)
+        cursor.execute(*a.update([a.light, a.light_changed_at],
+                [Case((a.yellow_at <= now, 'yellow'), else_='green'), now],
+                where=open_ & (a.due_at >= now)
+                & (Coalesce(a.light, '') == 'red')))
+        # The tickets whose assignments changed take the worst light
+        rank = Case((a.light == 'red', 3), (a.light == 'yellow', 2),
+            (a.light == 'green', 1), else_=0)
+        worst = a.select(Max(rank), where=(a.ticket == t.id)
+            & a.state.in_(cls.LIGHT_STATES))
+        carded = a.select(Max(Case((a.red_card == Literal(True), 1),
+                    else_=0)),
+            where=(a.ticket == t.id) & (a.round == t.round))
+        changed = a.select(a.ticket, where=a.light_changed_at == now)
+        cursor.execute(*t.update([t.light, t.red_card, t.write_date], [
+                    Case((Equal(worst, 3), 'red'), (Equal(worst, 2), 'yellow'),
+                        (Equal(worst, 1), 'green'), else_=Null),
+                    Equal(carded, 1), now],
+                where=t.id.in_(changed)))
+        clock.forget(cls.__name__, Ticket.__name__)

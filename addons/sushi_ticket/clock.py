@@ -1,0 +1,24 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The one clock of the work-order rules: naive UTC, as Tryton stores
+datetimes.  Tests and replays set it through the context key
+`sushi_now`, so that a rule is exercised at the time it is about."""
+import datetime as dt
+
+from trytond.transaction import Transaction
+
+
+def now():
+    return (Transaction().context.get('sushi_now')
+        or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+
+
+def forget(*model_names):
+    """Drop what this transaction cached of the models' records, after a
+    set-based SQL statement changed them behind the ORM."""
+    transaction = Transaction()
+    for cache in transaction.cache.values():
+        for name in model_names:
+            if name in cache:
+                cache[name].clear()
+    transaction.counter += 1

@@ -1,0 +1,209 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Dispatch (派单, TRI-04..08) and re-dispatch to a sub-unit (ORG-10)."""
+import datetime as dt
+
+from trytond.i18n import gettext
+from trytond.model import ModelView, fields
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from . import clock
+from .exceptions import DispatchError
+from .time_limit import COMPLEXITIES, URGENCIES
+
+
+class DispatchStart(ModelView):
+    __name__ = 'sushi.ticket.dispatch.start'
+    __string__ = "Dispatch Work Order"
+
+    ticket = fields.Many2One('sushi.ticket', "Ticket", readonly=True)
+    suggested_units = fields.Many2Many('sushi.unit', None, None,
+        "Suggested Units", readonly=True,
+        help="Units that usually handle this category, and the region.")
+    lead_unit = fields.Many2One('sushi.unit', "Lead Unit", required=True,
+        domain=[('tier', 'in', Eval('allowed_tiers', ['2']))],
+        help="The unit that gives the single consolidated reply (TRI-08).")
+    co_units = fields.Many2Many('sushi.unit', None, None, "Co-Units",
+        domain=[
+            ('tier', 'in', Eval('allowed_tiers', ['2'])),
+            ('id', '!=', Eval('lead_unit', -1)),
+            ],
+        help="Units that handle their part and report to the lead unit.")
+    allowed_tiers = fields.MultiSelection([
+            ('2', "Tier 2"), ('3', "Tier 3")], "Allowed Tiers",
+        readonly=True)
+    complexity = fields.Selection(COMPLEXITIES, "Complexity", required=True)
+    urgency = fields.Selection(URGENCIES, "Urgency", required=True)
+    statutory_due_at = fields.DateTime("Statutory Due")
+    basis = fields.Text("Basis",
+        help="Duties, jurisdiction or the ruling that names these units "
+        "(TRI-05, TRI-07).")
+
+
+class Dispatch(Wizard):
+    "Dispatch a work order to one lead unit and any co-units."
+    __name__ = 'sushi.ticket.dispatch'
+    __string__ = "Dispatch Work Order"
+
+    start = StateView('sushi.ticket.dispatch.start',
+        'sushi_ticket.dispatch_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Dispatch", 'dispatch', 'tryton-ok', default=True),
+            ])
+    dispatch = StateTransition()
+
+    def default_start(self, fields):
+        pool = Pool()
+        Configuration = pool.get('sushi.configuration')
+        ticket = self.record
+        suggested = []
+        if ticket.category:
+            category = ticket.category
+            while category and not suggested:
+                suggested = [u.id for u in category.suggested_units]
+                category = category.parent
+        if ticket.region and ticket.region.id not in suggested:
+            # TRI-05: locality first
+            suggested.insert(0, ticket.region.id)
+        tiers = ['2']
+        if Configuration.get_values()['direct_tier3_dispatch']:
+            tiers.append('3')
+        return {
+            'ticket': ticket.id,
+            'suggested_units': suggested,
+            'lead_unit': suggested[0] if suggested else None,
+            'allowed_tiers': tiers,
+            'complexity': ticket.complexity,
+            'urgency': ticket.urgency,
+            'statutory_due_at': ticket.statutory_due_at,
+            }
+
+    def transition_dispatch(self):
+        dispatch_ticket(self.record, self.start.lead_unit,
+            list(self.start.co_units), basis=self.start.basis,
+            complexity=self.start.complexity, urgency=self.start.urgency,
+            statutory_due_at=self.start.statutory_due_at)
+        return 'end'
+
+
+def dispatch_ticket(ticket, lead_unit, co_units=(), basis=None,
+        complexity=None, urgency=None, statutory_due_at=None, now=None):
+    """Dispatch ticket to lead_unit and co_units and return the new
+    assignments; the platform's way in, for the wizard and the API."""
+    pool = Pool()
+    Ticket = pool.get('sushi.ticket')
+    Assignment = pool.get('sushi.ticket.assignment')
+    Configuration = pool.get('sushi.configuration')
+    Event = pool.get('sushi.ticket.event')
+    config = Configuration.get_values()
+    now = now or clock.now()
+    ticket.check_intake_data()
+    if ticket.state not in {'draft', 'accepted'}:
+        raise DispatchError(gettext('sushi_ticket.msg_dispatch_state',
+                ticket=ticket.rec_name))
+    units = [lead_unit] + [u for u in co_units if u != lead_unit]
+    for unit in units:
+        if unit.tier == '1' or (unit.tier == '3'
+                and not config['direct_tier3_dispatch']):
+            raise DispatchError(gettext('sushi_ticket.msg_dispatch_tier',
+                    unit=unit.rec_name))
+        if not unit.active:
+            raise DispatchError(gettext('sushi_ticket.msg_dispatch_inactive',
+                    unit=unit.rec_name))
+    if complexity:
+        ticket.complexity = complexity
+    if urgency:
+        ticket.urgency = urgency
+    if statutory_due_at is not None:
+        if statutory_due_at <= now:
+            raise DispatchError(gettext(
+                    'sushi_ticket.msg_dispatch_statutory_past',
+                    ticket=ticket.rec_name))
+        ticket.statutory_due_at = statutory_due_at
+    if not ticket.dispatched_at:
+        # TRI-04: the dispatch KPI counts the first dispatch
+        ticket.dispatched_at = now
+        ticket.dispatch_late = bool(
+            ticket.dispatch_deadline and now > ticket.dispatch_deadline)
+    ticket.disposal = 'dispatched'
+    ticket.save()
+    # Co-units still working from an earlier dispatch keep their part.
+    busy = {a.unit for a in ticket.assignments
+        if a.round == ticket.round and not a.parent
+        and a.state in Assignment.OPEN_STATES}
+    co_units = [u for u in units[1:] if u not in busy]
+    state = ticket.state
+    Ticket.set_dispatched([ticket])
+    assignments = Assignment.dispatch_units(ticket, lead_unit, co_units,
+        basis=basis, now=now)
+    Event.log([ticket], 'dispatch', state, 'dispatched',
+        comment=', '.join(u.rec_name for u in units))
+    if all(a.for_information for a in assignments):
+        # LIM-03: praise closes once forwarded
+        Ticket.close([ticket])
+    else:
+        Ticket.refresh_summary([ticket])
+        pool.get('sushi.notification').notify_assignments(
+            [a.id for a in assignments], 'dispatched')
+    return assignments
+
+
+class RedispatchStart(ModelView):
+    __name__ = 'sushi.ticket.redispatch.start'
+    __string__ = "Re-Dispatch to Sub-Unit"
+
+    assignment = fields.Many2One('sushi.ticket.assignment', "Assignment",
+        readonly=True)
+    parent_unit = fields.Many2One('sushi.unit', "Unit", readonly=True)
+    unit = fields.Many2One('sushi.unit', "Sub-Unit", required=True,
+        domain=[('parent', '=', Eval('parent_unit', -1))])
+    basis = fields.Text("Instructions")
+
+
+class Redispatch(Wizard):
+    """ORG-10: a tier-2 unit passes its order on to one of its tier-3
+    units; it stays accountable and its deadlines stand (ORG-13)."""
+    __name__ = 'sushi.ticket.redispatch'
+    __string__ = "Re-Dispatch to Sub-Unit"
+
+    start = StateView('sushi.ticket.redispatch.start',
+        'sushi_ticket.redispatch_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Re-Dispatch", 'redispatch', 'tryton-ok', default=True),
+            ])
+    redispatch = StateTransition()
+
+    def default_start(self, fields):
+        return {
+            'assignment': self.record.id,
+            'parent_unit': self.record.unit.id,
+            }
+
+    def transition_redispatch(self):
+        redispatch(self.record, self.start.unit, self.start.basis)
+        return 'end'
+
+
+def redispatch(assignment, unit, basis=None):
+    "Create the sub-unit assignment of a tier-2 assignment (ORG-10, 13)."
+    pool = Pool()
+    Assignment = pool.get('sushi.ticket.assignment')
+    assignment.check_member()
+    if assignment.unit.tier != '2' or assignment.parent:
+        raise DispatchError(gettext('sushi_ticket.msg_redispatch_tier',
+                assignment=assignment.rec_name))
+    if unit.parent != assignment.unit:
+        raise DispatchError(gettext('sushi_ticket.msg_redispatch_child',
+                unit=unit.rec_name, parent=assignment.unit.rec_name))
+    if assignment.state not in {'dispatched', 'signed'}:
+        raise DispatchError(gettext('sushi_ticket.msg_redispatch_state',
+                assignment=assignment.rec_name))
+    children = Assignment.dispatch_units(assignment.ticket, unit, [],
+        basis=basis, parent=assignment, round_=assignment.round,
+        lead_due=assignment.due_at)
+    pool.get('sushi.notification').notify_assignments(
+        [c.id for c in children], 'dispatched')
+    return children

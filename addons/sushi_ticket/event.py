@@ -1,0 +1,140 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The append-only audit trail of every work order."""
+import datetime as dt
+
+from sql import Literal
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.model.exceptions import AccessError
+from trytond.pool import Pool
+from trytond.transaction import Transaction, without_check_access
+
+from . import clock
+
+ACTIONS = [
+    ('intake', "Intake"),
+    ('accept', "Accept"),
+    ('reject', "Not Accepted"),
+    ('answer', "Direct Answer"),
+    ('transfer', "Three-Way Call / Transfer"),
+    ('emergency', "Emergency Transfer"),
+    ('merge', "Merged"),
+    ('dispatch', "Dispatch"),
+    ('redispatch', "Re-Dispatch to Sub-Unit"),
+    ('sign', "Sign-in"),
+    ('late_sign_in', "Late Sign-in"),
+    ('return_request', "Return Requested"),
+    ('return_approve', "Return Approved"),
+    ('return_reject', "Return Rejected"),
+    ('deemed_accepted', "Deemed Accepted"),
+    ('improper_return', "Improper Return"),
+    ('progress', "Progress Update"),
+    ('extension_request', "Extension Requested"),
+    ('extension_leader', "Extension Approved by Leader"),
+    ('extension_approve', "Extension Approved"),
+    ('extension_reject', "Extension Rejected"),
+    ('reply_draft', "Reply Drafted"),
+    ('reply_sign_off', "Reply Signed Off"),
+    ('reply_submit', "Reply Submitted"),
+    ('sub_reply_accept', "Sub-Unit Reply Accepted"),
+    ('sub_reply_return', "Sub-Unit Reply Returned"),
+    ('review_accept', "Review Accepted"),
+    ('review_return', "Review Returned"),
+    ('consecutive_returns', "Returned Twice in a Row"),
+    ('callback', "Callback / Rating"),
+    ('default_satisfied', "Deemed Satisfied"),
+    ('verify', "Bad Rating Verified"),
+    ('rework', "Re-Handling Round"),
+    ('explain', "Explanation"),
+    ('escalate', "Escalation Requested"),
+    ('close', "Closed"),
+    ('archive', "Archived"),
+    ('yellow', "Yellow Light"),
+    ('red_card', "Red Card"),
+    ('cancel', "Cancelled"),
+    ('note', "Note"),
+    ]
+
+
+class Event(ModelSQL, ModelView):
+    "What happened to a work order: who, when, from which state to which."
+    __name__ = 'sushi.ticket.event'
+    __string__ = "Ticket Event"
+
+    ticket = fields.Many2One('sushi.ticket', "Ticket", required=True,
+        ondelete='CASCADE', readonly=True)
+    assignment = fields.Many2One('sushi.ticket.assignment', "Assignment",
+        ondelete='CASCADE', readonly=True)
+    unit = fields.Many2One('sushi.unit', "Unit", readonly=True)
+    action = fields.Selection(ACTIONS, "Action", required=True,
+        readonly=True)
+    actor = fields.Many2One('res.user', "By", readonly=True)
+    at = fields.DateTime("At", required=True, readonly=True)
+    from_state = fields.Char("From", readonly=True)
+    to_state = fields.Char("To", readonly=True)
+    comment = fields.Text("Comment", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('ticket')
+        cls._order = [('at', 'DESC'), ('id', 'DESC')]
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.ticket, Index.Range())),
+                Index(t, (t.assignment, Index.Range())),
+                Index(t, (t.action, Index.Equality()), (t.at, Index.Range())),
+                })
+
+    @classmethod
+    def check_modification(cls, mode, events, values=None, external=False):
+        super().check_modification(
+            mode, events, values=values, external=external)
+        if mode in {'write', 'delete'}:
+            raise AccessError(gettext('sushi_ticket.msg_event_append_only'))
+
+    @classmethod
+    def log(cls, records, action, from_state=None, to_state=None,
+            comment=None):
+        """Append one event per record: a ticket, or an assignment whose
+        ticket and unit are recorded too."""
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        now = clock.now()
+        user = Transaction().user or None
+        vlist = []
+        for record in records:
+            if isinstance(record, Ticket):
+                ticket, assignment, unit = record, None, None
+            else:
+                ticket, assignment, unit = (
+                    record.ticket, record, record.unit)
+            vlist.append({
+                    'ticket': ticket.id,
+                    'assignment': assignment.id if assignment else None,
+                    'unit': unit.id if unit else None,
+                    'action': action,
+                    'actor': user,
+                    'at': now,
+                    'from_state': from_state,
+                    'to_state': to_state,
+                    'comment': comment,
+                    })
+        if vlist:
+            with without_check_access():
+                cls.create(vlist)
+
+    @classmethod
+    def log_query(cls, query, action, comment=None):
+        """Append events for the (ticket, assignment, unit) rows of a
+        python-sql query, in one INSERT: the sweeps use it."""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        now = clock.now()
+        columns = [table.ticket, table.assignment, table.unit, table.action,
+            table.at, table.comment, table.create_uid, table.create_date]
+        query.columns += (Literal(action), Literal(now), Literal(comment),
+            Literal(0), Literal(now))
+        cursor.execute(*table.insert(columns, query))

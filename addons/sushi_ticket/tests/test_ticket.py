@@ -1,0 +1,897 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The work order from intake to archive, rule by rule.  Dispatches are
+placed in March 2025 (Monday 3 March, an ordinary week) or around the
+2025 Spring Festival, and the clock is set with `at(...)`."""
+import datetime as dt
+import re
+import unittest
+
+from trytond.model.exceptions import AccessError
+from trytond.pool import Pool
+from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
+
+from ..dispatch import dispatch_ticket, redispatch
+from ..callback import verify
+from ..exceptions import (
+    AssignmentError, CallbackError, DispatchError, ExtensionError,
+    IntakeError, ReplyError, ReturnError, TransitionError)
+from .tools import (
+    DBTestCase, as_local, at, create_ticket, local, run_queue,
+    setup_network)
+
+
+def attach(record, name='依据.pdf'):
+    Attachment = Pool().get('ir.attachment')
+    Attachment.create([{
+                'resource': str(record), 'name': name, 'type': 'data',
+                'data': b'%PDF-1.4 evidence'}])
+
+
+def write_reply(assignment, **values):
+    Reply = Pool().get('sushi.ticket.reply')
+    defaults = {
+        'assignment': assignment.id,
+        'content': '经现场核查,积水系排水管道堵塞所致,已于3月5日疏通,'
+        '道路恢复通行。',
+        'result': 'resolved',
+        'policy_references': '《城镇排水与污水处理条例》(国务院令第641号)',
+        'contacted_at': local(2025, 3, 5, 10),
+        'contact_method': 'phone',
+        'contact_summary': '电话告知诉求人处理结果,诉求人表示认可。',
+        'requester_satisfaction': 'satisfied',
+        'handler_name': '李工',
+        'handler_phone': '0557-3021234',
+        }
+    defaults.update(values)
+    reply, = Reply.create([defaults])
+    return reply
+
+
+class TicketTestCase(DBTestCase, unittest.TestCase):
+    "The work order (sushi.ticket and its assignments)"
+
+    def dispatch(self, ticket, lead, co_units=(), when=(2025, 3, 3, 9)):
+        with at(*when):
+            return dispatch_ticket(ticket, lead, co_units,
+                basis='属地管理', now=local(*when))
+
+    def signed(self, ns, ticket=None, when=(2025, 3, 3, 9), **values):
+        "A ticket dispatched to 埇桥区 and signed for by its handler."
+        ticket = ticket or create_ticket(**values)
+        assignment, = self.dispatch(ticket, ns.county, when=when)
+        Assignment = Pool().get('sushi.ticket.assignment')
+        with at(*when[:3], when[3] + 1), Transaction().set_user(
+                ns.handler.id):
+            Assignment.sign([assignment])
+        return ticket, assignment
+
+    def replied(self, ns, ticket=None):
+        "A ticket whose reply the county's leader signed off."
+        Reply = Pool().get('sushi.ticket.reply')
+        ticket, assignment = self.signed(ns, ticket)
+        with at(2025, 3, 5, 15), Transaction().set_user(ns.handler.id):
+            reply = write_reply(assignment)
+            Reply.request_sign_off([reply])
+        with at(2025, 3, 5, 16), Transaction().set_user(ns.leader.id):
+            Reply.sign_off([reply])
+        return ticket, assignment, reply
+
+    def reviewed(self, ns, ticket=None):
+        Reply = Pool().get('sushi.ticket.reply')
+        ticket, assignment, reply = self.replied(ns, ticket)
+        with at(2025, 3, 6, 9), Transaction().set_user(ns.reviewer.id):
+            Reply.accept([reply])
+        return ticket, assignment, reply
+
+    # --- intake -------------------------------------------------------
+
+    @with_transaction()
+    def test_classified_number(self):
+        "INT-07: date, channel, type and serial in the number"
+        with at(2025, 3, 3, 9):
+            ticket = create_ticket(received_at=local(2025, 3, 3, 9))
+        self.assertRegex(ticket.number, r'^20250303' '01' '03' r'\d{6}$')
+        self.assertEqual(ticket.state, 'draft')
+        self.assertEqual([e.action for e in ticket.events], ['intake'])
+
+    @with_transaction()
+    def test_channel_reference_resubmission(self):
+        "INT-01: a resubmission from a channel is the same ticket"
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        Channel = pool.get('sushi.channel')
+        app, = Channel.search([('code', '=', 'wanshitong_app')])
+        values = {
+            'channel': app.id, 'channel_ref': 'WST-2025-0001',
+            'requester_phone': '13905570000', 'requester_name': '王女士',
+            'request_type': 'consult', 'description': '公积金提取需要什么材料?'}
+        first, created = Ticket.submit(dict(values))
+        again, created_again = Ticket.submit(dict(values))
+        self.assertTrue(created)
+        self.assertFalse(created_again)
+        self.assertEqual(first, again)
+        self.assertEqual(Ticket.search_count([
+                    ('channel_ref', '=', 'WST-2025-0001')]), 1)
+
+    @with_transaction()
+    def test_intake_requires_content_and_contact(self):
+        "INT-04: content, name (unless withheld) and a contact"
+        Ticket = Pool().get('sushi.ticket')
+        ticket = create_ticket(requester_name=None, description=None)
+        with self.assertRaises(IntakeError) as cm:
+            Ticket.accept([ticket])
+        self.assertIn('requester_name', repr(cm.exception.message) + str(
+                [f for f in ['Requester Name'] if f in cm.exception.message]
+                and 'requester_name'))
+        ticket.description = '路灯不亮'
+        ticket.anonymous = True
+        ticket.save()
+        Ticket.accept([ticket])
+        self.assertEqual(ticket.state, 'accepted')
+
+    @with_transaction()
+    def test_phone_is_validated_and_normalised(self):
+        "INT-04: a contact that can be called back"
+        Ticket = Pool().get('sushi.ticket')
+        ticket = create_ticket(requester_phone='+86 138 0557 1234')
+        self.assertEqual(ticket.requester_phone, '13805571234')
+        from trytond.model.exceptions import ValidationError
+        with self.assertRaises(ValidationError):
+            create_ticket(requester_phone='12345')
+
+    @with_transaction()
+    def test_requester_found_by_phone(self):
+        "Intake: the caller's earlier requests appear with their number"
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        first = create_ticket(requester_name='赵大爷')
+        call = Ticket(requester_phone='138 0557 1234', state='draft')
+        call.on_change_requester_phone()
+        self.assertEqual(call.requester_name, '赵大爷')
+        self.assertEqual(call.on_change_with_earlier_tickets(), [first])
+
+    @with_transaction()
+    def test_not_accepted_with_guidance(self):
+        "SCP-02, SCP-03: a coded reason and the guidance for the requester"
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        Reason = pool.get('sushi.scope.reason')
+        ticket = create_ticket(description='要求法院改判我的民事案件')
+        with self.assertRaises(IntakeError):
+            Ticket.reject([ticket])
+        litigation, = Reason.search([('code', '=', 'litigation')])
+        ticket.rejection_reason = litigation
+        ticket.on_change_rejection_reason()
+        ticket.save()
+        Ticket.reject([ticket])
+        self.assertEqual(ticket.state, 'rejected')
+        self.assertEqual(ticket.disposal, 'explain_and_redirect')
+        self.assertIn('人民法院', ticket.guidance)
+        self.assertEqual(ticket.events[0].action, 'reject')
+
+    @with_transaction()
+    def test_repeat_of_closed_case_refused(self):
+        "SCP-04 b: a repeat of a closed case is refused, the case linked"
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        Reason = pool.get('sushi.scope.reason')
+        ns = setup_network()
+        earlier, _, _ = self.reviewed(ns)
+        pool.get('sushi.ticket.callback').record_rating(
+            earlier, 'phone_callback', 'satisfied')
+        self.assertEqual(earlier.state, 'archived')
+        again = create_ticket()
+        self.assertEqual(again.on_change_with_repeat_candidates(), [earlier])
+        repeat, = Reason.search([('code', '=', 'repeat_after_lawful_closure')])
+        again.rejection_reason = repeat
+        again.save()
+        with self.assertRaises(IntakeError):
+            Ticket.reject([again])
+        again.repeat_of = earlier
+        again.save()
+        Ticket.reject([again])
+        self.assertEqual((again.state, again.disposal),
+            ('rejected', 'rejected_repeat'))
+        self.assertTrue(again.is_repeat)
+
+    @with_transaction()
+    def test_open_duplicate_merged(self):
+        "SCP-04 a: the same matter as an open ticket is merged into it"
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        ns = setup_network()
+        first = create_ticket(region=ns.county.id)
+        self.dispatch(first, ns.county)
+        second = create_ticket(region=ns.county.id,
+            requester_phone='13905579999', requester_name='钱女士',
+            description='汴河路某小区门口道路积水严重,下雨后无法通行。')
+        self.assertEqual(second.on_change_with_similar_tickets(), [first])
+        second.duplicate_of = first
+        second.save()
+        Ticket.merge([second])
+        self.assertEqual((second.state, second.disposal),
+            ('merged', 'duplicate_linked'))
+        self.assertIn('merge', [e.action for e in first.events])
+
+    @with_transaction()
+    def test_emergency_transfer(self):
+        "SCP-05: an emergency is transferred and recorded as such"
+        Ticket = Pool().get('sushi.ticket')
+        ticket = create_ticket(description='家里着火了')
+        ticket.emergency_number = '119'
+        ticket.save()
+        Ticket.transfer_emergency([ticket])
+        self.assertEqual((ticket.state, ticket.disposal),
+            ('transferred', 'emergency_transferred'))
+
+    @with_transaction()
+    def test_three_way_call_needs_consent(self):
+        "TRI-03: three-way call or transfer only with consent"
+        Ticket = Pool().get('sushi.ticket')
+        ns = setup_network()
+        ticket = create_ticket(request_type='consult')
+        ticket.transfer_mode = 'three_way_call'
+        ticket.transfer_unit = ns.city
+        ticket.save()
+        with self.assertRaises(IntakeError):
+            Ticket.connect([ticket])
+        ticket.transfer_consent = True
+        ticket.save()
+        Ticket.connect([ticket])
+        self.assertEqual((ticket.state, ticket.disposal),
+            ('answered', 'three_way_call'))
+
+    @with_transaction()
+    def test_direct_answer(self):
+        "TRI-02: answered at first contact, no unit involved"
+        Ticket = Pool().get('sushi.ticket')
+        ticket = create_ticket(request_type='consult',
+            description='社保卡丢了怎么补办?')
+        with self.assertRaises(IntakeError):
+            Ticket.answer_directly([ticket])
+        ticket.answer = '携带身份证到任一社保经办网点或通过皖事通APP补办。'
+        ticket.save()
+        Ticket.answer_directly([ticket])
+        self.assertEqual((ticket.state, ticket.disposal),
+            ('answered', 'direct_answer'))
+        self.assertFalse(ticket.assignments)
+
+    # --- dispatch, sign-in, return ------------------------------------
+
+    @with_transaction()
+    def test_dispatch_deadlines(self):
+        "SGN-01, RET-01, LIM-01, TRI-08: the clocks start at dispatch"
+        ns = setup_network()
+        with at(2025, 3, 3, 8):
+            ticket = create_ticket(received_at=local(2025, 3, 3, 8))
+        lead, co = self.dispatch(ticket, ns.county, [ns.city])
+        self.assertEqual(as_local(lead.sign_deadline),
+            dt.datetime(2025, 3, 3, 17, 30))
+        self.assertEqual(as_local(lead.return_deadline),
+            dt.datetime(2025, 3, 4, 17, 30))
+        # complaint: 7 working days
+        self.assertEqual(as_local(lead.due_at),
+            dt.datetime(2025, 3, 12, 17, 30))
+        # the co-unit reports one working day earlier
+        self.assertEqual(as_local(co.due_at),
+            dt.datetime(2025, 3, 11, 17, 30))
+        self.assertEqual((lead.role, co.role), ('lead', 'co'))
+        self.assertEqual(ticket.state, 'dispatched')
+        self.assertEqual(ticket.lead_unit, ns.county)
+        self.assertEqual(ticket.deadline, lead.due_at)
+        self.assertFalse(ticket.dispatch_late)
+        # LGT-03: yellow at half the working time
+        self.assertEqual(as_local(lead.yellow_at),
+            dt.datetime(2025, 3, 7, 1, 15))
+
+    @with_transaction()
+    def test_dispatch_after_24_hours_is_late(self):
+        "TRI-04: dispatch within 24 hours of intake, tracked"
+        ns = setup_network()
+        with at(2025, 3, 1, 8):
+            ticket = create_ticket(received_at=local(2025, 3, 1, 8))
+        self.dispatch(ticket, ns.county, when=(2025, 3, 3, 9))
+        self.assertTrue(ticket.dispatch_late)
+
+    @with_transaction()
+    def test_dispatch_refuses_platform_and_wrong_state(self):
+        "TRI-05: work orders go to tier-2 (or tier-3) units only"
+        pool = Pool()
+        Unit = pool.get('sushi.unit')
+        ns = setup_network()
+        platform, = Unit.search([('tier', '=', '1')])
+        ticket = create_ticket()
+        with self.assertRaises(DispatchError):
+            self.dispatch(ticket, platform)
+        self.dispatch(ticket, ns.county)
+        with self.assertRaises(DispatchError):
+            self.dispatch(ticket, ns.city)
+
+    @with_transaction()
+    def test_sudden_event_due_same_day(self):
+        "LIM-05, EXT-07: a sudden event is due the same day, no extension"
+        ns = setup_network()
+        ticket = create_ticket(urgency='sudden')
+        assignment, = self.dispatch(ticket, ns.county,
+            when=(2025, 3, 8, 10))
+        self.assertEqual(as_local(assignment.due_at),
+            dt.datetime(2025, 3, 8, 23, 59, 59))
+        self.assertFalse(assignment.time_limit.extendable)
+
+    @with_transaction()
+    def test_praise_forwarded_for_information(self):
+        "LIM-03: praise is forwarded and closes, with no obligations"
+        ns = setup_network()
+        ticket = create_ticket(request_type='praise',
+            description='表扬社区工作人员热心服务')
+        assignment, = self.dispatch(ticket, ns.county)
+        self.assertEqual(assignment.state, 'informed')
+        self.assertFalse(assignment.due_at)
+        self.assertEqual(ticket.state, 'closed')
+
+    @with_transaction()
+    def test_statutory_limit(self):
+        "LIM-02: a statutory due time replaces the limit; progress is due"
+        ns = setup_network()
+        ticket = create_ticket(statutory_due_at=local(2025, 4, 30, 17, 30))
+        assignment, = self.dispatch(ticket, ns.county)
+        self.assertEqual(as_local(assignment.due_at),
+            dt.datetime(2025, 4, 30, 17, 30))
+        self.assertEqual(as_local(assignment.progress_due_at),
+            dt.datetime(2025, 3, 12, 17, 30))
+
+    @with_transaction()
+    def test_sign_in_late(self):
+        "SGN-02, SGN-04: late sign-in recorded once, by sweep or sign"
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        ns = setup_network()
+        ticket = create_ticket()
+        assignment, = self.dispatch(ticket, ns.county,
+            when=(2025, 3, 3, 14))
+        self.assertEqual(as_local(assignment.sign_deadline),
+            dt.datetime(2025, 3, 4, 12, 0))
+        with at(2025, 3, 4, 11, 59):
+            Assignment.sweep()
+        self.assertFalse(Assignment(assignment.id).late_sign_in)
+        with at(2025, 3, 4, 12, 5):
+            Assignment.sweep()
+            Assignment.sweep()
+        assignment = Assignment(assignment.id)
+        self.assertTrue(assignment.late_sign_in)
+        with at(2025, 3, 4, 13), Transaction().set_user(ns.handler.id):
+            Assignment.sign([assignment])
+        self.assertEqual(assignment.state, 'signed')
+        self.assertEqual(ticket.state, 'in_progress')
+        events = [e.action for e in ticket.events]
+        self.assertEqual(events.count('late_sign_in'), 1)
+
+    @with_transaction()
+    def test_only_unit_staff_sign(self):
+        "SGN-05: the unit's own staff sign for its orders"
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        ns = setup_network()
+        assignment, = self.dispatch(create_ticket(), ns.county)
+        with Transaction().set_user(ns.city_handler.id):
+            with self.assertRaises(AssignmentError):
+                Assignment.sign([assignment])
+        with Transaction().set_user(ns.handler.id):
+            Assignment.sign([assignment])
+            with self.assertRaises(TransitionError) as cm:
+                Assignment.sign([assignment])
+        self.assertIn('Handling', cm.exception.message)
+
+    @with_transaction()
+    def test_return_needs_reason_and_evidence(self):
+        "RET-01: a reason code, an explanation and evidence"
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        ns = setup_network()
+        assignment, = self.dispatch(create_ticket(), ns.county)
+        with Transaction().set_user(ns.handler.id):
+            with self.assertRaises(ReturnError):
+                Assignment.request_return([assignment])
+            assignment.return_reason = 'not_our_duty'
+            assignment.return_reason_text = '该路段属市政道路,由市城管局负责'
+            assignment.save()
+            with self.assertRaises(ReturnError):
+                Assignment.request_return([assignment])
+        attach(assignment)
+        with at(2025, 3, 3, 15), Transaction().set_user(ns.handler.id):
+            Assignment.request_return([assignment])
+        self.assertEqual(assignment.state, 'return_requested')
+        self.assertFalse(assignment.return_overdue)
+
+    @with_transaction()
+    def test_return_approved_and_improper(self):
+        "RET-05, RET-08, RET-06: approved return, re-dispatch, improper"
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        ns = setup_network()
+        ticket = create_ticket()
+        first, = self.dispatch(ticket, ns.county)
+        first.return_reason = 'not_our_duty'
+        first.return_reason_text = '市政道路,非本区职责'
+        first.save()
+        attach(first)
+        with at(2025, 3, 3, 15):
+            Assignment.request_return([first])
+        with at(2025, 3, 4, 9), Transaction().set_user(ns.dispatcher.id):
+            Assignment.approve_return([first])
+        self.assertEqual((first.state, first.return_decision),
+            ('returned', 'approved'))
+        self.assertEqual(ticket.state, 'accepted')
+        self.assertIsNone(ticket.lead_unit)
+        # Re-dispatch to the city department: clocks restart
+        second, = self.dispatch(ticket, ns.city, when=(2025, 3, 4, 10))
+        self.assertEqual(as_local(second.due_at),
+            dt.datetime(2025, 3, 13, 17, 30))
+        self.assertIsNone(Assignment(first.id).improper_return)
+        # The city department returns it too, and it comes back
+        second.return_reason = 'wrong_locality'
+        second.return_reason_text = '属地管理'
+        second.save()
+        attach(second)
+        with at(2025, 3, 4, 11):
+            Assignment.request_return([second])
+            Assignment.approve_return([second])
+        third, = self.dispatch(ticket, ns.county, when=(2025, 3, 4, 14))
+        first = Assignment(first.id)
+        self.assertEqual(first.improper_return, 'candidate')
+        self.assertEqual(first.redispatched_as, third)
+        with Transaction().set_user(ns.reviewer.id):
+            Assignment.confirm_improper_return([first])
+        self.assertEqual(first.improper_return, 'confirmed')
+
+    @with_transaction()
+    def test_return_rejected(self):
+        "RET-03, RET-04: late return flagged; rejection keeps the order"
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        ns = setup_network()
+        ticket, assignment = self.signed(ns)
+        assignment.return_reason = 'other'
+        assignment.return_reason_text = '人手不足'
+        assignment.save()
+        attach(assignment)
+        with at(2025, 3, 5, 9):
+            Assignment.request_return([assignment])
+        self.assertTrue(assignment.return_overdue)
+        with at(2025, 3, 5, 10):
+            Assignment.reject_return([assignment])
+        self.assertEqual(assignment.state, 'signed')
+        self.assertEqual(assignment.return_decision, 'rejected')
+        self.assertEqual(assignment.return_rejection_cause,
+            'deemed_accepted')
+        self.assertEqual(as_local(assignment.due_at),
+            dt.datetime(2025, 3, 12, 17, 30))
+        with self.assertRaises(ReturnError):
+            Assignment.request_return([assignment])
+
+    @with_transaction()
+    def test_deemed_accepted(self):
+        "RET-02: no return within the window: deemed accepted"
+        Assignment = Pool().get('sushi.ticket.assignment')
+        ns = setup_network()
+        ticket, assignment = self.signed(ns)
+        with at(2025, 3, 4, 17, 29):
+            Assignment.sweep()
+        self.assertFalse(Assignment(assignment.id).deemed_accepted)
+        with at(2025, 3, 4, 17, 31):
+            Assignment.sweep()
+        self.assertTrue(Assignment(assignment.id).deemed_accepted)
+
+    # --- lights -------------------------------------------------------
+
+    @with_transaction()
+    def test_traffic_lights_and_red_card(self):
+        "LGT-01..03: green, yellow at half time, red card once, kept"
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Ticket = pool.get('sushi.ticket')
+        ns = setup_network()
+        ticket, assignment = self.signed(ns)
+        with at(2025, 3, 6, 9):
+            Assignment.sweep()
+        self.assertEqual(Ticket(ticket.id).light, 'green')
+        with at(2025, 3, 10, 9):
+            Assignment.sweep()
+        self.assertEqual(Assignment(assignment.id).light, 'yellow')
+        self.assertEqual(Ticket(ticket.id).light, 'yellow')
+        for hour in [18, 19]:
+            with at(2025, 3, 12, hour):
+                Assignment.sweep()
+        assignment = Assignment(assignment.id)
+        self.assertEqual((assignment.light, assignment.red_card),
+            ('red', True))
+        self.assertEqual(assignment.red_card_cause, 'overdue')
+        ticket = Ticket(ticket.id)
+        self.assertEqual((ticket.light, ticket.red_card), ('red', True))
+        self.assertEqual(
+            [e.action for e in ticket.events].count('red_card'), 1)
+        # The staff of the unit were told in the web client
+        Notification = pool.get('res.notification')
+        notices = Notification.search([('user', '=', ns.handler.id)])
+        self.assertTrue(any('红牌' in (n.label or '') or 'overdue' in (
+                    n.label or '').lower() for n in notices))
+
+    # --- extension ----------------------------------------------------
+
+    def extension(self, assignment, days, **values):
+        Extension = Pool().get('sushi.ticket.extension')
+        defaults = {
+            'assignment': assignment.id, 'days': days,
+            'reason': '需协调多个部门现场会勘', 'basis': '涉及管网改造',
+            'application': '关于延期办理的申请',
+            'requester_informed_at': local(2025, 3, 10, 9),
+            'requester_informed_method': 'phone',
+            }
+        defaults.update(values)
+        extension, = Extension.create([defaults])
+        return extension
+
+    @with_transaction()
+    def test_extension(self):
+        "EXT-01..04: leader consent, platform approval, due time moves"
+        pool = Pool()
+        Extension = pool.get('sushi.ticket.extension')
+        ns = setup_network()
+        ticket, assignment = self.signed(ns)
+        too_long = self.extension(assignment, 8)
+        with at(2025, 3, 10, 10), self.assertRaises(ExtensionError):
+            Extension.submit([too_long])
+        extension = self.extension(assignment, 7)
+        with at(2025, 3, 10, 10), Transaction().set_user(ns.handler.id):
+            Extension.submit([extension])
+        with Transaction().set_user(ns.handler.id):
+            with self.assertRaises(ExtensionError):
+                Extension.leader_approve([extension])
+        with Transaction().set_user(ns.leader.id):
+            Extension.leader_approve([extension])
+        with at(2025, 3, 10, 15), Transaction().set_user(ns.dispatcher.id):
+            Extension.approve([extension])
+        self.assertEqual(as_local(extension.new_due_at),
+            dt.datetime(2025, 3, 21, 17, 30))
+        assignment = extension.assignment
+        self.assertEqual(as_local(assignment.due_at),
+            dt.datetime(2025, 3, 21, 17, 30))
+        self.assertEqual(as_local(assignment.original_due_at),
+            dt.datetime(2025, 3, 12, 17, 30))
+        # EXT-05: one extension per round
+        again = self.extension(assignment, 1)
+        with at(2025, 3, 11, 10), self.assertRaises(ExtensionError):
+            Extension.submit([again])
+        # The requester was told by SMS (EXT-04)
+        run_queue()
+        SMS = pool.get('sushi.sms')
+        self.assertEqual(SMS.search_count([
+                    ('ticket', '=', ticket.id), ('kind', '=', 'extension'),
+                    ('state', '=', 'sent')]), 1)
+
+    @with_transaction()
+    def test_extension_filing_deadline(self):
+        "EXT-03, EXT-06: filed no later than one working day before due"
+        Extension = Pool().get('sushi.ticket.extension')
+        ns = setup_network()
+        ticket, assignment = self.signed(ns)
+        extension = self.extension(assignment, 2)
+        with at(2025, 3, 11, 17, 31), self.assertRaises(ExtensionError) as cm:
+            Extension.submit([extension])
+        self.assertIn('2025-03-11 17:30', cm.exception.message)
+        with at(2025, 3, 11, 17, 29):
+            Extension.submit([extension])
+        self.assertEqual(extension.state, 'requested')
+
+    @with_transaction()
+    def test_extension_late_window_for_one_day_orders(self):
+        "EXT-03: a 1-day order dispatched after 17:30 may file until due"
+        Extension = Pool().get('sushi.ticket.extension')
+        ns = setup_network()
+        ticket, assignment = self.signed(ns,
+            request_type='consult', when=(2025, 3, 3, 18))
+        self.assertEqual(as_local(assignment.due_at),
+            dt.datetime(2025, 3, 4, 17, 30))
+        extension = self.extension(assignment, 1,
+            requester_informed_at=local(2025, 3, 4, 9))
+        with at(2025, 3, 4, 10):
+            Extension.submit([extension])
+        self.assertTrue(extension.late_window)
+
+    # --- reply and review ---------------------------------------------
+
+    @with_transaction()
+    def test_reply_must_be_complete(self):
+        "RPL-02: every element, or a clear list of what is missing"
+        Reply = Pool().get('sushi.ticket.reply')
+        ns = setup_network()
+        ticket, assignment = self.signed(ns)
+        with Transaction().set_user(ns.handler.id):
+            reply = write_reply(assignment, policy_references=None,
+                contact_summary=None, handler_phone=None)
+            with self.assertRaises(ReplyError) as cm:
+                Reply.request_sign_off([reply])
+        message = cm.exception.message
+        for label in ['Policies Cited', 'Communication with the Requester',
+                'Handler Phone']:
+            self.assertIn(label, message)
+        self.assertEqual(reply.state, 'draft')
+
+    @with_transaction()
+    def test_reply_sign_off(self):
+        "RPL-04: a leader of the unit signs off; principal when supervised"
+        pool = Pool()
+        Reply = pool.get('sushi.ticket.reply')
+        ns = setup_network()
+        ticket, assignment = self.signed(ns)
+        ticket.is_supervised = True
+        ticket.save()
+        with Transaction().set_user(ns.handler.id):
+            reply = write_reply(assignment)
+            Reply.request_sign_off([reply])
+            with self.assertRaises(ReplyError):
+                Reply.sign_off([reply])
+        with Transaction().set_user(ns.leader.id):
+            with self.assertRaises(ReplyError):
+                Reply.sign_off([reply])
+        with at(2025, 3, 5, 16), Transaction().set_user(ns.principal.id):
+            Reply.sign_off([reply])
+        self.assertEqual((reply.state, reply.signed_off_role),
+            ('submitted', 'principal'))
+        self.assertEqual(reply.submitted_at, local(2025, 3, 5, 16))
+        self.assertEqual(ticket.state, 'replied')
+
+    @with_transaction()
+    def test_review_return_and_accept(self):
+        "REV-01, REV-02, CONV-07, CONV-08: returned, then accepted"
+        pool = Pool()
+        Reply = pool.get('sushi.ticket.reply')
+        ns = setup_network()
+        ticket, assignment, reply = self.replied(ns)
+        with Transaction().set_user(ns.reviewer.id):
+            with self.assertRaises(ReplyError):
+                Reply.return_([reply])
+            reply.failed_elements = ['g_references', 'k_real_name']
+            reply.save()
+            Reply.return_([reply])
+        self.assertEqual(assignment.state, 'signed')
+        self.assertEqual(ticket.state, 'in_progress')
+        self.assertEqual(assignment.review_return_count, 1)
+        self.assertEqual(as_local(assignment.due_at),
+            dt.datetime(2025, 3, 12, 17, 30))
+        with at(2025, 3, 7, 10), Transaction().set_user(ns.handler.id):
+            second = write_reply(assignment)
+            Reply.request_sign_off([second])
+        with at(2025, 3, 7, 11), Transaction().set_user(ns.leader.id):
+            Reply.sign_off([second])
+        with at(2025, 3, 10, 9), Transaction().set_user(ns.reviewer.id):
+            Reply.accept([second])
+        self.assertEqual(assignment.state, 'completed')
+        self.assertEqual(assignment.completed_at, local(2025, 3, 7, 11))
+        self.assertEqual(assignment.handling_days, 4)
+        self.assertEqual(ticket.state, 'reviewed')
+        self.assertEqual(ticket.first_evaluation, 'pending')
+
+    @with_transaction()
+    def test_two_returns_in_a_row(self):
+        "REV-03, ACC-03: the second consecutive return flags the unit"
+        pool = Pool()
+        Reply = pool.get('sushi.ticket.reply')
+        ns = setup_network()
+        ticket, assignment, reply = self.replied(ns)
+        for round_ in range(2):
+            if round_:
+                with Transaction().set_user(ns.handler.id):
+                    reply = write_reply(assignment)
+                    Reply.request_sign_off([reply])
+                with Transaction().set_user(ns.leader.id):
+                    Reply.sign_off([reply])
+            reply.review_note = '未逐项回应诉求'
+            reply.save()
+            with Transaction().set_user(ns.reviewer.id):
+                Reply.return_([reply])
+        self.assertEqual(assignment.consecutive_returns, 2)
+        self.assertTrue(assignment.accountability_candidate)
+
+    # --- callback -----------------------------------------------------
+
+    @with_transaction()
+    def test_good_rating_archived(self):
+        "CBK-02, ARC-03: a good rating closes and archives the order"
+        Callback = Pool().get('sushi.ticket.callback')
+        ns = setup_network()
+        ticket, _, _ = self.reviewed(ns)
+        run_queue()
+        sms = [s for s in Pool().get('sushi.sms').search(
+                [('ticket', '=', ticket.id)]) if s.kind == 'rating']
+        self.assertEqual(len(sms), 1)
+        Callback.record_rating(ticket, 'sms_rating', 'satisfied')
+        self.assertEqual(ticket.state, 'archived')
+        self.assertEqual(ticket.final_evaluation, 'satisfied')
+
+    @with_transaction()
+    def test_dissatisfied_without_reason(self):
+        "CBK-06: a first dissatisfied rating without a clear reason"
+        Callback = Pool().get('sushi.ticket.callback')
+        ns = setup_network()
+        ticket, _, _ = self.reviewed(ns)
+        callback = Callback.record_rating(ticket, 'phone_callback',
+            'dissatisfied', reason='不太满意', reason_clear=False)
+        self.assertEqual((callback.given, callback.result),
+            ('dissatisfied', 'default_satisfied'))
+        self.assertEqual(ticket.state, 'closed')
+        self.assertEqual(ticket.first_evaluation, 'default_satisfied')
+
+    @with_transaction()
+    def test_no_answer_deemed_satisfied(self):
+        "CBK-06: no rating within the window counts as satisfied"
+        pool = Pool()
+        Callback = pool.get('sushi.ticket.callback')
+        Ticket = pool.get('sushi.ticket')
+        ns = setup_network()
+        with at(2025, 3, 6, 9):
+            ticket, _, _ = self.reviewed(ns)
+        with at(2025, 3, 9, 8):
+            Callback.deem_satisfied()
+        self.assertEqual(Ticket(ticket.id).state, 'reviewed')
+        with at(2025, 3, 9, 10):
+            Callback.deem_satisfied()
+        ticket = Ticket(ticket.id)
+        self.assertEqual(ticket.state, 'closed')
+        self.assertEqual((ticket.first_evaluation, ticket.final_evaluation),
+            ('default_satisfied', 'default_satisfied'))
+        callback, = ticket.callbacks
+        self.assertEqual((callback.channel, callback.round),
+            ('default', 1))
+
+    @with_transaction()
+    def test_bad_rating_rework_round(self):
+        "CBK-03, CBK-05, CBK-07, LIM-06: verified, re-handled, rated again"
+        pool = Pool()
+        Callback = pool.get('sushi.ticket.callback')
+        Reply = pool.get('sushi.ticket.reply')
+        Assignment = pool.get('sushi.ticket.assignment')
+        ns = setup_network()
+        ticket, first, _ = self.reviewed(ns)
+        Callback.record_rating(ticket, 'phone_callback', 'dissatisfied',
+            reason='积水问题仍未解决', reason_clear=True)
+        self.assertEqual(ticket.state, 'verifying')
+        with self.assertRaises(CallbackError):
+            verify(ticket, 'rework', '')
+        with at(2025, 3, 10, 9):
+            verify(ticket, 'rework', '现场核实,排水管道仍有堵塞',
+                escalate=True)
+        self.assertEqual((ticket.state, ticket.round), ('dispatched', 2))
+        self.assertTrue(ticket.unit_at_fault)
+        self.assertTrue(ticket.escalation_requested)
+        second, = [a for a in ticket.assignments if a.round == 2]
+        self.assertEqual(second.unit, ns.county)
+        # LIM-06: the original limit counted from the return
+        self.assertEqual(as_local(second.due_at),
+            dt.datetime(2025, 3, 19, 17, 30))
+        self.assertEqual(second.consecutive_returns, 1)
+        with at(2025, 3, 10, 10), Transaction().set_user(ns.handler.id):
+            Assignment.sign([second])
+            reply = write_reply(second)
+            Reply.request_sign_off([reply])
+        with at(2025, 3, 11, 9), Transaction().set_user(ns.leader.id):
+            Reply.sign_off([reply])
+        with Transaction().set_user(ns.reviewer.id):
+            Reply.accept([reply])
+        self.assertEqual(ticket.state, 'reviewed')
+        self.assertEqual(ticket.second_evaluation, 'pending')
+        Callback.record_rating(ticket, 'sms_rating', 'dissatisfied',
+            reason='仍不满意', reason_clear=True)
+        self.assertEqual(ticket.state, 'closed')
+        self.assertEqual(
+            (ticket.first_evaluation, ticket.second_evaluation,
+                ticket.final_evaluation),
+            ('dissatisfied', 'dissatisfied', 'dissatisfied'))
+
+    @with_transaction()
+    def test_bad_rating_explained(self):
+        "CBK-04: objective causes explained, then a second evaluation"
+        Callback = Pool().get('sushi.ticket.callback')
+        ns = setup_network()
+        ticket, _, _ = self.reviewed(ns)
+        Callback.record_rating(ticket, 'phone_callback', 'dissatisfied',
+            reason='要求拆除合法建筑', reason_clear=True)
+        verify(ticket, 'explain', '诉求超出法律规定,已耐心解释')
+        self.assertEqual(ticket.state, 'reviewed')
+        self.assertTrue(ticket.objective_cause)
+        Callback.record_rating(ticket, 'phone_callback', 'satisfied')
+        self.assertEqual((ticket.state, ticket.second_evaluation),
+            ('closed', 'satisfied'))
+
+    # --- archive and audit --------------------------------------------
+
+    @with_transaction()
+    def test_archive_after_delay(self):
+        "ARC-01: closed orders are archived by the cron, then read-only"
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        Callback = pool.get('sushi.ticket.callback')
+        ns = setup_network()
+        ticket, _, _ = self.reviewed(ns)
+        with at(2025, 3, 6, 10):
+            Callback.record_rating(ticket, 'phone_callback',
+                'dissatisfied', reason='一般', reason_clear=False)
+        with at(2025, 3, 8, 10):
+            Ticket.archive_closed()
+        self.assertEqual(Ticket(ticket.id).state, 'closed')
+        with at(2025, 3, 9, 11):
+            Ticket.archive_closed()
+        ticket = Ticket(ticket.id)
+        self.assertEqual(ticket.state, 'archived')
+        self.assertIn('archive', [e.action for e in ticket.events])
+
+    @with_transaction()
+    def test_events_append_only(self):
+        "The audit trail cannot be changed or deleted"
+        Event = Pool().get('sushi.ticket.event')
+        ticket = create_ticket()
+        event, = ticket.events
+        with self.assertRaises(AccessError):
+            Event.write([event], {'comment': 'x'})
+        with self.assertRaises(AccessError):
+            Event.delete([event])
+
+    @with_transaction()
+    def test_personal_data_reads_logged(self):
+        "PUB-06: every read of the requester's data by a unit user"
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        Access = pool.get('sushi.ticket.pii_access')
+        ns = setup_network()
+        ticket = create_ticket()
+        self.dispatch(ticket, ns.county)
+        with Transaction().set_user(ns.handler.id), \
+                Transaction().set_context(_check_access=True):
+            Ticket.read([ticket.id], ['title'])
+        self.assertEqual(Access.search_count([]), 0)
+        with Transaction().set_user(ns.handler.id), \
+                Transaction().set_context(_check_access=True):
+            Ticket.read([ticket.id], ['requester_phone', 'requester_name'])
+        with Transaction().set_user(ns.intake.id), \
+                Transaction().set_context(_check_access=True):
+            Ticket.read([ticket.id], ['requester_phone'])
+        log, = Access.search([])
+        self.assertEqual((log.user, log.ticket), (ns.handler, ticket))
+        self.assertEqual(log.fields_read, 'requester_name,requester_phone')
+
+    # --- tiers --------------------------------------------------------
+
+    @with_transaction()
+    def test_redispatch_to_town(self):
+        "ORG-10, ORG-13: the county passes the order to a town; its reply"
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Reply = pool.get('sushi.ticket.reply')
+        ns = setup_network()
+        ticket, county = self.signed(ns)
+        with at(2025, 3, 3, 11), Transaction().set_user(ns.handler.id):
+            town, = redispatch(county, ns.town, '请符离镇核实处理')
+            with self.assertRaises(DispatchError):
+                redispatch(county, ns.city)
+        self.assertEqual(town.due_at, county.due_at)
+        self.assertEqual(town.parent, county)
+        with at(2025, 3, 3, 14), Transaction().set_user(ns.town_handler.id):
+            Assignment.sign([town])
+        self.assertFalse(town.late_sign_in)
+        with Transaction().set_user(ns.town_handler.id):
+            reply = write_reply(town)
+            self.assertEqual(reply.kind, 'sub_reply')
+        # the town has no leader of its own here: the county's staff accept
+        Pool().get('sushi.unit.leader').create([{
+                    'unit': ns.town.id, 'user': ns.leader.id,
+                    'role': 'deputy_in_charge'}])
+        with Transaction().set_user(ns.town_handler.id):
+            Reply.request_sign_off([reply])
+        with Transaction().set_user(ns.leader.id):
+            Reply.sign_off([reply])
+        with Transaction().set_user(ns.handler.id):
+            Reply.accept([reply])
+        self.assertEqual(town.state, 'completed')
+        self.assertEqual(county.state, 'signed')

@@ -1,0 +1,1044 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The work order (工单): intake, scope, triage and the order's summary
+state; the per-unit steps live on `sushi.ticket.assignment`."""
+import datetime as dt
+import re
+
+from sql import Literal, Null
+from sql.aggregate import Max
+from sql.conditionals import Case, Coalesce
+
+from trytond.i18n import gettext
+from trytond.model import (
+    Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.pool import Pool
+from trytond.pyson import Bool, Eval, If, In
+from trytond.transaction import Transaction, without_check_access
+
+from . import clock
+from .exceptions import IntakeError, IntakeValidationError
+from .time_limit import COMPLEXITIES, REQUEST_TYPES, URGENCIES
+from .workflow import transition
+
+STATES = [
+    ('draft', "Draft"),
+    ('accepted', "Awaiting Dispatch"),
+    ('rejected', "Not Accepted"),
+    ('answered', "Answered at Intake"),
+    ('transferred', "Emergency Transfer"),
+    ('merged', "Merged"),
+    ('dispatched', "Dispatched"),
+    ('in_progress', "In Progress"),
+    ('replied', "Replied"),
+    ('reviewed', "Awaiting Callback"),
+    ('verifying', "Verifying Bad Rating"),
+    ('closed', "Closed"),
+    ('archived', "Archived"),
+    ]
+# States in which the ticket is open at a unit.
+HANDLING_STATES = ['dispatched', 'in_progress', 'replied']
+OPEN_STATES = ['accepted'] + HANDLING_STATES + ['reviewed', 'verifying']
+FINISHED_STATES = ['closed', 'archived']
+INTAKE_STATES = ['draft', 'accepted']
+
+DISPOSALS = [
+    (None, ""),
+    ('direct_answer', "Direct Answer"),
+    ('three_way_call', "Three-Way Call"),
+    ('call_transfer', "Call Transfer"),
+    ('explain_and_redirect', "Explanation and Guidance"),
+    ('emergency_transferred', "Transferred to Emergency Line"),
+    ('duplicate_linked', "Linked to an Open Ticket"),
+    ('rejected_repeat', "Repeat of a Closed Case"),
+    ('dispatched', "Work Order Dispatched"),
+    ]
+EMERGENCY_NUMBERS = [
+    (None, ""),
+    ('110', "110 Police"),
+    ('119', "119 Fire and Rescue"),
+    ('120', "120 Ambulance"),
+    ('122', "122 Traffic Accident"),
+    ]
+EVALUATIONS = [
+    (None, ""),
+    ('pending', "Pending"),
+    ('satisfied', "Satisfied"),
+    ('default_satisfied', "Deemed Satisfied"),
+    ('dissatisfied', "Dissatisfied"),
+    ]
+LIGHTS = [
+    (None, ""),
+    ('green', "Green"),
+    ('yellow', "Yellow"),
+    ('red', "Red"),
+    ]
+# Two-digit codes of the classified ticket number (INT-07).
+TYPE_CODES = {'consult': '01', 'help': '02', 'complaint': '03',
+    'report': '04', 'suggestion': '05', 'praise': '06'}
+PHONE = re.compile(r'^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$')
+# PUB-02, PUB-05: reports and praise are not published by default.
+DISCLOSED_TYPES = {'consult', 'help', 'suggestion', 'complaint'}
+
+_intake_readonly = ~Eval('state').in_(INTAKE_STATES)
+
+
+class Ticket(Workflow, ModelSQL, ModelView):
+    __name__ = 'sushi.ticket'
+    __string__ = "Work Order"
+    _rec_name = 'number'
+
+    number = fields.Char("Number", readonly=True,
+        help="Classified number: date, channel, request type, serial "
+        "(INT-07).")
+    channel = fields.Many2One('sushi.channel', "Channel", required=True,
+        states={'readonly': _intake_readonly})
+    channel_ref = fields.Char("Channel Reference",
+        states={'readonly': _intake_readonly},
+        help="The identifier the channel gave the request: a resubmission "
+        "with the same reference is the same ticket.")
+    received_at = fields.DateTime("Received at", required=True,
+        states={'readonly': _intake_readonly})
+    # requester (INT-03, INT-04): personal data, see read()
+    requester_phone = fields.Char("Requester Phone",
+        states={
+            'readonly': _intake_readonly,
+            'required': ~Eval('state').in_(['draft', 'transferred']),
+            })
+    requester_name = fields.Char("Requester Name",
+        states={
+            'readonly': _intake_readonly,
+            'invisible': Bool(Eval('anonymous')),
+            })
+    anonymous = fields.Boolean("Name Withheld",
+        states={'readonly': _intake_readonly},
+        help="The requester gives a contact but not their name (INT-04).")
+    requester_party = fields.Many2One('party.party', "Requester Party",
+        states={'readonly': _intake_readonly})
+    requester_type = fields.Selection([
+            ('individual', "Individual"),
+            ('enterprise', "Enterprise"),
+            ], "Requester Type", required=True,
+        states={'readonly': _intake_readonly})
+    earlier_tickets = fields.Function(fields.Many2Many(
+            'sushi.ticket', None, None, "Earlier Requests"),
+        'on_change_with_earlier_tickets')
+    # the request
+    title = fields.Char("Title", states={'readonly': _intake_readonly})
+    description = fields.Text("Request",
+        states={
+            'readonly': _intake_readonly,
+            'required': ~Eval('state').in_(['draft', 'transferred']),
+            })
+    request_type = fields.Selection(REQUEST_TYPES, "Request Type",
+        required=True, sort=False,
+        states={'readonly': ~Eval('state').in_(INTAKE_STATES)})
+    complexity = fields.Selection(COMPLEXITIES, "Complexity", required=True,
+        states={'readonly': ~Eval('state').in_(INTAKE_STATES)},
+        help="Complex: research across several policies or units, or a "
+        "site investigation (LIM-04).")
+    urgency = fields.Selection(URGENCIES, "Urgency", required=True,
+        states={'readonly': ~Eval('state').in_(INTAKE_STATES)})
+    category = fields.Many2One('sushi.category', "Category",
+        states={'readonly': _intake_readonly})
+    address = fields.Char("Address", states={'readonly': _intake_readonly})
+    region = fields.Many2One('sushi.unit', "Region",
+        domain=[('kind', 'in', ['county', 'park'])],
+        states={'readonly': _intake_readonly},
+        help="The county, district or park where the matter arises.")
+    attachments = fields.One2Many('ir.attachment', 'resource', "Attachments")
+    # special classes (categories.md §1)
+    provincial = fields.Boolean("Assigned by the Province",
+        states={'readonly': _intake_readonly})
+    leader_instruction = fields.Boolean("City Leader Instruction",
+        states={'readonly': _intake_readonly})
+    is_supervised = fields.Boolean("Supervised", readonly=True,
+        help="Linked to a supervision case: replies need the principal "
+        "leader's sign-off (RPL-04).")
+    admin_mediation = fields.Boolean("Administrative Mediation",
+        help="Excluded from the satisfaction rate (SCP-06).")
+    law_enforcement_case = fields.Boolean("Law-Enforcement Case",
+        help="Excluded from the satisfaction rate (SCP-06).")
+    outside_guidance_scope = fields.Boolean("Outside the Guidance Scope",
+        help="Outside the scope of 国办发〔2020〕53号: excluded from the "
+        "satisfaction rate (SCP-06).")
+    disclosure = fields.Boolean("Disclose Publicly",
+        help="Publish the acceptance and result with personal data masked "
+        "(PUB-02).")
+    # intake outcome
+    state = fields.Selection(STATES, "State", readonly=True, required=True,
+        sort=False)
+    disposal = fields.Selection(DISPOSALS, "Disposal", readonly=True)
+    answer = fields.Text("Answer Given",
+        states={
+            'readonly': _intake_readonly,
+            'invisible': ~Eval('state').in_(INTAKE_STATES + ['answered']),
+            })
+    rejection_reason = fields.Many2One('sushi.scope.reason',
+        "Not-Accepted Reason",
+        states={
+            'readonly': _intake_readonly,
+            'invisible': ~Eval('state').in_(INTAKE_STATES + ['rejected']),
+            })
+    guidance = fields.Text("Guidance to the Requester",
+        states={
+            'readonly': _intake_readonly,
+            'invisible': ~Eval('state').in_(INTAKE_STATES + ['rejected']),
+            },
+        help="What the requester is told, and where to go (SCP-03).")
+    transfer_mode = fields.Selection([
+            (None, ""),
+            ('three_way_call', "Three-Way Call"),
+            ('call_transfer', "Call Transfer"),
+            ], "Call Connection",
+        states={
+            'readonly': _intake_readonly,
+            'invisible': ~Eval('state').in_(INTAKE_STATES + ['answered']),
+            })
+    transfer_unit = fields.Many2One('sushi.unit', "Connected Unit",
+        states={
+            'readonly': _intake_readonly,
+            'invisible': ~Eval('state').in_(INTAKE_STATES + ['answered']),
+            })
+    transfer_consent = fields.Boolean("Requester Consented",
+        states={
+            'readonly': _intake_readonly,
+            'invisible': ~Eval('state').in_(INTAKE_STATES + ['answered']),
+            },
+        help="A three-way call or transfer needs the requester's consent "
+        "(TRI-03).")
+    emergency_number = fields.Selection(EMERGENCY_NUMBERS,
+        "Emergency Line",
+        states={
+            'readonly': _intake_readonly,
+            'invisible': ~Eval('state').in_(INTAKE_STATES + ['transferred']),
+            })
+    duplicate_of = fields.Many2One('sushi.ticket', "Same Matter as",
+        domain=[('state', 'in', OPEN_STATES), ('id', '!=', Eval('id', -1))],
+        states={
+            'readonly': _intake_readonly,
+            'invisible': ~Eval('state').in_(INTAKE_STATES + ['merged']),
+            },
+        help="An open ticket on the same matter: this contact is merged "
+        "into it (SCP-04 a).")
+    repeat_of = fields.Many2One('sushi.ticket', "Repeat of",
+        domain=[('state', 'in', FINISHED_STATES)],
+        states={'readonly': _intake_readonly},
+        help="The closed case the requester raises again (SCP-04 b, c).")
+    is_repeat = fields.Function(fields.Boolean("Repeat"), 'get_is_repeat',
+        searcher='search_is_repeat')
+    similar_tickets = fields.Function(fields.Many2Many(
+            'sushi.ticket', None, None, "Similar Open Tickets",
+            states={'invisible': ~Eval('state').in_(INTAKE_STATES)}),
+        'on_change_with_similar_tickets')
+    repeat_candidates = fields.Function(fields.Many2Many(
+            'sushi.ticket', None, None, "Earlier Closed Cases",
+            states={'invisible': ~Eval('state').in_(INTAKE_STATES)}),
+        'on_change_with_repeat_candidates')
+    # dispatch and handling summary (stored for lists and reports)
+    dispatch_deadline = fields.DateTime("Dispatch Deadline", readonly=True,
+        help="Intake plus the dispatch window (TRI-04).")
+    dispatched_at = fields.DateTime("Dispatched at", readonly=True)
+    dispatch_late = fields.Boolean("Dispatched Late", readonly=True)
+    lead_unit = fields.Many2One('sushi.unit', "Lead Unit", readonly=True)
+    deadline = fields.DateTime("Due", readonly=True)
+    statutory_due_at = fields.DateTime("Statutory Due",
+        states={'readonly': ~Eval('state').in_(INTAKE_STATES)},
+        help="A special limit set by law or a higher document replaces the "
+        "standard one (LIM-02).")
+    light = fields.Selection(LIGHTS, "Light", readonly=True)
+    red_card = fields.Boolean("Red Card", readonly=True)
+    round = fields.Integer("Handling Round", readonly=True)
+    assignments = fields.One2Many('sushi.ticket.assignment', 'ticket',
+        "Assignments", readonly=True)
+    events = fields.One2Many('sushi.ticket.event', 'ticket', "Timeline",
+        readonly=True)
+    # callback and rating (CBK)
+    callbacks = fields.One2Many('sushi.ticket.callback', 'ticket',
+        "Callbacks", readonly=True)
+    first_evaluation = fields.Selection(EVALUATIONS, "First Evaluation",
+        readonly=True)
+    second_evaluation = fields.Selection(EVALUATIONS, "Second Evaluation",
+        readonly=True)
+    final_evaluation = fields.Selection(EVALUATIONS, "Final Evaluation",
+        readonly=True)
+    objective_cause = fields.Boolean("Objective Cause", readonly=True,
+        help="The bad rating came from legal, policy or other objective "
+        "limits (CBK-04).")
+    unit_at_fault = fields.Boolean("Unit at Fault", readonly=True,
+        help="Verification found omissions or non-implementation "
+        "(CBK-03).")
+    escalation_requested = fields.Boolean("Escalation Requested",
+        readonly=True,
+        help="Proposed for escalated supervision after a bad rating "
+        "(CBK-05).")
+    rating_due_at = fields.DateTime("Rating Due", readonly=True)
+    closed_at = fields.DateTime("Closed at", readonly=True)
+    archived_at = fields.DateTime("Archived at", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('channel_ref_unique', Unique(t, t.channel, t.channel_ref),
+                'sushi_ticket.msg_ticket_channel_ref_unique'),
+            ('number_unique', Unique(t, t.number),
+                'sushi_ticket.msg_ticket_number_unique'),
+            ]
+        cls._sql_indexes.update({
+                Index(t, (t.state, Index.Equality()),
+                    (t.received_at, Index.Range())),
+                Index(t, (t.requester_phone, Index.Equality())),
+                Index(t, (t.lead_unit, Index.Equality()),
+                    (t.state, Index.Equality())),
+                Index(t, (t.received_at, Index.Range(order='DESC'))),
+                Index(t, (t.light, Index.Equality())),
+                Index(t, (t.category, Index.Equality()),
+                    (t.received_at, Index.Range())),
+                })
+        cls._order = [('received_at', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('draft', 'accepted'),
+            ('draft', 'rejected'), ('accepted', 'rejected'),
+            ('draft', 'answered'), ('accepted', 'answered'),
+            ('draft', 'transferred'),
+            ('draft', 'merged'), ('accepted', 'merged'),
+            ('draft', 'dispatched'), ('accepted', 'dispatched'),
+            ('dispatched', 'accepted'), ('in_progress', 'accepted'),
+            ('dispatched', 'in_progress'),
+            ('dispatched', 'replied'), ('in_progress', 'replied'),
+            ('replied', 'in_progress'),
+            ('replied', 'reviewed'),
+            ('reviewed', 'closed'), ('reviewed', 'verifying'),
+            ('verifying', 'dispatched'), ('verifying', 'reviewed'),
+            ('verifying', 'closed'),
+            ('dispatched', 'closed'),
+            ('closed', 'archived'),
+            }
+        cls._buttons.update({
+                'accept': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'dispatch': {
+                    'invisible': ~Eval('state').in_(INTAKE_STATES),
+                    'depends': ['state'],
+                    },
+                'answer_directly': {
+                    'invisible': ~Eval('state').in_(INTAKE_STATES),
+                    'depends': ['state'],
+                    },
+                'connect': {
+                    'invisible': ~Eval('state').in_(INTAKE_STATES),
+                    'readonly': ~Eval('transfer_mode'),
+                    'depends': ['state', 'transfer_mode'],
+                    },
+                'reject': {
+                    'invisible': ~Eval('state').in_(INTAKE_STATES),
+                    'readonly': ~Eval('rejection_reason'),
+                    'depends': ['state', 'rejection_reason'],
+                    },
+                'transfer_emergency': {
+                    'invisible': Eval('state') != 'draft',
+                    'readonly': ~Eval('emergency_number'),
+                    'depends': ['state', 'emergency_number'],
+                    },
+                'merge': {
+                    'invisible': ~Eval('state').in_(INTAKE_STATES),
+                    'readonly': ~Eval('duplicate_of'),
+                    'depends': ['state', 'duplicate_of'],
+                    },
+                'archive': {
+                    'invisible': Eval('state') != 'closed',
+                    'depends': ['state'],
+                    },
+                'record_callback': {
+                    'invisible': Eval('state') != 'reviewed',
+                    'depends': ['state'],
+                    },
+                'verify': {
+                    'invisible': Eval('state') != 'verifying',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @classmethod
+    def default_received_at(cls):
+        return clock.now()
+
+    @classmethod
+    def default_channel(cls):
+        try:
+            return Pool().get('ir.model.data').get_id(
+                'sushi_ticket', 'channel_hotline_12345')
+        except KeyError:
+            return None
+
+    @classmethod
+    def default_requester_type(cls):
+        return 'individual'
+
+    @classmethod
+    def default_request_type(cls):
+        return 'consult'
+
+    @classmethod
+    def default_complexity(cls):
+        return 'general'
+
+    @classmethod
+    def default_urgency(cls):
+        return 'normal'
+
+    @classmethod
+    def default_anonymous(cls):
+        return False
+
+    @classmethod
+    def default_round(cls):
+        return 1
+
+    @classmethod
+    def default_disclosure(cls):
+        return True
+
+    @fields.depends('request_type')
+    def on_change_request_type(self):
+        # PUB-02, PUB-05
+        self.disclosure = self.request_type in DISCLOSED_TYPES
+        if self.request_type == 'praise':
+            self.complexity = 'general'
+
+    @fields.depends('rejection_reason', 'guidance')
+    def on_change_rejection_reason(self):
+        if self.rejection_reason:
+            self.guidance = self.rejection_reason.guidance
+
+    @fields.depends('requester_phone', 'requester_name', 'requester_party',
+        'requester_type', 'id')
+    def on_change_requester_phone(self):
+        "Find the requester by phone number, as the call comes in."
+        if not self.requester_phone:
+            return
+        phone = normalize_phone(self.requester_phone)
+        self.requester_phone = phone
+        earlier = self.earlier_requests(phone, limit=1)
+        if earlier and not self.requester_name:
+            last = earlier[0]
+            self.requester_name = last.requester_name
+            self.requester_party = last.requester_party
+            self.requester_type = last.requester_type
+
+    @fields.depends('requester_phone', 'id')
+    def on_change_with_earlier_tickets(self, name=None):
+        if not self.requester_phone:
+            return []
+        return self.earlier_requests(
+            normalize_phone(self.requester_phone), limit=20)
+
+    def earlier_requests(self, phone, limit=20):
+        "The requester's earlier tickets, the newest first (index on phone)."
+        with without_check_access():
+            return self.search([
+                    ('requester_phone', '=', phone),
+                    ('id', '!=', self.id if self.id and self.id > 0 else -1),
+                    ], limit=limit, order=[('received_at', 'DESC')])
+
+    @fields.depends('description', 'title', 'category', 'region',
+        'requester_phone', 'received_at', 'id', 'state')
+    def on_change_with_similar_tickets(self, name=None):
+        if self.state not in INTAKE_STATES:
+            return []
+        return [t for t, _ in self.find_similar()]
+
+    @fields.depends('description', 'title', 'requester_phone', 'id',
+        'state')
+    def on_change_with_repeat_candidates(self, name=None):
+        if self.state not in INTAKE_STATES or not self.requester_phone:
+            return []
+        return [t for t, _ in self.find_similar(finished=True)]
+
+    def find_similar(self, finished=False, limit=5):
+        """Return [(ticket, score)] of tickets that look like the same
+        matter, the most similar first.
+
+        Open tickets (SCP-04 a) by category, region or requester; or, with
+        finished, the requester's closed cases (SCP-04 b, c).  Candidates
+        are narrowed by indexed SQL first; only they are scored."""
+        pool = Pool()
+        Configuration = pool.get('sushi.configuration')
+        config = Configuration.get_values()
+        text = ' '.join(filter(None, [self.title, self.description]))
+        if not text.strip():
+            return []
+        since = (self.received_at or clock.now()) - dt.timedelta(
+            days=config['similar_window_days'])
+        domain = [('id', '!=', self.id if self.id and self.id > 0 else -1)]
+        if finished:
+            domain += [
+                ('state', 'in', FINISHED_STATES),
+                ('requester_phone', '=',
+                    normalize_phone(self.requester_phone)),
+                ]
+        else:
+            alternatives = ['OR']
+            if self.category:
+                alternatives.append(('category', '=', self.category.id))
+            if self.region:
+                alternatives.append(('region', '=', self.region.id))
+            if self.requester_phone:
+                alternatives.append(('requester_phone', '=',
+                        normalize_phone(self.requester_phone)))
+            if len(alternatives) == 1:
+                return []
+            domain += [
+                ('state', 'in', OPEN_STATES),
+                ('received_at', '>=', since),
+                alternatives,
+                ]
+        with without_check_access():
+            candidates = self.search(domain, limit=300,
+                order=[('received_at', 'DESC')])
+        scored = []
+        for candidate in candidates:
+            other = ' '.join(filter(None,
+                    [candidate.title, candidate.description]))
+            score = self.similarity(text, other)
+            if score >= config['similar_threshold']:
+                scored.append((candidate, score))
+        scored.sort(key=lambda s: -s[1])
+        return scored[:limit]
+
+    @classmethod
+    def similarity(cls, a, b):
+        """Return the similarity of two request texts between 0 and 1.
+
+        The Dice coefficient of character bigrams: simple, and sound for
+        Chinese without segmentation.  The analysis module replaces it."""
+        def bigrams(text):
+            text = re.sub(r'[\s\W_]+', '', text or '')
+            return {text[i:i + 2] for i in range(len(text) - 1)}
+        x, y = bigrams(a), bigrams(b)
+        if not x or not y:
+            return 0.0
+        return 2 * len(x & y) / (len(x) + len(y))
+
+    def get_is_repeat(self, name):
+        return bool(self.repeat_of)
+
+    @classmethod
+    def search_is_repeat(cls, name, clause):
+        _, operator, value = clause
+        if (operator == '=') == bool(value):
+            return [('repeat_of', '!=', None)]
+        return [('repeat_of', '=', None)]
+
+    def get_rec_name(self, name):
+        if self.number:
+            return self.number
+        return '(%s)' % self.id
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, value, *extra = clause
+        if operator.startswith('!') or operator.startswith('not '):
+            bool_op = 'AND'
+        else:
+            bool_op = 'OR'
+        return [bool_op,
+            ('number', operator, value, *extra),
+            ('title', operator, value, *extra),
+            ]
+
+    # --- numbering, creation, personal data ---------------------------
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if values.get('requester_phone'):
+            values['requester_phone'] = normalize_phone(
+                values['requester_phone'])
+        if mode == 'create':
+            if values.get('channel_ref') == '':
+                values['channel_ref'] = None
+            received = values.get('received_at') or clock.now()
+            values.setdefault('dispatch_deadline', received + dt.timedelta(
+                    hours=Pool().get('sushi.configuration').get_values()[
+                        'dispatch_window_hours']))
+        return values
+
+    @classmethod
+    def create(cls, vlist):
+        pool = Pool()
+        Configuration = pool.get('sushi.configuration')
+        defaults = cls.default_get(
+            ['channel', 'request_type', 'received_at'], with_rec_name=False)
+        vlist = [{**defaults, **v} for v in vlist]
+        Sequence = pool.get('ir.sequence')
+        Calendar = pool.get('sushi.calendar')
+        Channel = pool.get('sushi.channel')
+        Event = pool.get('sushi.ticket.event')
+        vlist = [v.copy() for v in vlist]
+        missing = [v for v in vlist if not v.get('number')]
+        if missing:
+            sequence = Sequence(Configuration.get_values()['ticket_sequence'])
+            codes = {c.id: c.number_code for c in Channel.browse(
+                    list({v['channel'] for v in missing if v.get('channel')}))}
+            serials = sequence.get_many(len(missing))
+            for values, serial in zip(missing, serials):
+                received = values.get('received_at') or clock.now()
+                values['number'] = '%s%s%s%s' % (
+                    Calendar.to_local(received).strftime('%Y%m%d'),
+                    codes.get(values.get('channel')) or '00',
+                    TYPE_CODES.get(values.get('request_type'), '00'),
+                    serial)
+        tickets = super().create(vlist)
+        Event.log(tickets, 'intake', to_state='draft')
+        return tickets
+
+    @classmethod
+    def copy(cls, tickets, default=None):
+        default = default.copy() if default else {}
+        for name in ['number', 'channel_ref', 'assignments', 'events',
+                'callbacks', 'dispatched_at', 'lead_unit', 'deadline',
+                'light', 'red_card', 'closed_at', 'archived_at',
+                'first_evaluation', 'second_evaluation', 'final_evaluation',
+                'disposal']:
+            default.setdefault(name, None)
+        default.setdefault('state', 'draft')
+        default.setdefault('round', 1)
+        return super().copy(tickets, default=default)
+
+    @classmethod
+    def check_modification(cls, mode, tickets, values=None, external=False):
+        super().check_modification(
+            mode, tickets, values=values, external=external)
+        if mode == 'delete':
+            for ticket in tickets:
+                if ticket.state != 'draft':
+                    raise IntakeError(gettext(
+                            'sushi_ticket.msg_ticket_delete_draft',
+                            ticket=ticket.rec_name))
+        if mode == 'write' and external:
+            for ticket in tickets:
+                if ticket.state == 'archived':
+                    raise IntakeError(gettext(
+                            'sushi_ticket.msg_ticket_archived_readonly',
+                            ticket=ticket.rec_name))
+
+    PERSONAL_FIELDS = {'requester_name', 'requester_phone',
+        'requester_party'}
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        result = super().read(ids, fields_names)
+        if (cls.PERSONAL_FIELDS & set(fields_names)
+                and Transaction().check_access and Transaction().user):
+            Pool().get('sushi.ticket.pii_access').log_reads(
+                ids, sorted(cls.PERSONAL_FIELDS & set(fields_names)))
+        return result
+
+    @classmethod
+    def validate_fields(cls, tickets, field_names):
+        super().validate_fields(tickets, field_names)
+        if field_names & {'requester_phone'}:
+            for ticket in tickets:
+                if (ticket.requester_phone
+                        and not PHONE.match(ticket.requester_phone)):
+                    raise IntakeValidationError(gettext(
+                            'sushi_ticket.msg_ticket_phone_invalid',
+                            phone=ticket.requester_phone))
+
+    @classmethod
+    def submit(cls, values):
+        """Create or, for a resubmission from a channel (same channel and
+        reference), return the existing ticket: the intake entry point of
+        channels and the API."""
+        channel, ref = values.get('channel'), values.get('channel_ref')
+        if channel and ref:
+            existing = cls.search([
+                    ('channel', '=', channel), ('channel_ref', '=', ref)])
+            if existing:
+                return existing[0], False
+        ticket, = cls.create([values])
+        return ticket, True
+
+    # --- intake outcomes ----------------------------------------------
+
+    def check_intake_data(self):
+        "INT-04: content, name (unless withheld) and a contact."
+        missing = []
+        if not (self.description or '').strip():
+            missing.append('description')
+        if not self.requester_phone:
+            missing.append('requester_phone')
+        if not self.anonymous and not (self.requester_name or '').strip():
+            missing.append('requester_name')
+        if missing:
+            names = self.fields_get(missing)
+            raise IntakeError(gettext(
+                    'sushi_ticket.msg_ticket_intake_missing',
+                    ticket=self.rec_name,
+                    fields='、'.join(names[f]['string'] for f in missing)))
+
+    @classmethod
+    @ModelView.button
+    @transition('accepted')
+    def accept(cls, tickets):
+        "Register the request as in scope; it waits for dispatch."
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        for ticket in tickets:
+            ticket.check_intake_data()
+        Event.log(tickets, 'accept', 'draft', 'accepted')
+
+    @classmethod
+    @ModelView.button_action('sushi_ticket.wizard_dispatch')
+    def dispatch(cls, tickets):
+        for ticket in tickets:
+            ticket.check_intake_data()
+
+    @classmethod
+    @ModelView.button
+    @transition('answered')
+    def answer_directly(cls, tickets):
+        "TRI-02: answered at first contact from the knowledge base."
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        for ticket in tickets:
+            ticket.check_intake_data()
+            if not (ticket.answer or '').strip():
+                raise IntakeError(gettext(
+                        'sushi_ticket.msg_ticket_answer_missing',
+                        ticket=ticket.rec_name))
+        cls.write(tickets, {
+                'disposal': 'direct_answer',
+                'closed_at': clock.now(),
+                })
+        for ticket in tickets:
+            Event.log([ticket], 'answer', ticket.state, 'answered',
+                comment=ticket.answer)
+
+    @classmethod
+    @ModelView.button
+    @transition('answered')
+    def connect(cls, tickets):
+        "TRI-03: answered through a three-way call or a transfer."
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        for ticket in tickets:
+            ticket.check_intake_data()
+            if not ticket.transfer_consent:
+                raise IntakeError(gettext(
+                        'sushi_ticket.msg_ticket_transfer_consent',
+                        ticket=ticket.rec_name))
+            if not ticket.transfer_unit:
+                raise IntakeError(gettext(
+                        'sushi_ticket.msg_ticket_transfer_unit',
+                        ticket=ticket.rec_name))
+        for ticket in tickets:
+            ticket.disposal = ticket.transfer_mode
+            ticket.closed_at = clock.now()
+        cls.save(tickets)
+        for ticket in tickets:
+            Event.log([ticket], 'transfer', ticket.state, 'answered',
+                comment=ticket.transfer_unit.rec_name)
+
+    @classmethod
+    @ModelView.button
+    @transition('rejected')
+    def reject(cls, tickets):
+        """SCP-02, SCP-03, SCP-04 b: not accepted, with a coded reason and
+        the guidance given to the requester."""
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        for ticket in tickets:
+            reason = ticket.rejection_reason
+            if not reason:
+                raise IntakeError(gettext(
+                        'sushi_ticket.msg_ticket_reject_reason',
+                        ticket=ticket.rec_name))
+            if reason.requires_repeat_of and not ticket.repeat_of:
+                raise IntakeError(gettext(
+                        'sushi_ticket.msg_ticket_repeat_of_missing',
+                        ticket=ticket.rec_name))
+            if not (ticket.guidance or '').strip():
+                ticket.guidance = reason.guidance
+            ticket.disposal = ('rejected_repeat' if reason.requires_repeat_of
+                else 'explain_and_redirect')
+            ticket.closed_at = clock.now()
+        cls.save(tickets)
+        for ticket in tickets:
+            Event.log([ticket], 'reject', ticket.state, 'rejected',
+                comment='%s: %s' % (ticket.rejection_reason.name,
+                    ticket.guidance or ''))
+
+    @classmethod
+    @ModelView.button
+    @transition('transferred')
+    def transfer_emergency(cls, tickets):
+        "SCP-05: transferred at once to 110, 119, 120 or 122."
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        for ticket in tickets:
+            if not ticket.emergency_number:
+                raise IntakeError(gettext(
+                        'sushi_ticket.msg_ticket_emergency_number',
+                        ticket=ticket.rec_name))
+        cls.write(tickets, {
+                'disposal': 'emergency_transferred',
+                'closed_at': clock.now(),
+                })
+        for ticket in tickets:
+            Event.log([ticket], 'emergency', 'draft', 'transferred',
+                comment=ticket.emergency_number)
+
+    @classmethod
+    @ModelView.button
+    @transition('merged')
+    def merge(cls, tickets):
+        "SCP-04 a: the same matter as an open ticket: linked, not dispatched."
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        for ticket in tickets:
+            if (not ticket.duplicate_of
+                    or ticket.duplicate_of.state not in OPEN_STATES):
+                raise IntakeError(gettext(
+                        'sushi_ticket.msg_ticket_merge_target',
+                        ticket=ticket.rec_name))
+        cls.write(tickets, {
+                'disposal': 'duplicate_linked',
+                'closed_at': clock.now(),
+                })
+        for ticket in tickets:
+            Event.log([ticket], 'merge', ticket.state, 'merged',
+                comment=ticket.duplicate_of.rec_name)
+            Event.log([ticket.duplicate_of], 'merge',
+                comment=ticket.rec_name)
+
+    # --- handling summary, set by the assignments ---------------------
+
+    @classmethod
+    @transition('dispatched')
+    def set_dispatched(cls, tickets):
+        pass
+
+    @classmethod
+    @transition('accepted')
+    def set_awaiting_dispatch(cls, tickets):
+        "Back in the dispatch queue after an approved return of the lead."
+        cls.write(tickets, {
+                'lead_unit': None, 'deadline': None, 'light': None})
+
+    @classmethod
+    @transition('in_progress')
+    def set_in_progress(cls, tickets):
+        pass
+
+    @classmethod
+    @transition('replied')
+    def set_replied(cls, tickets):
+        pass
+
+    @classmethod
+    @transition('reviewed')
+    def set_reviewed(cls, tickets):
+        pass
+
+    @classmethod
+    @transition('verifying')
+    def set_verifying(cls, tickets):
+        pass
+
+    @classmethod
+    @transition('dispatched')
+    def set_rework(cls, tickets):
+        "CBK-03: a new handling round after a verified bad rating."
+        pass
+
+    @classmethod
+    @ModelView.button_action('sushi_ticket.wizard_callback_record')
+    def record_callback(cls, tickets):
+        pass
+
+    @classmethod
+    @ModelView.button_action('sushi_ticket.wizard_verify')
+    def verify(cls, tickets):
+        pass
+
+    @classmethod
+    @transition('closed')
+    def close(cls, tickets):
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        Assignment = pool.get('sushi.ticket.assignment')
+        now = clock.now()
+        cls.write(tickets, {'closed_at': now, 'light': None})
+        open_ = Assignment.search([
+                ('ticket', 'in', [t.id for t in tickets]),
+                ('state', 'in', ['dispatched', 'signed', 'return_requested',
+                        'replied']),
+                ])
+        if open_:
+            Assignment.cancel(open_)
+        Event.log(tickets, 'close', to_state='closed')
+
+    @classmethod
+    @ModelView.button
+    @transition('archived')
+    def archive(cls, tickets):
+        "ARC-01: closed orders are archived and read-only from then on."
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        cls.write(tickets, {'archived_at': clock.now()})
+        Event.log(tickets, 'archive', 'closed', 'archived')
+
+    @classmethod
+    def archive_closed(cls):
+        """Cron: archive the orders closed for longer than the configured
+        delay (ARC-01), in two statements."""
+        pool = Pool()
+        Configuration = pool.get('sushi.configuration')
+        Event = pool.get('sushi.ticket.event')
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        now = clock.now()
+        limit = now - dt.timedelta(
+            days=Configuration.get_values()['archive_after_days'])
+        due = (table.state == 'closed') & (table.closed_at <= limit)
+        Event.log_query(table.select(table.id, Literal(None), Literal(None),
+                where=due), 'archive')
+        cursor.execute(*table.update(
+                [table.state, table.archived_at, table.write_date],
+                ['archived', now, now], where=due))
+        clock.forget(cls.__name__)
+
+    @classmethod
+    def refresh_summary(cls, tickets):
+        """Copy the lead assignment's unit, due time and light to the
+        tickets, and the worst light of their open assignments."""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        tickets = cls.browse([t.id for t in tickets])
+        by_ticket = {t.id: [] for t in tickets}
+        for assignment in Assignment.search([
+                    ('ticket', 'in', list(by_ticket)),
+                    ], order=[('id', 'ASC')]):
+            by_ticket[assignment.ticket.id].append(assignment)
+        for ticket in tickets:
+            assignments = by_ticket[ticket.id]
+            leads = [a for a in assignments
+                if a.role == 'lead' and not a.parent
+                and a.state not in {'returned', 'cancelled'}]
+            lead = leads[-1] if leads else None
+            lights = [a.light for a in assignments
+                if a.state in Assignment.LIGHT_STATES and a.light]
+            ticket.lead_unit = lead.unit if lead else None
+            ticket.deadline = lead.due_at if lead else None
+            ticket.light = max(lights, key=LIGHT_ORDER.index,
+                default=None)
+            ticket.red_card = any(a.red_card for a in assignments
+                if a.round == ticket.round)
+        cls.save(tickets)
+
+
+LIGHT_ORDER = ['green', 'yellow', 'red']
+
+
+def normalize_phone(phone):
+    "Keep the digits and the dash of an area code; drop spaces and +86."
+    phone = re.sub(r'[\s()（）]', '', phone or '')
+    if phone.startswith('+86'):
+        phone = phone[3:]
+    elif phone.startswith('86') and len(phone) == 13:
+        phone = phone[2:]
+    return phone
+
+
+class ScopeReason(ModelSQL, ModelView):
+    "A coded reason not to accept a request, with the guidance to give."
+    __name__ = 'sushi.scope.reason'
+    __string__ = "Not-Accepted Reason"
+
+    code = fields.Char("Code", required=True)
+    name = fields.Char("Name", required=True)
+    guidance = fields.Text("Guidance", required=True,
+        help="What the call-taker tells the requester, and where to go.")
+    requires_repeat_of = fields.Boolean("Needs the Earlier Case",
+        help="A repeat of a closed case: the earlier case must be linked.")
+    active = fields.Boolean("Active")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('code_unique', Unique(t, t.code),
+                'sushi_ticket.msg_scope_reason_code_unique'),
+            ]
+
+    @classmethod
+    def default_active(cls):
+        return True
+
+
+class PersonalDataAccess(ModelSQL, ModelView):
+    "A read of a requester's name or phone by a user: PUB-06."
+    __name__ = 'sushi.ticket.pii_access'
+    __string__ = "Personal Data Access"
+
+    ticket = fields.Many2One('sushi.ticket', "Ticket", required=True,
+        ondelete='CASCADE', readonly=True)
+    user = fields.Many2One('res.user', "User", required=True, readonly=True)
+    at = fields.DateTime("At", required=True, readonly=True)
+    fields_read = fields.Char("Fields", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('at', 'DESC'), ('id', 'DESC')]
+        t = cls.__table__()
+        cls._sql_indexes.add(
+            Index(t, (t.ticket, Index.Range()), (t.at, Index.Range())))
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if mode in {'write', 'delete'}:
+            raise IntakeError(gettext('sushi_ticket.msg_event_append_only'))
+
+    @classmethod
+    def log_reads(cls, ticket_ids, field_names):
+        """Log, in one INSERT, a read of personal fields by a unit user;
+        platform staff reads are not logged (they take the calls)."""
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        groups = set(User.get_groups())
+        unit_groups = {
+            ModelData.get_id('sushi_ticket', 'group_sushi_unit_handler'),
+            ModelData.get_id('sushi_ticket', 'group_sushi_unit_leader'),
+            }
+        platform_groups = {
+            ModelData.get_id('sushi_ticket', xml_id) for xml_id in [
+                'group_sushi_intake', 'group_sushi_dispatcher',
+                'group_sushi_reviewer', 'group_sushi_supervisor']}
+        if not (groups & unit_groups) or (groups & platform_groups):
+            return
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        now = clock.now()
+        user = Transaction().user
+        ids = [i for i in ticket_ids if i is not None and i >= 0]
+        if ids:
+            cursor.execute(*table.insert(
+                    [table.ticket, table.user, table.at, table.fields_read,
+                        table.create_uid, table.create_date],
+                    [[i, user, now, ','.join(field_names), user, now]
+                        for i in ids]))

@@ -1,0 +1,67 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""A stricter Workflow.transition, shared by the work-order models."""
+from functools import wraps
+
+from sql import For
+
+from trytond import backend
+from trytond.i18n import gettext
+from trytond.model import Workflow
+from trytond.transaction import Transaction
+
+from .exceptions import TransitionError
+
+
+def transition(state):
+    """Like Workflow.transition, but lock the records first and refuse,
+    with a clear error, any record whose state (read again from the
+    database) does not allow the move, instead of silently skipping it.
+
+    Of two users acting on the same record at once, the first wins.  On
+    PostgreSQL the second waits on the row lock; when the first commits,
+    its repeatable-read snapshot is stale, the request is retried by the
+    dispatcher, and the retry sees the new state and gets the error.  On
+    SQLite writes are serialized by the database lock with the same
+    outcome."""
+    def decorator(func):
+        moved = Workflow.transition(state)(func)
+
+        @wraps(func)
+        def wrapper(cls, records, *args, **kwargs):
+            ids = [r.id for r in records if r.id is not None and r.id >= 0]
+            if ids:
+                table = cls.__table__()
+                cursor = Transaction().connection.cursor()
+                states = {}
+                for sub_ids in _grouped(ids):
+                    query = table.select(
+                        table.id, getattr(table, cls._transition_state),
+                        where=table.id.in_(sub_ids))
+                    if backend.name == 'postgresql':
+                        query.for_ = For('UPDATE')
+                    cursor.execute(*query)
+                    states.update(cursor)
+                selection = dict(cls.fields_get(
+                        [cls._transition_state])[cls._transition_state][
+                        'selection'])
+                for record in records:
+                    current = states.get(record.id)
+                    if (current, state) not in cls._transitions:
+                        raise TransitionError(gettext(
+                                'sushi_ticket.msg_wrong_state',
+                                model=cls.__names__()['model'],
+                                record=record.rec_name,
+                                state=selection.get(current, current)))
+                    # What this transaction read before the lock may be
+                    # stale: use the state the lock guarantees.
+                    record._local_cache.pop(record.id, None)
+                    record._cache.pop(record.id, None)
+            return moved(cls, records, *args, **kwargs)
+        return wrapper
+    return decorator
+
+
+def _grouped(ids, size=1000):
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
