@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 DB ?= sushi
+CONFIG ?= trytond.conf
 # trytond.conf holds no file paths: they come from the checkout's location.
 export TRYTOND_DATABASE__PATH ?= $(CURDIR)/db
 export TRYTOND_WEB__ROOT ?= $(CURDIR)/.sao/package
@@ -9,7 +10,7 @@ export TRYTOND_WEB__ROOT ?= $(CURDIR)/.sao/package
 .PHONY: run test install sao db serve bench po clean
 
 run: install sao db
-	scripts/serve.sh $(DB)
+	TRYTOND_CONFIG_FILE=$(CONFIG) scripts/serve.sh $(DB)
 
 test: install sao
 	$(VENV)/bin/python scripts/runtests.py
@@ -26,10 +27,10 @@ sao: install
 	scripts/install_sao.sh
 
 db: install
-	$(VENV)/bin/python scripts/setup_db.py --database $(DB)
+	$(VENV)/bin/python scripts/setup_db.py --database $(DB) --config $(CONFIG)
 
 serve:
-	scripts/serve.sh $(DB)
+	TRYTOND_CONFIG_FILE=$(CONFIG) scripts/serve.sh $(DB)
 
 bench: install
 	$(VENV)/bin/python bench/run.py

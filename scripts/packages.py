@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Print (or, with --write, update) the package list of pyproject.toml:
-every module under addons/ with each of its sub-directories, so that
-setuptools ships views, translations, icons and templates."""
+every module under addons/ with each of its sub-directories that hold files
+tracked by git (add new files first), so that setuptools ships views,
+translations, icons and templates."""
 import re
 import sys
 from pathlib import Path
@@ -10,14 +11,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def packages():
-    result = []
-    for module in sorted((ROOT / 'addons').glob('sushi_*')):
-        result.append(f'trytond.modules.{module.name}')
-        for sub in sorted(p for p in module.rglob('*') if p.is_dir()
-                if '__pycache__' not in p.parts):
-            rel = sub.relative_to(module).as_posix().replace('/', '.')
-            result.append(f'trytond.modules.{module.name}.{rel}')
-    return result
+    "The directories of addons/ that hold files git tracks."
+    import subprocess
+    files = subprocess.run(['git', 'ls-files', 'addons'], cwd=ROOT,
+        capture_output=True, text=True, check=True).stdout.split()
+    result = set()
+    for name in files:
+        parts = name.split('/')[1:-1]
+        if parts and parts[0].startswith('sushi_'):
+            result.add('trytond.modules.' + '.'.join(parts))
+    return sorted(result)
 
 
 def main():
