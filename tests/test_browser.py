@@ -10,7 +10,7 @@ import unittest
 from tests import browser
 
 OFFICE = '宿事速办工作领导小组办公室'
-TIER_1 = '一级网络单位(平台办公室)'
+TIER_1 = '一级网络单位（平台办公室）'
 TIER_2 = '二级网络单位'
 TIER_3 = '三级网络单位'
 

@@ -21,7 +21,7 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from . import clock
 from .exceptions import AssignmentError, DispatchError, ReturnError
-from .workflow import transition
+from .workflow import check_user_values, transition
 
 STATES = [
     ('dispatched', "Awaiting Sign-in"),
@@ -194,7 +194,8 @@ class Assignment(Workflow, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.__access__.add('ticket')
+        # No __access__ on the ticket: a unit sees its own part of a shared
+        # order, not the other units' parts (record rules in the XML).
         t = cls.__table__()
         cls._sql_indexes.update({
                 Index(t, (t.ticket, Index.Range())),
@@ -286,6 +287,19 @@ class Assignment(Workflow, ModelSQL, ModelView):
         return '%s · %s' % (self.ticket.rec_name, self.unit.rec_name)
 
     @classmethod
+    def check_modification(cls, mode, assignments, values=None,
+            external=False):
+        super().check_modification(
+            mode, assignments, values=values, external=external)
+        if external:
+            if mode == 'write':
+                check_user_values(cls, values)
+            elif mode in {'create', 'delete'}:
+                # Assignments are made by dispatch and kept as facts
+                raise AssignmentError(gettext(
+                        'sushi_ticket.msg_assignment_workflow_only'))
+
+    @classmethod
     def search_rec_name(cls, name, clause):
         return ['OR',
             ('ticket.number',) + tuple(clause[1:]),
@@ -338,10 +352,13 @@ class Assignment(Workflow, ModelSQL, ModelView):
         values['sign_deadline'] = Calendar.sign_deadline(dispatched_at)
         values['return_deadline'] = Calendar.return_deadline(dispatched_at)
         if limit.kind == 'same_day':
-            # LIM-05: 23:59:59 on the calendar day of dispatch
+            # LIM-05: 23:59:59 on the calendar day of dispatch; signing and
+            # returning cannot come after it
             local = Calendar.to_local(dispatched_at)
             due = Calendar.local_datetime(local.date(),
                 dt.time(23, 59, 59))
+            values['sign_deadline'] = min(values['sign_deadline'], due)
+            values['return_deadline'] = min(values['return_deadline'], due)
         else:
             due = Calendar.add_working_days(
                 dispatched_at, limit.working_days)
@@ -548,6 +565,11 @@ class Assignment(Workflow, ModelSQL, ModelView):
             and a.ticket.state in {'dispatched', 'in_progress'}}
         if tickets:
             Ticket.set_awaiting_dispatch(list(tickets))
+            # RET-05: the dispatch window counts again from the approval
+            window = pool.get('sushi.configuration').get_values()[
+                'dispatch_window_hours']
+            Ticket.write(list(tickets), {
+                    'dispatch_deadline': now + dt.timedelta(hours=window)})
         Ticket.refresh_summary(list({a.ticket for a in assignments}))
 
     @classmethod

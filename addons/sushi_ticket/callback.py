@@ -14,7 +14,7 @@ from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from . import clock
@@ -61,7 +61,6 @@ class Callback(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.__access__.add('ticket')
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.ticket, Index.Range())))
         cls._order = [('recorded_at', 'DESC'), ('id', 'DESC')]
@@ -70,7 +69,7 @@ class Callback(ModelSQL, ModelView):
     def check_modification(cls, mode, records, values=None, external=False):
         super().check_modification(
             mode, records, values=values, external=external)
-        if mode in {'write', 'delete'} and external:
+        if external:
             raise AccessError(gettext('sushi_ticket.msg_event_append_only'))
 
     @classmethod
@@ -113,18 +112,21 @@ class Callback(ModelSQL, ModelView):
         if given == 'dissatisfied' and first and not reason_clear:
             # CBK-06: dissatisfied without a clear reason
             result = 'default_satisfied'
-        callback, = cls.create([{
-                    'ticket': ticket.id,
-                    'round': 1 if first else 2,
-                    'channel': channel,
-                    'given': given,
-                    'result': result,
-                    'reason': reason,
-                    'reason_clear': bool(reason_clear),
-                    'resolution': resolution,
-                    'recorded_by': Transaction().user or None,
-                    'recorded_at': clock.now(),
-                    }])
+        # Ratings are facts for assessment: created here only, with the
+        # checks above, never by a client directly (no create right).
+        with without_check_access():
+            callback, = cls.create([{
+                        'ticket': ticket.id,
+                        'round': 1 if first else 2,
+                        'channel': channel,
+                        'given': given,
+                        'result': result,
+                        'reason': reason,
+                        'reason_clear': bool(reason_clear),
+                        'resolution': resolution,
+                        'recorded_by': Transaction().user or None,
+                        'recorded_at': clock.now(),
+                        }])
         Event.log([ticket], 'callback', comment='%s: %s%s' % (
                 dict(cls.fields_get(['result'])['result']['selection'])[
                     result], reason or '',

@@ -68,6 +68,10 @@ class Dispatch(Wizard):
         if ticket.region and ticket.region.id not in suggested:
             # TRI-05: locality first
             suggested.insert(0, ticket.region.id)
+        # RET-06: a unit whose return was approved is not suggested again
+        returned = {a.unit.id for a in ticket.assignments
+            if a.state == 'returned' and a.return_decision == 'approved'}
+        suggested = [u for u in suggested if u not in returned]
         tiers = ['2']
         if Configuration.get_values()['direct_tier3_dispatch']:
             tiers.append('3')
@@ -123,11 +127,11 @@ def dispatch_ticket(ticket, lead_unit, co_units=(), basis=None,
                     'sushi_ticket.msg_dispatch_statutory_past',
                     ticket=ticket.rec_name))
         ticket.statutory_due_at = statutory_due_at
+    # TRI-04, RET-05: any dispatch later than its window counts
     if not ticket.dispatched_at:
-        # TRI-04: the dispatch KPI counts the first dispatch
         ticket.dispatched_at = now
-        ticket.dispatch_late = bool(
-            ticket.dispatch_deadline and now > ticket.dispatch_deadline)
+    ticket.dispatch_late = bool(ticket.dispatch_late or (
+            ticket.dispatch_deadline and now > ticket.dispatch_deadline))
     ticket.disposal = 'dispatched'
     ticket.save()
     # Co-units still working from an earlier dispatch keep their part.
@@ -137,6 +141,9 @@ def dispatch_ticket(ticket, lead_unit, co_units=(), basis=None,
     co_units = [u for u in units[1:] if u not in busy]
     state = ticket.state
     Ticket.set_dispatched([ticket])
+    if state == 'draft':
+        # Dispatched at first contact: the requester gets the number
+        pool.get('sushi.sms').notify_requesters([ticket], 'intake')
     assignments = Assignment.dispatch_units(ticket, lead_unit, co_units,
         basis=basis, now=now)
     Event.log([ticket], 'dispatch', state, 'dispatched',

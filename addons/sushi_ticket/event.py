@@ -79,7 +79,8 @@ class Event(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.__access__.add('ticket')
+        # Unit staff see the ticket-level events and those of their own
+        # assignments (rules in event.xml), not other units' parts.
         cls._order = [('at', 'DESC'), ('id', 'DESC')]
         t = cls.__table__()
         cls._sql_indexes.update({

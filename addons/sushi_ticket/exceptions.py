@@ -1,7 +1,7 @@
 # This file is part of 宿事速办.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from trytond.exceptions import UserError, UserWarning
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError, ValidationError
 
 
 class CalendarMissingYearError(UserError):
@@ -66,3 +66,7 @@ class CallbackError(UserError):
 
 class ArchiveError(UserError):
     pass
+
+
+class ReadonlyFieldError(AccessError):
+    "A write from outside to a field that only the workflow sets."

@@ -14,7 +14,7 @@ from trytond.transaction import Transaction
 
 from . import clock
 from .exceptions import ExtensionError
-from .workflow import transition
+from .workflow import check_user_values, transition
 
 _draft = Eval('state') != 'draft'
 
@@ -68,7 +68,6 @@ class Extension(Workflow, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.__access__.add('assignment')
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.assignment, Index.Range())))
         cls._order = [('id', 'DESC')]
@@ -105,6 +104,22 @@ class Extension(Workflow, ModelSQL, ModelView):
     @classmethod
     def default_state(cls):
         return 'draft'
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if not external:
+            return
+        if mode == 'write':
+            check_user_values(cls, values)
+        for record in records:
+            if mode == 'create' and record.state != 'draft':
+                raise ExtensionError(gettext('sushi_ticket.msg_create_not_draft',
+                        model=cls.__names__()['model']))
+            if mode == 'delete' and record.state != 'draft':
+                raise ExtensionError(gettext('sushi_ticket.msg_extension_delete_draft',
+                        record=record.rec_name))
 
     @classmethod
     def default_assignment(cls):

@@ -3,7 +3,9 @@
 from trytond.pool import Pool, PoolMeta
 
 # Models whose record rules use the user's units; other modules add theirs.
-UNIT_RULE_MODELS = {'sushi.ticket', 'sushi.ticket.assignment'}
+UNIT_RULE_MODELS = {
+    'sushi.ticket', 'sushi.ticket.assignment', 'sushi.ticket.event',
+    'sushi.ticket.reply', 'sushi.ticket.extension', 'sushi.ticket.callback'}
 
 
 class Rule(metaclass=PoolMeta):
@@ -39,4 +41,6 @@ class Cron(metaclass=PoolMeta):
                 ('sushi.ticket.callback|deem_satisfied',
                     "Deem Unanswered Ratings Satisfied"),
                 ('sushi.ticket|archive_closed', "Archive Closed Orders"),
+                ('sushi.ticket.recording|purge',
+                    "Purge Call Recordings past Retention"),
                 ])

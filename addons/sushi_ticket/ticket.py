@@ -19,7 +19,7 @@ from trytond.transaction import Transaction, without_check_access
 from . import clock
 from .exceptions import IntakeError, IntakeValidationError
 from .time_limit import COMPLEXITIES, REQUEST_TYPES, URGENCIES
-from .workflow import transition
+from .workflow import check_user_values, transition
 
 STATES = [
     ('draft', "Draft"),
@@ -253,6 +253,8 @@ class Ticket(Workflow, ModelSQL, ModelView):
         "Assignments", readonly=True)
     events = fields.One2Many('sushi.ticket.event', 'ticket', "Timeline",
         readonly=True)
+    recordings = fields.One2Many('sushi.ticket.recording', 'ticket',
+        "Call Recordings")
     # callback and rating (CBK)
     callbacks = fields.One2Many('sushi.ticket.callback', 'ticket',
         "Callbacks", readonly=True)
@@ -605,7 +607,7 @@ class Ticket(Workflow, ModelSQL, ModelView):
     def copy(cls, tickets, default=None):
         default = default.copy() if default else {}
         for name in ['number', 'channel_ref', 'assignments', 'events',
-                'callbacks', 'dispatched_at', 'lead_unit', 'deadline',
+                'callbacks', 'recordings', 'dispatched_at', 'lead_unit', 'deadline',
                 'light', 'red_card', 'closed_at', 'archived_at',
                 'first_evaluation', 'second_evaluation', 'final_evaluation',
                 'disposal']:
@@ -625,11 +627,18 @@ class Ticket(Workflow, ModelSQL, ModelView):
                             'sushi_ticket.msg_ticket_delete_draft',
                             ticket=ticket.rec_name))
         if mode == 'write' and external:
+            check_user_values(cls, values)
             for ticket in tickets:
                 if ticket.state == 'archived':
                     raise IntakeError(gettext(
                             'sushi_ticket.msg_ticket_archived_readonly',
                             ticket=ticket.rec_name))
+        if mode == 'create' and external:
+            for ticket in tickets:
+                if ticket.state != 'draft':
+                    raise IntakeError(gettext(
+                            'sushi_ticket.msg_create_not_draft',
+                            model=cls.__names__()['model']))
 
     PERSONAL_FIELDS = {'requester_name', 'requester_phone',
         'requester_party'}
@@ -696,6 +705,8 @@ class Ticket(Workflow, ModelSQL, ModelView):
         for ticket in tickets:
             ticket.check_intake_data()
         Event.log(tickets, 'accept', 'draft', 'accepted')
+        # The requester gets the number to follow the request (INT-06)
+        pool.get('sushi.sms').notify_requesters(tickets, 'intake')
 
     @classmethod
     @ModelView.button_action('sushi_ticket.wizard_dispatch')
@@ -1031,14 +1042,27 @@ class PersonalDataAccess(ModelSQL, ModelView):
                 'group_sushi_reviewer', 'group_sushi_supervisor']}
         if not (groups & unit_groups) or (groups & platform_groups):
             return
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        now = clock.now()
-        user = Transaction().user
         ids = [i for i in ticket_ids if i is not None and i >= 0]
-        if ids:
-            cursor.execute(*table.insert(
-                    [table.ticket, table.user, table.at, table.fields_read,
-                        table.create_uid, table.create_date],
-                    [[i, user, now, ','.join(field_names), user, now]
-                        for i in ids]))
+        if not ids:
+            return
+        transaction = Transaction()
+        if transaction.readonly:
+            # The client reads in read-only transactions: log in a short
+            # transaction of its own, as core does for password hashes.
+            with transaction.new_transaction():
+                cls._insert_reads(ids, field_names)
+        else:
+            cls._insert_reads(ids, field_names)
+
+    @classmethod
+    def _insert_reads(cls, ids, field_names):
+        table = cls.__table__()
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        now = clock.now()
+        user = transaction.user
+        cursor.execute(*table.insert(
+                [table.ticket, table.user, table.at, table.fields_read,
+                    table.create_uid, table.create_date],
+                [[i, user, now, ','.join(field_names), user, now]
+                    for i in ids]))

@@ -10,7 +10,7 @@ from trytond.i18n import gettext
 from trytond.model import Workflow
 from trytond.transaction import Transaction
 
-from .exceptions import TransitionError
+from .exceptions import ReadonlyFieldError, TransitionError
 
 
 def transition(state):
@@ -65,3 +65,16 @@ def transition(state):
 def _grouped(ids, size=1000):
     for i in range(0, len(ids), size):
         yield ids[i:i + size]
+
+
+def check_user_values(cls, values):
+    """Refuse a write from outside (RPC, routes) to fields that only the
+    workflow sets: the client hides them, the server must refuse them."""
+    names = sorted(n for n in values
+        if n in cls._fields and cls._fields[n].readonly
+        and cls._fields[n]._type not in {'one2many', 'many2many'})
+    if names:
+        strings = cls.fields_get(names)
+        raise ReadonlyFieldError(gettext('sushi_ticket.msg_field_readonly',
+                model=cls.__names__()['model'],
+                fields='、'.join(strings[n]['string'] for n in names)))

@@ -895,3 +895,63 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
             Reply.accept([reply])
         self.assertEqual(town.state, 'completed')
         self.assertEqual(county.state, 'signed')
+
+    # --- bad input, retention -----------------------------------------
+
+    @with_transaction()
+    def test_deadline_in_year_without_calendar(self):
+        "CONV-03: a due time in a year with no schedule is refused"
+        from ..exceptions import CalendarMissingYearError
+        ns = setup_network()
+        ticket = create_ticket()
+        with self.assertRaises(CalendarMissingYearError) as cm:
+            self.dispatch(ticket, ns.county, when=(2026, 12, 28, 9))
+        self.assertIn('2027', cm.exception.message)
+
+    @with_transaction()
+    def test_intake_sms(self):
+        "INT-06: the requester gets the number to follow the request"
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        SMS = pool.get('sushi.sms')
+        ticket = create_ticket()
+        Ticket.accept([ticket])
+        run_queue()
+        sms, = SMS.search([('ticket', '=', ticket.id)])
+        self.assertEqual((sms.kind, sms.state, sms.phone),
+            ('intake', 'sent', '13805571234'))
+        self.assertIn(ticket.number, sms.text)
+
+    @with_transaction()
+    def test_recordings_kept_one_year(self):
+        "ARC-02: recordings are kept at least a year, longer on hold"
+        pool = Pool()
+        Recording = pool.get('sushi.ticket.recording')
+        Configuration = pool.get('sushi.configuration')
+        from trytond.model.exceptions import DomainValidationError
+        from ..exceptions import ArchiveError
+        ticket = create_ticket()
+        old, held, young = Recording.create([{
+                    'ticket': ticket.id,
+                    'call_started_at': local(2024, 3, 1, 9),
+                    'call_ended_at': local(2024, 3, 1, 9, 5),
+                    }, {
+                    'ticket': ticket.id,
+                    'call_started_at': local(2024, 3, 1, 10),
+                    'call_ended_at': local(2024, 3, 1, 10, 5),
+                    'legal_hold': True,
+                    }, {
+                    'ticket': ticket.id,
+                    'call_started_at': local(2024, 9, 1, 9),
+                    'call_ended_at': local(2024, 9, 1, 9, 5),
+                    }])
+        config = Configuration(1)
+        config.recording_retention_days = 300
+        with self.assertRaises(DomainValidationError):
+            config.save()
+        with at(2025, 3, 10, 9):
+            with self.assertRaises(ArchiveError):
+                Recording.delete([young])
+            Recording.purge()
+        self.assertEqual(Recording.search([], order=[('id', 'ASC')]),
+            [held, young])

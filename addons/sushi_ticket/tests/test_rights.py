@@ -1,0 +1,510 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Who may do what: the role × model × operation matrix, the button groups,
+the record rules of unit staff and the leaders' sign-off (DESIGN.md
+"Roles"; PLT-05, ORG-10, ORG-11, RPL-04, EXT-01).
+
+The tables below are data: a change of rights is a change of these tables,
+made on purpose."""
+import unittest
+from contextlib import contextmanager
+
+from trytond.exceptions import UserError
+from trytond.model import ModelSQL
+from trytond.model.exceptions import AccessButtonError, AccessError
+from trytond.pool import Pool
+from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
+
+from ..dispatch import dispatch_ticket, redispatch
+from ..exceptions import ExtensionError, ReplyError
+from .test_ticket import write_reply
+from .tools import DBTestCase, at, create_ticket, local, setup_network
+
+ROLES = ('intake', 'dispatcher', 'reviewer', 'supervisor', 'admin',
+    'unit_handler', 'unit_leader', 'city_leader', 'analyst')
+MODES = ('read', 'write', 'create', 'delete')
+
+# The rights of a user who has only one role's group, per stored model of
+# the module: r(ead) w(rite) c(reate) d(elete), in the order of ROLES.  They
+# are what each role's work needs, and what the model's own
+# ir.model.access rows grant today.  "!" comments mark where I think the
+# XML should grant otherwise; the test checks the table as it stands.
+ACCESS = {
+    #                             intk disp revw supv admn hndl lead city anly
+    'sushi.ticket':              'rwc- rw-- rw-- rw-- rwcd r--- r--- r--- r---',
+    # Units write the return reason and the progress note; the platform
+    # decides returns and improper returns.
+    # Assignments are made by dispatch and kept: nobody creates or deletes
+    # them by hand.
+    'sushi.ticket.assignment':   'r--- rw-- rw-- r--- rw-- rw-- rw-- r--- r---',
+    # Units draft replies and may delete a draft made by mistake (only a
+    # draft: check_modification); the reviewer writes the failed elements.
+    'sushi.ticket.reply':        'r--- r--- rw-- r--- rwcd rwcd rwcd r--- r---',
+    'sushi.ticket.extension':    'r--- rw-- rw-- r--- rwcd rwcd rwcd r--- r---',
+    # Ratings and the audit trail are written by the workflow only.
+    'sushi.ticket.callback':     'r--- r--- r--- r--- r--- r--- r--- r--- r---',
+    'sushi.ticket.event':        'r--- r--- r--- r--- r--- r--- r--- r--- r---',
+    # PUB-06: the log of reads of personal data is for oversight only.
+    'sushi.ticket.pii_access':   '---- ---- ---- r--- r--- ---- ---- ---- ----',
+    'sushi.sms':                 'r--- ---- ---- r--- r--- ---- ---- ---- ----',
+    # ARC-02: agents file recordings, supervisors put them on legal hold;
+    # the recorded voice is personal data that units do not get.
+    'sushi.ticket.recording':    'rwc- r--- r--- rw-- rwcd ---- ---- ---- ----',
+    # Reference data: everyone reads, the administrator maintains.
+    'sushi.scope.reason':        'r--- r--- r--- r--- rwcd r--- r--- r--- r---',
+    'sushi.unit':                'r--- r--- r--- r--- rwcd r--- r--- r--- r---',
+    'sushi.unit-res.user':       'r--- r--- r--- r--- rwcd r--- r--- r--- r---',
+    'sushi.unit.leader':         'r--- r--- r--- r--- rwcd r--- r--- r--- r---',
+    'sushi.channel':             'r--- r--- r--- r--- rwcd r--- r--- r--- r---',
+    'sushi.category':            'r--- r--- r--- r--- rwcd r--- r--- r--- r---',
+    'sushi.category-sushi.unit': 'r--- r--- r--- r--- rwcd r--- r--- r--- r---',
+    'sushi.time_limit':          'r--- r--- r--- r--- rwcd r--- r--- r--- r---',
+    'sushi.calendar.year':       'r--- r--- r--- r--- rwcd r--- r--- r--- r---',
+    'sushi.calendar.day':        'r--- r--- r--- r--- rwcd r--- r--- r--- r---',
+    'sushi.configuration':       'r--- r--- r--- r--- rwcd r--- r--- r--- r---',
+    }
+# PUB-06: the analyst and the city leader do not read the requester's
+# name, phone or party at all (field access rows in ticket.xml).
+
+# Which roles may click each button of the module.
+BUTTONS = {
+    # intake outcomes (INT, SCP, TRI)
+    ('sushi.ticket', 'accept'): {'admin', 'intake', 'dispatcher'},
+    ('sushi.ticket', 'answer_directly'): {'admin', 'intake', 'dispatcher'},
+    ('sushi.ticket', 'connect'): {'admin', 'intake', 'dispatcher'},
+    ('sushi.ticket', 'reject'): {'admin', 'intake', 'dispatcher'},
+    ('sushi.ticket', 'transfer_emergency'): {
+        'admin', 'intake', 'dispatcher'},
+    ('sushi.ticket', 'merge'): {'admin', 'intake', 'dispatcher'},
+    ('sushi.ticket', 'dispatch'): {'admin', 'dispatcher'},
+    # callback agents work in the intake centre (CBK-01)
+    ('sushi.ticket', 'record_callback'): {'admin', 'intake', 'reviewer'},
+    ('sushi.ticket', 'verify'): {'admin', 'reviewer', 'supervisor'},
+    ('sushi.ticket', 'archive'): {'admin', 'reviewer'},
+    # the unit's own steps (SGN, RET-01, LIM-02, ORG-10)
+    ('sushi.ticket.assignment', 'sign'): {
+        'admin', 'unit_handler', 'unit_leader'},
+    ('sushi.ticket.assignment', 'request_return'): {
+        'admin', 'unit_handler', 'unit_leader'},
+    ('sushi.ticket.assignment', 'report_progress'): {
+        'admin', 'unit_handler', 'unit_leader'},
+    ('sushi.ticket.assignment', 'redispatch'): {
+        'admin', 'unit_handler', 'unit_leader'},
+    ('sushi.ticket.assignment', 'new_extension'): {
+        'admin', 'unit_handler', 'unit_leader'},
+    ('sushi.ticket.assignment', 'new_reply'): {
+        'admin', 'unit_handler', 'unit_leader'},
+    # the platform's decisions on returns (RET-04..06)
+    ('sushi.ticket.assignment', 'approve_return'): {
+        'admin', 'dispatcher', 'reviewer'},
+    ('sushi.ticket.assignment', 'reject_return'): {
+        'admin', 'dispatcher', 'reviewer'},
+    ('sushi.ticket.assignment', 'confirm_improper_return'): {
+        'admin', 'reviewer'},
+    ('sushi.ticket.assignment', 'dismiss_improper_return'): {
+        'admin', 'reviewer'},
+    # extension: unit files, its leader consents, the platform decides
+    ('sushi.ticket.extension', 'submit'): {
+        'admin', 'unit_handler', 'unit_leader'},
+    ('sushi.ticket.extension', 'leader_approve'): {'admin', 'unit_leader'},
+    ('sushi.ticket.extension', 'leader_reject'): {'admin', 'unit_leader'},
+    ('sushi.ticket.extension', 'approve'): {
+        'admin', 'dispatcher', 'reviewer'},
+    ('sushi.ticket.extension', 'reject'): {
+        'admin', 'dispatcher', 'reviewer'},
+    # reply: handler drafts, leader signs off (RPL-04), the reviewer
+    # accepts or returns; a tier-2 unit accepts or returns its tier-3
+    # unit's reply (ORG-10 b), which Reply.accept/return_ check by kind.
+    ('sushi.ticket.reply', 'request_sign_off'): {
+        'admin', 'unit_handler', 'unit_leader'},
+    ('sushi.ticket.reply', 'send_back'): {'admin', 'unit_leader'},
+    ('sushi.ticket.reply', 'sign_off'): {'admin', 'unit_leader'},
+    ('sushi.ticket.reply', 'accept'): {
+        'admin', 'reviewer', 'unit_handler', 'unit_leader'},
+    ('sushi.ticket.reply', 'return_'): {
+        'admin', 'reviewer', 'unit_handler', 'unit_leader'},
+    }
+
+PLATFORM_ROLES = ('intake', 'dispatcher', 'reviewer', 'supervisor', 'admin',
+    'city_leader', 'analyst')
+
+
+def rights(text):
+    "Expand 'rw--' into the set of modes it grants."
+    return {mode for mode, flag in zip(MODES, text) if flag != '-'}
+
+
+def role_users(ns):
+    "One user per role, who has only that role's group."
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    admin, = User.create([{
+                'login': 'sushi_admin', 'name': 'sushi_admin',
+                'groups': [('add', [ModelData.get_id(
+                                'sushi_ticket', 'group_sushi_admin')])],
+                }])
+    return {
+        'intake': ns.intake, 'dispatcher': ns.dispatcher,
+        'reviewer': ns.reviewer, 'supervisor': ns.supervisor,
+        'admin': admin, 'unit_handler': ns.handler,
+        'unit_leader': ns.leader, 'city_leader': ns.city_leader,
+        'analyst': ns.analyst,
+        }
+
+
+@contextmanager
+def as_user(user):
+    "Act as user through the client: access rights and rules apply."
+    transaction = Transaction()
+    with transaction.set_user(user.id), \
+            transaction.set_context(_check_access=True):
+        yield
+
+
+def sign(assignment, user):
+    Assignment = Pool().get('sushi.ticket.assignment')
+    with Transaction().set_user(user.id):
+        Assignment.sign([assignment])
+
+
+class RightsTestCase(DBTestCase, unittest.TestCase):
+    "Access rights, button groups and record rules of sushi_ticket"
+
+    def effective_access(self, users):
+        "{(role, model): modes} as ModelAccess.check answers them."
+        ModelAccess = Pool().get('ir.model.access')
+        result = {}
+        for role, user in users.items():
+            with as_user(user):
+                for model in ACCESS:
+                    result[(role, model)] = {mode for mode in MODES
+                        if ModelAccess.check(
+                            model, mode, raise_exception=False)}
+        return result
+
+    @with_transaction()
+    def test_access_matrix(self):
+        "PLT-05: each role has the rights of the matrix, and no other"
+        pool = Pool()
+        Model = pool.get('ir.model')
+        stored = {m.name for m in Model.search([
+                        ('module', '=', 'sushi_ticket')])
+            if issubclass(pool.get(m.name), ModelSQL)
+            and not callable(getattr(pool.get(m.name), 'table_query', None))}
+        self.assertEqual(stored, set(ACCESS),
+            msg="every stored model of the module has a row in ACCESS")
+
+        users = role_users(setup_network())
+        effective = self.effective_access(users)
+        wrong = []
+        for model, row in ACCESS.items():
+            for role, cell in zip(ROLES, row.split()):
+                expected = rights(cell)
+                got = effective[(role, model)]
+                for mode in MODES:
+                    if (mode in expected) != (mode in got):
+                        wrong.append('%s on %s, %s: expected %s, got %s' % (
+                                role, model, mode,
+                                'allowed' if mode in expected else 'denied',
+                                'allowed' if mode in got else 'denied'))
+        self.assertFalse(wrong, msg='\n'.join(wrong))
+
+    @with_transaction()
+    def test_button_groups(self):
+        "PLT-05: each button is clickable by the roles of the table only"
+        pool = Pool()
+        Button = pool.get('ir.model.button')
+        ModelData = pool.get('ir.model.data')
+        group_role = {ModelData.get_id('sushi_ticket', 'group_sushi_' + r): r
+            for r in ROLES}
+        data = ModelData.search([
+                ('module', '=', 'sushi_ticket'),
+                ('model', '=', 'ir.model.button'),
+                ])
+        buttons = Button.browse([d.db_id for d in data])
+        self.assertEqual({(b.model, b.name) for b in buttons}, set(BUTTONS),
+            msg="every button of the module has a row in BUTTONS")
+        wrong = []
+        for (model, name), expected in sorted(BUTTONS.items()):
+            groups = Button.get_groups(model, name)
+            got = {group_role.get(g, 'group %s' % g) for g in groups}
+            if got != expected:
+                wrong.append('%s.%s: expected %s, got %s' % (
+                        model, name, sorted(expected), sorted(got)))
+        self.assertFalse(wrong, msg='\n'.join(wrong))
+
+        # and the groups are enforced: an intake operator cannot dispatch
+        ns = setup_network()
+        Ticket = pool.get('sushi.ticket')
+        ticket = create_ticket()
+        with as_user(ns.intake), self.assertRaises(AccessButtonError):
+            Ticket.dispatch([ticket])
+
+    # --- record rules -------------------------------------------------
+
+    def two_units(self, ns):
+        """Ticket A to 埇桥区, passed on to its town 符离镇; ticket B to 萧县;
+        ticket C still at intake.  Return them and the assignments."""
+        ticket_a = create_ticket()
+        ticket_b = create_ticket(title='萧县龙城镇路灯不亮',
+            address='萧县龙城镇', requester_phone='13905575678')
+        ticket_c = create_ticket(title='咨询公积金提取')
+        with at(2025, 3, 3, 9):
+            county, = dispatch_ticket(ticket_a, ns.county, basis='属地管理',
+                now=local(2025, 3, 3, 9))
+            other, = dispatch_ticket(ticket_b, ns.other, basis='属地管理',
+                now=local(2025, 3, 3, 9))
+        sign(county, ns.handler)
+        with at(2025, 3, 3, 11):
+            town, = redispatch(county, ns.town, '请符离镇核实处理')
+        return (ticket_a, ticket_b, ticket_c), (county, town, other)
+
+    @with_transaction()
+    def test_unit_sees_own_and_sub_units(self):
+        "ORG-10, ORG-11: a unit sees its orders and its sub-units', only"
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        Assignment = pool.get('sushi.ticket.assignment')
+        Event = pool.get('sushi.ticket.event')
+        Reply = pool.get('sushi.ticket.reply')
+        ns = setup_network()
+        (a, b, c), (county, town, other) = self.two_units(ns)
+        reply_a = write_reply(county)
+        reply_b = write_reply(other)
+        tickets = [a.id, b.id, c.id]
+
+        def visible(user):
+            with as_user(user):
+                return (
+                    set(Ticket.search([('id', 'in', tickets)])),
+                    set(Assignment.search([('ticket', 'in', tickets)])),
+                    {e.ticket for e in Event.search([
+                                ('ticket', 'in', tickets)])},
+                    set(Reply.search([])),
+                    )
+
+        # the county's handler and its leader: the county and its town
+        for user in [ns.handler, ns.leader]:
+            self.assertEqual(visible(user),
+                ({a}, {county, town}, {a}, {reply_a}), msg=user.login)
+        # the town's handler sees the order it works on, not 萧县's
+        self.assertEqual(visible(ns.town_handler)[0], {a})
+        # 萧县: its own order only; the city department: nothing here
+        self.assertEqual(visible(ns.other_handler),
+            ({b}, {other}, {b}, {reply_b}))
+        self.assertEqual(visible(ns.city_handler),
+            (set(), set(), set(), set()))
+
+    @with_transaction()
+    def test_sub_unit_sees_only_its_part(self):
+        "ORG-11: a tier-3 unit sees its own part, not its tier-2 unit's"
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Reply = pool.get('sushi.ticket.reply')
+        ns = setup_network()
+        (a, b, c), (county, town, other) = self.two_units(ns)
+        write_reply(county)
+        with as_user(ns.town_handler):
+            self.assertEqual(
+                set(Assignment.search([('ticket', '=', a.id)])), {town})
+            self.assertEqual(Reply.search([]), [])
+            with self.assertRaises(AccessError):
+                Assignment.read([county.id], ['state'])
+
+    @with_transaction()
+    def test_lead_reads_co_units_parts(self):
+        "TRI-08: a co-unit sees its own part; the lead reads, not acts"
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        ns = setup_network()
+        ticket = create_ticket()
+        with at(2025, 3, 3, 9):
+            lead, co = dispatch_ticket(ticket, ns.county, [ns.city],
+                basis='属地管理，城管配合', now=local(2025, 3, 3, 9))
+        self.assertEqual((lead.role, co.role), ('lead', 'co'))
+        with as_user(ns.city_handler):
+            self.assertEqual(
+                set(Assignment.search([('ticket', '=', ticket.id)])), {co})
+        with as_user(ns.handler):
+            self.assertEqual(
+                set(Assignment.search([('ticket', '=', ticket.id)])),
+                {lead, co})
+            with self.assertRaises(AccessError):
+                Assignment.write([Assignment(co.id)],
+                    {'progress_note': '已协调'})
+
+    @with_transaction()
+    def test_platform_roles_see_every_order(self):
+        "ORG-09, PLT-05: platform staff, leaders and analysts see all"
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        Assignment = pool.get('sushi.ticket.assignment')
+        ns = setup_network()
+        users = role_users(ns)
+        (a, b, c), (county, town, other) = self.two_units(ns)
+        for role in PLATFORM_ROLES:
+            with as_user(users[role]):
+                self.assertEqual(
+                    set(Ticket.search([('id', 'in', [a.id, b.id, c.id])])),
+                    {a, b, c}, msg=role)
+                self.assertEqual(
+                    set(Assignment.search([('ticket', 'in', [a.id, b.id])])),
+                    {county, town, other}, msg=role)
+
+    @with_transaction()
+    def test_other_units_records_refused_by_id(self):
+        "ORG-11, PUB-06: another unit's order cannot be read by its id"
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        Assignment = pool.get('sushi.ticket.assignment')
+        ns = setup_network()
+        (a, b, c), (county, town, other) = self.two_units(ns)
+        with as_user(ns.handler):
+            Assignment.read([county.id, town.id], ['state'])
+            with self.assertRaises(AccessError):
+                Assignment.read([other.id], ['state'])
+            with self.assertRaises(AccessError):
+                Ticket.read([b.id], ['requester_phone'])
+            with self.assertRaises(AccessError):
+                Ticket.read([c.id], ['title'])
+        with as_user(ns.other_handler), self.assertRaises(AccessError):
+            Assignment.write([Assignment(county.id)],
+                {'progress_note': '已核实'})
+
+    # --- leaders ------------------------------------------------------
+
+    def other_leader(self, ns):
+        "The principal leader of 萧县."
+        pool = Pool()
+        User = pool.get('res.user')
+        Leader = pool.get('sushi.unit.leader')
+        ModelData = pool.get('ir.model.data')
+        user, = User.create([{
+                    'login': 'xiao_leader', 'name': 'xiao_leader',
+                    'groups': [('add', [ModelData.get_id(
+                                    'sushi_ticket',
+                                    'group_sushi_unit_leader')])],
+                    }])
+        Leader.create([{'unit': ns.other.id, 'user': user.id,
+                    'role': 'principal'}])
+        return user
+
+    @with_transaction()
+    def test_leader_signs_off_own_unit_only(self):
+        "RPL-04: only a leader of the reply's unit signs it off"
+        Reply = Pool().get('sushi.ticket.reply')
+        ns = setup_network()
+        xiao_leader = self.other_leader(ns)
+        (a, b, c), (county, town, other) = self.two_units(ns)
+        with at(2025, 3, 5, 15), Transaction().set_user(ns.handler.id):
+            reply = write_reply(county)
+            Reply.request_sign_off([reply])
+        # 萧县's principal is a leader, but not of 埇桥区
+        with at(2025, 3, 5, 16), Transaction().set_user(xiao_leader.id):
+            with self.assertRaises(ReplyError) as cm:
+                Reply.sign_off([reply])
+            self.assertIn('埇桥区', cm.exception.message)
+        # through the client the reply is not even visible to them
+        with as_user(xiao_leader), self.assertRaises(AccessError):
+            Reply.sign_off([reply])
+        self.assertEqual(reply.state, 'waiting_sign_off')
+        with at(2025, 3, 5, 16), as_user(ns.leader):
+            Reply.sign_off([reply])
+        self.assertEqual((reply.state, reply.signed_off_by),
+            ('submitted', ns.leader))
+
+    @with_transaction()
+    def test_leader_consents_to_own_unit_extension_only(self):
+        "EXT-01: only a leader of the unit consents to its extension"
+        Extension = Pool().get('sushi.ticket.extension')
+        ns = setup_network()
+        xiao_leader = self.other_leader(ns)
+        (a, b, c), (county, town, other) = self.two_units(ns)
+        extension, = Extension.create([{
+                    'assignment': county.id, 'days': 3,
+                    'reason': '需协调多个部门现场会勘', 'basis': '涉及管网改造',
+                    'application': '关于延期办理的申请',
+                    'requester_informed_at': local(2025, 3, 10, 9),
+                    'requester_informed_method': 'phone',
+                    }])
+        with at(2025, 3, 10, 10), Transaction().set_user(ns.handler.id):
+            Extension.submit([extension])
+        with Transaction().set_user(xiao_leader.id):
+            with self.assertRaises(ExtensionError):
+                Extension.leader_approve([extension])
+        with as_user(ns.leader):
+            Extension.leader_approve([extension])
+        self.assertEqual(extension.state, 'leader_approved')
+
+    # --- facts that only the workflow writes ----------------------------
+
+    @with_transaction()
+    def test_handler_cannot_write_a_sign_off(self):
+        "RPL-04: a sign-off cannot be written around the leader's button"
+        # The client hides workflow fields; the server refuses them too.
+        Reply = Pool().get('sushi.ticket.reply')
+        ns = setup_network()
+        (a, b, c), (county, town, other) = self.two_units(ns)
+        with Transaction().set_user(ns.handler.id):
+            reply = write_reply(county)
+            Reply.request_sign_off([reply])
+        with as_user(ns.handler):
+            try:
+                Reply.write([reply], {
+                        'state': 'submitted',
+                        'signed_off_by': ns.principal.id,
+                        'signed_off_role': 'principal',
+                        })
+            except UserError:
+                pass
+        reply = Reply(reply.id)
+        self.assertEqual((reply.state, reply.signed_off_by),
+            ('waiting_sign_off', None))
+
+    @with_transaction()
+    def test_unit_cannot_move_its_due_time(self):
+        "LGT-02, EXT-01: the due time moves by an approved extension only"
+        Assignment = Pool().get('sushi.ticket.assignment')
+        ns = setup_network()
+        (a, b, c), (county, town, other) = self.two_units(ns)
+        due = county.due_at
+        with as_user(ns.handler):
+            try:
+                Assignment.write([Assignment(county.id)],
+                    {'due_at': local(2025, 6, 30, 17, 30)})
+            except UserError:
+                pass
+        self.assertEqual(Assignment(county.id).due_at, due)
+
+    @with_transaction()
+    def test_audit_trail_cannot_be_forged(self):
+        "The audit trail is written by the workflow only"
+        Event = Pool().get('sushi.ticket.event')
+        ns = setup_network()
+        ticket = create_ticket()
+        with as_user(ns.intake), self.assertRaises(AccessError):
+            Event.create([{
+                        'ticket': ticket.id, 'action': 'close',
+                        'actor': ns.principal.id,
+                        'at': local(2025, 3, 1, 9),
+                        'comment': '伪造',
+                        }])
+
+    @with_transaction()
+    def test_rating_cannot_be_forged(self):
+        "CBK-01, CBK-06: a rating is recorded by the callback wizard only"
+        Callback = Pool().get('sushi.ticket.callback')
+        ns = setup_network()
+        (a, b, c), (county, town, other) = self.two_units(ns)
+        with as_user(ns.intake):
+            try:
+                Callback.create([{
+                            'ticket': b.id, 'round': 1,
+                            'channel': 'phone_callback',
+                            'given': 'satisfied', 'result': 'satisfied',
+                            }])
+            except UserError:
+                pass
+        self.assertEqual(Callback.search_count([('ticket', '=', b.id)]), 0)
