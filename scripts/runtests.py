@@ -121,7 +121,7 @@ class MailServer:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def run_backend(backend, names, uri):
+def run_backend(backend, names, uri, prefix=''):
     env = os.environ.copy()
     mail = MailServer()
     env.update(mail.start())
@@ -137,14 +137,15 @@ def run_backend(backend, names, uri):
         # Activated databases are kept as templates on the cluster.
         env['DB_CACHE'] = uri.rstrip('/')
     env.pop('TRYTOND_CONFIG', None)
-    print(f'==> {backend}: {len(names)} test modules', flush=True)
+    print(f'{prefix}==> {backend}: {len(names)} test modules', flush=True)
     start = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, '-m', 'unittest'] + names, cwd=ROOT, env=env,
+        [sys.executable, '-m', 'unittest', '-v'] + names, cwd=ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output = []
     for line in process.stdout:
-        sys.stdout.write(line)
+        sys.stdout.write(prefix + line)
+        sys.stdout.flush()
         output.append(line)
     process.wait()
     mail.stop()
@@ -160,27 +161,47 @@ def run_backend(backend, names, uri):
         }
 
 
+def run_postgresql(names, prefix=''):
+    uri = os.environ.get('SUSHI_TEST_POSTGRESQL_URI')
+    cluster = None
+    if not uri:
+        cluster = Cluster()
+        uri = cluster.start()
+    try:
+        return run_backend('postgresql', names, uri, prefix)
+    finally:
+        if cluster:
+            cluster.stop()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--backend', default='both',
         choices=['sqlite', 'postgresql', 'both'])
+    parser.add_argument('--jobs', type=int,
+        default=int(os.environ.get('SUSHI_TEST_JOBS',
+                min(2, os.cpu_count() or 1))),
+        help="2 runs SQLite and PostgreSQL at the same time")
     parser.add_argument('tests', nargs='*')
     args = parser.parse_args()
     names = args.tests or test_names()
     results = []
-    if args.backend in {'sqlite', 'both'}:
-        results.append(run_backend('sqlite', names, 'sqlite://'))
-    if args.backend in {'postgresql', 'both'}:
-        uri = os.environ.get('SUSHI_TEST_POSTGRESQL_URI')
-        cluster = None
-        if not uri:
-            cluster = Cluster()
-            uri = cluster.start()
-        try:
-            results.append(run_backend('postgresql', names, uri))
-        finally:
-            if cluster:
-                cluster.stop()
+    parallel = (args.backend == 'both' and args.jobs > 1)
+    if parallel:
+        # Both backends at once, each line tagged with its backend.
+        import concurrent.futures
+        with concurrent.futures.ThreadPoolExecutor(2) as executor:
+            futures = [
+                executor.submit(run_backend, 'sqlite', names, 'sqlite://',
+                    '[sqlite] '),
+                executor.submit(run_postgresql, names, '[postgresql] '),
+                ]
+            results = [f.result() for f in futures]
+    else:
+        if args.backend in {'sqlite', 'both'}:
+            results.append(run_backend('sqlite', names, 'sqlite://'))
+        if args.backend in {'postgresql', 'both'}:
+            results.append(run_postgresql(names))
     print()
     for r in results:
         print(f"{r['backend']:>10}: {r['count']} tests, {r['status']} "

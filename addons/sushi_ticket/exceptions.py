@@ -70,3 +70,7 @@ class ArchiveError(UserError):
 
 class ReadonlyFieldError(AccessError):
     "A write from outside to a field that only the workflow sets."
+
+
+class DraftError(UserError):
+    "Only drafts are created or deleted by hand."

@@ -14,12 +14,12 @@ from trytond.transaction import Transaction
 
 from . import clock
 from .exceptions import ExtensionError
-from .workflow import check_user_values, transition
+from .workflow import DraftOnlyMixin, transition
 
 _draft = Eval('state') != 'draft'
 
 
-class Extension(Workflow, ModelSQL, ModelView):
+class Extension(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'sushi.ticket.extension'
     __string__ = "Extension"
 
@@ -104,22 +104,6 @@ class Extension(Workflow, ModelSQL, ModelView):
     @classmethod
     def default_state(cls):
         return 'draft'
-
-    @classmethod
-    def check_modification(cls, mode, records, values=None, external=False):
-        super().check_modification(
-            mode, records, values=values, external=external)
-        if not external:
-            return
-        if mode == 'write':
-            check_user_values(cls, values)
-        for record in records:
-            if mode == 'create' and record.state != 'draft':
-                raise ExtensionError(gettext('sushi_ticket.msg_create_not_draft',
-                        model=cls.__names__()['model']))
-            if mode == 'delete' and record.state != 'draft':
-                raise ExtensionError(gettext('sushi_ticket.msg_extension_delete_draft',
-                        record=record.rec_name))
 
     @classmethod
     def default_assignment(cls):

@@ -13,7 +13,7 @@ from trytond.transaction import Transaction
 from . import clock
 from .exceptions import ReplyError
 from .ticket import PHONE
-from .workflow import check_user_values, transition
+from .workflow import DraftOnlyMixin, transition
 
 # RPL-02 a..k and the sign-off (RPL-04): the review checklist (REV-01).
 ELEMENTS = [
@@ -33,7 +33,7 @@ ELEMENTS = [
 _draft = Eval('state') != 'draft'
 
 
-class Reply(Workflow, ModelSQL, ModelView):
+class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'sushi.ticket.reply'
     __string__ = "Reply"
 
@@ -174,22 +174,6 @@ class Reply(Workflow, ModelSQL, ModelView):
     @classmethod
     def default_state(cls):
         return 'draft'
-
-    @classmethod
-    def check_modification(cls, mode, records, values=None, external=False):
-        super().check_modification(
-            mode, records, values=values, external=external)
-        if not external:
-            return
-        if mode == 'write':
-            check_user_values(cls, values)
-        for record in records:
-            if mode == 'create' and record.state != 'draft':
-                raise ReplyError(gettext('sushi_ticket.msg_create_not_draft',
-                        model=cls.__names__()['model']))
-            if mode == 'delete' and record.state != 'draft':
-                raise ReplyError(gettext('sushi_ticket.msg_reply_delete_draft',
-                        record=record.rec_name))
 
     @classmethod
     def default_no_policy_cited(cls):

@@ -17,9 +17,9 @@ from trytond.pyson import Bool, Eval, If, In
 from trytond.transaction import Transaction, without_check_access
 
 from . import clock
-from .exceptions import IntakeError, IntakeValidationError
+from .exceptions import DraftError, IntakeError, IntakeValidationError
 from .time_limit import COMPLEXITIES, REQUEST_TYPES, URGENCIES
-from .workflow import check_user_values, transition
+from .workflow import DraftOnlyMixin, transition
 
 STATES = [
     ('draft', "Draft"),
@@ -83,7 +83,7 @@ DISCLOSED_TYPES = {'consult', 'help', 'suggestion', 'complaint'}
 _intake_readonly = ~Eval('state').in_(INTAKE_STATES)
 
 
-class Ticket(Workflow, ModelSQL, ModelView):
+class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'sushi.ticket'
     __string__ = "Work Order"
     _rec_name = 'number'
@@ -623,22 +623,15 @@ class Ticket(Workflow, ModelSQL, ModelView):
         if mode == 'delete':
             for ticket in tickets:
                 if ticket.state != 'draft':
-                    raise IntakeError(gettext(
-                            'sushi_ticket.msg_ticket_delete_draft',
-                            ticket=ticket.rec_name))
+                    raise DraftError(gettext('sushi_ticket.msg_draft_only',
+                            model=cls.__names__()['model'],
+                            record=ticket.rec_name))
         if mode == 'write' and external:
-            check_user_values(cls, values)
             for ticket in tickets:
                 if ticket.state == 'archived':
                     raise IntakeError(gettext(
                             'sushi_ticket.msg_ticket_archived_readonly',
                             ticket=ticket.rec_name))
-        if mode == 'create' and external:
-            for ticket in tickets:
-                if ticket.state != 'draft':
-                    raise IntakeError(gettext(
-                            'sushi_ticket.msg_create_not_draft',
-                            model=cls.__names__()['model']))
 
     PERSONAL_FIELDS = {'requester_name', 'requester_phone',
         'requester_party'}

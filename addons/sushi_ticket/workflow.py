@@ -10,7 +10,7 @@ from trytond.i18n import gettext
 from trytond.model import Workflow
 from trytond.transaction import Transaction
 
-from .exceptions import ReadonlyFieldError, TransitionError
+from .exceptions import DraftError, ReadonlyFieldError, TransitionError
 
 
 def transition(state):
@@ -78,3 +78,25 @@ def check_user_values(cls, values):
         raise ReadonlyFieldError(gettext('sushi_ticket.msg_field_readonly',
                 model=cls.__names__()['model'],
                 fields='、'.join(strings[n]['string'] for n in names)))
+
+
+class DraftOnlyMixin:
+    """For workflow records a user drafts (replies, extensions): from
+    outside, workflow fields are not written and only drafts are created or
+    deleted; everything else goes through the buttons."""
+    __slots__ = ()
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if not external:
+            return
+        if mode == 'write':
+            check_user_values(cls, values)
+        elif mode in {'create', 'delete'}:
+            for record in records:
+                if record.state != 'draft':
+                    raise DraftError(gettext('sushi_ticket.msg_draft_only',
+                            model=cls.__names__()['model'],
+                            record=record.rec_name))
