@@ -189,6 +189,10 @@ def create_demo_tickets():
     accepted.click('accept')
     answered = ticket(7, now - 5 * hour)
     answered.answer = '携带身份证到任一社保经办网点,或在皖事通APP“社保卡补换”办理。'
+    Entry = Model.get('sushi.knowledge.entry')
+    for entry in Entry.find([('title', 'like', '%社保卡%'),
+                ('state', '=', 'published')]):
+        answered.knowledge_entries.append(Entry(entry.id))
     answered.save()
     answered.click('answer_directly')
     rejected = ticket(8, now - 6 * hour)
@@ -231,11 +235,56 @@ def create_demo_tickets():
     return made
 
 
+# Published answer scripts and policies call-takers answer from:
+# (kind, unit code, title, content, keywords, document number)
+KNOWLEDGE = [
+    ('faq_script', 'human_resources_social_security_bureau', '社保卡丢失如何补办',
+        '社保卡丢失后,可拨打12345或到社保经办网点先办理挂失;补办时携带本人'
+        '身份证到任一社保卡服务网点,或在皖事通APP“社保卡补换”办理,'
+        '一般即时制卡或7个工作日内寄达。', '社保卡 补办 挂失 皖事通', None),
+    ('faq_script', 'housing_provident_fund_center', '租房提取住房公积金需要哪些材料',
+        '无房职工租房提取公积金,需提供本人身份证、租房合同及房租发票(或'
+        '不动产登记查询证明),可通过皖事通APP或公积金中心柜台办理,'
+        '每年可提取一次。', '公积金 租房 提取', None),
+    ('policy_document', 'medical_security_bureau', '跨省异地就医直接结算备案办法',
+        '参保人员跨省异地就医,可通过国家医保服务平台APP、皖事通APP或参保地'
+        '医保经办机构办理备案,备案后在就医地定点医疗机构直接结算。',
+        '医保 异地就医 备案 结算', '宿医保发〔2024〕12号'),
+    ('policy_interpretation', 'urban_management_bureau',
+        '关于夜间施工噪声管理的政策解读',
+        '建筑施工单位在夜间22时至次日6时进行产生噪声的施工作业,须取得'
+        '生态环境部门的夜间施工证明并公告附近居民;未经批准的,可向12345'
+        '或生态环境部门投诉。', '夜间施工 噪音 噪声 扰民', None),
+    ]
+
+
+def create_demo_knowledge():
+    "A few published entries, through the units' and reviewers' buttons."
+    import datetime as dt
+    Entry = Model.get('sushi.knowledge.entry')
+    Unit = Model.get('sushi.unit')
+    if Entry.find([]):
+        return
+    today = dt.date.today()
+    entries = []
+    for kind, code, title, content, keywords, number in KNOWLEDGE:
+        unit, = Unit.find([('code', '=', code)])
+        entry = Entry(kind=kind, owner_unit=unit, title=title,
+            content=content, keywords=keywords, document_number=number,
+            issued_on=today if number else None, effective_date=today)
+        entry.save()
+        entries.append(entry)
+    for entry in entries:
+        entry.click('submit')
+        entry.click('publish')
+
+
 def load(password=None, tickets=True):
     "Load all demo data; return the accounts created."
     set_admin_language()
     import_demo_units()
     accounts = create_accounts(password)
+    create_demo_knowledge()
     if tickets:
         create_demo_tickets()
     return accounts

@@ -1,16 +1,19 @@
 # This file is part of 宿事速办.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """The one clock of the work-order rules: naive UTC, as Tryton stores
-datetimes.  Tests and replays set it through the context key
-`sushi_now`, so that a rule is exercised at the time it is about."""
+datetimes.  Tests and scenarios set it through the context key
+`sushi_now`, so that a rule is exercised at the time it is about; outside
+tests the key is ignored, so that no client can backdate a sign-in."""
 import datetime as dt
 
+from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 
 def now():
-    return (Transaction().context.get('sushi_now')
-        or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+    if Pool.test and (value := Transaction().context.get('sushi_now')):
+        return value
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 def forget(*model_names):

@@ -1,0 +1,225 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Chinese full-text search of the knowledge base (KB-08, TRI-02): jieba
+words with the domain dictionary, ranked results with highlighted
+snippets, only published entries in force, and bad queries handled."""
+import datetime as dt
+import unittest
+
+from trytond.pool import Pool
+from trytond.tests.test_tryton import with_transaction
+
+from trytond.modules.sushi_ticket.tests.tools import DBTestCase
+
+from ..exceptions import QueryError
+from .test_module import clock, create_entry, get_unit, publish
+
+
+def corpus():
+    "Published entries of three units, and entries call-takers must not see."
+    Entry = Pool().get('sushi.knowledge.entry')
+    fund = get_unit('housing_provident_fund_center')
+    medical = get_unit('medical_security_bureau')
+    market = get_unit('market_regulation_bureau')
+    entries = {}
+    for key, values in [
+            ('withdraw', dict(title='住房公积金提取办理指南',
+                    content='职工购买、建造、翻建、大修自住住房的，可以申请'
+                    '提取住房公积金账户内的存储余额。办理时携带本人身份证和'
+                    '购房合同，到市公积金中心服务大厅或通过皖事通APP申请。')),
+            ('loan', dict(title='公积金贷款额度',
+                    content='双方缴存住房公积金的，贷款最高额度为50万元；'
+                    '单方缴存的，最高额度为40万元。')),
+            ('medical', dict(title='城乡居民医保住院报销比例',
+                    kind='policy_interpretation', owner_unit=medical.id,
+                    content='参加城乡居民医保的，在县域内定点医院住院，'
+                    '政策范围内费用报销比例为80%。异地就医需先备案。')),
+            ('licence', dict(title='个体工商户营业执照办理',
+                    owner_unit=market.id,
+                    content='个体工商户可通过皖事通APP或政务服务中心窗口申请'
+                    '营业执照，一般当场办结。咨询电话12345。')),
+            ]:
+        entry = create_entry(**values)
+        publish(entry)
+        entries[key] = entry
+    hidden = {
+        'draft': create_entry(title='公积金提取新规（草稿）'),
+        'future': create_entry(title='公积金提取条件调整',
+            effective_date=dt.date(2099, 1, 1)),
+        'expired': create_entry(title='公积金提取旧规定',
+            expiry_date=dt.date(2025, 1, 31)),
+        'withdrawn': create_entry(title='公积金提取错误口径'),
+        }
+    for key in ['future', 'expired', 'withdrawn']:
+        publish(hidden[key])
+    Entry.withdraw([hidden['withdrawn']])
+    del fund
+    return entries, hidden
+
+
+class SearchTestCase(DBTestCase, unittest.TestCase):
+    module = 'sushi_knowledge'
+
+    @with_transaction()
+    def test_question_finds_the_answer_first(self):
+        "KB-08: a spoken question finds the entry that answers it, first"
+        Entry = Pool().get('sushi.knowledge.entry')
+        entries, hidden = corpus()
+        with clock(2025, 3, 3, 10):
+            found = Entry.search_text('公积金怎么提取？')
+        self.assertEqual([e for e, _, _ in found],
+            [entries['withdraw'], entries['loan']])
+        ranks = [r for _, r, _ in found]
+        # Every word of the question: 1 and above; some words: below 1
+        self.assertGreaterEqual(ranks[0], 1)
+        self.assertLess(ranks[1], 1)
+        snippet = found[0][2]
+        self.assertIn('【提取】', snippet)
+        self.assertIn('【公积金】', snippet)
+        # The snippet is cut from the original text, punctuation and all
+        self.assertIn('、', snippet)
+
+    @with_transaction()
+    def test_only_published_entries_in_force(self):
+        "KB-06: drafts, future, expired and withdrawn entries are not found"
+        Entry = Pool().get('sushi.knowledge.entry')
+        entries, hidden = corpus()
+        with clock(2025, 3, 3, 10):
+            found = {e for e, _, _ in Entry.search_text('公积金', limit=50)}
+        self.assertEqual(found, {entries['withdraw'], entries['loan']})
+        self.assertFalse(found & set(hidden.values()))
+        # The expired entry was still valid on its expiry date
+        with clock(2025, 1, 31, 16):
+            found = {e for e, _, _ in Entry.search_text('公积金提取旧规定')}
+        self.assertIn(hidden['expired'], found)
+
+    @with_transaction()
+    def test_kinds_filter(self):
+        "KB-05: the search can be narrowed to some kinds"
+        Entry = Pool().get('sushi.knowledge.entry')
+        entries, _ = corpus()
+        with clock(2025, 3, 3, 10):
+            found = Entry.search_text('报销', kinds=['policy_interpretation'])
+            self.assertEqual([e for e, _, _ in found], [entries['medical']])
+            self.assertEqual(
+                Entry.search_text('报销', kinds=['faq_script']), [])
+
+    @with_transaction()
+    def test_mixed_chinese_english_digits(self):
+        "KB-08: queries mixing Chinese, Latin letters and digits"
+        Entry = Pool().get('sushi.knowledge.entry')
+        entries, _ = corpus()
+        with clock(2025, 3, 3, 10):
+            for query in ['皖事通app办营业执照', '12345营业执照',
+                    '１２３４５　营业执照', 'APP 营业执照!!']:
+                found = Entry.search_text(query)
+                self.assertTrue(found, query)
+                self.assertEqual(found[0][0], entries['licence'], query)
+            found = Entry.search_text('报销比例80%')
+            self.assertEqual(found[0][0], entries['medical'])
+            self.assertIn('【80%】', found[0][2])
+
+    @with_transaction()
+    def test_bad_queries(self):
+        "Bad input: empty, punctuation, stop words, too long, bad limits"
+        Entry = Pool().get('sushi.knowledge.entry')
+        corpus()
+        with clock(2025, 3, 3, 10):
+            for query in [None, '', '   ', '？？！！。。', '...,,,', '的',
+                    '请问怎么样？', '火星移民']:
+                self.assertEqual(Entry.search_text(query), [], query)
+            with self.assertRaises(QueryError) as cm:
+                Entry.search_text('公积金' * 67)
+            self.assertIn('201', cm.exception.message)
+            self.assertEqual(
+                len(Entry.search_text('公积金提取' + '。' * 195)), 2)
+            for limit in [0, 101, '5', None]:
+                with self.assertRaises(QueryError):
+                    Entry.search_text('公积金', limit=limit)
+            with self.assertRaises(QueryError):
+                Entry.search_text('公积金', kinds=['rumour'])
+            self.assertEqual(len(Entry.search_text('公积金', limit=1)), 1)
+
+    @with_transaction()
+    def test_domain_dictionary(self):
+        "KB-08: place, unit and policy words of Suzhou are kept whole"
+        pool = Pool()
+        Term = pool.get('sushi.knowledge.term')
+        Unit = pool.get('sushi.unit')
+        words, _ = Term.query_words('埇桥区符离镇的社保卡')
+        self.assertEqual(words, ['埇桥区', '符离镇', '社保卡'])
+        # An administrator adds a word; it is used at once
+        self.assertNotIn('符离集烧鸡', Term.query_words('符离集烧鸡')[0])
+        term, = Term.create([{'word': '符离集烧鸡', 'kind': 'other'}])
+        self.assertEqual(Term.query_words('符离集烧鸡')[0], ['符离集烧鸡'])
+        Term.write([term], {'active': False})
+        self.assertNotIn('符离集烧鸡', Term.query_words('符离集烧鸡')[0])
+        # A new unit's name is a word too
+        Unit.create([{'code': 'rural_revitalization', 'name': '市乡村振兴局',
+                    'kind': 'department', 'tier': '2',
+                    'parent': get_unit('leading_group_office').id}])
+        self.assertIn('市乡村振兴局', Term.query_words('市乡村振兴局电话')[0])
+
+    @with_transaction()
+    def test_edited_draft_is_found_by_its_new_words(self):
+        "The index follows every change of a draft until it is published"
+        Entry = Pool().get('sushi.knowledge.entry')
+        entry = create_entry(title='灵璧县医保缴费', content='每年缴费一次。',
+            owner_unit=get_unit('medical_security_bureau').id)
+        Entry.write([entry], {'content': '城乡居民医保可在皖事通缴费。'})
+        publish(entry)
+        with clock(2025, 3, 3, 10):
+            self.assertEqual(
+                [e for e, _, _ in Entry.search_text('皖事通缴医保')],
+                [entry])
+            self.assertEqual(Entry.search_text('每年一次'), [])
+        draft = create_entry(title='医保缴费草稿')
+        Entry.delete([draft])
+        with clock(2025, 3, 3, 10):
+            self.assertEqual(len(Entry.search_text('医保缴费')), 1)
+
+    @with_transaction()
+    def test_near_misses(self):
+        "KB-08: without an entry holding every word, the nearest ones"
+        Entry = Pool().get('sushi.knowledge.entry')
+        entries, _ = corpus()
+        card = create_entry(title='医保电子凭证申领',
+            owner_unit=get_unit('medical_security_bureau').id,
+            content='参保人可在皖事通APP申领医保电子凭证，就医时扫码使用。')
+        publish(card)
+        with clock(2025, 3, 3, 10):
+            # No entry says 带 or 材料: the commonest words are left out
+            found = Entry.search_text('公积金提取要带什么材料')
+            self.assertEqual(found[0][0], entries['withdraw'])
+            self.assertLess(found[0][1], 1)
+            # 医保 stands for 医保卡 when nothing mentions the card
+            found = Entry.search_text('医保卡怎么申领')
+            self.assertEqual(found[0][0], card)
+            self.assertIn('【申领】【医保】', found[0][2])
+            # A strict match is never ranked below a near miss
+            found = Entry.search_text('公积金贷款')
+            self.assertEqual(found[0][0], entries['loan'])
+            self.assertGreaterEqual(found[0][1], 2)
+
+    @with_transaction()
+    def test_search_wizard(self):
+        "TRI-02: the call-taker types the question and sees ranked answers"
+        pool = Pool()
+        Start = pool.get('sushi.knowledge.search.start')
+        entries, _ = corpus()
+        start = Start()
+        start.query = '异地就医怎么报销'
+        start.kinds = None
+        with clock(2025, 3, 3, 10):
+            start.on_change_query()
+        self.assertEqual([r.entry for r in start.results],
+            [entries['medical']])
+        result, = start.results
+        self.assertIn('【报销】', result.title)
+        self.assertIn('【异地就医】', result.snippet)
+        self.assertEqual(result.answer, entries['medical'].content)
+        self.assertEqual(start.summary, '1 entries found, best first.')
+        start.query = '公积金' * 70
+        start.on_change_query()
+        self.assertEqual(list(start.results), [])
+        self.assertIn('210', start.summary)
