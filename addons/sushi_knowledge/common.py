@@ -2,11 +2,9 @@
 # this repository contains the full copyright notices and license terms.
 """Helpers shared by the knowledge-base models: the clock, the unit a fact
 counts against, the lateness of a duty and the notices to unit staff."""
-import json
 
 from trytond.modules.sushi_ticket import clock
 from trytond.pool import Pool
-from trytond.transaction import Transaction, without_check_access
 
 
 def now():
@@ -44,47 +42,7 @@ def late_days(due_at, done_at):
     return max(1, Calendar.working_days_between(due_at, done_at))
 
 
-def unit_users(unit_ids):
-    "Return {unit id: set of user ids} of the handlers and leaders."
-    pool = Pool()
-    UnitUser = pool.get('sushi.unit-res.user')
-    Leader = pool.get('sushi.unit.leader')
-    cursor = Transaction().connection.cursor()
-    unit_user = UnitUser.__table__()
-    leader = Leader.__table__()
-    users = {u: set() for u in unit_ids}
-    if not unit_ids:
-        return users
-    cursor.execute(*unit_user.select(unit_user.unit, unit_user.user,
-            where=unit_user.unit.in_(list(unit_ids)))
-        | leader.select(leader.unit, leader.user,
-            where=leader.unit.in_(list(unit_ids))))
-    for unit, user in cursor:
-        users[unit].add(user)
-    return users
-
-
 def notify_units(notices):
-    """Post user notifications to the staff of units.
-
-    notices is a list of (unit id, label, description, model, record ids);
-    each handler and leader of the unit gets one notification."""
-    Notification = Pool().get('res.notification')
-    users = unit_users({n[0] for n in notices})
-    vlist = []
-    for unit, label, description, model, ids in notices:
-        for user in sorted(users.get(unit, ())):
-            values = {
-                'user': user,
-                'label': label,
-                'description': description,
-                'icon': 'tryton-notification',
-                }
-            if model and ids:
-                values['model'] = model
-                values['records'] = json.dumps(sorted(ids))
-            vlist.append(values)
-    if vlist:
-        with without_check_access():
-            Notification.create(vlist)
-
+    """Post notices to the staff of units: (unit id, label, description,
+    model, record ids); the work-order module's notification helper."""
+    Pool().get('sushi.notification').notify_units(notices)

@@ -8,16 +8,13 @@ with its timestamp."""
 import datetime as dt
 
 from sql import Literal, Null
-from sql.aggregate import Max
 from sql.conditionals import Case, Coalesce
-from sql.operators import Equal
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval, If
-from trytond.transaction import Transaction, without_check_access
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
 
 from . import clock
 from .exceptions import AssignmentError, DispatchError, ReturnError
@@ -204,6 +201,15 @@ class Assignment(Workflow, ModelSQL, ModelView):
                 Index(t, (t.state, Index.Equality()),
                     (t.due_at, Index.Range())),
                 Index(t, (t.light_changed_at, Index.Range())),
+                # the sweep's conditions, on the open rows only
+                Index(t, (t.sign_deadline, Index.Range()),
+                    where=t.state == 'dispatched'),
+                Index(t, (t.return_deadline, Index.Range()),
+                    where=t.state.in_(['dispatched', 'signed'])),
+                Index(t, (t.yellow_at, Index.Range()),
+                    where=t.state.in_(cls.LIGHT_STATES)),
+                Index(t, (t.progress_due_at, Index.Range()),
+                    where=t.state.in_(cls.LIGHT_STATES)),
                 })
         cls._order = [('dispatched_at', 'DESC'), ('id', 'DESC')]
         cls._transitions |= {
@@ -700,7 +706,7 @@ class Assignment(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Calendar = pool.get('sushi.calendar')
         Configuration = pool.get('sushi.configuration')
-        Event = pool.get('sushi.ticket.event')
+        pool.get('sushi.ticket.event')
         grace = Configuration.get_values()['review_return_grace_days']
         cls._return_to(assignments, 'signed')
         for assignment in assignments:
@@ -769,92 +775,76 @@ class Assignment(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def sweep(cls, now=None):
-        """Cron: flag late sign-ins, deemed acceptances, lights and red
-        cards, in set-based statements over the open assignments; only the
-        rows whose state changes are written."""
+        """Cron: flag late sign-ins (SGN-04), deemed acceptances (RET-02),
+        red cards (LGT-02, LIM-02) and lights (LGT-03) of the open
+        assignments in ONE UPDATE of the rows that change (a row updated
+        twice in a transaction is written twice), with an event per late
+        sign-in and red card, and notices for the reminders, the yellow
+        lights and the red cards.  The tickets' lights are read from their
+        assignments (Ticket.get_light), so no ticket row is written."""
         pool = Pool()
         Event = pool.get('sushi.ticket.event')
-        Ticket = pool.get('sushi.ticket')
         Notification = pool.get('sushi.notification')
         Configuration = pool.get('sushi.configuration')
         config = Configuration.get_values()
         a = cls.__table__()
-        t = Ticket.__table__()
         cursor = Transaction().connection.cursor()
         now = now or clock.now()
+        false = Literal(False)
 
-        def flag(condition, values, action, notify=None):
-            "Log, notify and update the rows matching condition."
-            if notify:
-                cursor.execute(*a.select(a.id, where=condition))
-                ids = [i for i, in cursor]
+        def unset(column):
+            return Coalesce(column, False) == false
+
+        remind = now + dt.timedelta(hours=config['sign_reminder_hours'])
+        reminded = ((a.state == 'dispatched') & (a.sign_deadline <= remind)
+            & (a.sign_deadline >= now) & unset(a.sign_reminded))
+        late = ((a.state == 'dispatched') & (a.sign_deadline < now)
+            & unset(a.late_sign_in))
+        deemed = (a.state.in_(['dispatched', 'signed'])
+            & (a.return_deadline < now) & unset(a.deemed_accepted))
+        open_ = a.state.in_(cls.LIGHT_STATES) & (a.due_at != Null)
+        overdue = open_ & (a.due_at < now) & unset(a.red_card)
+        progress = false
+        if config['progress_red_card']:
+            progress = (open_ & (a.progress_due_at < now)
+                & (a.progress_reported_at == Null) & unset(a.red_card))
+        carded = overdue | progress
+        to_red = open_ & (a.due_at < now) & (Coalesce(a.light, '') != 'red')
+        to_yellow = (open_ & (a.due_at >= now) & (a.yellow_at <= now)
+            & (Coalesce(a.light, '') == 'green'))
+        # an approved extension turns a red light back; the card stays
+        back = open_ & (a.due_at >= now) & (Coalesce(a.light, '') == 'red')
+        relit = to_red | to_yellow | back
+
+        def ids(condition):
+            cursor.execute(*a.select(a.id, where=condition))
+            return [i for i, in cursor]
+        notices = [('sign_reminder', ids(reminded)),
+            ('overdue', ids(carded)), ('near_due', ids(to_yellow))]
+        for condition, action in [
+                (late, 'late_sign_in'), (carded, 'red_card')]:
             Event.log_query(
                 a.select(a.ticket, a.id, a.unit, where=condition), action)
-            columns = [getattr(a, k) for k in values] + [a.write_date]
-            cursor.execute(*a.update(columns,
-                    list(values.values()) + [now], where=condition))
-            if notify and ids:
-                Notification.notify_assignments(ids, notify)
 
-        # SGN-02 reminder, 2 hours before the sign-in deadline
-        remind = now + dt.timedelta(hours=config['sign_reminder_hours'])
-        cursor.execute(*a.select(a.id, where=(a.state == 'dispatched')
-                & (a.sign_deadline <= remind) & (a.sign_deadline >= now)
-                & (Coalesce(a.sign_reminded, False) == Literal(False))))
-        ids = [i for i, in cursor]
-        if ids:
-            cursor.execute(*a.update([a.sign_reminded], [True],
-                    where=a.id.in_(ids)))
-            Notification.notify_assignments(ids, 'sign_reminder')
-        # SGN-04: one late sign-in per unsigned assignment
-        flag((a.state == 'dispatched') & (a.sign_deadline < now)
-            & (Coalesce(a.late_sign_in, False) == Literal(False)),
-            {'late_sign_in': True}, 'late_sign_in')
-        # RET-02: deemed accepted when the return window closes
-        flag(a.state.in_(['dispatched', 'signed'])
-            & (a.return_deadline < now)
-            & (Coalesce(a.deemed_accepted, False) == Literal(False)),
-            {'deemed_accepted': True}, 'deemed_accepted')
-        open_ = a.state.in_(cls.LIGHT_STATES) & (a.due_at != Null)
-        # LGT-02: one red card per assignment and round, kept for good
-        flag(open_ & (a.due_at < now)
-            & (Coalesce(a.red_card, False) == Literal(False)),
-            {'red_card': True, 'red_card_at': now,
-                'red_card_cause': 'overdue'},
-            'red_card', notify='overdue')
-        if config['progress_red_card']:
-            # LIM-02: no progress update within the standard limit
-            flag(open_ & (a.progress_due_at < now)
-                & (a.progress_reported_at == Null)
-                & (Coalesce(a.red_card, False) == Literal(False)),
-                {'red_card': True, 'red_card_at': now,
-                    'red_card_cause': 'progress'},
-                'red_card', notify='overdue')
-        # LGT-03: the lights, written only where they change
-        cursor.execute(*a.update([a.light, a.light_changed_at], ['red', now],
-                where=open_ & (a.due_at < now)
-                & (Coalesce(a.light, '') != 'red')))
-        flag(open_ & (a.due_at >= now) & (a.yellow_at <= now)
-            & (Coalesce(a.light, '') == 'green'),
-            {'light': 'yellow', 'light_changed_at': now}, 'yellow',
-            notify='near_due')
-        # An approved extension turns a red light back (the card stays)
-        cursor.execute(*a.update([a.light, a.light_changed_at],
-                [Case((a.yellow_at <= now, 'yellow'), else_='green'), now],
-                where=open_ & (a.due_at >= now)
-                & (Coalesce(a.light, '') == 'red')))
-        # The tickets whose assignments changed take the worst light
-        rank = Case((a.light == 'red', 3), (a.light == 'yellow', 2),
-            (a.light == 'green', 1), else_=0)
-        worst = a.select(Max(rank), where=(a.ticket == t.id)
-            & a.state.in_(cls.LIGHT_STATES))
-        carded = a.select(Max(Case((a.red_card == Literal(True), 1),
-                    else_=0)),
-            where=(a.ticket == t.id) & (a.round == t.round))
-        changed = a.select(a.ticket, where=a.light_changed_at == now)
-        cursor.execute(*t.update([t.light, t.red_card, t.write_date], [
-                    Case((Equal(worst, 3), 'red'), (Equal(worst, 2), 'yellow'),
-                        (Equal(worst, 1), 'green'), else_=Null),
-                    Equal(carded, 1), now],
-                where=t.id.in_(changed)))
-        clock.forget(cls.__name__, Ticket.__name__)
+        def set_if(condition, column, value):
+            return Case((condition, value), else_=column)
+        cursor.execute(*a.update([
+                    a.sign_reminded, a.late_sign_in, a.deemed_accepted,
+                    a.red_card, a.red_card_at, a.red_card_cause, a.light,
+                    a.light_changed_at, a.write_date], [
+                    set_if(reminded, a.sign_reminded, True),
+                    set_if(late, a.late_sign_in, True),
+                    set_if(deemed, a.deemed_accepted, True),
+                    set_if(carded, a.red_card, True),
+                    set_if(carded, a.red_card_at, now),
+                    Case((overdue, 'overdue'), (progress, 'progress'),
+                        else_=a.red_card_cause),
+                    Case((to_red, 'red'), (to_yellow, 'yellow'),
+                        (back & (a.yellow_at <= now), 'yellow'),
+                        (back, 'green'), else_=a.light),
+                    set_if(relit, a.light_changed_at, now),
+                    now],
+                where=reminded | late | deemed | carded | relit))
+        clock.forget(cls.__name__, 'sushi.ticket')
+        for kind, assignment_ids in notices:
+            Notification.notify_assignments(assignment_ids, kind)

@@ -13,7 +13,6 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
-from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -182,12 +181,12 @@ class Callback(ModelSQL, ModelView):
         cursor.execute(*t.update(
                 [t.first_evaluation, t.second_evaluation,
                     t.final_evaluation, t.state, t.closed_at,
-                    t.rating_due_at, t.light, t.write_date],
+                    t.rating_due_at, t.write_date],
                 [Case((first, 'default_satisfied'),
                         else_=t.first_evaluation),
                     Case((first, t.second_evaluation),
                         else_='default_satisfied'),
-                    'default_satisfied', 'closed', now, Null, Null, now],
+                    'default_satisfied', 'closed', now, Null, now],
                 where=due))
         clock.forget(cls.__name__, Ticket.__name__, Assignment.__name__)
 
@@ -286,9 +285,9 @@ def verify(ticket, outcome, findings, escalate=False):
     pool = Pool()
     Ticket = pool.get('sushi.ticket')
     Assignment = pool.get('sushi.ticket.assignment')
-    Configuration = pool.get('sushi.configuration')
+    pool.get('sushi.configuration')
     Event = pool.get('sushi.ticket.event')
-    SMS = pool.get('sushi.sms')
+    pool.get('sushi.sms')
     if ticket.state != 'verifying':
         raise CallbackError(gettext('sushi_ticket.msg_verify_state',
                 ticket=ticket.rec_name))

@@ -4,7 +4,6 @@
 application with the unit leader's consent, filed with the platform at
 least one working day before the due time, never longer than the original
 limit."""
-import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields

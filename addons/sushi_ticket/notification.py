@@ -11,14 +11,14 @@ from collections import defaultdict
 from email.message import EmailMessage
 from email.utils import formataddr
 
-from sql import Union
+from sql import Literal, Union
 
 from trytond import config
 from trytond.i18n import gettext
 from trytond.model import Model
 from trytond.pool import Pool
 from trytond.sendmail import send_message_transactional
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 KINDS = {
     'dispatched': 'sushi_ticket.msg_notify_dispatched',
@@ -35,67 +35,89 @@ class Notification(Model):
     __string__ = "Notification"
 
     @classmethod
-    def staff(cls, assignment_ids):
-        """Return {assignment id: [(user id, e-mail, name)]}: the handlers
-        and leaders of each assignment's unit, in one query."""
+    def unit_staff(cls, unit_ids):
+        """Return {unit id: [(user id, e-mail, name)]}: the active handlers
+        and leaders of each unit, in one query."""
         pool = Pool()
-        Assignment = pool.get('sushi.ticket.assignment')
         UnitUser = pool.get('sushi.unit-res.user')
         Leader = pool.get('sushi.unit.leader')
         User = pool.get('res.user')
-        a = Assignment.__table__()
         uu = UnitUser.__table__()
         ul = Leader.__table__()
         u = User.__table__()
         cursor = Transaction().connection.cursor()
-        members = Union(uu.select(uu.unit, uu.user),
-            ul.select(ul.unit, ul.user))
-        result = defaultdict(list)
-        for i in range(0, len(assignment_ids), 1000):
-            ids = assignment_ids[i:i + 1000]
-            query = a.join(members, condition=members.unit == a.unit
-                ).join(u, condition=(u.id == members.user)
-                ).select(a.id, u.id, u.email, u.name,
-                    where=a.id.in_(ids) & (u.active == True),
-                    order_by=[a.id, u.id])
-            cursor.execute(*query)
-            for assignment, user, email, name in cursor:
-                result[assignment].append((user, email, name))
-        return result
+        staff = {unit: [] for unit in unit_ids}
+        unit_ids = list(unit_ids)
+        for i in range(0, len(unit_ids), 1000):
+            ids = unit_ids[i:i + 1000]
+            members = Union(
+                uu.select(uu.unit, uu.user, where=uu.unit.in_(ids)),
+                ul.select(ul.unit, ul.user, where=ul.unit.in_(ids)))
+            cursor.execute(*members.join(u,
+                    condition=u.id == members.user).select(
+                    members.unit, u.id, u.email, u.name,
+                    where=u.active == Literal(True),
+                    order_by=[members.unit, u.id]))
+            for unit, user, email, name in cursor:
+                staff[unit].append((user, email, name))
+        return staff
+
+    @classmethod
+    def notify_units(cls, notices):
+        """Tell the staff of units: notices are (unit id, label, text,
+        model, record ids); each person gets one in-app notice per notice
+        and one e-mail per label listing the texts."""
+        ResNotification = Pool().get('res.notification')
+        staff = cls.unit_staff({n[0] for n in notices})
+        vlist = []
+        mails = defaultdict(list)
+        for unit, label, text, model, ids in notices:
+            for user, email, name in staff.get(unit, []):
+                values = {
+                    'user': user,
+                    'label': label,
+                    'description': text,
+                    'icon': 'tryton-notification',
+                    }
+                if model and ids:
+                    values['model'] = model
+                    values['records'] = json.dumps(sorted(ids))
+                vlist.append(values)
+                if email:
+                    mails[(email, name, label)].append(text)
+        if vlist:
+            with without_check_access():
+                ResNotification.create(vlist)
+        if config.getboolean('sushi', 'email_notifications', default=True):
+            for (email, name, label), lines in mails.items():
+                send_mail(email, name, label, lines)
 
     @classmethod
     def notify_assignments(cls, assignment_ids, kind):
-        """Tell the staff of each assignment's unit: one in-app notice per
-        person and assignment, one e-mail per person listing them."""
-        pool = Pool()
-        Assignment = pool.get('sushi.ticket.assignment')
-        ResNotification = pool.get('res.notification')
+        """Tell the staff of each assignment's unit about it (dispatch,
+        sign-in reminder, near due, overdue, re-handling); only the
+        assignments of units with staff are read."""
+        Assignment = Pool().get('sushi.ticket.assignment')
         if not assignment_ids:
             return
-        staff = cls.staff(list(assignment_ids))
-        if not staff:
+        a = Assignment.__table__()
+        cursor = Transaction().connection.cursor()
+        units = {}
+        assignment_ids = list(assignment_ids)
+        for i in range(0, len(assignment_ids), 1000):
+            cursor.execute(*a.select(a.id, a.unit,
+                    where=a.id.in_(assignment_ids[i:i + 1000])))
+            units.update(cursor)
+        staffed = {u for u, s in cls.unit_staff(set(units.values())).items()
+            if s}
+        wanted = [i for i, u in units.items() if u in staffed]
+        if not wanted:
             return
         label = gettext(KINDS[kind])
-        assignments = Assignment.browse(list(staff))
-        vlist = []
-        mails = defaultdict(list)
-        for assignment in assignments:
-            text = assignment_line(assignment)
-            for user, email, name in staff[assignment.id]:
-                vlist.append({
-                        'user': user,
-                        'label': label,
-                        'description': text,
-                        'icon': 'tryton-notification',
-                        'model': 'sushi.ticket.assignment',
-                        'records': json.dumps([assignment.id]),
-                        })
-                if email:
-                    mails[(email, name)].append(text)
-        ResNotification.create(vlist)
-        if config.getboolean('sushi', 'email_notifications', default=True):
-            for (email, name), lines in mails.items():
-                send_mail(email, name, label, lines)
+        cls.notify_units([
+                (a.unit.id, label, assignment_line(a),
+                    Assignment.__name__, [a.id])
+                for a in Assignment.browse(wanted)])
 
 
 def assignment_line(assignment):

@@ -2,7 +2,6 @@
 # this repository contains the full copyright notices and license terms.
 """The unit's reply (反馈件, RPL), its sign-off (RPL-04) and the platform's
 conformity review (REV)."""
-import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
@@ -220,7 +219,7 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def create(cls, vlist):
         pool = Pool()
-        Assignment = pool.get('sushi.ticket.assignment')
+        pool.get('sushi.ticket.assignment')
         replies = super().create(vlist)
         for reply in replies:
             if reply.assignment.state not in {'dispatched', 'signed'}:

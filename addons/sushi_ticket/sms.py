@@ -11,7 +11,6 @@ Configuration (trytond.conf):
     sms_token = <bearer token>
     sms_timeout = 10
 """
-import datetime as dt
 import json
 import logging
 import urllib.error
@@ -21,7 +20,6 @@ from trytond import config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool
-from trytond.transaction import Transaction
 
 from . import clock
 

@@ -5,15 +5,15 @@ state; the per-unit steps live on `sushi.ticket.assignment`."""
 import datetime as dt
 import re
 
-from sql import Literal, Null
+from sql import Literal
 from sql.aggregate import Max
-from sql.conditionals import Case, Coalesce
+from sql.conditionals import Case
 
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval, If, In
+from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction, without_check_access
 
 from . import clock
@@ -246,8 +246,10 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         states={'readonly': ~Eval('state').in_(INTAKE_STATES)},
         help="A special limit set by law or a higher document replaces the "
         "standard one (LIM-02).")
-    light = fields.Selection(LIGHTS, "Light", readonly=True)
-    red_card = fields.Boolean("Red Card", readonly=True)
+    light = fields.Function(fields.Selection(LIGHTS, "Light"),
+        'get_light', searcher='search_light')
+    red_card = fields.Function(fields.Boolean("Red Card"),
+        'get_light', searcher='search_red_card')
     round = fields.Integer("Handling Round", readonly=True)
     assignments = fields.One2Many('sushi.ticket.assignment', 'ticket',
         "Assignments", readonly=True)
@@ -295,7 +297,6 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                 Index(t, (t.lead_unit, Index.Equality()),
                     (t.state, Index.Equality())),
                 Index(t, (t.received_at, Index.Range(order='DESC'))),
-                Index(t, (t.light, Index.Equality())),
                 Index(t, (t.category, Index.Equality()),
                     (t.received_at, Index.Range())),
                 })
@@ -530,6 +531,69 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
             return 0.0
         return 2 * len(x & y) / (len(x) + len(y))
 
+    @classmethod
+    def get_light(cls, tickets, names):
+        """LGT-01: a ticket shows the worst light of its open assignments
+        and whether the current round got a red card, in one query."""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        a = Assignment.__table__()
+        t = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        result = {'light': {}, 'red_card': {}}
+        rank = Case((a.light == 'red', 3), (a.light == 'yellow', 2),
+            (a.light == 'green', 1), else_=0)
+        ids = [r.id for r in tickets]
+        for i in range(0, len(ids), 1000):
+            sub_ids = ids[i:i + 1000]
+            cursor.execute(*a.join(t, condition=a.ticket == t.id).select(
+                    a.ticket,
+                    Max(Case((a.state.in_(Assignment.LIGHT_STATES), rank),
+                            else_=0)),
+                    Max(Case(((a.round == t.round)
+                                & (a.red_card == Literal(True)), 1),
+                            else_=0)),
+                    where=a.ticket.in_(sub_ids), group_by=[a.ticket]))
+            for ticket, worst, carded in cursor:
+                result['light'][ticket] = {3: 'red', 2: 'yellow',
+                    1: 'green'}.get(worst)
+                result['red_card'][ticket] = bool(carded)
+        return {n: {i: result[n].get(i, None if n == 'light' else False)
+                for i in ids} for n in names}
+
+    @classmethod
+    def search_light(cls, name, clause):
+        "Find tickets by their worst light: red, yellow, green or none."
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        _, operator, value = clause[:3]
+        values = value if operator in {'in', 'not in'} else [value]
+        open_ = ('state', 'in', Assignment.LIGHT_STATES)
+        worse = {'green': ['yellow', 'red'], 'yellow': ['red'], 'red': []}
+        alternatives = ['OR']
+        for light in values:
+            if light in worse:
+                domain = [('assignments', 'where',
+                        [open_, ('light', '=', light)])]
+                if worse[light]:
+                    domain.append(('assignments', 'not where',
+                            [open_, ('light', 'in', worse[light])]))
+            else:
+                domain = [('assignments', 'not where',
+                        [open_, ('light', '!=', None)])]
+            alternatives.append(domain)
+        if operator in {'!=', 'not in'}:
+            return ['NOT', alternatives]
+        return alternatives
+
+    @classmethod
+    def search_red_card(cls, name, clause):
+        _, operator, value = clause[:3]
+        carded = ('assignments', 'where', [('red_card', '=', True)])
+        if (operator == '=') == bool(value):
+            return [carded]
+        return ['NOT', carded]
+
     def get_is_repeat(self, name):
         return bool(self.repeat_of)
 
@@ -608,7 +672,7 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         default = default.copy() if default else {}
         for name in ['number', 'channel_ref', 'assignments', 'events',
                 'callbacks', 'recordings', 'dispatched_at', 'lead_unit', 'deadline',
-                'light', 'red_card', 'closed_at', 'archived_at',
+                'closed_at', 'archived_at',
                 'first_evaluation', 'second_evaluation', 'final_evaluation',
                 'disposal']:
             default.setdefault(name, None)
@@ -836,8 +900,7 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
     @transition('accepted')
     def set_awaiting_dispatch(cls, tickets):
         "Back in the dispatch queue after an approved return of the lead."
-        cls.write(tickets, {
-                'lead_unit': None, 'deadline': None, 'light': None})
+        cls.write(tickets, {'lead_unit': None, 'deadline': None})
 
     @classmethod
     @transition('in_progress')
@@ -882,7 +945,7 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         Event = pool.get('sushi.ticket.event')
         Assignment = pool.get('sushi.ticket.assignment')
         now = clock.now()
-        cls.write(tickets, {'closed_at': now, 'light': None})
+        cls.write(tickets, {'closed_at': now})
         open_ = Assignment.search([
                 ('ticket', 'in', [t.id for t in tickets]),
                 ('state', 'in', ['dispatched', 'signed', 'return_requested',
@@ -924,8 +987,7 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def refresh_summary(cls, tickets):
-        """Copy the lead assignment's unit, due time and light to the
-        tickets, and the worst light of their open assignments."""
+        """Copy the lead assignment's unit and due time to the tickets."""
         pool = Pool()
         Assignment = pool.get('sushi.ticket.assignment')
         tickets = cls.browse([t.id for t in tickets])
@@ -940,14 +1002,8 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                 if a.role == 'lead' and not a.parent
                 and a.state not in {'returned', 'cancelled'}]
             lead = leads[-1] if leads else None
-            lights = [a.light for a in assignments
-                if a.state in Assignment.LIGHT_STATES and a.light]
             ticket.lead_unit = lead.unit if lead else None
             ticket.deadline = lead.due_at if lead else None
-            ticket.light = max(lights, key=LIGHT_ORDER.index,
-                default=None)
-            ticket.red_card = any(a.red_card for a in assignments
-                if a.round == ticket.round)
         cls.save(tickets)
 
 

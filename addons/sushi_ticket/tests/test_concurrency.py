@@ -9,7 +9,7 @@ import unittest
 from trytond import backend
 from trytond.exceptions import UserError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import DB_NAME, with_transaction
+from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction, TransactionError
 
 from ..dispatch import dispatch_ticket

@@ -5,7 +5,6 @@ from collections import Counter
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
-from trytond.transaction import Transaction
 
 from ..exceptions import UnitImportError
 from .tools import TranslationTestMixin

@@ -4,7 +4,6 @@
 placed in March 2025 (Monday 3 March, an ordinary week) or around the
 2025 Spring Festival, and the clock is set with `at(...)`."""
 import datetime as dt
-import re
 import unittest
 
 from trytond.model.exceptions import AccessError
@@ -134,7 +133,7 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
     @with_transaction()
     def test_phone_is_validated_and_normalised(self):
         "INT-04: a contact that can be called back"
-        Ticket = Pool().get('sushi.ticket')
+        Pool().get('sushi.ticket')
         ticket = create_ticket(requester_phone='+86 138 0557 1234')
         self.assertEqual(ticket.requester_phone, '13805571234')
         from trytond.model.exceptions import ValidationError
