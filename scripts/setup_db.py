@@ -61,10 +61,18 @@ def main():
     accounts = demo.load()
     print()
     print('宿事速办 演示账号 (demo accounts; passwords are shown only now):')
-    print(f"  {'admin':<14} {'平台管理员':<20} {admin_password}")
-    for login, name, password in accounts:
-        print(f'  {login:<14} {name:<20} {password}')
+    for login, name, password in [('admin', '平台管理员', admin_password)] + [
+            tuple(a) for a in accounts]:
+        print(f'  {login:<14} {pad(name, 26)} {password}')
     print()
+
+
+def pad(text, width):
+    "Pad text to a display width: a Chinese character takes two columns."
+    import unicodedata
+    used = sum(2 if unicodedata.east_asian_width(c) in 'WF' else 1
+        for c in text)
+    return text + ' ' * max(0, width - used)
 
 
 if __name__ == '__main__':
