@@ -281,10 +281,19 @@ def create_demo_knowledge():
 
 def load(password=None, tickets=True):
     "Load all demo data; return the accounts created."
+    from trytond.modules.sushi_ticket.exceptions import (
+        CalendarMissingYearError)
     set_admin_language()
     import_demo_units()
     accounts = create_accounts(password)
     create_demo_knowledge()
     if tickets:
-        create_demo_tickets()
+        try:
+            create_demo_tickets()
+        except CalendarMissingYearError as error:
+            # Late in December the demo's deadlines reach next year, whose
+            # official schedule must be imported first: no demo tickets then.
+            from proteus import config as pconfig
+            pconfig.get_config().user = 1
+            print('演示工单未创建 (demo tickets skipped):', error.message)
     return accounts

@@ -13,7 +13,7 @@ from sql.conditionals import Case, Coalesce
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
-from trytond.pyson import Eval
+from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from . import clock
@@ -181,6 +181,8 @@ class Assignment(Workflow, ModelSQL, ModelView):
         help="Returned for re-handling twice in a row (REV-03, ACC-03).")
     attachments = fields.One2Many('ir.attachment', 'resource',
         "Evidence and Files")
+    mine = fields.Function(fields.Boolean("Of My Units"), 'get_mine',
+        searcher='search_mine')
     # list helpers
     ticket_title = fields.Function(fields.Char("Title"), 'get_ticket_field')
     request_type = fields.Function(fields.Selection(
@@ -289,6 +291,15 @@ class Assignment(Workflow, ModelSQL, ModelView):
     def default_consecutive_returns(cls):
         return 0
 
+    @classmethod
+    def view_attributes(cls):
+        # LGT-01: red and yellow rows in every list
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('light') == 'red', 'danger',
+                    If(Eval('light') == 'yellow', 'warning', '')),
+                ['light']),
+            ]
+
     def get_rec_name(self, name):
         return '%s · %s' % (self.ticket.rec_name, self.unit.rec_name)
 
@@ -311,6 +322,20 @@ class Assignment(Workflow, ModelSQL, ModelView):
             ('ticket.number',) + tuple(clause[1:]),
             ('unit.name',) + tuple(clause[1:]),
             ]
+
+    @classmethod
+    def get_mine(cls, assignments, name):
+        units = set(Pool().get('sushi.unit').user_unit_tree())
+        return {a.id: a.unit.id in units for a in assignments}
+
+    @classmethod
+    def search_mine(cls, name, clause):
+        "The parts of the user's units and sub-units, not those it reads."
+        _, operator, value = clause[:3]
+        units = Pool().get('sushi.unit').user_unit_tree()
+        if (operator == '=') == bool(value):
+            return [('unit', 'in', units)]
+        return [('unit', 'not in', units)]
 
     @classmethod
     def get_request_types(cls):

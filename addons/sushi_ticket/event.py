@@ -74,6 +74,8 @@ class Event(ModelSQL, ModelView):
     from_state = fields.Char("From", readonly=True)
     to_state = fields.Char("To", readonly=True)
     comment = fields.Text("Comment", readonly=True)
+    from_label = fields.Function(fields.Char("From"), 'get_state_labels')
+    to_label = fields.Function(fields.Char("To"), 'get_state_labels')
 
     @classmethod
     def __setup__(cls):
@@ -87,6 +89,34 @@ class Event(ModelSQL, ModelView):
                 Index(t, (t.assignment, Index.Range())),
                 Index(t, (t.action, Index.Equality()), (t.at, Index.Range())),
                 })
+
+    @classmethod
+    def get_state_labels(cls, events, names):
+        """The states in the user's language: an assignment's event names
+        the states of the assignment, its reply or its extension; a
+        ticket's event the states of the ticket."""
+        pool = Pool()
+        labels = {}
+        for model in ['sushi.ticket', 'sushi.ticket.assignment',
+                'sushi.ticket.reply', 'sushi.ticket.extension']:
+            labels[model] = dict(pool.get(model).fields_get(
+                    ['state'])['state']['selection'])
+        order = {
+            True: ['sushi.ticket.assignment', 'sushi.ticket.reply',
+                'sushi.ticket.extension', 'sushi.ticket'],
+            False: ['sushi.ticket']}
+        result = {n: {} for n in names}
+        for event in events:
+            for name in names:
+                code = event.from_state if name == 'from_label' else (
+                    event.to_state)
+                label = code
+                for model in order[bool(event.assignment)]:
+                    if code in labels[model]:
+                        label = labels[model][code]
+                        break
+                result[name][event.id] = label
+        return result
 
     @classmethod
     def check_modification(cls, mode, events, values=None, external=False):

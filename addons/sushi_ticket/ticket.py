@@ -13,8 +13,8 @@ from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval
-from trytond.transaction import Transaction, without_check_access
+from trytond.pyson import Bool, Eval, If
+from trytond.transaction import Transaction
 
 from . import clock
 from .exceptions import DraftError, IntakeError, IntakeValidationError
@@ -121,7 +121,8 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
             ], "Requester Type", required=True,
         states={'readonly': _intake_readonly})
     earlier_tickets = fields.Function(fields.Many2Many(
-            'sushi.ticket', None, None, "Earlier Requests"),
+            'sushi.ticket', None, None, "Earlier Requests",
+            states={'invisible': ~Eval('state').in_(INTAKE_STATES)}),
         'on_change_with_earlier_tickets')
     # the request
     title = fields.Char("Title", states={'readonly': _intake_readonly})
@@ -437,20 +438,20 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
             self.requester_party = last.requester_party
             self.requester_type = last.requester_type
 
-    @fields.depends('requester_phone', 'id')
+    @fields.depends('requester_phone', 'id', 'state')
     def on_change_with_earlier_tickets(self, name=None):
-        if not self.requester_phone:
+        if not self.requester_phone or self.state not in INTAKE_STATES:
             return []
         return self.earlier_requests(
             normalize_phone(self.requester_phone), limit=20)
 
     def earlier_requests(self, phone, limit=20):
-        "The requester's earlier tickets, the newest first (index on phone)."
-        with without_check_access():
-            return self.search([
-                    ('requester_phone', '=', phone),
-                    ('id', '!=', self.id if self.id and self.id > 0 else -1),
-                    ], limit=limit, order=[('received_at', 'DESC')])
+        """The requester's earlier tickets that the user may read, the
+        newest first (index on phone)."""
+        return self.search([
+                ('requester_phone', '=', phone),
+                ('id', '!=', self.id if self.id and self.id > 0 else -1),
+                ], limit=limit, order=[('received_at', 'DESC')])
 
     @fields.depends('description', 'title', 'category', 'region',
         'requester_phone', 'received_at', 'id', 'state')
@@ -504,9 +505,8 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                 ('received_at', '>=', since),
                 alternatives,
                 ]
-        with without_check_access():
-            candidates = self.search(domain, limit=300,
-                order=[('received_at', 'DESC')])
+        candidates = self.search(domain, limit=300,
+            order=[('received_at', 'DESC')])
         scored = []
         for candidate in candidates:
             other = ' '.join(filter(None,
@@ -593,6 +593,15 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         if (operator == '=') == bool(value):
             return [carded]
         return ['NOT', carded]
+
+    @classmethod
+    def view_attributes(cls):
+        # LGT-01: red and yellow rows in every list
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('light') == 'red', 'danger',
+                    If(Eval('light') == 'yellow', 'warning', '')),
+                ['light']),
+            ]
 
     def get_is_repeat(self, name):
         return bool(self.repeat_of)

@@ -155,5 +155,20 @@ class SushiTicketTestCase(TranslationTestMixin, ModuleTestCase):
         complaint.save()
         self.assertEqual(TimeLimit.find('complaint').working_days, 5)
 
+    @with_transaction()
+    def test_list_colours_are_pyson(self):
+        "LGT-01: the traffic-light colours of the lists reach the client"
+        from trytond.pyson import PYSONDecoder
+        pool = Pool()
+        for name in ['sushi.ticket', 'sushi.ticket.assignment']:
+            Model = pool.get(name)
+            arch = Model.fields_view_get(view_type='tree')['arch']
+            from lxml import etree
+            visual = etree.fromstring(arch).get('visual')
+            self.assertTrue(visual, name)
+            # sao decodes it as JSON-encoded PYSON
+            decoded = PYSONDecoder({'light': 'red'}).decode(visual)
+            self.assertEqual(decoded, 'danger', name)
+
 
 del ModuleTestCase
