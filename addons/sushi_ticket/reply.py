@@ -190,8 +190,16 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         if context.get('active_model') == 'sushi.ticket.assignment':
             return context.get('active_id')
 
+    @fields.depends('assignment')
+    def on_change_assignment(self):
+        if self.assignment:
+            self.kind = kind_of(self.assignment)
+            self.round = self.assignment.round
+
     def get_rec_name(self, name):
-        return '%s #%s' % (self.assignment.rec_name, self.id)
+        kinds = dict(self.fields_get(['kind'])['kind']['selection'])
+        return '%s (%s)' % (self.assignment.rec_name,
+            kinds.get(self.kind, ''))
 
     @classmethod
     def get_assignment_field(cls, replies, names):

@@ -954,3 +954,22 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
             Recording.purge()
         self.assertEqual(Recording.search([], order=[('id', 'ASC')]),
             [held, young])
+
+    @with_transaction()
+    def test_excel_export(self):
+        "Lists go to Excel with the office's times, without personal data"
+        import io
+        import zipfile
+        pool = Pool()
+        Report = pool.get('sushi.ticket.xlsx', type='report')
+        ns = setup_network()
+        ticket = create_ticket()
+        self.dispatch(ticket, ns.county)
+        ext, content, _, name = Report.execute([ticket.id], {})
+        self.assertEqual(ext, 'xlsx')
+        book = zipfile.ZipFile(io.BytesIO(content))
+        strings = book.read('xl/sharedStrings.xml').decode('utf-8')
+        self.assertIn(ticket.number, strings)
+        self.assertIn('埇桥区', strings)
+        self.assertNotIn(ticket.requester_phone, strings)
+        self.assertNotIn(ticket.requester_name, strings)
