@@ -352,25 +352,10 @@ def worker(args):
 
 
 def create_database():
-    "Create the database and activate sushi_knowledge with trytond-admin."
-    from trytond import backend
-    if backend.name == 'postgresql':
-        database = backend.Database().connect()
-        connection = database.get_connection(autocommit=True)
-        try:
-            database.create(connection, DATABASE)
-        finally:
-            database.put_connection(connection)
-            database.close()
-    admin = Path(sys.executable).with_name('trytond-admin')
-    with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
-        passfile.write('bench-admin')
-        passfile.flush()
-        env = dict(os.environ, TRYTONPASSFILE=passfile.name)
-        subprocess.run([sys.executable, str(admin), '-d', DATABASE,
-                '-u', 'sushi_knowledge', '--activate-dependencies',
-                '--email', 'admin@example.org'],
-            env=env, check=True, stdout=subprocess.DEVNULL)
+    "Create the database and activate sushi_knowledge (benchtools)."
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import benchtools
+    benchtools.create_database(DATABASE, 'sushi_knowledge')
 
 
 def insert_entries(pool, generator, count, batch=2000):

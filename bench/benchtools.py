@@ -26,13 +26,13 @@ def log(message):
     print(message, flush=True)
 
 
-def create_database():
-    "Create the database and activate sushi_ticket with trytond-admin."
+def create_database(name=DATABASE, module='sushi_ticket'):
+    "Create the database and activate module with trytond-admin."
     from trytond import backend
     database = backend.Database().connect()
     connection = database.get_connection(autocommit=True)
     try:
-        database.create(connection, DATABASE)
+        database.create(connection, name)
     finally:
         database.put_connection(connection)
         database.close()
@@ -41,8 +41,8 @@ def create_database():
         passfile.write('bench-admin')
         passfile.flush()
         env = dict(os.environ, TRYTONPASSFILE=passfile.name)
-        subprocess.run([sys.executable, str(admin), '-d', DATABASE,
-                '-u', 'sushi_ticket', '--activate-dependencies',
+        subprocess.run([sys.executable, str(admin), '-d', name,
+                '-u', module, '--activate-dependencies',
                 '--email', 'admin@example.org'],
             env=env, check=True, stdout=subprocess.DEVNULL)
 

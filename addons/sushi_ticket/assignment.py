@@ -13,11 +13,12 @@ from sql.conditionals import Case, Coalesce
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
-from trytond.pyson import Eval, If
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from . import clock
 from .exceptions import AssignmentError, DispatchError, ReturnError
+from .ticket import LIGHT_ROWS
 from .workflow import check_user_values, transition
 
 STATES = [
@@ -38,7 +39,6 @@ RETURN_REASONS = [
     ('duplicate', "Duplicate"),
     ('other', "Other"),
     ]
-LIGHT_ORDER = ['green', 'yellow', 'red']
 
 
 class Assignment(Workflow, ModelSQL, ModelView):
@@ -293,12 +293,7 @@ class Assignment(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def view_attributes(cls):
-        # LGT-01: red and yellow rows in every list
-        return super().view_attributes() + [
-            ('/tree', 'visual', If(Eval('light') == 'red', 'danger',
-                    If(Eval('light') == 'yellow', 'warning', '')),
-                ['light']),
-            ]
+        return super().view_attributes() + [LIGHT_ROWS]
 
     def get_rec_name(self, name):
         return '%s · %s' % (self.ticket.rec_name, self.unit.rec_name)

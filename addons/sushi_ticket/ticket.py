@@ -596,12 +596,7 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def view_attributes(cls):
-        # LGT-01: red and yellow rows in every list
-        return super().view_attributes() + [
-            ('/tree', 'visual', If(Eval('light') == 'red', 'danger',
-                    If(Eval('light') == 'yellow', 'warning', '')),
-                ['light']),
-            ]
+        return super().view_attributes() + [LIGHT_ROWS]
 
     def get_is_repeat(self, name):
         return bool(self.repeat_of)
@@ -1016,7 +1011,9 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         cls.save(tickets)
 
 
-LIGHT_ORDER = ['green', 'yellow', 'red']
+# LGT-01: red and yellow rows in every list of a model with a light
+LIGHT_ROWS = ('/tree', 'visual', If(Eval('light') == 'red', 'danger',
+        If(Eval('light') == 'yellow', 'warning', '')), ['light'])
 
 
 def normalize_phone(phone):
