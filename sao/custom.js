@@ -15,3 +15,28 @@
         return getlang.call(this).replace('-', '_');
     };
 }());
+
+/* sao 8.0.11 reads `this.group.parent` when a check box of an editable
+ * list is clicked, but a column has no group: ticking 采用 in the knowledge
+ * search raised "Cannot read properties of undefined (reading 'parent')".
+ * The same function, reading the record's group. */
+(function() {
+    'use strict';
+    Sao.View.Tree.BooleanColumn.prototype.clicked = function(evt) {
+        var record = evt.data.record;
+        var cell = evt.data.cell;
+        var current_record = this.tree.screen.current_record;
+        var fields = this.tree.get_fields();
+        if (!current_record || current_record.validate(
+            fields, false, false)) {
+            var value = cell.prop('checked');
+            this.field.set_client(record, value);
+            if (!record.group.parent && (record !== current_record)) {
+                // we can not rely on editable tree handler to save the row
+                record.save();
+            }
+        } else {
+            evt.preventDefault();
+        }
+    };
+}());

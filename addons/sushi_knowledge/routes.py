@@ -62,6 +62,8 @@ def search(request, pool):
     HTML-escaped with the query words in <mark>."""
     Entry = pool.get('sushi.knowledge.entry')
     query = request.args.get('q', '')
+    if not query.strip():
+        return _error(gettext('sushi_knowledge.msg_api_query_missing'))
     try:
         limit = int(request.args.get('limit', DEFAULT_LIMIT))
     except ValueError:

@@ -349,8 +349,9 @@ class SearchStart(ModelView):
 
     @classmethod
     def get_kinds(cls):
-        from .entry import KINDS
-        return KINDS
+        # The entry's selection, translated (a method's is not)
+        Entry = Pool().get('sushi.knowledge.entry')
+        return Entry.fields_get(['kind'])['kind']['selection']
 
     @fields.depends('query', 'kinds', 'results', 'summary')
     def on_change_query(self):
@@ -410,8 +411,9 @@ class SearchResult(ModelView):
 
     @classmethod
     def get_kinds(cls):
-        from .entry import KINDS
-        return KINDS
+        # The entry's selection, translated (a method's is not)
+        Entry = Pool().get('sushi.knowledge.entry')
+        return Entry.fields_get(['kind'])['kind']['selection']
 
 
 class Search(Wizard):

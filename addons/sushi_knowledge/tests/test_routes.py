@@ -66,10 +66,15 @@ class KnowledgeRouteTestCase(RouteTestCase):
 
     def test_bad_queries(self):
         "Bad input: a clear Chinese error, or an empty result"
-        for query in ['', '？？！', '的']:
+        for query in ['？？！', '的']:
             response = self.get('search', q=query)
             self.assertEqual(response.status_code, 200, query)
             self.assertEqual(response.json['count'], 0, query)
+        for query in ['', '   ']:
+            response = self.get('search', q=query)
+            self.assertEqual(response.status_code, 400, query)
+            self.assertEqual(response.json['error'],
+                '请在参数 q 中填写要检索的问题。')
         response = self.get('search', q='公积金' * 70)
         self.assertEqual(response.status_code, 400)
         self.assertEqual(response.json['error'],
