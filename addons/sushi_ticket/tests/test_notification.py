@@ -18,11 +18,9 @@ import time
 import unittest
 import uuid
 from collections import Counter
-from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 
-from trytond import config
 from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
@@ -31,7 +29,8 @@ from trytond.transaction import Transaction
 
 from ..dispatch import dispatch_ticket
 from .test_ticket import write_reply
-from .tools import at, create_ticket, local, run_queue, setup_network
+from .tools import (
+    at, create_ticket, local, run_queue, setup_network, sushi_config)
 
 MAILDIR = os.environ.get('SUSHI_TEST_MAILDIR')
 STAFF = ['handler', 'leader', 'principal']
@@ -115,29 +114,6 @@ class Gateway:
         found = [r for r in self.requests if r['body'].get('ref') == str(
                 sms.id)]
         return found[-1] if found else None
-
-
-@contextmanager
-def sushi_config(**values):
-    "Set options of [sushi] for the duration of a test, then restore them."
-    added = not config.has_section('sushi')
-    if added:
-        config.add_section('sushi')
-    saved = {k: config.get('sushi', k) for k in values}
-    for option, value in values.items():
-        config.set('sushi', option, value)
-    try:
-        yield
-    finally:
-        if added:
-            config.remove_section('sushi')
-            for getter in [config.get, config.getint, config.getfloat,
-                    config.getboolean]:
-                getter.cache_clear()
-        else:
-            for option, value in saved.items():
-                # None reads as unset: the providers' defaults apply
-                config.set('sushi', option, value)
 
 
 class NotificationTestCase(unittest.TestCase):

@@ -1,12 +1,14 @@
 # This file is part of 宿事速办.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """Helpers shared by the tests of every sushi module."""
+import contextlib
 import datetime as dt
 import os
 import re
 
 import polib
 
+from trytond import config
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.tools import find_path
@@ -173,3 +175,26 @@ class at:
 
     def __exit__(self, *exc):
         return self._cm.__exit__(*exc)
+
+
+@contextlib.contextmanager
+def sushi_config(**values):
+    "Set options of [sushi] for the duration of a test, then restore them."
+    added = not config.has_section('sushi')
+    if added:
+        config.add_section('sushi')
+    saved = {k: config.get('sushi', k) for k in values}
+    for option, value in values.items():
+        config.set('sushi', option, value)
+    try:
+        yield
+    finally:
+        if added:
+            config.remove_section('sushi')
+            for getter in [config.get, config.getint, config.getfloat,
+                    config.getboolean]:
+                getter.cache_clear()
+        else:
+            for option, value in saved.items():
+                # None reads as unset: the providers' defaults apply
+                config.set('sushi', option, value)
