@@ -102,6 +102,10 @@ class Assignment(Workflow, ModelSQL, ModelView):
     return_from_state = fields.Char("State before Return", readonly=True)
     return_overdue = fields.Boolean("Overdue Return", readonly=True,
         help="Asked for after the return window (RET-03).")
+    return_review_due_at = fields.DateTime("Return Decision Due",
+        readonly=True,
+        help="When the platform should have decided on the return "
+        "(RET-05).")
     return_decision = fields.Selection([
             (None, ""),
             ('approved', "Approved"),
@@ -532,6 +536,9 @@ class Assignment(Workflow, ModelSQL, ModelView):
         accepted and flagged (RET-03)."""
         pool = Pool()
         Event = pool.get('sushi.ticket.event')
+        Calendar = pool.get('sushi.calendar')
+        review_days = pool.get('sushi.configuration').get_values()[
+            'return_review_days']
         now = clock.now()
         user = Transaction().user or None
         for assignment in assignments:
@@ -552,6 +559,8 @@ class Assignment(Workflow, ModelSQL, ModelView):
             assignment.return_from_state = assignment.state
             assignment.return_requested_at = now
             assignment.return_requested_by = user
+            assignment.return_review_due_at = Calendar.add_working_days(
+                now, review_days)
             assignment.return_overdue = bool(
                 assignment.return_deadline
                 and now > assignment.return_deadline)

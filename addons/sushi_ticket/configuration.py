@@ -87,6 +87,7 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         required=True, domain=[('rating_window_days', '>', 0)],
         help="Without an answer this many days after the rating SMS, the "
         "requester is deemed satisfied.")
+    # read by the assessment of the satisfaction rate (SCORING D2.5)
     exclude_objective_dissatisfaction = fields.Boolean(
         "Exclude Objective-Cause Dissatisfaction",
         help="Leave a second dissatisfied rating out of the satisfaction "

@@ -403,6 +403,9 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
             Assignment.request_return([assignment])
         self.assertEqual(assignment.state, 'return_requested')
         self.assertFalse(assignment.return_overdue)
+        # RET-05: the platform decides by the next working day
+        self.assertEqual(as_local(assignment.return_review_due_at),
+            dt.datetime(2025, 3, 4, 17, 30))
 
     @with_transaction()
     def test_return_approved_and_improper(self):
