@@ -45,16 +45,16 @@ class ConcurrencyTestCase(DBTestCase, unittest.TestCase):
     def setUpClass(cls):
         super().setUpClass()
         with Transaction().start(DB_NAME, 0) as transaction:
-            cls.ns = setup_network()
-            cls.handler_id = cls.ns.handler.id
-            cls.leader_id = cls.ns.leader.id
+            ns = setup_network()
+            cls.handler_id = ns.handler.id
+            cls.leader_id = ns.leader.id
+            cls.county_id = ns.county.id
             transaction.commit()
 
     def setUp(self):
         super().setUp()
         with Transaction().start(DB_NAME, 0) as transaction:
-            self.ns = Pool().get('sushi.unit')
-            county, = self.ns.search([('code', '=', 'yongqiao_district')])
+            county = Pool().get('sushi.unit')(self.county_id)
             ticket = create_ticket()
             with at(2025, 3, 3, 9):
                 assignment, = dispatch_ticket(ticket, county,
