@@ -904,6 +904,8 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
     def test_deadline_in_year_without_calendar(self):
         "CONV-03: a due time in a year with no schedule is refused"
         from ..exceptions import CalendarMissingYearError
+        Year = Pool().get('sushi.calendar.year')
+        Year.delete(Year.search([('year', '=', 2027)]))
         ns = setup_network()
         ticket = create_ticket()
         with self.assertRaises(CalendarMissingYearError) as cm:
