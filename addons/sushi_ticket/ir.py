@@ -43,4 +43,5 @@ class Cron(metaclass=PoolMeta):
                 ('sushi.ticket|archive_closed', "Archive Closed Orders"),
                 ('sushi.ticket.recording|purge',
                     "Purge Call Recordings past Retention"),
+                ('sushi.sms|retry_failed', "Retry Failed SMS"),
                 ])

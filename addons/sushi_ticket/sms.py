@@ -10,7 +10,11 @@ Configuration (trytond.conf):
     sms_url = https://gateway.example/send
     sms_token = <bearer token>
     sms_timeout = 10
+    sms_max_attempts = 3      (tries per message, the first included)
+    sms_retry_hours = 24      (a failed message older than this is left)
 """
+import datetime as dt
+
 import json
 import logging
 import urllib.error
@@ -20,6 +24,8 @@ from trytond import config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
 
 from . import clock
 
@@ -103,17 +109,32 @@ class SMS(ModelSQL, ModelView):
     gateway_ref = fields.Char("Gateway Reference", readonly=True)
     sent_at = fields.DateTime("Sent at", readonly=True)
     error = fields.Text("Error", readonly=True)
+    attempts = fields.Integer("Attempts", readonly=True,
+        help="How many times the gateway was asked to send the message.")
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.ticket, Index.Range())))
+        # the failed messages the retry cron looks for
+        cls._sql_indexes.add(Index(t, (t.create_date, Index.Range()),
+                where=t.state == 'failed'))
         cls._order = [('id', 'DESC')]
+        cls._buttons.update({
+                'resend': {
+                    'invisible': Eval('state') != 'failed',
+                    'depends': ['state'],
+                    },
+                })
 
     @classmethod
     def default_state(cls):
         return 'queued'
+
+    @classmethod
+    def default_attempts(cls):
+        return 0
 
     @classmethod
     def notify_requesters(cls, tickets, kind):
@@ -146,6 +167,7 @@ class SMS(ModelSQL, ModelView):
             if message.state == 'sent':
                 continue
             message.provider = provider.name
+            message.attempts = (message.attempts or 0) + 1
             try:
                 message.gateway_ref = provider.send(
                     message.phone, message.text, message.id)
@@ -157,3 +179,28 @@ class SMS(ModelSQL, ModelView):
                 message.error = str(e)
                 logger.warning("SMS %s failed: %s", message.id, e)
         cls.save(messages)
+
+    @classmethod
+    @ModelView.button
+    def resend(cls, messages):
+        "Send failed messages again now, whatever their number of attempts."
+        cls.deliver([m for m in messages if m.state == 'failed'])
+
+    @classmethod
+    def retry_failed(cls):
+        """Cron: send again the messages that failed, while they have tries
+        left and are recent enough to still matter to the requester (a
+        rating request is only answered inside its window)."""
+        max_attempts = config.getint('sushi', 'sms_max_attempts', default=3)
+        hours = config.getfloat('sushi', 'sms_retry_hours', default=24)
+        since = clock.now() - dt.timedelta(hours=hours)
+        sms = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*sms.select(sms.id,
+                where=(sms.state == 'failed')
+                & (sms.create_date >= since)
+                & (sms.attempts < max_attempts),
+                order_by=sms.id.asc))
+        ids = [i for i, in cursor]
+        for i in range(0, len(ids), 100):
+            cls.deliver(cls.browse(ids[i:i + 100]))

@@ -7,6 +7,7 @@ requesters (through a local HTTP server standing in for the SMS gateway).
 The database speaks Chinese, as a new production database does, and the
 e-mails go out only when a transaction commits: the e-mail tests commit
 explicitly and tell their records apart by a token in the ticket title."""
+import datetime
 import email
 import email.policy
 import json
@@ -370,6 +371,61 @@ class NotificationTestCase(unittest.TestCase):
         self.assertEqual((failed.state, failed.error), ('sent', None))
         self.assertEqual(gateway.request_for(failed)['body']['text'],
             failed.text)
+
+    @with_transaction()
+    def test_sms_retry_cron(self):
+        "CBK-01: failed messages are tried again by cron, a bounded number of times"
+        pool = Pool()
+        SMS = pool.get('sushi.sms')
+        ns = self.network()
+        gateway = self.gateway()
+        with sushi_config(sms_provider='http', sms_url=gateway.url,
+                sms_max_attempts='3', sms_retry_hours='24'):
+            gateway.failing.update({'13905570011', '13905570012',
+                    '13905570013'})
+            tickets = [self.signed(ns, requester_phone=phone)[0]
+                for phone in ['13905570011', '13905570012', '13905570013']]
+            with self.assertLogs('trytond.modules.sushi_ticket.sms',
+                    'WARNING'):
+                run_queue()
+            down, back, old = [SMS.search([('ticket', '=', t.id)])[0]
+                for t in tickets]
+            self.assertEqual({(m.state, m.attempts) for m in [down, back, old]},
+                {('failed', 1)})
+            # the third one failed two days ago: too late to matter
+            sms = SMS.__table__()
+            Transaction().connection.cursor().execute(*sms.update(
+                    [sms.create_date],
+                    [datetime.datetime.now() - datetime.timedelta(days=2)],
+                    where=sms.id == old.id))
+
+            gateway.failing.discard('13905570012')
+            with self.assertLogs('trytond.modules.sushi_ticket.sms',
+                    'WARNING'):
+                SMS.retry_failed()
+            self.assertEqual((back.state, back.attempts, back.error),
+                ('sent', 2, None))
+            self.assertEqual(gateway.request_for(back)['body']['text'],
+                back.text)
+            self.assertEqual((down.state, down.attempts), ('failed', 2))
+            self.assertEqual((old.state, old.attempts), ('failed', 1))
+
+            with self.assertLogs('trytond.modules.sushi_ticket.sms',
+                    'WARNING'):
+                SMS.retry_failed()
+            self.assertEqual((down.state, down.attempts), ('failed', 3))
+            # out of tries: the cron leaves it, no request reaches the gateway
+            requests = len(gateway.requests)
+            SMS.retry_failed()
+            self.assertEqual(len(gateway.requests), requests)
+            self.assertEqual(down.attempts, 3)
+
+            # a supervisor may still send it by hand once the gateway is up
+            gateway.failing.clear()
+            with Transaction().set_user(ns.supervisor.id), \
+                    Transaction().set_context(_check_access=True):
+                SMS.resend([SMS(down.id)])
+            self.assertEqual((down.state, down.attempts), ('sent', 4))
 
     @with_transaction()
     def test_sms_log_provider(self):

@@ -124,6 +124,8 @@ BUTTONS = {
         'admin', 'reviewer', 'unit_handler', 'unit_leader'},
     ('sushi.ticket.reply', 'return_'): {
         'admin', 'reviewer', 'unit_handler', 'unit_leader'},
+        # a failed SMS to the requester is sent again by the platform
+    ('sushi.sms', 'resend'): {'admin', 'supervisor'},
     }
 
 PLATFORM_ROLES = ('intake', 'dispatcher', 'reviewer', 'supervisor', 'admin',
