@@ -9,7 +9,8 @@ in turn.  The versions of an entry share its first version, so the history
 tells what was published when."""
 import datetime as dt
 
-from sql import Null
+from sql import Literal, Null
+from sql.operators import ILike
 from sql.functions import CurrentTimestamp
 
 from trytond.i18n import gettext
@@ -523,6 +524,51 @@ class Entry(Workflow, ModelSQL, ModelView):
                         [entry.usage_count, entry.last_used_at],
                         [entry.usage_count + count, now],
                         where=reduce_ids(entry.id, list(sub_ids))))
+        clock.forget(cls.__name__)
+
+    @classmethod
+    def reindex_words(cls, words):
+        """Queue the re-indexing of the entries whose text holds one of
+        words, after the dictionary gained, lost or re-weighted them: jieba
+        cuts that text differently now.  Only those entries are re-cut."""
+        words = {w.strip() for w in words if w and w.strip()}
+        if not words:
+            return
+        entry = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        ids = []
+        for sub_words in grouped_slice(sorted(words), 50):
+            where = Literal(False)
+            for word in sub_words:
+                pattern = '%' + (word.replace('\\', '\\\\')
+                    .replace('%', '\\%').replace('_', '\\_')) + '%'
+                for column in [entry.title, entry.keywords,
+                        entry.document_number, entry.content]:
+                    where |= ILike(column, pattern, escape='\\')
+            cursor.execute(*entry.select(entry.id, where=where))
+            ids.extend(i for i, in cursor)
+        ids = sorted(set(ids))
+        for sub_ids in grouped_slice(ids, 200):
+            cls.__queue__.reindex(cls.browse(list(sub_ids)))
+
+    @classmethod
+    def reindex(cls, entries):
+        """Cut the words of entries again with the current dictionary.
+
+        The index is not content: published entries are re-indexed too, by
+        SQL, without a new version or a change of their write date."""
+        Term = Pool().get('sushi.knowledge.term')
+        entry = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        for record in entries:
+            title = Term.index_words(
+                record.title, record.keywords, record.document_number)
+            body = Term.index_words(record.content)
+            if (title, body) != (record.search_title, record.search_body):
+                cursor.execute(*entry.update(
+                        [entry.search_title, entry.search_body],
+                        [title, body],
+                        where=entry.id == record.id))
         clock.forget(cls.__name__)
 
     @classmethod

@@ -92,6 +92,32 @@ class Term(DeactivableMixin, ModelSQL, ModelView):
     def on_modification(cls, mode, records, field_names=None):
         super().on_modification(mode, records, field_names=field_names)
         cls._words_cache.clear()
+        if mode == 'create':
+            cls.dictionary_changed([t.word for t in records])
+
+    @classmethod
+    def on_write(cls, records, values):
+        callbacks = super().on_write(records, values)
+        if values.keys() & {'word', 'frequency', 'active'}:
+            words = {t.word for t in records}
+            if values.get('word'):
+                words.add(values['word'])
+            callbacks.append(lambda: cls.dictionary_changed(words))
+        return callbacks
+
+    @classmethod
+    def on_delete(cls, records):
+        callbacks = super().on_delete(records)
+        words = {t.word for t in records}
+        callbacks.append(lambda: cls.dictionary_changed(words))
+        return callbacks
+
+    @classmethod
+    def dictionary_changed(cls, words):
+        """Re-index, in the background, the entries that contain words
+        which the dictionary gained, lost or re-weighted."""
+        Pool().get('sushi.knowledge.entry').reindex_words(
+            [normalize(w) for w in words if w])
 
     @classmethod
     def words(cls):

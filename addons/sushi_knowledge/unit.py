@@ -13,3 +13,26 @@ class Unit(metaclass=PoolMeta):
         if (mode != 'write' or not field_names
                 or field_names & {'name', 'aliases', 'active'}):
             Pool().get('sushi.knowledge.term')._words_cache.clear()
+        if mode == 'create':
+            Pool().get('sushi.knowledge.term').dictionary_changed(
+                cls.dictionary_words(units))
+
+    @classmethod
+    def on_write(cls, units, values):
+        callbacks = super().on_write(units, values)
+        if values.keys() & {'name', 'aliases', 'active'}:
+            Term = Pool().get('sushi.knowledge.term')
+            words = cls.dictionary_words(units)
+            callbacks.append(lambda: Term.dictionary_changed(
+                    words | cls.dictionary_words(
+                        cls.browse([u.id for u in units]))))
+        return callbacks
+
+    @classmethod
+    def dictionary_words(cls, units):
+        "The names and other names of units, as words of the dictionary."
+        words = set()
+        for unit in units:
+            words.add(unit.name)
+            words.update((unit.aliases or '').replace('，', ',').split(','))
+        return {w.strip() for w in words if w and len(w.strip()) > 1}

@@ -8,8 +8,9 @@ import unittest
 
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
 
-from trytond.modules.sushi_ticket.tests.tools import DBTestCase
+from trytond.modules.sushi_ticket.tests.tools import DBTestCase, run_queue
 
 from ..exceptions import QueryError
 from .test_module import clock, create_entry, get_unit, publish
@@ -159,6 +160,59 @@ class SearchTestCase(DBTestCase, unittest.TestCase):
                     'kind': 'department', 'tier': '2',
                     'parent': get_unit('leading_group_office').id}])
         self.assertIn('市乡村振兴局', Term.query_words('市乡村振兴局电话')[0])
+
+    @with_transaction()
+    def test_dictionary_change_reindexes_entries(self):
+        "KB-08: entries already published are cut again when the dictionary changes"
+        pool = Pool()
+        Entry = pool.get('sushi.knowledge.entry')
+        Term = pool.get('sushi.knowledge.term')
+        Unit = pool.get('sushi.unit')
+        snack = create_entry(title='特产推荐',
+            content='来宿州一定要尝尝符离集烧鸡，车站附近就有老店。')
+        other = create_entry(title='公积金提取', content='携带身份证办理。')
+        publish(snack)
+        publish(other)
+        written = (snack.write_date, other.write_date)
+
+        def words(entry):
+            return set(Entry(entry.id).search_body.split())
+
+        self.assertNotIn('符离集烧鸡', words(snack))
+        before = words(other)
+        term, = Term.create([{'word': '符离集烧鸡', 'kind': 'other'}])
+        tasks = list(Transaction().tasks)
+        self.assertEqual(len(tasks), 1, msg="only the entries with the word")
+        run_queue()
+        self.assertIn('符离集烧鸡', words(snack))
+        self.assertEqual(words(other), before)
+        self.assertEqual(
+            [e for e, _, _ in Entry.search_text('符离集烧鸡')], [snack])
+        # the index is not content: no new version, no change of the entry
+        self.assertEqual((Entry(snack.id).state, Entry(snack.id).version),
+            ('published', 1))
+        self.assertEqual(
+            (Entry(snack.id).write_date, Entry(other.id).write_date), written)
+
+        # a word switched off is cut again the old way
+        Term.write([term], {'active': False})
+        run_queue()
+        self.assertNotIn('符离集烧鸡', words(snack))
+        Term.delete([term])
+        run_queue()
+        self.assertNotIn('符离集烧鸡', words(snack))
+
+        # a renamed unit: its new name is a word of the entries naming it
+        unit = Unit.create([{'code': 'tuku', 'name': '市图书档案馆',
+                    'kind': 'department', 'tier': '2',
+                    'parent': get_unit('leading_group_office').id}])[0]
+        library = create_entry(title='借书证办理',
+            content='市图书档案中心凭身份证免费办理借书证。')
+        publish(library)
+        self.assertNotIn('市图书档案中心', words(library))
+        Unit.write([unit], {'name': '市图书档案中心'})
+        run_queue()
+        self.assertIn('市图书档案中心', words(library))
 
     @with_transaction()
     def test_edited_draft_is_found_by_its_new_words(self):
