@@ -54,6 +54,13 @@ def is_word(token):
     return any(c.isalnum() for c in token)
 
 
+def unit_words(name, aliases):
+    "Return the words of a unit's name and other names (comma separated)."
+    words = (normalize(w).strip()
+        for w in [name] + (aliases or '').replace('，', ',').split(','))
+    return [w for w in words if len(w) > 1]
+
+
 class Term(DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'sushi.knowledge.term'
     __string__ = "Dictionary Word"
@@ -133,11 +140,8 @@ class Term(DeactivableMixin, ModelSQL, ModelView):
             cursor.execute(*unit.select(unit.name, unit.aliases,
                     where=unit.active == True))  # noqa: E712
             for name, aliases in cursor:
-                for word in [name] + (aliases or '').replace(
-                        '，', ',').split(','):
-                    word = normalize(word).strip()
-                    if len(word) > 1:
-                        found.setdefault(word, None)
+                for word in unit_words(name, aliases):
+                    found.setdefault(word, None)
             cursor.execute(*term.select(term.word, term.frequency,
                     where=(term.active == True)  # noqa: E712
                     & (term.word != Null)))

@@ -2,6 +2,8 @@
 # this repository contains the full copyright notices and license terms.
 from trytond.pool import Pool, PoolMeta
 
+from .term import unit_words
+
 
 class Unit(metaclass=PoolMeta):
     __name__ = 'sushi.unit'
@@ -31,8 +33,5 @@ class Unit(metaclass=PoolMeta):
     @classmethod
     def dictionary_words(cls, units):
         "The names and other names of units, as words of the dictionary."
-        words = set()
-        for unit in units:
-            words.add(unit.name)
-            words.update((unit.aliases or '').replace('，', ',').split(','))
-        return {w.strip() for w in words if w and len(w.strip()) > 1}
+        return {w for unit in units
+            for w in unit_words(unit.name, unit.aliases)}

@@ -14,11 +14,12 @@ Configuration (trytond.conf):
     sms_retry_hours = 24      (a failed message older than this is left)
 """
 import datetime as dt
-
 import json
 import logging
 import urllib.error
 import urllib.request
+
+from sql.conditionals import Coalesce
 
 from trytond import config
 from trytond.i18n import gettext
@@ -199,7 +200,7 @@ class SMS(ModelSQL, ModelView):
         cursor.execute(*sms.select(sms.id,
                 where=(sms.state == 'failed')
                 & (sms.create_date >= since)
-                & (sms.attempts < max_attempts),
+                & (Coalesce(sms.attempts, 0) < max_attempts),
                 order_by=sms.id.asc))
         ids = [i for i, in cursor]
         for i in range(0, len(ids), 100):
