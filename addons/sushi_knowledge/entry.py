@@ -17,6 +17,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.sushi_ticket import clock
 from trytond.modules.sushi_ticket.ir import UNIT_RULE_MODELS
+from trytond.modules.sushi_ticket.tools import rec_name_domain
 from trytond.modules.sushi_ticket.workflow import transition
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -214,15 +215,7 @@ class Entry(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('title', operator, operand, *extra),
-            ('document_number', operator, operand, *extra),
-            ]
+        return rec_name_domain(clause, ['title', 'document_number'])
 
     @classmethod
     def get_versions(cls, entries, name):

@@ -19,6 +19,7 @@ from trytond.transaction import Transaction
 from . import clock
 from .exceptions import DraftError, IntakeError, IntakeValidationError
 from .time_limit import COMPLEXITIES, REQUEST_TYPES, URGENCIES
+from .tools import rec_name_domain
 from .workflow import DraftOnlyMixin, transition
 
 STATES = [
@@ -615,15 +616,7 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, value, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('number', operator, value, *extra),
-            ('title', operator, value, *extra),
-            ]
+        return rec_name_domain(clause, ['number', 'title'])
 
     # --- numbering, creation, personal data ---------------------------
 

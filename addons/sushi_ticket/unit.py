@@ -15,6 +15,7 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .calendar import _decode
 from .exceptions import UnitImportError, UnitValidationError
+from .tools import rec_name_domain
 
 TIERS = [
     ('1', "Tier 1 (platform office)"),
@@ -131,16 +132,7 @@ class Unit(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('name', operator, operand, *extra),
-            ('code', operator, operand, *extra),
-            ('aliases', operator, operand, *extra),
-            ]
+        return rec_name_domain(clause, ['name', 'code', 'aliases'])
 
     @classmethod
     def validate_fields(cls, units, field_names):
