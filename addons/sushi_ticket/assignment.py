@@ -702,6 +702,16 @@ class Assignment(Workflow, ModelSQL, ModelView):
                         assignment=assignment.rec_name))
 
     @classmethod
+    def redispatch_to(cls, assignments, unit, basis=None):
+        """Pass each tier-2 assignment on to its tier-3 unit and return
+        the new assignments (ORG-10, ORG-13)."""
+        from .dispatch import redispatch
+        children = []
+        for assignment in assignments:
+            children.extend(redispatch(assignment, unit, basis))
+        return children
+
+    @classmethod
     @ModelView.button_action('sushi_ticket.act_extension_new')
     def new_extension(cls, assignments):
         for assignment in assignments:

@@ -718,6 +718,17 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                             phone=ticket.requester_phone))
 
     @classmethod
+    def dispatch_to(cls, tickets, lead, co_units=(), basis=None, **options):
+        """Dispatch each ticket to the lead unit and the co-units and
+        return the new assignments (the contract of DESIGN.md)."""
+        from .dispatch import dispatch_ticket
+        assignments = []
+        for ticket in tickets:
+            assignments.extend(dispatch_ticket(
+                    ticket, lead, co_units, basis=basis, **options))
+        return assignments
+
+    @classmethod
     def submit(cls, values):
         """Create or, for a resubmission from a channel (same channel and
         reference), return the existing ticket: the intake entry point of
