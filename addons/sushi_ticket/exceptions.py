@@ -74,3 +74,7 @@ class ReadonlyFieldError(AccessError):
 
 class DraftError(UserError):
     "Only drafts are created or deleted by hand."
+
+
+class ValueCheckError(ValidationError):
+    "A value from outside of the wrong type, size or reference."

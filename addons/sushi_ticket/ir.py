@@ -5,7 +5,10 @@ from trytond.pool import Pool, PoolMeta
 # Models whose record rules use the user's units; other modules add theirs.
 UNIT_RULE_MODELS = {
     'sushi.ticket', 'sushi.ticket.assignment', 'sushi.ticket.event',
-    'sushi.ticket.reply', 'sushi.ticket.extension', 'sushi.ticket.callback'}
+    'sushi.ticket.reply', 'sushi.ticket.extension', 'sushi.ticket.callback',
+    # requesters of the unit's orders (party.xml)
+    'party.party', 'party.contact_mechanism', 'party.address',
+    'party.identifier'}
 
 
 class Rule(metaclass=PoolMeta):

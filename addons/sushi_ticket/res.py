@@ -1,7 +1,15 @@
 # This file is part of 宿事速办.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from trytond.config import config
+from trytond.exceptions import UserError
+from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import PoolMeta
+from trytond.res.user import PasswordError
+from trytond.transaction import Transaction
+
+# Tryton's placeholder for "password unchanged" in the preferences form.
+UNCHANGED = 'x' * 10
 
 
 class User(metaclass=PoolMeta):
@@ -13,3 +21,41 @@ class User(metaclass=PoolMeta):
         "are included.")
     sushi_leader_roles = fields.One2Many('sushi.unit.leader', 'user',
         "Leader Roles")
+    # Asked in the preferences form with the new password.
+    password_current = fields.Function(fields.Char("Current Password",
+            help="Needed to set a new password."),
+        'get_password_current')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        if 'password_current' not in cls._preferences_fields:
+            cls._preferences_fields.append('password_current')
+
+    def get_password_current(self, name):
+        return None
+
+    @classmethod
+    def validate_password(cls, password, users):
+        """Tryton's length, forbidden-words and name checks, and the
+        `[password] entropy` of Tryton 5: the share of distinct characters
+        (0.0–1.0), so that '11111111' or 'abababab' are refused."""
+        super().validate_password(password, users)
+        entropy = config.getfloat('password', 'entropy', default=0)
+        if entropy and password and (
+                len(set(password)) / len(password) < entropy):
+            raise PasswordError(gettext('sushi_ticket.msg_password_entropy'))
+
+    @classmethod
+    def set_preferences(cls, values):
+        "A new password needs the current one, even in a fresh session."
+        values = values.copy()
+        current = values.pop('password_current', None)
+        password = values.get('password')
+        if password and password != UNCHANGED:
+            user = cls(Transaction().user)
+            if not current or not cls._login_password(
+                    user.login, {'password': current}):
+                raise UserError(gettext(
+                        'sushi_ticket.msg_password_current_wrong'))
+        super().set_preferences(values)

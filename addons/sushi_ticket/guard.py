@@ -1,0 +1,239 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""One guard for every model of the platform, for what comes from outside
+(JSON-RPC, routes): the form's `states` hold on the server, create takes
+only what the form lets a user type, every value is checked for type, size
+and NUL bytes and every reference for existence before the database sees
+it, nested reads and exports respect field access and record rules.
+
+The models get it as a base of a small extension class (see
+`GUARDED_MODELS` below and in the other modules), so one mechanism serves
+them all; internal code (workflow transitions, crons) is not restricted."""
+import datetime as dt
+from decimal import Decimal
+
+from trytond.i18n import gettext
+from trytond.model import ModelSQL, fields
+from trytond.model.modelstorage import _record_eval_pyson
+from trytond.pool import Pool
+from trytond.pyson import PYSON
+from trytond.transaction import Transaction, without_check_access
+
+from .exceptions import ReadonlyFieldError, ValueCheckError
+
+# Default sizes of text fields without their own: long enough for any
+# honest value, short enough for a btree index and a list view.
+CHAR_SIZE = 500
+TEXT_SIZE = 20000
+# Database integers are signed 64-bit.
+MAX_ID = 2 ** 63 - 1
+# Types a JSON-RPC value of each field type may have (after the decoding
+# of Tryton's JSON: dates and datetimes come as objects).
+TYPES = {
+    'char': (str,), 'text': (str,), 'selection': (str,),
+    'multiselection': (list, tuple),
+    'integer': (int,), 'biginteger': (int,),
+    'float': (int, float, Decimal), 'numeric': (int, float, Decimal),
+    'boolean': (bool,), 'many2one': (int,),
+    'date': (dt.date,), 'datetime': (dt.datetime,), 'timestamp': (dt.datetime,),
+    'time': (dt.time,), 'timedelta': (dt.timedelta,),
+    }
+
+
+def external():
+    "Whether the current call comes from a user through the client."
+    transaction = Transaction()
+    return bool(transaction.user and transaction.check_access)
+
+
+def _base_name(name):
+    "requester_party.name -> requester_party; state:string -> state."
+    return name.split('.', 1)[0].split(':', 1)[0]
+
+
+class GuardMixin:
+    "The guard; see the module docstring."
+    __slots__ = ()
+    # Per-model sizes of fields that have a tighter natural limit.
+    _guard_sizes = {}
+
+    @classmethod
+    def _guard_field_size(cls, name, field):
+        size = cls._guard_sizes.get(name)
+        if size is None and isinstance(field.size, int):
+            size = field.size
+        if size is None:
+            size = TEXT_SIZE if field._type == 'text' else CHAR_SIZE
+        return size
+
+    @classmethod
+    def _guard_values(cls, values):
+        """Refuse, with a clear error, a value of the wrong type, too long,
+        with a NUL byte, or a reference to a record that does not exist
+        (SQLite does not check foreign keys; PostgreSQL would, with a
+        database error)."""
+        references = {}
+        for name, value in values.items():
+            field = cls._fields.get(name)
+            if field is None or value is None:
+                continue
+            type_ = field._type
+            if isinstance(field, fields.Function) and not field.setter:
+                continue
+            expected = TYPES.get(type_)
+            if expected and (not isinstance(value, expected)
+                    or (type_ != 'boolean' and isinstance(value, bool))):
+                if type_ == 'boolean' and value in (0, 1):
+                    continue
+                cls._guard_raise('msg_value_type', name)
+            if type_ in {'char', 'text', 'selection'}:
+                if '\x00' in value:
+                    cls._guard_raise('msg_value_nul', name)
+                if (type_ != 'selection'
+                        and len(value) > cls._guard_field_size(name, field)):
+                    cls._guard_raise('msg_value_too_long', name,
+                        size=cls._guard_field_size(name, field))
+            elif type_ in {'integer', 'biginteger', 'many2one'}:
+                if abs(value) > MAX_ID:
+                    cls._guard_raise('msg_value_out_of_range', name)
+                if type_ == 'many2one':
+                    references.setdefault(name, set()).add(value)
+        pool = Pool()
+        for name, ids in references.items():
+            Target = pool.get(cls._fields[name].model_name)
+            if (not issubclass(Target, ModelSQL)
+                    or callable(getattr(Target, 'table_query', None))):
+                continue
+            table = Target.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.select(table.id,
+                    where=table.id.in_(list(ids))))
+            if {r for r, in cursor} != ids:
+                cls._guard_raise('msg_reference_missing', name)
+
+    @classmethod
+    def _guard_raise(cls, msg, name, **values):
+        string = cls.fields_get([name])[name]['string']
+        raise ValueCheckError(gettext('sushi_ticket.' + msg,
+                model=cls.__names__()['model'], field=string, **values))
+
+    @classmethod
+    def _guard_readonly(cls, record, names):
+        "The names the form shows read-only for the record as it is."
+        locked = []
+        for name in names:
+            field = cls._fields.get(name)
+            if field is None:
+                continue
+            if field.readonly:
+                if field._type in {'one2many', 'many2many'}:
+                    continue  # Tryton already ignores them
+                locked.append(name)
+                continue
+            readonly = field.states.get('readonly', False)
+            if isinstance(readonly, PYSON):
+                readonly = _record_eval_pyson(record, readonly)
+            if readonly:
+                locked.append(name)
+        return locked
+
+    @classmethod
+    def _guard_refuse(cls, names):
+        strings = cls.fields_get(names)
+        raise ReadonlyFieldError(gettext('sushi_ticket.msg_field_locked',
+                model=cls.__names__()['model'],
+                fields='、'.join(strings[n]['string'] for n in names)))
+
+    @classmethod
+    def _guard_create_fields(cls, values):
+        "The fields a user may give at create: those the new form edits."
+        defaults = cls.default_get(
+            [n for n in cls._fields if n not in values], with_rec_name=False)
+        record = cls(**{**defaults, **{k: v for k, v in values.items()
+                    if cls._fields[k]._type not in {
+                        'one2many', 'many2many'}}})
+        return cls._guard_readonly(record, sorted(values))
+
+    @classmethod
+    def create(cls, vlist):
+        if external():
+            for values in vlist:
+                unknown = [n for n in values if n not in cls._fields]
+                if unknown:
+                    raise ValueCheckError(gettext(
+                            'sushi_ticket.msg_field_unknown',
+                            model=cls.__names__()['model'],
+                            fields=', '.join(map(str, unknown))))
+                cls._guard_values(values)
+                with without_check_access():
+                    locked = cls._guard_create_fields(values)
+                if locked:
+                    cls._guard_refuse(locked)
+        return super().create(vlist)
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if mode == 'write' and external:
+            unknown = [n for n in values if n not in cls._fields]
+            if unknown:
+                raise ValueCheckError(gettext(
+                        'sushi_ticket.msg_field_unknown',
+                        model=cls.__names__()['model'],
+                        fields=', '.join(map(str, unknown))))
+            cls._guard_ids([r.id for r in records])
+            cls._guard_values(values)
+            # The form's states, evaluated on the records before the write
+            for record in records:
+                locked = cls._guard_readonly(record, sorted(values))
+                if locked:
+                    cls._guard_refuse(locked)
+
+    @classmethod
+    def _guard_ids(cls, ids):
+        for id_ in ids:
+            if not isinstance(id_, int) or abs(id_) > MAX_ID:
+                raise ValueCheckError(gettext(
+                        'sushi_ticket.msg_id_invalid',
+                        model=cls.__names__()['model']))
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        if external():
+            cls._guard_ids(ids)
+            # A nested path needs the right to read its first field.
+            nested = {_base_name(n) for n in fields_names} - set(fields_names)
+            if nested:
+                Pool().get('ir.model.field.access').check(
+                    cls.__name__, sorted(nested), 'read')
+        return super().read(ids, fields_names)
+
+    @classmethod
+    def delete(cls, records):
+        if external():
+            cls._guard_ids([r.id for r in records])
+        super().delete(records)
+
+    @classmethod
+    def export_data(cls, records, fields_names, header=False):
+        """Export what a read would return, no more: record rules and
+        field access on every step of every path, personal-data reads
+        logged (the export reads through read())."""
+        if external():
+            ids = [r.id for r in records]
+            cls._guard_ids(ids)
+            paths = set()
+            for name in fields_names:
+                parts = []
+                for part in name.split('/'):
+                    part = part.split(':lang=', 1)[0]
+                    if part.endswith('.translated'):
+                        part = part[:-len('.translated')]
+                    parts.append(part)
+                paths.add('.'.join(parts))
+            paths.discard('id')
+            if ids and paths:
+                cls.read(ids, sorted(paths))
+        return super().export_data(records, fields_names, header=header)
+

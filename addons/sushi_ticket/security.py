@@ -1,0 +1,213 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The guard of guard.py on every stored model of the module, and the work
+order's own rules for what comes from outside: intake fields only at
+create, a plausible reception time, content changes of a handled order
+recorded with old and new values, personal-data reads through nested
+paths logged, and the idempotent submit for channels over RPC."""
+import datetime as dt
+
+from trytond.i18n import gettext
+from trytond.model import fields
+from trytond.pool import Pool, PoolMeta
+from trytond.rpc import RPC
+from trytond.transaction import Transaction
+
+from . import clock
+from .exceptions import IntakeValidationError
+from .guard import GuardMixin, _base_name, external
+
+# Content of a handled order whose change is an event with old and new values.
+HANDLED_STATES = {'dispatched', 'in_progress', 'replied', 'reviewed',
+    'verifying', 'closed', 'archived'}
+
+
+class Configuration(metaclass=PoolMeta):
+    __name__ = 'sushi.configuration'
+
+    intake_future_minutes = fields.Integer(
+        "Reception Time Ahead Tolerance (minutes)", required=True,
+        domain=[('intake_future_minutes', '>=', 0)],
+        help="A request may be given as received at most this long after "
+        "the server's clock (clock skew of the channels).")
+    intake_past_days = fields.Integer(
+        "Reception Time Back Tolerance (days)", required=True,
+        domain=[('intake_past_days', '>=', 0)],
+        help="A request may be given as received at most this long ago "
+        "(a channel resubmitting after an outage).")
+
+    @classmethod
+    def default_intake_future_minutes(cls):
+        return 10
+
+    @classmethod
+    def default_intake_past_days(cls):
+        return 7
+
+
+class Ticket(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.ticket'
+    _guard_sizes = {
+        'requester_phone': 30, 'requester_name': 100, 'channel_ref': 100,
+        'title': 200, 'address': 300, 'number': 40,
+        }
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # the idempotent intake of channels and the API (intake role)
+        cls.__rpc__['submit'] = RPC(readonly=False, result=lambda r: {
+                'id': r[0].id, 'number': r[0].number, 'created': r[1]})
+
+    @classmethod
+    def create(cls, vlist):
+        if external():
+            cls.check_received_at(vlist)
+        return super().create(vlist)
+
+    @classmethod
+    def check_received_at(cls, vlist):
+        "A reception time from outside lies within the tolerance of now."
+        config = Pool().get('sushi.configuration').get_values()
+        now = clock.now()
+        earliest = now - dt.timedelta(days=config['intake_past_days'])
+        latest = now + dt.timedelta(minutes=config['intake_future_minutes'])
+        for values in vlist:
+            received = values.get('received_at')
+            if received is None:
+                continue
+            if (not isinstance(received, dt.datetime)
+                    or not earliest <= received <= latest):
+                raise IntakeValidationError(gettext(
+                        'sushi_ticket.msg_ticket_received_at_tolerance',
+                        received=received,
+                        past=config['intake_past_days'],
+                        future=config['intake_future_minutes']))
+
+    @classmethod
+    def submit(cls, values):
+        if external():
+            # a channel's resubmission is answered with the same ticket,
+            # its reception time is checked only when it is new
+            cls._guard_values(values)
+        return super().submit(values)
+
+    @classmethod
+    def write(cls, *args):
+        if not external():
+            return super().write(*args)
+        changes = []
+        actions = iter(args)
+        for records, values in zip(actions, actions):
+            names = sorted(n for n in values if n in cls._fields
+                and cls._fields[n]._type not in {'one2many', 'many2many'})
+            for record in records:
+                if record.state in HANDLED_STATES and names:
+                    changes.append((record, names,
+                            {n: cls._display(record, n) for n in names}))
+        super().write(*args)
+        if changes:
+            Event = Pool().get('sushi.ticket.event')
+            for record, names, old in changes:
+                record = cls(record.id)
+                strings = cls.fields_get(names)
+                comment = '；'.join(
+                    '%s：%s → %s' % (strings[n]['string'], old[n],
+                        cls._display(record, n))
+                    for n in names if old[n] != cls._display(record, n))
+                if comment:
+                    Event.log([record], 'edit', comment=comment[:2000])
+
+    @staticmethod
+    def _display(record, name):
+        value = getattr(record, name, None)
+        if value is None or value == '':
+            return '—'
+        if hasattr(value, 'rec_name'):
+            return value.rec_name
+        return str(value)
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        result = super().read(ids, fields_names)
+        if external():
+            nested = ({_base_name(n) for n in fields_names}
+                - set(fields_names)) & cls.PERSONAL_FIELDS
+            if nested:
+                Pool().get('sushi.ticket.pii_access').log_reads(
+                    ids, sorted(nested))
+        return result
+
+
+class Event(metaclass=PoolMeta):
+    __name__ = 'sushi.ticket.event'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        if ('edit', "Content Changed") not in cls.action.selection:
+            cls.action.selection.append(('edit', "Content Changed"))
+
+
+class EventGuard(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.ticket.event'
+
+
+class Assignment(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.ticket.assignment'
+
+
+class Reply(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.ticket.reply'
+
+
+class Extension(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.ticket.extension'
+
+
+class Callback(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.ticket.callback'
+
+
+class Recording(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.ticket.recording'
+
+
+class PersonalDataAccess(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.ticket.pii_access'
+
+
+class SMS(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.sms'
+
+
+class ScopeReason(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.scope.reason'
+
+
+class Unit(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.unit'
+
+
+class Channel(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.channel'
+
+
+class Category(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.category'
+
+
+class TimeLimit(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.time_limit'
+
+
+class CalendarYear(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.calendar.year'
+
+
+class CalendarDay(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.calendar.day'
+
+
+class ConfigurationGuard(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.configuration'
