@@ -66,6 +66,8 @@ def search(request, pool):
         return _error(gettext('sushi_knowledge.msg_api_query_missing'))
     try:
         limit = int(request.args.get('limit', DEFAULT_LIMIT))
+        if not 1 <= limit <= 100:
+            raise ValueError(limit)
     except ValueError:
         return _error(gettext('sushi_knowledge.msg_api_bad_limit',
                 limit=request.args.get('limit')))
@@ -87,7 +89,9 @@ def search(request, pool):
             })
 
 
-@app.route('/<database_name>/knowledge/entries/<int:entry_id>',
+# An id beyond the database's 64-bit integers is no entry (404 by routing).
+@app.route('/<database_name>/knowledge/entries/'
+    '<int(max=9223372036854775807):entry_id>',
     methods={'GET'})
 @with_pool
 @with_transaction(readonly=True, context=API_CONTEXT)

@@ -6,10 +6,11 @@ answer here; it is recorded through the same method as a phone callback
 (CBK-01)."""
 import hmac
 import json
+import logging
 import re
 from http import HTTPStatus
 
-from trytond import config
+from trytond import backend, config
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.protocols.wrappers import Response, with_pool, with_transaction
@@ -17,6 +18,7 @@ from trytond.wsgi import app
 
 from .ticket import PHONE, normalize_phone
 
+logger = logging.getLogger(__name__)
 CONTEXT = {'language': 'zh_CN'}
 SATISFIED = re.compile(r'^\s*(1|满意|好评)(?![0-9])')
 DISSATISFIED = re.compile(r'^\s*(2|不满意|差评)(?![0-9])')
@@ -106,3 +108,34 @@ def sms_inbound(request, pool):
             'given': callback.given,
             'counts_as': callback.result,
             })
+
+
+# --- every route: bad input is a clear 4xx, never a 500 -----------------
+
+# Raised by the framework or the database on input it cannot take (an id
+# beyond 64 bits, a malformed value, a NUL byte on PostgreSQL, an unknown
+# field name): the caller's fault, answered as such.  A programming error
+# raises something else and stays a 500, logged.
+INPUT_ERRORS = (OverflowError, ValueError, TypeError, KeyError, IndexError,
+    UnicodeError, RecursionError, backend.DatabaseDataError,
+    backend.DatabaseIntegrityError)
+# These answers are written outside of any database transaction, so they
+# cannot come from ir.message: the two texts are kept here, in Chinese,
+# with their English meaning.
+NOT_JSON = "JSON-RPC 请求须以 Content-Type: application/json 发送。"
+#           (A JSON-RPC request must be sent as application/json.)
+BAD_INPUT = "请求无效：参数的类型、长度或取值不被接受，未作任何修改。"
+#           (Invalid request: a parameter's type, length or value is not
+#           accepted; nothing was changed.)
+
+
+@app.error_handler
+def refuse_bad_input(app, request, error):
+    if isinstance(error, AttributeError) and not hasattr(
+            request, 'rpc_method') and request.path.rstrip('/').endswith(
+            '/rpc'):
+        return _error(NOT_JSON, HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
+    if isinstance(error, INPUT_ERRORS):
+        logger.warning("bad input refused: %s %s", request.method,
+            request.path, exc_info=True)
+        return _error(BAD_INPUT)
