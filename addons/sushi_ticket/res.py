@@ -51,11 +51,16 @@ class User(metaclass=PoolMeta):
         "A new password needs the current one, even in a fresh session."
         values = values.copy()
         current = values.pop('password_current', None)
-        password = values.get('password')
-        if password and password != UNCHANGED:
+        if 'password' in values and values['password'] != UNCHANGED:
+            # An empty password would end every session and forbid logins.
+            if not values['password'] or not isinstance(
+                    values['password'], str):
+                raise PasswordError(gettext(
+                        'sushi_ticket.msg_password_empty'))
             user = cls(Transaction().user)
-            if not current or not cls._login_password(
-                    user.login, {'password': current}):
+            if not isinstance(current, str) or not current or (
+                    not cls._login_password(
+                        user.login, {'password': current})):
                 raise UserError(gettext(
                         'sushi_ticket.msg_password_current_wrong'))
         super().set_preferences(values)

@@ -118,11 +118,24 @@ class Ticket(GuardMixin, metaclass=PoolMeta):
                 if comment:
                     Event.log([record], 'edit', comment=comment[:2000])
 
-    @staticmethod
-    def _display(record, name):
+    @classmethod
+    def _display(cls, record, name):
+        "The value as the form shows it."
         value = getattr(record, name, None)
+        field = cls._fields[name]
+        if field._type == 'boolean':
+            return gettext('sushi_ticket.msg_value_true' if value
+                else 'sushi_ticket.msg_value_false')
         if value is None or value == '':
             return '—'
+        if field._type == 'selection':
+            selection = cls.fields_get([name])[name].get('selection')
+            if isinstance(selection, list):
+                return dict(selection).get(value, str(value))
+            return str(value)
+        if field._type == 'datetime':
+            Calendar = Pool().get('sushi.calendar')
+            return Calendar.to_local(value).strftime('%Y-%m-%d %H:%M')
         if hasattr(value, 'rec_name'):
             return value.rec_name
         return str(value)

@@ -64,6 +64,16 @@ ACCESS = {
     'sushi.calendar.day':        'r--- r--- r--- r--- rwcd r--- r--- r--- r---',
     'sushi.configuration':       'r--- r--- r--- r--- rwcd r--- r--- r--- r---',
     }
+# PUB-06: requesters (party.*) are personal data: the platform reads and
+# keeps them, units read the requesters of their orders (record rules),
+# city leaders and analysts nothing.
+PARTY_ACCESS = {
+    #                             intk disp revw supv admn hndl lead city anly
+    'party.party':               'rwc- rwc- rwc- rwc- rwcd r--- r--- ---- ----',
+    'party.contact_mechanism':   'rwc- rwc- rwc- rwc- rwcd r--- r--- ---- ----',
+    'party.address':             'rwc- rwc- rwc- rwc- rwcd r--- r--- ---- ----',
+    'party.identifier':          'rwc- rwc- rwc- rwc- rwcd r--- r--- ---- ----',
+    }
 # PUB-06: the analyst and the city leader do not read the requester's
 # name, phone or party at all (field access rows in ticket.xml).
 
@@ -510,3 +520,167 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
             except UserError:
                 pass
         self.assertEqual(Callback.search_count([('ticket', '=', b.id)]), 0)
+
+    # --- personal data on every path (issue #16) -------------------------
+
+    @with_transaction()
+    def test_party_access_matrix(self):
+        "PUB-06: requesters are read and kept by the platform only"
+        users = role_users(setup_network())
+        effective = {}
+        ModelAccess = Pool().get('ir.model.access')
+        wrong = []
+        for model, row in PARTY_ACCESS.items():
+            for role, cell in zip(ROLES, row.split()):
+                with as_user(users[role]):
+                    got = {mode for mode in MODES if ModelAccess.check(
+                            model, mode, raise_exception=False)}
+                effective[(role, model)] = got
+                if got != rights(cell):
+                    wrong.append('%s on %s: expected %s, got %s' % (
+                            role, model, sorted(rights(cell)), sorted(got)))
+        self.assertFalse(wrong, msg='\n'.join(wrong))
+
+    @with_transaction()
+    def test_unit_reads_its_requesters_only(self):
+        "PUB-06, ORG-11: a unit reads the requesters of its orders, logged"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Ticket = pool.get('sushi.ticket')
+        Access = pool.get('sushi.ticket.pii_access')
+        ns = setup_network()
+        (a, b, c), _ = self.two_units(ns)
+        mine, theirs = Party.create([{'name': '王秀英'}, {'name': '李建国'}])
+        Ticket.write([a], {'requester_party': mine.id},
+            [b], {'requester_party': theirs.id})
+        with as_user(ns.handler):
+            self.assertEqual(Party.search([]), [mine])
+            Party.read([mine.id], ['name'])
+            with self.assertRaises(AccessError):
+                Party.read([theirs.id], ['name'])
+            with self.assertRaises(AccessError):
+                Party.write([Party(mine.id)], {'name': '改名'})
+        self.assertEqual(Access.search_count([
+                    ('ticket', '=', a.id), ('user', '=', ns.handler.id),
+                    ('fields_read', 'like', '%party.party:name%')]), 1)
+        with as_user(ns.city_leader), self.assertRaises(AccessError):
+            Party.read([mine.id], ['name'])
+
+    @with_transaction()
+    def test_nested_path_to_personal_field_refused(self):
+        "PUB-06: requester_party.name is refused where requester_party is"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Ticket = pool.get('sushi.ticket')
+        ns = setup_network()
+        party, = Party.create([{'name': '王秀英'}])
+        ticket = create_ticket(requester_party=party.id)
+        for user in [ns.city_leader, ns.analyst]:
+            with as_user(user):
+                for name in ['requester_party.name', 'requester_phone']:
+                    with self.assertRaises(AccessError):
+                        Ticket.read([ticket.id], [name])
+                with self.assertRaises(AccessError):
+                    Ticket.export_data([Ticket(ticket.id)],
+                        ['requester_party/name'])
+
+    @with_transaction()
+    def test_export_applies_record_rules_and_logs(self):
+        "ORG-11, PUB-06: export_data reads as read() does, logged"
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        Assignment = pool.get('sushi.ticket.assignment')
+        Access = pool.get('sushi.ticket.pii_access')
+        ns = setup_network()
+        (a, b, c), (county, town, other) = self.two_units(ns)
+        with as_user(ns.handler):
+            with self.assertRaises(AccessError):
+                Ticket.export_data([Ticket(b.id)], ['requester_phone'])
+            with self.assertRaises(AccessError):
+                Assignment.export_data([Assignment(other.id)],
+                    ['ticket/requester_name'])
+            rows = Ticket.export_data([Ticket(a.id)], ['requester_phone'])
+        self.assertEqual(rows, [['13805571234']])
+        self.assertEqual(Access.search_count([
+                    ('ticket', '=', a.id), ('user', '=', ns.handler.id)]), 1)
+
+    @with_transaction()
+    def test_user_logins_hidden(self):
+        "Staff read each other's names; logins and e-mails only admins"
+        User = Pool().get('res.user')
+        ns = setup_network()
+        users = role_users(ns)
+        for role, user in users.items():
+            with as_user(user):
+                User.read([ns.intake.id], ['name'])
+                if role == 'admin':
+                    User.read([ns.intake.id], ['login', 'email'])
+                    continue
+                for name in ['login', 'email']:
+                    with self.assertRaises(AccessError, msg=role):
+                        User.read([ns.intake.id], [name])
+
+    # --- writes of every field in every state (issue #16) ---------------
+
+    @with_transaction()
+    def test_locked_fields_refused_on_the_server(self):
+        "EXT-01, RPL-04: what the form locks, an RPC write cannot change"
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        Extension = pool.get('sushi.ticket.extension')
+        Event = pool.get('sushi.ticket.event')
+        ns = setup_network()
+        (a, b, c), (county, town, other) = self.two_units(ns)
+        extension, = Extension.create([{
+                    'assignment': county.id, 'days': 2,
+                    'reason': '需协调多个部门现场会勘', 'basis': '涉及管网改造',
+                    'application': '关于延期办理的申请',
+                    'requester_informed_at': local(2025, 3, 10, 9),
+                    'requester_informed_method': 'phone',
+                    }])
+        with at(2025, 3, 10, 10), Transaction().set_user(ns.handler.id):
+            Extension.submit([extension])
+        with as_user(ns.leader):
+            Extension.leader_approve([extension])
+        for user in [ns.handler, ns.leader, ns.dispatcher]:
+            with as_user(user), self.assertRaises(UserError):
+                Extension.write([Extension(extension.id)], {'days': 15})
+        self.assertEqual(Extension(extension.id).days, 2)
+        # an order in handling: its content is locked, even for the admin
+        users = role_users(ns)
+        for user in [ns.dispatcher, users['admin']]:
+            for values in [{'description': '改写'},
+                    {'requester_phone': '13900000000'}, {'title': '改'}]:
+                with as_user(user), self.assertRaises(UserError):
+                    Ticket.write([Ticket(a.id)], values)
+        # an allowed change is an event with old and new value
+        with as_user(ns.dispatcher):
+            Ticket.write([Ticket(a.id)], {'admin_mediation': True})
+        event, = Event.search([('ticket', '=', a.id),
+                ('action', '=', 'edit')])
+        # old and new value, in the user's language
+        self.assertRegex(event.comment, r'：(No|否) → (Yes|是)$')
+        self.assertEqual(event.actor, ns.dispatcher)
+
+    @with_transaction()
+    def test_create_takes_intake_fields_only(self):
+        "INT-07: number, outcome, unit and dates are the workflow's"
+        Ticket = Pool().get('sushi.ticket')
+        ns = setup_network()
+        base = {'title': '路灯不亮', 'requester_phone': '13905573333'}
+        with at(2025, 3, 3, 9):
+            for values in [{'number': '202503030103999999'},
+                    {'final_evaluation': 'satisfied'},
+                    {'lead_unit': ns.county.id},
+                    {'closed_at': local(2025, 3, 3, 9)},
+                    {'received_at': local(2030, 1, 1, 9)},
+                    {'received_at': local(2025, 2, 1, 9)},
+                    {'category': -1}, {'title': 'a\x00b'},
+                    {'channel_ref': 'x' * 1000}]:
+                with as_user(ns.intake), self.assertRaises(UserError,
+                        msg=values):
+                    Ticket.create([{**base, **values}])
+            with as_user(ns.intake):
+                ticket, = Ticket.create([{**base,
+                            'received_at': local(2025, 3, 3, 8, 30)}])
+        self.assertEqual(ticket.state, 'draft')

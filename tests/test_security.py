@@ -1,0 +1,824 @@
+"""Isolation that holds on every path, tried as a hostile user would:
+through JSON-RPC and HTTP against a live server (issue #16).
+
+One demo server for the whole module (tests/browser.py: a fresh database
+with every sushi module and scripts/demo.py's accounts, one per role), on
+the backend of TRYTOND_DATABASE_URI; a few records that the demo lacks (a
+requester party on an order of 埇桥区 and one on an order of 市城管局, an
+extension the leader consented to) are added by FIXTURE.  Every test
+names the finding of the issue it checks."""
+import datetime as dt
+import json
+import os
+import random
+import subprocess
+import sys
+import unittest
+import urllib.parse
+
+from tests import browser
+from tests.rpc import Client, RPCError, http
+
+SERVER = None
+DATA = {}
+MAX_ID = 2 ** 63 - 1
+
+FIXTURE = '''\
+import datetime as dt, json, sys
+from trytond.config import config
+config.update_etc(sys.argv[2])
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+db = sys.argv[1]
+pool = Pool(db)
+pool.init()
+with Transaction().start(db, 0, context={'language': 'zh_CN'}) as tx:
+    Ticket = pool.get('sushi.ticket')
+    Assignment = pool.get('sushi.ticket.assignment')
+    Extension = pool.get('sushi.ticket.extension')
+    Party = pool.get('party.party')
+    own, = Ticket.search([('lead_unit.code', '=', 'yongqiao_district'),
+            ('assignments.state', '=', 'signed')], limit=1,
+        order=[('id', 'ASC')])
+    other, = Ticket.search([('lead_unit.code', '=', 'urban_management_bureau'),
+            ('assignments.unit.code', '!=', 'yongqiao_district')], limit=1)
+    mine, theirs = Party.create([{
+                'name': '王秀英',
+                'contact_mechanisms': [('create', [
+                            {'type': 'mobile', 'value': '13905571111'}])],
+                'addresses': [('create', [{'street': '埇桥区银河一路1号'}])],
+                }, {
+                'name': '李建国',
+                'contact_mechanisms': [('create', [
+                            {'type': 'mobile', 'value': '13905572222'}])],
+                'addresses': [('create', [{'street': '宿州市汴河路2号'}])],
+                }])
+    Ticket.write([own], {'requester_party': mine.id},
+        [other], {'requester_party': theirs.id})
+    signed, = Assignment.search([('ticket', '=', own.id),
+            ('state', '=', 'signed'), ('unit.code', '=', 'yongqiao_district')])
+    extension, = Extension.create([{
+                'assignment': signed.id, 'days': 2,
+                'reason': '需协调多个部门现场会勘', 'basis': '涉及管网改造',
+                'application': '关于延期办理的申请',
+                'requester_informed_at': dt.datetime.now(),
+                'requester_informed_method': 'phone',
+                }])
+    # EXT-01: the unit leader consented; the platform decides next
+    Extension.write([extension], {'state': 'leader_approved'})
+    tx.commit()
+    print(json.dumps({
+                'own_ticket': own.id, 'other_ticket': other.id,
+                'own_party': mine.id, 'other_party': theirs.id,
+                'own_contacts': [c.id for c in mine.contact_mechanisms],
+                'other_contacts': [c.id for c in theirs.contact_mechanisms],
+                'own_addresses': [a.id for a in mine.addresses],
+                'other_addresses': [a.id for a in theirs.addresses],
+                'extension': extension.id,
+                }))
+'''
+
+
+class RunningServer:
+    """A demo server started elsewhere, described by the JSON file of
+    SUSHI_TEST_SERVER (url, db, password, dir, uri): for working on these
+    tests without building a database each time."""
+
+    def __init__(self, path):
+        from pathlib import Path
+        data = json.loads(Path(path).read_text())
+        self.url, self.database = data['url'], data['db']
+        self.password, self.dir = data['password'], Path(data['dir'])
+        self.uri = data.get('uri', 'sqlite://')
+        self.backend = urllib.parse.urlsplit(self.uri).scheme
+        self.config_file = self.dir / 'trytond.conf'
+
+    def _env(self):
+        env = {k: v for k, v in os.environ.items()
+            if k not in browser.RUNNER_VARIABLES}
+        env['PYTHONPATH'] = os.pathsep.join(
+            filter(None, [str(browser.ROOT), env.get('PYTHONPATH')]))
+        return env
+
+
+def setUpModule():
+    global SERVER
+    if os.environ.get('SUSHI_TEST_SERVER'):
+        SERVER = RunningServer(os.environ['SUSHI_TEST_SERVER'])
+    else:
+        SERVER = browser.DemoServer()
+        unittest.addModuleCleanup(SERVER.stop)
+        SERVER.start()
+    result = subprocess.run([sys.executable, '-c', FIXTURE, SERVER.database,
+            str(SERVER.config_file)], env=SERVER._env(), cwd=browser.ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        timeout=600)
+    if result.returncode:
+        raise browser.HarnessError(f"fixture failed:\n{result.stdout}")
+    DATA.update(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def client(login=None):
+    "A JSON-RPC session of a demo account (anonymous without login)."
+    return Client(SERVER.url, SERVER.database, login,
+        SERVER.password if login else None)
+
+
+class SecurityTestCase(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.users = {}
+
+    def user(self, login):
+        if login not in self.users:
+            self.users[login] = client(login)
+        return self.users[login]
+
+    def assertRefused(self, call, kind='UserError', contains=None):
+        "The call is refused with a clear error, never a server error."
+        with self.assertRaises(RPCError) as cm:
+            call()
+        error = cm.exception
+        self.assertNotIn(error.status, {500, 503}, msg=error.error)
+        self.assertEqual(error.kind, kind, msg=error.error)
+        if contains:
+            self.assertIn(contains, error.message)
+        return error.message
+
+    def pii_log_count(self, ticket):
+        return self.user('admin').model('sushi.ticket.pii_access',
+            'search_count', [('ticket', '=', ticket)])
+
+
+class ExportTestCase(SecurityTestCase):
+    "Finding 1: export_data and every read path apply the record rules."
+
+    def test_export_other_units_orders_refused(self):
+        "PUB-06, ORG-11: a unit cannot export another unit's order"
+        handler = self.user('handler')
+        other = DATA['other_ticket']
+        self.assertRefused(lambda: handler.model('sushi.ticket',
+                'export_data', [other],
+                ['requester_name', 'requester_phone', 'address'], False))
+        assignment, = self.user('admin').model('sushi.ticket.assignment',
+            'search', [('ticket', '=', other)], 0, 1, None)
+        for model, ids, names in [
+                ('sushi.ticket.assignment', [assignment],
+                    ['ticket/requester_phone', 'ticket/address']),
+                ('sushi.ticket.event', self.user('admin').model(
+                        'sushi.ticket.event', 'search',
+                        [('ticket', '=', other)], 0, 1, None),
+                    ['ticket/requester_name', 'comment']),
+                ]:
+            self.assertRefused(lambda: handler.model(
+                    model, 'export_data', ids, names, False))
+        # and through the domain variant, the rows are not there
+        rows = handler.model('sushi.ticket', 'export_data_domain',
+            [('id', '=', other)], ['requester_phone'], 0, None, None, False)
+        self.assertEqual(rows, [])
+
+    def test_export_own_order_is_logged(self):
+        "PUB-06: a unit's export of its requester's phone is logged"
+        own = DATA['own_ticket']
+        before = self.pii_log_count(own)
+        rows = self.user('handler').model('sushi.ticket', 'export_data',
+            [own], ['number', 'requester_phone'], False)
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(self.pii_log_count(own), before + 1)
+
+    def test_export_through_relation_is_logged(self):
+        "PUB-06: the phone exported from the assignment is logged too"
+        own = DATA['own_ticket']
+        handler = self.user('handler')
+        assignments = handler.model('sushi.ticket.assignment', 'search',
+            [('ticket', '=', own)], 0, 1, None)
+        before = self.pii_log_count(own)
+        handler.model('sushi.ticket.assignment', 'export_data', assignments,
+            ['ticket/requester_phone'], False)
+        self.assertEqual(self.pii_log_count(own), before + 1)
+
+    def test_spreadsheet_of_other_units_orders_refused(self):
+        "ORG-11: the Excel export of another unit's order is refused"
+        handler = self.user('handler')
+        report = 'report.sushi.ticket.spreadsheet'
+        status, body = handler.raw(f'{report}.execute',
+            [[DATA['other_ticket']], {'model': 'sushi.ticket',
+                    'id': DATA['other_ticket'],
+                    'ids': [DATA['other_ticket']]}, {}])
+        self.assertNotIn(status, {500, 503})
+        self.assertIn('error', body)
+
+
+class NestedReadTestCase(SecurityTestCase):
+    "Finding 2: nested field paths respect field access."
+
+    def test_nested_personal_fields_refused(self):
+        "PUB-06: city leader and analyst get no requester through a path"
+        own = DATA['own_ticket']
+        for login in ['city_leader', 'analyst']:
+            for name in ['requester_party.name',
+                    'requester_party.contact_mechanisms',
+                    'requester_party.rec_name']:
+                self.assertRefused(lambda: self.user(login).model(
+                        'sushi.ticket', 'read', [own], [name]))
+            self.assertRefused(lambda: self.user(login).model(
+                    'sushi.ticket', 'search_read', [('id', '=', own)],
+                    0, None, None, ['requester_party.name']))
+            # the rest of the order they do read
+            rows = self.user(login).model('sushi.ticket', 'read', [own],
+                ['title', 'lead_unit.name'])
+            self.assertEqual(rows[0]['id'], own)
+
+    def test_nested_read_of_party_is_logged(self):
+        "PUB-06: a unit reading its requester through a path is logged"
+        own = DATA['own_ticket']
+        before = self.pii_log_count(own)
+        rows = self.user('handler').model('sushi.ticket', 'read', [own],
+            ['requester_party.name'])
+        self.assertEqual(rows[0]['requester_party.']['name'], '王秀英')
+        self.assertGreater(self.pii_log_count(own), before)
+
+
+class PartyTestCase(SecurityTestCase):
+    "Finding 3: requesters are open to the platform only."
+
+    def test_unit_sees_its_orders_requesters_only(self):
+        "PUB-06, ORG-11: a unit reads the requesters of its orders only"
+        handler = self.user('handler')
+        for model, own, other in [
+                ('party.party', [DATA['own_party']], [DATA['other_party']]),
+                ('party.contact_mechanism', DATA['own_contacts'],
+                    DATA['other_contacts']),
+                ('party.address', DATA['own_addresses'],
+                    DATA['other_addresses']),
+                ]:
+            self.assertEqual(
+                sorted(handler.model(model, 'search', [], 0, None, None)),
+                sorted(own), msg=model)
+            self.assertRefused(lambda: handler.model(
+                    model, 'read', other, ['rec_name']))
+
+    def test_unit_read_of_requester_is_logged(self):
+        "PUB-06: a unit's read of its requester's phone is logged"
+        own = DATA['own_ticket']
+        before = self.pii_log_count(own)
+        rows = self.user('handler').model('party.contact_mechanism', 'read',
+            DATA['own_contacts'], ['value'])
+        self.assertEqual(rows[0]['value'], '13905571111')
+        self.assertEqual(self.pii_log_count(own), before + 1)
+
+    def test_platform_reads_every_requester(self):
+        "PUB-06: intake and the platform read every requester in full"
+        for login in ['intake', 'dispatcher', 'reviewer', 'supervisor']:
+            rows = self.user(login).model('party.contact_mechanism', 'read',
+                DATA['own_contacts'] + DATA['other_contacts'], ['value'])
+            self.assertEqual({r['value'] for r in rows},
+                {'13905571111', '13905572222'}, msg=login)
+
+    def test_only_the_platform_changes_requesters(self):
+        "PUB-06: units, leaders and analysts cannot create, edit, delete"
+        for login in ['handler', 'leader', 'city_leader', 'analyst']:
+            user = self.user(login)
+            self.assertRefused(lambda: user.model('party.party', 'create',
+                    [{'name': '伪造诉求人'}]))
+            self.assertRefused(lambda: user.model('party.party', 'write',
+                    [DATA['own_party']], {'name': '改名'}))
+            self.assertRefused(lambda: user.model('party.party', 'delete',
+                    [DATA['own_party']]))
+            self.assertRefused(lambda: user.model(
+                    'party.contact_mechanism', 'write',
+                    DATA['own_contacts'], {'value': '13900000000'}))
+        for login in ['city_leader', 'analyst']:
+            self.assertRefused(lambda: self.user(login).model(
+                    'party.contact_mechanism', 'read',
+                    DATA['own_contacts'], ['value']))
+        # intake records a new requester
+        party, = self.user('intake').model('party.party', 'create',
+            [{'name': '新诉求人'}])
+        self.assertTrue(party)
+
+    def test_party_menu_hidden_from_units(self):
+        "PUB-06: the Party menu is not shown to unit staff"
+        menu = self.user('admin').model('ir.model.data', 'search_read',
+            [('module', '=', 'party'), ('fs_id', '=', 'menu_party')],
+            0, None, None, ['db_id'])[0]['db_id']
+        for login, visible in [('handler', False), ('leader', False),
+                ('city_leader', False), ('intake', True)]:
+            found = self.user(login).model('ir.ui.menu', 'search',
+                [('id', '=', menu)], 0, None, None)
+            self.assertEqual(bool(found), visible, msg=login)
+
+
+class LockedFieldTestCase(SecurityTestCase):
+    "Finding 4: what the form locks, the server refuses."
+
+    def test_extension_days_locked_after_consent(self):
+        "EXT-01: after the leader's consent the days cannot change"
+        extension = DATA['extension']
+        for login in ['handler', 'leader', 'dispatcher']:
+            self.assertRefused(lambda: self.user(login).model(
+                    'sushi.ticket.extension', 'write', [extension],
+                    {'days': 15}))
+        days = self.user('admin').model('sushi.ticket.extension', 'read',
+            [extension], ['days'])[0]['days']
+        self.assertEqual(days, 2)
+
+    def test_submitted_reply_text_locked(self):
+        "RPL-04: a reply's text cannot change after sign-off"
+        admin = self.user('admin')
+        replies = admin.model('sushi.ticket.reply', 'search',
+            [('state', '!=', 'draft')], 0, None, None)
+        self.assertTrue(replies)
+        fields = admin.model('sushi.ticket.reply', 'fields_get', None)
+        texts = [n for n, f in fields.items() if f['type'] == 'text'
+            and 'readonly' in str(f.get('states', ''))]
+        self.assertTrue(texts)
+        for name in texts:
+            self.assertRefused(lambda: self.user('handler').model(
+                    'sushi.ticket.reply', 'write', replies, {name: '改'}))
+
+    def test_order_in_progress_content_locked(self):
+        "INT-03: description and phone of a dispatched order are locked"
+        own = DATA['own_ticket']
+        for values in [{'description': '改写诉求'},
+                {'requester_phone': '13900000000'}, {'title': '改标题'}]:
+            for login in ['dispatcher', 'reviewer', 'admin']:
+                self.assertRefused(lambda: self.user(login).model(
+                        'sushi.ticket', 'write', [own], values))
+
+    def test_allowed_change_of_handled_order_is_an_event(self):
+        "The audit trail records an allowed change with old and new value"
+        own = DATA['own_ticket']
+        dispatcher = self.user('dispatcher')
+        dispatcher.model('sushi.ticket', 'write', [own],
+            {'law_enforcement_case': True})
+        events = dispatcher.model('sushi.ticket.event', 'search_read',
+            [('ticket', '=', own), ('action', '=', 'edit')], 0, None, None,
+            ['comment', 'actor'])
+        self.assertTrue(any('执法' in e['comment'] and '否 → 是' in
+                e['comment'] for e in events), msg=events)
+
+    def test_every_field_in_every_state(self):
+        """The server refuses a write exactly where the form's states lock
+        the field, for every field of every work-order model in every
+        state the demo has (writing each field's own value back)."""
+        from trytond.pyson import PYSONDecoder
+        admin = self.user('admin')
+        wrong = []
+        for model in ['sushi.ticket', 'sushi.ticket.assignment',
+                'sushi.ticket.reply', 'sushi.ticket.extension']:
+            definitions = admin.model(model, 'fields_get', None)
+            names = [n for n, f in definitions.items()
+                if f['type'] not in {'one2many', 'many2many', 'binary',
+                    'dict', 'reference'}
+                and not n.startswith(('create_', 'write_'))
+                and n not in {'id', 'rec_name', 'last_modified_at'}
+                and not f.get('readonly')]
+            ids = admin.model(model, 'search', [], 0, None, None)
+            states = {}
+            for row in admin.model(model, 'read', ids, ['state']):
+                states.setdefault(row['state'], row['id'])
+            for state, id_ in sorted(states.items()):
+                row, = admin.model(model, 'read', [id_],
+                    sorted(set(definitions)
+                        - {n for n, f in definitions.items()
+                            if f['type'] in {'binary'}}))
+                for name in names:
+                    readonly = definitions[name].get('states', '{}')
+                    env = dict(row, context={}, id=id_)
+                    locked = bool(PYSONDecoder(env).decode(readonly)
+                        .get('readonly', False))
+                    try:
+                        admin.model(model, 'write', [id_],
+                            {name: row[name]})
+                        refused = False
+                    except RPCError as e:
+                        self.assertNotIn(e.status, {500, 503})
+                        refused = True
+                    if refused != locked:
+                        wrong.append(f'{model} {state} {name}: '
+                            f"{'refused' if refused else 'accepted'}")
+        self.assertFalse(wrong, msg='\n'.join(wrong))
+
+
+class CreateTestCase(SecurityTestCase):
+    "Finding 5: only intake fields at create, a plausible reception time."
+
+    def new(self, **values):
+        return {'title': '路灯不亮', 'request_type': 'consult',
+            'requester_phone': '13905573333', **values}
+
+    def test_workflow_fields_refused_at_create(self):
+        "INT-07: number, outcome, unit and dates are the workflow's"
+        intake = self.user('intake')
+        for values in [{'number': '202601010101999999'},
+                {'final_evaluation': 'satisfied'}, {'lead_unit': 4},
+                {'closed_at': dt.datetime(2025, 1, 1)}, {'state': 'closed'},
+                {'no_such_field': 1}]:
+            self.assertRefused(lambda: intake.model('sushi.ticket', 'create',
+                    [self.new(**values)]))
+        ticket, = intake.model('sushi.ticket', 'create', [self.new()])
+        row, = intake.model('sushi.ticket', 'read', [ticket],
+            ['state', 'number'])
+        self.assertEqual(row['state'], 'draft')
+
+    def test_received_at_within_tolerance(self):
+        "INT-07: the reception time lies within the tolerance of now"
+        intake = self.user('intake')
+        now = dt.datetime.utcnow()
+        for received in [dt.datetime(2030, 1, 1), dt.datetime(1, 1, 1),
+                now + dt.timedelta(hours=2), now - dt.timedelta(days=30)]:
+            self.assertRefused(lambda: intake.model('sushi.ticket', 'create',
+                    [self.new(received_at=received)]))
+        intake.model('sushi.ticket', 'create',
+            [self.new(received_at=now - dt.timedelta(hours=1))])
+
+
+class SessionTestCase(SecurityTestCase):
+    "Finding 6: an idle session expires."
+
+    def age_session(self, session, seconds):
+        "Make the session look idle for `seconds` (not older than that)."
+        stamp = dt.datetime.now() - dt.timedelta(seconds=seconds)
+        if SERVER.backend == 'sqlite':
+            import sqlite3
+            path = SERVER.dir / 'db' / f'{SERVER.database}.sqlite'
+            with sqlite3.connect(path) as conn:
+                conn.execute('UPDATE ir_session SET create_date = ?, '
+                    'write_date = ? WHERE key = ?',
+                    (stamp.isoformat(' '), stamp.isoformat(' '), session))
+        else:
+            import psycopg
+            parts = urllib.parse.urlsplit(SERVER.uri)
+            with psycopg.connect(parts._replace(
+                        path='/' + SERVER.database).geturl()) as conn:
+                conn.execute('UPDATE ir_session SET create_date = %s, '
+                    'write_date = %s WHERE key = %s',
+                    (stamp, stamp, session))
+
+    def test_idle_session_expires(self):
+        "An idle session stops working after [session] idle_timeout"
+        user = client('handler')
+        user.model('sushi.ticket', 'search', [], 0, 1, None)
+        # 20 minutes idle: still valid
+        self.age_session(user.session, 20 * 60)
+        user.model('sushi.ticket', 'search', [], 0, 1, None)
+        # 31 minutes idle, within max_age: expired
+        self.age_session(user.session, 31 * 60)
+        with self.assertRaises(RPCError) as cm:
+            user.model('sushi.ticket', 'search', [], 0, 1, None)
+        self.assertEqual(cm.exception.status, 401)
+
+    def test_production_config_says_the_truth(self):
+        "config/production.conf sets the idle timeout the server enforces"
+        import configparser
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read(browser.ROOT / 'config' / 'production.conf',
+            encoding='utf-8')
+        self.assertEqual(parser.getint('session', 'idle_timeout'), 1800)
+        self.assertLessEqual(parser.getint('session', 'max_age'), 24 * 3600)
+
+
+class PasswordTestCase(SecurityTestCase):
+    "Finding 7: passwords and accounts."
+
+    def test_weak_passwords_refused(self):
+        "A short, common or repetitive password is refused"
+        admin = self.user('admin')
+        for password in ['12345678', '1234567890', 'password123',
+                'aaaaaaaaaaaa', 'abababababab']:
+            self.assertRefused(lambda: admin.model('res.user', 'create',
+                    [{'login': 'weak_%s' % random.randrange(10 ** 6),
+                            'name': '弱口令', 'password': password}]))
+
+    def test_password_change_needs_current_password(self):
+        "Changing one's password asks for the current one"
+        login = 'pw_%s' % random.randrange(10 ** 6)
+        first, second = 'Suzhou-12345-an', 'Bianhe-Road-88x'
+        self.user('admin').model('res.user', 'create', [{
+                    'login': login, 'name': '改密测试', 'password': first}])
+        user = Client(SERVER.url, SERVER.database, login, first)
+        self.assertRefused(lambda: user.call(
+                'model.res.user.set_preferences',
+                {'password': second}, {}))
+        self.assertRefused(lambda: user.call(
+                'model.res.user.set_preferences',
+                {'password': second, 'password_current': 'wrong-password'},
+                {}))
+        user.call('model.res.user.set_preferences',
+            {'password': second, 'password_current': first}, {})
+        Client(SERVER.url, SERVER.database, login, second)
+
+    def test_logins_and_emails_hidden(self):
+        "Staff see each other's names, not logins or e-mails"
+        for login in ['handler', 'intake', 'city_leader']:
+            user = self.user(login)
+            rows = user.model('res.user', 'search_read', [], 0, None, None,
+                ['name'])
+            self.assertGreater(len(rows), 5)
+            for name in ['login', 'email']:
+                self.assertRefused(lambda: user.model('res.user',
+                        'search_read', [], 0, None, None, [name]))
+                self.assertRefused(lambda: user.model('res.user',
+                        'export_data', [rows[0]['id']], [name], False))
+        # their own preferences still work
+        preferences = self.user('handler').call(
+            'model.res.user.get_preferences', False, {})
+        self.assertEqual(preferences['login'], 'handler')
+
+
+class RobustnessTestCase(SecurityTestCase):
+    "Finding 8: hostile input gets a clear error, never a 500 or 503."
+
+    def test_huge_id_in_route(self):
+        "GET of an id beyond 64 bits is not found, not a server error"
+        status, _, _ = http(SERVER.url
+            + f'{SERVER.database}/knowledge/entries/9223372036854775808')
+        self.assertEqual(status, 404)
+
+    def test_json_rpc_as_text_plain(self):
+        "A JSON-RPC body sent as text/plain gets a clear 4xx"
+        status, body = client().raw('common.server.version', [],
+            content_type='text/plain')
+        self.assertGreaterEqual(status, 400)
+        self.assertLess(status, 500)
+
+    def test_oversized_values(self):
+        "A 1 MB reference or phone is refused before the database sees it"
+        intake = self.user('intake')
+        big = 'x' * (1024 * 1024)
+        for values in [{'channel_ref': big}, {'requester_phone': big},
+                {'title': big}, {'description': big + big}]:
+            self.assertRefused(lambda: intake.model('sushi.ticket', 'create',
+                    [{'title': '路灯', **values}]), contains='超过')
+
+    def test_nul_byte(self):
+        "A NUL byte in a text is a clear error, not a database error"
+        self.assertRefused(lambda: self.user('intake').model('sushi.ticket',
+                'create', [{'title': '路灯\x00不亮'}]), contains='空字符')
+
+    def test_missing_reference(self):
+        "A reference to no record is refused on SQLite as on PostgreSQL"
+        for value in [-1, 999999, MAX_ID]:
+            self.assertRefused(lambda: self.user('intake').model(
+                    'sushi.ticket', 'create',
+                    [{'title': '路灯', 'category': value}]), contains='不存在')
+        self.assertRefused(lambda: self.user('intake').model(
+                'sushi.ticket', 'create',
+                [{'title': '路灯', 'category': MAX_ID + 1}]))
+
+    def test_wrong_types(self):
+        "A value of the wrong type is refused clearly"
+        for values in [{'title': 5}, {'category': '1'},
+                {'received_at': '2025-01-01'}, {'anonymous': 'yes'}]:
+            self.assertRefused(lambda: self.user('intake').model(
+                    'sushi.ticket', 'create', [{**values}]))
+
+
+class SubmitTestCase(SecurityTestCase):
+    "Finding 9: channels resubmit idempotently over RPC."
+
+    def test_resubmission_returns_the_same_ticket(self):
+        "INT-01: the same channel reference is the same ticket"
+        intake = self.user('intake')
+        channel, = intake.model('sushi.channel', 'search',
+            [('code', '!=', None)], 0, 1, None)
+        values = {'title': '小区停水', 'channel': channel,
+            'channel_ref': 'WX-%s' % random.randrange(10 ** 9),
+            'requester_phone': '13905574444', 'request_type': 'help'}
+        first = intake.model('sushi.ticket', 'submit', values)
+        again = intake.model('sushi.ticket', 'submit', values)
+        self.assertTrue(first['created'])
+        self.assertFalse(again['created'])
+        self.assertEqual(again['id'], first['id'])
+        self.assertEqual(again['number'], first['number'])
+        # units may not submit
+        self.assertRefused(lambda: self.user('handler').model(
+                'sushi.ticket', 'submit', values))
+
+
+class AttachmentNoteChatTestCase(SecurityTestCase):
+    "The matrix on ir.attachment, ir.note and the record chat."
+
+    def test_other_units_attachments_and_notes(self):
+        "ORG-11: attachments and notes follow the order's record rules"
+        admin, handler = self.user('admin'), self.user('handler')
+        other = 'sushi.ticket,%s' % DATA['other_ticket']
+        own = 'sushi.ticket,%s' % DATA['own_ticket']
+        attachment, = admin.model('ir.attachment', 'create', [{
+                    'resource': other, 'name': '现场照片.txt',
+                    'type': 'data', 'data': None}])
+        note, = admin.model('ir.note', 'create', [{
+                    'resource': other, 'message': '诉求人王女士 13905572222'}])
+        self.assertEqual(handler.model('ir.attachment', 'search',
+                [('resource', '=', other)], 0, None, None), [])
+        self.assertEqual(handler.model('ir.note', 'search',
+                [('resource', '=', other)], 0, None, None), [])
+        for model, id_, name in [('ir.attachment', attachment, 'name'),
+                ('ir.note', note, 'message')]:
+            self.assertRefused(lambda: handler.model(model, 'read', [id_],
+                    [name]))
+            self.assertRefused(lambda: handler.model(model, 'export_data',
+                    [id_], [name], False))
+            self.assertRefused(lambda: handler.model(model, 'write', [id_],
+                    {name: '改'}))
+            self.assertRefused(lambda: handler.model(model, 'delete',
+                    [id_]))
+        self.assertRefused(lambda: handler.model('ir.note', 'create',
+                [{'resource': other, 'message': '伪造'}]))
+        # on its own order the unit keeps notes
+        handler.model('ir.note', 'create',
+            [{'resource': own, 'message': '已电话联系诉求人'}])
+        for login in ['city_leader', 'analyst']:
+            self.assertRefused(lambda: self.user(login).model('ir.note',
+                    'create', [{'resource': own, 'message': '批示'}]))
+
+    def test_other_units_chat(self):
+        "ORG-11: a unit cannot read or post in another unit's order chat"
+        handler = self.user('handler')
+        other = 'sushi.ticket,%s' % DATA['other_ticket']
+        # the platform's message on the order, when the order has a chat
+        self.user('admin').raw('model.ir.chat.channel.post',
+            [other, '诉求人李建国 13905572222 来电催办', 'internal', {}])
+        for method, params in [('get', [other, None, None]),
+                ('get_followers', [other])]:
+            status, body = handler.raw(
+                f'model.ir.chat.channel.{method}', params + [{}])
+            self.assertNotIn(status, {500, 503})
+            self.assertNotIn('13905572222', json.dumps(body,
+                    ensure_ascii=False), msg=method)
+            self.assertTrue('error' in body or not body['result'],
+                msg=method)
+        for method, params in [
+                ('post', [other, '伪造的消息', 'internal']),
+                ('subscribe', [other, 'handler'])]:
+            status, body = handler.raw(
+                f'model.ir.chat.channel.{method}', params + [{}])
+            self.assertNotIn(status, {500, 503})
+            self.assertIn('error', body, msg=method)
+
+
+# --- fuzz ---------------------------------------------------------------
+
+HOSTILE = ['9223372036854775808', '-1', '0', '%00', "1'--", 'a' * 4096,
+    '%E5%AE%BF%E5%B7%9E', '..%2F..%2Fetc%2Fpasswd', '<script>1</script>']
+BODIES = [None, b'{', b'[]', b'null', b'{"a": "\\u0000"}',
+    json.dumps({'phone': 'x' * 200000, 'text': 1,
+            'description': None, 'id': 2 ** 70}).encode(),
+    b'{"service_code": [[[[[]]]]], "lat": "nan", "long": 1e999}']
+QUERY = {'q': 'a\x00b', 'limit': '99999999999999999999', 'page': '-1',
+    'kind': "'", 'phone': '1' * 300, 'number': '9' * 40, 'lat': 'x',
+    'service_code': '%', 'start_date': '0000-00-00', 'api_key': 'x'}
+
+
+def public_routes():
+    "The routes of the sushi modules: (rule, methods, endpoint module)."
+    import importlib
+    from trytond.wsgi import app
+    for module in browser.MODULES:
+        try:
+            importlib.import_module(f'trytond.modules.{module}')
+        except ImportError:
+            pass
+    for rule in app.url_map.iter_rules():
+        endpoint = rule.endpoint
+        name = getattr(endpoint, '__module__', '') or ''
+        if name.startswith('trytond.modules.sushi_'):
+            yield rule
+
+
+class FuzzTestCase(SecurityTestCase):
+    "Every public route and JSON-RPC with malformed and hostile input."
+
+    def expand(self, rule, value):
+        path = rule.rule
+        for argument in rule.arguments:
+            path = __import__('re').sub(r'<[^>]*\b%s>' % argument,
+                SERVER.database if argument == 'database_name' else value,
+                path)
+        return path
+
+    def test_public_routes(self):
+        "Every route of the sushi modules: 0 responses 500 or 503"
+        rules = list(public_routes())
+        self.assertGreaterEqual(len(rules), 3)
+        handler = self.user('handler')
+        session = handler.headers()['Authorization']
+        bad = []
+        count = 0
+        query = urllib.parse.urlencode(QUERY)
+        for rule in rules:
+            methods = sorted((rule.methods or {'GET'})
+                - {'HEAD', 'OPTIONS'})
+            values = HOSTILE if any(a != 'database_name'
+                for a in rule.arguments) else ['']
+            for value in values:
+                path = self.expand(rule, value).lstrip('/')
+                for method in methods:
+                    bodies = BODIES if method in {'POST', 'PUT'} else [None]
+                    for body in bodies:
+                        for headers in [{}, {'Authorization': session},
+                                {'Content-Type': 'application/json',
+                                    'Authorization': 'Bearer x' * 3}]:
+                            if body is not None:
+                                headers = {'Content-Type':
+                                    'application/json', **headers}
+                            status, data, _ = http(
+                                f'{SERVER.url}{path}?{query}', body, method,
+                                headers)
+                            count += 1
+                            if status in {500, 503}:
+                                bad.append(f'{method} /{path[:80]} '
+                                    f'{(body or b"")[:40]!r} -> {status}')
+        self.assertFalse(bad, msg=f'{len(bad)} of {count}:\n'
+            + '\n'.join(bad[:50]))
+
+    def test_json_rpc(self):
+        "JSON-RPC with malformed, oversized and hostile calls"
+        handler = self.user('handler')
+        own = DATA['own_ticket']
+        calls = []
+        for model in ['sushi.ticket', 'sushi.ticket.assignment',
+                'sushi.ticket.reply', 'sushi.ticket.extension',
+                'party.party', 'res.user', 'ir.attachment', 'ir.note',
+                'sushi.knowledge.entry']:
+            prefix = f'model.{model}.'
+            calls += [
+                (prefix + 'read', [[MAX_ID + 1], ['id'], {}]),
+                (prefix + 'read', [[own], ['no_such_field'], {}]),
+                (prefix + 'read', [['x'], ['id'], {}]),
+                (prefix + 'read', [[own], None, {}]),
+                (prefix + 'read', [own, ['id'], {}]),
+                (prefix + 'read', [[own], [['id']], {}]),
+                (prefix + 'search', [[('id', 'badop', 1)], 0, 10, None, {}]),
+                (prefix + 'search', [[('no_such', '=', 1)], 0, 10, None, {}]),
+                (prefix + 'search', [[('id', '=', MAX_ID + 1)], 0, 10, None,
+                        {}]),
+                (prefix + 'search', [['OR'], -5, -5, [['id', 'sideways']],
+                        {}]),
+                (prefix + 'search', [[], 0, 10 ** 30, None, {}]),
+                (prefix + 'search', ['x', 0, 10, None, 'ctx']),
+                (prefix + 'search_read', [[], 0, 5, None, ['a.b.c.d'], {}]),
+                (prefix + 'write', [[MAX_ID + 1], {'title': 'x'}, {}]),
+                (prefix + 'write', [[own], {'id': 5}, {}]),
+                (prefix + 'write', [[own], 'x', {}]),
+                (prefix + 'create', [[{'\x00': 1}], {}]),
+                (prefix + 'create', [[{'name': 'x' * 100000}], {}]),
+                (prefix + 'create', ['x', {}]),
+                (prefix + 'delete', [[MAX_ID + 1], {}]),
+                (prefix + 'delete', [[-7], {}]),
+                (prefix + 'export_data', [[own], ['a/b/c'], False, {}]),
+                (prefix + 'export_data', [[MAX_ID + 1], ['id'], False, {}]),
+                (prefix + 'fields_get', [['x' * 10000], {}]),
+                (prefix + 'no_such_method', [{}]),
+                (prefix + '__init__', [{}]),
+                ]
+        calls += [
+            ('model.sushi.ticket.submit', [{'title': 'x' * 10 ** 6}, {}]),
+            ('model.sushi.ticket.submit', [['x'], {}]),
+            ('model.sushi.ticket.submit', [{'channel': MAX_ID * 4}, {}]),
+            ('model.sushi.ticket.submit', [{'received_at': {
+                            '__class__': 'datetime', 'year': 1, 'month': 1,
+                            'day': 1}}, {}]),
+            ('model.sushi.ticket.export_data_domain',
+                [[('requester_phone', 'like', '%')], ['requester_phone'],
+                    0, 10 ** 20, None, False, {}]),
+            ('model.res.user.set_preferences', [{'password': None}, {}]),
+            ('model.res.user.set_preferences', [{'password': ''}, {}]),
+            ('model.res.user.set_preferences', [{'login': 'admin'}, {}]),
+            ('model.ir.chat.channel.post', ['sushi.ticket,-1', 'x', 'x',
+                    {}]),
+            ('common.db.login', ['nobody', {'password': 'x' * 100000}, 'x']),
+            ('common.db.login', [None, None]),
+            ('system.methodHelp', ['model.sushi.ticket.__class__']),
+            ('model', []), ('', []), ('model.', [{}]),
+            ('model.no.such.model.read', [[1], ['id'], {}]),
+            ]
+        bad = []
+        for method, params in calls:
+            for user in [handler, self.user('intake')]:
+                status, body = user.raw(method, params)
+                if status in {500, 503}:
+                    bad.append(f'{method} {str(params)[:60]} -> {status}')
+                elif status == 200 and isinstance(body, dict):
+                    self.assertTrue('result' in body or 'error' in body)
+        # bodies that are not JSON-RPC calls at all
+        for body, content_type in [(b'{', 'application/json'),
+                (b'[1, 2]', 'application/json'),
+                (b'{"method": 5, "params": {}}', 'application/json'),
+                (b'{"method": "model.sushi.ticket.read", "params": 5}',
+                    'application/json'),
+                (b'{"id": 1, "method": "common.server.version", '
+                    b'"params": []}', 'text/plain'),
+                (b'\xff\xfe', 'application/json'),
+                (b'x' * (3 * 1024 * 1024), 'application/json'),
+                (json.dumps({'method': 'model.sushi.ticket.read',
+                            'params': [[[[[[[[[[1]]]]]]]]]]}).encode(),
+                    'application/json')]:
+            headers = handler.headers()
+            headers['Content-Type'] = content_type
+            status, _, _ = http(handler.url, body, 'POST', headers)
+            if status in {500, 503}:
+                bad.append(f'{body[:50]!r} as {content_type} -> {status}')
+        self.assertFalse(bad, msg='\n'.join(bad))
