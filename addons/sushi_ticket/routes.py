@@ -15,7 +15,7 @@ from trytond.i18n import gettext
 from trytond.protocols.wrappers import Response, with_pool, with_transaction
 from trytond.wsgi import app
 
-from .ticket import PHONE, normalize_phone
+from .tools import PHONE, normalize_phone
 
 CONTEXT = {'language': 'zh_CN'}
 SATISFIED = re.compile(r'^\s*(1|满意|好评)(?![0-9])')
