@@ -18,7 +18,7 @@ from trytond.transaction import Transaction
 
 from . import clock
 from .exceptions import AssignmentError, DispatchError, ReturnError
-from .ticket import LIGHT_ROWS
+from .tools import LIGHT_ROWS
 from .workflow import check_user_values, transition
 
 STATES = [
@@ -49,6 +49,8 @@ class Assignment(Workflow, ModelSQL, ModelView):
     # waiting for review does not: completion is its submission (CONV-07).
     LIGHT_STATES = ['dispatched', 'signed', 'return_requested']
     OPEN_STATES = LIGHT_STATES + ['replied']
+    # Parts that no longer count for the order
+    ENDED_STATES = ['returned', 'cancelled']
 
     ticket = fields.Many2One('sushi.ticket', "Ticket", required=True,
         ondelete='CASCADE', readonly=True)
@@ -498,7 +500,7 @@ class Assignment(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @transition('signed')
+    @transition('signed', event='sign')
     def sign(cls, assignments):
         "Sign for the order (SGN-01..05): receipt, not acceptance."
         pool = Pool()
@@ -517,19 +519,13 @@ class Assignment(Workflow, ModelSQL, ModelView):
                 assignment.late_sign_in = True
                 late.append(assignment)
         cls.save(assignments)
-        Event.log(assignments, 'sign', 'dispatched', 'signed')
         Event.log(late, 'late_sign_in')
-        tickets = {a.ticket for a in assignments
-            if a.role == 'lead' and not a.parent
-            and a.ticket.state == 'dispatched'}
-        if tickets:
-            Ticket.set_in_progress(list(tickets))
 
     # --- return (RET) -------------------------------------------------
 
     @classmethod
     @ModelView.button
-    @transition('return_requested')
+    @transition('return_requested', event='return_request')
     def request_return(cls, assignments):
         """RET-01: ask to return an order outside the unit's duties, with a
         reason and at least one piece of evidence; late requests are
@@ -565,13 +561,10 @@ class Assignment(Workflow, ModelSQL, ModelView):
                 assignment.return_deadline
                 and now > assignment.return_deadline)
         cls.save(assignments)
-        for assignment in assignments:
-            Event.log([assignment], 'return_request',
-                assignment.return_from_state, 'return_requested',
-                comment=assignment.return_reason_text)
 
     @classmethod
     @ModelView.button
+    @transition('returned', event='return_approve')
     def approve_return(cls, assignments):
         """RET-05: the platform agrees; a returned lead sends the ticket
         back to the dispatch queue, where re-dispatch restarts the clocks
@@ -580,7 +573,6 @@ class Assignment(Workflow, ModelSQL, ModelView):
         Event = pool.get('sushi.ticket.event')
         Ticket = pool.get('sushi.ticket')
         now = clock.now()
-        cls._return_to(assignments, 'returned')
         cls.write(assignments, {
                 'return_decision': 'approved',
                 'return_rejection_cause': None,
@@ -588,24 +580,10 @@ class Assignment(Workflow, ModelSQL, ModelView):
                 'return_decided_by': Transaction().user or None,
                 'light': None,
                 })
-        for assignment in assignments:
-            Event.log([assignment], 'return_approve', 'return_requested',
-                'returned', comment=assignment.return_decision_note)
         children = [c for a in assignments for c in a.children
             if c.state in cls.OPEN_STATES]
         if children:
             cls.cancel(children)
-        tickets = {a.ticket for a in assignments
-            if a.role == 'lead' and not a.parent
-            and a.ticket.state in {'dispatched', 'in_progress'}}
-        if tickets:
-            Ticket.set_awaiting_dispatch(list(tickets))
-            # RET-05: the dispatch window counts again from the approval
-            window = pool.get('sushi.configuration').get_values()[
-                'dispatch_window_hours']
-            Ticket.write(list(tickets), {
-                    'dispatch_deadline': now + dt.timedelta(hours=window)})
-        Ticket.refresh_summary(list({a.ticket for a in assignments}))
 
     @classmethod
     @ModelView.button
@@ -613,15 +591,14 @@ class Assignment(Workflow, ModelSQL, ModelView):
         """RET-04, RET-05: the order stays with the unit; the clock was
         never paused.  A rejection without a stated cause counts as "no
         valid reason"."""
-        pool = Pool()
-        Event = pool.get('sushi.ticket.event')
         now = clock.now()
         back = {'signed': [], 'dispatched': []}
         for assignment in assignments:
             back[assignment.return_from_state or 'signed'].append(assignment)
-        for state, records in back.items():
-            if records:
-                cls._return_to(records, state)
+        if back['signed']:
+            cls.resume_handling(back['signed'])
+        if back['dispatched']:
+            cls.resume_awaiting_sign_in(back['dispatched'])
         for assignment in assignments:
             cause = assignment.return_rejection_cause or (
                 'deemed_accepted' if assignment.return_overdue
@@ -631,16 +608,29 @@ class Assignment(Workflow, ModelSQL, ModelView):
             assignment.return_decided_at = now
             assignment.return_decided_by = Transaction().user or None
         cls.save(assignments)
-        for assignment in assignments:
-            Event.log([assignment], 'return_reject', 'return_requested',
-                assignment.state, comment=assignment.return_decision_note)
 
     @classmethod
-    def _return_to(cls, assignments, state):
-        @transition(state)
-        def move(cls, records):
-            pass
-        move(cls, assignments)
+    @transition('signed', event='return_reject')
+    def resume_handling(cls, assignments):
+        "A rejected return of a signed order: handling goes on (RET-05)."
+
+    @classmethod
+    @transition('dispatched', event='return_reject')
+    def resume_awaiting_sign_in(cls, assignments):
+        "A rejected return asked for before sign-in: the unit must sign."
+
+    @classmethod
+    def on_transition(cls, assignments, state):
+        "Every move of a part may move its order: Ticket.process decides."
+        Pool().get('sushi.ticket').process([a.ticket for a in assignments])
+
+    def transition_comment(self, event):
+        "The comment of the audit event of a move (see workflow.transition)."
+        return {
+            'return_request': self.return_reason_text,
+            'return_approve': self.return_decision_note,
+            'return_reject': self.return_decision_note,
+            }.get(event)
 
     @classmethod
     @ModelView.button
@@ -705,10 +695,29 @@ class Assignment(Workflow, ModelSQL, ModelView):
     def redispatch_to(cls, assignments, unit, basis=None):
         """Pass each tier-2 assignment on to its tier-3 unit and return
         the new assignments (ORG-10, ORG-13)."""
-        from .dispatch import redispatch
+        pool = Pool()
+        Notification = pool.get('sushi.notification')
         children = []
         for assignment in assignments:
-            children.extend(redispatch(assignment, unit, basis))
+            assignment.check_member()
+            if assignment.unit.tier != '2' or assignment.parent:
+                raise DispatchError(gettext(
+                        'sushi_ticket.msg_redispatch_tier',
+                        assignment=assignment.rec_name))
+            if unit.parent != assignment.unit:
+                raise DispatchError(gettext(
+                        'sushi_ticket.msg_redispatch_child',
+                        unit=unit.rec_name, parent=assignment.unit.rec_name))
+            if assignment.state not in {'dispatched', 'signed'}:
+                raise DispatchError(gettext(
+                        'sushi_ticket.msg_redispatch_state',
+                        assignment=assignment.rec_name))
+            # ORG-13: the tier-2 deadlines stand for the sub-unit
+            children.extend(cls.dispatch_units(assignment.ticket, unit, [],
+                    basis=basis, parent=assignment, round_=assignment.round,
+                    lead_due=assignment.due_at))
+        Notification.notify_assignments(
+            [c.id for c in children], 'dispatched')
         return children
 
     @classmethod
@@ -724,20 +733,18 @@ class Assignment(Workflow, ModelSQL, ModelView):
             assignment.check_member()
 
     @classmethod
+    @transition('cancelled', event='cancel')
     def cancel(cls, assignments):
         "End open assignments that the order no longer needs."
-        pool = Pool()
-        Event = pool.get('sushi.ticket.event')
-        cls._return_to(assignments, 'cancelled')
         cls.write(assignments, {'light': None})
-        Event.log(assignments, 'cancel', to_state='cancelled')
 
     @classmethod
+    @transition('replied')
     def reply_submitted(cls, assignments):
         "A reply went to the platform (or to the lead / tier-2 unit)."
-        cls._return_to(assignments, 'replied')
 
     @classmethod
+    @transition('signed')
     def reply_returned(cls, assignments, grace_from=None):
         """REV-01, REV-02: the reply came back: handling resumes and the
         clock runs on; an optional grace period applies when little time
@@ -745,9 +752,7 @@ class Assignment(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Calendar = pool.get('sushi.calendar')
         Configuration = pool.get('sushi.configuration')
-        pool.get('sushi.ticket.event')
         grace = Configuration.get_values()['review_return_grace_days']
-        cls._return_to(assignments, 'signed')
         for assignment in assignments:
             assignment.review_return_count = (
                 (assignment.review_return_count or 0) + 1)
@@ -777,11 +782,11 @@ class Assignment(Workflow, ModelSQL, ModelView):
             Event.log(flagged, 'consecutive_returns')
 
     @classmethod
+    @transition('completed')
     def complete(cls, assignments, completed_at):
         "CONV-07, CONV-08: completion is the accepted reply's submission."
         pool = Pool()
         Calendar = pool.get('sushi.calendar')
-        cls._return_to(assignments, 'completed')
         for assignment in assignments:
             assignment.completed_at = completed_at
             assignment.handling_days = Calendar.working_days_between(
@@ -808,7 +813,7 @@ class Assignment(Workflow, ModelSQL, ModelView):
                 assignment.light = ('yellow' if now >= assignment.yellow_at
                     else 'green')
         cls.save(assignments)
-        Ticket.refresh_summary(list({a.ticket for a in assignments}))
+        Ticket.process([a.ticket for a in assignments])
 
     # --- the sweep (LGT, SGN-04, RET-02) ------------------------------
 

@@ -106,6 +106,11 @@ class Callback(ModelSQL, ModelView):
         if given not in dict(RESULTS) or given == 'default_satisfied':
             raise CallbackError(gettext('sushi_ticket.msg_callback_result',
                     ticket=ticket.rec_name))
+        if (given == 'dissatisfied' and reason_clear
+                and not (reason or '').strip()):
+            raise CallbackError(gettext(
+                    'sushi_ticket.msg_callback_reason_missing',
+                    ticket=ticket.rec_name))
         first = ticket.first_evaluation in {None, 'pending'}
         result = given
         if given == 'dissatisfied' and first and not reason_clear:
@@ -137,7 +142,7 @@ class Callback(ModelSQL, ModelView):
         ticket.rating_due_at = None
         if result == 'dissatisfied' and first:
             Ticket.save([ticket])
-            Ticket.set_verifying([ticket])
+            Ticket.process([ticket])
         else:
             ticket.final_evaluation = result
             Ticket.save([ticket])
@@ -190,6 +195,57 @@ class Callback(ModelSQL, ModelView):
                 where=due))
         clock.forget(cls.__name__, Ticket.__name__, Assignment.__name__)
 
+    @classmethod
+    def verify(cls, ticket, outcome, findings, escalate=False):
+        """Apply the outcome of the verification of a bad rating."""
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        Assignment = pool.get('sushi.ticket.assignment')
+        Event = pool.get('sushi.ticket.event')
+        if ticket.state != 'verifying':
+            raise CallbackError(gettext('sushi_ticket.msg_verify_state',
+                    ticket=ticket.rec_name))
+        if not (findings or '').strip():
+            raise CallbackError(gettext('sushi_ticket.msg_verify_findings',
+                    ticket=ticket.rec_name))
+        Event.log([ticket], 'verify', comment=findings)
+        if escalate:
+            ticket.escalation_requested = True
+            Event.log([ticket], 'escalate', comment=findings)
+        if outcome == 'rework':
+            # CBK-03, LIM-06: a new round at the lead unit, with the original
+            # class limit from now
+            leads = [a for a in ticket.assignments
+                if a.role == 'lead' and not a.parent and a.round == ticket.round
+                and a.state == 'completed']
+            if not leads:
+                raise CallbackError(gettext('sushi_ticket.msg_verify_no_lead',
+                        ticket=ticket.rec_name))
+            previous = leads[-1]
+            ticket.unit_at_fault = True
+            ticket.round = (ticket.round or 1) + 1
+            ticket.save()
+            new, = Assignment.dispatch_units(ticket, previous.unit,
+                basis=findings)
+            # REV-03: a rework return counts toward consecutive returns
+            new.consecutive_returns = (previous.consecutive_returns or 0) + 1
+            new.review_return_count = 0
+            new.save()
+            Assignment.check_consecutive_returns([new])
+            Event.log([ticket], 'rework', 'verifying', 'dispatched',
+                comment=findings)
+            Ticket.process([ticket])
+            pool.get('sushi.notification').notify_assignments(
+                [new.id], 'rework')
+        else:
+            # CBK-04: the unit explains; a second evaluation follows
+            ticket.objective_cause = True
+            ticket.save()
+            Event.log([ticket], 'explain', 'verifying', 'reviewed',
+                comment=findings)
+            cls.request_rating([ticket])
+            Ticket.process([ticket])
+
 
 class RecordStart(ModelView):
     __name__ = 'sushi.ticket.callback.record.start'
@@ -230,11 +286,6 @@ class Record(Wizard):
     def transition_record_(self):
         pool = Pool()
         Callback = pool.get('sushi.ticket.callback')
-        if (self.start.given == 'dissatisfied' and self.start.reason_clear
-                and not (self.start.reason or '').strip()):
-            raise CallbackError(gettext(
-                    'sushi_ticket.msg_callback_reason_missing',
-                    ticket=self.record.rec_name))
         Callback.record_rating(self.record, self.start.channel,
             self.start.given, reason=self.start.reason,
             reason_clear=self.start.reason_clear,
@@ -275,60 +326,6 @@ class Verify(Wizard):
         return {'ticket': self.record.id, 'outcome': 'rework'}
 
     def transition_verify(self):
-        verify(self.record, self.start.outcome, self.start.findings,
-            self.start.escalate)
+        Pool().get('sushi.ticket.callback').verify(self.record,
+            self.start.outcome, self.start.findings, self.start.escalate)
         return 'end'
-
-
-def verify(ticket, outcome, findings, escalate=False):
-    """Apply the outcome of the verification of a bad rating."""
-    pool = Pool()
-    Ticket = pool.get('sushi.ticket')
-    Assignment = pool.get('sushi.ticket.assignment')
-    pool.get('sushi.configuration')
-    Event = pool.get('sushi.ticket.event')
-    pool.get('sushi.sms')
-    if ticket.state != 'verifying':
-        raise CallbackError(gettext('sushi_ticket.msg_verify_state',
-                ticket=ticket.rec_name))
-    if not (findings or '').strip():
-        raise CallbackError(gettext('sushi_ticket.msg_verify_findings',
-                ticket=ticket.rec_name))
-    Event.log([ticket], 'verify', comment=findings)
-    if escalate:
-        ticket.escalation_requested = True
-        Event.log([ticket], 'escalate', comment=findings)
-    if outcome == 'rework':
-        # CBK-03, LIM-06: a new round at the lead unit, with the original
-        # class limit from now
-        leads = [a for a in ticket.assignments
-            if a.role == 'lead' and not a.parent and a.round == ticket.round
-            and a.state == 'completed']
-        if not leads:
-            raise CallbackError(gettext('sushi_ticket.msg_verify_no_lead',
-                    ticket=ticket.rec_name))
-        previous = leads[-1]
-        ticket.unit_at_fault = True
-        ticket.round = (ticket.round or 1) + 1
-        ticket.save()
-        Ticket.set_rework([ticket])
-        new, = Assignment.dispatch_units(ticket, previous.unit,
-            basis=findings)
-        # REV-03: a rework return counts toward consecutive returns
-        new.consecutive_returns = (previous.consecutive_returns or 0) + 1
-        new.review_return_count = 0
-        new.save()
-        Assignment.check_consecutive_returns([new])
-        Event.log([ticket], 'rework', 'verifying', 'dispatched',
-            comment=findings)
-        Ticket.refresh_summary([ticket])
-        pool.get('sushi.notification').notify_assignments(
-            [new.id], 'rework')
-    else:
-        # CBK-04: the unit explains; a second evaluation follows
-        ticket.objective_cause = True
-        ticket.save()
-        Event.log([ticket], 'explain', 'verifying', 'reviewed',
-            comment=findings)
-        Ticket.set_reviewed([ticket])
-        pool.get('sushi.ticket.callback').request_rating([ticket])

@@ -154,6 +154,16 @@ class Event(ModelSQL, ModelView):
                         table.create_uid, table.create_date], rows))
 
     @classmethod
+    def log_moves(cls, records, action, from_states, to_state):
+        """Append the event of a workflow move of each record (a ticket or
+        an assignment) from from_states[record.id] to to_state, with the
+        comment record.transition_comment(action)."""
+        for record in records:
+            comment = getattr(record, 'transition_comment', None)
+            cls.log([record], action, from_states.get(record.id), to_state,
+                comment=comment(action) if comment else None)
+
+    @classmethod
     def log_query(cls, query, action, comment=None):
         """Append events for the (ticket, assignment, unit) rows of a
         python-sql query, in one INSERT: the sweeps use it."""

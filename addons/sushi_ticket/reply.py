@@ -11,7 +11,7 @@ from trytond.transaction import Transaction
 
 from . import clock
 from .exceptions import ReplyError
-from .ticket import PHONE
+from .tools import PHONE
 from .workflow import DraftOnlyMixin, transition
 
 # RPL-02 a..k and the sign-off (RPL-04): the review checklist (REV-01).
@@ -346,11 +346,7 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         if co_inputs:
             # TRI-08: a co-unit's part is done when the lead has it
             cls.accept_replies(co_inputs)
-        tickets = [r.assignment.ticket for r in replies
-            if r.kind == 'reply'
-            and r.assignment.ticket.state in {'dispatched', 'in_progress'}]
-        if tickets:
-            Ticket.set_replied(tickets)
+        Ticket.process([r.assignment.ticket for r in replies])
         Event.log(assignments, 'reply_submit', comment='\n\n'.join(
                 r.content for r in replies))
 
@@ -399,12 +395,11 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                 else 'sub_reply_accept')
             Event.log([reply.assignment], action, 'submitted', 'accepted',
                 comment=reply.review_note)
+        Ticket.process([r.assignment.ticket for r in replies])
         tickets = [r.assignment.ticket for r in replies
-            if r.kind == 'reply' and r.assignment.ticket.state == 'replied']
+            if r.kind == 'reply']
         if tickets:
-            Ticket.set_reviewed(tickets)
-            Callback.request_rating(tickets)
-        Ticket.refresh_summary(list({r.assignment.ticket for r in replies}))
+            Callback.request_rating(Ticket.browse(tickets))
 
     @classmethod
     @ModelView.button
@@ -441,11 +436,7 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                 'review_return' if reply.kind == 'reply'
                 else 'sub_reply_return',
                 'submitted', 'returned', comment=comment)
-        tickets = [r.assignment.ticket for r in replies
-            if r.kind == 'reply' and r.assignment.ticket.state == 'replied']
-        if tickets:
-            Ticket.set_in_progress(tickets)
-        Ticket.refresh_summary(list({r.assignment.ticket for r in replies}))
+        Ticket.process([r.assignment.ticket for r in replies])
 
 
 def kind_of(assignment):

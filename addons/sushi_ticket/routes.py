@@ -16,7 +16,7 @@ from trytond.i18n import gettext
 from trytond.protocols.wrappers import Response, with_pool, with_transaction
 from trytond.wsgi import app
 
-from .ticket import PHONE, normalize_phone
+from .tools import PHONE, normalize_phone
 
 logger = logging.getLogger(__name__)
 CONTEXT = {'language': 'zh_CN'}

@@ -7,8 +7,8 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import RouteTestCase
 from trytond.transaction import Transaction
 
-from ..dispatch import dispatch_ticket
-from .tools import at, create_ticket, local, setup_network, sushi_config
+from .tools import (
+    at, create_ticket, local, setup_network, sushi_config, dispatch_ticket)
 
 TOKEN = 'gateway-secret'
 
@@ -27,8 +27,7 @@ class SMSInboundTestCase(RouteTestCase):
         for phone in ['13805571111', '13805572222', '13805573333']:
             ticket = create_ticket(requester_phone=phone)
             with at(2025, 3, 3, 9):
-                assignment, = dispatch_ticket(ticket, ns.county,
-                    now=local(2025, 3, 3, 9))
+                assignment, = dispatch_ticket(ticket, ns.county)
             with Transaction().set_user(ns.handler.id):
                 Assignment.sign([assignment])
                 reply, = Reply.create([{

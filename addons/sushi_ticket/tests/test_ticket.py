@@ -11,14 +11,12 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from ..dispatch import dispatch_ticket, redispatch
-from ..callback import verify
 from ..exceptions import (
     AssignmentError, CallbackError, DispatchError, ExtensionError,
     IntakeError, ReplyError, ReturnError, TransitionError)
 from .tools import (
     DBTestCase, as_local, at, create_ticket, local, run_queue,
-    setup_network)
+    setup_network, dispatch_ticket, redispatch)
 
 
 def attach(record, name='依据.pdf'):
@@ -54,7 +52,7 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
     def dispatch(self, ticket, lead, co_units=(), when=(2025, 3, 3, 9)):
         with at(*when):
             return dispatch_ticket(ticket, lead, co_units,
-                basis='属地管理', now=local(*when))
+                basis='属地管理')
 
     def signed(self, ns, ticket=None, when=(2025, 3, 3, 9), **values):
         "A ticket dispatched to 埇桥区 and signed for by its handler."
@@ -761,9 +759,9 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
             reason='积水问题仍未解决', reason_clear=True)
         self.assertEqual(ticket.state, 'verifying')
         with self.assertRaises(CallbackError):
-            verify(ticket, 'rework', '')
+            Pool().get('sushi.ticket.callback').verify(ticket, 'rework', '')
         with at(2025, 3, 10, 9):
-            verify(ticket, 'rework', '现场核实,排水管道仍有堵塞',
+            Pool().get('sushi.ticket.callback').verify(ticket, 'rework', '现场核实,排水管道仍有堵塞',
                 escalate=True)
         self.assertEqual((ticket.state, ticket.round), ('dispatched', 2))
         self.assertTrue(ticket.unit_at_fault)
@@ -800,7 +798,7 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         ticket, _, _ = self.reviewed(ns)
         Callback.record_rating(ticket, 'phone_callback', 'dissatisfied',
             reason='要求拆除合法建筑', reason_clear=True)
-        verify(ticket, 'explain', '诉求超出法律规定,已耐心解释')
+        Pool().get('sushi.ticket.callback').verify(ticket, 'explain', '诉求超出法律规定,已耐心解释')
         self.assertEqual(ticket.state, 'reviewed')
         self.assertTrue(ticket.objective_cause)
         Callback.record_rating(ticket, 'phone_callback', 'satisfied')
