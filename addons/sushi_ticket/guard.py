@@ -51,7 +51,60 @@ def _base_name(name):
     return name.split('.', 1)[0].split(':', 1)[0]
 
 
-class GuardMixin:
+class ReadGuardMixin:
+    """Reads and exports from outside: ids within 64 bits, field access on
+    the first step of a nested path, record rules on exports."""
+    __slots__ = ()
+
+    @classmethod
+    def _guard_ids(cls, ids):
+        for id_ in ids:
+            if not isinstance(id_, int) or abs(id_) > MAX_ID:
+                raise ValueCheckError(gettext(
+                        'sushi_ticket.msg_id_invalid',
+                        model=cls.__names__()['model']))
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        if external():
+            cls._guard_ids(ids)
+            # A nested path needs the right to read its first field.
+            nested = {_base_name(n) for n in fields_names} - set(fields_names)
+            if nested:
+                Pool().get('ir.model.field.access').check(
+                    cls.__name__, sorted(nested), 'read')
+        return super().read(ids, fields_names)
+
+    @classmethod
+    def delete(cls, records):
+        if external():
+            cls._guard_ids([r.id for r in records])
+        super().delete(records)
+
+    @classmethod
+    def export_data(cls, records, fields_names, header=False):
+        """Export what a read would return, no more: record rules and
+        field access on every step of every path, personal-data reads
+        logged (the export reads through read())."""
+        if external():
+            ids = [r.id for r in records]
+            cls._guard_ids(ids)
+            paths = set()
+            for name in fields_names:
+                parts = []
+                for part in name.split('/'):
+                    part = part.split(':lang=', 1)[0]
+                    if part.endswith('.translated'):
+                        part = part[:-len('.translated')]
+                    parts.append(part)
+                paths.add('.'.join(parts))
+            paths.discard('id')
+            if ids and paths:
+                cls.read(ids, sorted(paths))
+        return super().export_data(records, fields_names, header=header)
+
+
+class GuardMixin(ReadGuardMixin):
     "The guard; see the module docstring."
     __slots__ = ()
     # Per-model sizes of fields that have a tighter natural limit.
@@ -189,51 +242,3 @@ class GuardMixin:
                 locked = cls._guard_readonly(record, sorted(values))
                 if locked:
                     cls._guard_refuse(locked)
-
-    @classmethod
-    def _guard_ids(cls, ids):
-        for id_ in ids:
-            if not isinstance(id_, int) or abs(id_) > MAX_ID:
-                raise ValueCheckError(gettext(
-                        'sushi_ticket.msg_id_invalid',
-                        model=cls.__names__()['model']))
-
-    @classmethod
-    def read(cls, ids, fields_names):
-        if external():
-            cls._guard_ids(ids)
-            # A nested path needs the right to read its first field.
-            nested = {_base_name(n) for n in fields_names} - set(fields_names)
-            if nested:
-                Pool().get('ir.model.field.access').check(
-                    cls.__name__, sorted(nested), 'read')
-        return super().read(ids, fields_names)
-
-    @classmethod
-    def delete(cls, records):
-        if external():
-            cls._guard_ids([r.id for r in records])
-        super().delete(records)
-
-    @classmethod
-    def export_data(cls, records, fields_names, header=False):
-        """Export what a read would return, no more: record rules and
-        field access on every step of every path, personal-data reads
-        logged (the export reads through read())."""
-        if external():
-            ids = [r.id for r in records]
-            cls._guard_ids(ids)
-            paths = set()
-            for name in fields_names:
-                parts = []
-                for part in name.split('/'):
-                    part = part.split(':lang=', 1)[0]
-                    if part.endswith('.translated'):
-                        part = part[:-len('.translated')]
-                    parts.append(part)
-                paths.add('.'.join(parts))
-            paths.discard('id')
-            if ids and paths:
-                cls.read(ids, sorted(paths))
-        return super().export_data(records, fields_names, header=header)
-

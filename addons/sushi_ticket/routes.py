@@ -15,6 +15,7 @@ from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.protocols.wrappers import Response, with_pool, with_transaction
 from trytond.wsgi import app
+from werkzeug.exceptions import InternalServerError
 
 from .tools import PHONE, normalize_phone
 
@@ -129,13 +130,36 @@ BAD_INPUT = "请求无效：参数的类型、长度或取值不被接受，未�
 #           accepted; nothing was changed.)
 
 
-@app.error_handler
-def refuse_bad_input(app, request, error):
-    if isinstance(error, AttributeError) and not hasattr(
-            request, 'rpc_method') and request.path.rstrip('/').endswith(
-            '/rpc'):
-        return _error(NOT_JSON, HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
+def _refusal(request, error):
+    "The 4xx answer to an error caused by the request, or None."
+    rpc = request.path.rstrip('/').endswith('/rpc')
+    if rpc and isinstance(error, AttributeError):
+        if not hasattr(request, 'rpc_method'):
+            return _error(NOT_JSON, HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
+        if not isinstance(request.rpc_method, str):
+            return _error(BAD_INPUT)
     if isinstance(error, INPUT_ERRORS):
         logger.warning("bad input refused: %s %s", request.method,
-            request.path, exc_info=True)
+            request.path, exc_info=error)
         return _error(BAD_INPUT)
+
+
+@app.error_handler
+def refuse_bad_input(app, request, error):
+    return _refusal(request, error)
+
+
+def _dispatch_request(dispatch_request):
+    """Routes under `with_pool` turn every exception into a 500 before the
+    error handlers see it (trytond.protocols.wrappers): answer those caused
+    by the request as the handler above does."""
+    def wrapper(request):
+        response = dispatch_request(request)
+        if (isinstance(response, InternalServerError)
+                and isinstance(response.description, Exception)):
+            return _refusal(request, response.description) or response
+        return response
+    return wrapper
+
+
+app.dispatch_request = _dispatch_request(app.dispatch_request)

@@ -15,7 +15,7 @@ from trytond.transaction import Transaction
 
 from . import clock
 from .exceptions import IntakeValidationError
-from .guard import GuardMixin, _base_name, external
+from .guard import GuardMixin, ReadGuardMixin, _base_name, external
 
 # Content of a handled order whose change is an event with old and new values.
 HANDLED_STATES = {'dispatched', 'in_progress', 'replied', 'reviewed',
@@ -224,3 +224,17 @@ class CalendarDay(GuardMixin, metaclass=PoolMeta):
 
 class ConfigurationGuard(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.configuration'
+
+
+# Core models that hold or lead to personal data: their exports and nested
+# reads go through the same checks as their reads.
+class Attachment(ReadGuardMixin, metaclass=PoolMeta):
+    __name__ = 'ir.attachment'
+
+
+class Note(ReadGuardMixin, metaclass=PoolMeta):
+    __name__ = 'ir.note'
+
+
+class User(ReadGuardMixin, metaclass=PoolMeta):
+    __name__ = 'res.user'
