@@ -78,3 +78,7 @@ class DraftError(UserError):
 
 class ValueCheckError(ValidationError):
     "A value from outside of the wrong type, size or reference."
+
+
+class RatingTargetError(CallbackError):
+    "No order awaits the rating that was answered."

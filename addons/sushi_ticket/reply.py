@@ -32,6 +32,15 @@ ELEMENTS = [
 _draft = Eval('state') != 'draft'
 
 
+# RPL-03: the substantive defects a verification can find
+DEFECTS = [
+    ('unlawful', "Not in Line with Law or Policy"),
+    ('no_contact', "No Communication with the Requester before Replying"),
+    ('untrue', "Content Untrue"),
+    ('promise_unkept', "Promise Not Kept"),
+    ]
+
+
 class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'sushi.ticket.reply'
     __string__ = "Reply"
@@ -129,6 +138,22 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         help="What the review found missing (REV-01).")
     review_note = fields.Text("Review Note",
         states={'readonly': Eval('state') != 'submitted'})
+    # RPL-03, RPL-07: what a later verification found (scored per reply)
+    defects = fields.MultiSelection(DEFECTS, "Verified Defects",
+        readonly=True,
+        help="What verification found wrong in the substance (RPL-03).")
+    refused_to_cooperate = fields.Boolean("Refused to Improve",
+        readonly=True,
+        help="The unit refused to complete or improve the reply with the "
+        "platform (RPL-07).")
+    findings_at = fields.DateTime("Findings at", readonly=True)
+    findings_by = fields.Many2One('res.user', "Findings by", readonly=True)
+    findings_origin = fields.Selection([
+            (None, ""),
+            ('rating_verification', "Verification of a Bad Rating"),
+            ('spot_check', "Platform Spot Check"),
+            ], "Findings from", readonly=True)
+    findings_note = fields.Text("Findings", readonly=True)
 
     @classmethod
     def __setup__(cls):
@@ -341,6 +366,7 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         assignments = [r.assignment for r in replies]
         Event.log(assignments, 'reply_sign_off', 'waiting_sign_off',
             'submitted')
+        Assignment.record_late_completion(assignments, now)
         Assignment.reply_submitted(assignments)
         co_inputs = [r for r in replies if r.kind == 'co_input']
         if co_inputs:
@@ -437,6 +463,32 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                 else 'sub_reply_return',
                 'submitted', 'returned', comment=comment)
         Ticket.process([r.assignment.ticket for r in replies])
+
+
+    @classmethod
+    def record_findings(cls, replies, defects=(), refused=False, note=None,
+            origin='spot_check'):
+        """RPL-03, RPL-07: store what a verification found in accepted
+        replies, with its time, author and origin, and an event."""
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        defects = sorted(set(defects or ()))
+        unknown = set(defects) - dict(DEFECTS).keys()
+        if unknown or not (defects or refused):
+            return
+        cls.write(list(replies), {
+                'defects': defects,
+                'refused_to_cooperate': bool(refused),
+                'findings_at': clock.now(),
+                'findings_by': Transaction().user or None,
+                'findings_origin': origin,
+                'findings_note': note,
+                })
+        labels = dict(DEFECTS)
+        Event.log([r.assignment for r in replies], 'findings',
+            comment='；'.join([str(labels[d]) for d in defects]
+                + (['refused_to_cooperate'] if refused else [])
+                + ([note] if note else [])))
 
 
 def kind_of(assignment):

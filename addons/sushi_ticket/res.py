@@ -4,7 +4,7 @@ from trytond.config import config
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import fields
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
 from trytond.res.user import PasswordError
 from trytond.transaction import Transaction
 
@@ -64,3 +64,19 @@ class User(metaclass=PoolMeta):
                 raise UserError(gettext(
                         'sushi_ticket.msg_password_current_wrong'))
         super().set_preferences(values)
+
+    def get_status_bar(self, name):
+        """Platform users with calendar rights see, from 1 November, that
+        next year's working-day calendar is still missing."""
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Year = pool.get('sushi.calendar.year')
+        status = super().get_status_bar(name)
+        admin = ModelData.get_id('sushi_ticket', 'group_sushi_admin')
+        if admin in {g.id for g in self.groups}:
+            year = Year.missing_next_year()
+            if year:
+                status = '%s ⚠ %s' % (status, gettext(
+                        'sushi_ticket.msg_calendar_next_year_missing',
+                        year=year))
+        return status

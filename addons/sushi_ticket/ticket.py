@@ -7,7 +7,7 @@ import re
 
 from sql import Literal
 from sql.aggregate import Max
-from sql.conditionals import Case
+from sql.conditionals import Case, Coalesce
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -186,6 +186,13 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
             'readonly': _intake_readonly,
             'invisible': ~Eval('state').in_(INTAKE_STATES + ['answered']),
             })
+    answer_basis = fields.Text("Basis of the Answer",
+        states={
+            'readonly': _intake_readonly,
+            'invisible': ~Eval('state').in_(INTAKE_STATES + ['answered']),
+            },
+        help="Where the answer comes from when no knowledge entry fits: "
+        "the law, policy or notice the agent relied on (TRI-02).")
     rejection_reason = fields.Many2One('sushi.scope.reason',
         "Not-Accepted Reason",
         states={
@@ -252,6 +259,8 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         help="Intake plus the dispatch window (TRI-04).")
     dispatched_at = fields.DateTime("Dispatched at", readonly=True)
     dispatch_late = fields.Boolean("Dispatched Late", readonly=True)
+    dispatch_late_at = fields.DateTime("Dispatch Late at", readonly=True,
+        help="The 24-hour dispatch window's end that passed (TRI-04).")
     lead_unit = fields.Many2One('sushi.unit', "Lead Unit", readonly=True)
     deadline = fields.DateTime("Due", readonly=True)
     statutory_due_at = fields.DateTime("Statutory Due",
@@ -289,6 +298,14 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         help="Proposed for escalated supervision after a bad rating "
         "(CBK-05).")
     rating_due_at = fields.DateTime("Rating Due", readonly=True)
+    # CBK-05: a "dissatisfied" (or unclear) answer by SMS or app waits for
+    # the platform's callback
+    callback_required = fields.Boolean("Awaiting Platform Callback",
+        readonly=True,
+        help="A dissatisfied or unclear rating by SMS or app: the platform "
+        "calls the requester back (CBK-05, CBK-06).")
+    callback_required_at = fields.DateTime("Callback Asked at",
+        readonly=True)
     closed_at = fields.DateTime("Closed at", readonly=True)
     archived_at = fields.DateTime("Archived at", readonly=True)
 
@@ -762,9 +779,10 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
             # TRI-04, RET-05: any dispatch later than its window counts
             if not ticket.dispatched_at:
                 ticket.dispatched_at = now
-            ticket.dispatch_late = bool(ticket.dispatch_late or (
-                    ticket.dispatch_deadline
-                    and now > ticket.dispatch_deadline))
+            if (not ticket.dispatch_late and ticket.dispatch_deadline
+                    and now > ticket.dispatch_deadline):
+                ticket.dispatch_late = True
+                ticket.dispatch_late_at = ticket.dispatch_deadline
             ticket.disposal = 'dispatched'
         cls.save(tickets)
         for ticket in tickets:
@@ -1007,6 +1025,13 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                 changed.append(ticket)
         cls.save(changed)
 
+    def current_lead(self):
+        "The lead assignment that answers for the order now, if any."
+        leads = [a for a in self.assignments
+            if a.role == 'lead' and not a.parent
+            and a.state not in {'returned', 'cancelled'}]
+        return max(leads, key=lambda a: a.id) if leads else None
+
     def derive_state(self, lead):
         "The ticket state that the lead assignment and the ratings imply."
         if lead is None:
@@ -1055,6 +1080,27 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         Event = pool.get('sushi.ticket.event')
         cls.write(tickets, {'archived_at': clock.now()})
         Event.log(tickets, 'archive', 'closed', 'archived')
+
+    @classmethod
+    def sweep_dispatch_window(cls, now=None):
+        """Cron (with the assignment sweep): flag, in one UPDATE, the
+        accepted orders whose 24-hour dispatch window has passed (TRI-04),
+        dated at the window's end, with an event each."""
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        now = now or clock.now()
+        late = ((table.state == 'accepted')
+            & (table.dispatch_deadline < now)
+            & (Coalesce(table.dispatch_late, False) == Literal(False)))
+        Event.log_query(table.select(table.id, Literal(None), Literal(None),
+                where=late), 'dispatch_late')
+        cursor.execute(*table.update(
+                [table.dispatch_late, table.dispatch_late_at,
+                    table.write_date],
+                [True, table.dispatch_deadline, now], where=late))
+        clock.forget(cls.__name__)
 
     @classmethod
     def archive_closed(cls):
