@@ -1,6 +1,6 @@
 # This file is part of 宿事速办.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-from trytond.config import config
+from trytond import config
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import fields

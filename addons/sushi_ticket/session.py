@@ -9,7 +9,7 @@ Here a session unused for `[session] idle_timeout` seconds (default 1800)
 is deleted at its next use: the client asks for the password again."""
 import datetime as dt
 
-from trytond.config import config
+from trytond import config
 from trytond.pool import PoolMeta
 
 IDLE_TIMEOUT = 30 * 60
