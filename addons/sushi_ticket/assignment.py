@@ -539,7 +539,6 @@ class Assignment(Workflow, ModelSQL, ModelView):
         "Sign for the order (SGN-01..05): receipt, not acceptance."
         pool = Pool()
         Event = pool.get('sushi.ticket.event')
-        Ticket = pool.get('sushi.ticket')
         now = clock.now()
         user = Transaction().user or None
         late = []
@@ -574,7 +573,6 @@ class Assignment(Workflow, ModelSQL, ModelView):
         reason and at least one piece of evidence; late requests are
         accepted and flagged (RET-03)."""
         pool = Pool()
-        Event = pool.get('sushi.ticket.event')
         Calendar = pool.get('sushi.calendar')
         review_days = pool.get('sushi.configuration').get_values()[
             'return_review_days']
@@ -619,8 +617,6 @@ class Assignment(Workflow, ModelSQL, ModelView):
         back to the dispatch queue, where re-dispatch restarts the clocks
         (RET-08)."""
         pool = Pool()
-        Event = pool.get('sushi.ticket.event')
-        Ticket = pool.get('sushi.ticket')
         now = clock.now()
         cls.write(assignments, {
                 'return_decision': 'approved',

@@ -21,6 +21,7 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from . import clock
 from .exceptions import CallbackError, RatingTargetError
+from .workflow import AppendOnlyMixin
 
 ORDER_NUMBER = re.compile(r'(?<![0-9])([0-9]{18})(?![0-9])')
 
@@ -59,7 +60,7 @@ RESOLUTIONS = [
     ]
 
 
-class Callback(ModelSQL, ModelView):
+class Callback(AppendOnlyMixin, ModelSQL, ModelView):
     __name__ = 'sushi.ticket.callback'
     __string__ = "Callback"
 
@@ -92,6 +93,7 @@ class Callback(ModelSQL, ModelView):
         super().check_modification(
             mode, records, values=values, external=external)
         if external:
+            # ratings are created by record_rating only, never by a client
             raise AccessError(gettext('sushi_ticket.msg_event_append_only'))
 
     @classmethod

@@ -4,13 +4,12 @@
 
 from sql import Literal
 
-from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
-from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from . import clock
+from .workflow import AppendOnlyMixin
 
 ACTIONS = [
     ('intake', "Intake"),
@@ -63,7 +62,7 @@ ACTIONS = [
     ]
 
 
-class Event(ModelSQL, ModelView):
+class Event(AppendOnlyMixin, ModelSQL, ModelView):
     "What happened to a work order: who, when, from which state to which."
     __name__ = 'sushi.ticket.event'
     __string__ = "Ticket Event"
@@ -123,13 +122,6 @@ class Event(ModelSQL, ModelView):
                         break
                 result[name][event.id] = label
         return result
-
-    @classmethod
-    def check_modification(cls, mode, events, values=None, external=False):
-        super().check_modification(
-            mode, events, values=values, external=external)
-        if mode in {'write', 'delete'}:
-            raise AccessError(gettext('sushi_ticket.msg_event_append_only'))
 
     @classmethod
     def log(cls, records, action, from_state=None, to_state=None,

@@ -1,16 +1,15 @@
 # This file is part of 宿事速办.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """The log of reads of requesters' personal data (PUB-06)."""
-from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from . import clock
-from .exceptions import IntakeError
+from .workflow import AppendOnlyMixin
 
 
-class PersonalDataAccess(ModelSQL, ModelView):
+class PersonalDataAccess(AppendOnlyMixin, ModelSQL, ModelView):
     "A read of a requester's name or phone by a user: PUB-06."
     __name__ = 'sushi.ticket.pii_access'
     __string__ = "Personal Data Access"
@@ -28,13 +27,6 @@ class PersonalDataAccess(ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_indexes.add(
             Index(t, (t.ticket, Index.Range()), (t.at, Index.Range())))
-
-    @classmethod
-    def check_modification(cls, mode, records, values=None, external=False):
-        super().check_modification(
-            mode, records, values=values, external=external)
-        if mode in {'write', 'delete'}:
-            raise IntakeError(gettext('sushi_ticket.msg_event_append_only'))
 
     @classmethod
     def log_reads(cls, ticket_ids, field_names):

@@ -8,6 +8,7 @@ from sql import For
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Workflow
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
@@ -113,3 +114,16 @@ class DraftOnlyMixin:
                     raise DraftError(gettext('sushi_ticket.msg_draft_only',
                             model=cls.__names__()['model'],
                             record=record.rec_name))
+
+
+class AppendOnlyMixin:
+    """For records kept as facts (the audit trail, the personal-data log,
+    the ratings): created by the platform, never written or deleted."""
+    __slots__ = ()
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if mode in {'write', 'delete'}:
+            raise AccessError(gettext('sushi_ticket.msg_event_append_only'))

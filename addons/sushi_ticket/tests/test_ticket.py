@@ -1372,3 +1372,66 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         with at(2026, 11, 9, 9):
             self.assertIsNone(Year.missing_next_year())
             self.assertNotIn('2027', User(admin.id).status_bar)
+
+    @with_transaction()
+    def test_lim04_complex_consultation_limit(self):
+        "LIM-04: a consultation the dispatcher marks complex gets 3 working days"
+        ns = setup_network()
+        assignment, = self.dispatch(create_ticket(request_type='consult'),
+            ns.county)
+        with at(2025, 3, 3, 9):
+            complex_, = dispatch_ticket(create_ticket(request_type='consult'),
+                ns.county, complexity='complex')
+        self.assertEqual(as_local(assignment.due_at),
+            dt.datetime(2025, 3, 4, 17, 30))
+        self.assertEqual(as_local(complex_.due_at),
+            dt.datetime(2025, 3, 6, 17, 30))
+
+    @with_transaction()
+    def test_rev04_review_due_next_working_day(self):
+        "REV-04: the platform reviews a reply within one working day"
+        ns = setup_network()
+        _, _, reply = self.replied(ns)
+        # signed off on Wednesday 16:00
+        self.assertEqual(as_local(reply.review_due_at),
+            dt.datetime(2025, 3, 6, 17, 30))
+
+    @with_transaction()
+    def test_ext08_extension_keeps_actual_handling_days(self):
+        "EXT-08: an extended order has no card, and its real handling days count"
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Extension = pool.get('sushi.ticket.extension')
+        Reply = pool.get('sushi.ticket.reply')
+        ns = setup_network()
+        ticket, assignment = self.signed(ns)
+        extension = self.extension(assignment, 2)
+        with at(2025, 3, 10, 10), Transaction().set_user(ns.handler.id):
+            Extension.submit([extension])
+        with at(2025, 3, 10, 11), Transaction().set_user(ns.leader.id):
+            Extension.leader_approve([extension])
+        with at(2025, 3, 10, 15), Transaction().set_user(ns.dispatcher.id):
+            Extension.approve([extension])
+        with at(2025, 3, 13, 9), Transaction().set_user(ns.handler.id):
+            reply = write_reply(Assignment(assignment.id))
+            Reply.request_sign_off([reply])
+        with at(2025, 3, 13, 10), Transaction().set_user(ns.leader.id):
+            Reply.sign_off([reply])
+        with at(2025, 3, 13, 15), Transaction().set_user(ns.reviewer.id):
+            Reply.accept([reply])
+        assignment = Assignment(assignment.id)
+        self.assertFalse(assignment.red_card)
+        self.assertFalse(assignment.overdue_accountability_candidate)
+        # Monday 3 March (day 0) to Thursday 13 March
+        self.assertEqual(assignment.handling_days, 8)
+
+    @with_transaction()
+    def test_cbk11_resolution_recorded(self):
+        "CBK-11: the callback records whether the problem was resolved"
+        Callback = Pool().get('sushi.ticket.callback')
+        ns = setup_network()
+        ticket, _, _ = self.reviewed(ns)
+        callback = Callback.record_rating(ticket, 'phone_callback',
+            'satisfied', resolution='partially_resolved')
+        self.assertEqual(callback.resolution, 'partially_resolved')
+        self.assertEqual(ticket.final_evaluation, 'satisfied')
