@@ -204,7 +204,8 @@ class Accountability(Workflow, ModelSQL, ModelView):
         true = Literal(True)
 
         def key(code):
-            return Concat(Literal(code + ':'), Cast(a.id, 'VARCHAR'))
+            return Concat(Cast(Literal(code + ':'), 'VARCHAR'),
+                Cast(a.id, 'VARCHAR'))
         approved = Exists(e.select(Literal(1),
                 where=(e.assignment == a.id) & (e.state == 'approved')))
         facts = [

@@ -125,9 +125,11 @@ class Candidate(Workflow, ModelSQL, ModelView):
         grace = now - dt.timedelta(days=config['routine_grace_days'])
 
         def key(trigger, *columns):
-            expression = Literal(trigger)
+            # typed literals: PostgreSQL cannot infer "param || param"
+            expression = cast(Literal(trigger))
             for column in columns:
-                expression = Concat(Concat(expression, ':'), cast(column))
+                expression = Concat(Concat(expression, cast(Literal(':'))),
+                    cast(column))
             return expression
 
         overdue = ((a.red_card == true) & a.state.in_(light)

@@ -9,10 +9,12 @@ from unittest.mock import patch
 from sql import Table
 
 from trytond.exceptions import UserError
+from trytond.model import ModelSQL
 from trytond.model.exceptions import AccessButtonError, AccessError
 from trytond.modules.sushi_ticket.dispatch import dispatch_ticket
 from trytond.modules.sushi_ticket.tests.test_notification import Gateway
-from trytond.modules.sushi_ticket.tests.test_rights import as_user
+from trytond.modules.sushi_ticket.tests.test_rights import (
+    MODES, ROLES, as_user, rights, role_users)
 from trytond.modules.sushi_ticket.tests.tools import (
     DBTestCase, TranslationTestMixin, at, create_ticket, local, run_queue,
     setup_network, sushi_config)
@@ -22,6 +24,62 @@ from trytond.transaction import Transaction
 
 from .. import report as report_module
 from ..supervision import trigger_level
+
+
+# The rights of a user who has only one role's group, per stored model of
+# the module (r w c d, in the order of sushi_ticket's ROLES): supervisors
+# and the Office create and escalate; units read and answer their own
+# (record rules); city leaders read all; candidates are the Office's.
+ACCESS = {
+    #                         intk disp revw supv admn hndl lead city anly
+    'sushi.supervision':     'r--- r--- r--- rwc- rwcd rw-- rw-- r--- r---',
+    'sushi.supervision-sushi.ticket':
+                             'r--- r--- r--- rwcd rwcd r--- r--- r--- r---',
+    'sushi.supervision-co_unit':
+                             'r--- r--- r--- rwcd rwcd r--- r--- r--- r---',
+    'sushi.supervision-responsible_unit':
+                             'r--- r--- r--- rwcd rwcd r--- r--- r--- r---',
+    'sushi.supervision.opinion':
+                             'r--- r--- r--- rwcd rwcd rw-- rw-- r--- r---',
+    'sushi.supervision.action':
+                             'r--- r--- r--- rwc- rwcd r--- r--- r--- r---',
+    'sushi.supervision.consequence':
+                             'r--- r--- r--- rwcd rwcd r--- r--- r--- r---',
+    'sushi.supervision.candidate':
+                             'r--- r--- r--- rw-- rwcd ---- ---- r--- r---',
+    # ACC-12: accountability is not for other platform staff
+    'sushi.accountability':  '---- ---- ---- rwc- rwcd r--- r--- r--- ----',
+    'sushi.accountability-sushi.ticket':
+                             '---- ---- ---- rwcd rwcd r--- r--- r--- ----',
+    'sushi.accountability-sushi.supervision':
+                             '---- ---- ---- rwcd rwcd r--- r--- r--- ----',
+    'sushi.supervision.report':
+                             '---- ---- ---- rw-- rwcd ---- ---- r--- r---',
+    'sushi.supervision.report.line':
+                             '---- ---- ---- r--- r--- ---- ---- r--- r---',
+    'sushi.supervision.report-sushi.supervision':
+                             '---- ---- ---- r--- r--- ---- ---- r--- r---',
+    }
+OFFICE = {'admin', 'supervisor'}
+UNITS = {'unit_handler', 'unit_leader'}
+BUTTONS = {
+    ('sushi.supervision', 'register'): OFFICE,
+    ('sushi.supervision', 'assign'): OFFICE,
+    ('sushi.supervision', 'remind'): OFFICE,
+    ('sushi.supervision', 'submit_feedback'): OFFICE | UNITS,
+    ('sushi.supervision', 'confirm_verification'): OFFICE,
+    ('sushi.supervision', 're_supervise'): OFFICE,
+    ('sushi.supervision', 'escalate'): OFFICE,
+    ('sushi.supervision', 'cancel'): OFFICE,
+    ('sushi.supervision.opinion', 'answer_opinion'): OFFICE | UNITS,
+    ('sushi.supervision.consequence', 'record_done'): OFFICE,
+    ('sushi.supervision.candidate', 'confirm'): OFFICE,
+    ('sushi.supervision.candidate', 'dismiss'): OFFICE,
+    ('sushi.accountability', 'investigate'): OFFICE,
+    ('sushi.accountability', 'decide'): OFFICE,
+    ('sushi.accountability', 'dismiss'): OFFICE,
+    ('sushi.supervision.report', 'regenerate'): OFFICE,
+    }
 
 
 class SushiSupervisionTestCase(TranslationTestMixin, ModuleTestCase):
@@ -502,6 +560,36 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
             self.assertEqual(Accountability.search([]), [])
 
     # --- rights -------------------------------------------------------
+
+    @with_transaction()
+    def test_access_matrix(self):
+        "PLT-05: each role has the rights of the matrix on the new models"
+        pool = Pool()
+        Model = pool.get('ir.model')
+        ModelAccess = pool.get('ir.model.access')
+        Button = pool.get('ir.model.button')
+        ModelData = pool.get('ir.model.data')
+        stored = {m.name for m in Model.search([
+                        ('module', '=', 'sushi_supervision')])
+            if issubclass(pool.get(m.name), ModelSQL)}
+        self.assertEqual(stored, set(ACCESS),
+            msg="every stored model of the module has a row in ACCESS")
+        users = role_users(setup_network())
+        wrong = []
+        for model, row in ACCESS.items():
+            for role, cell in zip(ROLES, row.split()):
+                with as_user(users[role]):
+                    got = {mode for mode in MODES if ModelAccess.check(
+                            model, mode, raise_exception=False)}
+                if got != rights(cell):
+                    wrong.append('%s on %s: expected %s, got %s' % (
+                            role, model, sorted(rights(cell)), sorted(got)))
+        self.assertFalse(wrong, msg='\n'.join(wrong))
+        group_role = {ModelData.get_id('sushi_ticket', 'group_sushi_' + r): r
+            for r in ROLES}
+        for (model, name), expected in BUTTONS.items():
+            got = {group_role.get(g) for g in Button.get_groups(model, name)}
+            self.assertEqual(got, expected, msg='%s.%s' % (model, name))
 
     @with_transaction()
     def test_units_see_own_cases(self):
