@@ -12,7 +12,7 @@ from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.sushi_ticket import clock
 from trytond.modules.sushi_ticket.workflow import transition
 from trytond.pool import Pool
-from trytond.pyson import Eval
+from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from .consultation_exceptions import ConsultationError
@@ -279,6 +279,13 @@ class Item(ModelSQL, ModelView):
     @classmethod
     def default_state(cls):
         return 'open'
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('light') == 'red', 'danger',
+                    If(Eval('light') == 'yellow', 'warning', ''))),
+            ]
 
     def get_rec_name(self, name):
         text = (self.description or '').strip().splitlines()

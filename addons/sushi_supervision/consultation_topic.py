@@ -259,6 +259,13 @@ class Topic(Workflow, ModelSQL, ModelView):
         return 'proposed'
 
     @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('light') == 'red', 'danger',
+                    If(Eval('light') == 'yellow', 'warning', ''))),
+            ]
+
+    @classmethod
     def default_source(cls):
         return 'office' if is_office() else 'unit_proposal'
 
