@@ -405,10 +405,18 @@ class Topic(Workflow, ModelSQL, ModelView):
                 'decline_reason'}
             if set(values) & office_fields:
                 cls.check_office(topics)
-            lead_fields = {'form', 'planned_at', 'location',
-                'letter_due_at', 'consolidated_reply', 'solution_ideas'}
-            if set(values) & lead_fields:
-                for topic in topics:
+            units = user_units()
+            for topic in topics:
+                # the proposing unit edits its proposal; afterwards only
+                # the lead unit writes on the topic
+                if topic.state == 'proposed':
+                    if not (topic.proposing_unit
+                            and topic.proposing_unit.id in units):
+                        raise ConsultationRightError(gettext(
+                                'sushi_supervision'
+                                '.msg_consultation_propose_unit',
+                                topic=topic.rec_name))
+                else:
                     topic.check_lead()
 
     # --- the pool -----------------------------------------------------

@@ -401,6 +401,11 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
                 topic.letter_due_at = local(2025, 3, 12, 17, 30)
                 topic.save()
                 letter, = Topic.request_letters([topic])
+        # a co-unit does not write on the lead's topic
+        with at(2025, 3, 4, 10, 30), as_user(ns.city_handler), \
+                Transaction().set_context(_check_access=True):
+            with self.assertRaises(ConsultationRightError):
+                Topic.write([Topic(topic.id)], {'location': '市城管局'})
         # the Office accepts, not the units
         with at(2025, 3, 4, 11), as_user(ns.handler):
             other = self.proposed(ns)
