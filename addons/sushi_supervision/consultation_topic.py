@@ -19,6 +19,7 @@ from trytond.modules.sushi_ticket.workflow import transition
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
+from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from .consultation_exceptions import (
     ConsultationError, ConsultationRightError)
@@ -423,7 +424,8 @@ class Topic(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def propose_from_tickets(cls, tickets, title, description=None,
-            source='big_data', lead=None, co_units=(), nature=None):
+            source='big_data', lead=None, co_units=(), nature=None,
+            proposing_unit=None):
         """Turn a set of tickets into a proposed topic of the pool (CON-05
         (a)): the hook of the analysis module's clusters (多人一投 /
         一人多投).  The suggested lead defaults to the most frequent lead
@@ -444,6 +446,8 @@ class Topic(Workflow, ModelSQL, ModelView):
                     'description': description,
                     'nature': nature,
                     'source': source,
+                    'proposing_unit': getattr(
+                        proposing_unit, 'id', proposing_unit),
                     'suggested_lead': lead,
                     'suggested_co_units': [('add', co_units)],
                     'tickets': [('create', [{'ticket': t.id}
@@ -845,3 +849,55 @@ class Communication(ModelSQL, ModelView):
         if external and mode in {'create', 'write', 'delete'}:
             for record in records:
                 record.topic.check_lead()
+
+
+class ProposeStart(ModelView):
+    __name__ = 'sushi.consultation.propose.start'
+    __string__ = "Propose a Consultation Topic"
+    title = fields.Char("Topic", required=True)
+    description = fields.Text("Problem", required=True)
+    nature = fields.Selection(NATURES, "Nature", required=True)
+    proposing_unit = fields.Many2One('sushi.unit', "Proposing Unit",
+        required=True, domain=[('id', 'in', Eval('my_units', []))])
+    my_units = fields.Many2Many('sushi.unit', None, None, "My Units",
+        readonly=True)
+    suggested_lead = fields.Many2One('sushi.unit', "Suggested Lead Unit",
+        required=True)
+    suggested_co_units = fields.Many2Many('sushi.unit', None, None,
+        "Suggested Co-Units")
+    tickets = fields.Many2Many('sushi.ticket', None, None, "Linked Orders",
+        readonly=True)
+
+
+class Propose(Wizard):
+    """CON-05 (b): from the orders it handles, a unit asks for a topic to be
+    added to the pool, with its suggested lead and co-units."""
+    __name__ = 'sushi.consultation.propose'
+    start = StateView('sushi.consultation.propose.start',
+        'sushi_supervision.consultation_propose_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Propose", 'propose', 'tryton-ok', default=True),
+            ])
+    propose = StateAction('sushi_supervision.act_consultation_topic')
+
+    def default_start(self, fields):
+        units = sorted(user_units())
+        return {
+            'tickets': [t.id for t in self.records],
+            'my_units': units,
+            'proposing_unit': units[0] if units else None,
+            'suggested_lead': units[0] if units else None,
+            'title': self.records[0].title if self.records else None,
+            }
+
+    def do_propose(self, action):
+        Topic = Pool().get('sushi.consultation.topic')
+        topic = Topic.propose_from_tickets(self.records, self.start.title,
+            description=self.start.description, source='unit_proposal',
+            lead=self.start.suggested_lead,
+            co_units=self.start.suggested_co_units,
+            nature=self.start.nature,
+            proposing_unit=self.start.proposing_unit)
+        action['res_id'] = [topic.id]
+        action['views'].reverse()
+        return action, {}

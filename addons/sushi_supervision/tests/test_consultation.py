@@ -358,6 +358,36 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(list(topic.suggested_co_units), [ns.city])
         self.assertEqual(len(topic.tickets), 4)
 
+    @with_transaction()
+    def test_propose_wizard(self):
+        "CON-05 (b): a unit proposes a topic from the order it handles"
+        pool = Pool()
+        Propose = pool.get('sushi.consultation.propose', type='wizard')
+        ns = setup_network()
+        ticket = self.ticket(ns)
+        with at(2025, 3, 3, 15), as_user(ns.handler), \
+                Transaction().set_context(active_model='sushi.ticket',
+                    active_id=ticket.id, active_ids=[ticket.id]):
+            session_id, _, _ = Propose.create()
+            propose = Propose(session_id)
+            defaults = propose.default_start(None)
+            self.assertEqual(defaults['proposing_unit'], ns.county.id)
+            self.assertEqual(defaults['tickets'], [ticket.id])
+            propose.start.title = '汴河路排水管网'
+            propose.start.description = '权属不清'
+            propose.start.nature = 'legacy'
+            propose.start.proposing_unit = ns.county
+            propose.start.suggested_lead = ns.county
+            propose.start.suggested_co_units = [ns.city]
+            action, _ = propose.do_propose({'views': [1, 2]})
+        Topic = pool.get('sushi.consultation.topic')
+        topic = Topic(action['res_id'][0])
+        self.assertEqual((topic.state, topic.source, topic.proposing_unit,
+                topic.proposed_by), ('proposed', 'unit_proposal', ns.county,
+                ns.handler))
+        self.assertEqual(list(topic.suggested_co_units), [ns.city])
+        self.assertEqual([l.ticket for l in topic.tickets], [ticket])
+
     # --- rights ------------------------------------------------------------
 
     @with_transaction()
