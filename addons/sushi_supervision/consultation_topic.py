@@ -87,6 +87,14 @@ def is_admin():
         User.get_groups())
 
 
+def is_analyst():
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    return ModelData.get_id('sushi_ticket', 'group_sushi_analyst') in (
+        User.get_groups())
+
+
 def user_units():
     return set(Pool().get('sushi.unit').user_units())
 
@@ -378,10 +386,14 @@ class Topic(Workflow, ModelSQL, ModelView):
         topics = super().create(vlist)
         office = is_office()
         units = user_units()
+        analyst = is_analyst()
         for topic in topics:
-            # CON-05 (b): a unit proposes in its own name; the pool's other
-            # sources are the Office's.
-            if not office and (topic.source != 'unit_proposal'
+            # CON-05: a unit proposes in its own name (b); analysts put the
+            # big-data analysis' topics in the pool (a); the rest is the
+            # Office's.
+            if office or (analyst and topic.source == 'big_data'):
+                continue
+            if (topic.source != 'unit_proposal'
                     or not topic.proposing_unit
                     or topic.proposing_unit.id not in units):
                 raise ConsultationRightError(gettext(

@@ -446,6 +446,12 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
             with self.assertRaises(ConsultationRightError):
                 Topic.create([{'title': '代提议题', 'source': 'unit_proposal',
                             'proposing_unit': ns.county.id}])
+        # an analyst puts a big-data topic in the pool, not a unit's one
+        with at(2025, 3, 4, 11), as_user(ns.analyst):
+            Topic.create([{'title': '多人一投:汴河路积水',
+                        'source': 'big_data'}])
+            with self.assertRaises(ConsultationRightError):
+                Topic.create([{'title': '代提议题', 'source': 'office'}])
         # only the co-unit answers its letter, only the lead records
         with at(2025, 3, 5, 12):
             letter.opinion = '意见'
