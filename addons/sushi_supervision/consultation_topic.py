@@ -493,6 +493,18 @@ class Topic(Workflow, ModelSQL, ModelView):
         cls.save(topics)
         TopicEvent = Pool().get('sushi.consultation.topic.event')
         TopicEvent.log(topics, 'proposed', 'accepted')
+        # the units learn their part in the client and by e-mail
+        Notification = Pool().get('sushi.notification')
+        label = gettext('sushi_supervision.msg_consultation_notify_accepted')
+        notices = []
+        for topic in topics:
+            for unit, role in [(topic.lead_unit, 'lead')] + [
+                    (u, 'co') for u in topic.co_units]:
+                notices.append((unit.id, label, gettext(
+                            'sushi_supervision.msg_consultation_accepted_'
+                            + role, topic=topic.rec_name),
+                        cls.__name__, [topic.id]))
+        Notification.notify_units(notices)
 
     @classmethod
     @ModelView.button

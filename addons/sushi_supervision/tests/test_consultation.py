@@ -143,6 +143,15 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(topic.lead_unit, ns.county)
         self.assertEqual(list(topic.co_units), [ns.city])
         self.assertEqual(topic.state, 'accepted')
+        # each unit is told its part, in the client
+        ResNotification = pool.get('res.notification')
+        note, = ResNotification.search([
+                ('user', '=', ns.city_handler.id),
+                ('model', '=', 'sushi.consultation.topic'),
+                ])
+        self.assertIn('co-unit ("X")', note.description)
+        self.assertEqual(ResNotification.search_count([
+                    ('user', '=', ns.other_handler.id)]), 0)
 
         # CON-03: the lead decides the form before convening
         with at(2025, 3, 4, 10), as_user(ns.handler):
