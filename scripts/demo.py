@@ -308,4 +308,5 @@ def load(password=None, tickets=True):
             print('演示工单未创建 (demo tickets skipped):', error.message)
         else:
             load_module_demo('supervision')
+    load_module_demo('consultation')
     return accounts
