@@ -6,7 +6,6 @@ The facts are stored as the ticket and knowledge modules store them; every
 expected value below was worked out with a pencil from SCORING.md and is
 written as a literal."""
 import datetime as dt
-import unittest
 from decimal import Decimal as D
 
 from trytond.model.exceptions import AccessError
@@ -16,7 +15,7 @@ from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from trytond.modules.sushi_ticket.tests.tools import (
-    DBTestCase, at, create_ticket, local, setup_network)
+    at, create_ticket, local, setup_network)
 
 from .. import items as I
 
@@ -64,9 +63,9 @@ class Facts:
         return reply
 
 
-class AssessmentTestCase(DBTestCase, unittest.TestCase):
-    "Scores, results and their rules, computed by hand"
-    module = 'sushi_assessment'
+class AssessmentCases:
+    """Scores, results and their rules, computed by hand; mixed into the
+    module's test case so that the module is activated once."""
 
     def units(self):
         Unit = Pool().get('sushi.unit')
