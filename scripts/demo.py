@@ -32,6 +32,16 @@ ACCOUNTS = [
     ]
 
 
+def _demo_module(name):
+    "A demo loader of scripts/demo/ (one per module)."
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        f'sushi_demo_{name}', HERE / 'demo' / f'{name}.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _ref(module, xml_id):
     from proteus.config import get_config
     return get_config().get_proxy('ir.model.data').get_id(
@@ -296,4 +306,5 @@ def load(password=None, tickets=True):
             from proteus import config as pconfig
             pconfig.get_config().user = 1
             print('演示工单未创建 (demo tickets skipped):', error.message)
+    _demo_module('assessment').load_assessment()
     return accounts
