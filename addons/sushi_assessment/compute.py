@@ -187,13 +187,23 @@ class Engine:
                 when.as_('occurred_at'), t.number.as_('description'),
                 where=where & self.in_period(when))
 
-        # D2.1a 及时签收: −0.5 per order signed late (SGN)
+        fields_ = pool.get('sushi.ticket.assignment')._fields
+
+        def dated(fact, fallback):
+            "The date the ticket module gave the fact, if it stores one."
+            if fact in fields_:
+                return Coalesce(getattr(a, fact), fallback)
+            return fallback
+        # D2.1a 及时签收: −0.5 per order signed late (SGN), dated when the
+        # sign-in deadline passed
         self.insert_deductions('D2.1a', 'late_sign_in', facts(
-                a.sign_deadline, a.late_sign_in == true, '0.5'))
+                dated('late_sign_in_at', a.sign_deadline),
+                a.late_sign_in == true, '0.5'))
         # D2.1b 实时退单: −0.5 per overdue return, −0.5 per return without
         # a valid reason (RET-03, RET-04)
         self.insert_deductions('D2.1b', 'overdue_return', facts(
-                a.return_requested_at, a.return_overdue == true, '0.5'))
+                dated('return_overdue_at', a.return_requested_at),
+                a.return_overdue == true, '0.5'))
         self.insert_deductions('D2.1b', 'no_valid_reason', facts(
                 a.return_decided_at,
                 (a.return_decision == 'rejected')
@@ -582,12 +592,15 @@ class Engine:
         bucket = Case(*[(deduction.occurred_at < b, i)
                 for i, b in enumerate(bounds_[:-1])],
             else_=len(bounds_) - 1) if len(bounds_) > 1 else Literal(0)
-        self.cursor.execute(*deduction.join(score,
-                condition=score.id == deduction.score).select(
-                deduction.score, bucket, deduction.amount,
-                Count(Literal(1)),
-                where=where,
-                group_by=[deduction.score, bucket, deduction.amount]))
+        # the bucket is computed below the GROUP BY: PostgreSQL does not
+        # match an expression with parameters in both clauses
+        rows = deduction.join(score,
+            condition=score.id == deduction.score).select(
+            deduction.score.as_('score'), bucket.as_('bucket'),
+            deduction.amount.as_('amount'), where=where)
+        self.cursor.execute(*rows.select(
+                rows.score, rows.bucket, rows.amount, Count(Literal(1)),
+                group_by=[rows.score, rows.bucket, rows.amount]))
         total = defaultdict(D)
         monthly = defaultdict(lambda: defaultdict(D))
         for sid, month, amount, count in self.cursor:

@@ -217,7 +217,6 @@ class Period(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('published')
     def publish(cls, periods):
         "Freeze the scores and open the objection window (ASM-01)."
         pool = Pool()
@@ -232,6 +231,7 @@ class Period(Workflow, ModelSQL, ModelView):
                         'sushi_assessment.msg_period_not_computed',
                         period=period.rec_name))
         cls.write(periods, {
+                'state': 'published',
                 'published_at': now,
                 'published_by': Transaction().user,
                 'objection_deadline': Calendar.add_working_days(now, days),

@@ -203,7 +203,8 @@ class AssessmentCases:
 
     @with_transaction()
     def test_month_scores(self):
-        "D1.1–D5.3, §2.3 and §3 for 埇桥区 and 萧县 in March 2025"
+        """D1.1–D5.3, §2.3 and §3 for 埇桥区 and 萧县 in March 2025;
+        recomputing gives the same rows"""
         ns = self.units()
         self.march(ns)
         period = self.compute()
@@ -259,6 +260,24 @@ class AssessmentCases:
         self.assertEqual(result_lingbi.rank, 2)
         self.assertEqual(result.rank, 5)
 
+        # computing the draft again gives the same rows
+        Deduction = Pool().get('sushi.assessment.deduction')
+
+        def snapshot():
+            return sorted((d.score.unit.id, d.score.item, d.amount,
+                    str(d.origin), d.occurred_at)
+                for d in Deduction.search([('score.period', '=', period.id)]))
+        first = snapshot(), self.points(period, ns.county)
+        self.compute()
+        self.assertEqual((snapshot(), self.points(period, ns.county)), first)
+        # every deduction of an order points at its assignment or reply
+        origins = {d.kind: d.origin.__name__ for d in Deduction.search([
+                    ('score.unit', '=', ns.county.id),
+                    ('score.period', '=', period.id)])}
+        self.assertEqual(origins['late_sign_in'], 'sushi.ticket.assignment')
+        self.assertEqual(origins['no_real_name'], 'sushi.ticket.reply')
+        self.assertEqual(origins['event'], 'sushi.assessment.event')
+
     @with_transaction()
     def test_key_work_conversion(self):
         "§3: a 三类 unit without expert seats: (D + K) × 100 / (80 + 16)"
@@ -283,29 +302,6 @@ class AssessmentCases:
         self.assertEqual(result.key, D(13))
         self.assertEqual(result.applicable_max, D(77))
         self.assertEqual(result.total, D('90.91'))
-
-    @with_transaction()
-    def test_recompute_idempotent(self):
-        "Computing a draft period again gives the same rows"
-        Deduction = Pool().get('sushi.assessment.deduction')
-        ns = self.units()
-        self.march(ns)
-        period = self.compute()
-
-        def snapshot():
-            return sorted((d.score.unit.id, d.score.item, d.amount,
-                    str(d.origin), d.occurred_at)
-                for d in Deduction.search([('score.period', '=', period.id)]))
-        first = snapshot(), self.points(period, ns.county)
-        self.compute()
-        self.assertEqual((snapshot(), self.points(period, ns.county)), first)
-        # every deduction of an order points at its assignment or reply
-        origins = {d.kind: d.origin.__name__ for d in Deduction.search([
-                    ('score.unit', '=', ns.county.id),
-                    ('score.period', '=', period.id)])}
-        self.assertEqual(origins['late_sign_in'], 'sushi.ticket.assignment')
-        self.assertEqual(origins['no_real_name'], 'sushi.ticket.reply')
-        self.assertEqual(origins['event'], 'sushi.assessment.event')
 
     @with_transaction()
     def test_year_aggregation(self):
@@ -408,3 +404,28 @@ class AssessmentCases:
         self.assertEqual(self.points(period, ns.county)['D2.2'][0],
             D('4.5'))
         self.assertEqual(self.result(period, ns.county).total, D('79.75'))
+
+    @with_transaction()
+    def test_bulletin_cron(self):
+        "ASM-01: the cron scores, publishes and sends March and Q1"
+        pool = Pool()
+        Period = pool.get('sushi.assessment.period')
+        Bulletin = pool.get('sushi.assessment.bulletin')
+        ns = self.units()
+        self.march(ns)
+        with at(2025, 4, 4, 9):
+            self.assertEqual(Period.run_bulletins(dt.date(2025, 4, 4)), [])
+        with at(2025, 4, 7, 9):
+            done = Period.run_bulletins(dt.date(2025, 4, 7))
+        self.assertEqual(sorted((p.kind, p.state) for p in done),
+            [('month', 'published'), ('quarter', 'published')])
+        bulletins = Bulletin.search([])
+        self.assertEqual(len(bulletins), 2)
+        for bulletin in bulletins:
+            self.assertTrue(bytes(bulletin.workbook).startswith(b'PK'))
+            html = bytes(bulletin.document).decode('utf-8')
+            self.assertIn('埇桥区', html)
+            self.assertIn('<svg', html)
+        # the quarter scores D2.5 on the whole quarter: the same 4
+        quarter = [p for p in done if p.kind == 'quarter'][0]
+        self.assertEqual(self.points(quarter, ns.county)['D2.5'][0], D(4))
