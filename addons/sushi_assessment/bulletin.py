@@ -15,7 +15,7 @@ from trytond.modules.sushi_ticket import clock
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from .items import GROUPS, ITEMS
+from .items import ITEMS
 
 TEMPLATE = os.path.join(os.path.dirname(__file__), 'templates',
     'bulletin.html')
@@ -104,9 +104,12 @@ def workbook(period, results):
         'applicable_max', 'on_time_feedback_rate',
         'on_time_completion_rate', 'resolution_rate', 'satisfaction_rate']
     codes = [i.code for i in ITEMS]
-    group_names = dict(GROUPS)
+    group_names = dict(fields_['group']['selection'])
     for group, rows in sorted(_rows(results).items()):
-        sheet = book.add_worksheet(group_names.get(group, group)[:31])
+        name = group_names.get(group) or group
+        for char in '[]:*?/\\':
+            name = name.replace(char, '、')
+        sheet = book.add_worksheet(name[:31])
         titles = [fields_[n]['string'] for n in names] + codes
         for col, title in enumerate(titles):
             sheet.write(0, col, title, header)
@@ -172,7 +175,8 @@ def document(period, results):
     fields_ = Result.fields_get()
     with open(TEMPLATE, encoding='utf-8') as f:
         template = MarkupTemplate(f.read())
-    groups = [(dict(GROUPS).get(g, g), rows)
+    names = dict(fields_['group']['selection'])
+    groups = [(names.get(g) or g, rows)
         for g, rows in sorted(_rows(results).items())]
     return template.generate(period=period, groups=groups,
         label=lambda n: fields_[n]['string']).render('html', doctype='html5')

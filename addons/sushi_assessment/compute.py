@@ -22,7 +22,7 @@ from sql import Cast
 from trytond.i18n import gettext
 from trytond.modules.sushi_knowledge.common import late_days
 from trytond.pool import Pool
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from . import items as I
@@ -585,7 +585,7 @@ class Engine:
         where = (score.period == self.period.id) & (
             deduction.cancelled == Literal(False))
         if unit_ids is not None:
-            where &= reduce_ids(score.unit, unit_ids)
+            where &= score.unit.in_(list(unit_ids))
         bounds_ = [self.utc(last + dt.timedelta(days=1))
             for _, last in months(self.period.start_date,
                 self.period.end_date)]
@@ -654,9 +654,9 @@ class Engine:
             if applicable is not None:
                 columns.append(score.applicable)
                 values.append(applicable)
-            for sub in grouped_slice(ids):
+            for sub in grouped_slice(ids, 1000):
                 self.cursor.execute(*score.update(columns, values,
-                        where=reduce_ids(score.id, sub)))
+                        where=score.id.in_(list(sub))))
 
     def rescore(self, score_ids):
         "Points of scores after a deduction was cancelled (objection)."

@@ -203,6 +203,8 @@ class Result(FrozenMixin, ModelSQL, ModelView):
     orders_due = fields.Integer("Orders Due", readonly=True)
     orders_completed = fields.Integer("Orders Completed", readonly=True)
     deduction_count = fields.Integer("Deductions", readonly=True)
+    latest = fields.Function(fields.Boolean("Last Published Month"),
+        'get_latest', searcher='search_latest')
 
     @classmethod
     def __setup__(cls):
@@ -213,6 +215,26 @@ class Result(FrozenMixin, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.unit.rec_name} {self.period.rec_name}'
+
+    @classmethod
+    def _latest_period(cls):
+        Period = Pool().get('sushi.assessment.period')
+        periods = Period.search([
+                ('kind', '=', 'month'), ('state', '=', 'published')],
+            order=[('start_date', 'DESC')], limit=1)
+        return periods[0].id if periods else None
+
+    @classmethod
+    def get_latest(cls, results, name):
+        latest = cls._latest_period()
+        return {r.id: r.period.id == latest for r in results}
+
+    @classmethod
+    def search_latest(cls, name, clause):
+        latest = cls._latest_period()
+        _, operator, value = clause
+        positive = (operator == '=') == bool(value)
+        return [('period', '=' if positive else '!=', latest)]
 
     @classmethod
     def scores_of(cls, results):
