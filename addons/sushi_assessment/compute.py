@@ -82,6 +82,8 @@ class Engine:
         self.not_applicable = set()  # score ids
         self.formula_points = {}     # score id → points
         self.auto_deductions()
+        self.supervision_deductions()
+        self.consultation_deductions()
         self.event_deductions()
         self.designations()
         self.leader_review()
@@ -264,6 +266,84 @@ class Engine:
                 Literal('').as_('description'),
                 where=c.state.in_(['confirmed', 'resolved'])
                 & self.in_period(c.confirmed_at)))
+
+    def _model(self, name):
+        try:
+            return self.pool.get(name)
+        except KeyError:
+            return None
+
+    def supervision_deductions(self):
+        """D3.2 from the escalated supervision cases (−1/−2/−3 per level-1,
+        -2, -3 case against each responsible unit, dated at registration),
+        D3.1 from the non-cooperation findings of routine supervision
+        (−0.5 each), when sushi_supervision records them."""
+        Supervision = self._model('sushi.supervision')
+        if Supervision is None:
+            return
+        from trytond.modules.sushi_supervision.supervision import (
+            COUNTED_STATES)
+        case = Supervision.__table__()
+        responsible = self.pool.get(
+            'sushi.supervision-responsible_unit').__table__()
+        co_unit = self.pool.get('sushi.supervision-co_unit').__table__()
+        amount = Case((case.level == 'L1', Literal(D(1))),
+            (case.level == 'L2', Literal(D(2))), else_=Literal(D(3)))
+        counted = (case.level.in_(['L1', 'L2', 'L3'])
+            & case.state.in_(COUNTED_STATES)
+            & self.in_period(case.registered_at))
+        named = Exists(responsible.select(Literal(1),
+                where=responsible.supervision == case.id))
+
+        queries = [
+            responsible.join(case,
+                condition=case.id == responsible.supervision).select(
+                responsible.unit.as_('unit'), amount.as_('amount'),
+                _origin('sushi.supervision', case.id).as_('origin'),
+                case.registered_at.as_('occurred_at'),
+                case.number.as_('description'), where=counted),
+            case.select(
+                case.lead_unit.as_('unit'), amount.as_('amount'),
+                _origin('sushi.supervision', case.id).as_('origin'),
+                case.registered_at.as_('occurred_at'),
+                case.number.as_('description'),
+                where=counted & ~named & (case.lead_unit != Null)),
+            co_unit.join(case,
+                condition=case.id == co_unit.supervision).select(
+                co_unit.unit.as_('unit'), amount.as_('amount'),
+                _origin('sushi.supervision', case.id).as_('origin'),
+                case.registered_at.as_('occurred_at'),
+                case.number.as_('description'), where=counted & ~named),
+            ]
+        for query in queries:
+            self.insert_deductions('D3.2', 'supervision', query)
+        Action = self._model('sushi.supervision.action')
+        if Action is not None and 'non_cooperation' in Action._fields:
+            action = Action.__table__()
+            self.insert_deductions('D3.1', 'supervision', action.select(
+                    action.unit.as_('unit'), Literal(D('0.5')).as_('amount'),
+                    _origin('sushi.supervision.action', action.id
+                        ).as_('origin'),
+                    action.at.as_('occurred_at'),
+                    Literal('').as_('description'),
+                    where=(action.non_cooperation != Null)
+                    & self.in_period(action.at)))
+
+    def consultation_deductions(self):
+        """D4.3 from the co-units' letters not sent by their due time (the
+        automatic part of the SEMI item), −0.5 each, dated at the due time;
+        the other D4 candidates are ruled on as events."""
+        Fact = self._model('sushi.consultation.fact')
+        if Fact is None:
+            return
+        fact = Fact.__table__()
+        self.insert_deductions('D4.3', 'consultation', fact.select(
+                fact.unit.as_('unit'), Literal(D('0.5')).as_('amount'),
+                fact.origin.as_('origin'),
+                fact.occurred_at.as_('occurred_at'),
+                Literal('').as_('description'),
+                where=(fact.item == 'D4.3') & (fact.kind == 'late_letter')
+                & self.in_period(fact.occurred_at)))
 
     # --- events ---------------------------------------------------------
 
@@ -813,4 +893,4 @@ class Engine:
         return rates
 
 
-del Exists, Max, SUB_ITEMS
+del Max, SUB_ITEMS

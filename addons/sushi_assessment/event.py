@@ -99,7 +99,8 @@ class Event(Workflow, ModelSQL, ModelView):
     def get_links(cls):
         pool = Pool()
         links = list(LINKS)
-        for name in ['sushi.supervision.case', 'sushi.consultation']:
+        for name in ['sushi.supervision', 'sushi.supervision.action',
+                'sushi.consultation', 'sushi.consultation.fact']:
             try:
                 Model = pool.get(name)
             except KeyError:

@@ -56,6 +56,9 @@ ORIGINS = [
     ('sushi.assessment.period', "Assessment Period"),
     ('sushi.unit', "Unit"),
     ]
+# origins of the modules that may be installed with this one
+OPTIONAL_ORIGINS = ['sushi.supervision', 'sushi.supervision.action',
+    'sushi.consultation', 'sushi.consultation.letter']
 
 
 class FrozenMixin:
@@ -133,7 +136,8 @@ class Deduction(FrozenMixin, ModelSQL, ModelView):
     kind = fields.Selection(DEDUCTION_KINDS, "Kind", readonly=True)
     amount = fields.Numeric("Amount", digits=(16, 2), readonly=True,
         help="Points taken away; a bonus is negative.")
-    origin = fields.Reference("Origin", selection=ORIGINS, readonly=True)
+    origin = fields.Reference("Origin", selection='get_origins',
+        readonly=True)
     occurred_at = fields.DateTime("Occurred at", readonly=True)
     description = fields.Char("Description", readonly=True)
     cancelled = fields.Boolean("Cancelled", readonly=True,
@@ -152,6 +156,18 @@ class Deduction(FrozenMixin, ModelSQL, ModelView):
     @classmethod
     def _period_of(cls, record):
         return record.score.period
+
+    @classmethod
+    def get_origins(cls):
+        pool = Pool()
+        origins = list(ORIGINS)
+        for name in OPTIONAL_ORIGINS:
+            try:
+                Model = pool.get(name)
+            except KeyError:
+                continue
+            origins.append((name, Model.__string__ or name))
+        return origins
 
     @classmethod
     def default_cancelled(cls):
