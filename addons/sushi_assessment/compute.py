@@ -330,11 +330,12 @@ class Engine:
                     & self.in_period(action.at)))
 
     def consultation_deductions(self):
-        """D4.3 from the co-units' letters not sent by their due time (the
-        automatic part of the SEMI item), −0.5 each, dated at the due time;
-        the other D4 candidates are ruled on as events."""
+        """D4.3 from the co-units' letters not sent by their due time, −0.5
+        each, dated at the due time, when the setting makes them automatic;
+        by default (SEMI) the officer confirms a candidate with an event
+        linked to it, as for the other D4 candidates."""
         Fact = self._model('sushi.consultation.fact')
-        if Fact is None:
+        if Fact is None or not self.config['late_letters_automatic']:
             return
         fact = Fact.__table__()
         self.insert_deductions('D4.3', 'consultation', fact.select(

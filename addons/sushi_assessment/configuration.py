@@ -68,6 +68,12 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         "Reviewer May Deduct the Third Point of D5.2",
         help="D-16: allow reviewer deductions for non-uniform scripts "
         "beyond the 2 points of missing categories.")
+    # D4.3
+    late_letters_automatic = fields.Boolean(
+        "Late Co-Unit Letters Deducted Automatically",
+        help="D4.3: a co-unit letter not sent by its due time costs 0.5 "
+        "without an officer's confirmation; otherwise the officer confirms "
+        "the candidate with an event.")
     # K2
     k2_zero_days = fields.Integer("K2 Zero from Working Days Late",
         required=True)
@@ -137,6 +143,10 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
 
     @classmethod
     def default_knowledge_extra_deduction(cls):
+        return False
+
+    @classmethod
+    def default_late_letters_automatic(cls):
         return False
 
     @classmethod
