@@ -71,15 +71,18 @@ class Ticket(metaclass=PoolMeta):
     @classmethod
     @ModelView.button
     def answer_directly(cls, tickets):
-        """TRI-02: a direct answer names the knowledge entries it came from;
-        their uses are counted.  The answer given defaults to the entries'
+        """TRI-02: a direct answer names the knowledge entries it came from,
+        or, when none fits, the written basis the agent typed: an answer is
+        never blocked only because the knowledge base lacks an entry.  The
+        entries' uses are counted; the answer given defaults to their
         text."""
         pool = Pool()
         Entry = pool.get('sushi.knowledge.entry')
         for ticket in tickets:
-            if not ticket.knowledge_entries:
+            if (not ticket.knowledge_entries
+                    and not (ticket.answer_basis or '').strip()):
                 raise DirectAnswerError(gettext(
-                        'sushi_knowledge.msg_direct_answer_no_entry',
+                        'sushi_ticket.msg_direct_answer_basis',
                         ticket=ticket.rec_name))
         to_write = []
         for ticket in tickets:

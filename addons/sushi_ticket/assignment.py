@@ -18,7 +18,7 @@ from trytond.transaction import Transaction
 
 from . import clock
 from .exceptions import AssignmentError, DispatchError, ReturnError
-from .ticket import LIGHT_ROWS
+from .tools import LIGHT_ROWS
 from .workflow import check_user_values, transition
 
 STATES = [
@@ -49,6 +49,8 @@ class Assignment(Workflow, ModelSQL, ModelView):
     # waiting for review does not: completion is its submission (CONV-07).
     LIGHT_STATES = ['dispatched', 'signed', 'return_requested']
     OPEN_STATES = LIGHT_STATES + ['replied']
+    # Parts that no longer count for the order
+    ENDED_STATES = ['returned', 'cancelled']
 
     ticket = fields.Many2One('sushi.ticket', "Ticket", required=True,
         ondelete='CASCADE', readonly=True)
@@ -80,6 +82,8 @@ class Assignment(Workflow, ModelSQL, ModelView):
     signed_at = fields.DateTime("Signed at", readonly=True)
     signed_by = fields.Many2One('res.user', "Signed by", readonly=True)
     late_sign_in = fields.Boolean("Late Sign-in", readonly=True)
+    late_sign_in_at = fields.DateTime("Late Sign-in at", readonly=True,
+        help="The sign-in deadline that passed (LGT-05).")
     sign_reminded = fields.Boolean("Sign-in Reminded", readonly=True)
     # return (RET)
     return_deadline = fields.DateTime("Return Deadline", readonly=True)
@@ -102,6 +106,8 @@ class Assignment(Workflow, ModelSQL, ModelView):
     return_from_state = fields.Char("State before Return", readonly=True)
     return_overdue = fields.Boolean("Overdue Return", readonly=True,
         help="Asked for after the return window (RET-03).")
+    return_overdue_at = fields.DateTime("Overdue Return at", readonly=True,
+        help="The return window's end that passed (LGT-05).")
     return_review_due_at = fields.DateTime("Return Decision Due",
         readonly=True,
         help="When the platform should have decided on the return "
@@ -168,6 +174,25 @@ class Assignment(Workflow, ModelSQL, ModelView):
             ('overdue', "Overdue"),
             ('progress', "No Progress Update"),
             ], "Red Card Cause", readonly=True)
+    late_completion = fields.Boolean("Late Completion", readonly=True,
+        help="The reply was submitted after the due time (LGT-05).")
+    overdue_accountability_candidate = fields.Boolean(
+        "Overdue without Extension", readonly=True,
+        help="Red card with no approved extension: an automatic "
+        "accountability candidate (ACC-02).")
+    overdue_accountability_candidate_at = fields.DateTime(
+        "Overdue without Extension at", readonly=True)
+    # LGT-05: the platform's time is not the unit's
+    clock_paused_at = fields.DateTime("Clock Paused since", readonly=True,
+        help="A request the unit filed in time awaits the platform.")
+    clock_paused_for = fields.Char("Clock Paused for", readonly=True)
+    paused_duration = fields.TimeDelta("Time Paused", readonly=True,
+        help="Platform decision time added to the unit's deadlines.")
+    decision_light = fields.Function(fields.Selection([
+                (None, ""),
+                ('green', "Green"),
+                ('red', "Red"),
+                ], "Platform Decision"), 'get_decision_light')
     # results
     extensions = fields.One2Many('sushi.ticket.extension', 'assignment',
         "Extensions", readonly=True)
@@ -183,6 +208,13 @@ class Assignment(Workflow, ModelSQL, ModelView):
     accountability_candidate = fields.Boolean(
         "Accountability Candidate", readonly=True,
         help="Returned for re-handling twice in a row (REV-03, ACC-03).")
+    # CBK-04: the unit's explanation of objective causes to the requester
+    objective_explanation = fields.Text("Explanation of Objective Causes",
+        readonly=True)
+    objective_explanation_at = fields.DateTime("Explained at",
+        readonly=True)
+    objective_explanation_by = fields.Many2One('res.user', "Explanation by",
+        readonly=True)
     attachments = fields.One2Many('ir.attachment', 'resource',
         "Evidence and Files")
     mine = fields.Function(fields.Boolean("Of My Units"), 'get_mine',
@@ -399,10 +431,14 @@ class Assignment(Workflow, ModelSQL, ModelView):
             values['progress_due_at'] = due
             due = ticket.statutory_due_at
         if role == 'co' and lead_due:
-            # TRI-08: co-units report to the lead before its due time.
+            # TRI-08: co-units report to the lead before its due time, but
+            # never before the end of their first working day after their
+            # own sign-in deadline; when the limit is too short for that,
+            # they share the lead's due time (LIM-07).
             co_due = Calendar.add_working_days(
                 lead_due, -config['co_unit_lead_days'])
-            due = co_due if co_due > dispatched_at else lead_due
+            floor = Calendar.add_working_days(values['sign_deadline'], 1)
+            due = lead_due if floor >= lead_due else max(co_due, floor)
         elif lead_due:
             due = lead_due
         values['due_at'] = values['original_due_at'] = due
@@ -498,44 +534,45 @@ class Assignment(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @transition('signed')
+    @transition('signed', event='sign')
     def sign(cls, assignments):
         "Sign for the order (SGN-01..05): receipt, not acceptance."
         pool = Pool()
         Event = pool.get('sushi.ticket.event')
-        Ticket = pool.get('sushi.ticket')
         now = clock.now()
         user = Transaction().user or None
         late = []
         for assignment in assignments:
             assignment.check_member()
+            if assignment.return_requested_at and not (
+                    assignment.return_decision):
+                # the return request must be decided first, not left open
+                raise ReturnError(gettext(
+                        'sushi_ticket.msg_sign_return_pending',
+                        assignment=assignment.rec_name))
             assignment.signed_at = now
             assignment.signed_by = user
             if (assignment.sign_deadline and now > assignment.sign_deadline
+                    and not assignment.clock_paused_at
                     and not assignment.late_sign_in):
-                # SGN-04, when the sweep has not flagged it yet
+                # SGN-04, LGT-05: a fact of the deadline, recorded at the
+                # sign-in when the sweep has not flagged it yet
                 assignment.late_sign_in = True
+                assignment.late_sign_in_at = assignment.sign_deadline
                 late.append(assignment)
         cls.save(assignments)
-        Event.log(assignments, 'sign', 'dispatched', 'signed')
         Event.log(late, 'late_sign_in')
-        tickets = {a.ticket for a in assignments
-            if a.role == 'lead' and not a.parent
-            and a.ticket.state == 'dispatched'}
-        if tickets:
-            Ticket.set_in_progress(list(tickets))
 
     # --- return (RET) -------------------------------------------------
 
     @classmethod
     @ModelView.button
-    @transition('return_requested')
+    @transition('return_requested', event='return_request')
     def request_return(cls, assignments):
         """RET-01: ask to return an order outside the unit's duties, with a
         reason and at least one piece of evidence; late requests are
         accepted and flagged (RET-03)."""
         pool = Pool()
-        Event = pool.get('sushi.ticket.event')
         Calendar = pool.get('sushi.calendar')
         review_days = pool.get('sushi.configuration').get_values()[
             'return_review_days']
@@ -564,23 +601,23 @@ class Assignment(Workflow, ModelSQL, ModelView):
             assignment.return_overdue = bool(
                 assignment.return_deadline
                 and now > assignment.return_deadline)
+            if assignment.return_overdue:
+                assignment.return_overdue_at = assignment.return_deadline
         cls.save(assignments)
-        for assignment in assignments:
-            Event.log([assignment], 'return_request',
-                assignment.return_from_state, 'return_requested',
-                comment=assignment.return_reason_text)
+        # LGT-05: the platform's decision time is not held against a
+        # request filed in time
+        cls.pause_clock([a for a in assignments if not a.return_overdue],
+            'return')
 
     @classmethod
     @ModelView.button
+    @transition('returned', event='return_approve')
     def approve_return(cls, assignments):
         """RET-05: the platform agrees; a returned lead sends the ticket
         back to the dispatch queue, where re-dispatch restarts the clocks
         (RET-08)."""
         pool = Pool()
-        Event = pool.get('sushi.ticket.event')
-        Ticket = pool.get('sushi.ticket')
         now = clock.now()
-        cls._return_to(assignments, 'returned')
         cls.write(assignments, {
                 'return_decision': 'approved',
                 'return_rejection_cause': None,
@@ -588,24 +625,11 @@ class Assignment(Workflow, ModelSQL, ModelView):
                 'return_decided_by': Transaction().user or None,
                 'light': None,
                 })
-        for assignment in assignments:
-            Event.log([assignment], 'return_approve', 'return_requested',
-                'returned', comment=assignment.return_decision_note)
+        cls.resume_clock(assignments)
         children = [c for a in assignments for c in a.children
             if c.state in cls.OPEN_STATES]
         if children:
             cls.cancel(children)
-        tickets = {a.ticket for a in assignments
-            if a.role == 'lead' and not a.parent
-            and a.ticket.state in {'dispatched', 'in_progress'}}
-        if tickets:
-            Ticket.set_awaiting_dispatch(list(tickets))
-            # RET-05: the dispatch window counts again from the approval
-            window = pool.get('sushi.configuration').get_values()[
-                'dispatch_window_hours']
-            Ticket.write(list(tickets), {
-                    'dispatch_deadline': now + dt.timedelta(hours=window)})
-        Ticket.refresh_summary(list({a.ticket for a in assignments}))
 
     @classmethod
     @ModelView.button
@@ -613,15 +637,15 @@ class Assignment(Workflow, ModelSQL, ModelView):
         """RET-04, RET-05: the order stays with the unit; the clock was
         never paused.  A rejection without a stated cause counts as "no
         valid reason"."""
-        pool = Pool()
-        Event = pool.get('sushi.ticket.event')
         now = clock.now()
+        cls.resume_clock(assignments)
         back = {'signed': [], 'dispatched': []}
         for assignment in assignments:
             back[assignment.return_from_state or 'signed'].append(assignment)
-        for state, records in back.items():
-            if records:
-                cls._return_to(records, state)
+        if back['signed']:
+            cls.resume_handling(back['signed'])
+        if back['dispatched']:
+            cls.resume_awaiting_sign_in(back['dispatched'])
         for assignment in assignments:
             cause = assignment.return_rejection_cause or (
                 'deemed_accepted' if assignment.return_overdue
@@ -631,16 +655,128 @@ class Assignment(Workflow, ModelSQL, ModelView):
             assignment.return_decided_at = now
             assignment.return_decided_by = Transaction().user or None
         cls.save(assignments)
-        for assignment in assignments:
-            Event.log([assignment], 'return_reject', 'return_requested',
-                assignment.state, comment=assignment.return_decision_note)
 
     @classmethod
-    def _return_to(cls, assignments, state):
-        @transition(state)
-        def move(cls, records):
-            pass
-        move(cls, assignments)
+    @transition('signed', event='return_reject')
+    def resume_handling(cls, assignments):
+        "A rejected return of a signed order: handling goes on (RET-05)."
+
+    @classmethod
+    @transition('dispatched', event='return_reject')
+    def resume_awaiting_sign_in(cls, assignments):
+        "A rejected return asked for before sign-in: the unit must sign."
+
+    @classmethod
+    def pause_clock(cls, assignments, cause):
+        """LGT-05: stop the unit's sign-in and due clocks while the
+        platform decides on a request the unit filed in time (setting
+        pause_clock_while_platform_decides)."""
+        pool = Pool()
+        Configuration = pool.get('sushi.configuration')
+        Event = pool.get('sushi.ticket.event')
+        if not Configuration.get_values()[
+                'pause_clock_while_platform_decides']:
+            return
+        now = clock.now()
+        assignments = [a for a in assignments if not a.clock_paused_at
+            and not (a.due_at and now > a.due_at)]
+        if assignments:
+            cls.write(assignments, {
+                    'clock_paused_at': now, 'clock_paused_for': cause})
+            Event.log(assignments, 'clock_pause', comment=cause)
+
+    @classmethod
+    def resume_clock(cls, assignments, shift=True):
+        """LGT-05: the platform decided; the unit's deadlines move by the
+        time it took (carried down to the sub-units that share them,
+        ORG-13), unless shift is False (an approved extension sets its own
+        due time)."""
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        now = clock.now()
+        paused = [a for a in assignments if a.clock_paused_at]
+        for assignment in paused:
+            delta = now - assignment.clock_paused_at
+            shifted = [assignment] + [c for c in assignment.children
+                if c.state in cls.OPEN_STATES
+                and c.due_at == assignment.due_at] if shift else []
+            for record in shifted:
+                for name in ['due_at', 'yellow_at', 'progress_due_at']:
+                    if getattr(record, name):
+                        setattr(record, name, getattr(record, name) + delta)
+            if (shift and assignment.sign_deadline
+                    and not assignment.signed_at):
+                assignment.sign_deadline += delta
+            assignment.paused_duration = (
+                (assignment.paused_duration or dt.timedelta()) + delta)
+            assignment.clock_paused_at = None
+            cls.save([r for r in shifted if r != assignment])
+            Event.log([assignment], 'clock_resume', comment='%s (%s)' % (
+                    assignment.clock_paused_for or '',
+                    str(delta).split('.')[0]))
+        if paused:
+            cls.save(paused)
+
+    @classmethod
+    def get_decision_light(cls, assignments, name):
+        "RET-05, EXT-04: is the platform late with its decision?"
+        now = clock.now()
+        result = {}
+        for assignment in assignments:
+            due = None
+            if assignment.state == 'return_requested':
+                due = assignment.return_review_due_at
+            else:
+                due = min((e.decision_due_at for e in assignment.extensions
+                        if e.state == 'leader_approved'
+                        and e.decision_due_at), default=None)
+            result[assignment.id] = (
+                None if due is None else 'red' if now > due else 'green')
+        return result
+
+    @classmethod
+    def record_late_completion(cls, assignments, submitted_at):
+        """LGT-02, LGT-05: a reply submitted after the due time is a late
+        completion and carries its red card, dated at the due time, even
+        if no sweep ran in between."""
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        late = [a for a in assignments if a.due_at and not a.for_information
+            and submitted_at > a.due_at and not a.clock_paused_at]
+        if not late:
+            return
+        carded = [a for a in late if not a.red_card]
+        for assignment in late:
+            assignment.late_completion = True
+        for assignment in carded:
+            assignment.red_card = True
+            assignment.red_card_at = assignment.due_at
+            assignment.red_card_cause = 'overdue'
+            assignment.light = 'red'
+            assignment.light_changed_at = assignment.due_at
+            if not assignment.has_approved_extension():
+                # ACC-02: overdue without a proper extension
+                assignment.overdue_accountability_candidate = True
+                assignment.overdue_accountability_candidate_at = (
+                    assignment.due_at)
+        cls.save(late)
+        Event.log(carded, 'red_card', comment='late_completion')
+
+    def has_approved_extension(self):
+        return any(e.state == 'approved' for e in self.extensions)
+
+    @classmethod
+    def on_transition(cls, assignments, state):
+        "Every move of a part may move its order: Ticket.process decides."
+        Pool().get('sushi.ticket').process([a.ticket for a in assignments])
+
+    def transition_comment(self, event):
+        "The comment of the audit event of a move (see workflow.transition)."
+        return {
+            'return_request': self.return_reason_text,
+            'return_approve': self.return_decision_note,
+            'return_reject': self.return_decision_note,
+            }.get(event)
 
     @classmethod
     @ModelView.button
@@ -705,10 +841,29 @@ class Assignment(Workflow, ModelSQL, ModelView):
     def redispatch_to(cls, assignments, unit, basis=None):
         """Pass each tier-2 assignment on to its tier-3 unit and return
         the new assignments (ORG-10, ORG-13)."""
-        from .dispatch import redispatch
+        pool = Pool()
+        Notification = pool.get('sushi.notification')
         children = []
         for assignment in assignments:
-            children.extend(redispatch(assignment, unit, basis))
+            assignment.check_member()
+            if assignment.unit.tier != '2' or assignment.parent:
+                raise DispatchError(gettext(
+                        'sushi_ticket.msg_redispatch_tier',
+                        assignment=assignment.rec_name))
+            if unit.parent != assignment.unit:
+                raise DispatchError(gettext(
+                        'sushi_ticket.msg_redispatch_child',
+                        unit=unit.rec_name, parent=assignment.unit.rec_name))
+            if assignment.state not in {'dispatched', 'signed'}:
+                raise DispatchError(gettext(
+                        'sushi_ticket.msg_redispatch_state',
+                        assignment=assignment.rec_name))
+            # ORG-13: the tier-2 deadlines stand for the sub-unit
+            children.extend(cls.dispatch_units(assignment.ticket, unit, [],
+                    basis=basis, parent=assignment, round_=assignment.round,
+                    lead_due=assignment.due_at))
+        Notification.notify_assignments(
+            [c.id for c in children], 'dispatched')
         return children
 
     @classmethod
@@ -724,20 +879,18 @@ class Assignment(Workflow, ModelSQL, ModelView):
             assignment.check_member()
 
     @classmethod
+    @transition('cancelled', event='cancel')
     def cancel(cls, assignments):
         "End open assignments that the order no longer needs."
-        pool = Pool()
-        Event = pool.get('sushi.ticket.event')
-        cls._return_to(assignments, 'cancelled')
         cls.write(assignments, {'light': None})
-        Event.log(assignments, 'cancel', to_state='cancelled')
 
     @classmethod
+    @transition('replied')
     def reply_submitted(cls, assignments):
         "A reply went to the platform (or to the lead / tier-2 unit)."
-        cls._return_to(assignments, 'replied')
 
     @classmethod
+    @transition('signed')
     def reply_returned(cls, assignments, grace_from=None):
         """REV-01, REV-02: the reply came back: handling resumes and the
         clock runs on; an optional grace period applies when little time
@@ -745,9 +898,7 @@ class Assignment(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Calendar = pool.get('sushi.calendar')
         Configuration = pool.get('sushi.configuration')
-        pool.get('sushi.ticket.event')
         grace = Configuration.get_values()['review_return_grace_days']
-        cls._return_to(assignments, 'signed')
         for assignment in assignments:
             assignment.review_return_count = (
                 (assignment.review_return_count or 0) + 1)
@@ -777,11 +928,11 @@ class Assignment(Workflow, ModelSQL, ModelView):
             Event.log(flagged, 'consecutive_returns')
 
     @classmethod
+    @transition('completed')
     def complete(cls, assignments, completed_at):
         "CONV-07, CONV-08: completion is the accepted reply's submission."
         pool = Pool()
         Calendar = pool.get('sushi.calendar')
-        cls._return_to(assignments, 'completed')
         for assignment in assignments:
             assignment.completed_at = completed_at
             assignment.handling_days = Calendar.working_days_between(
@@ -799,6 +950,10 @@ class Assignment(Workflow, ModelSQL, ModelView):
         Ticket = pool.get('sushi.ticket')
         fraction = Configuration.get_values()['yellow_fraction']
         now = clock.now()
+        # ORG-13: the sub-units that share the tier-2 due time move with it
+        assignments = list(assignments) + [c for a in assignments
+            for c in a.children
+            if c.state in cls.OPEN_STATES and c.due_at == a.due_at]
         for assignment in assignments:
             assignment.due_at = due_at
             assignment.yellow_at = Calendar.working_time_point(
@@ -808,7 +963,7 @@ class Assignment(Workflow, ModelSQL, ModelView):
                 assignment.light = ('yellow' if now >= assignment.yellow_at
                     else 'green')
         cls.save(assignments)
-        Ticket.refresh_summary(list({a.ticket for a in assignments}))
+        Ticket.process([a.ticket for a in assignments])
 
     # --- the sweep (LGT, SGN-04, RET-02) ------------------------------
 
@@ -837,17 +992,24 @@ class Assignment(Workflow, ModelSQL, ModelView):
         remind = now + dt.timedelta(hours=config['sign_reminder_hours'])
         reminded = ((a.state == 'dispatched') & (a.sign_deadline <= remind)
             & (a.sign_deadline >= now) & unset(a.sign_reminded))
+        running = a.clock_paused_at == Null
         late = ((a.state == 'dispatched') & (a.sign_deadline < now)
-            & unset(a.late_sign_in))
+            & unset(a.late_sign_in) & running)
         deemed = (a.state.in_(['dispatched', 'signed'])
             & (a.return_deadline < now) & unset(a.deemed_accepted))
-        open_ = a.state.in_(cls.LIGHT_STATES) & (a.due_at != Null)
+        open_ = (a.state.in_(cls.LIGHT_STATES) & (a.due_at != Null)
+            & running)
         overdue = open_ & (a.due_at < now) & unset(a.red_card)
         progress = false
         if config['progress_red_card']:
             progress = (open_ & (a.progress_due_at < now)
                 & (a.progress_reported_at == Null) & unset(a.red_card))
         carded = overdue | progress
+        # ACC-02: a red card for an overdue order without an approved
+        # extension is an automatic accountability candidate
+        e = Pool().get('sushi.ticket.extension').__table__()
+        unextended = overdue & ~a.id.in_(e.select(e.assignment,
+                where=e.state == 'approved'))
         to_red = open_ & (a.due_at < now) & (Coalesce(a.light, '') != 'red')
         to_yellow = (open_ & (a.due_at >= now) & (a.yellow_at <= now)
             & (Coalesce(a.light, '') == 'green'))
@@ -868,16 +1030,26 @@ class Assignment(Workflow, ModelSQL, ModelView):
         def set_if(condition, column, value):
             return Case((condition, value), else_=column)
         cursor.execute(*a.update([
-                    a.sign_reminded, a.late_sign_in, a.deemed_accepted,
-                    a.red_card, a.red_card_at, a.red_card_cause, a.light,
+                    a.sign_reminded, a.late_sign_in, a.late_sign_in_at,
+                    a.deemed_accepted,
+                    a.red_card, a.red_card_at, a.red_card_cause,
+                    a.overdue_accountability_candidate,
+                    a.overdue_accountability_candidate_at, a.light,
                     a.light_changed_at, a.write_date], [
                     set_if(reminded, a.sign_reminded, True),
                     set_if(late, a.late_sign_in, True),
+                    # LGT-05: facts dated when the deadline passed
+                    set_if(late, a.late_sign_in_at, a.sign_deadline),
                     set_if(deemed, a.deemed_accepted, True),
                     set_if(carded, a.red_card, True),
-                    set_if(carded, a.red_card_at, now),
+                    Case((overdue, a.due_at), (progress, a.progress_due_at),
+                        else_=a.red_card_at),
                     Case((overdue, 'overdue'), (progress, 'progress'),
                         else_=a.red_card_cause),
+                    set_if(unextended, a.overdue_accountability_candidate,
+                        True),
+                    set_if(unextended, a.overdue_accountability_candidate_at,
+                        a.due_at),
                     Case((to_red, 'red'), (to_yellow, 'yellow'),
                         (back & (a.yellow_at <= now), 'yellow'),
                         (back, 'green'), else_=a.light),
@@ -885,5 +1057,6 @@ class Assignment(Workflow, ModelSQL, ModelView):
                     now],
                 where=reminded | late | deemed | carded | relit))
         clock.forget(cls.__name__, 'sushi.ticket')
+        pool.get('sushi.ticket').sweep_dispatch_window(now)
         for kind, assignment_ids in notices:
             Notification.notify_assignments(assignment_ids, kind)

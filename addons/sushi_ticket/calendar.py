@@ -18,9 +18,10 @@ from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import Model, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from . import clock
 from .exceptions import (
     CalendarDayError, CalendarImportError, CalendarMissingYearError)
 
@@ -135,6 +136,44 @@ class CalendarYear(ModelSQL, ModelView):
                         day_table.create_date],
                     [[year_id, d, k, n, 0, now] for d, k, n in sorted(rows)]))
         Calendar._cache.clear()
+
+    @classmethod
+    def missing_next_year(cls, today=None):
+        """Return the coming year when, from 1 November, its official
+        schedule is not entered yet (the State Council publishes it in
+        November), else None."""
+        Calendar = Pool().get('sushi.calendar')
+        today = today or Calendar.to_local(clock.now()).date()
+        if (today.month, today.day) < (11, 1):
+            return None
+        year = today.year + 1
+        with without_check_access():
+            if cls.search([('year', '=', year)], limit=1):
+                return None
+        return year
+
+    @classmethod
+    def remind_next_year(cls):
+        """Cron, weekly: from 1 November, remind the platform
+        administrators in the web client that next year's calendar is
+        missing, until it is imported."""
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        ResNotification = pool.get('res.notification')
+        year = cls.missing_next_year()
+        if not year:
+            return
+        admin = ModelData.get_id('sushi_ticket', 'group_sushi_admin')
+        with without_check_access():
+            users = User.search([('groups', '=', admin)])
+            ResNotification.create([{
+                        'user': u.id,
+                        'label': gettext(
+                            'sushi_ticket.msg_calendar_next_year_missing',
+                            year=year),
+                        'icon': 'tryton-warning',
+                        } for u in users])
 
     @classmethod
     def on_modification(cls, mode, records, field_names=None):

@@ -76,6 +76,11 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         help="When the filing window had already closed at dispatch, "
         "accept a filing until the due time and flag it.")
     # REV-02, REV-04
+    # LGT-05
+    pause_clock_while_platform_decides = fields.Boolean(
+        "Pause Unit Clocks while the Platform Decides",
+        help="A return or extension request filed in time stops the unit's "
+        "sign-in and due clocks until the platform decides.")
     review_days = fields.Integer("Review (working days)", required=True,
         domain=[('review_days', '>=', 0)])
     review_return_grace_days = fields.Integer(
@@ -88,6 +93,14 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         help="Without an answer this many days after the rating SMS, the "
         "requester is deemed satisfied.")
     # read by the assessment of the satisfaction rate (SCORING D2.5)
+    # CBK-05, CBK-06: how answers to the rating SMS are read
+    sms_satisfied_words = fields.Text("SMS Words for Satisfied",
+        help="Separated by spaces or commas.")
+    sms_dissatisfied_words = fields.Text("SMS Words for Dissatisfied",
+        help="Besides the negations of 满意 and 解决, which are always "
+        "dissatisfied.")
+    sms_unsure_words = fields.Text("SMS Words to Ask About",
+        help="Answers with these words go to the callback agent.")
     exclude_objective_dissatisfaction = fields.Boolean(
         "Exclude Objective-Cause Dissatisfaction",
         help="Leave a second dissatisfied rating out of the satisfaction "
@@ -186,6 +199,22 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_similar_threshold(cls):
         return 0.35
+
+    @classmethod
+    def default_sms_satisfied_words(cls):
+        return '满意 好评 已解决 解决了 办好了 不错 很好 挺好 点赞 认可'
+
+    @classmethod
+    def default_sms_dissatisfied_words(cls):
+        return '差评 很差 太差 差劲 敷衍 推诿 不认可 不行 没用 态度差 态度不好'
+
+    @classmethod
+    def default_sms_unsure_words(cls):
+        return '一般 还行 凑合 还可以 马马虎虎 说不清 不知道'
+
+    @classmethod
+    def default_pause_clock_while_platform_decides(cls):
+        return True
 
     @classmethod
     def default_timezone(cls):

@@ -2,14 +2,11 @@
 # this repository contains the full copyright notices and license terms.
 """Dispatch (派单, TRI-04..08) and re-dispatch to a sub-unit (ORG-10)."""
 
-from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from . import clock
-from .exceptions import DispatchError
 from .time_limit import COMPLEXITIES, URGENCIES
 
 
@@ -84,76 +81,12 @@ class Dispatch(Wizard):
             }
 
     def transition_dispatch(self):
-        dispatch_ticket(self.record, self.start.lead_unit,
-            list(self.start.co_units), basis=self.start.basis,
-            complexity=self.start.complexity, urgency=self.start.urgency,
+        Pool().get('sushi.ticket').dispatch_to([self.record],
+            self.start.lead_unit, list(self.start.co_units),
+            basis=self.start.basis, complexity=self.start.complexity,
+            urgency=self.start.urgency,
             statutory_due_at=self.start.statutory_due_at)
         return 'end'
-
-
-def dispatch_ticket(ticket, lead_unit, co_units=(), basis=None,
-        complexity=None, urgency=None, statutory_due_at=None, now=None):
-    """Dispatch ticket to lead_unit and co_units and return the new
-    assignments; the platform's way in, for the wizard and the API."""
-    pool = Pool()
-    Ticket = pool.get('sushi.ticket')
-    Assignment = pool.get('sushi.ticket.assignment')
-    Configuration = pool.get('sushi.configuration')
-    Event = pool.get('sushi.ticket.event')
-    config = Configuration.get_values()
-    now = now or clock.now()
-    ticket.check_intake_data()
-    if ticket.state not in {'draft', 'accepted'}:
-        raise DispatchError(gettext('sushi_ticket.msg_dispatch_state',
-                ticket=ticket.rec_name))
-    units = [lead_unit] + [u for u in co_units if u != lead_unit]
-    for unit in units:
-        if unit.tier == '1' or (unit.tier == '3'
-                and not config['direct_tier3_dispatch']):
-            raise DispatchError(gettext('sushi_ticket.msg_dispatch_tier',
-                    unit=unit.rec_name))
-        if not unit.active:
-            raise DispatchError(gettext('sushi_ticket.msg_dispatch_inactive',
-                    unit=unit.rec_name))
-    if complexity:
-        ticket.complexity = complexity
-    if urgency:
-        ticket.urgency = urgency
-    if statutory_due_at is not None:
-        if statutory_due_at <= now:
-            raise DispatchError(gettext(
-                    'sushi_ticket.msg_dispatch_statutory_past',
-                    ticket=ticket.rec_name))
-        ticket.statutory_due_at = statutory_due_at
-    # TRI-04, RET-05: any dispatch later than its window counts
-    if not ticket.dispatched_at:
-        ticket.dispatched_at = now
-    ticket.dispatch_late = bool(ticket.dispatch_late or (
-            ticket.dispatch_deadline and now > ticket.dispatch_deadline))
-    ticket.disposal = 'dispatched'
-    ticket.save()
-    # Co-units still working from an earlier dispatch keep their part.
-    busy = {a.unit for a in ticket.assignments
-        if a.round == ticket.round and not a.parent
-        and a.state in Assignment.OPEN_STATES}
-    co_units = [u for u in units[1:] if u not in busy]
-    state = ticket.state
-    Ticket.set_dispatched([ticket])
-    if state == 'draft':
-        # Dispatched at first contact: the requester gets the number
-        pool.get('sushi.sms').notify_requesters([ticket], 'intake')
-    assignments = Assignment.dispatch_units(ticket, lead_unit, co_units,
-        basis=basis, now=now)
-    Event.log([ticket], 'dispatch', state, 'dispatched',
-        comment=', '.join(u.rec_name for u in units))
-    if all(a.for_information for a in assignments):
-        # LIM-03: praise closes once forwarded
-        Ticket.close([ticket])
-    else:
-        Ticket.refresh_summary([ticket])
-        pool.get('sushi.notification').notify_assignments(
-            [a.id for a in assignments], 'dispatched')
-    return assignments
 
 
 class RedispatchStart(ModelView):
@@ -188,27 +121,6 @@ class Redispatch(Wizard):
             }
 
     def transition_redispatch(self):
-        redispatch(self.record, self.start.unit, self.start.basis)
+        Pool().get('sushi.ticket.assignment').redispatch_to(
+            [self.record], self.start.unit, self.start.basis)
         return 'end'
-
-
-def redispatch(assignment, unit, basis=None):
-    "Create the sub-unit assignment of a tier-2 assignment (ORG-10, 13)."
-    pool = Pool()
-    Assignment = pool.get('sushi.ticket.assignment')
-    assignment.check_member()
-    if assignment.unit.tier != '2' or assignment.parent:
-        raise DispatchError(gettext('sushi_ticket.msg_redispatch_tier',
-                assignment=assignment.rec_name))
-    if unit.parent != assignment.unit:
-        raise DispatchError(gettext('sushi_ticket.msg_redispatch_child',
-                unit=unit.rec_name, parent=assignment.unit.rec_name))
-    if assignment.state not in {'dispatched', 'signed'}:
-        raise DispatchError(gettext('sushi_ticket.msg_redispatch_state',
-                assignment=assignment.rec_name))
-    children = Assignment.dispatch_units(assignment.ticket, unit, [],
-        basis=basis, parent=assignment, round_=assignment.round,
-        lead_due=assignment.due_at)
-    pool.get('sushi.notification').notify_assignments(
-        [c.id for c in children], 'dispatched')
-    return children

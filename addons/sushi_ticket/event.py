@@ -4,13 +4,12 @@
 
 from sql import Literal
 
-from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
-from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from . import clock
+from .workflow import AppendOnlyMixin
 
 ACTIONS = [
     ('intake', "Intake"),
@@ -43,6 +42,8 @@ ACTIONS = [
     ('review_return', "Review Returned"),
     ('consecutive_returns', "Returned Twice in a Row"),
     ('callback', "Callback / Rating"),
+    ('callback_queue', "To the Callback Queue"),
+    ('findings', "Verification Findings"),
     ('default_satisfied', "Deemed Satisfied"),
     ('verify', "Bad Rating Verified"),
     ('rework', "Re-Handling Round"),
@@ -52,12 +53,16 @@ ACTIONS = [
     ('archive', "Archived"),
     ('yellow', "Yellow Light"),
     ('red_card', "Red Card"),
+    ('clock_pause', "Clock Paused"),
+    ('clock_resume', "Clock Resumed"),
+    ('dispatch_late', "Dispatch Window Passed"),
+    ('year_end', "Calendar Missing Reminder"),
     ('cancel', "Cancelled"),
     ('note', "Note"),
     ]
 
 
-class Event(ModelSQL, ModelView):
+class Event(AppendOnlyMixin, ModelSQL, ModelView):
     "What happened to a work order: who, when, from which state to which."
     __name__ = 'sushi.ticket.event'
     __string__ = "Ticket Event"
@@ -119,13 +124,6 @@ class Event(ModelSQL, ModelView):
         return result
 
     @classmethod
-    def check_modification(cls, mode, events, values=None, external=False):
-        super().check_modification(
-            mode, events, values=values, external=external)
-        if mode in {'write', 'delete'}:
-            raise AccessError(gettext('sushi_ticket.msg_event_append_only'))
-
-    @classmethod
     def log(cls, records, action, from_state=None, to_state=None,
             comment=None):
         """Append one event per record: a ticket, or an assignment whose
@@ -152,6 +150,16 @@ class Event(ModelSQL, ModelView):
                         table.action, table.actor, table.at,
                         table.from_state, table.to_state, table.comment,
                         table.create_uid, table.create_date], rows))
+
+    @classmethod
+    def log_moves(cls, records, action, from_states, to_state):
+        """Append the event of a workflow move of each record (a ticket or
+        an assignment) from from_states[record.id] to to_state, with the
+        comment record.transition_comment(action)."""
+        for record in records:
+            comment = getattr(record, 'transition_comment', None)
+            cls.log([record], action, from_states.get(record.id), to_state,
+                comment=comment(action) if comment else None)
 
     @classmethod
     def log_query(cls, query, action, comment=None):

@@ -74,3 +74,7 @@ class ReadonlyFieldError(AccessError):
 
 class DraftError(UserError):
     "Only drafts are created or deleted by hand."
+
+
+class RatingTargetError(CallbackError):
+    "No order awaits the rating that was answered."

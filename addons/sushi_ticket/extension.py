@@ -63,6 +63,8 @@ class Extension(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         states={'readonly': ~Eval('state').in_(['requested',
                         'leader_approved'])})
     new_due_at = fields.DateTime("New Due", readonly=True)
+    decision_due_at = fields.DateTime("Decision Due", readonly=True,
+        help="When the platform should have decided (EXT-04, LGT-05).")
 
     @classmethod
     def __setup__(cls):
@@ -203,11 +205,20 @@ class Extension(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         Event = pool.get('sushi.ticket.event')
         for extension in extensions:
             extension.check_leader()
+        now = clock.now()
+        days = pool.get('sushi.configuration').get_values()[
+            'return_review_days']
         cls.write(extensions, {
                 'leader': Transaction().user or None,
-                'leader_at': clock.now(),
+                'leader_at': now,
+                'decision_due_at': pool.get(
+                    'sushi.calendar').add_working_days(now, days),
                 })
         Event.log([e.assignment for e in extensions], 'extension_leader')
+        # LGT-05: filed in time, now the platform's to decide
+        pool.get('sushi.ticket.assignment').pause_clock(
+            [e.assignment for e in extensions if not e.late_window],
+            'extension')
 
     @classmethod
     @ModelView.button
@@ -251,6 +262,8 @@ class Extension(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         Event = pool.get('sushi.ticket.event')
         SMS = pool.get('sushi.sms')
         now = clock.now()
+        Assignment.resume_clock([e.assignment for e in extensions],
+            shift=False)
         for extension in extensions:
             assignment = extension.assignment
             if assignment.state != 'signed':
@@ -276,9 +289,12 @@ class Extension(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button
     @transition('rejected')
     def reject(cls, extensions):
-        "EXT-06: the due time stands."
+        """EXT-06: the due time stands, moved only by the time the
+        platform took to decide (LGT-05)."""
         pool = Pool()
         Event = pool.get('sushi.ticket.event')
+        pool.get('sushi.ticket.assignment').resume_clock(
+            [e.assignment for e in extensions if e.state == 'leader_approved'])
         cls.write(extensions, {
                 'decided_by': Transaction().user or None,
                 'decided_at': clock.now(),

@@ -44,4 +44,6 @@ class Cron(metaclass=PoolMeta):
                 ('sushi.ticket.recording|purge',
                     "Purge Call Recordings past Retention"),
                 ('sushi.sms|retry_failed', "Retry Failed SMS"),
+                ('sushi.calendar.year|remind_next_year',
+                    "Remind of Next Year's Calendar"),
                 ])

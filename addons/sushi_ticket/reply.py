@@ -11,7 +11,7 @@ from trytond.transaction import Transaction
 
 from . import clock
 from .exceptions import ReplyError
-from .ticket import PHONE
+from .tools import PHONE
 from .workflow import DraftOnlyMixin, transition
 
 # RPL-02 a..k and the sign-off (RPL-04): the review checklist (REV-01).
@@ -30,6 +30,15 @@ ELEMENTS = [
     ('sign_off', "Leader sign-off"),
     ]
 _draft = Eval('state') != 'draft'
+
+
+# RPL-03: the substantive defects a verification can find
+DEFECTS = [
+    ('unlawful', "Not in Line with Law or Policy"),
+    ('no_contact', "No Communication with the Requester before Replying"),
+    ('untrue', "Content Untrue"),
+    ('promise_unkept', "Promise Not Kept"),
+    ]
 
 
 class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
@@ -129,6 +138,22 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         help="What the review found missing (REV-01).")
     review_note = fields.Text("Review Note",
         states={'readonly': Eval('state') != 'submitted'})
+    # RPL-03, RPL-07: what a later verification found (scored per reply)
+    defects = fields.MultiSelection(DEFECTS, "Verified Defects",
+        readonly=True,
+        help="What verification found wrong in the substance (RPL-03).")
+    refused_to_cooperate = fields.Boolean("Refused to Improve",
+        readonly=True,
+        help="The unit refused to complete or improve the reply with the "
+        "platform (RPL-07).")
+    findings_at = fields.DateTime("Findings at", readonly=True)
+    findings_by = fields.Many2One('res.user', "Findings by", readonly=True)
+    findings_origin = fields.Selection([
+            (None, ""),
+            ('rating_verification', "Verification of a Bad Rating"),
+            ('spot_check', "Platform Spot Check"),
+            ], "Findings from", readonly=True)
+    findings_note = fields.Text("Findings", readonly=True)
 
     @classmethod
     def __setup__(cls):
@@ -341,16 +366,13 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         assignments = [r.assignment for r in replies]
         Event.log(assignments, 'reply_sign_off', 'waiting_sign_off',
             'submitted')
+        Assignment.record_late_completion(assignments, now)
         Assignment.reply_submitted(assignments)
         co_inputs = [r for r in replies if r.kind == 'co_input']
         if co_inputs:
             # TRI-08: a co-unit's part is done when the lead has it
             cls.accept_replies(co_inputs)
-        tickets = [r.assignment.ticket for r in replies
-            if r.kind == 'reply'
-            and r.assignment.ticket.state in {'dispatched', 'in_progress'}]
-        if tickets:
-            Ticket.set_replied(tickets)
+        Ticket.process([r.assignment.ticket for r in replies])
         Event.log(assignments, 'reply_submit', comment='\n\n'.join(
                 r.content for r in replies))
 
@@ -399,12 +421,11 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                 else 'sub_reply_accept')
             Event.log([reply.assignment], action, 'submitted', 'accepted',
                 comment=reply.review_note)
+        Ticket.process([r.assignment.ticket for r in replies])
         tickets = [r.assignment.ticket for r in replies
-            if r.kind == 'reply' and r.assignment.ticket.state == 'replied']
+            if r.kind == 'reply']
         if tickets:
-            Ticket.set_reviewed(tickets)
-            Callback.request_rating(tickets)
-        Ticket.refresh_summary(list({r.assignment.ticket for r in replies}))
+            Callback.request_rating(Ticket.browse(tickets))
 
     @classmethod
     @ModelView.button
@@ -441,11 +462,33 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                 'review_return' if reply.kind == 'reply'
                 else 'sub_reply_return',
                 'submitted', 'returned', comment=comment)
-        tickets = [r.assignment.ticket for r in replies
-            if r.kind == 'reply' and r.assignment.ticket.state == 'replied']
-        if tickets:
-            Ticket.set_in_progress(tickets)
-        Ticket.refresh_summary(list({r.assignment.ticket for r in replies}))
+        Ticket.process([r.assignment.ticket for r in replies])
+
+
+    @classmethod
+    def record_findings(cls, replies, defects=(), refused=False, note=None,
+            origin='spot_check'):
+        """RPL-03, RPL-07: store what a verification found in accepted
+        replies, with its time, author and origin, and an event."""
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        defects = sorted(set(defects or ()))
+        unknown = set(defects) - dict(DEFECTS).keys()
+        if unknown or not (defects or refused):
+            return
+        cls.write(list(replies), {
+                'defects': defects,
+                'refused_to_cooperate': bool(refused),
+                'findings_at': clock.now(),
+                'findings_by': Transaction().user or None,
+                'findings_origin': origin,
+                'findings_note': note,
+                })
+        labels = dict(DEFECTS)
+        Event.log([r.assignment for r in replies], 'findings',
+            comment='；'.join([str(labels[d]) for d in defects]
+                + (['refused_to_cooperate'] if refused else [])
+                + ([note] if note else [])))
 
 
 def kind_of(assignment):

@@ -2,11 +2,10 @@
 # this repository contains the full copyright notices and license terms.
 """The SMS gateway's way in: the requester answers the rating SMS
 ("1" satisfied, "2" dissatisfied, with a reason) and the gateway posts the
-answer here; it is recorded through the same method as a phone callback
-(CBK-01)."""
+answer here; Callback.record_sms_answer reads and records it (CBK-01,
+CBK-05)."""
 import hmac
 import json
-import re
 from http import HTTPStatus
 
 from trytond import config
@@ -15,12 +14,10 @@ from trytond.i18n import gettext
 from trytond.protocols.wrappers import Response, with_pool, with_transaction
 from trytond.wsgi import app
 
-from .ticket import PHONE, normalize_phone
+from .exceptions import RatingTargetError
+from .tools import PHONE, normalize_phone
 
 CONTEXT = {'language': 'zh_CN'}
-SATISFIED = re.compile(r'^\s*(1|满意|好评)(?![0-9])')
-DISSATISFIED = re.compile(r'^\s*(2|不满意|差评)(?![0-9])')
-NUMBER = re.compile(r'\b(\d{18})\b')
 
 
 def _response(data, status=HTTPStatus.OK):
@@ -32,19 +29,6 @@ def _error(message, status=HTTPStatus.BAD_REQUEST):
     return _response({'error': message}, status=status)
 
 
-def parse_rating(text):
-    """Return (given, reason) of an SMS answer, or None when it says
-    neither: '1 谢谢' -> ('satisfied', '谢谢'), '2 还是漏水' ->
-    ('dissatisfied', '还是漏水')."""
-    for pattern, given in [(SATISFIED, 'satisfied'),
-            (DISSATISFIED, 'dissatisfied')]:
-        match = pattern.match(text or '')
-        if match:
-            reason = text[match.end():].strip(' \t,，.。:：;；!！')
-            return given, reason
-    return None
-
-
 @app.route('/<database_name>/sushi/sms/inbound', methods={'POST'})
 @with_pool
 @with_transaction(context=CONTEXT)
@@ -53,8 +37,6 @@ def sms_inbound(request, pool):
     `[sushi] sms_inbound_token`: the requester's answer to the rating SMS
     of their latest work order awaiting it (or of the number the text
     names)."""
-    Ticket = pool.get('sushi.ticket')
-    SMS = pool.get('sushi.sms')
     Callback = pool.get('sushi.ticket.callback')
     token = config.get('sushi', 'sms_inbound_token', default=None)
     if not token:
@@ -75,32 +57,13 @@ def sms_inbound(request, pool):
     if not PHONE.match(phone):
         return _error(gettext('sushi_ticket.msg_ticket_phone_invalid',
                 phone=phone))
-    answer = parse_rating(text)
-    if answer is None:
-        return _error(gettext('sushi_ticket.msg_sms_inbound_unclear',
-                text=text[:50]))
-    given, reason = answer
-    domain = [('requester_phone', '=', phone), ('state', '=', 'reviewed')]
-    number = NUMBER.search(text)
-    if number:
-        domain.append(('number', '=', number.group(1)))
-    # The order whose rating SMS went out last
-    asked = SMS.search([
-            ('phone', '=', phone), ('kind', '=', 'rating'),
-            ('ticket.state', '=', 'reviewed'),
-            ] + ([('ticket.number', '=', number.group(1))] if number else []),
-        order=[('id', 'DESC')], limit=1)
-    tickets = ([asked[0].ticket] if asked
-        else Ticket.search(domain, order=[('id', 'DESC')], limit=1))
-    if not tickets:
-        return _error(gettext('sushi_ticket.msg_sms_inbound_no_ticket',
-                phone=phone), HTTPStatus.NOT_FOUND)
-    ticket, = tickets
     try:
-        callback = Callback.record_rating(ticket, 'sms_rating', given,
-            reason=reason or None, reason_clear=len(reason) >= 2)
+        callback = Callback.record_sms_answer(phone, text)
+    except RatingTargetError as exception:
+        return _error(exception.message, HTTPStatus.NOT_FOUND)
     except UserError as exception:
         return _error(exception.message, HTTPStatus.CONFLICT)
+    ticket = callback.ticket
     return _response({
             'ticket': ticket.number,
             'given': callback.given,

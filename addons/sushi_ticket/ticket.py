@@ -7,19 +7,20 @@ import re
 
 from sql import Literal
 from sql.aggregate import Max
-from sql.conditionals import Case
+from sql.conditionals import Case, Coalesce
 
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval, If
+from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
 from . import clock
-from .exceptions import DraftError, IntakeError, IntakeValidationError
+from .exceptions import (
+    DispatchError, DraftError, IntakeError, IntakeValidationError)
 from .time_limit import COMPLEXITIES, REQUEST_TYPES, URGENCIES
-from .tools import rec_name_domain
+from .tools import LIGHT_ROWS, PHONE, normalize_phone, rec_name_domain
 from .workflow import DraftOnlyMixin, transition
 
 STATES = [
@@ -42,6 +43,16 @@ HANDLING_STATES = ['dispatched', 'in_progress', 'replied']
 OPEN_STATES = ['accepted'] + HANDLING_STATES + ['reviewed', 'verifying']
 FINISHED_STATES = ['closed', 'archived']
 INTAKE_STATES = ['draft', 'accepted']
+# States that Ticket.process derives from the assignments
+PROCESSED_STATES = INTAKE_STATES + HANDLING_STATES + ['reviewed', 'verifying']
+# The ticket state while its lead assignment is in a state
+LEAD_TO_TICKET = {
+    'dispatched': 'dispatched',
+    'signed': 'in_progress',
+    'return_requested': 'in_progress',
+    'replied': 'replied',
+    'informed': 'dispatched',
+    }
 
 DISPOSALS = [
     (None, ""),
@@ -77,7 +88,6 @@ LIGHTS = [
 # Two-digit codes of the classified ticket number (INT-07).
 TYPE_CODES = {'consult': '01', 'help': '02', 'complaint': '03',
     'report': '04', 'suggestion': '05', 'praise': '06'}
-PHONE = re.compile(r'^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$')
 # PUB-02, PUB-05: reports and praise are not published by default.
 DISCLOSED_TYPES = {'consult', 'help', 'suggestion', 'complaint'}
 
@@ -176,6 +186,13 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
             'readonly': _intake_readonly,
             'invisible': ~Eval('state').in_(INTAKE_STATES + ['answered']),
             })
+    answer_basis = fields.Text("Basis of the Answer",
+        states={
+            'readonly': _intake_readonly,
+            'invisible': ~Eval('state').in_(INTAKE_STATES + ['answered']),
+            },
+        help="Where the answer comes from when no knowledge entry fits: "
+        "the law, policy or notice the agent relied on (TRI-02).")
     rejection_reason = fields.Many2One('sushi.scope.reason',
         "Not-Accepted Reason",
         states={
@@ -242,6 +259,8 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         help="Intake plus the dispatch window (TRI-04).")
     dispatched_at = fields.DateTime("Dispatched at", readonly=True)
     dispatch_late = fields.Boolean("Dispatched Late", readonly=True)
+    dispatch_late_at = fields.DateTime("Dispatch Late at", readonly=True,
+        help="The 24-hour dispatch window's end that passed (TRI-04).")
     lead_unit = fields.Many2One('sushi.unit', "Lead Unit", readonly=True)
     deadline = fields.DateTime("Due", readonly=True)
     statutory_due_at = fields.DateTime("Statutory Due",
@@ -279,6 +298,14 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         help="Proposed for escalated supervision after a bad rating "
         "(CBK-05).")
     rating_due_at = fields.DateTime("Rating Due", readonly=True)
+    # CBK-05: a "dissatisfied" (or unclear) answer by SMS or app waits for
+    # the platform's callback
+    callback_required = fields.Boolean("Awaiting Platform Callback",
+        readonly=True,
+        help="A dissatisfied or unclear rating by SMS or app: the platform "
+        "calls the requester back (CBK-05, CBK-06).")
+    callback_required_at = fields.DateTime("Callback Asked at",
+        readonly=True)
     closed_at = fields.DateTime("Closed at", readonly=True)
     archived_at = fields.DateTime("Archived at", readonly=True)
 
@@ -720,12 +747,70 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def dispatch_to(cls, tickets, lead, co_units=(), basis=None, **options):
         """Dispatch each ticket to the lead unit and the co-units and
-        return the new assignments (the contract of DESIGN.md)."""
-        from .dispatch import dispatch_ticket
-        assignments = []
+        return the new assignments (TRI-04..08; the contract of DESIGN.md).
+
+        options: complexity, urgency, statutory_due_at (LIM-02) set on the
+        ticket at dispatch."""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Configuration = pool.get('sushi.configuration')
+        Event = pool.get('sushi.ticket.event')
+        Notification = pool.get('sushi.notification')
+        SMS = pool.get('sushi.sms')
+        config = Configuration.get_values()
+        now = clock.now()
+        units = [lead] + [u for u in co_units if u != lead]
+        for unit in units:
+            unit.check_dispatchable(config)
+        statutory_due_at = options.get('statutory_due_at')
+        if statutory_due_at is not None and statutory_due_at <= now:
+            raise DispatchError(gettext(
+                    'sushi_ticket.msg_dispatch_statutory_past',
+                    ticket=', '.join(t.rec_name for t in tickets)))
+        assignments, to_close, to_notify = [], [], []
         for ticket in tickets:
-            assignments.extend(dispatch_ticket(
-                    ticket, lead, co_units, basis=basis, **options))
+            ticket.check_intake_data()
+            if ticket.state not in INTAKE_STATES:
+                raise DispatchError(gettext('sushi_ticket.msg_dispatch_state',
+                        ticket=ticket.rec_name))
+            for name in ['complexity', 'urgency', 'statutory_due_at']:
+                if options.get(name):
+                    setattr(ticket, name, options[name])
+            # TRI-04, RET-05: any dispatch later than its window counts
+            if not ticket.dispatched_at:
+                ticket.dispatched_at = now
+            if (not ticket.dispatch_late and ticket.dispatch_deadline
+                    and now > ticket.dispatch_deadline):
+                ticket.dispatch_late = True
+                ticket.dispatch_late_at = ticket.dispatch_deadline
+            ticket.disposal = 'dispatched'
+        cls.save(tickets)
+        for ticket in tickets:
+            # Co-units still working from an earlier dispatch keep their
+            # part.
+            busy = {a.unit for a in ticket.assignments
+                if a.round == ticket.round and not a.parent
+                and a.state in Assignment.OPEN_STATES}
+            new = Assignment.dispatch_units(ticket, lead,
+                [u for u in units[1:] if u not in busy], basis=basis,
+                now=now)
+            Event.log([ticket], 'dispatch', ticket.state, 'dispatched',
+                comment=', '.join(u.rec_name for u in units))
+            if ticket.state == 'draft':
+                # Dispatched at first contact: the requester gets the number
+                SMS.notify_requesters([ticket], 'intake')
+            if all(a.for_information for a in new):
+                to_close.append(ticket)
+            else:
+                to_notify.extend(new)
+            assignments.extend(new)
+        cls.process(tickets)
+        if to_close:
+            # LIM-03: praise closes once forwarded
+            cls.close(to_close)
+        if to_notify:
+            Notification.notify_assignments(
+                [a.id for a in to_notify], 'dispatched')
         return assignments
 
     @classmethod
@@ -897,44 +982,68 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
             Event.log([ticket.duplicate_of], 'merge',
                 comment=ticket.rec_name)
 
-    # --- handling summary, set by the assignments ---------------------
+    # --- the handling state: one driver -------------------------------
 
     @classmethod
-    @transition('dispatched')
-    def set_dispatched(cls, tickets):
-        pass
+    def process(cls, tickets):
+        """Work out the handling state, lead unit and due time of each
+        ticket from its assignments and ratings (as Sale.process does from
+        lines and shipments): the one place that moves a dispatched order.
+        Intake outcomes, closing and archiving are transitions of their
+        own.  The callers have locked the assignments they moved."""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        tickets = cls.browse(sorted({t.id for t in tickets}))
+        leads = {}
+        for assignment in Assignment.search([
+                    ('ticket', 'in', [t.id for t in tickets]),
+                    ('role', '=', 'lead'),
+                    ('parent', '=', None),
+                    ('state', 'not in', Assignment.ENDED_STATES),
+                    ], order=[('id', 'ASC')]):
+            leads[assignment.ticket.id] = assignment
+        window = dt.timedelta(hours=pool.get('sushi.configuration')
+            .get_values()['dispatch_window_hours'])
+        changed = []
+        for ticket in tickets:
+            if ticket.state not in PROCESSED_STATES:
+                continue
+            lead = leads.get(ticket.id)
+            state = ticket.derive_state(lead)
+            values = {
+                'state': state,
+                'lead_unit': lead.unit if lead else None,
+                'deadline': lead.due_at if lead else None,
+                }
+            if state == 'accepted' and ticket.state in HANDLING_STATES:
+                # RET-05: back in the queue, the dispatch window counts
+                # again from now (the approval of the lead's return)
+                values['dispatch_deadline'] = clock.now() + window
+            if any(getattr(ticket, k) != v for k, v in values.items()):
+                for name, value in values.items():
+                    setattr(ticket, name, value)
+                changed.append(ticket)
+        cls.save(changed)
 
-    @classmethod
-    @transition('accepted')
-    def set_awaiting_dispatch(cls, tickets):
-        "Back in the dispatch queue after an approved return of the lead."
-        cls.write(tickets, {'lead_unit': None, 'deadline': None})
+    def current_lead(self):
+        "The lead assignment that answers for the order now, if any."
+        leads = [a for a in self.assignments
+            if a.role == 'lead' and not a.parent
+            and a.state not in {'returned', 'cancelled'}]
+        return max(leads, key=lambda a: a.id) if leads else None
 
-    @classmethod
-    @transition('in_progress')
-    def set_in_progress(cls, tickets):
-        pass
-
-    @classmethod
-    @transition('replied')
-    def set_replied(cls, tickets):
-        pass
-
-    @classmethod
-    @transition('reviewed')
-    def set_reviewed(cls, tickets):
-        pass
-
-    @classmethod
-    @transition('verifying')
-    def set_verifying(cls, tickets):
-        pass
-
-    @classmethod
-    @transition('dispatched')
-    def set_rework(cls, tickets):
-        "CBK-03: a new handling round after a verified bad rating."
-        pass
+    def derive_state(self, lead):
+        "The ticket state that the lead assignment and the ratings imply."
+        if lead is None:
+            return 'accepted' if self.state in HANDLING_STATES else self.state
+        if lead.state == 'completed':
+            # CBK-05: a first bad rating waits for its verification
+            if (self.first_evaluation == 'dissatisfied'
+                    and not self.second_evaluation
+                    and not self.unit_at_fault and not self.objective_cause):
+                return 'verifying'
+            return 'reviewed'
+        return LEAD_TO_TICKET[lead.state]
 
     @classmethod
     @ModelView.button_action('sushi_ticket.wizard_callback_record')
@@ -956,8 +1065,7 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         cls.write(tickets, {'closed_at': now})
         open_ = Assignment.search([
                 ('ticket', 'in', [t.id for t in tickets]),
-                ('state', 'in', ['dispatched', 'signed', 'return_requested',
-                        'replied']),
+                ('state', 'in', Assignment.OPEN_STATES),
                 ])
         if open_:
             Assignment.cancel(open_)
@@ -972,6 +1080,27 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         Event = pool.get('sushi.ticket.event')
         cls.write(tickets, {'archived_at': clock.now()})
         Event.log(tickets, 'archive', 'closed', 'archived')
+
+    @classmethod
+    def sweep_dispatch_window(cls, now=None):
+        """Cron (with the assignment sweep): flag, in one UPDATE, the
+        accepted orders whose 24-hour dispatch window has passed (TRI-04),
+        dated at the window's end, with an event each."""
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        now = now or clock.now()
+        late = ((table.state == 'accepted')
+            & (table.dispatch_deadline < now)
+            & (Coalesce(table.dispatch_late, False) == Literal(False)))
+        Event.log_query(table.select(table.id, Literal(None), Literal(None),
+                where=late), 'dispatch_late')
+        cursor.execute(*table.update(
+                [table.dispatch_late, table.dispatch_late_at,
+                    table.write_date],
+                [True, table.dispatch_deadline, now], where=late))
+        clock.forget(cls.__name__)
 
     @classmethod
     def archive_closed(cls):
@@ -992,136 +1121,3 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                 [table.state, table.archived_at, table.write_date],
                 ['archived', now, now], where=due))
         clock.forget(cls.__name__)
-
-    @classmethod
-    def refresh_summary(cls, tickets):
-        """Copy the lead assignment's unit and due time to the tickets."""
-        pool = Pool()
-        Assignment = pool.get('sushi.ticket.assignment')
-        tickets = cls.browse([t.id for t in tickets])
-        by_ticket = {t.id: [] for t in tickets}
-        for assignment in Assignment.search([
-                    ('ticket', 'in', list(by_ticket)),
-                    ], order=[('id', 'ASC')]):
-            by_ticket[assignment.ticket.id].append(assignment)
-        for ticket in tickets:
-            assignments = by_ticket[ticket.id]
-            leads = [a for a in assignments
-                if a.role == 'lead' and not a.parent
-                and a.state not in {'returned', 'cancelled'}]
-            lead = leads[-1] if leads else None
-            ticket.lead_unit = lead.unit if lead else None
-            ticket.deadline = lead.due_at if lead else None
-        cls.save(tickets)
-
-
-# LGT-01: red and yellow rows in every list of a model with a light
-LIGHT_ROWS = ('/tree', 'visual', If(Eval('light') == 'red', 'danger',
-        If(Eval('light') == 'yellow', 'warning', '')), ['light'])
-
-
-def normalize_phone(phone):
-    "Keep the digits and the dash of an area code; drop spaces and +86."
-    phone = re.sub(r'[\s()（）]', '', phone or '')
-    if phone.startswith('+86'):
-        phone = phone[3:]
-    elif phone.startswith('86') and len(phone) == 13:
-        phone = phone[2:]
-    return phone
-
-
-class ScopeReason(ModelSQL, ModelView):
-    "A coded reason not to accept a request, with the guidance to give."
-    __name__ = 'sushi.scope.reason'
-    __string__ = "Not-Accepted Reason"
-
-    code = fields.Char("Code", required=True)
-    name = fields.Char("Name", required=True)
-    guidance = fields.Text("Guidance", required=True,
-        help="What the call-taker tells the requester, and where to go.")
-    requires_repeat_of = fields.Boolean("Needs the Earlier Case",
-        help="A repeat of a closed case: the earlier case must be linked.")
-    active = fields.Boolean("Active")
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints = [
-            ('code_unique', Unique(t, t.code),
-                'sushi_ticket.msg_scope_reason_code_unique'),
-            ]
-
-    @classmethod
-    def default_active(cls):
-        return True
-
-
-class PersonalDataAccess(ModelSQL, ModelView):
-    "A read of a requester's name or phone by a user: PUB-06."
-    __name__ = 'sushi.ticket.pii_access'
-    __string__ = "Personal Data Access"
-
-    ticket = fields.Many2One('sushi.ticket', "Ticket", required=True,
-        ondelete='CASCADE', readonly=True)
-    user = fields.Many2One('res.user', "User", required=True, readonly=True)
-    at = fields.DateTime("At", required=True, readonly=True)
-    fields_read = fields.Char("Fields", readonly=True)
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [('at', 'DESC'), ('id', 'DESC')]
-        t = cls.__table__()
-        cls._sql_indexes.add(
-            Index(t, (t.ticket, Index.Range()), (t.at, Index.Range())))
-
-    @classmethod
-    def check_modification(cls, mode, records, values=None, external=False):
-        super().check_modification(
-            mode, records, values=values, external=external)
-        if mode in {'write', 'delete'}:
-            raise IntakeError(gettext('sushi_ticket.msg_event_append_only'))
-
-    @classmethod
-    def log_reads(cls, ticket_ids, field_names):
-        """Log, in one INSERT, a read of personal fields by a unit user;
-        platform staff reads are not logged (they take the calls)."""
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        groups = set(User.get_groups())
-        unit_groups = {
-            ModelData.get_id('sushi_ticket', 'group_sushi_unit_handler'),
-            ModelData.get_id('sushi_ticket', 'group_sushi_unit_leader'),
-            }
-        platform_groups = {
-            ModelData.get_id('sushi_ticket', xml_id) for xml_id in [
-                'group_sushi_intake', 'group_sushi_dispatcher',
-                'group_sushi_reviewer', 'group_sushi_supervisor']}
-        if not (groups & unit_groups) or (groups & platform_groups):
-            return
-        ids = [i for i in ticket_ids if i is not None and i >= 0]
-        if not ids:
-            return
-        transaction = Transaction()
-        if transaction.readonly:
-            # The client reads in read-only transactions: log in a short
-            # transaction of its own, as core does for password hashes.
-            with transaction.new_transaction():
-                cls._insert_reads(ids, field_names)
-        else:
-            cls._insert_reads(ids, field_names)
-
-    @classmethod
-    def _insert_reads(cls, ids, field_names):
-        table = cls.__table__()
-        transaction = Transaction()
-        cursor = transaction.connection.cursor()
-        now = clock.now()
-        user = transaction.user
-        cursor.execute(*table.insert(
-                [table.ticket, table.user, table.at, table.fields_read,
-                    table.create_uid, table.create_date],
-                [[i, user, now, ','.join(field_names), user, now]
-                    for i in ids]))

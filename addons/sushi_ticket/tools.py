@@ -1,6 +1,11 @@
 # This file is part of 宿事速办.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 "Small helpers the models of the sushi modules share."
+import re
+
+from trytond.pyson import Eval, If
+
+PHONE = re.compile(r'^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$')
 
 
 def rec_name_domain(clause, field_names):
@@ -13,3 +18,18 @@ def rec_name_domain(clause, field_names):
         bool_op = 'OR'
     return [bool_op] + [
         (name, operator, operand, *extra) for name in field_names]
+
+
+# LGT-01: red and yellow rows in every list of a model with a light
+LIGHT_ROWS = ('/tree', 'visual', If(Eval('light') == 'red', 'danger',
+        If(Eval('light') == 'yellow', 'warning', '')), ['light'])
+
+
+def normalize_phone(phone):
+    "Keep the digits and the dash of an area code; drop spaces and +86."
+    phone = re.sub(r'[\s()（）]', '', phone or '')
+    if phone.startswith('+86'):
+        phone = phone[3:]
+    elif phone.startswith('86') and len(phone) == 13:
+        phone = phone[2:]
+    return phone

@@ -14,7 +14,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .calendar import _decode
-from .exceptions import UnitImportError, UnitValidationError
+from .exceptions import DispatchError, UnitImportError, UnitValidationError
 from .tools import rec_name_domain
 
 TIERS = [
@@ -197,6 +197,97 @@ class Unit(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
             cls._user_units_cache.set(key, tree)
         return tree
 
+    def check_dispatchable(self, config):
+        "TRI-05: orders go to active tier-2 units (tier 3 if configured)."
+        if self.tier == '1' or (self.tier == '3'
+                and not config['direct_tier3_dispatch']):
+            raise DispatchError(gettext('sushi_ticket.msg_dispatch_tier',
+                    unit=self.rec_name))
+        if not self.active:
+            raise DispatchError(gettext('sushi_ticket.msg_dispatch_inactive',
+                    unit=self.rec_name))
+
+    @classmethod
+    def import_csv(cls, data):
+        """Create or update units from CSV data (code, name, group, category,
+        kind, parent).  Every bad row is named; nothing is saved unless every
+        row is good."""
+        reader = csv.DictReader(io.StringIO(_decode(data)))
+        if not reader.fieldnames or not {'code', 'name'} <= set(
+                f.strip() for f in reader.fieldnames):
+            raise UnitImportError(gettext('sushi_ticket.msg_unit_import_header'))
+        with Transaction().set_context(active_test=False):
+            existing = {u.code: u for u in cls.search([])}
+        platform = [u for u in existing.values() if u.tier == '1']
+        rows, errors, seen = [], [], {}
+        for lineno, row in enumerate(reader, start=2):
+            row = {k.strip(): (v or '').strip() for k, v in row.items() if k}
+            code, name = row.get('code', ''), row.get('name', '')
+            if not code and not name:
+                continue
+            problems = []
+            if not code:
+                problems.append(gettext('sushi_ticket.msg_unit_import_no_code'))
+            elif code in seen:
+                problems.append(gettext('sushi_ticket.msg_unit_import_duplicate',
+                        code=code, first=seen[code]))
+            if not name:
+                problems.append(gettext('sushi_ticket.msg_unit_import_no_name'))
+            group = GROUP_WORDS.get(row.get('group', ''), False)
+            if group is False:
+                problems.append(gettext('sushi_ticket.msg_unit_import_bad_group',
+                        value=row.get('group')))
+            category = CATEGORY_WORDS.get(row.get('category', ''), False)
+            if category is False:
+                problems.append(gettext(
+                        'sushi_ticket.msg_unit_import_bad_category',
+                        value=row.get('category')))
+            elif group == 'department' and not category:
+                problems.append(gettext(
+                        'sushi_ticket.msg_unit_import_no_category'))
+            kind = row.get('kind') or {
+                'county': 'county', 'park': 'park',
+                'department': 'enterprise' if category == '4' else 'department',
+                }.get(group, '')
+            if kind not in KIND_TIER:
+                problems.append(gettext('sushi_ticket.msg_unit_import_bad_kind',
+                        value=kind))
+            parent_code = row.get('parent', '')
+            if kind in KIND_TIER and KIND_TIER[kind] == '3':
+                if parent_code not in existing and parent_code not in seen:
+                    problems.append(gettext(
+                            'sushi_ticket.msg_unit_import_bad_parent',
+                            value=parent_code))
+            if problems:
+                errors.append(gettext('sushi_ticket.msg_unit_import_row',
+                        line=lineno, problems='；'.join(problems)))
+                continue
+            seen[code] = lineno
+            rows.append((code, name, group, category, kind, parent_code))
+        if errors:
+            raise UnitImportError(gettext('sushi_ticket.msg_import_rejected',
+                    count=len(errors), errors='\n'.join(errors)))
+        if not rows:
+            raise UnitImportError(gettext('sushi_ticket.msg_import_empty'))
+        # Tier 2 first so that tier-3 rows can point at units of the same file.
+        rows.sort(key=lambda r: KIND_TIER[r[4]])
+        for code, name, group, category, kind, parent_code in rows:
+            tier = KIND_TIER[kind]
+            if tier == '3':
+                parent = existing[parent_code]
+            else:
+                parent = platform[0] if platform else None
+            unit = existing.get(code) or cls(code=code)
+            unit.name = name
+            unit.kind = kind
+            unit.tier = tier
+            unit.parent = parent
+            unit.assessed = bool(group)
+            unit.assessment_group = group
+            unit.category = category
+            unit.save()
+            existing[code] = unit
+
 
 class UnitUser(ModelSQL):
     __name__ = 'sushi.unit-res.user'
@@ -283,88 +374,5 @@ class UnitImport(Wizard):
     import_ = StateTransition()
 
     def transition_import_(self):
-        import_units(self.start.file_)
+        Pool().get('sushi.unit').import_csv(self.start.file_)
         return 'end'
-
-
-def import_units(data):
-    """Create or update units from CSV data (code, name, group, category,
-    kind, parent).  Every bad row is named; nothing is saved unless every
-    row is good."""
-    pool = Pool()
-    Unit = pool.get('sushi.unit')
-    reader = csv.DictReader(io.StringIO(_decode(data)))
-    if not reader.fieldnames or not {'code', 'name'} <= set(
-            f.strip() for f in reader.fieldnames):
-        raise UnitImportError(gettext('sushi_ticket.msg_unit_import_header'))
-    with Transaction().set_context(active_test=False):
-        existing = {u.code: u for u in Unit.search([])}
-    platform = [u for u in existing.values() if u.tier == '1']
-    rows, errors, seen = [], [], {}
-    for lineno, row in enumerate(reader, start=2):
-        row = {k.strip(): (v or '').strip() for k, v in row.items() if k}
-        code, name = row.get('code', ''), row.get('name', '')
-        if not code and not name:
-            continue
-        problems = []
-        if not code:
-            problems.append(gettext('sushi_ticket.msg_unit_import_no_code'))
-        elif code in seen:
-            problems.append(gettext('sushi_ticket.msg_unit_import_duplicate',
-                    code=code, first=seen[code]))
-        if not name:
-            problems.append(gettext('sushi_ticket.msg_unit_import_no_name'))
-        group = GROUP_WORDS.get(row.get('group', ''), False)
-        if group is False:
-            problems.append(gettext('sushi_ticket.msg_unit_import_bad_group',
-                    value=row.get('group')))
-        category = CATEGORY_WORDS.get(row.get('category', ''), False)
-        if category is False:
-            problems.append(gettext(
-                    'sushi_ticket.msg_unit_import_bad_category',
-                    value=row.get('category')))
-        elif group == 'department' and not category:
-            problems.append(gettext(
-                    'sushi_ticket.msg_unit_import_no_category'))
-        kind = row.get('kind') or {
-            'county': 'county', 'park': 'park',
-            'department': 'enterprise' if category == '4' else 'department',
-            }.get(group, '')
-        if kind not in KIND_TIER:
-            problems.append(gettext('sushi_ticket.msg_unit_import_bad_kind',
-                    value=kind))
-        parent_code = row.get('parent', '')
-        if kind in KIND_TIER and KIND_TIER[kind] == '3':
-            if parent_code not in existing and parent_code not in seen:
-                problems.append(gettext(
-                        'sushi_ticket.msg_unit_import_bad_parent',
-                        value=parent_code))
-        if problems:
-            errors.append(gettext('sushi_ticket.msg_unit_import_row',
-                    line=lineno, problems='；'.join(problems)))
-            continue
-        seen[code] = lineno
-        rows.append((code, name, group, category, kind, parent_code))
-    if errors:
-        raise UnitImportError(gettext('sushi_ticket.msg_import_rejected',
-                count=len(errors), errors='\n'.join(errors)))
-    if not rows:
-        raise UnitImportError(gettext('sushi_ticket.msg_import_empty'))
-    # Tier 2 first so that tier-3 rows can point at units of the same file.
-    rows.sort(key=lambda r: KIND_TIER[r[4]])
-    for code, name, group, category, kind, parent_code in rows:
-        tier = KIND_TIER[kind]
-        if tier == '3':
-            parent = existing[parent_code]
-        else:
-            parent = platform[0] if platform else None
-        unit = existing.get(code) or Unit(code=code)
-        unit.name = name
-        unit.kind = kind
-        unit.tier = tier
-        unit.parent = parent
-        unit.assessed = bool(group)
-        unit.assessment_group = group
-        unit.category = category
-        unit.save()
-        existing[code] = unit

@@ -8,22 +8,32 @@ from sql import For
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Workflow
+from trytond.model.exceptions import AccessError
+from trytond.pool import Pool
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
 from .exceptions import DraftError, ReadonlyFieldError, TransitionError
 
 
-def transition(state):
+def transition(state, event=None):
     """Like Workflow.transition, but lock the records first and refuse,
     with a clear error, any record whose state (read again from the
     database) does not allow the move, instead of silently skipping it.
+    With event, the move writes its audit event (sushi.ticket.event),
+    from the state each record had under the lock to state, with the
+    comment of record.transition_comment(event).  Then
+    cls.on_transition(records, state) runs, if the model has it: the
+    assignments hand the derived ticket state to Ticket.process there.
 
     Of two users acting on the same record at once, the first wins.  On
     PostgreSQL the second waits on the row lock; when the first commits,
     its repeatable-read snapshot is stale, the request is retried by the
     dispatcher, and the retry sees the new state and gets the error.  On
     SQLite writes are serialized by the database lock with the same
-    outcome."""
+    outcome.  The FOR UPDATE wait is chosen on purpose over ModelSQL.lock
+    (which refuses at once and replays the whole request): the second
+    user gets the clear "wrong state" error, not a retry storm."""
     def decorator(func):
         moved = Workflow.transition(state)(func)
 
@@ -34,10 +44,10 @@ def transition(state):
                 table = cls.__table__()
                 cursor = Transaction().connection.cursor()
                 states = {}
-                for sub_ids in _grouped(ids):
+                for sub_ids in grouped_slice(ids):
                     query = table.select(
                         table.id, getattr(table, cls._transition_state),
-                        where=table.id.in_(sub_ids))
+                        where=reduce_ids(table.id, sub_ids))
                     if backend.name == 'postgresql':
                         query.for_ = For('UPDATE')
                     cursor.execute(*query)
@@ -57,14 +67,18 @@ def transition(state):
                     # stale: use the state the lock guarantees.
                     record._local_cache.pop(record.id, None)
                     record._cache.pop(record.id, None)
-            return moved(cls, records, *args, **kwargs)
+            else:
+                states = {}
+            result = moved(cls, records, *args, **kwargs)
+            if event:
+                Pool().get('sushi.ticket.event').log_moves(
+                    records, event, states, state)
+            moved_hook = getattr(cls, 'on_transition', None)
+            if moved_hook:
+                moved_hook(records, state)
+            return result
         return wrapper
     return decorator
-
-
-def _grouped(ids, size=1000):
-    for i in range(0, len(ids), size):
-        yield ids[i:i + size]
 
 
 def check_user_values(cls, values):
@@ -100,3 +114,16 @@ class DraftOnlyMixin:
                     raise DraftError(gettext('sushi_ticket.msg_draft_only',
                             model=cls.__names__()['model'],
                             record=record.rec_name))
+
+
+class AppendOnlyMixin:
+    """For records kept as facts (the audit trail, the personal-data log,
+    the ratings): created by the platform, never written or deleted."""
+    __slots__ = ()
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if mode in {'write', 'delete'}:
+            raise AccessError(gettext('sushi_ticket.msg_event_append_only'))

@@ -486,6 +486,29 @@ class SushiKnowledgeTestCase(TranslationTestMixin, ModuleTestCase):
         self.assertEqual(entry.last_used_at, local(2025, 3, 3, 10))
 
     @with_transaction()
+    def test_direct_answer_with_written_basis(self):
+        "TRI-02: with no fitting entry, a written basis lets the agent answer"
+        Ticket = Pool().get('sushi.ticket')
+        ticket, = Ticket.create([{
+                    'requester_phone': '13905570002',
+                    'requester_name': '李先生',
+                    'title': '咨询新出台的电动车上牌规定',
+                    'description': '新规定什么时候开始执行？',
+                    'answer': '自2025年3月1日起执行，可到各车管所办理。',
+                    }])
+        with self.assertRaises(DirectAnswerError):
+            Ticket.answer_directly([ticket])
+        ticket.answer_basis = '宿州市公安局2025年2月20日公告第3号'
+        ticket.save()
+        with clock(2025, 3, 3, 10):
+            Ticket.answer_directly([ticket])
+        self.assertEqual((ticket.state, ticket.disposal),
+            ('answered', 'direct_answer'))
+        self.assertEqual(list(ticket.knowledge_entries), [])
+        self.assertEqual(ticket.answer_basis,
+            '宿州市公安局2025年2月20日公告第3号')
+
+    @with_transaction()
     def test_direct_answer_only_from_published_entries(self):
         "KB-08: a draft entry cannot be the source of an answer"
         pool = Pool()

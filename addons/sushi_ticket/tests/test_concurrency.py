@@ -12,8 +12,8 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction, TransactionError
 
-from ..dispatch import dispatch_ticket
-from .tools import DBTestCase, at, create_ticket, local, setup_network
+from .tools import (
+    DBTestCase, at, create_ticket, local, setup_network, dispatch_ticket)
 
 
 def rpc(user, func):
@@ -57,8 +57,7 @@ class ConcurrencyTestCase(DBTestCase, unittest.TestCase):
             county = Pool().get('sushi.unit')(self.county_id)
             ticket = create_ticket()
             with at(2025, 3, 3, 9):
-                assignment, = dispatch_ticket(ticket, county,
-                    now=local(2025, 3, 3, 9))
+                assignment, = dispatch_ticket(ticket, county)
             self.ticket_id, self.assignment_id = ticket.id, assignment.id
             self.number = ticket.number
             transaction.commit()

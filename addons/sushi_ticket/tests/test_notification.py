@@ -28,10 +28,9 @@ from trytond.tests.test_tryton import (
     DB_NAME, activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
 
-from ..dispatch import dispatch_ticket
 from .test_ticket import write_reply
 from .tools import (
-    at, create_ticket, local, run_queue, setup_network, sushi_config)
+    at, create_ticket, local, run_queue, setup_network, sushi_config, dispatch_ticket)
 
 MAILDIR = os.environ.get('SUSHI_TEST_MAILDIR')
 STAFF = ['handler', 'leader', 'principal']
@@ -155,7 +154,7 @@ class NotificationTestCase(unittest.TestCase):
         ticket = create_ticket(**values)
         with at(2025, 3, 3, 9):
             assignment, = dispatch_ticket(ticket, ns.county,
-                basis='属地管理', now=local(2025, 3, 3, 9))
+                basis='属地管理')
         with at(2025, 3, 3, 10), Transaction().set_user(ns.handler.id):
             Assignment.sign([assignment])
         return ticket, assignment
@@ -196,8 +195,7 @@ class NotificationTestCase(unittest.TestCase):
             ns = self.network()
             ticket = create_ticket(title='小区门口道路积水 %s' % token)
             with at(2025, 3, 3, 9):
-                dispatch_ticket(ticket, ns.county, basis='属地管理',
-                    now=local(2025, 3, 3, 9))
+                dispatch_ticket(ticket, ns.county, basis='属地管理')
             number = ticket.number
             label = gettext('sushi_ticket.msg_notify_dispatched')
             emails = self.staff_emails()

@@ -16,10 +16,10 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from ..dispatch import dispatch_ticket, redispatch
 from ..exceptions import ExtensionError, ReplyError
 from .test_ticket import write_reply
-from .tools import DBTestCase, at, create_ticket, local, setup_network
+from .tools import (
+    DBTestCase, at, create_ticket, local, setup_network, dispatch_ticket, redispatch)
 
 ROLES = ('intake', 'dispatcher', 'reviewer', 'supervisor', 'admin',
     'unit_handler', 'unit_leader', 'city_leader', 'analyst')
@@ -254,10 +254,8 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
             address='萧县龙城镇', requester_phone='13905575678')
         ticket_c = create_ticket(title='咨询公积金提取')
         with at(2025, 3, 3, 9):
-            county, = dispatch_ticket(ticket_a, ns.county, basis='属地管理',
-                now=local(2025, 3, 3, 9))
-            other, = dispatch_ticket(ticket_b, ns.other, basis='属地管理',
-                now=local(2025, 3, 3, 9))
+            county, = dispatch_ticket(ticket_a, ns.county, basis='属地管理')
+            other, = dispatch_ticket(ticket_b, ns.other, basis='属地管理')
         sign(county, ns.handler)
         with at(2025, 3, 3, 11):
             town, = redispatch(county, ns.town, '请符离镇核实处理')
@@ -324,7 +322,7 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
         ticket = create_ticket()
         with at(2025, 3, 3, 9):
             lead, co = dispatch_ticket(ticket, ns.county, [ns.city],
-                basis='属地管理，城管配合', now=local(2025, 3, 3, 9))
+                basis='属地管理，城管配合')
         self.assertEqual((lead.role, co.role), ('lead', 'co'))
         with as_user(ns.city_handler):
             self.assertEqual(

@@ -7,8 +7,8 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import RouteTestCase
 from trytond.transaction import Transaction
 
-from ..dispatch import dispatch_ticket
-from .tools import at, create_ticket, local, setup_network, sushi_config
+from .tools import (
+    at, create_ticket, local, setup_network, sushi_config, dispatch_ticket)
 
 TOKEN = 'gateway-secret'
 
@@ -24,11 +24,11 @@ class SMSInboundTestCase(RouteTestCase):
         Reply = pool.get('sushi.ticket.reply')
         ns = setup_network()
         cls.numbers = []
-        for phone in ['13805571111', '13805572222', '13805573333']:
+        for phone in ['13805571111', '13805572222', '13805573333',
+                '13805574444']:
             ticket = create_ticket(requester_phone=phone)
             with at(2025, 3, 3, 9):
-                assignment, = dispatch_ticket(ticket, ns.county,
-                    now=local(2025, 3, 3, 9))
+                assignment, = dispatch_ticket(ticket, ns.county)
             with Transaction().set_user(ns.handler.id):
                 Assignment.sign([assignment])
                 reply, = Reply.create([{
@@ -77,18 +77,26 @@ class SMSInboundTestCase(RouteTestCase):
                         '谢谢')]))
 
     def test_dissatisfied_with_and_without_reason(self):
-        "CBK-06: '2' with a reason is dissatisfied; bare '2' counts satisfied"
+        "CBK-05, CBK-06: '2' by SMS, with or without a reason, is called back"
         response = self.post({'phone': '13805572222',
                 'text': '2，下雨还是积水'})
-        self.assertEqual(response.json['counts_as'], 'dissatisfied')
-        state, evaluation, _ = self.ticket(self.numbers[1])
-        self.assertEqual((state, evaluation), ('verifying', 'dissatisfied'))
+        self.assertEqual(response.json['counts_as'], 'callback')
+        self.assertEqual(self.ticket(self.numbers[1]), ('reviewed',
+                'pending', [('sms_rating', 'dissatisfied', 'callback',
+                        '下雨还是积水')]))
         response = self.post({'phone': '13805573333', 'text': '2'})
-        self.assertEqual(response.json['counts_as'], 'default_satisfied')
-        # answered once: a second answer finds nothing to rate
-        response = self.post({'phone': '13805573333', 'text': '1'})
-        self.assertEqual(response.status_code, 404)
-        self.assertIn('13805573333', response.json['error'])
+        self.assertEqual(response.json['counts_as'], 'callback')
+        # nothing is deemed satisfied until the platform calls back
+        state, evaluation, _ = self.ticket(self.numbers[2])
+        self.assertEqual((state, evaluation), ('reviewed', 'pending'))
+
+    def test_unclear_answer_goes_to_the_agent(self):
+        "CBK-05: an answer that says neither is asked about, not guessed"
+        response = self.post({'phone': '13805574444', 'text': '你们辛苦了'})
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(response.json['counts_as'], 'callback')
+        self.assertEqual(self.ticket(self.numbers[3]), ('reviewed',
+                'pending', [('sms_rating', None, 'callback', '你们辛苦了')]))
 
     def test_bad_requests(self):
         "Bad input: the right status and a JSON error, nothing recorded"
@@ -98,7 +106,6 @@ class SMSInboundTestCase(RouteTestCase):
                 token=None).status_code, 401)
         for body, status in [
                 ({'phone': '123', 'text': '1'}, 400),
-                ({'phone': '13805571111', 'text': '你们辛苦了'}, 400),
                 ([1, 2], 400),
                 ({'phone': '13900000000', 'text': '1'}, 404)]:
             response = self.post(body)

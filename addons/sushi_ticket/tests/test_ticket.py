@@ -11,14 +11,12 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from ..dispatch import dispatch_ticket, redispatch
-from ..callback import verify
 from ..exceptions import (
-    AssignmentError, CallbackError, DispatchError, ExtensionError,
-    IntakeError, ReplyError, ReturnError, TransitionError)
+    AssignmentError, CalendarMissingYearError, CallbackError, DispatchError,
+    ExtensionError, IntakeError, ReplyError, ReturnError, TransitionError)
 from .tools import (
     DBTestCase, as_local, at, create_ticket, local, run_queue,
-    setup_network)
+    setup_network, dispatch_ticket, redispatch)
 
 
 def attach(record, name='依据.pdf'):
@@ -54,7 +52,7 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
     def dispatch(self, ticket, lead, co_units=(), when=(2025, 3, 3, 9)):
         with at(*when):
             return dispatch_ticket(ticket, lead, co_units,
-                basis='属地管理', now=local(*when))
+                basis='属地管理')
 
     def signed(self, ns, ticket=None, when=(2025, 3, 3, 9), **values):
         "A ticket dispatched to 埇桥区 and signed for by its handler."
@@ -761,9 +759,9 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
             reason='积水问题仍未解决', reason_clear=True)
         self.assertEqual(ticket.state, 'verifying')
         with self.assertRaises(CallbackError):
-            verify(ticket, 'rework', '')
+            Pool().get('sushi.ticket.callback').verify(ticket, 'rework', '')
         with at(2025, 3, 10, 9):
-            verify(ticket, 'rework', '现场核实,排水管道仍有堵塞',
+            Pool().get('sushi.ticket.callback').verify(ticket, 'rework', '现场核实,排水管道仍有堵塞',
                 escalate=True)
         self.assertEqual((ticket.state, ticket.round), ('dispatched', 2))
         self.assertTrue(ticket.unit_at_fault)
@@ -784,7 +782,7 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
             Reply.accept([reply])
         self.assertEqual(ticket.state, 'reviewed')
         self.assertEqual(ticket.second_evaluation, 'pending')
-        Callback.record_rating(ticket, 'sms_rating', 'dissatisfied',
+        Callback.record_rating(ticket, 'phone_callback', 'dissatisfied',
             reason='仍不满意', reason_clear=True)
         self.assertEqual(ticket.state, 'closed')
         self.assertEqual(
@@ -800,9 +798,20 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         ticket, _, _ = self.reviewed(ns)
         Callback.record_rating(ticket, 'phone_callback', 'dissatisfied',
             reason='要求拆除合法建筑', reason_clear=True)
-        verify(ticket, 'explain', '诉求超出法律规定,已耐心解释')
+        # CBK-04: the unit's explanation is required and kept as a fact
+        with self.assertRaises(CallbackError):
+            Callback.verify(ticket, 'explain', '诉求超出法律规定')
+        with at(2025, 3, 7, 10), Transaction().set_user(ns.reviewer.id):
+            Callback.verify(ticket, 'explain', '诉求超出法律规定',
+                explanation='已向诉求人说明该建筑手续合法,不能拆除')
         self.assertEqual(ticket.state, 'reviewed')
         self.assertTrue(ticket.objective_cause)
+        lead = ticket.current_lead()
+        self.assertEqual(lead.objective_explanation,
+            '已向诉求人说明该建筑手续合法,不能拆除')
+        self.assertEqual(as_local(lead.objective_explanation_at),
+            dt.datetime(2025, 3, 7, 10))
+        self.assertEqual(lead.objective_explanation_by, ns.reviewer)
         Callback.record_rating(ticket, 'phone_callback', 'satisfied')
         self.assertEqual((ticket.state, ticket.second_evaluation),
             ('closed', 'satisfied'))
@@ -978,3 +987,451 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         self.assertIn('埇桥区', strings)
         self.assertNotIn(ticket.requester_phone, strings)
         self.assertNotIn(ticket.requester_name, strings)
+
+    # --- facts a score can trust (LGT-05, CBK-05/06, TRI-04/08, ORG-13) -
+
+    def request_return(self, ns, assignment, when):
+        Assignment = Pool().get('sushi.ticket.assignment')
+        assignment.return_reason = 'not_our_duty'
+        assignment.return_reason_text = '该路段属市政道路,由市城管局负责'
+        assignment.save()
+        attach(assignment)
+        with at(*when), Transaction().set_user(ns.handler.id):
+            Assignment.request_return([assignment])
+
+    @with_transaction()
+    def test_lgt05_return_pending_pauses_sign_in_clock(self):
+        "LGT-05: a return filed in time stops the sign-in clock; a rejection moves it"
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        ns = setup_network()
+        ticket = create_ticket()
+        assignment, = self.dispatch(ticket, ns.county)
+        self.request_return(ns, assignment, (2025, 3, 3, 10))
+        self.assertEqual(as_local(assignment.clock_paused_at),
+            dt.datetime(2025, 3, 3, 10))
+        # The platform takes a day; the unit is not late meanwhile
+        with at(2025, 3, 4, 9):
+            Assignment.sweep()
+        with at(2025, 3, 4, 10), Transaction().set_user(ns.dispatcher.id):
+            Assignment.reject_return([assignment])
+        assignment = Assignment(assignment.id)
+        self.assertEqual(assignment.state, 'dispatched')
+        self.assertIsNone(assignment.clock_paused_at)
+        self.assertEqual(assignment.paused_duration, dt.timedelta(hours=24))
+        # 17:30 on Monday plus the 24 hours the platform took
+        self.assertEqual(as_local(assignment.sign_deadline),
+            dt.datetime(2025, 3, 4, 17, 30))
+        self.assertEqual(as_local(assignment.due_at),
+            dt.datetime(2025, 3, 13, 17, 30))
+        with at(2025, 3, 4, 12):
+            Assignment.sweep()
+        with at(2025, 3, 4, 13), Transaction().set_user(ns.handler.id):
+            Assignment.sign([assignment])
+        assignment = Assignment(assignment.id)
+        self.assertFalse(assignment.late_sign_in)
+        actions = [e.action for e in assignment.ticket.events]
+        self.assertEqual(actions.count('clock_pause'), 1)
+        self.assertEqual(actions.count('clock_resume'), 1)
+
+    @with_transaction()
+    def test_lgt05_approved_return_carries_no_card(self):
+        "LGT-05: no red card while the platform decides; approval ends the part"
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        ns = setup_network()
+        ticket = create_ticket(request_type='consult')
+        assignment, = self.dispatch(ticket, ns.county)
+        self.assertEqual(as_local(assignment.due_at),
+            dt.datetime(2025, 3, 4, 17, 30))
+        self.request_return(ns, assignment, (2025, 3, 3, 10))
+        # The platform decides two days later, after the due time
+        with at(2025, 3, 5, 9):
+            Assignment.sweep()
+        with at(2025, 3, 5, 10), Transaction().set_user(ns.dispatcher.id):
+            Assignment.approve_return([assignment])
+        assignment = Assignment(assignment.id)
+        self.assertEqual(assignment.state, 'returned')
+        self.assertFalse(assignment.red_card)
+        self.assertFalse(assignment.late_sign_in)
+        self.assertEqual(assignment.paused_duration, dt.timedelta(hours=48))
+        self.assertEqual(ticket.state, 'accepted')
+
+    @with_transaction()
+    def test_lgt05_extension_pending_pauses_due_clock(self):
+        "LGT-05, EXT-04: no card while the extension waits; rejected, due moves"
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Extension = pool.get('sushi.ticket.extension')
+        ns = setup_network()
+        ticket, assignment = self.signed(ns)
+        extension = self.extension(assignment, 2)
+        with at(2025, 3, 10, 10), Transaction().set_user(ns.handler.id):
+            Extension.submit([extension])
+        with at(2025, 3, 10, 11), Transaction().set_user(ns.leader.id):
+            Extension.leader_approve([extension])
+        self.assertEqual(as_local(extension.decision_due_at),
+            dt.datetime(2025, 3, 11, 17, 30))
+        with at(2025, 3, 12, 9):
+            self.assertEqual(
+                Assignment(assignment.id).decision_light, 'red')
+        with at(2025, 3, 13, 9):
+            Assignment.sweep()
+        self.assertFalse(Assignment(assignment.id).red_card)
+        with at(2025, 3, 13, 11), Transaction().set_user(ns.dispatcher.id):
+            Extension.reject([extension])
+        assignment = Assignment(assignment.id)
+        # 72 hours of platform time added to Wednesday 17:30
+        self.assertEqual(as_local(assignment.due_at),
+            dt.datetime(2025, 3, 15, 17, 30))
+        with at(2025, 3, 15, 18):
+            Assignment.sweep()
+        assignment = Assignment(assignment.id)
+        self.assertTrue(assignment.red_card)
+        self.assertEqual(as_local(assignment.red_card_at),
+            dt.datetime(2025, 3, 15, 17, 30))
+
+    @with_transaction()
+    def test_lgt05_pause_can_be_switched_off(self):
+        "LGT-05: with pause_clock_while_platform_decides off, the clock runs"
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Configuration = pool.get('sushi.configuration')
+        config = Configuration(1)
+        config.pause_clock_while_platform_decides = False
+        config.save()
+        ns = setup_network()
+        assignment, = self.dispatch(
+            create_ticket(request_type='consult'), ns.county)
+        self.request_return(ns, assignment, (2025, 3, 3, 10))
+        self.assertIsNone(assignment.clock_paused_at)
+        with at(2025, 3, 5, 9):
+            Assignment.sweep()
+        self.assertTrue(Assignment(assignment.id).red_card)
+
+    @with_transaction()
+    def test_lgt05_late_reply_carries_red_card(self):
+        "LGT-05, LGT-02, ACC-02: a late reply is carded at the due time, no sweep"
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Reply = pool.get('sushi.ticket.reply')
+        ns = setup_network()
+        ticket, assignment = self.signed(ns)
+        with at(2025, 3, 13, 9), Transaction().set_user(ns.handler.id):
+            reply = write_reply(assignment)
+            Reply.request_sign_off([reply])
+        with at(2025, 3, 13, 10), Transaction().set_user(ns.leader.id):
+            Reply.sign_off([reply])
+        assignment = Assignment(assignment.id)
+        self.assertEqual(assignment.state, 'replied')
+        self.assertTrue(assignment.late_completion)
+        self.assertTrue(assignment.red_card)
+        self.assertEqual(assignment.red_card_cause, 'overdue')
+        self.assertEqual(as_local(assignment.red_card_at),
+            dt.datetime(2025, 3, 12, 17, 30))
+        # ACC-02: overdue without an approved extension
+        self.assertTrue(assignment.overdue_accountability_candidate)
+        self.assertEqual(
+            as_local(assignment.overdue_accountability_candidate_at),
+            dt.datetime(2025, 3, 12, 17, 30))
+        with at(2025, 3, 13, 11):
+            Assignment.sweep()
+        actions = [e.action for e in Assignment(assignment.id).ticket.events]
+        self.assertEqual(actions.count('red_card'), 1)
+
+    @with_transaction()
+    def test_lgt05_card_belongs_to_the_month_of_the_due_time(self):
+        "LGT-05, SGN-04: cards and late sign-ins are dated when the time passed"
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        ns = setup_network()
+        ticket, assignment = self.signed(ns, when=(2025, 3, 20, 9))
+        self.assertEqual(as_local(assignment.due_at),
+            dt.datetime(2025, 3, 31, 17, 30))
+        late, = self.dispatch(create_ticket(), ns.county,
+            when=(2025, 3, 3, 14))
+        # The first sweep after the due time runs on 1 April
+        with at(2025, 4, 1, 8):
+            Assignment.sweep()
+        assignment = Assignment(assignment.id)
+        self.assertEqual(as_local(assignment.red_card_at),
+            dt.datetime(2025, 3, 31, 17, 30))
+        self.assertTrue(assignment.overdue_accountability_candidate)
+        self.assertEqual(
+            as_local(assignment.overdue_accountability_candidate_at),
+            dt.datetime(2025, 3, 31, 17, 30))
+        late = Assignment(late.id)
+        self.assertTrue(late.late_sign_in)
+        self.assertEqual(as_local(late.late_sign_in_at),
+            dt.datetime(2025, 3, 4, 12, 0))
+
+    @with_transaction()
+    def test_org13_extension_carried_down(self):
+        "ORG-13, LGT-05: a tier-2 extension moves the tier-3 due time it shares"
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Extension = pool.get('sushi.ticket.extension')
+        ns = setup_network()
+        ticket, county = self.signed(ns)
+        with at(2025, 3, 3, 11), Transaction().set_user(ns.handler.id):
+            town, = redispatch(county, ns.town, '请符离镇核实处理')
+        self.assertEqual(town.due_at, county.due_at)
+        extension = self.extension(county, 2)
+        with at(2025, 3, 10, 10), Transaction().set_user(ns.handler.id):
+            Extension.submit([extension])
+        with at(2025, 3, 10, 11), Transaction().set_user(ns.leader.id):
+            Extension.leader_approve([extension])
+        with at(2025, 3, 10, 15), Transaction().set_user(ns.dispatcher.id):
+            Extension.approve([extension])
+        county, town = Assignment.browse([county.id, town.id])
+        self.assertEqual(as_local(county.due_at),
+            dt.datetime(2025, 3, 14, 17, 30))
+        self.assertEqual(as_local(town.due_at),
+            dt.datetime(2025, 3, 14, 17, 30))
+        self.assertIsNone(county.clock_paused_at)
+
+    @with_transaction()
+    def test_tri08_lim07_co_unit_due_times(self):
+        "TRI-08, LIM-07: co-unit due a day before the lead, never before its first day"
+        ns = setup_network()
+        lead, co = self.dispatch(create_ticket(), ns.county, [ns.city])
+        self.assertEqual(as_local(lead.due_at),
+            dt.datetime(2025, 3, 12, 17, 30))
+        self.assertEqual(as_local(co.due_at),
+            dt.datetime(2025, 3, 11, 17, 30))
+        # A 1-working-day order: the co-unit shares the lead's due time
+        # instead of being due at its own sign-in deadline
+        lead, co = self.dispatch(create_ticket(request_type='consult'),
+            ns.county, [ns.city])
+        self.assertEqual(as_local(co.sign_deadline),
+            dt.datetime(2025, 3, 3, 17, 30))
+        self.assertEqual(as_local(lead.due_at),
+            dt.datetime(2025, 3, 4, 17, 30))
+        self.assertEqual(as_local(co.due_at),
+            dt.datetime(2025, 3, 4, 17, 30))
+
+    @with_transaction()
+    def test_tri04_dispatch_window_flagged_by_sweep(self):
+        "TRI-04: an accepted order not dispatched in 24 hours is flagged then"
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        Assignment = pool.get('sushi.ticket.assignment')
+        with at(2025, 3, 3, 9):
+            ticket = create_ticket(received_at=local(2025, 3, 3, 9))
+            Ticket.accept([ticket])
+        with at(2025, 3, 4, 8, 59):
+            Assignment.sweep()
+        self.assertFalse(Ticket(ticket.id).dispatch_late)
+        for minute in [30, 45]:
+            with at(2025, 3, 4, 9, minute):
+                Assignment.sweep()
+        ticket = Ticket(ticket.id)
+        self.assertTrue(ticket.dispatch_late)
+        self.assertEqual(as_local(ticket.dispatch_late_at),
+            dt.datetime(2025, 3, 4, 9, 0))
+        self.assertEqual(
+            [e.action for e in ticket.events].count('dispatch_late'), 1)
+
+    @with_transaction()
+    def test_sign_in_refused_while_return_pending(self):
+        "RET-05: no sign-in while the unit's own return request is undecided"
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        ns = setup_network()
+        assignment, = self.dispatch(create_ticket(), ns.county)
+        self.request_return(ns, assignment, (2025, 3, 3, 10))
+        with at(2025, 3, 3, 11), Transaction().set_user(ns.handler.id):
+            with self.assertRaises(ReturnError) as cm:
+                Assignment.sign([assignment])
+        self.assertIn(assignment.rec_name, cm.exception.message)
+        with at(2025, 3, 3, 14), Transaction().set_user(ns.dispatcher.id):
+            Assignment.reject_return([assignment])
+        with at(2025, 3, 3, 15), Transaction().set_user(ns.handler.id):
+            Assignment.sign([assignment])
+        self.assertEqual((assignment.state, assignment.return_decision),
+            ('signed', 'rejected'))
+
+    @with_transaction()
+    def test_cbk05_cbk06_dissatisfied_by_sms_is_called_back(self):
+        "CBK-05, CBK-06: SMS/app dissatisfaction goes to the callback queue"
+        pool = Pool()
+        Callback = pool.get('sushi.ticket.callback')
+        ns = setup_network()
+        ticket, _, _ = self.reviewed(ns)
+        with at(2025, 3, 6, 12):
+            callback = Callback.record_rating(
+                ticket, 'sms_rating', 'dissatisfied')
+        self.assertEqual(callback.result, 'callback')
+        self.assertEqual((ticket.state, ticket.first_evaluation),
+            ('reviewed', 'pending'))
+        self.assertTrue(ticket.callback_required)
+        self.assertEqual(as_local(ticket.callback_required_at),
+            dt.datetime(2025, 3, 6, 12))
+        # The rating window does not deem it satisfied meanwhile
+        with at(2025, 3, 20, 9):
+            Callback.deem_satisfied()
+        self.assertEqual(ticket.state, 'reviewed')
+        # Only at the platform's callback does no clear reason count
+        with at(2025, 3, 21, 9):
+            Callback.record_rating(ticket, 'phone_callback', 'dissatisfied')
+        self.assertEqual((ticket.state, ticket.final_evaluation),
+            ('closed', 'default_satisfied'))
+        self.assertFalse(ticket.callback_required)
+        # In the app, with a reason: called back too, then verified
+        other, _, _ = self.reviewed(ns)
+        Callback.record_rating(other, 'wanshitong_app_rating',
+            'dissatisfied', reason='积水依旧')
+        self.assertEqual(other.state, 'reviewed')
+        Callback.record_rating(other, 'phone_callback', 'dissatisfied',
+            reason='积水依旧,下雨仍无法通行', reason_clear=True)
+        self.assertEqual(other.state, 'verifying')
+
+    @with_transaction()
+    def test_cbk05_sms_answers_are_read_or_asked_about(self):
+        "CBK-05, CBK-08: real-style SMS answers; unsure ones go to the agent"
+        Callback = Pool().get('sushi.ticket.callback')
+        satisfied = ['1', '１', '1。', ' 1 ', '1.', '1 谢谢', '1满意', '满意',
+            '满意！', '非常满意！！！', '很满意，谢谢', '好评', '给个好评',
+            '已解决，满意', '问题解决了', '基本满意', '满意满意',
+            '没有不满意的', '挺好的', '不错，满意']
+        dissatisfied = ['2', '２', '2。', '2，下雨还是积水', '2 没人联系我',
+            '２ 不满意', '不满意', '不满意！！', '非常不满意', '不太满意',
+            '满意度不高', '满意度低', '不是很满意', '不怎么满意', '没解决',
+            '问题没有解决', '还没处理', '差评', '给差评', '太差了', '态度差',
+            '敷衍了事', '满意，但是还没解决']
+        unsure = ['一般', '还行', '还行吧', '一般般吧', '12', '3', '收到',
+            '你们辛苦了', '', '？', '1 不满意', '1 一般', '谢谢', '好']
+        self.assertGreaterEqual(
+            len(satisfied) + len(dissatisfied) + len(unsure), 40)
+        for expected, answers in [('satisfied', satisfied),
+                ('dissatisfied', dissatisfied), (None, unsure)]:
+            for text in answers:
+                with self.subTest(text=text):
+                    given, _ = Callback.parse_sms_answer(text)
+                    self.assertEqual(given, expected)
+        self.assertEqual(Callback.parse_sms_answer('2，下雨还是积水'),
+            ('dissatisfied', '下雨还是积水'))
+
+    @with_transaction()
+    def test_rpl03_rpl07_verification_findings_are_facts(self):
+        "RPL-03, RPL-07: defects and a refusal found at verification are kept"
+        pool = Pool()
+        Callback = pool.get('sushi.ticket.callback')
+        Reply = pool.get('sushi.ticket.reply')
+        ns = setup_network()
+        ticket, _, reply = self.reviewed(ns)
+        Callback.record_rating(ticket, 'phone_callback', 'dissatisfied',
+            reason='说已疏通,其实没人来过', reason_clear=True)
+        with at(2025, 3, 7, 10), Transaction().set_user(ns.reviewer.id):
+            Callback.verify(ticket, 'rework', '现场核查:管道未疏通',
+                defects=['untrue', 'promise_unkept'],
+                refused_to_cooperate=True)
+        reply = Reply(reply.id)
+        self.assertEqual(reply.defects, ('promise_unkept', 'untrue'))
+        self.assertTrue(reply.refused_to_cooperate)
+        self.assertEqual(reply.findings_origin, 'rating_verification')
+        self.assertEqual(as_local(reply.findings_at),
+            dt.datetime(2025, 3, 7, 10))
+        self.assertEqual(reply.findings_by, ns.reviewer)
+        self.assertIn('findings', [e.action for e in ticket.events])
+
+    @with_transaction()
+    def test_year_end_calendar_warning(self):
+        "From 1 November, calendar admins are warned until next year is in"
+        pool = Pool()
+        Year = pool.get('sushi.calendar.year')
+        Calendar = pool.get('sushi.calendar')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        ResNotification = pool.get('res.notification')
+        Year.delete(Year.search([('year', '>=', 2027)]))
+        admin, clerk = User.create([
+                {'login': 'cal_admin', 'name': '日历管理员',
+                    'groups': [('add', [ModelData.get_id(
+                                    'sushi_ticket', 'group_sushi_admin')])]},
+                {'login': 'cal_clerk', 'name': '受理员', 'groups': [
+                        ('add', [ModelData.get_id(
+                                    'sushi_ticket', 'group_sushi_intake')])]},
+                ])
+        with at(2026, 10, 31, 23):
+            self.assertIsNone(Year.missing_next_year())
+            Year.remind_next_year()
+        self.assertEqual(ResNotification.search_count(
+                [('user', '=', admin.id)]), 0)
+        with at(2026, 11, 2, 9):
+            self.assertEqual(Year.missing_next_year(), 2027)
+            self.assertIn('2027', User(admin.id).status_bar)
+            self.assertNotIn('2027', User(clerk.id).status_bar)
+            Year.remind_next_year()
+        self.assertEqual(ResNotification.search_count(
+                [('user', '=', admin.id)]), 1)
+        # Deadlines still refuse the year without data
+        with self.assertRaises(CalendarMissingYearError):
+            Calendar.is_working_day(dt.date(2027, 1, 4))
+        Year.create([{'year': 2027}])
+        with at(2026, 11, 9, 9):
+            self.assertIsNone(Year.missing_next_year())
+            self.assertNotIn('2027', User(admin.id).status_bar)
+
+    @with_transaction()
+    def test_lim04_complex_consultation_limit(self):
+        "LIM-04: a consultation the dispatcher marks complex gets 3 working days"
+        ns = setup_network()
+        assignment, = self.dispatch(create_ticket(request_type='consult'),
+            ns.county)
+        with at(2025, 3, 3, 9):
+            complex_, = dispatch_ticket(create_ticket(request_type='consult'),
+                ns.county, complexity='complex')
+        self.assertEqual(as_local(assignment.due_at),
+            dt.datetime(2025, 3, 4, 17, 30))
+        self.assertEqual(as_local(complex_.due_at),
+            dt.datetime(2025, 3, 6, 17, 30))
+
+    @with_transaction()
+    def test_rev04_review_due_next_working_day(self):
+        "REV-04: the platform reviews a reply within one working day"
+        ns = setup_network()
+        _, _, reply = self.replied(ns)
+        # signed off on Wednesday 16:00
+        self.assertEqual(as_local(reply.review_due_at),
+            dt.datetime(2025, 3, 6, 17, 30))
+
+    @with_transaction()
+    def test_ext08_extension_keeps_actual_handling_days(self):
+        "EXT-08: an extended order has no card, and its real handling days count"
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Extension = pool.get('sushi.ticket.extension')
+        Reply = pool.get('sushi.ticket.reply')
+        ns = setup_network()
+        ticket, assignment = self.signed(ns)
+        extension = self.extension(assignment, 2)
+        with at(2025, 3, 10, 10), Transaction().set_user(ns.handler.id):
+            Extension.submit([extension])
+        with at(2025, 3, 10, 11), Transaction().set_user(ns.leader.id):
+            Extension.leader_approve([extension])
+        with at(2025, 3, 10, 15), Transaction().set_user(ns.dispatcher.id):
+            Extension.approve([extension])
+        with at(2025, 3, 13, 9), Transaction().set_user(ns.handler.id):
+            reply = write_reply(Assignment(assignment.id))
+            Reply.request_sign_off([reply])
+        with at(2025, 3, 13, 10), Transaction().set_user(ns.leader.id):
+            Reply.sign_off([reply])
+        with at(2025, 3, 13, 15), Transaction().set_user(ns.reviewer.id):
+            Reply.accept([reply])
+        assignment = Assignment(assignment.id)
+        self.assertFalse(assignment.red_card)
+        self.assertFalse(assignment.overdue_accountability_candidate)
+        # Monday 3 March (day 0) to Thursday 13 March
+        self.assertEqual(assignment.handling_days, 8)
+
+    @with_transaction()
+    def test_cbk11_resolution_recorded(self):
+        "CBK-11: the callback records whether the problem was resolved"
+        Callback = Pool().get('sushi.ticket.callback')
+        ns = setup_network()
+        ticket, _, _ = self.reviewed(ns)
+        callback = Callback.record_rating(ticket, 'phone_callback',
+            'satisfied', resolution='partially_resolved')
+        self.assertEqual(callback.resolution, 'partially_resolved')
+        self.assertEqual(ticket.final_evaluation, 'satisfied')

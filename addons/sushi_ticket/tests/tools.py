@@ -153,6 +153,18 @@ def create_ticket(**values):
     return ticket
 
 
+def dispatch_ticket(ticket, lead, co_units=(), basis=None, **options):
+    "Dispatch one ticket through the contract (Ticket.dispatch_to)."
+    return Pool().get('sushi.ticket').dispatch_to(
+        [ticket], lead, co_units, basis=basis, **options)
+
+
+def redispatch(assignment, unit, basis=None):
+    "Re-dispatch one assignment through Assignment.redispatch_to."
+    return Pool().get('sushi.ticket.assignment').redispatch_to(
+        [assignment], unit, basis=basis)
+
+
 def run_queue():
     "Run the tasks the transaction queued (SMS delivery and the like)."
     from trytond.transaction import Transaction
