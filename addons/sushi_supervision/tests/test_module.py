@@ -1,12 +1,713 @@
 # This file is part of 宿事速办.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-from trytond.modules.sushi_ticket.tests.tools import TranslationTestMixin
-from trytond.tests.test_tryton import ModuleTestCase
+import datetime as dt
+import io
+import unittest
+import zipfile
+from unittest.mock import patch
+
+from sql import Table
+
+from trytond.exceptions import UserError
+from trytond.model import ModelSQL
+from trytond.model.exceptions import AccessButtonError, AccessError
+from trytond.modules.sushi_ticket.dispatch import dispatch_ticket
+from trytond.modules.sushi_ticket.tests.test_notification import Gateway
+from trytond.modules.sushi_ticket.tests.test_rights import (
+    MODES, ROLES, as_user, rights, role_users)
+from trytond.modules.sushi_ticket.tests.tools import (
+    DBTestCase, TranslationTestMixin, at, create_ticket, local, run_queue,
+    setup_network, sushi_config)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+from .. import report as report_module
+from ..supervision import trigger_level
+
+
+# The rights of a user who has only one role's group, per stored model of
+# the module (r w c d, in the order of sushi_ticket's ROLES): supervisors
+# and the Office create and escalate; units read and answer their own
+# (record rules); city leaders read all; candidates are the Office's.
+ACCESS = {
+    #                         intk disp revw supv admn hndl lead city anly
+    'sushi.supervision':     'r--- r--- r--- rwc- rwcd rw-- rw-- r--- r---',
+    'sushi.supervision-sushi.ticket':
+                             'r--- r--- r--- rwcd rwcd r--- r--- r--- r---',
+    'sushi.supervision-co_unit':
+                             'r--- r--- r--- rwcd rwcd r--- r--- r--- r---',
+    'sushi.supervision-responsible_unit':
+                             'r--- r--- r--- rwcd rwcd r--- r--- r--- r---',
+    'sushi.supervision.opinion':
+                             'r--- r--- r--- rwcd rwcd rw-- rw-- r--- r---',
+    'sushi.supervision.action':
+                             'r--- r--- r--- rwc- rwcd r--- r--- r--- r---',
+    'sushi.supervision.consequence':
+                             'r--- r--- r--- rwcd rwcd r--- r--- r--- r---',
+    'sushi.supervision.candidate':
+                             'r--- r--- r--- rw-- rwcd ---- ---- r--- r---',
+    # ACC-12: accountability is not for other platform staff
+    'sushi.accountability':  '---- ---- ---- rwc- rwcd r--- r--- r--- ----',
+    'sushi.accountability-sushi.ticket':
+                             '---- ---- ---- rwcd rwcd r--- r--- r--- ----',
+    'sushi.accountability-sushi.supervision':
+                             '---- ---- ---- rwcd rwcd r--- r--- r--- ----',
+    'sushi.supervision.report':
+                             '---- ---- ---- rw-- rwcd ---- ---- r--- r---',
+    'sushi.supervision.report.line':
+                             '---- ---- ---- r--- r--- ---- ---- r--- r---',
+    'sushi.supervision.report-sushi.supervision':
+                             '---- ---- ---- r--- r--- ---- ---- r--- r---',
+    }
+OFFICE = {'admin', 'supervisor'}
+UNITS = {'unit_handler', 'unit_leader'}
+BUTTONS = {
+    ('sushi.supervision', 'register'): OFFICE,
+    ('sushi.supervision', 'assign'): OFFICE,
+    ('sushi.supervision', 'remind'): OFFICE,
+    ('sushi.supervision', 'submit_feedback'): OFFICE | UNITS,
+    ('sushi.supervision', 'confirm_verification'): OFFICE,
+    ('sushi.supervision', 're_supervise'): OFFICE,
+    ('sushi.supervision', 'escalate'): OFFICE,
+    ('sushi.supervision', 'cancel'): OFFICE,
+    ('sushi.supervision.opinion', 'answer_opinion'): OFFICE | UNITS,
+    ('sushi.supervision.consequence', 'record_done'): OFFICE,
+    ('sushi.supervision.candidate', 'confirm'): OFFICE,
+    ('sushi.supervision.candidate', 'dismiss'): OFFICE,
+    ('sushi.accountability', 'investigate'): OFFICE,
+    ('sushi.accountability', 'decide'): OFFICE,
+    ('sushi.accountability', 'dismiss'): OFFICE,
+    ('sushi.supervision.report', 'regenerate'): OFFICE,
+    }
 
 
 class SushiSupervisionTestCase(TranslationTestMixin, ModuleTestCase):
     "Test the sushi_supervision module"
     module = 'sushi_supervision'
+
+
+def sql_write(model, ids, **values):
+    "Set stored facts the way sushi_ticket records them, bypassing checks."
+    table = Table(Pool().get(model)._table)
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*table.update(
+            [getattr(table, k) for k in values], list(values.values()),
+            where=table.id.in_(ids)))
+    from trytond.modules.sushi_ticket import clock
+    clock.forget(model)
+
+
+def dispatched(ns, unit=None, **values):
+    "A complaint dispatched on Monday 3 March 2025 at 9:00, due 12 March."
+    ticket = create_ticket(**values)
+    with at(2025, 3, 3, 9):
+        assignment, = dispatch_ticket(ticket, unit or ns.county,
+            basis='属地管理', now=local(2025, 3, 3, 9))
+    return ticket, assignment
+
+
+class SupervisionTestCase(DBTestCase, unittest.TestCase):
+    "Supervision cases, candidates, accountability and the monthly report"
+    module = 'sushi_supervision'
+
+    @classmethod
+    def setUpClass(cls):
+        from trytond.tests.test_tryton import activate_module, drop_db
+        super(DBTestCase, cls).setUpClass()
+        drop_db()
+        # the users read Chinese, as in production
+        activate_module([cls.module], lang='zh_CN')
+
+    def case(self, ns, ticket, **values):
+        "A registered level-1 case on the ticket against 埇桥区."
+        Supervision = Pool().get('sushi.supervision')
+        defaults = {
+            'level': 'L1', 'trigger': 'l1_not_handled',
+            'tickets': [('add', [ticket.id])],
+            'lead_unit': ns.county.id,
+            'registered_on': dt.date(2025, 3, 13),
+            'content': '汴河路积水超期未办理',
+            'instructions': '三个工作日内疏通排水管道并回复诉求人',
+            'deadline': local(2025, 3, 18, 17, 30),
+            'responsible_person': '李主任',
+            'responsible_phone': '0557-3021234',
+            }
+        defaults.update(values)
+        case, = Supervision.create([defaults])
+        return case
+
+    # --- the case and its steps ---------------------------------------
+
+    @with_transaction()
+    def test_register_requires_mandatory_fields(self):
+        "SUP-09 (1): registration date, content, lead unit, deadline, instructions"
+        Supervision = Pool().get('sushi.supervision')
+        ns = setup_network()
+        ticket, _ = dispatched(ns)
+        case = self.case(ns, ticket, instructions=None, deadline=None)
+        with self.assertRaises(UserError) as cm:
+            Supervision.register([case])
+        self.assertIn('办结时限', cm.exception.message)
+        self.assertIn('办理意见', cm.exception.message)
+        self.assertEqual(Supervision(case.id).state, 'draft')
+        self.assertFalse(ticket.__class__(ticket.id).is_supervised)
+
+    @with_transaction()
+    def test_trigger_belongs_to_level(self):
+        "SUP-05..07: a level-2 trigger cannot start a level-1 case"
+        ns = setup_network()
+        ticket, _ = dispatched(ns)
+        self.assertEqual([trigger_level(t) for t in [
+                    'scope_knowledge', 'l1_not_handled',
+                    'l2_important_order', 'l3_major']],
+            ['routine', 'L1', 'L2', 'L3'])
+        with self.assertRaises(UserError):
+            self.case(ns, ticket, trigger='l2_important_order')
+
+    @with_transaction()
+    def test_seven_steps(self):
+        "SUP-09, SUP-11, ARC-04: register, assign, track, feed back, archive"
+        pool = Pool()
+        Supervision = pool.get('sushi.supervision')
+        Ticket = pool.get('sushi.ticket')
+        SMS = pool.get('sushi.sms')
+        Event = pool.get('sushi.ticket.event')
+        ns = setup_network()
+        ticket, _ = dispatched(ns)
+        other, _ = dispatched(ns, title='另一件')
+        case = self.case(ns, ticket)
+        with at(2025, 3, 13, 10), Transaction().set_user(ns.supervisor.id):
+            Supervision.register([case])
+        case = Supervision(case.id)
+        self.assertEqual((case.state, case.registered_at),
+            ('registered', local(2025, 3, 13, 10)))
+        self.assertEqual(case.registered_by, ns.supervisor)
+        self.assertEqual(case.body, 'office')
+        self.assertEqual(case.method, 'notice')
+        # responsible units default to the lead unit (D3.2)
+        self.assertEqual(list(case.responsible_units), [ns.county])
+        # SUP-11: the linked ticket is supervised, the other is not (RPL-04)
+        self.assertTrue(Ticket(ticket.id).is_supervised)
+        self.assertFalse(Ticket(other.id).is_supervised)
+        self.assertTrue(Event.search([('ticket', '=', ticket.id),
+                    ('action', '=', 'supervise')]))
+
+        with at(2025, 3, 13, 11):
+            Supervision.assign([case])
+        sms, = SMS.search([('ticket', '=', ticket.id),
+                ('kind', '=', 'supervision')])
+        # SUP-09 (2): unit, person, contact and deadline (local time)
+        for part in ['埇桥区', '李主任', '0557-3021234', '2025-03-18 17:30',
+                ticket.number]:
+            self.assertIn(part, sms.text)
+        self.assertEqual(sms.phone, '13805571234')
+        self.assertEqual(Supervision(case.id).assigned_at,
+            local(2025, 3, 13, 11))
+
+        with at(2025, 3, 14, 9):
+            Supervision.remind([case])
+        case = Supervision(case.id)
+        self.assertEqual(case.tracked_at, local(2025, 3, 14, 9))
+        self.assertEqual([a.kind for a in case.actions], ['reminder'])
+
+        case.feedback = '已疏通排水管道，并电话告知诉求人'
+        case.save()
+        # nothing is drawn for a re-check: archived at once (step 7)
+        with at(2025, 3, 17, 15), \
+                patch.object(Supervision, 'draw', return_value=False), \
+                Transaction().set_user(ns.handler.id), \
+                Transaction().set_context(_check_access=True):
+            Supervision.submit_feedback([Supervision(case.id)])
+        case = Supervision(case.id)
+        self.assertEqual(case.state, 'archived')
+        self.assertEqual(case.fed_back_at, local(2025, 3, 17, 15))
+        self.assertEqual(case.archived_at, local(2025, 3, 17, 15))
+        self.assertEqual(case.fed_back_by, ns.handler)
+        self.assertFalse(case.fed_back_late)
+        # a closed case still makes the ticket supervised (SUP-11)
+        self.assertTrue(Ticket(ticket.id).is_supervised)
+
+    @with_transaction()
+    def test_feedback_by_lead_unit_only(self):
+        "SUP-09 (4): a co-unit does not feed back; the lead unit does"
+        Supervision = Pool().get('sushi.supervision')
+        ns = setup_network()
+        ticket, _ = dispatched(ns)
+        case = self.case(ns, ticket, co_units=[('add', [ns.city.id])])
+        Supervision.register([case])
+        Supervision.assign([case])
+        with as_user(ns.city_handler):
+            mine, = Supervision.search([('id', '=', case.id)])
+            Supervision.write([mine], {'feedback': '已配合'})
+            with self.assertRaises(UserError) as cm:
+                Supervision.submit_feedback([mine])
+            self.assertIn('主办单位', cm.exception.message)
+            # a unit writes its feedback, not the Office's fields
+            with self.assertRaises(UserError):
+                Supervision.write([mine], {'deadline': local(2025, 4, 1)})
+        self.assertEqual(Supervision(case.id).state, 'assigned')
+
+    @with_transaction()
+    def test_verification_draw(self):
+        "SUP-09 (5): a reproducible draw of the configured share"
+        Supervision = Pool().get('sushi.supervision')
+        cases = [Supervision(number='DB2025-%05d' % i) for i in range(2000)]
+        drawn = [c for c in cases if Supervision.draw(c, 0.3, 'sushi')]
+        self.assertTrue(500 <= len(drawn) <= 700, msg=len(drawn))
+        self.assertEqual(drawn,
+            [c for c in cases if Supervision.draw(c, 0.3, 'sushi')])
+        self.assertFalse([c for c in cases if Supervision.draw(c, 0, 'x')])
+        self.assertEqual(len([c for c in cases
+                    if Supervision.draw(c, 1, 'x')]), 2000)
+
+    @with_transaction()
+    def test_verification_and_re_supervision(self):
+        "SUP-09 (5): a drawn case is re-checked; untrue feedback goes back"
+        pool = Pool()
+        Supervision = pool.get('sushi.supervision')
+        ns = setup_network()
+        ticket, _ = dispatched(ns)
+        case = self.case(ns, ticket)
+        Supervision.register([case])
+        Supervision.assign([case])
+        case.feedback = '已处理'
+        case.save()
+        with at(2025, 3, 19, 9), patch.object(
+                Supervision, 'draw', return_value=True):
+            Supervision.submit_feedback([case])
+        case = Supervision(case.id)
+        # fed back after the deadline of 18 March 17:30
+        self.assertEqual((case.state, case.verification_drawn,
+                case.fed_back_late), ('fed_back', True, True))
+        with self.assertRaises(UserError):
+            Supervision.re_supervise([case])
+        case.verification_note = '现场复核仍有积水'
+        case.save()
+        with at(2025, 3, 19, 15):
+            Supervision.re_supervise([case])
+        case = Supervision(case.id)
+        self.assertEqual((case.state, case.verification_result),
+            ('assigned', 're_supervise'))
+        opinion, = case.opinions
+        self.assertEqual((opinion.unit, opinion.text),
+            (ns.county, '现场复核仍有积水'))
+
+    @with_transaction()
+    def test_escalation_keeps_history(self):
+        "SUP-11, SUP-14, SUP-08: escalation is a new case; the old one stays"
+        pool = Pool()
+        Supervision = pool.get('sushi.supervision')
+        Consequence = pool.get('sushi.supervision.consequence')
+        ns = setup_network()
+        ticket, _ = dispatched(ns, leader_instruction=True)
+        case = self.case(ns, ticket)
+        Supervision.register([case])
+        with self.assertRaises(UserError):
+            Supervision.escalate_to([case], 'L2', 'l2_important_order', '')
+        with self.assertRaises(UserError):
+            Supervision.escalate_to([case], 'L1', 'l1_not_handled', '再督')
+        with at(2025, 3, 20, 9):
+            new, = Supervision.escalate_to([case], 'L2',
+                'l2_important_order', '市领导批示件超期，办公室决定提请二级督办')
+        old = Supervision(case.id)
+        self.assertEqual((old.state, old.level, old.escalated_to),
+            ('escalated', 'L1', new))
+        self.assertEqual((new.state, new.level, new.previous, new.body),
+            ('draft', 'L2', old, 'inspection_office'))
+        self.assertEqual(list(new.tickets), [ticket])
+        Supervision.register([new])
+        # SUP-08: level 2: the deputy in charge commits publicly and is
+        # interviewed by the Office
+        planned = {(c.kind, c.leader_role, c.interviewer, c.person)
+            for c in Consequence.search([('supervision', '=', new.id)])}
+        self.assertEqual(planned, {
+                ('public_commitment', 'deputy_in_charge', None, 'leader'),
+                ('interview', 'deputy_in_charge', 'office', 'leader')})
+        self.assertFalse(Consequence.search([('supervision', '=', old.id)]))
+
+    # --- SMS at the gateway -------------------------------------------
+
+    @with_transaction()
+    def test_assignment_sms_through_gateway(self):
+        "SUP-09 (2): the requester's SMS reaches the gateway after assignment"
+        pool = Pool()
+        Supervision = pool.get('sushi.supervision')
+        SMS = pool.get('sushi.sms')
+        ns = setup_network()
+        gateway = Gateway()
+        self.addCleanup(gateway.close)
+        ticket, _ = dispatched(ns)
+        case = self.case(ns, ticket)
+        Supervision.register([case])
+        with sushi_config(sms_provider='http', sms_url=gateway.url):
+            Supervision.assign([case])
+            run_queue()
+        sms, = SMS.search([('kind', '=', 'supervision')])
+        request = gateway.request_for(sms)
+        self.assertEqual(request['body']['phone'], '13805571234')
+        self.assertIn('李主任', request['body']['text'])
+        self.assertEqual(SMS(sms.id).state, 'sent')
+
+    # --- candidates (SUP-14) ------------------------------------------
+
+    def facts(self, ns):
+        """Tickets with the facts of each trigger, at 13 March 2025 9:00
+        (one day after their due time of 12 March 17:30)."""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Request = pool.get('sushi.knowledge.request')
+        tickets = {}
+        # overdue and never signed in: not handled (SUP-05 1)
+        tickets['idle'], _ = dispatched(ns)
+        # overdue, signed and reported on: in routine scope (SUP-02 1)
+        tickets['slow'], slow = dispatched(ns, title='进展缓慢')
+        with at(2025, 3, 4, 9):
+            Assignment.sign([slow])
+            slow.progress_note = '已现场查看'
+            slow.save()
+            Assignment.report_progress([slow])
+        # a city leader's instruction, overdue (SUP-06 1)
+        tickets['leader'], _ = dispatched(ns, title='市领导批示件',
+            leader_instruction=True)
+        # second evaluation dissatisfied, unit at fault (SUP-05 3)
+        tickets['second'], _ = dispatched(ns, title='二次不满意')
+        # a provincial repeat order (SUP-05 5)
+        tickets['provincial'], _ = dispatched(ns, title='省级重复件')
+        # first evaluation dissatisfied (SUP-02 2, SUP-12)
+        tickets['first'], _ = dispatched(ns, title='首次不满意')
+        # handled in time: nothing
+        tickets['fine'], fine = dispatched(ns, title='按时办理')
+        with at(2025, 3, 10, 9):
+            Assignment.sign([fine])
+        ids = [t.id for t in tickets.values()]
+        # the bad ratings are past the units' part: no red card there
+        for name in ['second', 'provincial', 'first', 'fine']:
+            sql_write('sushi.ticket.assignment', [
+                    a.id for a in tickets[name].assignments],
+                state='completed', completed_at=local(2025, 3, 10, 9))
+        sql_write('sushi.ticket', [tickets['second'].id],
+            state='closed', first_evaluation='dissatisfied',
+            second_evaluation='dissatisfied', final_evaluation='dissatisfied',
+            unit_at_fault=True, closed_at=local(2025, 3, 12, 9))
+        sql_write('sushi.ticket', [tickets['provincial'].id],
+            provincial=True, repeat_of=tickets['fine'].id)
+        sql_write('sushi.ticket', [tickets['first'].id],
+            state='verifying', first_evaluation='dissatisfied')
+        request, = Request.create([{'subject': '新出台的公积金提取政策',
+                    'unit': ns.city.id}])
+        sql_write('sushi.knowledge.request', [request.id],
+            state='requested', due_at=local(2025, 3, 10, 17, 30))
+        Assignment.sweep(now=local(2025, 3, 13, 9))
+        return tickets, request, ids
+
+    def proposed(self, tickets, request):
+        Candidate = Pool().get('sushi.supervision.candidate')
+        names = {t.id: n for n, t in tickets.items()}
+        return {(c.trigger, names.get(c.ticket.id) if c.ticket else
+                ('request' if c.knowledge_request == request else None),
+                c.level, c.unit.code)
+            for c in Candidate.search([])}
+
+    @with_transaction()
+    def test_candidates_from_facts(self):
+        "SUP-14, SUP-05 1/2/3/5, SUP-06 1, SUP-12, LGT-04, KB-07: proposals"
+        pool = Pool()
+        Candidate = pool.get('sushi.supervision.candidate')
+        Action = pool.get('sushi.supervision.action')
+        ns = setup_network()
+        tickets, request, _ = self.facts(ns)
+        county, city = ns.county.code, ns.city.code
+        Candidate.propose(now=local(2025, 3, 13, 9))
+        expected = {
+            ('l1_not_handled', 'idle', 'L1', county),
+            ('scope_overdue', 'slow', 'routine', county),
+            ('l1_not_handled', 'leader', 'L1', county),
+            ('l2_important_order', 'leader', 'L2', county),
+            ('l1_second_dissatisfied', 'second', 'L1', county),
+            ('l1_provincial_repeat', 'provincial', 'L1', county),
+            ('scope_dissatisfied', 'first', 'routine', county),
+            ('scope_knowledge', 'request', 'routine', city),
+            }
+        self.assertEqual(self.proposed(tickets, request), expected)
+        # the same facts are not proposed twice
+        Candidate.propose(now=local(2025, 3, 13, 10))
+        self.assertEqual(Candidate.search_count([]), len(expected))
+
+        # SUP-05 (2): the Office phoned; a day later it is still overdue
+        with at(2025, 3, 13, 10):
+            Action.create([{'ticket': tickets['slow'].id,
+                        'unit': ns.county.id, 'kind': 'phone',
+                        'at': local(2025, 3, 13, 10),
+                        'note': '电话督促尽快办结'}])
+        Candidate.propose(now=local(2025, 3, 13, 15))
+        self.assertEqual(self.proposed(tickets, request), expected)
+        Candidate.propose(now=local(2025, 3, 14, 11))
+        self.assertEqual(self.proposed(tickets, request) - expected,
+            {('l1_overdue_after_routine', 'slow', 'L1', county)})
+
+    @with_transaction()
+    def test_first_dissatisfaction_switch(self):
+        "SUP-12, D-03: the switch makes a first dissatisfaction level 1"
+        pool = Pool()
+        Candidate = pool.get('sushi.supervision.candidate')
+        Configuration = pool.get('sushi.configuration')
+        ns = setup_network()
+        tickets, request, _ = self.facts(ns)
+        config = Configuration(1)
+        config.l1_on_first_dissatisfaction = True
+        config.save()
+        Candidate.propose(now=local(2025, 3, 13, 9))
+        first = {(trigger, level) for trigger, name, level, _
+            in self.proposed(tickets, request) if name == 'first'}
+        self.assertEqual(first, {('l1_first_dissatisfied', 'L1')})
+
+    @with_transaction()
+    def test_confirm_and_dismiss(self):
+        "SUP-14: an officer confirms (one case) or dismisses with a reason"
+        pool = Pool()
+        Candidate = pool.get('sushi.supervision.candidate')
+        Supervision = pool.get('sushi.supervision')
+        Ticket = pool.get('sushi.ticket')
+        ns = setup_network()
+        tickets, request, _ = self.facts(ns)
+        Candidate.propose(now=local(2025, 3, 13, 9))
+        idle, = Candidate.search([('ticket', '=', tickets['idle'].id)])
+        with at(2025, 3, 13, 10), as_user(ns.supervisor):
+            case, = Candidate.confirm([Candidate(idle.id)])
+        idle = Candidate(idle.id)
+        self.assertEqual((idle.state, idle.supervision, idle.decided_by,
+                idle.decided_at),
+            ('confirmed', case, ns.supervisor, local(2025, 3, 13, 10)))
+        case = Supervision(case.id)
+        self.assertEqual((case.state, case.level, case.trigger,
+                case.lead_unit, list(case.tickets)),
+            ('draft', 'L1', 'l1_not_handled', ns.county, [tickets['idle']]))
+        # a second confirmation of the same candidate is refused
+        with self.assertRaises(UserError):
+            Candidate.confirm([idle])
+        self.assertEqual(Supervision.search_count([]), 1)
+        # once registered, no new level-1 proposal for the same order
+        case.instructions = '立即办理'
+        case.save()
+        Supervision.register([case])
+        self.assertTrue(Ticket(tickets['idle'].id).is_supervised)
+
+        slow, = Candidate.search([('ticket', '=', tickets['slow'].id)])
+        with self.assertRaises(UserError):
+            Candidate.dismiss([slow])
+        slow.reason = '已电话督促，承办单位正在办理'
+        slow.save()
+        Candidate.dismiss([slow])
+        self.assertEqual(Candidate(slow.id).state, 'dismissed')
+        # units neither see nor decide candidates
+        with as_user(ns.handler):
+            with self.assertRaises(AccessError):
+                Candidate.search([])
+
+    # --- accountability -----------------------------------------------
+
+    @with_transaction()
+    def test_accountability_candidates(self):
+        "ACC-02, ACC-03, ACC-11, ACC-12: proposed from facts, decided by the Office"
+        pool = Pool()
+        Accountability = pool.get('sushi.accountability')
+        Extension = pool.get('sushi.ticket.extension')
+        ns = setup_network()
+        overdue, a_overdue = dispatched(ns)
+        extended, a_extended = dispatched(ns, title='已延期')
+        twice, a_twice = dispatched(ns, title='两次退回')
+        Extension.create([{'assignment': a_extended.id, 'days': 5,
+                    'reason': '需多部门协调', 'basis': '涉及管网改造',
+                    'application': '申请延期5个工作日',
+                    'requester_informed_at': local(2025, 3, 10, 9)}])
+        ext, = Extension.search([('assignment', '=', a_extended.id)])
+        sql_write('sushi.ticket.extension', [ext.id], state='approved')
+        sql_write('sushi.ticket.assignment', [a_twice.id],
+            accountability_candidate=True, due_at=local(2025, 3, 30, 17, 30))
+        sql_write('sushi.ticket.assignment', [a_extended.id],
+            red_card=True, red_card_at=local(2025, 3, 13, 9),
+            red_card_cause='overdue')
+        pool.get('sushi.ticket.assignment').sweep(now=local(2025, 3, 13, 9))
+        Accountability.propose(now=local(2025, 3, 13, 9))
+        Accountability.propose(now=local(2025, 3, 14, 9))
+        found = {(r.case_type, r.tickets[0].id, r.state, r.automatic,
+                r.fact_at) for r in Accountability.search([])}
+        self.assertEqual(found, {
+                ('acc02_overdue', overdue.id, 'candidate', True,
+                    local(2025, 3, 13, 9)),
+                ('acc03_returned_twice', twice.id, 'candidate', True,
+                    Pool().get('sushi.ticket.assignment')(a_twice.id
+                        ).write_date),
+                })
+        record, = Accountability.search([('case_type', '=', 'acc02_overdue')])
+        Accountability.investigate([record])
+        with self.assertRaises(UserError):
+            Accountability.decide([record])
+        record.fault_tolerance_applied = True
+        record.deciding_body = 'office'
+        record.decided_on = dt.date(2025, 3, 20)
+        record.evidence = '红牌记录，无延期申请'
+        record.persons = '王某某（办公室科员）'
+        record.save()
+        Accountability.decide([record])
+        # ACC-12: the staff concerned are for the Office's eyes only
+        with as_user(ns.handler):
+            mine, = Accountability.search([('id', '=', record.id)])
+            with self.assertRaises(AccessError):
+                Accountability.read([record.id], ['persons'])
+        with as_user(ns.other_handler):
+            self.assertEqual(Accountability.search([]), [])
+
+    # --- rights -------------------------------------------------------
+
+    @with_transaction()
+    def test_access_matrix(self):
+        "PLT-05: each role has the rights of the matrix on the new models"
+        pool = Pool()
+        Model = pool.get('ir.model')
+        ModelAccess = pool.get('ir.model.access')
+        Button = pool.get('ir.model.button')
+        ModelData = pool.get('ir.model.data')
+        stored = {m.name for m in Model.search([
+                        ('module', '=', 'sushi_supervision')])
+            if issubclass(pool.get(m.name), ModelSQL)}
+        self.assertEqual(stored, set(ACCESS),
+            msg="every stored model of the module has a row in ACCESS")
+        users = role_users(setup_network())
+        wrong = []
+        for model, row in ACCESS.items():
+            for role, cell in zip(ROLES, row.split()):
+                with as_user(users[role]):
+                    got = {mode for mode in MODES if ModelAccess.check(
+                            model, mode, raise_exception=False)}
+                if got != rights(cell):
+                    wrong.append('%s on %s: expected %s, got %s' % (
+                            role, model, sorted(rights(cell)), sorted(got)))
+        self.assertFalse(wrong, msg='\n'.join(wrong))
+        group_role = {ModelData.get_id('sushi_ticket', 'group_sushi_' + r): r
+            for r in ROLES}
+        for (model, name), expected in BUTTONS.items():
+            got = {group_role.get(g) for g in Button.get_groups(model, name)}
+            self.assertEqual(got, expected, msg='%s.%s' % (model, name))
+
+    @with_transaction()
+    def test_units_see_own_cases(self):
+        "PLT-05, SUP-09: units see and answer their own cases; leaders read"
+        pool = Pool()
+        Supervision = pool.get('sushi.supervision')
+        Opinion = pool.get('sushi.supervision.opinion')
+        ns = setup_network()
+        ticket, _ = dispatched(ns)
+        other_ticket, _ = dispatched(ns, ns.other, title='萧县')
+        case = self.case(ns, ticket)
+        other = self.case(ns, other_ticket, lead_unit=ns.other.id)
+        Supervision.register([case, other])
+        Supervision.assign([case, other])
+        opinion, = Opinion.create([{'supervision': case.id,
+                    'unit': ns.county.id, 'text': '请于3月17日前反馈',
+                    'deadline': local(2025, 3, 17, 17, 30)}])
+        with as_user(ns.handler):
+            self.assertEqual(Supervision.search([]), [case])
+            with self.assertRaises(AccessError):
+                Supervision.read([other.id], ['content'])
+            with self.assertRaises(AccessError):
+                Supervision.create([{'level': 'L1',
+                            'trigger': 'l1_not_handled'}])
+            with self.assertRaises(AccessButtonError):
+                Supervision.escalate([case])
+            mine, = Opinion.search([])
+            with self.assertRaises(UserError):
+                Opinion.write([mine], {'deadline': local(2025, 4, 1)})
+            Opinion.write([mine], {'answer': '已落实'})
+            with at(2025, 3, 18, 9):
+                Opinion.answer_opinion([mine])
+        opinion = Opinion(opinion.id)
+        self.assertEqual((opinion.state, opinion.answered_late),
+            ('answered', True))
+        with as_user(ns.other_handler):
+            self.assertEqual(Supervision.search([]), [other])
+            self.assertEqual(Opinion.search([]), [])
+        with as_user(ns.city_leader):
+            self.assertEqual(set(Supervision.search([])), {case, other})
+            with self.assertRaises(AccessError):
+                Supervision.write([case], {'content': '改'})
+        with as_user(ns.supervisor):
+            self.assertEqual(set(Supervision.search([])), {case, other})
+
+    # --- the monthly report -------------------------------------------
+
+    @with_transaction()
+    def test_monthly_report(self):
+        "SUP-10, SUP-09 (6): figures per unit, bulletin date, delivery"
+        pool = Pool()
+        Supervision = pool.get('sushi.supervision')
+        Action = pool.get('sushi.supervision.action')
+        Report = pool.get('sushi.supervision.report')
+        Notification = pool.get('res.notification')
+        ns = setup_network()
+        ticket, _ = dispatched(ns)
+        second, _ = dispatched(ns, title='第二件')
+        l1 = self.case(ns, ticket)
+        routine = self.case(ns, second, level='routine',
+            trigger='scope_overdue')
+        with at(2025, 3, 13, 10):
+            Supervision.register([l1, routine])
+        with at(2025, 3, 20, 10):
+            l2, = Supervision.escalate_to([l1], 'L2', 'l2_important_order',
+                '办公室决定提级')
+            Supervision.register([l2])
+            Action.create([{'ticket': ticket.id, 'unit': ns.county.id,
+                        'kind': 'on_site', 'at': local(2025, 3, 20, 9),
+                        'note': '现场督办', 'non_cooperation':
+                        'no_on_site_cooperation',
+                        'evidence': '现场无人接待，照片为证'}])
+        # not March: a case registered in April is left out
+        april, _ = dispatched(ns, title='四月')
+        with at(2025, 4, 2, 9):
+            Supervision.register([self.case(ns, april)])
+        # 1 April 2025, a Tuesday, is the first working day of the month:
+        # the cron makes the March report, once
+        with patch.object(report_module, 'send_message_transactional') as send:
+            reports = Report.generate_monthly(now=local(2025, 4, 1, 9))
+            self.assertEqual(Report.generate_monthly(
+                    now=local(2025, 4, 2, 9)), [])
+        report, = reports
+        self.assertEqual((report.period_start, report.period_end),
+            (dt.date(2025, 3, 1), dt.date(2025, 3, 31)))
+        line, = report.lines
+        self.assertEqual((line.unit, line.routine, line.level_1,
+                line.level_2, line.level_3, line.non_cooperation),
+            (ns.county, 1, 1, 1, 0, 1))
+        # D3.2 and D3.1 as written: 1 + 2 + 0.5
+        self.assertEqual(line.deduction, 3.5)
+        self.assertEqual(len(report.cases), 3)
+        self.assertTrue(all(c.bulletined_at == local(2025, 4, 1, 9)
+                for c in report.cases))
+        self.assertIn('埇桥区', report.problems)
+        # the workbook opens: two sheets, the unit's row
+        book = zipfile.ZipFile(io.BytesIO(report.workbook))
+        self.assertIn('xl/worksheets/sheet2.xml', book.namelist())
+        self.assertIn('埇桥区',
+            book.read('xl/sharedStrings.xml').decode('utf-8'))
+        # delivered: in the client and by e-mail to leaders and supervisors
+        self.assertEqual({n.user for n in Notification.search([
+                        ('model', '=', 'sushi.supervision.report')])},
+            {ns.supervisor, ns.city_leader})
+        self.assertEqual(send.call_count, 2)
+        message = send.call_args[0][0]
+        self.assertEqual(
+            [p.get_filename() for p in message.iter_attachments()],
+            [report.workbook_name])
+        # and printed
+        Document = pool.get('sushi.supervision.report.document',
+            type='report')
+        ext, content, _, name = Document.execute([report.id], {})
+        self.assertEqual(ext, 'html')
+        text = content.decode('utf-8') if isinstance(content, bytes) \
+            else content
+        self.assertIn('埇桥区', text)
+        self.assertIn('<svg', text)
 
 
 del ModuleTestCase

@@ -1,0 +1,257 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Accountability records (ACC-01..12): the seven cases of 附件2 四(八), the
+evidence, the method and the deciding body, and fault tolerance (ACC-11).
+ACC-02 and ACC-03 are proposed from the stored facts by a set-based cron;
+the others are entered by the Office."""
+from sql import Cast, Literal, Null
+from sql.operators import Concat, Exists
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.modules.sushi_ticket import clock
+from trytond.modules.sushi_ticket.workflow import transition
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+from .exceptions import AccountabilityError
+
+CASE_TYPES = [
+    ('acc01_refusal', "ACC-01 Refused to handle without justification"),
+    ('acc02_overdue', "ACC-02 Overdue, or without a proper extension"),
+    ('acc03_returned_twice', "ACC-03 Returned twice in a row for re-handling"),
+    ('acc04_falsification', "ACC-04 Falsified feedback, complained again"),
+    ('acc05_perfunctory', "ACC-05 Perfunctory lead or co-unit, dragging on"),
+    ('acc06_disclosure', "ACC-06 Disclosed unrelated information"),
+    ('acc07_attitude', "ACC-07 Bad attitude or retaliation"),
+    ]
+# ACC-08, ACC-09
+METHODS = [
+    (None, ""),
+    ('circulated_criticism', "Circulated Criticism"),
+    ('warning', "Warning"),
+    ('interview', "Interview"),
+    ('named_circular', "Interview and Named Circular"),
+    ('organisational', "Organisational Handling"),
+    ('disciplinary', "Disciplinary Sanction"),
+    ('legal', "Handled under the Law"),
+    ]
+BODIES = [
+    (None, ""),
+    ('office', "Hotline Office"),
+    ('inspection_office', "City Party Committee Inspection Office"),
+    ('discipline_commission',
+        "City Commission for Discipline Inspection and Supervision"),
+    ('unit', "The Unit Itself"),
+    ('judicial', "Judicial Authorities"),
+    ]
+STATES = [
+    ('candidate', "Candidate"),
+    ('open', "Under Investigation"),
+    ('decided', "Decided"),
+    ('dismissed', "Dismissed"),
+    ]
+
+
+class Accountability(Workflow, ModelSQL, ModelView):
+    __name__ = 'sushi.accountability'
+    __string__ = "Accountability Record"
+
+    key = fields.Char("Key", readonly=True,
+        help="Set on automatic candidates: one per fact.")
+    unit = fields.Many2One('sushi.unit', "Unit", required=True,
+        ondelete='RESTRICT',
+        states={'readonly': ~Eval('state').in_(['candidate', 'open'])})
+    case_type = fields.Selection(CASE_TYPES, "Case", required=True,
+        states={'readonly': ~Eval('state').in_(['candidate', 'open'])})
+    automatic = fields.Boolean("Proposed by the System", readonly=True)
+    tickets = fields.Many2Many('sushi.accountability-sushi.ticket',
+        'accountability', 'ticket', "Work Orders",
+        states={'readonly': Eval('state').in_(['decided', 'dismissed'])})
+    assignment = fields.Many2One('sushi.ticket.assignment', "Assignment",
+        readonly=True, ondelete='SET NULL',
+        help="The unit's part the automatic candidate comes from.")
+    supervisions = fields.Many2Many(
+        'sushi.accountability-sushi.supervision', 'accountability',
+        'supervision', "Supervision Cases",
+        states={'readonly': Eval('state').in_(['decided', 'dismissed'])})
+    fact_at = fields.DateTime("Fact Dated", readonly=True)
+    description = fields.Text("Facts",
+        states={'readonly': Eval('state').in_(['decided', 'dismissed'])})
+    evidence = fields.Text("Evidence",
+        states={'readonly': Eval('state').in_(['decided', 'dismissed'])})
+    attachments = fields.One2Many('ir.attachment', 'resource',
+        "Evidence Files")
+    # ACC-12: staff personal data, readable by the Office only (field
+    # access in accountability.xml)
+    persons = fields.Text("Staff Concerned",
+        states={'readonly': Eval('state').in_(['decided', 'dismissed'])},
+        help="Names and posts of the staff held accountable: personal "
+        "data, visible to the Office only.")
+    method = fields.Selection(METHODS, "Method",
+        states={'readonly': Eval('state').in_(['decided', 'dismissed'])})
+    deciding_body = fields.Selection(BODIES, "Deciding Body",
+        states={'readonly': Eval('state').in_(['decided', 'dismissed'])})
+    decided_on = fields.Date("Decided on",
+        states={'readonly': Eval('state').in_(['decided', 'dismissed'])})
+    decision = fields.Text("Decision",
+        states={'readonly': Eval('state').in_(['decided', 'dismissed'])})
+    # ACC-11
+    fault_tolerance_applied = fields.Boolean("Fault Tolerance Applied",
+        states={'readonly': Eval('state').in_(['decided', 'dismissed'])},
+        help="The fault-tolerance mechanism for hard-to-handle matters "
+        "applies (ACC-11): recorded, with no sanction.")
+    state = fields.Selection(STATES, "State", required=True, readonly=True)
+    created_at = fields.DateTime("Recorded at", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('key_unique', Unique(t, t.key),
+                'sushi_supervision.msg_accountability_key_unique'),
+            ]
+        cls._sql_indexes.add(Index(t, (t.unit, Index.Equality()),
+                (t.state, Index.Equality())))
+        cls._order = [('created_at', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('candidate', 'open'),
+            ('candidate', 'dismissed'),
+            ('open', 'decided'),
+            ('open', 'dismissed'),
+            }
+        cls._buttons.update({
+                'investigate': {
+                    'invisible': Eval('state') != 'candidate',
+                    'depends': ['state'],
+                    },
+                'decide': {
+                    'invisible': Eval('state') != 'open',
+                    'depends': ['state'],
+                    },
+                'dismiss': {
+                    'invisible': ~Eval('state').in_(['candidate', 'open']),
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'open'
+
+    @classmethod
+    def default_created_at(cls):
+        return clock.now()
+
+    @classmethod
+    def default_fault_tolerance_applied(cls):
+        return False
+
+    def get_rec_name(self, name):
+        return '%s %s' % (self.unit.rec_name if self.unit else '',
+            dict(CASE_TYPES).get(self.case_type, ''))
+
+    @classmethod
+    @ModelView.button
+    @transition('open')
+    def investigate(cls, records):
+        "The Office takes up a candidate."
+
+    @classmethod
+    @ModelView.button
+    @transition('decided')
+    def decide(cls, records):
+        """ACC-08, ACC-12: a decision needs its method (or fault tolerance),
+        the deciding body, the date and the evidence."""
+        for record in records:
+            if (not (record.method or record.fault_tolerance_applied)
+                    or not record.deciding_body or not record.decided_on
+                    or not (record.evidence or '').strip()):
+                raise AccountabilityError(gettext(
+                        'sushi_supervision.msg_accountability_decide',
+                        record=record.rec_name))
+
+    @classmethod
+    @ModelView.button
+    @transition('dismissed')
+    def dismiss(cls, records):
+        for record in records:
+            if not (record.decision or '').strip():
+                raise AccountabilityError(gettext(
+                        'sushi_supervision.msg_accountability_dismiss',
+                        record=record.rec_name))
+
+    @classmethod
+    def propose(cls, now=None):
+        """Cron: ACC-02 (a red card for being overdue, with no approved
+        extension) and ACC-03 (returned for re-handling twice in a row,
+        REV-03) from the assignments, in two INSERT ... SELECT and one
+        INSERT of their ticket links; each fact is proposed once."""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Extension = pool.get('sushi.ticket.extension')
+        Link = pool.get('sushi.accountability-sushi.ticket')
+        table = cls.__table__()
+        existing = cls.__table__()
+        link = Link.__table__()
+        linked = Link.__table__()
+        a = Assignment.__table__()
+        e = Extension.__table__()
+        cursor = Transaction().connection.cursor()
+        now = now or clock.now()
+        true = Literal(True)
+
+        def key(code):
+            return Concat(Cast(Literal(code + ':'), 'VARCHAR'),
+                Cast(a.id, 'VARCHAR'))
+        approved = Exists(e.select(Literal(1),
+                where=(e.assignment == a.id) & (e.state == 'approved')))
+        facts = [
+            ('acc02_overdue', (a.red_card == true)
+                & (a.red_card_cause == 'overdue') & ~approved,
+                a.red_card_at),
+            ('acc03_returned_twice', a.accountability_candidate == true,
+                a.write_date),
+            ]
+        for code, where, fact_at in facts:
+            cursor.execute(*table.insert([
+                        table.key, table.unit, table.case_type,
+                        table.assignment, table.fact_at, table.automatic,
+                        table.state, table.created_at, table.create_uid,
+                        table.create_date],
+                    a.select(key(code), a.unit, Literal(code), a.id,
+                        fact_at, true, Literal('candidate'), Literal(now),
+                        Literal(0), Literal(now),
+                        where=where & ~Exists(existing.select(Literal(1),
+                                where=existing.key == key(code))))))
+        # the work order of each new candidate
+        cursor.execute(*link.insert([link.accountability, link.ticket,
+                    link.create_uid, link.create_date],
+                table.join(a, condition=table.assignment == a.id).select(
+                    table.id, a.ticket, Literal(0), Literal(now),
+                    where=(table.created_at == now)
+                    & (table.assignment != Null)
+                    & ~Exists(linked.select(Literal(1),
+                            where=linked.accountability == table.id)))))
+
+
+class AccountabilityTicket(ModelSQL):
+    __name__ = 'sushi.accountability-sushi.ticket'
+    __string__ = "Accountability - Work Order"
+
+    accountability = fields.Many2One('sushi.accountability',
+        "Accountability Record", required=True, ondelete='CASCADE')
+    ticket = fields.Many2One('sushi.ticket', "Work Order", required=True,
+        ondelete='CASCADE')
+
+
+class AccountabilitySupervision(ModelSQL):
+    __name__ = 'sushi.accountability-sushi.supervision'
+    __string__ = "Accountability - Supervision Case"
+
+    accountability = fields.Many2One('sushi.accountability',
+        "Accountability Record", required=True, ondelete='CASCADE')
+    supervision = fields.Many2One('sushi.supervision', "Supervision Case",
+        required=True, ondelete='CASCADE')

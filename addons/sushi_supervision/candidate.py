@@ -1,0 +1,290 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Automatic supervision candidates (SUP-14): a set-based cron proposes
+cases from the facts of the work orders; an Office officer confirms or
+dismisses each one with a reason.  Levels 2 and 3 are proposed only from
+their detectable trigger (SUP-06 1) and are always decided by a person."""
+import datetime as dt
+
+from sql import Cast, Literal, Null
+from sql.conditionals import Coalesce
+from sql.operators import Concat, Exists
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.modules.sushi_ticket import clock
+from trytond.modules.sushi_ticket.workflow import transition
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+from .exceptions import CandidateError
+from .supervision import (
+    COUNTED_STATES, ESCALATED_LEVELS, LEVELS, LEVEL_BODY, LEVEL_METHOD,
+    TRIGGERS, trigger_level)
+
+# The ticket states in which an order is still in the units' hands.
+HANDLING = ['dispatched', 'in_progress', 'replied', 'reviewed', 'verifying']
+
+
+def cast(column):
+    return Cast(column, 'VARCHAR')
+
+
+class Candidate(Workflow, ModelSQL, ModelView):
+    __name__ = 'sushi.supervision.candidate'
+    __string__ = "Supervision Candidate"
+
+    key = fields.Char("Key", readonly=True, required=True,
+        help="Trigger, ticket or duty, unit and round: one candidate each.")
+    trigger = fields.Selection(TRIGGERS, "Trigger", required=True,
+        readonly=True)
+    level = fields.Selection(LEVELS, "Proposed Level", required=True,
+        readonly=True)
+    ticket = fields.Many2One('sushi.ticket', "Work Order", readonly=True,
+        ondelete='CASCADE')
+    knowledge_request = fields.Many2One('sushi.knowledge.request',
+        "Answer Script Request", readonly=True, ondelete='CASCADE')
+    unit = fields.Many2One('sushi.unit', "Unit", readonly=True,
+        ondelete='CASCADE')
+    fact_at = fields.DateTime("Fact Dated", readonly=True,
+        help="When the fact that triggers the proposal happened.")
+    proposed_at = fields.DateTime("Proposed at", required=True,
+        readonly=True)
+    state = fields.Selection([
+            ('proposed', "Proposed"),
+            ('confirmed', "Confirmed"),
+            ('dismissed', "Dismissed"),
+            ], "State", required=True, readonly=True)
+    reason = fields.Text("Reason",
+        states={'readonly': Eval('state') != 'proposed'},
+        help="Why the officer confirms or dismisses the proposal.")
+    decided_at = fields.DateTime("Decided at", readonly=True)
+    decided_by = fields.Many2One('res.user', "Decided by", readonly=True)
+    supervision = fields.Many2One('sushi.supervision', "Supervision Case",
+        readonly=True, ondelete='SET NULL')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('key_unique', Unique(t, t.key),
+                'sushi_supervision.msg_candidate_key_unique'),
+            ]
+        cls._sql_indexes.update({
+                Index(t, (t.state, Index.Equality()),
+                    (t.proposed_at, Index.Range())),
+                Index(t, (t.ticket, Index.Equality())),
+                })
+        cls._order = [('proposed_at', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('proposed', 'confirmed'),
+            ('proposed', 'dismissed'),
+            }
+        cls._buttons.update({
+                'confirm': {
+                    'invisible': Eval('state') != 'proposed',
+                    'depends': ['state'],
+                    },
+                'dismiss': {
+                    'invisible': Eval('state') != 'proposed',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'proposed'
+
+    def get_rec_name(self, name):
+        subject = self.ticket or self.knowledge_request
+        return '%s %s' % (dict(TRIGGERS)[self.trigger],
+            subject.rec_name if subject else '')
+
+    # --- the cron ---------------------------------------------------
+
+    @classmethod
+    def queries(cls, now):
+        """Return [(trigger, select)] of the facts that propose a case:
+        each select gives (key, ticket, knowledge request, unit, fact
+        date).  Every query reads stored facts over indexed columns."""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Ticket = pool.get('sushi.ticket')
+        Action = pool.get('sushi.supervision.action')
+        Request = pool.get('sushi.knowledge.request')
+        Configuration = pool.get('sushi.configuration')
+        config = Configuration.get_values()
+        a = Assignment.__table__()
+        t = Ticket.__table__()
+        act = Action.__table__()
+        r = Request.__table__()
+        light = Assignment.LIGHT_STATES
+        true = Literal(True)
+        grace = now - dt.timedelta(days=config['routine_grace_days'])
+
+        def key(trigger, *columns):
+            # typed literals: PostgreSQL cannot infer "param || param"
+            expression = cast(Literal(trigger))
+            for column in columns:
+                expression = Concat(Concat(expression, cast(Literal(':'))),
+                    cast(column))
+            return expression
+
+        overdue = ((a.red_card == true) & a.state.in_(light)
+            & (a.due_at < now))
+        # "未办理": not signed in, or signed with nothing reported since
+        not_handled = ((a.state == 'dispatched')
+            | (a.progress_reported_at == Null))
+        routine_done = Exists(act.select(Literal(1),
+                where=(act.ticket == a.ticket) & (act.unit == a.unit)
+                & (act.at >= a.red_card_at) & (act.at <= grace)
+                & act.kind.in_(['phone', 'on_site', 'reminder_letter'])))
+        # SUP-02 (1), SUP-05 (1), SUP-05 (2); LGT-04
+        per_assignment = [
+            ('l1_not_handled', overdue & not_handled),
+            ('scope_overdue', overdue & ~not_handled),
+            ('l1_overdue_after_routine', overdue & ~not_handled
+                & routine_done),
+            ]
+        result = []
+        for trigger, where in per_assignment:
+            result.append((trigger, a.select(
+                        key(trigger, a.ticket, a.unit, a.round),
+                        a.ticket, Literal(None), a.unit,
+                        Coalesce(a.red_card_at, a.due_at),
+                        where=where)))
+        first_dissatisfied = ((t.first_evaluation == 'dissatisfied')
+            & t.state.in_(HANDLING))
+        per_ticket = [
+            # SUP-05 (3), CBK-07
+            ('l1_second_dissatisfied',
+                (t.second_evaluation == 'dissatisfied')
+                & (t.unit_at_fault == true), t.closed_at),
+            # SUP-05 (5)
+            ('l1_provincial_repeat', (t.provincial == true)
+                & (t.repeat_of != Null) & t.state.in_(HANDLING),
+                t.dispatched_at),
+            # CBK-05: the verifier proposed escalated supervision
+            ('l1_callback', t.escalation_requested == true, t.write_date),
+            # SUP-06 (1), SUP-13: overdue or badly handled important order
+            ('l2_important_order',
+                ((t.leader_instruction == true) | (t.provincial == true))
+                & (Exists(a.select(Literal(1),
+                            where=(a.ticket == t.id) & overdue))
+                    | (t.final_evaluation == 'dissatisfied')),
+                t.deadline),
+            ]
+        # SUP-12: the switch decides what a first dissatisfaction starts
+        if config['l1_on_first_dissatisfaction']:
+            per_ticket.append(('l1_first_dissatisfied', first_dissatisfied,
+                    t.write_date))
+        else:
+            per_ticket.append(('scope_dissatisfied', first_dissatisfied,
+                    t.write_date))
+        for trigger, where, fact in per_ticket:
+            result.append((trigger, t.select(
+                        key(trigger, t.id, t.lead_unit, t.round),
+                        t.id, Literal(None), t.lead_unit, fact,
+                        where=where & (t.lead_unit != Null))))
+        # SUP-02 (4), KB-07: answer scripts not submitted by their due time
+        result.append(('scope_knowledge', r.select(
+                    key('scope_knowledge', r.id), Literal(None), r.id,
+                    r.unit, r.due_at,
+                    where=(r.state == 'requested') & (r.due_at < now))))
+        return result
+
+    @classmethod
+    def propose(cls, now=None):
+        """Cron: insert the new candidates, one INSERT ... SELECT per
+        trigger.  A ticket already in a registered case of the proposed
+        level or above is not proposed again; a key is never proposed
+        twice (dismissed stays dismissed)."""
+        pool = Pool()
+        Supervision = pool.get('sushi.supervision')
+        Link = pool.get('sushi.supervision-sushi.ticket')
+        table = cls.__table__()
+        existing = cls.__table__()
+        case = Supervision.__table__()
+        link = Link.__table__()
+        cursor = Transaction().connection.cursor()
+        now = now or clock.now()
+        user = Transaction().user or 0
+        ranks = {'routine': ['routine'] + ESCALATED_LEVELS,
+            'L1': ESCALATED_LEVELS, 'L2': ['L2', 'L3'], 'L3': ['L3']}
+        for trigger, query in cls.queries(now):
+            level = trigger_level(trigger)
+            key, ticket = query.columns[0], query.columns[1]
+            covered = Exists(link.join(case,
+                    condition=link.supervision == case.id).select(
+                    Literal(1),
+                    where=(link.ticket == ticket)
+                    & case.level.in_(ranks[level])
+                    & case.state.in_(COUNTED_STATES + ['draft'])))
+            query.where &= ~Exists(existing.select(Literal(1),
+                    where=existing.key == key))
+            query.where &= ~covered
+            query.columns += (Literal(trigger), Literal(level),
+                Literal('proposed'), Literal(now), Literal(user),
+                Literal(now))
+            cursor.execute(*table.insert([
+                        table.key, table.ticket, table.knowledge_request,
+                        table.unit, table.fact_at, table.trigger,
+                        table.level, table.state, table.proposed_at,
+                        table.create_uid, table.create_date], query))
+
+    # --- the officer's decision -------------------------------------
+
+    @classmethod
+    @ModelView.button
+    @transition('confirmed')
+    def confirm(cls, candidates):
+        """SUP-14: the officer confirms; a draft case is made with the
+        candidate's level, trigger, ticket and unit, to be registered.
+        Of two officers confirming at once, the first makes the case and
+        the second gets an error (the candidate row is locked)."""
+        pool = Pool()
+        Supervision = pool.get('sushi.supervision')
+        now = clock.now()
+        vlist = []
+        for candidate in candidates:
+            subject = candidate.ticket or candidate.knowledge_request
+            content = candidate.ticket and (
+                candidate.ticket.title or candidate.ticket.description)
+            if candidate.knowledge_request:
+                content = candidate.knowledge_request.subject
+            vlist.append({
+                    'level': candidate.level,
+                    'trigger': candidate.trigger,
+                    'body': LEVEL_BODY[candidate.level],
+                    'method': LEVEL_METHOD[candidate.level],
+                    'tickets': [('add', [candidate.ticket.id])]
+                    if candidate.ticket else [],
+                    'lead_unit': candidate.unit.id if candidate.unit
+                    else None,
+                    'content': '%s %s' % (subject.rec_name, content or ''),
+                    'candidate': candidate.id,
+                    })
+        cases = Supervision.create(vlist)
+        for candidate, case in zip(candidates, cases):
+            candidate.supervision = case
+            candidate.decided_at = now
+            candidate.decided_by = Transaction().user or None
+        cls.save(candidates)
+        return cases
+
+    @classmethod
+    @ModelView.button
+    @transition('dismissed')
+    def dismiss(cls, candidates):
+        "The officer dismisses the proposal with a reason, kept on record."
+        for candidate in candidates:
+            if not (candidate.reason or '').strip():
+                raise CandidateError(gettext(
+                        'sushi_supervision.msg_candidate_reason',
+                        candidate=candidate.rec_name))
+        cls.write(candidates, {
+                'decided_at': clock.now(),
+                'decided_by': Transaction().user or None,
+                })

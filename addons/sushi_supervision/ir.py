@@ -1,0 +1,19 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.pool import PoolMeta
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.extend([
+                ('sushi.supervision.candidate|propose',
+                    "Propose Supervision Candidates"),
+                ('sushi.accountability|propose',
+                    "Propose Accountability Candidates"),
+                ('sushi.supervision.report|generate_monthly',
+                    "Make the Monthly Supervision Report"),
+                ])

@@ -1,0 +1,25 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.model import fields
+from trytond.pool import PoolMeta
+
+
+class Ticket(metaclass=PoolMeta):
+    __name__ = 'sushi.ticket'
+
+    supervisions = fields.Many2Many('sushi.supervision-sushi.ticket',
+        'ticket', 'supervision', "Supervision Cases", readonly=True)
+
+
+class Event(metaclass=PoolMeta):
+    __name__ = 'sushi.ticket.event'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        for selection in [
+                ('supervise', "Supervision Registered"),
+                ('supervision_action', "Routine Supervision"),
+                ]:
+            if selection not in cls.action.selection:
+                cls.action.selection.append(selection)

@@ -1,0 +1,30 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Demo data of sushi_supervision: the scheduled jobs run once (candidates,
+accountability candidates, last month's report) and the first level-1
+proposal, if any, becomes a registered and assigned case."""
+from proteus import Model
+
+
+def load():
+    Cron = Model.get('ir.cron')
+    for method in ['sushi.ticket.assignment|sweep',
+            'sushi.supervision.candidate|propose',
+            'sushi.accountability|propose',
+            'sushi.supervision.report|generate_monthly']:
+        for cron in Cron.find([('method', '=', method)]):
+            cron.click('run_once')
+    Candidate = Model.get('sushi.supervision.candidate')
+    proposals = Candidate.find([
+            ('state', '=', 'proposed'), ('level', '=', 'L1')], limit=1)
+    if not proposals:
+        return
+    proposal, = proposals
+    proposal.click('confirm')
+    case = proposal.supervision
+    case.instructions = '请承办单位三个工作日内办结，并向诉求人和办公室反馈。'
+    case.responsible_person = '李强'
+    case.responsible_phone = '0557-3021234'
+    case.save()
+    case.click('register')
+    case.click('assign')
