@@ -429,3 +429,52 @@ class AssessmentCases:
         # the quarter scores D2.5 on the whole quarter: the same 4
         quarter = [p for p in done if p.kind == 'quarter'][0]
         self.assertEqual(self.points(quarter, ns.county)['D2.5'][0], D(4))
+
+    @with_transaction()
+    def test_supervision_cases(self):
+        "D3.2 per escalated case and responsible unit, D3.1 per finding"
+        pool = Pool()
+        Supervision = pool.get('sushi.supervision')
+        Action = pool.get('sushi.supervision.action')
+        ns = self.units()
+        cursor = Transaction().connection.cursor()
+        table = Supervision.__table__()
+
+        def case(level, lead, co_units=(), responsible=(), day=10):
+            record, = Supervision.create([{
+                        'level': level, 'trigger': 'media',
+                        'lead_unit': lead.id, 'content': '督办事项',
+                        'co_units': [('add', [u.id for u in co_units])],
+                        'responsible_units': [
+                            ('add', [u.id for u in responsible])],
+                        }])
+            cursor.execute(*table.update(
+                    [table.state, table.registered_at],
+                    ['registered', local(2025, 3, day, 10)],
+                    where=table.id == record.id))
+            return record
+        # L2 against 埇桥区 (lead) and 萧县 (co-unit): −2 each;
+        # L3 naming 埇桥区 alone as responsible: −3; a routine case and an
+        # L1 registered in April do not count in March
+        case('L2', ns.county, co_units=[ns.other])
+        case('L3', ns.city, co_units=[ns.other], responsible=[ns.county])
+        case('routine', ns.county)
+        case('L1', ns.county, day=31)  # 31 March 10:00 counts
+        april, = Supervision.create([{'level': 'L1', 'trigger': 'media',
+                    'lead_unit': ns.county.id, 'content': '督办事项'}])
+        cursor.execute(*table.update([table.state, table.registered_at],
+                ['registered', local(2025, 4, 1, 10)],
+                where=table.id == april.id))
+        # two findings of non-cooperation against 萧县: −0.5 each
+        routine, = Supervision.search([('level', '=', 'routine')])
+        Action.create([{'supervision': routine.id, 'unit': ns.other.id,
+                    'kind': 'phone', 'at': local(2025, 3, day, 11),
+                    'note': '电话督办', 'non_cooperation': 'delay'}
+                for day in [11, 12]])
+        period = self.compute()
+        county = self.points(period, ns.county)
+        other = self.points(period, ns.other)
+        self.assertEqual(county['D3.2'][0], D(2))   # 8 − 2 − 3 − 1
+        self.assertEqual(other['D3.2'][0], D(6))    # 8 − 2
+        self.assertEqual(other['D3.1'][0], D(3))    # 4 − 0.5 − 0.5
+        self.assertEqual(self.points(period, ns.city)['D3.2'][0], D(8))
