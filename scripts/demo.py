@@ -309,4 +309,5 @@ def load(password=None, tickets=True):
         else:
             load_module_demo('supervision')
     load_module_demo('consultation')
+    load_module_demo('assessment')
     return accounts

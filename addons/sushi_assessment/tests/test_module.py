@@ -3,8 +3,11 @@
 from trytond.modules.sushi_ticket.tests.tools import TranslationTestMixin
 from trytond.tests.test_tryton import ModuleTestCase
 
+from .test_assessment import AssessmentCases
 
-class SushiAssessmentTestCase(TranslationTestMixin, ModuleTestCase):
+
+class SushiAssessmentTestCase(
+        AssessmentCases, TranslationTestMixin, ModuleTestCase):
     "Test the sushi_assessment module"
     module = 'sushi_assessment'
 

@@ -1,0 +1,897 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Scoring a period from the stored facts (SCORING §2–§5).
+
+Set-based: every AUTO deduction is inserted by one INSERT … SELECT from the
+fact tables; the per-unit figures of the formulas come from GROUP BY
+queries; only the 106 × 34 score rows and the handful of events are
+handled in Python.  Points are Decimal (exact fractions inside the
+formulas), so SQLite and PostgreSQL give the same scores."""
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from fractions import Fraction
+
+from sql import Literal, Null
+from sql.aggregate import Count, Max, Min, Sum
+from sql.conditionals import Case, Coalesce
+from sql.functions import CurrentTimestamp
+from sql.operators import Concat, Exists
+from sql import Cast
+
+from trytond.i18n import gettext
+from trytond.modules.sushi_knowledge.common import late_days
+from trytond.pool import Pool
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
+
+from . import items as I
+from .items import D, ITEM, ITEMS, SUB_ITEMS, quantize
+from .period import bounds, months
+
+# Items whose annual score is max − Σ deductions, or the mean of monthly
+# scores under aggregation_mode = monthly_mean (SCORING §4).
+EVENT_ITEMS = {'D2.1a', 'D2.1b', 'D2.1c', 'D2.2', 'D2.4a', 'D2.4b',
+    'D2.4c', 'D2.6', 'D3.1', 'D3.2', 'D4.1', 'D4.2', 'D4.3', 'D5.1',
+    'D5.2', 'D5.3'}
+FORMULA_ITEMS = {'D2.3', 'D2.5'}
+HANDLING = {'D2.1a', 'D2.1b', 'D2.1c', 'D2.2', 'D2.3', 'D2.4a', 'D2.4b',
+    'D2.4c', 'D2.5', 'D2.6'}
+
+
+def _origin(model, column):
+    return Concat(model + ',', Cast(column, 'VARCHAR'))
+
+
+class Engine:
+
+    def __init__(self, period):
+        pool = Pool()
+        self.pool = pool
+        self.period = period
+        self.config = pool.get(
+            'sushi.assessment.configuration').get_values()
+        self.Calendar = pool.get('sushi.calendar')
+        self.start, self.end = period.utc_bounds()
+        transaction = Transaction()
+        self.cursor = transaction.connection.cursor()
+        self.user = transaction.user
+        self.score = pool.get('sushi.assessment.score').__table__()
+        self.deduction = pool.get('sushi.assessment.deduction').__table__()
+        self.result = pool.get('sushi.assessment.result').__table__()
+
+    def utc(self, date):
+        return self.Calendar.local_datetime(date, dt.time(0))
+
+    # --- rows --------------------------------------------------------
+
+    def clear(self):
+        score, deduction, result = self.score, self.deduction, self.result
+        cursor = self.cursor
+        pid = self.period.id
+        cursor.execute(*deduction.delete(where=deduction.score.in_(
+                    score.select(score.id, where=score.period == pid))))
+        cursor.execute(*score.delete(where=score.period == pid))
+        cursor.execute(*result.delete(where=result.period == pid))
+
+    def run(self):
+        self.clear()
+        self.load_units()
+        self.insert_scores()
+        self.zeroed = set()          # score ids
+        self.not_applicable = set()  # score ids
+        self.formula_points = {}     # score id → points
+        self.auto_deductions()
+        self.supervision_deductions()
+        self.consultation_deductions()
+        self.event_deductions()
+        self.designations()
+        self.leader_review()
+        self.handling_speed()
+        self.satisfaction()
+        self.knowledge()
+        self.score_points()
+        self.results()
+        self.pool.get('sushi.assessment.score')._fields  # keep pool warm
+        from trytond.modules.sushi_ticket import clock
+        clock.forget('sushi.assessment.score', 'sushi.assessment.deduction',
+            'sushi.assessment.result')
+
+    def load_units(self):
+        unit = self.pool.get('sushi.unit').__table__()
+        self.cursor.execute(*unit.select(
+                unit.id, unit.assessment_group, unit.category,
+                unit.has_key_work, unit.requires_expert_seat,
+                unit.responsible_section,
+                where=(unit.assessed == Literal(True))
+                & (unit.active == Literal(True)),
+                order_by=[unit.id]))
+        self.units = {}
+        for uid, group, category, key, expert, section in self.cursor:
+            self.units[uid] = {
+                'group': I.unit_group(group, category),
+                'key': bool(key), 'expert': bool(expert),
+                'section': section,
+                }
+
+    def insert_scores(self):
+        score = self.score
+        rows = []
+        self.applicable_at_start = {}
+        for uid, unit in self.units.items():
+            for item in ITEMS:
+                applicable = True
+                if item.component == 'key':
+                    applicable = unit['key'] and (
+                        item.code != 'K4' or unit['expert'])
+                self.applicable_at_start[uid, item.code] = applicable
+                rows.append([self.period.id, uid, item.code,
+                        item.component, item.max, item.max, D(0),
+                        applicable, False, self.user, CurrentTimestamp()])
+        columns = [score.period, score.unit, score.item, score.component,
+            score.max_points, score.points, score.deducted,
+            score.applicable, score.zeroed, score.create_uid,
+            score.create_date]
+        for sub in grouped_slice(rows, 500):
+            self.cursor.execute(*score.insert(columns, values=list(sub)))
+        self.cursor.execute(*score.select(score.id, score.unit, score.item,
+                where=score.period == self.period.id))
+        self.ids = {(u, i): sid for sid, u, i in self.cursor}
+
+    def insert_deductions(self, item, kind, query):
+        """Insert the deductions of item from query, a select of (unit,
+        amount, origin, occurred_at, description) columns."""
+        score, deduction = self.score, self.deduction
+        sub = query
+        select = sub.join(score, condition=(score.unit == sub.unit)
+            & (score.period == self.period.id)
+            & (score.item == item)).select(
+            score.id, Literal(kind), sub.amount, sub.origin,
+            sub.occurred_at, sub.description, Literal(False),
+            Literal(self.user), CurrentTimestamp())
+        self.cursor.execute(*deduction.insert([
+                    deduction.score, deduction.kind, deduction.amount,
+                    deduction.origin, deduction.occurred_at,
+                    deduction.description, deduction.cancelled,
+                    deduction.create_uid, deduction.create_date], select))
+
+    def insert_rows(self, rows):
+        "Insert deductions given as (score id, kind, amount, origin, at, text)."
+        deduction = self.deduction
+        rows = [[sid, kind, D(amount), origin, at, (text or '')[:250],
+                False, self.user, CurrentTimestamp()]
+            for sid, kind, amount, origin, at, text in rows]
+        for sub in grouped_slice(rows, 500):
+            self.cursor.execute(*deduction.insert([
+                        deduction.score, deduction.kind, deduction.amount,
+                        deduction.origin, deduction.occurred_at,
+                        deduction.description, deduction.cancelled,
+                        deduction.create_uid, deduction.create_date],
+                    values=list(sub)))
+
+    def in_period(self, column):
+        return (column >= self.start) & (column < self.end)
+
+    # --- AUTO items from the facts ------------------------------------
+
+    def auto_deductions(self):
+        pool = self.pool
+        a = pool.get('sushi.ticket.assignment').__table__()
+        t = pool.get('sushi.ticket').__table__()
+        r = pool.get('sushi.ticket.reply').__table__()
+        c = pool.get('sushi.knowledge.correction').__table__()
+        true = Literal(True)
+
+        def facts(when, where, amount):
+            return a.join(t, condition=t.id == a.ticket).select(
+                a.unit.as_('unit'), Literal(D(amount)).as_('amount'),
+                _origin('sushi.ticket.assignment', a.id).as_('origin'),
+                when.as_('occurred_at'), t.number.as_('description'),
+                where=where & self.in_period(when))
+
+        fields_ = pool.get('sushi.ticket.assignment')._fields
+
+        def dated(fact, fallback):
+            "The date the ticket module gave the fact, if it stores one."
+            if fact in fields_:
+                return Coalesce(getattr(a, fact), fallback)
+            return fallback
+        # D2.1a 及时签收: −0.5 per order signed late (SGN), dated when the
+        # sign-in deadline passed
+        self.insert_deductions('D2.1a', 'late_sign_in', facts(
+                dated('late_sign_in_at', a.sign_deadline),
+                a.late_sign_in == true, '0.5'))
+        # D2.1b 实时退单: −0.5 per overdue return, −0.5 per return without
+        # a valid reason (RET-03, RET-04)
+        self.insert_deductions('D2.1b', 'overdue_return', facts(
+                dated('return_overdue_at', a.return_requested_at),
+                a.return_overdue == true, '0.5'))
+        self.insert_deductions('D2.1b', 'no_valid_reason', facts(
+                a.return_decided_at,
+                (a.return_decision == 'rejected')
+                & (a.return_rejection_cause == 'no_valid_reason'), '0.5'))
+        # D2.1c 不当退单: −1 per confirmed improper return (RET-06), dated
+        # by the second dispatch to the same unit
+        again = pool.get('sushi.ticket.assignment').__table__()
+        when = Coalesce(again.dispatched_at, a.return_decided_at)
+        query = a.join(t, condition=t.id == a.ticket).join(again, 'LEFT',
+            condition=again.id == a.redispatched_as).select(
+            a.unit.as_('unit'), Literal(D(1)).as_('amount'),
+            _origin('sushi.ticket.assignment', a.id).as_('origin'),
+            when.as_('occurred_at'), t.number.as_('description'),
+            where=(a.improper_return == 'confirmed') & self.in_period(when))
+        self.insert_deductions('D2.1c', 'improper_return', query)
+        # RET-06: the same order improperly returned twice and verified as
+        # buck-passing: the item scores 0.
+        self.cursor.execute(*query.select(query.unit,
+                where=query.unit.in_(list(self.units) or [-1]),
+                group_by=[query.unit, query.description],
+                having=Count(Literal(1)) >= 2))
+        twice = {u for u, in self.cursor}
+        if twice:
+            self.cursor.execute(*a.join(again, 'LEFT',
+                    condition=again.id == a.redispatched_as).select(
+                    a.unit,
+                    where=(a.improper_return == 'confirmed')
+                    & (a.buck_passing == true)
+                    & self.in_period(when)
+                    & a.unit.in_(list(twice))))
+            for u, in self.cursor:
+                self.zeroed.add(self.ids[u, 'D2.1c'])
+        # D2.2 按时办结: −0.5 per red card (LGT-02)
+        self.insert_deductions('D2.2', 'red_card', facts(
+                a.red_card_at, a.red_card == true, '0.5'))
+
+        def replies(where, amount):
+            return r.join(a, condition=a.id == r.assignment).join(t,
+                condition=t.id == a.ticket).select(
+                a.unit.as_('unit'), Literal(D(amount)).as_('amount'),
+                _origin('sushi.ticket.reply', r.id).as_('origin'),
+                r.submitted_at.as_('occurred_at'),
+                t.number.as_('description'),
+                where=where & self.in_period(r.submitted_at))
+        # D2.4b 压实办理责任: −0.5 per reply submitted without sign-off
+        self.insert_deductions('D2.4b', 'no_sign_off', replies(
+                r.signed_off_by == Null, '0.5'))
+        # D2.4c 实名办理: −0.5 per reply without the handler's name or phone
+        self.insert_deductions('D2.4c', 'no_real_name', replies(
+                (Coalesce(r.handler_name, '') == '')
+                | (Coalesce(r.handler_phone, '') == ''), '0.5'))
+        # D5.3 信息准确: −1 per confirmed correction (KB-06)
+        self.insert_deductions('D5.3', 'knowledge_correction', c.select(
+                Coalesce(c.assessed_unit, c.unit).as_('unit'),
+                Literal(D(1)).as_('amount'),
+                _origin('sushi.knowledge.correction', c.id).as_('origin'),
+                c.confirmed_at.as_('occurred_at'),
+                Literal('').as_('description'),
+                where=c.state.in_(['confirmed', 'resolved'])
+                & self.in_period(c.confirmed_at)))
+
+    def _model(self, name):
+        try:
+            return self.pool.get(name)
+        except KeyError:
+            return None
+
+    def supervision_deductions(self):
+        """D3.2 from the escalated supervision cases (−1/−2/−3 per level-1,
+        -2, -3 case against each responsible unit, dated at registration),
+        D3.1 from the non-cooperation findings of routine supervision
+        (−0.5 each), when sushi_supervision records them."""
+        Supervision = self._model('sushi.supervision')
+        if Supervision is None:
+            return
+        from trytond.modules.sushi_supervision.supervision import (
+            COUNTED_STATES)
+        case = Supervision.__table__()
+        responsible = self.pool.get(
+            'sushi.supervision-responsible_unit').__table__()
+        co_unit = self.pool.get('sushi.supervision-co_unit').__table__()
+        amount = Case((case.level == 'L1', Literal(D(1))),
+            (case.level == 'L2', Literal(D(2))), else_=Literal(D(3)))
+        counted = (case.level.in_(['L1', 'L2', 'L3'])
+            & case.state.in_(COUNTED_STATES)
+            & self.in_period(case.registered_at))
+        named = Exists(responsible.select(Literal(1),
+                where=responsible.supervision == case.id))
+
+        queries = [
+            responsible.join(case,
+                condition=case.id == responsible.supervision).select(
+                responsible.unit.as_('unit'), amount.as_('amount'),
+                _origin('sushi.supervision', case.id).as_('origin'),
+                case.registered_at.as_('occurred_at'),
+                case.number.as_('description'), where=counted),
+            case.select(
+                case.lead_unit.as_('unit'), amount.as_('amount'),
+                _origin('sushi.supervision', case.id).as_('origin'),
+                case.registered_at.as_('occurred_at'),
+                case.number.as_('description'),
+                where=counted & ~named & (case.lead_unit != Null)),
+            co_unit.join(case,
+                condition=case.id == co_unit.supervision).select(
+                co_unit.unit.as_('unit'), amount.as_('amount'),
+                _origin('sushi.supervision', case.id).as_('origin'),
+                case.registered_at.as_('occurred_at'),
+                case.number.as_('description'), where=counted & ~named),
+            ]
+        for query in queries:
+            self.insert_deductions('D3.2', 'supervision', query)
+        Action = self._model('sushi.supervision.action')
+        if Action is not None and 'non_cooperation' in Action._fields:
+            action = Action.__table__()
+            self.insert_deductions('D3.1', 'supervision', action.select(
+                    action.unit.as_('unit'), Literal(D('0.5')).as_('amount'),
+                    _origin('sushi.supervision.action', action.id
+                        ).as_('origin'),
+                    action.at.as_('occurred_at'),
+                    Literal('').as_('description'),
+                    where=(action.non_cooperation != Null)
+                    & self.in_period(action.at)))
+
+    def consultation_deductions(self):
+        """D4.3 from the co-units' letters not sent by their due time, −0.5
+        each, dated at the due time, when the setting makes them automatic;
+        by default (SEMI) the officer confirms a candidate with an event
+        linked to it, as for the other D4 candidates."""
+        Fact = self._model('sushi.consultation.fact')
+        if Fact is None or not self.config['late_letters_automatic']:
+            return
+        fact = Fact.__table__()
+        self.insert_deductions('D4.3', 'consultation', fact.select(
+                fact.unit.as_('unit'), Literal(D('0.5')).as_('amount'),
+                fact.origin.as_('origin'),
+                fact.occurred_at.as_('occurred_at'),
+                Literal('').as_('description'),
+                where=(fact.item == 'D4.3') & (fact.kind == 'late_letter')
+                & self.in_period(fact.occurred_at)))
+
+    # --- events ---------------------------------------------------------
+
+    def event_deductions(self):
+        Event = self.pool.get('sushi.assessment.event')
+        events = Event.search([
+                ('state', '=', 'approved'),
+                ('date', '>=', self.period.start_date),
+                ('date', '<=', self.period.end_date),
+                ('unit', 'in', list(self.units)),
+                ], order=[('date', 'ASC'), ('id', 'ASC')])
+        self.review_counts = defaultdict(int)
+        escalated = {(e.unit.id, e.ticket.id) for e in events
+            if e.item == 'D3.2' and e.ticket}
+        rows = []
+        for event in events:
+            unit = event.unit.id
+            item = event.score_item
+            sid = self.ids[unit, item]
+            amount = event.amount
+            if event.item == 'D1.4' and event.quantity is not None:
+                # the review figures of the period (F3)
+                self.review_counts[unit] += event.quantity
+                continue
+            if event.item == 'K2':
+                amount = I.k2_deduction(event.quantity,
+                    self.config['k2_zero_days'],
+                    self.config['k2_inclusive'])
+            if (item.startswith('P')
+                    and self.config['no_double_count_penalty_vs_escalation']
+                    and event.ticket
+                    and (unit, event.ticket.id) in escalated):
+                # D-17: the escalation already cost the points
+                continue
+            if event.zeroing:
+                self.zeroed.add(sid)
+            if ITEM[item].component == 'bonus':
+                amount = -amount
+            rows.append((sid, 'event', amount, str(event),
+                    self.utc(event.date),
+                    event.description.splitlines()[0]
+                    if event.description else ''))
+        self.insert_rows(rows)
+
+    # --- formula items --------------------------------------------------
+
+    def designations(self):
+        "D1.1: −1 per missing designation of the unit profile (ORG-14)."
+        pool = self.pool
+        leader = pool.get('sushi.unit.leader').__table__()
+        member = pool.get('sushi.unit-res.user').__table__()
+        self.cursor.execute(*leader.select(leader.unit,
+                where=leader.role == 'deputy_in_charge',
+                group_by=[leader.unit]))
+        deputies = {u for u, in self.cursor}
+        self.cursor.execute(*member.select(member.unit,
+                group_by=[member.unit]))
+        staffed = {u for u, in self.cursor}
+        at = self.end - dt.timedelta(seconds=1)
+        rows = []
+        for uid, unit in self.units.items():
+            sid = self.ids[uid, 'D1.1']
+            for missing, message in [
+                    (uid not in deputies, 'msg_missing_deputy'),
+                    (not (unit['section'] or '').strip(),
+                        'msg_missing_section'),
+                    (uid not in staffed, 'msg_missing_staff')]:
+                if missing:
+                    rows.append((sid, 'designation', 1, f'sushi.unit,{uid}',
+                            at, gettext('sushi_assessment.' + message)))
+        self.insert_rows(rows)
+
+    def dispatched_counts(self):
+        a = self.pool.get('sushi.ticket.assignment').__table__()
+        self.cursor.execute(*a.select(a.unit, Count(Literal(1)),
+                where=self.in_period(a.dispatched_at)
+                & (Coalesce(a.for_information, False) == Literal(False)),
+                group_by=[a.unit]))
+        return dict(self.cursor)
+
+    def leader_review(self):
+        """D1.4 (F3): the item is missing when nothing was dispatched; the
+        rate deduction needs the review figures entered for the period."""
+        counts = self.dispatched_counts()
+        thresholds = {'county': 'review_threshold_county',
+            'park': 'review_threshold_park'}
+        rows = []
+        at = self.end - dt.timedelta(seconds=1)
+        for uid, unit in self.units.items():
+            sid = self.ids[uid, 'D1.4']
+            n = counts.get(uid, 0)
+            if not n:
+                self.not_applicable.add(sid)
+                continue
+            if uid not in self.review_counts:
+                continue
+            threshold = self.config[thresholds.get(
+                    unit['group'], 'review_threshold_department')]
+            r = self.review_counts[uid]
+            d1 = I.review_deduction(n, r, 0, threshold,
+                self.config['review_step'], self.config['review_rounding'])
+            if d1:
+                rows.append((sid, 'formula', d1, str(self.period), at,
+                        gettext('sushi_assessment.msg_review_rate',
+                            rate=quantize(Fraction(r, n) * 100),
+                            threshold=threshold)))
+        self.insert_rows(rows)
+
+    def handling_speed(self):
+        """D2.3 (F2): per month, 0.5 per full day by which a unit's average
+        handling time of a request type exceeds the baseline; the score of
+        a longer period is the mean of its applicable months (§4)."""
+        pool = self.pool
+        a = pool.get('sushi.ticket.assignment').__table__()
+        t = pool.get('sushi.ticket').__table__()
+        mode = self.config['speed_baseline']
+        month_scores = defaultdict(list)
+        interview = self.interviews()
+        rows = []
+        for first, last in months(self.period.start_date,
+                self.period.end_date):
+            start, end = self.utc(first), self.utc(
+                last + dt.timedelta(days=1))
+            self.cursor.execute(*a.join(t, condition=t.id == a.ticket
+                    ).select(a.unit, t.request_type, a.limit_days,
+                    Sum(a.handling_days), Count(Literal(1)),
+                    where=(a.completed_at >= start) & (a.completed_at < end)
+                    & (a.handling_days != Null) & (a.limit_days != Null)
+                    & (Coalesce(a.for_information, False) == Literal(False))
+                    & (Coalesce(a.statutory, False) == Literal(False))
+                    & (t.urgency != 'sudden')
+                    & (t.request_type != 'praise'),
+                    group_by=[a.unit, t.request_type, a.limit_days]))
+            figures = defaultdict(dict)
+            pooled = defaultdict(lambda: [0, 0])
+            for unit, rtype, limit, days, count in self.cursor:
+                if unit not in self.units:
+                    continue
+                key = (rtype, limit)
+                figures[unit][key] = (int(days), count)
+                group = self.units[unit]['group'] if mode == 'category' \
+                    else None
+                pooled[group, key][0] += int(days)
+                pooled[group, key][1] += count
+            label = f'{first.year}-{first.month:02d}'
+            for uid, unit in self.units.items():
+                ded_interview = interview.get((uid, first), D(0))
+                if uid not in figures and not ded_interview:
+                    continue
+                pairs = []
+                for key, (days, count) in figures.get(uid, {}).items():
+                    limit = Fraction(key[1])
+                    if mode == 'limit':
+                        base = limit
+                    else:
+                        group = unit['group'] if mode == 'category' else None
+                        total, n = pooled[group, key]
+                        base = max(Fraction(total, n), limit)
+                    pairs.append((Fraction(days, count), base))
+                ded = I.speed_deduction(pairs, self.config['speed_rounding'])
+                score = max(D(0), ITEM['D2.3'].max - ded - ded_interview)
+                month_scores[uid].append(score)
+                if ded:
+                    rows.append((self.ids[uid, 'D2.3'], 'formula', ded,
+                            str(self.period), end - dt.timedelta(seconds=1),
+                            gettext('sushi_assessment.msg_speed_month',
+                                month=label)))
+        self.insert_rows(rows)
+        for uid in self.units:
+            sid = self.ids[uid, 'D2.3']
+            scores = month_scores.get(uid)
+            if not scores:
+                self.not_applicable.add(sid)
+            else:
+                self.formula_points[sid] = quantize(
+                    Fraction(sum(scores)) / len(scores))
+
+    def interviews(self):
+        "The approved interview deductions (D2.3 b) by (unit, month)."
+        Event = self.pool.get('sushi.assessment.event')
+        result = defaultdict(D)
+        for event in Event.search([
+                    ('state', '=', 'approved'), ('item', '=', 'D2.3'),
+                    ('date', '>=', self.period.start_date),
+                    ('date', '<=', self.period.end_date)]):
+            result[event.unit.id, bounds('month', event.date)[0]] += (
+                event.amount)
+        return result
+
+    def satisfaction_counts(self, start, end):
+        "F1: (N, D2) by unit of the lead orders completed in [start, end)."
+        pool = self.pool
+        a = pool.get('sushi.ticket.assignment').__table__()
+        t = pool.get('sushi.ticket').__table__()
+        dissatisfied = t.second_evaluation == 'dissatisfied'
+        if not self.config['count_objective_dissatisfaction']:
+            dissatisfied &= Coalesce(t.objective_cause, False) == Literal(
+                False)
+        false = Literal(False)
+        self.cursor.execute(*a.join(t, condition=t.id == a.ticket).select(
+                a.unit, Count(Literal(1)),
+                Sum(Case((dissatisfied, 1), else_=0)),
+                where=(a.completed_at >= start) & (a.completed_at < end)
+                & (a.role == 'lead')
+                & (Coalesce(a.for_information, False) == false)
+                & (Coalesce(t.admin_mediation, False) == false)
+                & (Coalesce(t.law_enforcement_case, False) == false)
+                & (Coalesce(t.outside_guidance_scope, False) == false)
+                & (t.request_type != 'praise'),
+                group_by=[a.unit]))
+        return {u: (n, int(d or 0)) for u, n, d in self.cursor
+            if u in self.units}
+
+    def satisfaction(self):
+        """D2.5 (F1): per calendar quarter (quarter to date for a month),
+        0.5 per full point below the category average; the score of a
+        year is the mean of its applicable quarters (§4)."""
+        if self.period.kind == 'month':
+            ranges = [(bounds('quarter', self.period.start_date)[0],
+                    self.period.end_date)]
+        else:
+            ranges, date = [], self.period.start_date
+            while date <= self.period.end_date:
+                first, last = bounds('quarter', date)
+                ranges.append((first, last))
+                date = last + dt.timedelta(days=1)
+        quarter_scores = defaultdict(list)
+        rows = []
+        for first, last in ranges:
+            end = self.utc(last + dt.timedelta(days=1))
+            counts = self.satisfaction_counts(self.utc(first), end)
+            by_group = defaultdict(list)
+            for uid, figures in counts.items():
+                by_group[self.units[uid]['group']].append(figures)
+            averages = {g: I.category_average(
+                    c, self.config['satisfaction_average'])
+                for g, c in by_group.items()}
+            label = f'{first.year}Q{(first.month - 1) // 3 + 1}'
+            for uid, (n, d2) in counts.items():
+                if not n:
+                    continue
+                rate = I.satisfaction_rate(n, d2)
+                average = averages[self.units[uid]['group']]
+                score, ded = I.satisfaction_score(rate, average,
+                    self.config['satisfaction_rounding'])
+                quarter_scores[uid].append(score)
+                if ded:
+                    rows.append((self.ids[uid, 'D2.5'], 'formula', ded,
+                            str(self.period), end - dt.timedelta(seconds=1),
+                            gettext('sushi_assessment.msg_satisfaction',
+                                quarter=label, rate=quantize(rate),
+                                average=quantize(average))))
+        self.insert_rows(rows)
+        for uid in self.units:
+            sid = self.ids[uid, 'D2.5']
+            scores = quarter_scores.get(uid)
+            if not scores:
+                self.not_applicable.add(sid)
+            else:
+                self.formula_points[sid] = quantize(
+                    Fraction(sum(scores)) / len(scores))
+
+    def knowledge(self):
+        """D5.1 (F5): 1 point per working day late, booked in the period in
+        which the lateness accrues; D5.2: 0.5 per missing category of
+        published entries at the period end (at most 2, D-16)."""
+        pool = self.pool
+        Duty = pool.get('sushi.knowledge.duty')
+        duty = Duty.__table__()
+        start, end = self.start, self.end
+        cutoff = end - dt.timedelta(seconds=1)
+        self.cursor.execute(*duty.select(
+                Coalesce(duty.assessed_unit, duty.unit), duty.origin,
+                duty.subject, duty.due_at, duty.submitted_at,
+                where=(duty.due_at < end)
+                & ((duty.submitted_at == Null)
+                    | ((duty.submitted_at > duty.due_at)
+                        & (duty.submitted_at >= start)))))
+        rows = []
+        for uid, origin, subject, due, submitted in self.cursor.fetchall():
+            if uid not in self.units:
+                continue
+            done = min(submitted, cutoff) if submitted else cutoff
+            days = late_days(due, done)
+            if due < start:
+                days -= late_days(due, start)
+            if days > 0:
+                rows.append((self.ids[uid, 'D5.1'], 'knowledge_late', days,
+                        origin, max(due, start), subject))
+        # D5.2
+        Entry = pool.get('sushi.knowledge.entry')
+        from trytond.modules.sushi_knowledge.entry import KINDS
+        entry = Entry.__table__()
+        self.cursor.execute(*entry.select(
+                Coalesce(entry.assessed_unit, entry.owner_unit), entry.kind,
+                where=(entry.published_at < end)
+                & ((entry.retired_at == Null) | (entry.retired_at >= end)),
+                group_by=[Coalesce(entry.assessed_unit, entry.owner_unit),
+                    entry.kind]))
+        covered = defaultdict(set)
+        for uid, kind in self.cursor:
+            covered[uid].add(kind)
+        labels = dict(KINDS)
+        Entry_kind = Entry.fields_get(['kind'])['kind']['selection']
+        labels.update(dict(Entry_kind))
+        for uid in self.units:
+            for kind, _ in KINDS:
+                if kind not in covered[uid]:
+                    rows.append((self.ids[uid, 'D5.2'],
+                            'knowledge_category', D('0.5'),
+                            f'sushi.unit,{uid}', cutoff, labels[kind]))
+        self.insert_rows(rows)
+
+    # --- points -----------------------------------------------------------
+
+    def deducted(self, unit_ids=None):
+        "Σ amounts of the live deductions by score (and by month)."
+        score, deduction = self.score, self.deduction
+        where = (score.period == self.period.id) & (
+            deduction.cancelled == Literal(False))
+        if unit_ids is not None:
+            where &= score.unit.in_(list(unit_ids))
+        bounds_ = [self.utc(last + dt.timedelta(days=1))
+            for _, last in months(self.period.start_date,
+                self.period.end_date)]
+        bucket = Case(*[(deduction.occurred_at < b, i)
+                for i, b in enumerate(bounds_[:-1])],
+            else_=len(bounds_) - 1) if len(bounds_) > 1 else Literal(0)
+        # the bucket is computed below the GROUP BY: PostgreSQL does not
+        # match an expression with parameters in both clauses
+        rows = deduction.join(score,
+            condition=score.id == deduction.score).select(
+            deduction.score.as_('score'), bucket.as_('bucket'),
+            deduction.amount.as_('amount'), where=where)
+        self.cursor.execute(*rows.select(
+                rows.score, rows.bucket, rows.amount, Count(Literal(1)),
+                group_by=[rows.score, rows.bucket, rows.amount]))
+        total = defaultdict(D)
+        monthly = defaultdict(lambda: defaultdict(D))
+        for sid, month, amount, count in self.cursor:
+            amount = D(str(amount)) * count
+            total[sid] += amount
+            monthly[sid][month] += amount
+        return total, monthly, len(bounds_)
+
+    def item_points(self, code, maximum, total, monthly, n_months, zeroed):
+        "The points of one score row (F4, §2.3, §4)."
+        component = ITEM[code].component
+        if component == 'bonus':
+            return min(maximum, -total)
+        if component == 'penalty':
+            return -total
+        if zeroed:
+            return D(0)
+        if code == 'D5.2' and not self.config['knowledge_extra_deduction']:
+            total = min(total, D(2))
+        if (code in EVENT_ITEMS and n_months > 1
+                and self.config['aggregation_mode'] == 'monthly_mean'):
+            scores = [max(D(0), maximum - monthly.get(m, D(0)))
+                for m in range(n_months)]
+            return quantize(Fraction(sum(scores)) / n_months)
+        return max(D(0), maximum - total)
+
+    def score_points(self):
+        total, monthly, n_months = self.deducted()
+        updates = defaultdict(list)
+        for (uid, code), sid in self.ids.items():
+            item = ITEM[code]
+            applicable = self.applicable_at_start[uid, code]
+            if sid in self.not_applicable:
+                applicable = False
+            if sid in self.formula_points:
+                points = self.formula_points[sid]
+            elif code in FORMULA_ITEMS:
+                points = item.max
+            else:
+                points = self.item_points(code, item.max, total[sid],
+                    monthly[sid], n_months, sid in self.zeroed)
+            updates[(points, total[sid], sid in self.zeroed, applicable)
+                ].append(sid)
+        self.write_scores(updates)
+
+    def write_scores(self, updates):
+        score = self.score
+        for (points, deducted, zeroed, applicable), ids in updates.items():
+            columns = [score.points, score.deducted, score.zeroed]
+            values = [points, deducted, zeroed]
+            if applicable is not None:
+                columns.append(score.applicable)
+                values.append(applicable)
+            for sub in grouped_slice(ids, 1000):
+                self.cursor.execute(*score.update(columns, values,
+                        where=score.id.in_(list(sub))))
+
+    def rescore(self, score_ids):
+        "Points of scores after a deduction was cancelled (objection)."
+        Score = self.pool.get('sushi.assessment.score')
+        scores = Score.browse(score_ids)
+        total, monthly, n_months = self.deducted(
+            list({s.unit.id for s in scores}))
+        updates = defaultdict(list)
+        for s in scores:
+            if s.item in FORMULA_ITEMS:
+                points = min(s.max_points,
+                    s.points + (s.deducted - total[s.id]))
+            else:
+                points = self.item_points(s.item, s.max_points,
+                    total[s.id], monthly[s.id], n_months, s.zeroed)
+            updates[(points, total[s.id], s.zeroed, None)].append(s.id)
+        self.write_scores(updates)
+        self.results()
+
+    # --- results ------------------------------------------------------
+
+    def results(self):
+        "§3: totals with the conversion, ranks within groups, ASM-02."
+        score, result = self.score, self.result
+        pid = self.period.id
+        if not hasattr(self, 'units'):
+            self.load_units()
+        self.cursor.execute(*result.delete(where=result.period == pid))
+        self.cursor.execute(*score.select(score.unit, score.item,
+                score.max_points, score.points, score.applicable,
+                where=score.period == pid))
+        per_unit = defaultdict(list)
+        for uid, code, maximum, points, applicable in self.cursor:
+            per_unit[uid].append((code, D(str(maximum)), D(str(points)),
+                    bool(applicable)))
+        deduction = self.deduction
+        self.cursor.execute(*deduction.join(score,
+                condition=score.id == deduction.score).select(
+                score.unit, Count(Literal(1)),
+                where=(score.period == pid)
+                & (deduction.cancelled == Literal(False))
+                & (deduction.amount > 0),
+                group_by=[score.unit]))
+        counts = dict(self.cursor)
+        rates = self.rates()
+        digits = self.config['digits']
+        scale = Fraction(self.config['handling_max']) / 42
+        rows = []
+        for uid, scores in per_unit.items():
+            daily = key = Fraction(0)
+            daily_max = key_max = Fraction(0)
+            bonus, penalty = {}, D(0)
+            for code, maximum, points, applicable in scores:
+                component = ITEM[code].component
+                if component == 'bonus':
+                    bonus[code] = points
+                    continue
+                if component == 'penalty':
+                    penalty -= points
+                    continue
+                if not applicable:
+                    continue
+                factor = scale if code in HANDLING else 1
+                if component == 'daily':
+                    daily += Fraction(points) * factor
+                    daily_max += Fraction(maximum) * factor
+                else:
+                    key += Fraction(points)
+                    key_max += Fraction(maximum)
+            additional = I.additional(bonus, penalty)
+            applicable_max = daily_max + key_max
+            total = I.total(quantize(daily + key, 6),
+                quantize(applicable_max, 6), additional, digits)
+            unit_rates = rates.get(uid, {})
+            rows.append({
+                    'unit': uid, 'group': self.units[uid]['group'],
+                    'daily': quantize(daily, digits),
+                    'key': quantize(key, digits),
+                    'additional': additional,
+                    'applicable_max': quantize(applicable_max, digits),
+                    'total': total,
+                    'deduction_count': counts.get(uid, 0),
+                    **unit_rates,
+                    })
+        # rank within the group: equal totals share the rank
+        by_group = defaultdict(list)
+        for row in rows:
+            by_group[row['group']].append(row)
+        for group_rows in by_group.values():
+            group_rows.sort(key=lambda r: -r['total'])
+            for i, row in enumerate(group_rows):
+                if i and row['total'] == group_rows[i - 1]['total']:
+                    row['rank'] = group_rows[i - 1]['rank']
+                else:
+                    row['rank'] = i + 1
+        names = ['unit', 'group', 'daily', 'key', 'additional',
+            'applicable_max', 'total', 'rank', 'deduction_count',
+            'on_time_feedback_rate', 'on_time_completion_rate',
+            'resolution_rate', 'satisfaction_rate', 'orders_due',
+            'orders_completed']
+        columns = [result.period] + [getattr(result, n) for n in names] + [
+            result.create_uid, result.create_date]
+        values = [[pid] + [row.get(n) for n in names]
+            + [self.user, CurrentTimestamp()] for row in rows]
+        for sub in grouped_slice(values, 500):
+            self.cursor.execute(*result.insert(columns, values=list(sub)))
+
+    def rates(self):
+        """ASM-02 indicators (percent): on-time feedback and completion of
+        the orders due in the period, resolution of the callbacks, and the
+        satisfaction rate of F1 over the period."""
+        pool = self.pool
+        a = pool.get('sushi.ticket.assignment').__table__()
+        r = pool.get('sushi.ticket.reply').__table__()
+        t = pool.get('sushi.ticket').__table__()
+        c = pool.get('sushi.ticket.callback').__table__()
+        digits = self.config['digits']
+        first = r.select(r.assignment, Min(r.submitted_at).as_('first'),
+            where=r.submitted_at != Null, group_by=[r.assignment])
+        fed = ((first.first != Null) & (first.first <= a.due_at)) | (
+            (Coalesce(a.statutory, False) == Literal(True))
+            & (a.progress_reported_at != Null)
+            & (a.progress_reported_at <= a.progress_due_at))
+        done = (a.completed_at != Null) & (a.completed_at <= a.due_at)
+        self.cursor.execute(*a.join(first, 'LEFT',
+                condition=first.assignment == a.id).select(
+                a.unit, Count(Literal(1)),
+                Sum(Case((fed, 1), else_=0)), Sum(Case((done, 1), else_=0)),
+                where=self.in_period(a.due_at)
+                & (Coalesce(a.for_information, False) == Literal(False)),
+                group_by=[a.unit]))
+        rates = defaultdict(dict)
+
+        def pct(part, whole):
+            if not whole:
+                return None
+            return quantize(Fraction(int(part or 0), whole) * 100, digits)
+        for uid, due, fed_n, done_n in self.cursor:
+            rates[uid]['orders_due'] = due
+            rates[uid]['on_time_feedback_rate'] = pct(fed_n, due)
+            rates[uid]['on_time_completion_rate'] = pct(done_n, due)
+        self.cursor.execute(*c.join(t, condition=t.id == c.ticket).select(
+                t.lead_unit, Count(Literal(1)),
+                Sum(Case((c.resolution == 'resolved', 1), else_=0)),
+                where=(c.resolution != Null) & self.in_period(c.recorded_at),
+                group_by=[t.lead_unit]))
+        for uid, n, resolved in self.cursor:
+            rates[uid]['resolution_rate'] = pct(resolved, n)
+        for uid, (n, d2) in self.satisfaction_counts(
+                self.start, self.end).items():
+            rates[uid]['orders_completed'] = n
+            rates[uid]['satisfaction_rate'] = quantize(
+                I.satisfaction_rate(n, d2), digits) if n else None
+        return rates
+
+
+del Max, SUB_ITEMS

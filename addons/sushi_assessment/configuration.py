@@ -1,0 +1,179 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The interpretations of SCORING.md (D-xx) as settings with the
+documented defaults."""
+from decimal import Decimal
+
+from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
+
+ROUNDINGS = [
+    ('floor', "Per Full Unit (floor)"),
+    ('ceil', "Per Started Unit (ceil)"),
+    ]
+
+
+class Configuration(ModelSingleton, ModelSQL, ModelView):
+    __name__ = 'sushi.assessment.configuration'
+    __string__ = "Assessment Configuration"
+
+    # D-01
+    handling_points = fields.Selection([
+            ('42', "42 (sum of the sub-items)"),
+            ('44', "44 (heading of the seed)"),
+            ], "Handling Work Points", required=True,
+        help="D-01: with 44 the daily maximum is 82 and the handling "
+        "sub-items are scaled by 44/42.")
+    # D-21
+    aggregation_mode = fields.Selection([
+            ('cumulative', "Deductions Accumulated over the Period"),
+            ('monthly_mean', "Mean of the Monthly Scores"),
+            ], "Aggregation Mode", required=True,
+        help="D-21: how quarters and years combine the event items.")
+    # D-12, F1
+    satisfaction_average = fields.Selection([
+            ('mean', "Mean of the Units' Rates"),
+            ('pooled', "Pooled Rate"),
+            ], "Category Satisfaction Average", required=True)
+    satisfaction_rounding = fields.Selection(ROUNDINGS,
+        "Satisfaction Gap Rounding", required=True)
+    count_objective_dissatisfaction = fields.Boolean(
+        "Count Objective-Cause Dissatisfaction",
+        help="CBK-04: a second 'dissatisfied' due to objective limits "
+        "counts in the satisfaction rate.")
+    # D-11, F2
+    speed_baseline = fields.Selection([
+            ('category', "Category and Request Type"),
+            ('type', "Request Type across All Units"),
+            ('limit', "Prescribed Limit Only"),
+            ], "Handling Speed Baseline", required=True)
+    speed_rounding = fields.Selection(ROUNDINGS,
+        "Handling Speed Day Rounding", required=True)
+    # D-13, F3
+    review_threshold_county = fields.Integer(
+        "Review Threshold Counties (%)", required=True)
+    review_threshold_park = fields.Integer(
+        "Review Threshold Parks (%)", required=True)
+    review_threshold_department = fields.Integer(
+        "Review Threshold Departments (%)", required=True)
+    review_step = fields.Integer("Review Step (points of %)", required=True)
+    review_rounding = fields.Selection(ROUNDINGS, "Review Rate Rounding",
+        required=True)
+    # D-17
+    no_double_count_penalty_vs_escalation = fields.Boolean(
+        "No Double Counting of Penalties and Escalations",
+        help="D-17: a penalty event on an order that already cost an "
+        "escalated-supervision deduction is not counted again.")
+    # D-16
+    knowledge_extra_deduction = fields.Boolean(
+        "Reviewer May Deduct the Third Point of D5.2",
+        help="D-16: allow reviewer deductions for non-uniform scripts "
+        "beyond the 2 points of missing categories.")
+    # D4.3
+    late_letters_automatic = fields.Boolean(
+        "Late Co-Unit Letters Deducted Automatically",
+        help="D4.3: a co-unit letter not sent by its due time costs 0.5 "
+        "without an officer's confirmation; otherwise the officer confirms "
+        "the candidate with an event.")
+    # K2
+    k2_zero_days = fields.Integer("K2 Zero from Working Days Late",
+        required=True)
+    k2_inclusive = fields.Boolean("K2 \"以上\" Includes the Limit")
+    # objections, bulletins
+    objection_days = fields.Integer("Objection Working Days",
+        required=True,
+        help="Working days after the bulletin within which a unit may "
+        "object to a deduction.")
+    bulletin_day = fields.Integer("Bulletin Day of the Month",
+        required=True,
+        help="The cron scores and publishes the previous month's bulletin "
+        "from this day.")
+    digits = fields.Integer("Decimals of Totals and Rates", required=True)
+
+    @classmethod
+    def default_handling_points(cls):
+        return '42'
+
+    @classmethod
+    def default_aggregation_mode(cls):
+        return 'cumulative'
+
+    @classmethod
+    def default_satisfaction_average(cls):
+        return 'mean'
+
+    @classmethod
+    def default_satisfaction_rounding(cls):
+        return 'floor'
+
+    @classmethod
+    def default_count_objective_dissatisfaction(cls):
+        return True
+
+    @classmethod
+    def default_speed_baseline(cls):
+        return 'category'
+
+    @classmethod
+    def default_speed_rounding(cls):
+        return 'floor'
+
+    @classmethod
+    def default_review_threshold_county(cls):
+        return 30
+
+    @classmethod
+    def default_review_threshold_park(cls):
+        return 30
+
+    @classmethod
+    def default_review_threshold_department(cls):
+        return 50
+
+    @classmethod
+    def default_review_step(cls):
+        return 5
+
+    @classmethod
+    def default_review_rounding(cls):
+        return 'floor'
+
+    @classmethod
+    def default_no_double_count_penalty_vs_escalation(cls):
+        return False
+
+    @classmethod
+    def default_knowledge_extra_deduction(cls):
+        return False
+
+    @classmethod
+    def default_late_letters_automatic(cls):
+        return False
+
+    @classmethod
+    def default_k2_zero_days(cls):
+        return 7
+
+    @classmethod
+    def default_k2_inclusive(cls):
+        return True
+
+    @classmethod
+    def default_objection_days(cls):
+        return 5
+
+    @classmethod
+    def default_bulletin_day(cls):
+        return 5
+
+    @classmethod
+    def default_digits(cls):
+        return 2
+
+    @classmethod
+    def get_values(cls):
+        config = cls(1)
+        values = {name: getattr(config, name) for name in cls._fields
+            if name not in {'id', 'create_uid', 'create_date', 'write_uid',
+                'write_date', 'rec_name'}}
+        values['handling_max'] = Decimal(values['handling_points'])
+        return values

@@ -1,0 +1,35 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.pool import Pool, PoolMeta
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.extend([
+                ('sushi.assessment.period|run_bulletins',
+                    "Score and Publish the Assessment Bulletins"),
+                ])
+
+
+class View(metaclass=PoolMeta):
+    __name__ = 'ir.ui.view'
+
+    def view_get(self, model=None):
+        """The board of this module names its actions by XML id; the client
+        wants their database ids."""
+        result = super().view_get(model=model)
+        if self.type == 'board' and self.module == 'sushi_assessment':
+            from lxml import etree
+            ModelData = Pool().get('ir.model.data')
+            tree = etree.fromstring(result['arch'])
+            for element in tree.xpath('//action[@name]'):
+                name = element.get('name')
+                if '.' in name:
+                    element.set('name', str(
+                            ModelData.get_id(*name.split('.', 1))))
+            result['arch'] = etree.tostring(tree, encoding='unicode')
+        return result

@@ -1,0 +1,480 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Hand-computed scores of March 2025 (SCORING §2–§5).
+
+The facts are stored as the ticket and knowledge modules store them; every
+expected value below was worked out with a pencil from SCORING.md and is
+written as a literal."""
+import datetime as dt
+from decimal import Decimal as D
+
+from trytond.model.exceptions import AccessError
+from trytond.exceptions import UserError
+from trytond.pool import Pool
+from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
+
+from trytond.modules.sushi_ticket.tests.tools import (
+    at, create_ticket, local, setup_network)
+
+from .. import items as I
+
+
+def attach(record):
+    Pool().get('ir.attachment').create([{
+                'resource': str(record), 'name': '证明材料.pdf',
+                'type': 'data', 'data': b'%PDF-1.4'}])
+
+
+class Facts:
+    "Store facts of orders directly, as the ticket module records them."
+
+    def __init__(self):
+        pool = Pool()
+        self.Assignment = pool.get('sushi.ticket.assignment')
+        self.Ticket = pool.get('sushi.ticket')
+        self.Reply = pool.get('sushi.ticket.reply')
+        self.cursor = Transaction().connection.cursor()
+
+    def _update(self, Model, record, values):
+        table = Model.__table__()
+        columns = [getattr(table, k) for k in values]
+        self.cursor.execute(*table.update(columns, list(values.values()),
+                where=table.id == record.id))
+
+    def order(self, unit, dispatched=(2025, 3, 3, 9), ticket=None,
+            ticket_values=None, role='lead', **values):
+        ticket = ticket or create_ticket()
+        if ticket_values:
+            self._update(self.Ticket, ticket, ticket_values)
+        assignment, = self.Assignment.create([{
+                    'ticket': ticket.id, 'unit': unit.id, 'role': role,
+                    'dispatched_at': local(*dispatched), 'round': 1}])
+        if values:
+            self._update(self.Assignment, assignment, values)
+        return assignment
+
+    def reply(self, assignment, **values):
+        reply, = self.Reply.create([{
+                    'assignment': assignment.id, 'content': '已处理。',
+                    'result': 'resolved', 'handler_name': '李工',
+                    'handler_phone': '0557-3021234'}])
+        self._update(self.Reply, reply, values)
+        return reply
+
+
+class AssessmentCases:
+    """Scores, results and their rules, computed by hand; mixed into the
+    module's test case so that the module is activated once."""
+
+    def units(self):
+        Unit = Pool().get('sushi.unit')
+        ns = setup_network()
+        ns.county.responsible_section = '区政务服务中心热线科'
+        ns.county.save()
+        ns.city.requires_expert_seat = False
+        ns.city.save()
+        return ns
+
+    def event(self, unit, item, amount, date=dt.date(2025, 3, 10),
+            approve=True, **values):
+        Event = Pool().get('sushi.assessment.event')
+        event, = Event.create([{
+                    'unit': unit.id, 'item': item, 'amount': D(amount),
+                    'date': date, 'description': '经核查属实', **values}])
+        if approve:
+            attach(event)
+            Event.approve([event])
+        return event
+
+    def march(self, ns):
+        """埇桥区 and 萧县 in March 2025 (both counties, non-key units)."""
+        f = Facts()
+        county, other = ns.county, ns.other
+        # D2.1a: three late sign-ins (−1.5); 萧县 five (floor at 0)
+        for _ in range(3):
+            f.order(county, late_sign_in=True,
+                sign_deadline=local(2025, 3, 3, 17, 30))
+        for _ in range(5):
+            f.order(other, late_sign_in=True,
+                sign_deadline=local(2025, 3, 4, 17, 30))
+        # D2.1b: one overdue return, one without valid reason (−1)
+        f.order(county, return_overdue=True,
+            return_requested_at=local(2025, 3, 6, 10))
+        f.order(county, return_decision='rejected',
+            return_rejection_cause='no_valid_reason',
+            return_decided_at=local(2025, 3, 7, 10))
+        # D2.1c: one confirmed improper return (−1)
+        f.order(county, improper_return='confirmed',
+            return_decided_at=local(2025, 3, 8, 10))
+        # D2.2: two red cards in March (−1); the ones of 28 February
+        # 23:00 and 1 April 00:30 (local) belong to other months
+        for when in [(2025, 3, 12, 17, 30), (2025, 3, 31, 23, 59),
+                (2025, 2, 28, 23), (2025, 4, 1, 0, 30)]:
+            f.order(county, red_card=True, red_card_at=local(*when))
+        # D2.3 and D2.5: four complaints (limit 7) completed by 埇桥区
+        # in 10, 10, 12, 12 working days, one second 'dissatisfied';
+        # two by 萧县 in 3 and 5 days
+        completed = []
+        for days, evaluation, done, due in [
+                (10, 'dissatisfied', 14, 20), (10, None, 14, 20),
+                (12, None, 18, 20), (12, None, 25, 20)]:
+            completed.append(f.order(county, handling_days=days,
+                    limit_days=7, completed_at=local(2025, 3, done, 10),
+                    due_at=local(2025, 3, due, 17, 30),
+                    ticket_values={'second_evaluation': evaluation}))
+        for days in [3, 5]:
+            f.order(other, handling_days=days, limit_days=7,
+                completed_at=local(2025, 3, 14, 10))
+        # D2.4b, D2.4c and the feedback rate: two replies before due,
+        # one without sign-off, one without the handler's phone
+        f.reply(completed[0], submitted_at=local(2025, 3, 13, 9),
+            signed_off_by=ns.leader.id)
+        f.reply(completed[1], submitted_at=local(2025, 3, 13, 9),
+            signed_off_by=None, handler_phone=None)
+        # D1.4: 3 orders reviewed of the 14 dispatched (21.4 % < 30 %:
+        # 8.6 points short, one full step of 5 → −1) and one supervised
+        # order not reviewed (−1)
+        self.event(county, 'D1.4', 0, quantity=3)
+        self.event(county, 'D1.4', 1)
+        # D3.2: one level-1 case (−1); a draft level-3 case does not count
+        self.event(county, 'D3.2', 1)
+        self.event(county, 'D3.2', 3, approve=False)
+        # B1 three times (capped at +2) and P2 once (−1)
+        for day in [5, 6, 7]:
+            self.event(county, 'B1', 1, date=dt.date(2025, 3, day))
+        self.event(county, 'P2', 1)
+        return completed
+
+    def compute(self, kind='month', date=dt.date(2025, 3, 1)):
+        Period = Pool().get('sushi.assessment.period')
+        period = Period.get_or_create(kind, date)
+        with at(2025, 4, 3, 9):
+            Period.compute([period])
+        return period
+
+    def points(self, period, unit):
+        Score = Pool().get('sushi.assessment.score')
+        return {s.item: (s.points, s.applicable) for s in Score.search([
+                    ('period', '=', period.id), ('unit', '=', unit.id)])}
+
+    def result(self, period, unit):
+        Result = Pool().get('sushi.assessment.result')
+        result, = Result.search([
+                ('period', '=', period.id), ('unit', '=', unit.id)])
+        return result
+
+    # --- formulas ------------------------------------------------------
+
+    def test_formula_examples(self):
+        "F1, F2, F3, §2.3 and §3 worked examples of SCORING.md"
+        # F3: a department at 41 % with one supervised order not reviewed
+        self.assertEqual(I.review_deduction(100, 41, 1, 50), D(2))
+        # §3: a 二类 unit, daily 72, bonus +1.5, penalty −1 → 90.5
+        self.assertEqual(I.additional({'B1': D('1.5')}, D(1)), D('0.5'))
+        self.assertEqual(I.total(D(72), D(80), D('0.5')), D('90.50'))
+        # §3: key-work unit without expert seats: (D + K) × 100/96
+        self.assertEqual(I.total(D(90), D(96), D(0)), D('93.75'))
+        # F1: 75 % against an average of 87.5 % → 12 full points → −6
+        rate = I.satisfaction_rate(4, 1)
+        average = I.category_average([(4, 1), (2, 0), (0, 0)])
+        self.assertEqual(I.satisfaction_score(rate, average),
+            (D(4), D(6)))
+        # F1 pooled: 1 − 1/6 = 83.33 %, 8.33 below → 8 → −4
+        pooled = I.category_average([(4, 1), (2, 0)], 'pooled')
+        self.assertEqual(I.satisfaction_score(rate, pooled)[0], D(6))
+        # F1 ceil: 12.5 → 13 → −6.5
+        self.assertEqual(I.satisfaction_score(rate, average, 'ceil')[0],
+            D('3.5'))
+        # F2: 11 days against a baseline of 52/6 → 2 full days → −1
+        from fractions import Fraction
+        self.assertEqual(I.speed_deduction([(Fraction(11),
+                        Fraction(52, 6))]), D(1))
+        # K2: 3 days late −2; 7 days (以上 includes 7) 0; 6 days −2
+        self.assertEqual(I.k2_deduction(3), D(2))
+        self.assertEqual(I.k2_deduction(7), D(5))
+        self.assertEqual(I.k2_deduction(7, inclusive=False), D(2))
+        # §2.3: A never exceeds +5 or −5
+        self.assertEqual(I.additional({'B1': D(2), 'B2': D(2),
+                    'B3': D(1)}, D(7)), D(0))
+        self.assertEqual(I.additional({}, D(7)), D(-5))
+
+    # --- a month ----------------------------------------------------------
+
+    @with_transaction()
+    def test_month_scores(self):
+        """D1.1–D5.3, §2.3 and §3 for 埇桥区 and 萧县 in March 2025;
+        recomputing gives the same rows"""
+        ns = self.units()
+        self.march(ns)
+        period = self.compute()
+        county = self.points(period, ns.county)
+        expected = {
+            'D1.1': 3, 'D1.2': 2, 'D1.3': 2, 'D1.4': 1,
+            'D2.1a': '0.5', 'D2.1b': 1, 'D2.1c': 2, 'D2.2': 4, 'D2.3': 5,
+            'D2.4a': 6, 'D2.4b': '2.5', 'D2.4c': '0.5', 'D2.5': 4,
+            'D2.6': 4, 'D3.1': 4, 'D3.2': 7, 'D4.1': 1, 'D4.2': 3,
+            'D4.3': 2, 'D5.1': 4, 'D5.2': 1, 'D5.3': 3,
+            'B1': 2, 'B2': 0, 'B3': 0, 'P1': 0, 'P2': -1,
+            }
+        for item, value in expected.items():
+            self.assertEqual(county[item][0], D(value), msg=item)
+        # key work is a justified missing item of a county
+        self.assertFalse(county['K1'][1])
+        result = self.result(period, ns.county)
+        # daily 62.5; 62.5 × 1.25 + (2 − 1) = 79.125 → 79.13
+        self.assertEqual(result.daily, D('62.5'))
+        self.assertEqual(result.key, D(0))
+        self.assertEqual(result.additional, D(1))
+        self.assertEqual(result.applicable_max, D(80))
+        self.assertEqual(result.total, D('79.13'))
+        # ASM-02: 4 orders due in March, 2 replies before due, 3 done
+        # in time; satisfaction (1 − 1/4) × 100
+        self.assertEqual(result.orders_due, 4)
+        self.assertEqual(result.on_time_feedback_rate, D('50.00'))
+        self.assertEqual(result.on_time_completion_rate, D('75.00'))
+        self.assertEqual(result.satisfaction_rate, D('75.00'))
+
+        other = self.points(period, ns.other)
+        # 萧县: five late sign-ins floor at 0; no deputy leader and no
+        # section (−2); 4 days of average against 52/6 → 6; 100 % → 10;
+        # no order dispatched? 7 orders → D1.4 applies, no figures → 3
+        self.assertEqual(other['D2.1a'][0], D(0))
+        self.assertEqual(other['D1.1'][0], D(1))
+        self.assertEqual(other['D2.3'][0], D(6))
+        self.assertEqual(other['D2.5'][0], D(10))
+        self.assertEqual(other['D1.4'], (D(3), True))
+        # 萧县: 80 − 2 − 2 − 2 (D5.2) = 74 → 92.5; ranks: 萧县 first
+        result_other = self.result(period, ns.other)
+        self.assertEqual(result_other.daily, D(74))
+        self.assertEqual(result_other.total, D('92.50'))
+        self.assertEqual(result_other.rank, 1)
+        # the three other counties have no order: D1.4, D2.3, D2.5 leave
+        # the maximum (61), D1.1 0 (nobody designated), D5.2 1:
+        # 56 / 61 × 100 = 91.80, sharing rank 2; 埇桥区 is 5th
+        Unit = Pool().get('sushi.unit')
+        lingbi, = Unit.search([('code', '=', 'lingbi_county')])
+        result_lingbi = self.result(period, lingbi)
+        self.assertEqual(result_lingbi.applicable_max, D(61))
+        self.assertEqual(result_lingbi.total, D('91.80'))
+        self.assertEqual(result_lingbi.rank, 2)
+        self.assertEqual(result.rank, 5)
+
+        # computing the draft again gives the same rows
+        Deduction = Pool().get('sushi.assessment.deduction')
+
+        def snapshot():
+            return sorted((d.score.unit.id, d.score.item, d.amount,
+                    str(d.origin), d.occurred_at)
+                for d in Deduction.search([('score.period', '=', period.id)]))
+        first = snapshot(), self.points(period, ns.county)
+        self.compute()
+        self.assertEqual((snapshot(), self.points(period, ns.county)), first)
+        # every deduction of an order points at its assignment or reply
+        origins = {d.kind: d.origin.__name__ for d in Deduction.search([
+                    ('score.unit', '=', ns.county.id),
+                    ('score.period', '=', period.id)])}
+        self.assertEqual(origins['late_sign_in'], 'sushi.ticket.assignment')
+        self.assertEqual(origins['no_real_name'], 'sushi.ticket.reply')
+        self.assertEqual(origins['event'], 'sushi.assessment.event')
+
+    @with_transaction()
+    def test_key_work_conversion(self):
+        "§3: a 三类 unit without expert seats: (D + K) × 100 / (80 + 16)"
+        ns = self.units()
+        city = ns.city
+        self.assertTrue(city.has_key_work)  # D-19
+        self.event(city, 'K2', 0, quantity=3)    # late 3 days: −2
+        self.event(city, 'K3c', 1)               # not done: −1
+        period = self.compute()
+        scores = self.points(period, city)
+        self.assertEqual(scores['K1'], (D(5), True))
+        self.assertEqual(scores['K2'], (D(3), True))
+        self.assertEqual(scores['K3'], (D(5), True))
+        self.assertFalse(scores['K4'][1])
+        # no order: D1.4, D2.3, D2.5 are justified missing items
+        for item in ['D1.4', 'D2.3', 'D2.5']:
+            self.assertFalse(scores[item][1], msg=item)
+        result = self.result(period, city)
+        # daily: 61 applicable − 2 (D1.1: no deputy, no section)
+        # − 2 (D5.2: no knowledge) = 57; key 13 of 16; 70/77 × 100
+        self.assertEqual(result.daily, D(57))
+        self.assertEqual(result.key, D(13))
+        self.assertEqual(result.applicable_max, D(77))
+        self.assertEqual(result.total, D('90.91'))
+
+    @with_transaction()
+    def test_year_aggregation(self):
+        "§4: cumulative deductions or the mean of monthly scores"
+        Config = Pool().get('sushi.assessment.configuration')
+        ns = self.units()
+        self.march(ns)
+        Facts().order(ns.county, late_sign_in=True,
+            sign_deadline=local(2025, 5, 6, 17, 30))
+        year = self.compute('year', dt.date(2025, 1, 1))
+        scores = self.points(year, ns.county)
+        # 4 late sign-ins in the year: 2 − 2 = 0; D2.3 mean of March
+        # only; D2.5 mean of Q1 only
+        self.assertEqual(scores['D2.1a'][0], D(0))
+        self.assertEqual(scores['D2.3'][0], D(5))
+        self.assertEqual(scores['D2.5'][0], D(4))
+        config = Config(1)
+        config.aggregation_mode = 'monthly_mean'
+        config.save()
+        year = self.compute('year', dt.date(2025, 1, 1))
+        scores = self.points(year, ns.county)
+        # March 0.5, May 1.5, ten months 2: 22/12 = 1.83
+        self.assertEqual(scores['D2.1a'][0], D('1.83'))
+
+    # --- publishing, bad input, objections, isolation --------------------
+
+    @with_transaction()
+    def test_publish_freezes(self):
+        "A published period does not change; overlaps are refused"
+        pool = Pool()
+        Period = pool.get('sushi.assessment.period')
+        Score = pool.get('sushi.assessment.score')
+        ns = self.units()
+        period = self.compute()
+        with at(2025, 4, 3, 10):
+            Period.publish([period])
+        self.assertEqual(period.state, 'published')
+        with self.assertRaises(UserError):
+            Period.compute([period])
+        score, = Score.search([('period', '=', period.id),
+                ('unit', '=', ns.county.id), ('item', '=', 'D2.2')])
+        with self.assertRaises(AccessError):
+            Score.write([score], {'points': D(5)})
+        with self.assertRaises(UserError):
+            Period.create([{'name': '三月', 'kind': 'month',
+                        'start_date': dt.date(2025, 3, 1),
+                        'end_date': dt.date(2025, 3, 31)}])
+        with self.assertRaises(UserError):
+            Period.create([{'name': '半月', 'kind': 'month',
+                        'start_date': dt.date(2025, 4, 1),
+                        'end_date': dt.date(2025, 4, 15)}])
+
+    @with_transaction()
+    def test_event_bad_input(self):
+        "Events: evidence before approval, amounts of the item, 106 units"
+        pool = Pool()
+        Event = pool.get('sushi.assessment.event')
+        ns = self.units()
+        event = self.event(ns.county, 'D2.6', 1, approve=False)
+        with self.assertRaises(UserError):
+            Event.approve([event])
+        self.assertEqual(event.state, 'draft')
+        for item, amount in [('D2.6', '0.5'), ('D3.2', 4), ('B2', 2),
+                ('D5.1', '1.5')]:
+            with self.assertRaises(UserError, msg=item):
+                self.event(ns.county, item, amount, approve=False)
+        with self.assertRaises(UserError):
+            self.event(ns.town, 'D2.6', 1, approve=False)
+
+    @with_transaction()
+    def test_objection_and_isolation(self):
+        "A unit sees only its deductions and objects in time; cancelled"
+        pool = Pool()
+        Period = pool.get('sushi.assessment.period')
+        Deduction = pool.get('sushi.assessment.deduction')
+        Objection = pool.get('sushi.assessment.objection')
+        ns = self.units()
+        self.march(ns)
+        period = self.compute()
+        with at(2025, 4, 3, 10):
+            Period.publish([period])
+        with Transaction().set_user(ns.handler.id), \
+                Transaction().set_context(_check_access=True):
+            mine = Deduction.search([])
+            self.assertTrue(mine)
+            self.assertEqual({d.score.unit.id for d in mine},
+                {ns.county.id})
+            card = [d for d in mine if d.kind == 'red_card'][0]
+            with at(2025, 4, 8, 10):
+                objection, = Objection.create([{'deduction': card.id,
+                            'reason': '系统故障导致超期'}])
+        # five working days after 3 April (4 April is a holiday)
+        with at(2025, 4, 14, 10), self.assertRaises(UserError):
+            Objection.create([{'deduction': card.id, 'reason': '再议'}])
+        objection.decision_reason = '经核实系平台故障'
+        objection.save()
+        Objection.cancel_deduction([objection])
+        self.assertTrue(card.cancelled)
+        # D2.2 back to 4.5; daily 63 → 63 × 1.25 + 1 = 79.75
+        self.assertEqual(self.points(period, ns.county)['D2.2'][0],
+            D('4.5'))
+        self.assertEqual(self.result(period, ns.county).total, D('79.75'))
+
+    @with_transaction()
+    def test_bulletin_cron(self):
+        "ASM-01: the cron scores, publishes and sends March and Q1"
+        pool = Pool()
+        Period = pool.get('sushi.assessment.period')
+        Bulletin = pool.get('sushi.assessment.bulletin')
+        ns = self.units()
+        self.march(ns)
+        with at(2025, 4, 4, 9):
+            self.assertEqual(Period.run_bulletins(dt.date(2025, 4, 4)), [])
+        with at(2025, 4, 7, 9):
+            done = Period.run_bulletins(dt.date(2025, 4, 7))
+        self.assertEqual(sorted((p.kind, p.state) for p in done),
+            [('month', 'published'), ('quarter', 'published')])
+        bulletins = Bulletin.search([])
+        self.assertEqual(len(bulletins), 2)
+        for bulletin in bulletins:
+            self.assertTrue(bytes(bulletin.workbook).startswith(b'PK'))
+            html = bytes(bulletin.document).decode('utf-8')
+            self.assertIn('埇桥区', html)
+            self.assertIn('<svg', html)
+        # the quarter scores D2.5 on the whole quarter: the same 4
+        quarter = [p for p in done if p.kind == 'quarter'][0]
+        self.assertEqual(self.points(quarter, ns.county)['D2.5'][0], D(4))
+
+    @with_transaction()
+    def test_supervision_cases(self):
+        "D3.2 per escalated case and responsible unit, D3.1 per finding"
+        pool = Pool()
+        Supervision = pool.get('sushi.supervision')
+        Action = pool.get('sushi.supervision.action')
+        ns = self.units()
+        cursor = Transaction().connection.cursor()
+        table = Supervision.__table__()
+
+        def case(level, lead, co_units=(), responsible=(), day=10):
+            record, = Supervision.create([{
+                        'level': level, 'trigger': 'media',
+                        'lead_unit': lead.id, 'content': '督办事项',
+                        'co_units': [('add', [u.id for u in co_units])],
+                        'responsible_units': [
+                            ('add', [u.id for u in responsible])],
+                        }])
+            cursor.execute(*table.update(
+                    [table.state, table.registered_at],
+                    ['registered', local(2025, 3, day, 10)],
+                    where=table.id == record.id))
+            return record
+        # L2 against 埇桥区 (lead) and 萧县 (co-unit): −2 each;
+        # L3 naming 埇桥区 alone as responsible: −3; a routine case and an
+        # L1 registered in April do not count in March
+        case('L2', ns.county, co_units=[ns.other])
+        case('L3', ns.city, co_units=[ns.other], responsible=[ns.county])
+        case('routine', ns.county)
+        case('L1', ns.county, day=31)  # 31 March 10:00 counts
+        april, = Supervision.create([{'level': 'L1', 'trigger': 'media',
+                    'lead_unit': ns.county.id, 'content': '督办事项'}])
+        cursor.execute(*table.update([table.state, table.registered_at],
+                ['registered', local(2025, 4, 1, 10)],
+                where=table.id == april.id))
+        # two findings of non-cooperation against 萧县: −0.5 each
+        routine, = Supervision.search([('level', '=', 'routine')])
+        Action.create([{'supervision': routine.id, 'unit': ns.other.id,
+                    'kind': 'phone', 'at': local(2025, 3, day, 11),
+                    'note': '电话督办', 'non_cooperation': 'delay'}
+                for day in [11, 12]])
+        period = self.compute()
+        county = self.points(period, ns.county)
+        other = self.points(period, ns.other)
+        self.assertEqual(county['D3.2'][0], D(2))   # 8 − 2 − 3 − 1
+        self.assertEqual(other['D3.2'][0], D(6))    # 8 − 2
+        self.assertEqual(other['D3.1'][0], D(3))    # 4 − 0.5 − 0.5
+        self.assertEqual(self.points(period, ns.city)['D3.2'][0], D(8))
