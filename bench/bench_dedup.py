@@ -105,9 +105,8 @@ def speed(args):
         from runtests import Cluster
         import psycopg
         cluster = Cluster()
-        cluster.start()
+        uri = cluster.start()
         try:
-            uri = cluster.uri
             conn = psycopg.connect(uri.rstrip('/') + '/postgres',
                 autocommit=True)
             conn.execute('CREATE DATABASE bench_dedup')

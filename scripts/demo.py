@@ -4,6 +4,7 @@ Everything here goes through the same models and wizards a user would use:
 the tier-3 units of one county (埇桥区) are imported with the unit import
 wizard, and one account per role of DESIGN.md is created.
 """
+import runpy
 import secrets
 from pathlib import Path
 
@@ -296,4 +297,6 @@ def load(password=None, tickets=True):
             from proteus import config as pconfig
             pconfig.get_config().user = 1
             print('演示工单未创建 (demo tickets skipped):', error.message)
+        else:
+            runpy.run_path(str(Path(__file__).with_name('demo') / 'analysis.py'))['load']()
     return accounts

@@ -81,7 +81,7 @@ PLACE_KINDS = [
     ('town', '镇 乡 街道'),
     ]
 # Words that are no part of a place name even before a suffix.
-_NOT_PLACE = set('我你他她在的了是有到从和与及把被对向往附近门口旁边'
+_NOT_PLACE = set('我你他她在的了是有到从与及把被对向往附近门口旁边'
     '这那个们家住位于县市省号栋幢单元层称说映话好喂下就都也还')
 _STOP = set('的了吗呢啊吧呀嘛哦着过得地之其而及与和或在是有没不也都就还又再才'
     '很太更最被把让给对向从我你他她它们这那个些里儿样请问想要需能可会该怎么'
@@ -135,8 +135,6 @@ _SUFFIX_KIND = dict(_SUFFIXES)
 _CONCEPT_WORDS = sorted({(w, c) for c, ws in CONCEPTS.items()
         for w in ws.split()}, key=lambda w: -len(w[0]))
 _CONCEPT_RE = re.compile('|'.join(re.escape(w) for w, _ in _CONCEPT_WORDS))
-# every concept word, overlaps too: 水管破裂 in 自来水管破裂
-_CONCEPT_ALL = re.compile('(?=(%s))' % _CONCEPT_RE.pattern)
 _CONCEPT_OF = {}
 for _word, _concept in _CONCEPT_WORDS:
     _CONCEPT_OF.setdefault(_word, set()).add(_concept)
@@ -146,35 +144,60 @@ _WEAK_SUFFIXES = {'城', '园', '里', '府', '湾', '组', '庄', '厂', '桥',
 # 走路, 路路边 are no road names.
 _GENERIC_END = set('马公道走占修土泥岔小大上进过出有条段边路街村镇乡')
 _PINYIN = {}
+_SYLLABLES = {}
 
 
 def _pinyin_table():
-    "Return {code point: toneless pinyin} of the CJK characters."
+    "Return the str.translate table of CJK characters to ' pinyin'."
     if not _PINYIN:
         from pypinyin.constants import PINYIN_DICT
         for code, readings in PINYIN_DICT.items():
             reading = unicodedata.normalize('NFD', readings.split(',')[0])
-            _PINYIN[code] = ''.join(c for c in reading
+            _PINYIN[code] = ' ' + ''.join(c for c in reading
                 if not unicodedata.combining(c))
     return _PINYIN
 
 
+def _syllables():
+    "Return {code point: toneless syllable} of the CJK characters."
+    if not _SYLLABLES:
+        _SYLLABLES.update((k, v[1:]) for k, v in _pinyin_table().items())
+    return _SYLLABLES
+
+
 def pinyin(text):
-    "Return text as toneless syllables separated by spaces ('|' breaks)."
-    table = _pinyin_table()
-    return ' '.join(table.get(ord(c), '|') for c in text)
+    "Return text as toneless syllables, each after a space."
+    return text.translate(_pinyin_table())
+
+
+_BY_FIRST = {}
+for _word, _ in _CONCEPT_WORDS:
+    if _word not in _BY_FIRST.get(_word[0], []):
+        _BY_FIRST.setdefault(_word[0], []).append(_word)
+
+
+def _find_concepts(text):
+    "Return [(start, word)] of every concept word in text, overlaps too."
+    found = []
+    for i, char in enumerate(text):
+        for word in _BY_FIRST.get(char, ()):
+            if text.startswith(word, i):
+                found.append((i, word))
+    return found
 
 
 @lru_cache(maxsize=1)
 def _concept_pinyin():
-    "The concept words of 2+ characters by pinyin, to forgive homophones."
+    """{first syllable: [(syllables, concepts)]} of the concept words of 2+
+    characters, to forgive homophone typos (断谁 for 断水)."""
     of = {}
     for word, concept in _CONCEPT_WORDS:
         if len(word) >= 2:
-            of.setdefault(pinyin(word), set()).add(concept)
-    pattern = re.compile(r'(?<![a-z])(%s)(?![a-z])' % '|'.join(
-            re.escape(w) for w in sorted(of, key=lambda w: -len(w))))
-    return pattern, of
+            of.setdefault(tuple(pinyin(word).split()), set()).add(concept)
+    index = {}
+    for syllables, concepts in of.items():
+        index.setdefault(syllables[0], []).append((syllables, concepts))
+    return index
 
 
 def _place_name(text, end):
@@ -194,6 +217,10 @@ def _place_name(text, end):
         pass
     if last is not None and last.end() < len(name):
         name = name[last.end():]
+    # "埇桥区汴河" before 路: the district is no part of the road's name
+    cut = max(name.rfind('区'), name.rfind('市'))
+    if cut >= 0 and len(name) - cut - 1 >= 2:
+        name = name[cut + 1:]
     return name
 
 
@@ -219,14 +246,19 @@ def analyse(text):
         places.add((_SUFFIX_KIND[suffix], name + suffix))
         cores.add(name if len(name) >= 2 else name + suffix)
     concepts, words = set(), []
-    for match in _CONCEPT_ALL.finditer(text):
-        word = match.group(1)
+    covered = bytearray(len(text))
+    for i, word in _find_concepts(text):
         concepts |= _CONCEPT_OF[word]
         words.append(word)
-    pattern, of = _concept_pinyin()
-    for match in pattern.finditer(pinyin(text)):
-        concepts |= of[match.group(1)]
-    rest = _CONCEPT_RE.sub('|', text)
+        covered[i:i + len(word)] = b'\x01' * len(word)
+    table = _syllables()
+    syllables = [table.get(ord(c)) for c in text]
+    index = _concept_pinyin()
+    for i, syllable in enumerate(syllables):
+        for word, found in index.get(syllable, ()):
+            if tuple(syllables[i:i + len(word)]) == word:
+                concepts |= found
+    rest = ''.join('|' if covered[i] else c for i, c in enumerate(text))
     for filler in _FILLERS:
         rest = rest.replace(filler, '|')
     rest = _PUNCT.sub('|', rest)
@@ -237,6 +269,7 @@ def analyse(text):
         tuple(dict.fromkeys(words)), frozenset(cores), text)
 
 
+@lru_cache(maxsize=65536)
 def _name_similar(a, b):
     "Tell whether two place names are one (equal, contained, one typo)."
     if a == b:
@@ -349,3 +382,20 @@ def keys(text, phone=None):
     if phone:
         result.add('phone:%s' % phone)
     return result
+
+
+def shared_places(a, b):
+    "Return the place names of a that b names too (for the reasons shown)."
+    places_a, cores_a, text_b = analyse(a)[0], analyse(a)[4], analyse(b)[5]
+    places_b = analyse(b)[0]
+    shared = []
+    for kind, name in sorted(places_a):
+        if kind == 'building':
+            continue
+        if any(k == kind and _name_similar(name, n) for k, n in places_b) \
+                or name[:-1] in text_b or name in text_b:
+            shared.append(name)
+    # the longest names only: 金色家园小区, not also 金色家园
+    return [n for n in shared
+        if not any(n != m and n in m for m in shared)] or sorted(
+            c for c in cores_a if c in text_b)
