@@ -189,7 +189,7 @@ def _speed(conn, backend, texts, rng, args):
         'ORDER BY k.received_at DESC LIMIT 200')
     import datetime as dt
     end = dt.datetime(2026, 1, 1) + dt.timedelta(seconds=8 * n)
-    timings = []
+    timings, queries, cpus = [], [], []
     for i in range(args.checks):
         text = rng.choice(texts)
         ids = [rng.randrange(keyspace), rng.randrange(keyspace)]
@@ -201,20 +201,32 @@ def _speed(conn, backend, texts, rng, args):
         if backend == 'sqlite':
             since = since.isoformat(' ')
         t0 = time.perf_counter()
+        c0 = time.process_time()
         candidates = conn.execute(sql, request_keys + [since,
                 'in_progress', 'closed', 'replied']).fetchall()
+        queries.append((time.perf_counter() - t0) * 1000)
         # score the candidates as the server does, with real texts
         scored = sorted(((dedup.score(text, rng.choice(texts)), c[0])
                 for c in candidates), key=lambda s: -s[0][0])[:5]
         timings.append((time.perf_counter() - t0) * 1000)
+        cpus.append((time.process_time() - c0) * 1000)
         dedup.analyse.cache_clear()
     timings.sort()
+    queries.sort()
+    cpus.sort()
+    try:
+        load = open('/proc/loadavg').read().split()[0]
+    except OSError:
+        load = '?'
     print('| backend | window | checks | candidates (last) | median ms '
-        '| p95 ms |')
-    print('|---|---|---|---|---|---|')
-    print('| %s | %d | %d | %d | %.1f | %.1f |' % (backend, n, args.checks,
-            len(candidates), statistics.median(timings),
-            timings[int(len(timings) * .95) - 1]))
+        '| p95 ms | query p95 ms | client CPU p95 ms | load |')
+    print('|---|---|---|---|---|---|---|---|---|')
+    print('| %s | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %s |' % (
+            backend, n, args.checks, len(candidates),
+            statistics.median(timings),
+            timings[int(len(timings) * .95) - 1],
+            queries[int(len(queries) * .95) - 1],
+            cpus[int(len(cpus) * .95) - 1], load))
     del scored
 
 

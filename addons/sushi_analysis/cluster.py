@@ -31,7 +31,7 @@ from trytond.rpc import RPC
 from trytond.modules.sushi_ticket import clock
 from trytond.modules.sushi_ticket.ticket import normalize_phone
 from trytond.pool import Pool
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from . import dedup
@@ -113,10 +113,10 @@ class Cluster(ModelSQL, ModelView):
         t = Ticket.__table__()
         cursor = Transaction().connection.cursor()
         result = {c.id: [] for c in clusters}
-        for sub in grouped_slice([c.id for c in clusters]):
+        for sub in grouped_slice([c.id for c in clusters], 1000):
             cursor.execute(*line.join(t, condition=line.ticket == t.id
                     ).select(line.cluster, t.lead_unit, t.region,
-                    where=reduce_ids(line.cluster, sub),
+                    where=line.cluster.in_(list(sub)),
                     group_by=[line.cluster, t.lead_unit, t.region]))
             for cluster, lead, region in cursor:
                 unit = lead or region
@@ -229,9 +229,15 @@ class Cluster(ModelSQL, ModelView):
                             if ticket.region else None,
                             'category': ticket.category.id
                             if ticket.category else None,
+                            'first_at': min(o.received_at
+                                for o in others + [ticket]),
+                            'last_at': ticket.received_at,
                             }])
                 members = set()
             new = [o.id for o in others + [ticket] if o.id not in members]
+            if cluster.last_at and ticket.received_at > cluster.last_at:
+                # later tickets of this run must find it
+                cls.write([cluster], {'last_at': ticket.received_at})
             if new:
                 Line.create([{'cluster': cluster.id, 'ticket': i}
                         for i in dict.fromkeys(new)])
@@ -254,10 +260,10 @@ class Cluster(ModelSQL, ModelView):
         cursor = Transaction().connection.cursor()
         figures = {}
         phones = defaultdict(set)
-        for sub in grouped_slice([c.id for c in clusters]):
+        for sub in grouped_slice([c.id for c in clusters], 1000):
             cursor.execute(*line.join(t, condition=line.ticket == t.id
                     ).select(line.cluster, t.requester_phone, t.state,
-                    t.received_at, where=reduce_ids(line.cluster, sub)))
+                    t.received_at, where=line.cluster.in_(list(sub))))
             for cluster, phone, state, received in cursor:
                 count, open_, first, last = figures.get(
                     cluster, (0, 0, received, received))

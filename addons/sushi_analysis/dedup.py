@@ -25,7 +25,7 @@ from functools import lru_cache
 # Concept -> the ways callers name it.  A word may be in several concepts.
 CONCEPTS = {
     'water_cut': '停水 没水 断水 没有水 不来水 不出水 无水 缺水 供水中断 '
-        '来水 用水困难 吃水 没自来水',
+        '没来水 用水困难 吃水 没自来水',
     'water_pressure': '水压低 水压小 水压不足 水流小 水很小 水太小 上不去水',
     'water_quality': '水质 水发黄 水浑浊 黄水 有异味的水 水有味 水浑 '
         '水有沉淀 自来水发浑',

@@ -335,6 +335,15 @@ class Report(Workflow, ModelSQL, ModelView):
         sections tagged to units, its document and its workbook."""
         pool = Pool()
         Section = pool.get('sushi.analysis.report.section')
+        Configuration = pool.get('ir.configuration')
+        # reports read in the platform's language, whoever runs the cron
+        with Transaction().set_context(
+                language=Configuration.get_language()):
+            return cls._generate(kind, start, end)
+
+    @classmethod
+    def _generate(cls, kind, start, end):
+        Section = Pool().get('sushi.analysis.report.section')
         title = gettext('sushi_analysis.msg_report_title',
             kind=gettext('sushi_analysis.msg_kind_%s' % kind),
             start=start.isoformat(), end=end.isoformat())
@@ -381,7 +390,7 @@ class Report(Workflow, ModelSQL, ModelView):
                 if section.unit:
                     by_unit[section.unit.id].append(section.body)
             for unit, bodies in by_unit.items():
-                notices.append((unit, report.title, '\n'.join(bodies),
+                notices.append((unit, report.title, '；'.join(bodies),
                         cls.__name__, [report.id]))
         if notices:
             Notification.notify_units(notices)

@@ -34,6 +34,7 @@ KEY_KINDS = [
 # Words that say how a request is made, not what it is about.
 EXTRA_STOP_WORDS = frozenset(dedup._FILLERS) | frozenset("""
     来电 来电人 市民 网民 留言 反映 希望 相关 部门 尽快 解决 处理 问题 情况
+    没来 到现在 一天 两天 几天 好几天 昨天 今天 晚上 早上 中午 知道 不知
     一直 已经 现在 目前 没有 不能 无法 多次 好几 几次 时候 进行 要求 请求
     答复 谢谢 你好 您好 麻烦 派人 看看 严重 影响
     """.split())
@@ -64,8 +65,9 @@ class TicketKey(ModelSQL):
 
 
 def ticket_text(ticket):
-    return ' '.join(filter(None, [ticket.title, ticket.description,
-                ticket.address]))
+    "The text a ticket is compared by: title, request and address."
+    return ' '.join(filter(None, [getattr(ticket, name, None)
+                for name in ('title', 'description', 'address')]))
 
 
 class Ticket(metaclass=PoolMeta):
@@ -215,7 +217,15 @@ class Ticket(metaclass=PoolMeta):
                     rows.append([ticket.id,
                             'phone' if key.startswith('phone:') else 'place',
                             key, received])
-                for word in sorted(set(tokenizer.cut(dedup.normalize(text)))):
+                # jieba's words and the problem words of the dedup lexicon,
+                # which jieba may cut apart (路灯 in 淮海路路灯不亮)
+                words = set(tokenizer.cut(dedup.normalize(text)))
+                reading = dedup.analyse(text)
+                words.update(reading[3])
+                # whole place names: 汴河花园, not 汴河 and 花园
+                words.update(name for kind, name in reading[0]
+                    if kind in {'estate', 'site', 'road', 'village'})
+                for word in sorted(words):
                     if (len(word) >= 2 and is_word(word)
                             and not word.isdigit()
                             and word not in STOP_WORDS

@@ -159,12 +159,11 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
         "ANA-04: a word rising today beats a word always frequent"
         pool = Pool()
         Trend = pool.get('sushi.analysis.trend')
-        # 燃气 every other day for four weeks, 6 times today
+        # 路灯 every other day for four weeks, 6 times today
         for day in range(1, 29, 2):
-            make('龙湖春天天然气燃气表读数不准', phone=PHONES[0],
-                when=(2025, 6, day, 9))
+            make('淮海路路灯不亮', phone=PHONES[0], when=(2025, 6, day, 9))
         for i in range(6):
-            make('龙湖春天燃气表读数不准', phone=PHONES[i % 4],
+            make('淮海路路灯不亮', phone=PHONES[i % 4],
                 when=(2025, 6, 29, 8 + i))
         # 停水 never before, 4 times today
         for i in range(4):
@@ -173,8 +172,8 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
         by_word = {w['word']: w for w in words}
         # 停水: c=4, b=0 → e=0.5/28, score=(4-e)/sqrt(1+e) ≈ 3.93
         self.assertAlmostEqual(by_word['停水']['score'], 3.93, places=1)
-        # 燃气: c=6, b=14 → e=14.5/28≈0.518, score=(6-.518)/sqrt(1.518)≈4.45
-        self.assertAlmostEqual(by_word['燃气']['score'], 4.45, places=1)
+        # 路灯: c=6, b=14 → e=14.5/28≈0.518, score=(6-.518)/sqrt(1.518)≈4.45
+        self.assertAlmostEqual(by_word['路灯']['score'], 4.45, places=1)
         self.assertEqual(by_word['停水']['baseline'], 0)
 
     @with_transaction()
@@ -229,7 +228,7 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
             self.assertEqual(daily.state, 'sent')
             self.assertEqual(daily.ticket_count, 3)
             html = bytes(daily.document).decode('utf-8')
-            self.assertIn('热点问题日报', html)
+            self.assertIn('多人一投与一人多投', html)
             self.assertIn('汴河花园', html)
             self.assertIn('<svg', html)
             self.assertIn('埇桥区', html)
