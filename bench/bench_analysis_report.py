@@ -73,9 +73,20 @@ def run(args):
         last = sorted(ids)[-args.batch:]
         cursor.execute(*t.update([t.create_date],
                 [dt.datetime(2025, 11, 19, 12)], where=t.id.in_(last)))
-        Configuration.write([Configuration(1)], {
-                'cluster_checkpoint': dt.datetime(2025, 11, 19)})
         transaction.commit()
+    # the configuration singleton is created under a table lock: retry
+    from trytond.transaction import TransactionError
+    extras = {}
+    while True:
+        try:
+            with Transaction().start(DATABASE, 0, **extras) as transaction:
+                Configuration = Pool().get('sushi.configuration')
+                Configuration.write([Configuration(1)], {
+                        'cluster_checkpoint': dt.datetime(2025, 11, 19)})
+                transaction.commit()
+            break
+        except TransactionError as error:
+            error.fix(extras)
     with Transaction().start(DATABASE, 0) as transaction, \
             Transaction().set_context(sushi_now=local(2025, 11, 19, 20)):
         Cluster = Pool().get('sushi.analysis.cluster')

@@ -42,6 +42,9 @@ class Configuration(metaclass=PoolMeta):
         required=True, domain=[('blocking_open_days', '>', 0)],
         help="An active cluster open this long goes into the special "
         "report on blocking issues.")
+    daily_report_to_leaders = fields.Boolean("Daily Report to City Leaders",
+        help="The daily report goes to the heads of the handling units; "
+        "copy it to the city leaders too (D-24).")
     report_time = fields.Time("Reports Generated at", required=True,
         help="Local time after which the due reports are generated.")
 
@@ -85,6 +88,10 @@ class Configuration(metaclass=PoolMeta):
     @classmethod
     def default_blocking_open_days(cls):
         return 30
+
+    @classmethod
+    def default_daily_report_to_leaders(cls):
+        return False
 
     @classmethod
     def default_report_time(cls):

@@ -26,6 +26,7 @@ from trytond.pyson import Eval
 from trytond.rpc import RPC
 from trytond.sendmail import send_message_transactional
 from trytond.transaction import Transaction, without_check_access
+from trytond.wizard import Button, StateAction, StateView, Wizard
 
 KINDS = [
     ('daily', "Daily Hot Issues"),
@@ -394,21 +395,28 @@ class Report(Workflow, ModelSQL, ModelView):
                         cls.__name__, [report.id]))
         if notices:
             Notification.notify_units(notices)
-        leaders = cls._leader_addresses()
+        Configuration = pool.get('sushi.configuration')
+        to_leaders = Configuration.get_values()['daily_report_to_leaders']
         if config.getboolean('sushi', 'email_notifications', default=True):
             for report in reports:
+                # D-24: the daily report goes to unit heads; leaders only
+                # when configured
+                leaders = cls._leader_addresses(
+                    report.kind != 'daily' or to_leaders)
                 for email, name in leaders:
                     cls._mail_document(report, email, name)
         cls.write(list(reports), {'sent_at': clock.now()})
 
     @classmethod
-    def _leader_addresses(cls):
-        "(e-mail, name) of the city leaders and analysts (ANA-03)."
+    def _leader_addresses(cls, leaders=True):
+        "(e-mail, name) of the analysts and the city leaders (ANA-03)."
         pool = Pool()
         ModelData = pool.get('ir.model.data')
         User = pool.get('res.user')
-        groups = [ModelData.get_id('sushi_ticket', 'group_sushi_city_leader'),
-            ModelData.get_id('sushi_ticket', 'group_sushi_analyst')]
+        groups = [ModelData.get_id('sushi_ticket', 'group_sushi_analyst')]
+        if leaders:
+            groups.append(ModelData.get_id(
+                    'sushi_ticket', 'group_sushi_city_leader'))
         with without_check_access():
             users = User.search([('groups', 'in', groups),
                     ('email', '!=', None)])
@@ -459,3 +467,44 @@ class ReportSection(ModelSQL, ModelView):
     @fields.depends('report', '_parent_report.period_end')
     def on_change_with_period_end(self, name=None):
         return self.report.period_end if self.report else None
+
+
+class GenerateStart(ModelView):
+    "Generate Analysis Report"
+    __name__ = 'sushi.analysis.report.generate.start'
+    kind = fields.Selection(KINDS, "Kind", required=True)
+    period_start = fields.Date("From", required=True)
+    period_end = fields.Date("To", required=True,
+        domain=[('period_end', '>=', Eval('period_start'))])
+
+    @classmethod
+    def default_kind(cls):
+        return 'special'
+
+    @classmethod
+    def default_period_start(cls):
+        Date = Pool().get('ir.date')
+        return Date.today().replace(day=1)
+
+    @classmethod
+    def default_period_end(cls):
+        return Pool().get('ir.date').today()
+
+
+class Generate(Wizard):
+    """Generate a report out of schedule: the special report on blocking
+    issues (ANA-07) and the immediate emergency report (ANA-08) are made
+    when circumstances require."""
+    __name__ = 'sushi.analysis.report.generate'
+    start = StateView('sushi.analysis.report.generate.start',
+        'sushi_analysis.report_generate_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Generate", 'generate', 'tryton-ok', default=True),
+            ])
+    generate = StateAction('sushi_analysis.act_report')
+
+    def do_generate(self, action):
+        Report = Pool().get('sushi.analysis.report')
+        report = Report.generate(self.start.kind, self.start.period_start,
+            self.start.period_end)
+        return action, {'res_id': [report.id]}

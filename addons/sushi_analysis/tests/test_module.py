@@ -234,8 +234,10 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
             self.assertIn('埇桥区', html)
             with zipfile.ZipFile(io.BytesIO(bytes(daily.spreadsheet))) as z:
                 self.assertIn('xl/workbook.xml', z.namelist())
-            section, = Section.search([('report', '=', daily.id)])
-            self.assertEqual(section.unit, ns.county)
+            sections = Section.search([('report', '=', daily.id)])
+            # the cluster and the district's hot words, tagged to 埇桥区
+            self.assertEqual({s.unit for s in sections}, {ns.county})
+            self.assertTrue(any('汴河花园' in s.body for s in sections))
             # the city leader and the analyst get the documents
             recipients = {call.args[0]['To'] for call in send.call_args_list}
             self.assertTrue(any('city_leader' in r for r in recipients))
@@ -244,10 +246,37 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
         # the unit leader reads the section of his unit only
         with Transaction().set_user(ns.leader.id), \
                 Transaction().set_context(_check_access=True):
-            self.assertEqual(len(Section.search([])), 1)
+            mine = Section.search([])
+            self.assertTrue(mine)
+            self.assertEqual({s.unit for s in mine}, {ns.county})
         with Transaction().set_user(ns.city_handler.id), \
                 Transaction().set_context(_check_access=True):
             self.assertEqual(Section.search([]), [])
+
+    @with_transaction()
+    def test_statistics_pivot(self):
+        "ANA-10: counts by region for the graphs, and the Excel pivot"
+        pool = Pool()
+        Statistic = pool.get('sushi.analysis.statistic')
+        Pivot = pool.get('sushi.analysis.statistic.pivot', type='report')
+        Unit = pool.get('sushi.unit')
+        county, = Unit.search([('code', '=', 'yongqiao_district')])
+        other, = Unit.search([('code', '=', 'xiao_county')])
+        for i in range(3):
+            make('淮海路路灯不亮', when=(2025, 7, 1, 9 + i), region=county.id)
+        make('龙城路路灯不亮', when=(2025, 7, 2, 9), region=other.id)
+        make('龙城路路灯不亮', when=(2025, 8, 2, 9), region=other.id)
+        with Transaction().set_context(from_date=dt.date(2025, 7, 1),
+                to_date=dt.date(2025, 7, 31)):
+            by_region = {}
+            for record in Statistic.search([]):
+                by_region[record.region] = (
+                    by_region.get(record.region, 0) + record.count)
+            self.assertEqual(by_region, {county: 3, other: 1})
+            ext, content, _, _ = Pivot.execute([], {})
+        self.assertEqual(ext, 'xlsx')
+        with zipfile.ZipFile(io.BytesIO(content)) as z:
+            self.assertIn('xl/worksheets/sheet1.xml', z.namelist())
 
 
 del ModuleTestCase
