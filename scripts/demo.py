@@ -308,6 +308,7 @@ def load(password=None, tickets=True):
             print('演示工单未创建 (demo tickets skipped):', error.message)
         else:
             load_module_demo('supervision')
+            load_module_demo('analysis')
     load_module_demo('consultation')
     load_module_demo('assessment')
     return accounts

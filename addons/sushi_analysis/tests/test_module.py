@@ -1,12 +1,282 @@
 # This file is part of 宿事速办.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-from trytond.modules.sushi_ticket.tests.tools import TranslationTestMixin
-from trytond.tests.test_tryton import ModuleTestCase
+"""Analysis: duplicates at intake, clusters, hot words, periodic issues and
+reports.  Expected values are worked out by hand from the rules."""
+import datetime as dt
+import io
+import zipfile
+from unittest.mock import patch
+
+from trytond.modules.sushi_ticket.tests.tools import (
+    TranslationTestMixin, at, local, setup_network)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+from .. import dedup
+
+PHONES = ['13905570001', '13905570002', '13905570003', '13905570004']
+
+
+def make(text, phone=PHONES[0], when=(2025, 7, 1, 9), state='in_progress',
+        **values):
+    "A ticket received at when (local) in state, its text in description."
+    pool = Pool()
+    Ticket = pool.get('sushi.ticket')
+    values.setdefault('title', text[:20])
+    ticket, = Ticket.create([dict({
+                    'requester_phone': phone,
+                    'requester_name': '王女士',
+                    'request_type': 'complaint',
+                    'description': text,
+                    'received_at': local(*when),
+                    }, **values)])
+    if state != 'draft':
+        table = Ticket.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update([table.state], [state],
+                where=table.id == ticket.id))
+        Ticket._record_cache_clear() if hasattr(
+            Ticket, '_record_cache_clear') else None
+        ticket = Ticket(ticket.id)
+    return ticket
 
 
 class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
     "Test the sushi_analysis module"
     module = 'sushi_analysis'
+
+    def test_similarity_paraphrases_and_hard_negatives(self):
+        "PLT-02: same place and problem in other words is a duplicate"
+        threshold = 0.7
+        same = [
+            ('金色家园3号楼停水了', '金色家园小区三栋从昨晚到现在一直没有水，'
+                '做饭都成问题'),
+            # a homophone typo (谁 for 水) and a typo in the estate's suffix
+            ('和平小区12栋断谁两天了', '和平小曲十二号楼停水两天，老人吃水困难'),
+            ('汴河路路灯不亮', '晚上汴河路黑灯瞎火的，好几盏路灯都坏了'),
+            ]
+        different = [
+            # the same template about another estate
+            ('金色家园3号楼停水了', '阳光新城3号楼停水了'),
+            # the same place, another problem
+            ('金色家园3号楼停水了', '金色家园3号楼电梯坏了好几天没人修'),
+            # another building of the same estate
+            ('金色家园3栋电梯坏了', '金色家园8栋电梯坏了'),
+            ('汴河路路灯不亮', '淮海路路灯不亮'),
+            ]
+        for a, b in same:
+            self.assertGreaterEqual(dedup.similarity(a, b), threshold,
+                msg='%s | %s' % (a, b))
+        for a, b in different:
+            self.assertLess(dedup.similarity(a, b), threshold,
+                msg='%s | %s' % (a, b))
+
+    def test_places_read(self):
+        "Estates, roads, villages and buildings in Arabic or Chinese numerals"
+        places = dedup.analyse('埇桥区汴河路金色家园十二号楼下水道堵了')[0]
+        self.assertIn(('estate', '金色家园'), places)
+        self.assertIn(('road', '汴河路'), places)
+        self.assertIn(('building', '12'), places)
+        self.assertIn(('village', '王楼村'),
+            dedup.analyse('符离镇王楼村的路坑坑洼洼')[0])
+
+    @with_transaction()
+    def test_find_duplicates_with_reasons(self):
+        "SCP-04 a: open orders on the same matter, ranked, with reasons"
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        same = make('金色家园小区3号楼停水一天了，没有通知',
+            phone=PHONES[1], when=(2025, 7, 1, 8))
+        make('阳光新城3号楼停水一天了，没有通知', phone=PHONES[2],
+            when=(2025, 7, 1, 8))
+        make('金色家园3号楼电梯坏了', phone=PHONES[3], when=(2025, 7, 1, 8))
+        closed = make('金色家园3栋没水了', phone=PHONES[0],
+            when=(2025, 6, 1, 8), state='closed')
+        with at(2025, 7, 1, 10):
+            draft = Ticket(description='金色家园三栋从昨晚开始没水了',
+                requester_phone=PHONES[0], state='draft',
+                received_at=local(2025, 7, 1, 10))
+            found = draft.find_duplicates()
+            self.assertEqual([t for t, _, _ in found], [same])
+            reasons = found[0][2]
+            self.assertIn('金色家园', reasons[0])
+            self.assertTrue(any('没水' in r or '停水' in r for r in reasons))
+            repeats = draft.find_duplicates(finished=True)
+            self.assertEqual([t for t, _, _ in repeats], [closed])
+            self.assertEqual(len(repeats[0][2]), 3)  # place, problem, phone
+            hints = draft.on_change_with_duplicate_hints()
+            self.assertIn(same.number, hints)
+            self.assertIn(closed.number, hints)
+            self.assertEqual(draft.find_similar(), [(same, found[0][1])])
+
+    @with_transaction()
+    def test_clusters(self):
+        "ANA-11: 3 requesters in 7 days, one requester 3 times in 30 days"
+        pool = Pool()
+        Cluster = pool.get('sushi.analysis.cluster')
+        Configuration = pool.get('sushi.configuration')
+        with at(2025, 6, 30, 0):
+            Configuration.write([Configuration(1)],
+                {'cluster_checkpoint': local(2025, 6, 30, 0)})
+        for i, phone in enumerate(PHONES[:2]):
+            make('汴河花园5栋停水了，到现在没来水', phone=phone,
+                when=(2025, 7, 1, 8 + i))
+        # the same template elsewhere is another matter
+        make('锦华小区5栋停水了，到现在没来水', phone=PHONES[3],
+            when=(2025, 7, 1, 9))
+        with at(2025, 7, 1, 12):
+            Cluster.update_clusters()
+        cluster, = Cluster.search([('kind', '=', 'many_to_one')])
+        self.assertEqual(cluster.state, 'forming')
+        self.assertEqual(cluster.requester_count, 2)
+        # a third requester, six days later: 多人一投
+        make('汴河花园五号楼断水好几天了', phone=PHONES[2],
+            when=(2025, 7, 7, 8))
+        with at(2025, 7, 7, 12):
+            Cluster.update_clusters()
+        cluster, = Cluster.search([('kind', '=', 'many_to_one')])
+        self.assertEqual(cluster.state, 'active')
+        self.assertEqual((cluster.ticket_count, cluster.requester_count),
+            (3, 3))
+        self.assertIn('汴河花园', cluster.name)
+        # one requester calls three times in 30 days: 一人多投
+        for day in (2, 12, 25):
+            make('滨河人家楼下烧烤店油烟太大，呛得不敢开窗', phone=PHONES[3],
+                when=(2025, 7, day, 20))
+        with at(2025, 7, 26, 0):
+            Cluster.update_clusters()
+        repeat, = Cluster.search([('kind', '=', 'one_to_many')])
+        self.assertEqual((repeat.state, repeat.ticket_count,
+                repeat.requester_count), ('active', 3, 1))
+        self.assertEqual(Cluster.active_clusters(kind='one_to_many'),
+            [repeat])
+        values = Cluster.proposal_values([repeat])[repeat.id]
+        self.assertEqual(len(values['tickets']), 3)
+
+    @with_transaction()
+    def test_hot_words_burst(self):
+        "ANA-04: a word rising today beats a word always frequent"
+        pool = Pool()
+        Trend = pool.get('sushi.analysis.trend')
+        # 路灯 every other day for four weeks, 6 times today
+        for day in range(1, 29, 2):
+            make('淮海路路灯不亮', phone=PHONES[0], when=(2025, 6, day, 9))
+        for i in range(6):
+            make('淮海路路灯不亮', phone=PHONES[i % 4],
+                when=(2025, 6, 29, 8 + i))
+        # 停水 never before, 4 times today
+        for i in range(4):
+            make('翡翠城停水了', phone=PHONES[i], when=(2025, 6, 29, 9 + i))
+        words = Trend.hot_words(local(2025, 6, 29, 0), local(2025, 6, 30, 0))
+        by_word = {w['word']: w for w in words}
+        # 停水: c=4, b=0 → e=0.5/28, score=(4-e)/sqrt(1+e) ≈ 3.93
+        self.assertAlmostEqual(by_word['停水']['score'], 3.93, places=1)
+        # 路灯: c=6, b=14 → e=14.5/28≈0.518, score=(6-.518)/sqrt(1.518)≈4.45
+        self.assertAlmostEqual(by_word['路灯']['score'], 4.45, places=1)
+        self.assertEqual(by_word['停水']['baseline'], 0)
+
+    @with_transaction()
+    def test_periodic_issues(self):
+        "ANA-06: 供暖 in November of previous years, for next month"
+        pool = Pool()
+        Trend = pool.get('sushi.analysis.trend')
+        for year in (2023, 2024):
+            for day in (3, 8, 15, 22):
+                make('清华苑暖气不热，供暖温度太低', when=(year, 11, day, 9))
+            make('清华苑路灯不亮', when=(year, 11, 5, 9))
+            for month in (2, 5, 8):
+                make('清华苑路灯不亮', when=(year, month, 5, 9))
+        issues = Trend.periodic_issues(dt.date(2025, 11, 1))
+        words = [i['word'] for i in issues]
+        self.assertIn('供暖', words)
+        self.assertNotIn('路灯', words)
+        heating = issues[words.index('供暖')]
+        self.assertEqual(heating['years'], [2024, 2023])
+        # 4 in November, 4 in the year: 4 / (4/12) = 12
+        self.assertEqual(heating['lift'], 12)
+
+    @with_transaction()
+    def test_daily_report(self):
+        "ANA-04: the daily report tags units, renders, and is delivered"
+        pool = Pool()
+        Report = pool.get('sushi.analysis.report')
+        Cluster = pool.get('sushi.analysis.cluster')
+        Section = pool.get('sushi.analysis.report.section')
+        ns = setup_network()
+        for i, phone in enumerate(PHONES[:3]):
+            make('汴河花园5栋停水了，到现在没来水', phone=phone,
+                when=(2025, 7, 1, 8 + i), region=ns.county.id)
+        with at(2025, 7, 1, 12):
+            Cluster.update_clusters()
+        self.assertEqual(Report.due_periods(local(2025, 7, 2, 7)), [])
+        with at(2025, 7, 2, 8, 30), \
+                patch('trytond.modules.sushi_analysis.report.'
+                    'send_message_transactional') as send, \
+                patch('trytond.modules.sushi_ticket.notification.'
+                    'send_message_transactional'):
+            # Wednesday 2 July 2025: yesterday's daily report and last
+            # week's weekly report (Tuesday has passed) are due
+            self.assertEqual(Report.due_periods(), [
+                    ('daily', dt.date(2025, 7, 1), dt.date(2025, 7, 1)),
+                    ('weekly', dt.date(2025, 6, 23), dt.date(2025, 6, 29)),
+                    ('monthly', dt.date(2025, 6, 1), dt.date(2025, 6, 30)),
+                    ])
+            reports = Report.generate_due()
+            self.assertEqual(len(reports), 3)
+            daily, = [r for r in reports if r.kind == 'daily']
+            self.assertEqual(daily.state, 'sent')
+            self.assertEqual(daily.ticket_count, 3)
+            html = bytes(daily.document).decode('utf-8')
+            self.assertIn('多人一投与一人多投', html)
+            self.assertIn('汴河花园', html)
+            self.assertIn('<svg', html)
+            self.assertIn('埇桥区', html)
+            with zipfile.ZipFile(io.BytesIO(bytes(daily.spreadsheet))) as z:
+                self.assertIn('xl/workbook.xml', z.namelist())
+            sections = Section.search([('report', '=', daily.id)])
+            # the cluster and the district's hot words, tagged to 埇桥区
+            self.assertEqual({s.unit for s in sections}, {ns.county})
+            self.assertTrue(any('汴河花园' in s.body for s in sections))
+            # the city leader and the analyst get the documents
+            recipients = {call.args[0]['To'] for call in send.call_args_list}
+            self.assertTrue(any('city_leader' in r for r in recipients))
+            # and none is made twice
+            self.assertEqual(Report.generate_due(), [])
+        # the unit leader reads the section of his unit only
+        with Transaction().set_user(ns.leader.id), \
+                Transaction().set_context(_check_access=True):
+            mine = Section.search([])
+            self.assertTrue(mine)
+            self.assertEqual({s.unit for s in mine}, {ns.county})
+        with Transaction().set_user(ns.city_handler.id), \
+                Transaction().set_context(_check_access=True):
+            self.assertEqual(Section.search([]), [])
+
+    @with_transaction()
+    def test_statistics_pivot(self):
+        "ANA-10: counts by region for the graphs, and the Excel pivot"
+        pool = Pool()
+        Statistic = pool.get('sushi.analysis.statistic')
+        Pivot = pool.get('sushi.analysis.statistic.pivot', type='report')
+        Unit = pool.get('sushi.unit')
+        county, = Unit.search([('code', '=', 'yongqiao_district')])
+        other, = Unit.search([('code', '=', 'xiao_county')])
+        for i in range(3):
+            make('淮海路路灯不亮', when=(2025, 7, 1, 9 + i), region=county.id)
+        make('龙城路路灯不亮', when=(2025, 7, 2, 9), region=other.id)
+        make('龙城路路灯不亮', when=(2025, 8, 2, 9), region=other.id)
+        with Transaction().set_context(from_date=dt.date(2025, 7, 1),
+                to_date=dt.date(2025, 7, 31)):
+            by_region = {}
+            for record in Statistic.search([]):
+                by_region[record.region] = (
+                    by_region.get(record.region, 0) + record.count)
+            self.assertEqual(by_region, {county: 3, other: 1})
+            ext, content, _, _ = Pivot.execute([], {})
+        self.assertEqual(ext, 'xlsx')
+        with zipfile.ZipFile(io.BytesIO(content)) as z:
+            self.assertIn('xl/worksheets/sheet1.xml', z.namelist())
 
 
 del ModuleTestCase

@@ -1,0 +1,367 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Clusters of requests on one matter (ANA-04, ANA-11): 多人一投 (many
+requesters, one matter) and 一人多投 (one requester, many requests).
+
+The cron takes the tickets created since its last run, finds for each the
+earlier tickets on the same matter through the analysis index (same place
+or phone, duplicate score at least the cluster threshold) and adds it to
+their cluster, or opens one.  A cluster is `active` once it passes the
+thresholds of the configuration (ANA-11), `forming` before.
+
+API for other modules (supervision, consultation, reports):
+
+- `Cluster.update_clusters()`: the incremental run (cron).
+- `Cluster.active_clusters(kind=None, since=None, region=None)`: active
+  clusters, the largest first.
+- `Cluster.blocking_clusters(date=None)`: active clusters still open
+  after `blocking_open_days` (ANA-07, 堵点).
+- `Cluster.proposal_values(clusters)`: {cluster id: dict(title,
+  description, tickets, units, kind)} to create a consultation topic
+  (CON-05 a) or a supervision (SUP-02 (3)) from a cluster.
+- `Cluster.mark_proposed(clusters, record)`: remember the topic or
+  supervision made from them (`proposed_as`)."""
+import datetime as dt
+from collections import defaultdict
+
+from sql.aggregate import Max
+
+from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.rpc import RPC
+from trytond.modules.sushi_ticket import clock
+from trytond.modules.sushi_ticket.ticket import normalize_phone
+from trytond.pool import Pool
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
+
+from . import dedup
+from .ticket import ticket_text
+
+KINDS = [
+    ('many_to_one', "Many Requesters, One Matter"),
+    ('one_to_many', "One Requester, Many Requests"),
+    ]
+STATES = [
+    ('forming', "Forming"),
+    ('active', "Active"),
+    ('resolved', "Resolved"),
+    ]
+# Tickets that are no request on a matter of the city.
+IGNORED_STATES = ['draft', 'rejected', 'transferred']
+
+
+class Cluster(ModelSQL, ModelView):
+    "Request Cluster"
+    __name__ = 'sushi.analysis.cluster'
+    _rec_name = 'name'
+    name = fields.Char("Matter", readonly=True)
+    kind = fields.Selection(KINDS, "Kind", required=True, readonly=True)
+    kind_string = kind.translated('kind')
+    state = fields.Selection(STATES, "State", required=True,
+        readonly=True, sort=False)
+    tickets = fields.Many2Many('sushi.analysis.cluster-sushi.ticket',
+        'cluster', 'ticket', "Requests", readonly=True)
+    ticket_count = fields.Integer("Requests", readonly=True)
+    requester_count = fields.Integer("Requesters", readonly=True)
+    open_count = fields.Integer("Still Open", readonly=True)
+    first_at = fields.DateTime("First Request", readonly=True)
+    last_at = fields.DateTime("Last Request", readonly=True)
+    region = fields.Many2One('sushi.unit', "Region", readonly=True)
+    category = fields.Many2One('sushi.category', "Category", readonly=True)
+    units = fields.Function(fields.Many2Many('sushi.unit', None, None,
+            "Responsible Units"), 'get_units')
+    proposed_as = fields.Reference("Proposed as",
+        selection='get_proposed_models', readonly=True,
+        help="The consultation topic or supervision made from the cluster.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._order = [('last_at', 'DESC'), ('id', 'DESC')]
+        cls.__rpc__.update({
+                'update_clusters': RPC(readonly=False),
+                })
+        cls._sql_indexes.update({
+                Index(t, (t.state, Index.Equality()),
+                    (t.last_at, Index.Range())),
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'forming'
+
+    @classmethod
+    def get_proposed_models(cls):
+        "The models a cluster may be proposed as, when installed."
+        pool = Pool()
+        models = [(None, '')]
+        for name in ['sushi.consultation.topic', 'sushi.supervision']:
+            try:
+                Model = pool.get(name)
+            except KeyError:
+                continue
+            models.append((name, Model.__names__()['model']))
+        return models
+
+    @classmethod
+    def get_units(cls, clusters, name):
+        pool = Pool()
+        Line = pool.get('sushi.analysis.cluster-sushi.ticket')
+        Ticket = pool.get('sushi.ticket')
+        line = Line.__table__()
+        t = Ticket.__table__()
+        cursor = Transaction().connection.cursor()
+        result = {c.id: [] for c in clusters}
+        for sub in grouped_slice([c.id for c in clusters], 1000):
+            cursor.execute(*line.join(t, condition=line.ticket == t.id
+                    ).select(line.cluster, t.lead_unit, t.region,
+                    where=line.cluster.in_(list(sub)),
+                    group_by=[line.cluster, t.lead_unit, t.region]))
+            for cluster, lead, region in cursor:
+                unit = lead or region
+                if unit and unit not in result[cluster]:
+                    result[cluster].append(unit)
+        return result
+
+    @classmethod
+    def update_clusters(cls):
+        """Cluster the tickets created since the last run (ANA-11); one
+        candidate lookup per new ticket through the analysis index."""
+        pool = Pool()
+        Configuration = pool.get('sushi.configuration')
+        Ticket = pool.get('sushi.ticket')
+        config = Configuration.get_values()
+        now = clock.now()
+        checkpoint = config['cluster_checkpoint'] or (
+            now - dt.timedelta(days=config['one_to_many_days']))
+        t = Ticket.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*t.select(t.id, Max(t.create_date),
+                where=(t.create_date > checkpoint)
+                & ~t.state.in_(IGNORED_STATES),
+                group_by=[t.id], order_by=[t.id]))
+        rows = cursor.fetchall()
+        touched = set()
+        for sub in grouped_slice([r[0] for r in rows], 500):
+            for ticket in Ticket.browse(list(sub)):
+                touched |= cls._cluster_ticket(ticket, config)
+        if touched:
+            cls.refresh(cls.browse(sorted(touched)))
+        if rows:
+            Configuration.write([Configuration(1)], {
+                    'cluster_checkpoint': max(r[1] for r in rows)})
+
+    @classmethod
+    def _matches(cls, ticket, config):
+        "Return [(ticket, same phone)] of earlier tickets on its matter."
+        pool = Pool()
+        Key = pool.get('sushi.analysis.ticket_key')
+        Ticket = pool.get('sushi.ticket')
+        text = ticket_text(ticket)
+        phone = (normalize_phone(ticket.requester_phone)
+            if ticket.requester_phone else None)
+        keys = dedup.keys(text, phone)
+        if not keys:
+            return []
+        days = max(config['many_to_one_days'], config['one_to_many_days'])
+        k = Key.__table__()
+        t = Ticket.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*k.join(t, condition=k.ticket == t.id).select(
+                k.ticket,
+                where=k.key.in_(sorted(keys))
+                & (k.received_at >= ticket.received_at - dt.timedelta(
+                        days=days))
+                & (k.received_at <= ticket.received_at)
+                & (k.ticket != ticket.id) & ~t.state.in_(IGNORED_STATES),
+                group_by=[k.ticket], order_by=[Max(k.received_at).desc],
+                limit=200))
+        matches = []
+        for other in Ticket.browse([i for i, in cursor]):
+            same_phone = bool(phone and other.requester_phone
+                and normalize_phone(other.requester_phone) == phone)
+            value = dedup.similarity(text, ticket_text(other))
+            if same_phone and value >= 0.4:
+                value += 0.15
+            if value >= config['cluster_threshold']:
+                matches.append((other, same_phone))
+        return matches
+
+    @classmethod
+    def _cluster_ticket(cls, ticket, config):
+        "Put ticket in its clusters; return the ids of the clusters touched."
+        pool = Pool()
+        Line = pool.get('sushi.analysis.cluster-sushi.ticket')
+        matches = cls._matches(ticket, config)
+        touched = set()
+        for kind, days, others in [
+                ('many_to_one', config['many_to_one_days'],
+                    [o for o, _ in matches]),
+                ('one_to_many', config['one_to_many_days'],
+                    [o for o, same in matches if same]),
+                ]:
+            since = ticket.received_at - dt.timedelta(days=days)
+            others = [o for o in others if o.received_at >= since]
+            if not others:
+                continue
+            lines = Line.search([
+                    ('ticket', 'in', [o.id for o in others] + [ticket.id]),
+                    ('cluster.kind', '=', kind),
+                    ('cluster.state', '!=', 'resolved'),
+                    ('cluster.last_at', '>=', since),
+                    ], order=[('cluster.last_at', 'DESC')])
+            if lines:
+                cluster = lines[0].cluster
+                members = {l.ticket.id for l in lines
+                    if l.cluster == cluster}
+            else:
+                place = dedup.shared_places(
+                    ticket_text(ticket), ticket_text(others[0]))
+                _, _, words = dedup.score(
+                    ticket_text(ticket), ticket_text(others[0]))
+                name = ' '.join(filter(None, ['、'.join(place[:2]),
+                            '、'.join(words[:3])])) or (ticket.title or '')
+                cluster, = cls.create([{
+                            'kind': kind,
+                            'name': name[:100],
+                            'region': ticket.region.id
+                            if ticket.region else None,
+                            'category': ticket.category.id
+                            if ticket.category else None,
+                            'first_at': min(o.received_at
+                                for o in others + [ticket]),
+                            'last_at': ticket.received_at,
+                            }])
+                members = set()
+            new = [o.id for o in others + [ticket] if o.id not in members]
+            if cluster.last_at and ticket.received_at > cluster.last_at:
+                # later tickets of this run must find it
+                cls.write([cluster], {'last_at': ticket.received_at})
+            if new:
+                Line.create([{'cluster': cluster.id, 'ticket': i}
+                        for i in dict.fromkeys(new)])
+            touched.add(cluster.id)
+        return touched
+
+    @classmethod
+    def refresh(cls, clusters):
+        """Recompute the figures and state of clusters in one query:
+        active once past the ANA-11 thresholds, resolved once every
+        request is finished."""
+        pool = Pool()
+        Configuration = pool.get('sushi.configuration')
+        Line = pool.get('sushi.analysis.cluster-sushi.ticket')
+        Ticket = pool.get('sushi.ticket')
+        from trytond.modules.sushi_ticket.ticket import OPEN_STATES
+        config = Configuration.get_values()
+        line = Line.__table__()
+        t = Ticket.__table__()
+        cursor = Transaction().connection.cursor()
+        figures = {}
+        phones = defaultdict(set)
+        for sub in grouped_slice([c.id for c in clusters], 1000):
+            cursor.execute(*line.join(t, condition=line.ticket == t.id
+                    ).select(line.cluster, t.requester_phone, t.state,
+                    t.received_at, where=line.cluster.in_(list(sub))))
+            for cluster, phone, state, received in cursor:
+                count, open_, first, last = figures.get(
+                    cluster, (0, 0, received, received))
+                figures[cluster] = (count + 1,
+                    open_ + (state in OPEN_STATES + ['merged']),
+                    min(first, received), max(last, received))
+                phones[cluster].add(normalize_phone(phone) if phone
+                    else 'anonymous-%s' % count)
+        to_write = []
+        for cluster in clusters:
+            count, open_, first, last = figures.get(
+                cluster.id, (0, 0, None, None))
+            requesters = len(phones[cluster.id])
+            if cluster.kind == 'many_to_one':
+                active = requesters >= config['many_to_one_requesters']
+            else:
+                active = count >= config['one_to_many_tickets']
+            state = 'active' if active else 'forming'
+            if active and not open_:
+                state = 'resolved'
+            to_write.extend([[cluster], {
+                        'ticket_count': count,
+                        'requester_count': requesters,
+                        'open_count': open_,
+                        'first_at': first,
+                        'last_at': last,
+                        'state': state,
+                        }])
+        if to_write:
+            cls.write(*to_write)
+
+    @classmethod
+    def active_clusters(cls, kind=None, since=None, region=None):
+        "Return the active clusters, the most requesters first."
+        domain = [('state', '=', 'active')]
+        if kind:
+            domain.append(('kind', '=', kind))
+        if since:
+            domain.append(('last_at', '>=', since))
+        if region:
+            domain.append(('region', '=', region))
+        return cls.search(domain, order=[('requester_count', 'DESC'),
+                ('ticket_count', 'DESC'), ('id', 'ASC')])
+
+    @classmethod
+    def blocking_clusters(cls, date=None):
+        """Return the active clusters with open requests whose first
+        request is older than `blocking_open_days` (ANA-07)."""
+        Configuration = Pool().get('sushi.configuration')
+        days = Configuration.get_values()['blocking_open_days']
+        now = clock.now() if date is None else dt.datetime.combine(
+            date, dt.time())
+        return cls.search([
+                ('state', '=', 'active'),
+                ('open_count', '>', 0),
+                ('first_at', '<=', now - dt.timedelta(days=days)),
+                ], order=[('first_at', 'ASC'), ('id', 'ASC')])
+
+    @classmethod
+    def proposal_values(cls, clusters):
+        """Return {cluster id: values} to make a consultation topic
+        (CON-05 a) or a supervision (SUP-02 (3)) of each cluster: title,
+        description, kind, tickets (ids), units (ids), first_at, last_at."""
+        result = {}
+        for cluster in clusters:
+            result[cluster.id] = {
+                'title': cluster.name,
+                'description': '%s：%s，%d 件诉求，%d 位诉求人，%d 件未办结' % (
+                    cluster.kind_string, cluster.name,
+                    cluster.ticket_count or 0, cluster.requester_count or 0,
+                    cluster.open_count or 0),
+                'kind': cluster.kind,
+                'tickets': [t.id for t in cluster.tickets],
+                'units': [u.id for u in cluster.units],
+                'first_at': cluster.first_at,
+                'last_at': cluster.last_at,
+                }
+        return result
+
+    @classmethod
+    def mark_proposed(cls, clusters, record):
+        "Remember the record (topic, supervision) made from clusters."
+        cls.write(list(clusters), {'proposed_as': str(record)})
+
+
+class ClusterTicket(ModelSQL):
+    "Request Cluster - Ticket"
+    __name__ = 'sushi.analysis.cluster-sushi.ticket'
+    cluster = fields.Many2One('sushi.analysis.cluster', "Cluster",
+        required=True, ondelete='CASCADE')
+    ticket = fields.Many2One('sushi.ticket', "Ticket", required=True,
+        ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.ticket, Index.Equality())),
+                Index(t, (t.cluster, Index.Equality())),
+                })

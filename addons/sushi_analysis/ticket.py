@@ -1,0 +1,238 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Duplicate detection at intake (PLT-02, SCP-04) and the ticket index the
+analysis reads.
+
+Each ticket gets index rows (`sushi.analysis.ticket_key`): the places it
+names (estate, site, road, village), its requester's phone, and its words
+cut by jieba with the knowledge base's domain dictionary.  The intake
+check looks up the tickets sharing a place or the phone through the index
+on (key, received_at), then scores only those (`dedup.score`); the hot
+words and periodic issues count the word rows in SQL."""
+import datetime as dt
+
+from sql.aggregate import Max
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, fields
+from trytond.modules.sushi_knowledge.term import STOP_WORDS, is_word
+from trytond.modules.sushi_ticket import clock
+from trytond.modules.sushi_ticket.ticket import (
+    FINISHED_STATES, INTAKE_STATES, OPEN_STATES, normalize_phone)
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
+
+from . import dedup
+
+KEY_KINDS = [
+    ('place', "Place"),
+    ('phone', "Phone"),
+    ('word', "Word"),
+    ]
+# Words that say how a request is made, not what it is about.
+EXTRA_STOP_WORDS = frozenset(dedup._FILLERS) | frozenset("""
+    来电 来电人 市民 网民 留言 反映 希望 相关 部门 尽快 解决 处理 问题 情况
+    没来 到现在 一天 两天 几天 好几天 昨天 今天 晚上 早上 中午 知道 不知
+    一直 已经 现在 目前 没有 不能 无法 多次 好几 几次 时候 进行 要求 请求
+    答复 谢谢 你好 您好 麻烦 派人 看看 严重 影响
+    """.split())
+INDEXED_FIELDS = {'title', 'description', 'address', 'requester_phone',
+    'received_at'}
+
+
+class TicketKey(ModelSQL):
+    "Ticket Analysis Key"
+    __name__ = 'sushi.analysis.ticket_key'
+    ticket = fields.Many2One('sushi.ticket', "Ticket", required=True,
+        ondelete='CASCADE')
+    kind = fields.Selection(KEY_KINDS, "Kind", required=True)
+    key = fields.Char("Key", required=True)
+    received_at = fields.DateTime("Received at", required=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.key, Index.Equality()),
+                    (t.received_at, Index.Range())),
+                Index(t, (t.kind, Index.Equality()),
+                    (t.received_at, Index.Range())),
+                Index(t, (t.ticket, Index.Equality())),
+                })
+
+
+def ticket_text(ticket):
+    "The text a ticket is compared by: title, request and address."
+    return ' '.join(filter(None, [getattr(ticket, name, None)
+                for name in ('title', 'description', 'address')]))
+
+
+class Ticket(metaclass=PoolMeta):
+    __name__ = 'sushi.ticket'
+
+    duplicate_hints = fields.Function(fields.Text("Possible Duplicates",
+            states={'invisible': ~Eval('state').in_(INTAKE_STATES)},
+            help="Open orders (and recently closed ones) on the same "
+            "matter, the likeliest first, with why."),
+        'on_change_with_duplicate_hints')
+
+    @classmethod
+    def similarity(cls, a, b):
+        """Return the duplicate score of two request texts between 0 and 1
+        (PLT-02): the same place and the same problem make a duplicate;
+        see `dedup` for how places, problems and typos are read."""
+        return dedup.similarity(a, b)
+
+    def find_similar(self, finished=False, limit=5):
+        return [(t, s) for t, s, _ in self.find_duplicates(
+                finished=finished, limit=limit)]
+
+    def find_duplicates(self, finished=False, limit=5):
+        """Return [(ticket, score, reasons)] of the tickets on the same
+        matter, the likeliest first: open ones (SCP-04 a) or, with
+        finished, those closed within the repeat window (SCP-04 b, c).
+        reasons is a list of short texts (same place, same problem words,
+        same requester).  Candidates share an indexed place or the phone;
+        only they are scored."""
+        pool = Pool()
+        Configuration = pool.get('sushi.configuration')
+        Key = pool.get('sushi.analysis.ticket_key')
+        config = Configuration.get_values()
+        text = ticket_text(self)
+        if not text.strip():
+            return []
+        phone = (normalize_phone(self.requester_phone)
+            if self.requester_phone else None)
+        keys = dedup.keys(text, phone)
+        if not keys:
+            # nothing to look up by: the ticket module's own narrowing
+            return [(t, s, self._duplicate_reasons(t, text, phone))
+                for t, s in super().find_similar(
+                    finished=finished, limit=limit)]
+        days = config['repeat_window_days' if finished
+            else 'similar_window_days']
+        since = (self.received_at or clock.now()) - dt.timedelta(days=days)
+        k = Key.__table__()
+        t = self.__table__()
+        states = FINISHED_STATES if finished else OPEN_STATES
+        own = self.id if self.id and self.id >= 0 else -1
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*k.join(t, condition=k.ticket == t.id).select(
+                k.ticket,
+                where=k.key.in_(sorted(keys)) & (k.received_at >= since)
+                & (k.ticket != own) & t.state.in_(states),
+                group_by=[k.ticket],
+                order_by=[Max(k.received_at).desc],
+                limit=200))
+        ids = [i for i, in cursor]
+        # the user's rights apply: a unit sees only its own tickets
+        candidates = self.search([('id', 'in', ids)]) if ids else []
+        scored = []
+        for candidate in candidates:
+            value, reasons = self._duplicate_score(candidate, text, phone)
+            if value >= config['similar_threshold']:
+                scored.append((candidate, value, reasons))
+        scored.sort(key=lambda s: (-s[1], -s[0].id))
+        return scored[:limit]
+
+    def _duplicate_score(self, other, text, phone):
+        value, relation, words = dedup.score(text, ticket_text(other))
+        same_phone = bool(phone and other.requester_phone
+            and normalize_phone(other.requester_phone) == phone)
+        if same_phone and value >= 0.4:
+            # the same caller on a like problem: the same matter
+            value = min(1.0, value + 0.15)
+        return value, self._duplicate_reasons(
+            other, text, phone, relation, words, same_phone)
+
+    def _duplicate_reasons(self, other, text, phone, relation=None,
+            words=None, same_phone=None):
+        if relation is None and words is None:
+            _, relation, words = dedup.score(text, ticket_text(other))
+        if same_phone is None:
+            same_phone = bool(phone and other.requester_phone
+                and normalize_phone(other.requester_phone) == phone)
+        reasons = []
+        if relation == 'same':
+            places = dedup.shared_places(text, ticket_text(other))
+            reasons.append(gettext('sushi_analysis.msg_reason_place',
+                    places='、'.join(places)))
+        if words:
+            reasons.append(gettext('sushi_analysis.msg_reason_problem',
+                    words='、'.join(words)))
+        if same_phone:
+            reasons.append(gettext('sushi_analysis.msg_reason_requester'))
+        return reasons
+
+    @fields.depends('title', 'description', 'address', 'requester_phone',
+        'received_at', 'id', 'state')
+    def on_change_with_duplicate_hints(self, name=None):
+        if self.state not in INTAKE_STATES:
+            return None
+        lines = []
+        states = dict(self.fields_get(['state'])['state']['selection'])
+        for finished in (False, True):
+            for ticket, value, reasons in self.find_duplicates(
+                    finished=finished):
+                lines.append(gettext('sushi_analysis.msg_duplicate_line',
+                        number=ticket.number or '',
+                        title=ticket.title or '',
+                        state=states.get(ticket.state, ticket.state),
+                        score='%.0f' % (value * 100),
+                        reasons='；'.join(reasons)))
+        return '\n'.join(lines) or None
+
+    @classmethod
+    def on_modification(cls, mode, tickets, field_names=None):
+        super().on_modification(mode, tickets, field_names=field_names)
+        if mode == 'create' or (mode == 'write'
+                and INDEXED_FIELDS & set(field_names or [])):
+            cls.index_keys(tickets)
+
+    @classmethod
+    def index_keys(cls, tickets):
+        """(Re)write the analysis index rows of tickets: places, phone and
+        words (jieba with the domain dictionary, stop words left out)."""
+        pool = Pool()
+        Key = pool.get('sushi.analysis.ticket_key')
+        Term = pool.get('sushi.knowledge.term')
+        k = Key.__table__()
+        cursor = Transaction().connection.cursor()
+        tokenizer = Term.tokenizer()
+        now = clock.now()
+        for sub in grouped_slice(tickets, 500):
+            sub = list(sub)
+            cursor.execute(*k.delete(
+                    where=k.ticket.in_([t.id for t in sub])))
+            rows = []
+            for ticket in sub:
+                text = ticket_text(ticket)
+                received = ticket.received_at or now
+                phone = (normalize_phone(ticket.requester_phone)
+                    if ticket.requester_phone else None)
+                for key in sorted(dedup.keys(text, phone)):
+                    rows.append([ticket.id,
+                            'phone' if key.startswith('phone:') else 'place',
+                            key, received])
+                # jieba's words and the problem words of the dedup lexicon,
+                # which jieba may cut apart (路灯 in 淮海路路灯不亮)
+                words = set(tokenizer.cut(dedup.normalize(text)))
+                reading = dedup.analyse(text)
+                words.update(reading[3])
+                # whole place names: 汴河花园, not 汴河 and 花园
+                words.update(name for kind, name in reading[0]
+                    if kind in {'estate', 'site', 'road', 'village'})
+                for word in sorted(words):
+                    if (len(word) >= 2 and is_word(word)
+                            and not word.isdigit()
+                            and word not in STOP_WORDS
+                            and word not in EXTRA_STOP_WORDS):
+                        rows.append([ticket.id, 'word', word, received])
+            if rows:
+                cursor.execute(*k.insert(
+                        [k.ticket, k.kind, k.key, k.received_at,
+                            k.create_uid, k.create_date],
+                        [r + [Transaction().user, now] for r in rows]))
