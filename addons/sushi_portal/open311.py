@@ -163,42 +163,58 @@ def guess_format(request, fmt=None):
 
 
 def open311(methods=frozenset({'GET'})):
-    """Decorate a route: check the format and the method, and turn every
-    refusal into the specification's error body."""
+    """Decorate a route: open the pool and a transaction, check the
+    format and the method, and turn every refusal into the
+    specification's error body (rolling back what was written)."""
     def decorator(func):
         @wraps(func)
-        def wrapper(request, *args, fmt=None, **kwargs):
+        def wrapper(request, database_name, *args, fmt=None, **kwargs):
             fmt_ = guess_format(request, fmt)
-            try:
-                if fmt not in FORMATS:
-                    raise Open311Error(HTTPStatus.NOT_FOUND, gettext(
-                            'sushi_portal.msg_open311_format',
-                            format=(fmt or '')[:20]))
-                if request.method not in methods:
-                    raise Open311Error(HTTPStatus.METHOD_NOT_ALLOWED,
-                        gettext('sushi_portal.msg_open311_method',
-                            method=request.method))
-                return func(request, *args, fmt=fmt, **kwargs)
-            except Open311Error as error:
-                return error_response(fmt_, error)
-            except HTTPException as exception:
-                return error_response(fmt_, Open311Error(
+
+            @with_pool
+            @with_transaction(context=CONTEXT)
+            def inner(request, pool):
+                try:
+                    if fmt not in FORMATS:
+                        raise Open311Error(HTTPStatus.NOT_FOUND, gettext(
+                                'sushi_portal.msg_open311_format',
+                                format=(fmt or '')[:20]))
+                    if request.method not in methods:
+                        raise Open311Error(HTTPStatus.METHOD_NOT_ALLOWED,
+                            gettext('sushi_portal.msg_open311_method',
+                                method=request.method[:10]))
+                    return func(request, pool, *args, fmt=fmt, **kwargs)
+                except backend.DatabaseOperationalError:
+                    raise  # with_transaction retries
+                except Open311Error as error:
+                    failure = error
+                except HTTPException as exception:
+                    failure = Open311Error(
                         exception.code or HTTPStatus.BAD_REQUEST,
                         gettext('sushi_portal.msg_open311_http',
-                            code=exception.code)))
-            except backend.DatabaseOperationalError:
-                return error_response(fmt_, Open311Error(
-                        HTTPStatus.SERVICE_UNAVAILABLE,
-                        gettext('sushi_portal.msg_open311_busy')))
-            except (UserError, UserWarning) as exception:
-                return error_response(fmt_, Open311Error(
-                        HTTPStatus.BAD_REQUEST, exception.message))
-            except Exception:
-                logger.exception("Open311 %s %s", request.method,
-                    request.path)
-                return error_response(fmt_, Open311Error(
+                            code=exception.code))
+                except (UserError, UserWarning) as exception:
+                    failure = Open311Error(
+                        HTTPStatus.BAD_REQUEST, exception.message)
+                except Exception:
+                    logger.exception("Open311 %s %s", request.method,
+                        request.path)
+                    failure = Open311Error(
                         HTTPStatus.INTERNAL_SERVER_ERROR,
-                        gettext('sushi_portal.msg_open311_internal')))
+                        gettext('sushi_portal.msg_open311_internal'))
+                Transaction().rollback()
+                return error_response(fmt_, failure)
+            try:
+                return inner(request, database_name)
+            except HTTPException as exception:
+                # unknown database
+                status = exception.code or HTTPStatus.BAD_REQUEST
+                return error_response(fmt_, Open311Error(
+                        status, HTTPStatus(status).phrase))
+            except backend.DatabaseOperationalError:
+                status = HTTPStatus.SERVICE_UNAVAILABLE
+                return error_response(fmt_, Open311Error(
+                        status, HTTPStatus(status).phrase))
         return wrapper
     return decorator
 
@@ -410,7 +426,8 @@ def attributes(pool):
 
 @app.route(BASE + '/discovery.<fmt>', methods=ALL_METHODS)
 @open311()
-def discovery(request, database_name, fmt):
+def discovery(request, pool, fmt):
+    database_name = pool.database_name
     root = request.host_url.rstrip('/') + '/%s/open311/v2' % database_name
     row = {
         'changeset': '2026-11-30T00:00:00+08:00',
@@ -429,8 +446,6 @@ def discovery(request, database_name, fmt):
 
 @app.route(BASE + '/services.<fmt>', methods=ALL_METHODS)
 @open311()
-@with_pool
-@with_transaction(readonly=True, context=CONTEXT)
 def service_list(request, pool, fmt):
     check_jurisdiction(pool, parameters(request))
     rows = [service_row(c, r) for c, r in services(pool)]
@@ -439,8 +454,6 @@ def service_list(request, pool, fmt):
 
 @app.route(BASE + '/services/<code>.<fmt>', methods=ALL_METHODS)
 @open311()
-@with_pool
-@with_transaction(readonly=True, context=CONTEXT)
 def service_definition(request, pool, code, fmt):
     check_jurisdiction(pool, parameters(request))
     category = find_service(pool, code)
@@ -565,14 +578,12 @@ def request_values(pool, params, channel):
 
 @app.route(BASE + '/requests.<fmt>', methods=ALL_METHODS)
 @open311(methods={'GET', 'POST'})
-def requests_(request, database_name, fmt):
+def requests_(request, pool, fmt):
     if request.method == 'POST':
-        return post_request(request, database_name, fmt=fmt)
-    return get_requests(request, database_name, fmt=fmt)
+        return post_request(request, pool, fmt=fmt)
+    return get_requests(request, pool, fmt=fmt)
 
 
-@with_pool
-@with_transaction(readonly=False, context=CONTEXT)
 def post_request(request, pool, fmt):
     Ticket = pool.get('sushi.ticket')
     params = parameters(request)
@@ -605,8 +616,6 @@ def service_notice(ticket):
     return gettext('sushi_portal.msg_open311_notice', number=ticket.number)
 
 
-@with_pool
-@with_transaction(readonly=True, context=CONTEXT)
 def get_requests(request, pool, fmt):
     Ticket = pool.get('sushi.ticket')
     Configuration = pool.get('sushi.portal.configuration')
@@ -665,8 +674,6 @@ def get_requests(request, pool, fmt):
 
 @app.route(BASE + '/requests/<number>.<fmt>', methods=ALL_METHODS)
 @open311()
-@with_pool
-@with_transaction(readonly=True, context=CONTEXT)
 def get_request(request, pool, number, fmt):
     Ticket = pool.get('sushi.ticket')
     check_jurisdiction(pool, parameters(request))
@@ -682,7 +689,7 @@ def get_request(request, pool, number, fmt):
 
 @app.route(BASE + '/tokens/<token>.<fmt>', methods=ALL_METHODS)
 @open311()
-def get_token(request, database_name, token, fmt):
+def get_token(request, pool, token, fmt):
     # Intake is synchronous: POST answers with the service_request_id and
     # never hands out a token.
     raise Open311Error(HTTPStatus.NOT_FOUND, gettext(
@@ -692,8 +699,14 @@ def get_token(request, database_name, token, fmt):
 @app.route(BASE + '/<path:rest>', methods=ALL_METHODS)
 def unknown(request, database_name, rest):
     fmt = rest.rsplit('.', 1)[-1] if '.' in rest else None
-    return error_response(guess_format(request, fmt), Open311Error(
-            HTTPStatus.NOT_FOUND, gettext('sushi_portal.msg_open311_path')))
+    fmt = fmt if fmt in FORMATS else guess_format(request)
+    return _unknown(request, database_name, fmt=fmt)
+
+
+@open311(methods=ALL_METHODS)
+def _unknown(request, pool, fmt):
+    raise Open311Error(HTTPStatus.NOT_FOUND,
+        gettext('sushi_portal.msg_open311_path'))
 
 
 def request_row(ticket):
