@@ -108,6 +108,18 @@ class Open311TestCase(RouteTestCase):
                         [('ticket', '=', ticket.id)])],
                 }
 
+    def test_openapi(self):
+        "The OpenAPI description is served beside the API"
+        response = self.client().get(self.url('openapi.json'))
+        self.assertEqual(response.status_code, 200)
+        document = response.json
+        self.assertEqual(document['openapi'], '3.0.3')
+        self.assertEqual(set(document['paths']), {
+                '/discovery.{format}', '/services.{format}',
+                '/services/{service_code}.{format}', '/requests.{format}',
+                '/requests/{service_request_id}.{format}',
+                '/tokens/{token}.{format}'})
+
     # discovery and services
     def test_discovery(self):
         "Service discovery in both formats, with the JSON endpoint"

@@ -23,6 +23,7 @@ REQUESTER_PHONE = '13805579876'
 REQUESTER = '孙秀英'
 HANDLER = '周建军'
 HANDLER_PHONE = '13955571234'
+PASSWORD = 'Dashboard-2026'
 
 
 class PortalTestCase(RouteTestCase):
@@ -65,6 +66,8 @@ class PortalTestCase(RouteTestCase):
             Reply.accept([reply])
             cls.reviewed.append(ticket.number)
         cls.leader_id = ns.leader.id
+        User = pool.get('res.user')
+        User.write([ns.city_leader, ns.handler], {'password': PASSWORD})
 
     def setUp(self):
         super().setUp()
@@ -302,3 +305,34 @@ class PortalTestCase(RouteTestCase):
                     self.assertIn(f'for="{field}"', response.text)
         self.assertEqual(client.get(self.url('static/portal.css')
                 ).status_code, 200)
+
+    def test_dashboard(self):
+        "The dashboard's data: city leader yes, unit handler 403, anonymous 401"
+        import base64
+        client = self.client()
+        page = client.get(f'/{self.db_name}/portal/dashboard')
+        self.assertEqual(page.status_code, 200)
+        self.assertIn('dashboard/echarts.min.js', page.text)
+        self.assertEqual(client.get(
+                f'/{self.db_name}/portal/dashboard/echarts.min.js'
+                ).status_code, 200)
+        url = f'/{self.db_name}/portal/dashboard/data'
+        self.assertEqual(client.get(url).status_code, 401)
+
+        def basic(login):
+            return {'Authorization': 'Basic ' + base64.b64encode(
+                    f'{login}:{PASSWORD}'.encode()).decode()}
+        self.assertEqual(client.get(url, headers=basic('handler')
+                ).status_code, 403)
+        response = client.get(url, headers=basic('city_leader'))
+        self.assertEqual(response.status_code, 200, response.text)
+        data = response.json
+        self.assertEqual(set(data), {'generated_at', 'intake_today',
+                'intake_total', 'lights', 'overdue', 'overdue_red_cards',
+                'red_cards', 'satisfaction', 'ranking', 'hot_words',
+                'regions'})
+        # the three orders of the set-up are open at 埇桥区
+        lights = {l['unit']: l for l in data['lights']}
+        self.assertEqual(sum(l['green'] + l['yellow'] + l['red']
+                for l in lights.values()) >= 1, True)
+        self.assertIn('埇桥区', {r['name'] for r in data['regions']})
