@@ -66,6 +66,8 @@ class PortalTestCase(RouteTestCase):
             Reply.accept([reply])
             cls.reviewed.append(ticket.number)
         cls.leader_id = ns.leader.id
+        cls.user_ids = {n: getattr(ns, n).id for n in ['handler',
+                'intake', 'city_leader', 'leader']}
         User = pool.get('res.user')
         User.write([ns.city_leader, ns.handler], {'password': PASSWORD})
 
@@ -335,3 +337,30 @@ class PortalTestCase(RouteTestCase):
         self.assertTrue(data['regions'])
         self.assertTrue(all(isinstance(r['value'], int)
                 for r in data['regions']))
+
+    def test_role_home(self):
+        "Each role lands on its work after login"
+        with Transaction().start(self.db_name, 0):
+            pool = Pool()
+            User = pool.get('res.user')
+            ModelData = pool.get('ir.model.data')
+            Action = pool.get('ir.action')
+
+            def action(module, xml_id):
+                return Action.get_action_id(ModelData.get_id(module, xml_id))
+            expected = {
+                'handler': action('sushi_ticket', 'act_assignment_unit'),
+                'intake': action('sushi_ticket', 'act_ticket_intake'),
+                'city_leader': action('sushi_portal', 'act_dashboard_url'),
+                'leader': action('sushi_ticket', 'act_reply_unit'),
+                }
+            for login, action_id in expected.items():
+                with Transaction().set_user(self.user_ids[login]):
+                    self.assertEqual(
+                        User.get_preferences()['actions'], [action_id],
+                        msg=login)
+            url, = pool.get('ir.action.url').read(
+                [ModelData.get_id('sushi_portal', 'act_dashboard_url')],
+                ['url'])
+            self.assertEqual(url['url'],
+                f'/{self.db_name}/portal/dashboard')
