@@ -4,7 +4,7 @@
 suggestions and complaints are published with personal data masked; a
 unit may apply for an exemption that the platform approves; a reviewer
 previews the masked text before it goes out."""
-from sql import Literal, Null
+from sql import Literal
 from sql.operators import Exists
 
 from trytond.i18n import gettext

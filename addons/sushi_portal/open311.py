@@ -24,13 +24,13 @@ from trytond import backend
 from trytond.exceptions import UserError, UserWarning
 from trytond.i18n import gettext
 from trytond.model.exceptions import SQLConstraintError
-from trytond.pool import Pool
 from trytond.protocols.wrappers import Response, with_pool, with_transaction
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
 from trytond.modules.sushi_ticket import clock
-from trytond.modules.sushi_ticket.ticket import PHONE, normalize_phone
+from trytond.modules.sushi_ticket.ticket import (
+    DISCLOSED_TYPES, PHONE, normalize_phone)
 
 from .api_key import rate_limiter
 from .masking import mask, mask_address
@@ -726,8 +726,12 @@ def request_row(ticket):
         'status_notes': state_names.get(ticket.state),
         'service_name': ticket.category.name if ticket.category else None,
         'service_code': ticket.category.code if ticket.category else None,
+        # PUB-05: reports and praise, and orders kept from publication,
+        # show no description at all (whistle-blowers)
         'description': mask(ticket.description, names=names,
-            addresses=[ticket.address]),
+            addresses=[ticket.address])
+        if ticket.disclosure and ticket.request_type in DISCLOSED_TYPES
+        else None,
         'agency_responsible': (ticket.lead_unit.name
             if ticket.lead_unit else None),
         'service_notice': None,
