@@ -358,7 +358,8 @@ def service_row(category, root):
         'description': category.rec_name,
         'metadata': True,
         'type': 'realtime',
-        'keywords': [],
+        # "a comma separated list of tags": none are kept for categories
+        'keywords': None,
         'group': root.name if root != category else None,
         }
 

@@ -140,7 +140,7 @@ def document(server_url):
                         'metadata': {'type': 'boolean'},
                         'type': {'type': 'string', 'enum': ['realtime',
                                 'batch', 'blackbox']},
-                        'keywords': {'type': 'array', 'items': string},
+                        'keywords': nullable,
                         'group': nullable}},
                 'ServiceDefinition': {'type': 'object', 'properties': {
                         'service_code': string,
