@@ -247,6 +247,23 @@ class Open311TestCase(RouteTestCase):
         response = self.post(**self.valid(), api_key=self.successor_key)
         self.assertEqual(response.status_code, 200, response.text)
 
+    def test_issue_wizard(self):
+        "The administrator issues a key with the wizard; it works at once"
+        with Transaction().start(self.db_name, 1,
+                context={'_check_access': True}) as transaction:
+            pool = Pool()
+            Issue = pool.get('sushi.portal.api_key.issue', type='wizard')
+            session_id, _, _ = Issue.create()
+            result = Issue.execute(session_id, {'start': {
+                        'channel': self.channels['mailbox'],
+                        'rate_limit': 100}}, 'issue')
+            secret = result['view']['defaults']['secret']
+            Issue.delete(session_id)
+            transaction.commit()
+        self.assertTrue(secret.startswith('sk311_'))
+        self.assertEqual(self.post(**self.valid(), api_key=secret
+                ).status_code, 200)
+
     def test_keys_stored_hashed(self):
         "Only the hash of a key is stored"
         with Transaction().start(self.db_name, 0):
