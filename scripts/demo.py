@@ -297,6 +297,7 @@ def load(password=None, tickets=True):
     import_demo_units()
     accounts = create_accounts(password)
     create_demo_knowledge()
+    __import__('runpy').run_path(str(Path(__file__).with_name('demo') / 'portal.py'))['load']()
     if tickets:
         try:
             create_demo_tickets()

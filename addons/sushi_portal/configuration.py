@@ -1,0 +1,92 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Settings of the public face: Open311 jurisdiction and limits, the
+citizen pages' channel, one-time codes, uploads and publication."""
+import secrets
+
+from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
+from trytond.pool import Pool
+
+
+class Configuration(ModelSingleton, ModelSQL, ModelView):
+    __name__ = 'sushi.portal.configuration'
+    __string__ = "Public Portal Configuration"
+
+    jurisdiction_id = fields.Char("Jurisdiction ID", required=True,
+        help="The Open311 jurisdiction_id of the platform.")
+    contact = fields.Char("API Contact", required=True,
+        help="Who channels contact about the API (Open311 discovery).")
+    requests_days = fields.Integer("Default Span of GET requests (days)",
+        required=True, domain=[('requests_days', '>', 0)])
+    requests_limit = fields.Integer("Most Requests per GET", required=True,
+        domain=[('requests_limit', '>', 0)])
+    web_channel = fields.Many2One('sushi.channel', "Citizen Pages Channel",
+        required=True,
+        help="The channel of the requests submitted on the citizen pages.")
+    upload_max_kb = fields.Integer("Largest Photo (KB)", required=True,
+        domain=[('upload_max_kb', '>', 0)])
+    code_ttl_minutes = fields.Integer("One-Time Code Validity (minutes)",
+        required=True, domain=[('code_ttl_minutes', '>', 0)])
+    code_max_attempts = fields.Integer("Tries per One-Time Code",
+        required=True, domain=[('code_max_attempts', '>', 0)])
+    code_max_per_hour = fields.Integer("One-Time Codes per Order and Hour",
+        required=True, domain=[('code_max_per_hour', '>', 0)])
+    review_before_publish = fields.Boolean("Review before Publication",
+        help="A reviewer previews the masked text and publishes it; "
+        "otherwise closed orders are published as soon as they close "
+        "(PUB-02).")
+    session_secret = fields.Char("Session Secret", readonly=True,
+        strip=False)
+
+    @classmethod
+    def default_jurisdiction_id(cls):
+        return 'suzhou.ah.cn'
+
+    @classmethod
+    def default_contact(cls):
+        return '宿州市12345政务服务便民热线 12345@suzhou.gov.cn'
+
+    @classmethod
+    def default_requests_days(cls):
+        return 90
+
+    @classmethod
+    def default_requests_limit(cls):
+        return 1000
+
+    @classmethod
+    def default_web_channel(cls):
+        try:
+            return Pool().get('ir.model.data').get_id(
+                'sushi_ticket', 'channel_ahzwfw_suzhou')
+        except KeyError:
+            return None
+
+    @classmethod
+    def default_upload_max_kb(cls):
+        return 5 * 1024
+
+    @classmethod
+    def default_code_ttl_minutes(cls):
+        return 10
+
+    @classmethod
+    def default_code_max_attempts(cls):
+        return 5
+
+    @classmethod
+    def default_code_max_per_hour(cls):
+        return 3
+
+    @classmethod
+    def default_review_before_publish(cls):
+        return True
+
+    @classmethod
+    def get_secret(cls):
+        "The key that signs citizens' tracking sessions, made on first use."
+        config = cls(1)
+        if not config.session_secret:
+            config.session_secret = secrets.token_hex(32)
+            config.save()
+        return config.session_secret

@@ -1,0 +1,176 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The managers' dashboard: a page of ECharts charts for the city leader
+and the Office, fed by an authenticated JSON route.  The figures are
+set-based SQL over indexed columns; only users whose groups see the whole
+city get them (units get 403)."""
+import datetime as dt
+import json
+import os
+import re
+from collections import Counter
+from http import HTTPStatus
+
+from sql import Literal, Null
+from sql.aggregate import Count
+from sql.conditionals import Case
+
+from trytond.protocols.wrappers import (
+    Response, with_pool, with_transaction)
+from trytond.transaction import Transaction
+from trytond.wsgi import app
+
+from trytond.modules.sushi_ticket import clock
+from trytond.modules.sushi_ticket.ticket import FINISHED_STATES, OPEN_STATES
+
+from .routes import STATIC, render
+
+CITY_GROUPS = ['group_sushi_city_leader', 'group_sushi_admin',
+    'group_sushi_supervisor', 'group_sushi_reviewer',
+    'group_sushi_dispatcher', 'group_sushi_analyst']
+STOP_WORDS = set('''的 了 和 是 在 有 我 不 也 就 都 人 一个 没有 问题 希望
+    反映 请 要求 进行 相关 处理 部门 情况 已经 我们 他们 这个 什么 可以
+    什么 一直 现在 能否 是否 如何 为什么 关于'''.split())
+
+
+@app.route('/<database_name>/portal/dashboard', methods={'GET'})
+@with_pool
+@with_transaction(context={'language': 'zh_CN'})
+def dashboard(request, pool):
+    "The page: it logs in through JSON-RPC and reads the data route."
+    return render('dashboard.html', base='/%s/portal' % pool.database_name,
+        database=pool.database_name)
+
+
+@app.route('/<database_name>/portal/dashboard/<name>', methods={'GET'})
+def dashboard_static(request, database_name, name):
+    # echarts.min.js: ECharts 5.6.0 from npm (Apache-2.0), vendored
+    if name not in {'dashboard.js', 'echarts.min.js'}:
+        return Response('', status=404)
+    with open(os.path.join(STATIC, name), 'rb') as file:
+        return Response(file.read(),
+            content_type='text/javascript; charset=utf-8',
+            headers={'Cache-Control': 'public, max-age=3600'
+                if name == 'echarts.min.js' else 'no-cache'})
+
+
+@app.route('/<database_name>/portal/dashboard/data', methods={'GET'})
+@app.auth_required
+@with_pool
+@with_transaction(user='request', context={'_check_access': True,
+        'language': 'zh_CN'})
+def dashboard_data(request, pool):
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    allowed = {ModelData.get_id('sushi_ticket', g) for g in CITY_GROUPS}
+    if not (set(User.get_groups()) & allowed):
+        return Response(json.dumps({'error': 'forbidden'}),
+            status=HTTPStatus.FORBIDDEN, content_type='application/json')
+    return Response(json.dumps(figures(pool), ensure_ascii=False),
+        content_type='application/json; charset=utf-8',
+        headers={'Cache-Control': 'no-store'})
+
+
+def figures(pool):
+    """Today's intake by channel, lights and red cards by unit, overdue,
+    satisfaction by unit kind, the unit ranking, hot words and the
+    regions."""
+    Ticket = pool.get('sushi.ticket')
+    Assignment = pool.get('sushi.ticket.assignment')
+    Channel = pool.get('sushi.channel')
+    Unit = pool.get('sushi.unit')
+    Calendar = pool.get('sushi.calendar')
+    cursor = Transaction().connection.cursor()
+    t = Ticket.__table__()
+    a = Assignment.__table__()
+    channel = Channel.__table__()
+    unit = Unit.__table__()
+    now = clock.now()
+    local_now = Calendar.to_local(now)
+    # midnight in Shanghai as naive UTC
+    today = (dt.datetime.combine(local_now.date(), dt.time())
+        - dt.timedelta(hours=8))
+
+    cursor.execute(*t.join(channel, condition=t.channel == channel.id
+            ).select(channel.name, Count(Literal(1)),
+            where=t.received_at >= today, group_by=[channel.name],
+            order_by=[Count(Literal(1)).desc]))
+    intake = [{'name': n, 'value': c} for n, c in cursor]
+
+    open_ = a.state.in_(Assignment.OPEN_STATES)
+    cursor.execute(*a.join(unit, condition=a.unit == unit.id).select(
+            unit.name,
+            Count(Case((a.light == 'green', 1), else_=Null)),
+            Count(Case((a.light == 'yellow', 1), else_=Null)),
+            Count(Case((a.light == 'red', 1), else_=Null)),
+            Count(Case((a.red_card == Literal(True), 1), else_=Null)),
+            Count(Case((a.due_at < now, 1), else_=Null)),
+            where=open_, group_by=[unit.name],
+            order_by=[Count(Case((a.light == 'red', 1), else_=Null)).desc,
+                unit.name], limit=15))
+    lights = [{'unit': n, 'green': g, 'yellow': y, 'red': r,
+            'red_card': c, 'overdue': o} for n, g, y, r, c, o in cursor]
+
+    cursor.execute(*a.select(Count(Literal(1)),
+            Count(Case((a.red_card == Literal(True), 1), else_=Null)),
+            where=open_ & (a.due_at < now)))
+    overdue, red_cards = cursor.fetchone()
+    cursor.execute(*a.select(
+            Count(Case((a.red_card == Literal(True), 1), else_=Null)),
+            where=open_))
+    red_cards_open, = cursor.fetchone()
+
+    since = now - dt.timedelta(days=30)
+    rated = t.final_evaluation.in_(
+        ['satisfied', 'default_satisfied', 'dissatisfied'])
+    good = t.final_evaluation.in_(['satisfied', 'default_satisfied'])
+    cursor.execute(*t.join(unit, condition=t.lead_unit == unit.id).select(
+            unit.kind, Count(Case((good, 1), else_=Null)),
+            Count(Case((rated, 1), else_=Null)),
+            where=t.state.in_(FINISHED_STATES) & (t.closed_at >= since),
+            group_by=[unit.kind]))
+    kinds = dict(Unit.fields_get(['kind'])['kind']['selection'])
+    satisfaction = [{'group': kinds.get(k, k),
+            'rate': round(100 * g / r, 1) if r else None, 'rated': r}
+        for k, g, r in cursor]
+
+    on_time = a.completed_at <= a.due_at
+    finished = a.completed_at != Null
+    cursor.execute(*a.join(unit, condition=a.unit == unit.id).select(
+            unit.name, Count(Case((on_time, 1), else_=Null)),
+            Count(Case((finished, 1), else_=Null)),
+            where=(a.dispatched_at >= since) & finished,
+            group_by=[unit.name]))
+    ranking = sorted(({'unit': n, 'rate': round(100 * o / c, 1),
+                'done': c} for n, o, c in cursor if c),
+        key=lambda r: (-r['rate'], -r['done']))[:10]
+
+    cursor.execute(*t.select(t.title, where=t.received_at >= now
+            - dt.timedelta(days=7), order_by=[t.received_at.desc],
+            limit=2000))
+    words = Counter()
+    import jieba
+    for title, in cursor:
+        for word in jieba.cut(title or ''):
+            if len(word) >= 2 and word not in STOP_WORDS and re.match(
+                    r'^[\u4e00-\u9fa5]+$', word):
+                words[word] += 1
+    hot_words = [{'name': w, 'value': c} for w, c in words.most_common(20)]
+
+    cursor.execute(*unit.join(t, 'LEFT', condition=(t.region == unit.id)
+            & t.state.in_(OPEN_STATES)).select(unit.name, Count(t.id),
+            where=unit.kind.in_(['county', 'park']),
+            group_by=[unit.name], order_by=[unit.name]))
+    regions = [{'name': n, 'value': c} for n, c in cursor]
+    return {
+        'generated_at': local_now.strftime('%Y-%m-%d %H:%M:%S'),
+        'intake_today': intake,
+        'intake_total': sum(i['value'] for i in intake),
+        'lights': lights,
+        'overdue': overdue, 'overdue_red_cards': red_cards,
+        'red_cards': red_cards_open,
+        'satisfaction': satisfaction,
+        'ranking': ranking,
+        'hot_words': hot_words,
+        'regions': regions,
+        }

@@ -1,0 +1,749 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Open311 GeoReport v2 under /<database>/open311/v2/ (INT-01, PLT-03):
+the eight online channels post their requests here and read them back.
+
+Every answer is JSON or XML by the path's suffix; every refusal is the
+specification's error list, [{"code", "description"}] or
+<errors><error>…</error></errors>, with HTTP 400 (bad input), 403 (bad or
+missing api_key), 404 (unknown service, request or path), 405 (method) or
+429 (rate limit).  GET answers hold no personal data: descriptions are
+masked, addresses cut to the road, coordinates rounded to about 100 m."""
+import datetime as dt
+import json
+import logging
+import re
+from functools import wraps
+from http import HTTPStatus
+from urllib.parse import urlsplit
+
+from lxml import etree
+from werkzeug.exceptions import HTTPException
+
+from trytond import backend
+from trytond.exceptions import UserError, UserWarning
+from trytond.i18n import gettext
+from trytond.model.exceptions import SQLConstraintError
+from trytond.protocols.wrappers import Response, with_pool, with_transaction
+from trytond.transaction import Transaction
+from trytond.wsgi import app
+
+from trytond.modules.sushi_ticket import clock
+from trytond.modules.sushi_ticket.ticket import (
+    DISCLOSED_TYPES, PHONE, normalize_phone)
+
+from .api_key import rate_limiter
+from .masking import mask, mask_address
+from .ticket import OPEN311_CLOSED
+
+logger = logging.getLogger(__name__)
+
+BASE = '/<database_name>/open311/v2'
+SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2'
+CONTEXT = {'language': 'zh_CN'}
+FORMATS = {'json': 'application/json; charset=utf-8',
+    'xml': 'text/xml; charset=utf-8'}
+ALL_METHODS = {'GET', 'POST', 'PUT', 'DELETE', 'PATCH'}
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+# Characters XML 1.0 cannot carry; refused in input, dropped in output.
+BAD_CHARS = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+MAX_LENGTH = {'description': 4000, 'address_string': 500, 'media_url': 1024,
+    'channel_ref': 100}
+DEFAULT_MAX_LENGTH = 200
+REQUEST_ID = re.compile(r'^[0-9A-Za-z-]{1,40}$')
+
+
+class Open311Error(Exception):
+    "A refusal with its HTTP status and the specification's body."
+
+    def __init__(self, status, description, code=None):
+        super().__init__(description)
+        self.status = int(status)
+        self.code = code or self.status
+        self.description = description
+
+
+# --- encoding ---------------------------------------------------------
+
+def _clean(value):
+    if isinstance(value, str):
+        return BAD_CHARS.sub('', value)
+    return value
+
+
+def w3c(value):
+    "A naive UTC datetime as a W3C datetime at +08:00 (Asia/Shanghai)."
+    if not value:
+        return None
+    return value.replace(tzinfo=dt.timezone.utc).astimezone(
+        SHANGHAI).isoformat(timespec='seconds')
+
+
+def _xml_value(element, value):
+    if value is None:
+        return
+    if isinstance(value, bool):
+        element.text = 'true' if value else 'false'
+    else:
+        element.text = _clean(str(value))
+
+
+def to_xml(root, item, rows):
+    """The XML of the specification: <root><item><field>…</item></root>;
+    lists of dicts nest as <attributes><attribute>, <values><value>,
+    <formats><format>."""
+    element = etree.Element(root)
+    for row in rows:
+        _xml_fill(etree.SubElement(element, item), row)
+    return etree.tostring(element, xml_declaration=True, encoding='utf-8')
+
+
+PLURALS = {'attributes': 'attribute', 'values': 'value',
+    'endpoints': 'endpoint', 'formats': 'format', 'keywords': None}
+
+
+def _xml_fill(element, row):
+    for key, value in row.items():
+        child = etree.SubElement(element, key)
+        if isinstance(value, list):
+            singular = PLURALS.get(key)
+            if singular is None:
+                _xml_value(child, ','.join(str(v) for v in value))
+                continue
+            for entry in value:
+                sub = etree.SubElement(child, singular)
+                if isinstance(entry, dict):
+                    _xml_fill(sub, entry)
+                else:
+                    _xml_value(sub, entry)
+        elif isinstance(value, dict):
+            _xml_fill(child, value)
+        else:
+            _xml_value(child, value)
+
+
+def respond(fmt, root, item, rows, status=HTTPStatus.OK, single=False):
+    if fmt == 'xml':
+        if single:
+            element = etree.Element(root)
+            _xml_fill(element, rows)
+            body = etree.tostring(element, xml_declaration=True,
+                encoding='utf-8')
+        else:
+            body = to_xml(root, item, rows)
+    else:
+        body = json.dumps(_json_clean(rows), ensure_ascii=False)
+    return Response(body, status=int(status), content_type=FORMATS[fmt],
+        headers={'Access-Control-Allow-Origin': '*'})
+
+
+def _json_clean(value):
+    if isinstance(value, dict):
+        return {k: _json_clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_clean(v) for v in value]
+    return _clean(value)
+
+
+def error_response(fmt, error):
+    rows = [{'code': error.code, 'description': error.description}]
+    response = respond(fmt if fmt in FORMATS else 'xml', 'errors', 'error',
+        rows, status=error.status)
+    if error.status == 429:
+        response.headers['Retry-After'] = '60'
+    return response
+
+
+def guess_format(request, fmt=None):
+    "The format of the answer: the suffix, else what the client accepts."
+    if fmt in FORMATS:
+        return fmt
+    accept = request.headers.get('Accept', '')
+    return 'json' if 'json' in accept else 'xml'
+
+
+def open311(methods=frozenset({'GET'})):
+    """Decorate a route: open the pool and a transaction, check the
+    format and the method, and turn every refusal into the
+    specification's error body (rolling back what was written)."""
+    def decorator(func):
+        @wraps(func)
+        def wrapper(request, database_name, *args, fmt=None, **kwargs):
+            fmt_ = guess_format(request, fmt)
+
+            @with_pool
+            @with_transaction(context=CONTEXT)
+            def inner(request, pool):
+                try:
+                    if fmt not in FORMATS:
+                        raise Open311Error(HTTPStatus.NOT_FOUND, gettext(
+                                'sushi_portal.msg_open311_format',
+                                format=(fmt or '')[:20]))
+                    if request.method not in methods:
+                        raise Open311Error(HTTPStatus.METHOD_NOT_ALLOWED,
+                            gettext('sushi_portal.msg_open311_method',
+                                method=request.method[:10]))
+                    return func(request, pool, *args, fmt=fmt, **kwargs)
+                except backend.DatabaseOperationalError:
+                    raise  # with_transaction retries
+                except Open311Error as error:
+                    failure = error
+                except HTTPException as exception:
+                    failure = Open311Error(
+                        exception.code or HTTPStatus.BAD_REQUEST,
+                        gettext('sushi_portal.msg_open311_http',
+                            code=exception.code))
+                except (UserError, UserWarning) as exception:
+                    failure = Open311Error(
+                        HTTPStatus.BAD_REQUEST, exception.message)
+                except Exception:
+                    logger.exception("Open311 %s %s", request.method,
+                        request.path)
+                    failure = Open311Error(
+                        HTTPStatus.INTERNAL_SERVER_ERROR,
+                        gettext('sushi_portal.msg_open311_internal'))
+                Transaction().rollback()
+                return error_response(fmt_, failure)
+            try:
+                return inner(request, database_name)
+            except HTTPException as exception:
+                # unknown database
+                status = exception.code or HTTPStatus.BAD_REQUEST
+                return error_response(fmt_, Open311Error(
+                        status, HTTPStatus(status).phrase))
+            except backend.DatabaseOperationalError:
+                status = HTTPStatus.SERVICE_UNAVAILABLE
+                return error_response(fmt_, Open311Error(
+                        status, HTTPStatus(status).phrase))
+        return wrapper
+    return decorator
+
+
+# --- input ------------------------------------------------------------
+
+def parameters(request):
+    """The request's parameters: the query string, plus a form or
+    multipart body, or a JSON object (an extension for channels that post
+    JSON).  Values are strings; repeated keys keep their list."""
+    params = {}
+
+    def add(key, value):
+        if not isinstance(key, str) or not isinstance(value, str):
+            raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                    'sushi_portal.msg_open311_parameter_type',
+                    name=str(key)[:40]))
+        try:
+            value.encode('utf-8')
+            key.encode('utf-8')
+        except UnicodeEncodeError:
+            raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                    'sushi_portal.msg_open311_encoding'))
+        if BAD_CHARS.search(value) or BAD_CHARS.search(key):
+            raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                    'sushi_portal.msg_open311_control_characters',
+                    name=BAD_CHARS.sub('?', key)[:40]))
+        params.setdefault(key, []).append(value)
+
+    for key, values in request.args.lists():
+        for value in values:
+            add(key, value)
+    if request.method == 'POST':
+        mimetype = request.mimetype
+        if mimetype == 'application/json':
+            try:
+                data = json.loads(request.get_data() or b'{}')
+            except (ValueError, RecursionError):
+                raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                        'sushi_portal.msg_open311_json'))
+            if not isinstance(data, dict):
+                raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                        'sushi_portal.msg_open311_json'))
+            for key, value in data.items():
+                if isinstance(value, (int, float)) and not isinstance(
+                        value, bool):
+                    value = str(value)
+                if isinstance(value, list):
+                    for entry in value:
+                        add(key, entry)
+                else:
+                    add(key, value)
+        elif mimetype in {'application/x-www-form-urlencoded',
+                'multipart/form-data', ''}:
+            for key, values in request.form.lists():
+                for value in values:
+                    add(key, value)
+        else:
+            raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                    'sushi_portal.msg_open311_content_type',
+                    content_type=mimetype[:60]))
+    result = {}
+    for key, values in params.items():
+        limit = MAX_LENGTH.get(key, DEFAULT_MAX_LENGTH)
+        for value in values:
+            if len(value) > limit:
+                raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                        'sushi_portal.msg_open311_too_long',
+                        name=key[:40], length=limit))
+        # "an empty parameter is the same as an absent one"
+        values = [v for v in values if v.strip()]
+        if values:
+            result[key] = values if len(values) > 1 else values[0]
+    return result
+
+
+def single(params, name):
+    value = params.get(name)
+    if isinstance(value, list):
+        raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                'sushi_portal.msg_open311_repeated', name=name))
+    return value.strip() if value else None
+
+
+def check_jurisdiction(pool, params):
+    Configuration = pool.get('sushi.portal.configuration')
+    jurisdiction = single(params, 'jurisdiction_id')
+    if jurisdiction and jurisdiction != Configuration(1).jurisdiction_id:
+        raise Open311Error(HTTPStatus.NOT_FOUND, gettext(
+                'sushi_portal.msg_open311_jurisdiction',
+                jurisdiction=jurisdiction[:40]))
+
+
+def parse_datetime(value, name):
+    "A W3C datetime; one without an offset is Asia/Shanghai time."
+    try:
+        if len(value) == 10:
+            parsed = dt.datetime.combine(dt.date.fromisoformat(value),
+                dt.time())
+        else:
+            parsed = dt.datetime.fromisoformat(
+                value.replace('z', 'Z').replace('Z', '+00:00'))
+    except (ValueError, OverflowError):
+        raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                'sushi_portal.msg_open311_datetime', name=name,
+                value=value[:40]))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=SHANGHAI)
+    try:
+        return parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    except (ValueError, OverflowError):
+        raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                'sushi_portal.msg_open311_datetime', name=name,
+                value=value[:40]))
+
+
+# --- services ---------------------------------------------------------
+
+def services(pool):
+    """The services: the leaf categories of the category tree, grouped
+    by their top-level domain."""
+    Category = pool.get('sushi.category')
+    categories = Category.search([], order=[('code', 'ASC'), ('id', 'ASC')])
+    parents = {c.parent.id for c in categories if c.parent}
+    by_id = {c.id: c for c in categories}
+    rows = []
+    for category in categories:
+        if category.id in parents:
+            continue
+        root = category
+        while root.parent and root.parent.id in by_id:
+            root = by_id[root.parent.id]
+        rows.append((category, root))
+    return rows
+
+
+def service_row(category, root):
+    return {
+        'service_code': category.code,
+        'service_name': category.name,
+        'description': category.rec_name,
+        'metadata': True,
+        'type': 'realtime',
+        # "a comma separated list of tags": none are kept for categories
+        'keywords': None,
+        'group': root.name if root != category else None,
+        }
+
+
+def find_service(pool, code):
+    Category = pool.get('sushi.category')
+    categories = Category.search([('code', '=', code)], limit=1)
+    if not categories or Category.search(
+            [('parent', '=', categories[0].id)], count=True):
+        raise Open311Error(HTTPStatus.NOT_FOUND, gettext(
+                'sushi_portal.msg_open311_service',
+                service_code=code[:40]))
+    return categories[0]
+
+
+def attributes(pool):
+    """The attributes every service takes: the request type (required),
+    the region, a title and the requester type."""
+    Ticket = pool.get('sushi.ticket')
+    Unit = pool.get('sushi.unit')
+    names = Ticket.fields_get(['request_type', 'requester_type'])
+    regions = Unit.search([('kind', 'in', ['county', 'park'])],
+        order=[('code', 'ASC')])
+    return [{
+            'variable': True,
+            'code': 'request_type',
+            'datatype': 'singlevaluelist',
+            'required': True,
+            'datatype_description': None,
+            'order': 1,
+            'description': names['request_type']['string'],
+            'values': [{'key': k, 'name': n}
+                for k, n in names['request_type']['selection'] if k],
+            }, {
+            'variable': True,
+            'code': 'region',
+            'datatype': 'singlevaluelist',
+            'required': False,
+            'datatype_description': None,
+            'order': 2,
+            'description': Ticket.fields_get(['region'])['region']['string'],
+            'values': [{'key': u.code, 'name': u.name} for u in regions],
+            }, {
+            'variable': True,
+            'code': 'title',
+            'datatype': 'string',
+            'required': False,
+            'datatype_description': gettext(
+                'sushi_portal.msg_open311_title_description'),
+            'order': 3,
+            'description': Ticket.fields_get(['title'])['title']['string'],
+            'values': [],
+            }, {
+            'variable': True,
+            'code': 'requester_type',
+            'datatype': 'singlevaluelist',
+            'required': False,
+            'datatype_description': None,
+            'order': 4,
+            'description': names['requester_type']['string'],
+            'values': [{'key': k, 'name': n}
+                for k, n in names['requester_type']['selection'] if k],
+            }]
+
+
+@app.route(BASE + '/discovery.<fmt>', methods=ALL_METHODS)
+@open311()
+def discovery(request, pool, fmt):
+    database_name = pool.database_name
+    root = request.host_url.rstrip('/') + '/%s/open311/v2' % database_name
+    row = {
+        'changeset': '2026-11-30T00:00:00+08:00',
+        'contact': gettext('sushi_portal.msg_open311_contact'),
+        'key_service': gettext('sushi_portal.msg_open311_key_service'),
+        'endpoints': [{
+                'specification': SPECIFICATION,
+                'url': root,
+                'changeset': '2026-11-30T00:00:00+08:00',
+                'type': 'production',
+                'formats': ['text/xml', 'application/json'],
+                }],
+        }
+    return respond(fmt, 'discovery', None, row, single=True)
+
+
+@app.route(BASE + '/services.<fmt>', methods=ALL_METHODS)
+@open311()
+def service_list(request, pool, fmt):
+    check_jurisdiction(pool, parameters(request))
+    rows = [service_row(c, r) for c, r in services(pool)]
+    return respond(fmt, 'services', 'service', rows)
+
+
+@app.route(BASE + '/services/<code>.<fmt>', methods=ALL_METHODS)
+@open311()
+def service_definition(request, pool, code, fmt):
+    check_jurisdiction(pool, parameters(request))
+    category = find_service(pool, code)
+    row = {'service_code': category.code, 'attributes': attributes(pool)}
+    return respond(fmt, 'service_definition', None, row, single=True)
+
+
+# --- requests ---------------------------------------------------------
+
+def authenticate(pool, params, request):
+    "The channel of the api_key, within its rate limit."
+    APIKey = pool.get('sushi.portal.api_key')
+    secret = single(params, 'api_key') or request.headers.get('X-Api-Key')
+    found = APIKey.check(secret)
+    if not found:
+        raise Open311Error(HTTPStatus.FORBIDDEN, gettext(
+                'sushi_portal.msg_open311_api_key'))
+    key_id, channel, limit = found
+    if not rate_limiter.allow(key_id, limit):
+        raise Open311Error(HTTPStatus.TOO_MANY_REQUESTS, gettext(
+                'sushi_portal.msg_open311_rate_limit', limit=limit))
+    return channel
+
+
+def request_values(pool, params, channel):
+    """The ticket values of a POST requests, checked against the
+    service definition; refusals name the parameter."""
+    Unit = pool.get('sushi.unit')
+    category = find_service(pool, single(params, 'service_code') or '') \
+        if single(params, 'service_code') else None
+    if category is None:
+        raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                'sushi_portal.msg_open311_missing', name='service_code'))
+    lat, long_ = single(params, 'lat'), single(params, 'long')
+    address = single(params, 'address_string')
+    address_id = single(params, 'address_id')
+    if not ((lat and long_) or address or address_id):
+        raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                'sushi_portal.msg_open311_location'))
+    values = {
+        'channel': channel,
+        'category': category.id,
+        'address': address or address_id,
+        }
+    if lat or long_:
+        try:
+            latitude, longitude = float(lat), float(long_)
+        except (TypeError, ValueError):
+            latitude = longitude = float('nan')
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                    'sushi_portal.msg_open311_lat_long'))
+        values['latitude'], values['longitude'] = latitude, longitude
+    given = {}
+    for key, value in params.items():
+        match = re.fullmatch(r'attribute\[([^\]]{1,40})\](\[\])?', key)
+        if match:
+            given[match.group(1)] = value
+    definitions = {a['code']: a for a in attributes(pool)}
+    for code in given:
+        if code not in definitions:
+            raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                    'sushi_portal.msg_open311_attribute_unknown',
+                    code=code))
+    for code, definition in definitions.items():
+        value = given.get(code)
+        if value is None:
+            if definition['required']:
+                raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                        'sushi_portal.msg_open311_attribute_required',
+                        code=code))
+            continue
+        if isinstance(value, list):
+            raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                    'sushi_portal.msg_open311_repeated',
+                    name='attribute[%s]' % code))
+        keys = {v['key'] for v in definition['values']}
+        if definition['datatype'] == 'singlevaluelist' and value not in keys:
+            raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                    'sushi_portal.msg_open311_attribute_value',
+                    code=code, value=value[:40]))
+    values['request_type'] = given['request_type']
+    if given.get('region'):
+        values['region'], = [u.id for u in Unit.search(
+                [('code', '=', given['region'])], limit=1)]
+    if given.get('title'):
+        values['title'] = given['title']
+    if given.get('requester_type'):
+        values['requester_type'] = given['requester_type']
+    values['channel_attributes'] = {
+        k: v for k, v in given.items() if isinstance(v, str)}
+    description = single(params, 'description')
+    if description:
+        values['description'] = description
+    if not values.get('title') and description:
+        values['title'] = description.splitlines()[0][:30]
+    phone = single(params, 'phone')
+    if phone:
+        phone = normalize_phone(phone)
+        if not PHONE.match(phone):
+            raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                    'sushi_portal.msg_open311_phone', phone=phone[:30]))
+        values['requester_phone'] = phone
+    name = ''.join(filter(None, [single(params, 'last_name'),
+                single(params, 'first_name')]))
+    if name:
+        values['requester_name'] = name
+    else:
+        values['anonymous'] = True
+    media_url = single(params, 'media_url')
+    if media_url:
+        parts = urlsplit(media_url)
+        if parts.scheme not in {'http', 'https'} or not parts.netloc:
+            raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                    'sushi_portal.msg_open311_media_url'))
+        values['media_url'] = media_url
+    ref = single(params, 'channel_ref')
+    if ref:
+        values['channel_ref'] = ref
+    return values
+
+
+@app.route(BASE + '/requests.<fmt>', methods=ALL_METHODS)
+@open311(methods={'GET', 'POST'})
+def requests_(request, pool, fmt):
+    if request.method == 'POST':
+        return post_request(request, pool, fmt=fmt)
+    return get_requests(request, pool, fmt=fmt)
+
+
+def post_request(request, pool, fmt):
+    Ticket = pool.get('sushi.ticket')
+    params = parameters(request)
+    channel = authenticate(pool, params, request)
+    check_jurisdiction(pool, params)
+    values = request_values(pool, params, channel)
+    try:
+        ticket, created = Ticket.submit(values)
+    except (SQLConstraintError, backend.DatabaseIntegrityError):
+        # the same channel_ref committed by a concurrent request
+        Transaction().rollback()
+        if not values.get('channel_ref'):
+            raise
+        ticket, created = Ticket.submit(values)
+        if created:
+            raise
+    if created:
+        Ticket.register_online([ticket])
+    return respond(fmt, 'service_requests', 'request', [{
+                'service_request_id': ticket.number,
+                'service_notice': service_notice(ticket),
+                'account_id': single(params, 'account_id'),
+                }])
+
+
+def service_notice(ticket):
+    if ticket.deadline:
+        return gettext('sushi_portal.msg_open311_notice_due',
+            number=ticket.number, due=w3c(ticket.deadline))
+    return gettext('sushi_portal.msg_open311_notice', number=ticket.number)
+
+
+def get_requests(request, pool, fmt):
+    Ticket = pool.get('sushi.ticket')
+    Configuration = pool.get('sushi.portal.configuration')
+    config = Configuration(1)
+    params = parameters(request)
+    check_jurisdiction(pool, params)
+    ids = single(params, 'service_request_id')
+    domain = []
+    if ids:
+        numbers = [i.strip() for i in ids.split(',') if i.strip()]
+        if len(numbers) > config.requests_limit or not all(
+                REQUEST_ID.match(n) for n in numbers):
+            raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                    'sushi_portal.msg_open311_request_ids'))
+        # the ids override every other filter
+        domain.append(('number', 'in', numbers))
+    else:
+        codes = single(params, 'service_code')
+        if codes:
+            domain.append(('category.code', 'in',
+                    [c.strip() for c in codes.split(',') if c.strip()]))
+        statuses = single(params, 'status')
+        if statuses:
+            statuses = {s.strip().lower() for s in statuses.split(',')}
+            if not statuses <= {'open', 'closed'}:
+                raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                        'sushi_portal.msg_open311_status'))
+            if statuses == {'open'}:
+                domain.append(('state', 'not in', list(OPEN311_CLOSED)))
+            elif statuses == {'closed'}:
+                domain.append(('state', 'in', list(OPEN311_CLOSED)))
+        span = dt.timedelta(days=config.requests_days)
+        start = single(params, 'start_date')
+        end = single(params, 'end_date')
+        start = parse_datetime(start, 'start_date') if start else None
+        end = parse_datetime(end, 'end_date') if end else None
+        if start and end and end < start:
+            raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                    'sushi_portal.msg_open311_dates'))
+        if start and end and end - start > span:
+            raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                    'sushi_portal.msg_open311_span',
+                    days=config.requests_days))
+        if not start and not end:
+            end = clock.now()
+        if not start:
+            start = end - span
+        domain.append(('received_at', '>=', start))
+        if end:
+            domain.append(('received_at', '<=', end))
+    tickets = Ticket.search(domain, limit=config.requests_limit,
+        order=[('received_at', 'DESC'), ('id', 'DESC')])
+    return respond(fmt, 'service_requests', 'request',
+        [request_row(t) for t in tickets])
+
+
+@app.route(BASE + '/requests/<number>.<fmt>', methods=ALL_METHODS)
+@open311()
+def get_request(request, pool, number, fmt):
+    Ticket = pool.get('sushi.ticket')
+    check_jurisdiction(pool, parameters(request))
+    tickets = Ticket.search([('number', '=', number)], limit=1) \
+        if REQUEST_ID.match(number) else []
+    if not tickets:
+        raise Open311Error(HTTPStatus.NOT_FOUND, gettext(
+                'sushi_portal.msg_open311_request',
+                number=number[:40]))
+    return respond(fmt, 'service_requests', 'request',
+        [request_row(tickets[0])])
+
+
+@app.route(BASE + '/tokens/<token>.<fmt>', methods=ALL_METHODS)
+@open311()
+def get_token(request, pool, token, fmt):
+    # Intake is synchronous: POST answers with the service_request_id and
+    # never hands out a token.
+    raise Open311Error(HTTPStatus.NOT_FOUND, gettext(
+            'sushi_portal.msg_open311_token', token=token[:40]))
+
+
+@app.route(BASE + '/<path:rest>', methods=ALL_METHODS)
+def unknown(request, database_name, rest):
+    fmt = rest.rsplit('.', 1)[-1] if '.' in rest else None
+    fmt = fmt if fmt in FORMATS else guess_format(request)
+    return _unknown(request, database_name, fmt=fmt)
+
+
+@open311(methods=ALL_METHODS)
+def _unknown(request, pool, fmt):
+    raise Open311Error(HTTPStatus.NOT_FOUND,
+        gettext('sushi_portal.msg_open311_path'))
+
+
+def request_row(ticket):
+    """One request as GET shows it: no name, phone, e-mail or exact
+    address (PUB-05); the description masked."""
+    lat = round(ticket.latitude, 3) if ticket.latitude is not None else None
+    long_ = (round(ticket.longitude, 3)
+        if ticket.longitude is not None else None)
+    state_names = dict(ticket.fields_get(['state'])['state']['selection'])
+    closed = ticket.state in OPEN311_CLOSED
+    names = [ticket.requester_name] + [
+        r.handler_name for a in ticket.assignments for r in getattr(
+            a, 'replies', []) if getattr(r, 'handler_name', None)]
+    return {
+        'service_request_id': ticket.number,
+        'status': 'closed' if closed else 'open',
+        'status_notes': state_names.get(ticket.state),
+        'service_name': ticket.category.name if ticket.category else None,
+        'service_code': ticket.category.code if ticket.category else None,
+        # PUB-05: reports and praise, and orders kept from publication,
+        # show no description at all (whistle-blowers)
+        'description': mask(ticket.description, names=names,
+            addresses=[ticket.address])
+        if ticket.disclosure and ticket.request_type in DISCLOSED_TYPES
+        else None,
+        'agency_responsible': (ticket.lead_unit.name
+            if ticket.lead_unit else None),
+        'service_notice': None,
+        'requested_datetime': w3c(ticket.received_at),
+        'updated_datetime': w3c((ticket.closed_at if closed else None)
+            or ticket.write_date or ticket.create_date),
+        'expected_datetime': w3c(ticket.deadline),
+        'address': mask_address(ticket.address),
+        'address_id': None,
+        'zipcode': None,
+        'lat': lat,
+        'long': long_,
+        'media_url': ticket.media_url,
+        }

@@ -1,0 +1,58 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""A home for every role: after login each user lands on their work."""
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+# The first group a user has decides the page sao opens at login.
+HOMES = [
+    ('group_sushi_city_leader', 'sushi_portal', 'act_dashboard_url'),
+    ('group_sushi_intake', 'sushi_ticket', 'act_ticket_intake'),
+    ('group_sushi_dispatcher', 'sushi_ticket', 'act_ticket_form'),
+    ('group_sushi_reviewer', 'sushi_ticket', 'act_reply_review'),
+    ('group_sushi_supervisor', 'sushi_ticket', 'act_ticket_form'),
+    ('group_sushi_unit_leader', 'sushi_ticket', 'act_reply_unit'),
+    ('group_sushi_unit_handler', 'sushi_ticket', 'act_assignment_unit'),
+    ]
+
+
+class User(metaclass=PoolMeta):
+    __name__ = 'res.user'
+
+    @classmethod
+    def _get_preferences(cls, user, context_only=False):
+        preferences = super()._get_preferences(
+            user, context_only=context_only)
+        if 'actions' in preferences and not preferences['actions']:
+            preferences['actions'] = cls.role_home(user)
+        return preferences
+
+    @classmethod
+    def role_home(cls, user):
+        "The actions sao opens at login for the user's role."
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Action = pool.get('ir.action')
+        groups = {g.id for g in user.groups}
+        for group, module, action in HOMES:
+            try:
+                if ModelData.get_id('sushi_ticket', group) in groups:
+                    return [Action.get_action_id(
+                            ModelData.get_id(module, action))]
+            except KeyError:
+                continue
+        return []
+
+
+class ActionURL(metaclass=PoolMeta):
+    __name__ = 'ir.action.url'
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        "'{database}' in a URL is the current database's name."
+        result = super().read(ids, fields_names)
+        name = Transaction().database.name
+        for row in result:
+            if isinstance(row.get('url'), str):
+                row['url'] = row['url'].replace('{database}', name)
+        return result

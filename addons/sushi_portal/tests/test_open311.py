@@ -1,0 +1,427 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Open311 GeoReport v2: what a channel sends and gets back (INT-01,
+PLT-03), the keys, the errors of the specification, and a fuzz run."""
+import datetime as dt
+import json
+import random
+import re
+
+from lxml import etree
+
+from trytond.pool import Pool
+from trytond.tests.test_tryton import RouteTestCase
+from trytond.transaction import Transaction
+
+from trytond.modules.sushi_portal.api_key import rate_limiter
+
+PHONE = '13905570001'
+NAME_LAST, NAME_FIRST = '钱', '多多'
+W3C = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$')
+
+
+class Open311TestCase(RouteTestCase):
+    "Open311 GeoReport v2"
+    module = 'sushi_portal'
+
+    @classmethod
+    def setUpDatabase(cls):
+        pool = Pool()
+        APIKey = pool.get('sushi.portal.api_key')
+        Channel = pool.get('sushi.channel')
+        Category = pool.get('sushi.category')
+        mailbox, = Channel.search([('code', '=', 'mayor_mailbox')])
+        app, = Channel.search([('code', '=', 'wanshitong_app')])
+        cls.channels = {'mailbox': mailbox.id, 'app': app.id}
+        (_, cls.key), (_, cls.app_key) = APIKey.issue([mailbox, app])
+        (_, cls.slow_key), = APIKey.issue([app], rate_limit=3)
+        (revoked, cls.revoked_key), = APIKey.issue([mailbox])
+        APIKey.revoke([revoked])
+        (rotated, cls.rotated_key), = APIKey.issue([mailbox])
+        (_, cls.successor_key), = APIKey.rotate_keys(
+            [rotated], grace=dt.timedelta(0))
+        leaves = [c for c in Category.search([]) if not c.children]
+        cls.service_name = leaves[0].name
+        cls.service_code = leaves[0].code
+        cls.service_group = leaves[0].parent.name if leaves[0].parent \
+            else None
+
+    def setUp(self):
+        super().setUp()
+        rate_limiter.reset()
+
+    # helpers
+    def url(self, path):
+        return f'/{self.db_name}/open311/v2/{path}'
+
+    def post(self, fmt='json', **data):
+        data.setdefault('api_key', self.key)
+        data = {k: v for k, v in data.items() if v is not None}
+        return self.client().post(self.url(f'requests.{fmt}'), data=data)
+
+    def valid(self, **values):
+        base = {
+            'service_code': self.service_code,
+            'attribute[request_type]': 'complaint',
+            'address_string': '埇桥区汴河路88号3栋2单元501室',
+            'lat': '33.6461', 'long': '116.9842',
+            'first_name': NAME_FIRST, 'last_name': NAME_LAST,
+            'phone': PHONE, 'email': 'qian@example.org',
+            'description': '我是钱多多，电话13905570001，汴河路88号门口'
+            '污水管道堵塞，污水漫到路上。',
+            }
+        base.update(values)
+        return base
+
+    def assertError(self, response, status, fmt='json'):
+        "The specification's error body: a list of {code, description}."
+        self.assertEqual(response.status_code, status, response.text)
+        if fmt == 'json':
+            body = response.json
+            self.assertIsInstance(body, list)
+            self.assertTrue(body)
+            for error in body:
+                self.assertEqual(set(error), {'code', 'description'})
+                self.assertIsInstance(error['code'], int)
+                self.assertTrue(error['description'])
+        else:
+            root = etree.fromstring(response.data)
+            self.assertEqual(root.tag, 'errors')
+            for error in root:
+                self.assertEqual(error.tag, 'error')
+                self.assertEqual([c.tag for c in error],
+                    ['code', 'description'])
+
+    def ticket(self, number):
+        with Transaction().start(self.db_name, 0):
+            Ticket = Pool().get('sushi.ticket')
+            SMS = Pool().get('sushi.sms')
+            ticket, = Ticket.search([('number', '=', number)])
+            return {
+                'state': ticket.state,
+                'channel': ticket.channel.id,
+                'phone': ticket.requester_phone,
+                'name': ticket.requester_name,
+                'type': ticket.request_type,
+                'category': ticket.category.code,
+                'sms': [s.kind for s in SMS.search(
+                        [('ticket', '=', ticket.id)])],
+                }
+
+    def test_openapi(self):
+        "The OpenAPI description is served beside the API"
+        response = self.client().get(self.url('openapi.json'))
+        self.assertEqual(response.status_code, 200)
+        document = response.json
+        self.assertEqual(document['openapi'], '3.0.3')
+        self.assertEqual(set(document['paths']), {
+                '/discovery.{format}', '/services.{format}',
+                '/services/{service_code}.{format}', '/requests.{format}',
+                '/requests/{service_request_id}.{format}',
+                '/tokens/{token}.{format}'})
+
+    # discovery and services
+    def test_discovery(self):
+        "Service discovery in both formats, with the JSON endpoint"
+        response = self.client().get(self.url('discovery.json'))
+        self.assertEqual(response.status_code, 200)
+        endpoint, = response.json['endpoints']
+        self.assertEqual(endpoint['specification'],
+            'http://wiki.open311.org/GeoReport_v2')
+        self.assertEqual(set(endpoint['formats']),
+            {'text/xml', 'application/json'})
+        self.assertTrue(endpoint['url'].endswith('/open311/v2'))
+        response = self.client().get(self.url('discovery.xml'))
+        root = etree.fromstring(response.data)
+        self.assertEqual(root.tag, 'discovery')
+        self.assertEqual([f.text for f in root.iterfind(
+                    'endpoints/endpoint/formats/format')],
+            ['text/xml', 'application/json'])
+
+    def test_services(self):
+        "The services are the leaf categories, grouped by domain"
+        response = self.client().get(self.url('services.json'))
+        self.assertEqual(response.status_code, 200)
+        services = {s['service_code']: s for s in response.json}
+        service = services[self.service_code]
+        self.assertEqual(service['service_name'], self.service_name)
+        self.assertIs(service['metadata'], True)
+        self.assertEqual(service['type'], 'realtime')
+        self.assertEqual(service['group'], self.service_group)
+        root = etree.fromstring(
+            self.client().get(self.url('services.xml')).data)
+        self.assertEqual(root.tag, 'services')
+        self.assertEqual(len(root), len(services))
+        self.assertEqual(root[0][0].tag, 'service_code')
+
+    def test_service_definition(self):
+        "The definition lists the attributes; request_type is required"
+        response = self.client().get(
+            self.url(f'services/{self.service_code}.json'))
+        self.assertEqual(response.status_code, 200, response.text)
+        body = response.json
+        self.assertEqual(body['service_code'], self.service_code)
+        attributes = {a['code']: a for a in body['attributes']}
+        request_type = attributes['request_type']
+        self.assertIs(request_type['required'], True)
+        self.assertEqual(request_type['datatype'], 'singlevaluelist')
+        self.assertEqual({v['key'] for v in request_type['values']},
+            {'consult', 'help', 'complaint', 'report', 'suggestion',
+                'praise'})
+        for attribute in body['attributes']:
+            self.assertEqual(set(attribute), {'variable', 'code',
+                    'datatype', 'required', 'datatype_description',
+                    'order', 'description', 'values'})
+        root = etree.fromstring(self.client().get(
+                self.url(f'services/{self.service_code}.xml')).data)
+        self.assertEqual(root.tag, 'service_definition')
+        self.assertTrue(root.findall('attributes/attribute/values/value/key'))
+
+    def test_unknown_service_and_paths(self):
+        "Unknown services, requests, tokens and formats are 404 errors"
+        for path in ['services/nope.json', 'requests/999.json',
+                'tokens/abc.json', 'nothing.json']:
+            with self.subTest(path=path):
+                response = self.client().get(self.url(path))
+                self.assertError(response, 404)
+        self.assertError(self.client().get(self.url('services/nope.xml')),
+            404, fmt='xml')
+        # no format: XML, the format the specification requires
+        self.assertError(self.client().get(self.url('services.html')),
+            404, fmt='xml')
+        self.assertError(self.client().get(
+                self.url('services.json?jurisdiction_id=elsewhere')), 404)
+        self.assertError(self.client().delete(self.url('services.json')),
+            405)
+
+    # POST requests
+    def test_post_request(self):
+        "INT-01: a channel's request becomes a registered work order"
+        response = self.post(**self.valid(account_id='acc-7'))
+        self.assertEqual(response.status_code, 200, response.text)
+        answer, = response.json
+        self.assertEqual(set(answer),
+            {'service_request_id', 'service_notice', 'account_id'})
+        self.assertEqual(answer['account_id'], 'acc-7')
+        self.assertIn(answer['service_request_id'], answer['service_notice'])
+        ticket = self.ticket(answer['service_request_id'])
+        self.assertEqual(ticket['state'], 'accepted')
+        self.assertEqual(ticket['channel'], self.channels['mailbox'])
+        self.assertEqual(ticket['phone'], PHONE)
+        self.assertEqual(ticket['name'], NAME_LAST + NAME_FIRST)
+        self.assertEqual(ticket['type'], 'complaint')
+        self.assertEqual(ticket['category'], self.service_code)
+        # INT-06: the acknowledgement SMS with the number
+        self.assertEqual(ticket['sms'], ['intake'])
+
+    def test_post_xml(self):
+        "The answer in XML"
+        response = self.post(fmt='xml', **self.valid())
+        self.assertEqual(response.status_code, 200, response.text)
+        root = etree.fromstring(response.data)
+        self.assertEqual(root.tag, 'service_requests')
+        self.assertEqual(root[0].tag, 'request')
+        self.assertTrue(root[0].findtext('service_request_id'))
+
+    def test_channel_ref_idempotent(self):
+        "A resubmission with the same channel_ref is the same work order"
+        first = self.post(**self.valid(channel_ref='MB-2026-0001')).json
+        again = self.post(**self.valid(channel_ref='MB-2026-0001')).json
+        self.assertEqual(first[0]['service_request_id'],
+            again[0]['service_request_id'])
+        other = self.post(api_key=self.app_key,
+            **self.valid(channel_ref='MB-2026-0001')).json
+        self.assertNotEqual(other[0]['service_request_id'],
+            first[0]['service_request_id'])
+        self.assertEqual(self.ticket(first[0]['service_request_id'])['sms'],
+            ['intake'])
+
+    def test_api_keys(self):
+        "403 without a key, with a revoked or an expired rotated key"
+        for key in [None, '', 'sk311_wrong', self.revoked_key,
+                self.rotated_key]:
+            with self.subTest(key=key):
+                self.assertError(self.post(**self.valid(), api_key=key)
+                    if key is not None else self.client().post(
+                        self.url('requests.json'), data=self.valid()), 403)
+        response = self.post(**self.valid(), api_key=self.successor_key)
+        self.assertEqual(response.status_code, 200, response.text)
+
+    def test_issue_wizard(self):
+        "The administrator issues a key with the wizard; it works at once"
+        with Transaction().start(self.db_name, 1,
+                context={'_check_access': True}) as transaction:
+            pool = Pool()
+            Issue = pool.get('sushi.portal.api_key.issue', type='wizard')
+            session_id, _, _ = Issue.create()
+            result = Issue.execute(session_id, {'start': {
+                        'channel': self.channels['mailbox'],
+                        'rate_limit': 100}}, 'issue')
+            secret = result['view']['defaults']['secret']
+            Issue.delete(session_id)
+            transaction.commit()
+        self.assertTrue(secret.startswith('sk311_'))
+        self.assertEqual(self.post(**self.valid(), api_key=secret
+                ).status_code, 200)
+
+    def test_keys_stored_hashed(self):
+        "Only the hash of a key is stored"
+        with Transaction().start(self.db_name, 0):
+            APIKey = Pool().get('sushi.portal.api_key')
+            stored = [k.key_hash for k in APIKey.search([])]
+        self.assertNotIn(self.key, stored)
+        self.assertTrue(all(re.fullmatch('[0-9a-f]{64}', h) for h in stored))
+
+    def test_rate_limit(self):
+        "The key's rate limit gives 429 with an error body"
+        statuses = [self.post(**self.valid(), api_key=self.slow_key
+                ).status_code for _ in range(5)]
+        self.assertEqual(statuses[:3], [200, 200, 200])
+        self.assertEqual(statuses[3:], [429, 429])
+        self.assertError(self.post(**self.valid(), api_key=self.slow_key),
+            429)
+
+    def test_post_refusals(self):
+        "Bad input is a 400 error that names the problem; nothing is saved"
+        cases = {
+            'no service': self.valid(service_code=None),
+            'unknown attribute': self.valid(**{'attribute[colour]': 'red'}),
+            'bad value': self.valid(**{'attribute[request_type]': 'x'}),
+            'no type': self.valid(**{'attribute[request_type]': None}),
+            'no location': self.valid(address_string=None, lat=None,
+                long=None),
+            'bad lat': self.valid(lat='91', long='0'),
+            'lat text': self.valid(lat='north', long='east'),
+            'long description': self.valid(description='字' * 4001),
+            'bad phone': self.valid(phone='12'),
+            'bad media': self.valid(media_url='javascript:alert(1)'),
+            'NUL': self.valid(description='a\x00b'),
+            }
+        with Transaction().start(self.db_name, 0):
+            before = Pool().get('sushi.ticket').search([], count=True)
+        for name, data in cases.items():
+            with self.subTest(case=name):
+                self.assertError(self.post(**data), 400)
+        self.assertError(self.client().post(self.url('requests.json'),
+                data='{"api_key": ', content_type='application/json'), 400)
+        response = self.client().post(self.url('requests.xml'),
+            data='<x/>', content_type='text/xml')
+        self.assertError(response, 400, fmt='xml')
+        with Transaction().start(self.db_name, 0):
+            after = Pool().get('sushi.ticket').search([], count=True)
+        self.assertEqual(before, after)
+
+    def test_json_body(self):
+        "A JSON object body is read as the parameters (extension)"
+        data = self.valid(api_key=self.key)
+        response = self.client().post(self.url('requests.json'),
+            data=json.dumps(data), content_type='application/json')
+        self.assertEqual(response.status_code, 200, response.text)
+
+    # GET requests
+    def test_get_requests_without_personal_data(self):
+        "PUB-05: GET shows no name, phone, e-mail or exact address"
+        number = self.post(**self.valid())
+        number = number.json[0]['service_request_id']
+        for path in ['requests.json', 'requests.xml',
+                f'requests/{number}.json', f'requests/{number}.xml',
+                f'requests.json?service_request_id={number}']:
+            with self.subTest(path=path):
+                response = self.client().get(self.url(path))
+                self.assertEqual(response.status_code, 200, response.text)
+                text = response.data.decode('utf-8')
+                self.assertIn(number, text)
+                for secret in [PHONE, NAME_LAST + NAME_FIRST, NAME_FIRST,
+                        'qian@example.org', '88号', '501室', '33.6461']:
+                    self.assertNotIn(secret, text)
+        row, = self.client().get(self.url(f'requests/{number}.json')).json
+        self.assertEqual(row['status'], 'open')
+        self.assertRegex(row['requested_datetime'], W3C)
+        self.assertEqual(row['address'], '埇桥区汴河路**')
+        self.assertEqual(row['service_code'], self.service_code)
+
+    def test_get_requests_filters(self):
+        "service_request_id, service_code, status, dates and their limits"
+        number = self.post(**self.valid()).json[0]['service_request_id']
+        numbers = lambda path: [r['service_request_id']
+            for r in self.client().get(self.url(path)).json]
+        self.assertIn(number, numbers('requests.json'))
+        self.assertIn(number, numbers(
+                f'requests.json?service_code={self.service_code}'))
+        self.assertNotIn(number, numbers('requests.json?status=closed'))
+        self.assertIn(number, numbers('requests.json?status=open,closed'))
+        self.assertEqual(numbers(
+                f'requests.json?service_request_id={number},nope'
+                '&status=closed'), [number])
+        self.assertNotIn(number, numbers(
+                'requests.json?start_date=2020-01-01T00:00:00%2B08:00'
+                '&end_date=2020-02-01T00:00:00%2B08:00'))
+        for query in ['start_date=yesterday', 'status=pending',
+                'start_date=2020-01-01T00:00:00Z&end_date=2020-06-01T00:00:00Z',
+                'start_date=2020-02-01&end_date=2020-01-01',
+                'service_request_id=a;b']:
+            with self.subTest(query=query):
+                self.assertError(self.client().get(
+                        self.url('requests.json?' + query)), 400)
+
+    # fuzz
+    def test_fuzz(self):
+        "Fuzz every route: no 5xx, every refusal an Open311 error body"
+        rng = random.Random(311)
+        nasty = ['', ' ', '\x00', '\ud800', '💩' * 300, 'é' * 5000,
+            "' OR 1=1 --", '"; DROP TABLE sushi_ticket; --',
+            '<script>alert(1)</script>', '../../etc/passwd', '%00',
+            '{"a":', '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e '
+            'SYSTEM "file:///etc/passwd">]><x>&e;</x>', '-1', '1e309',
+            'NaN', '9' * 400, '2026-02-30T25:61:00+08:00', '0000-00-00',
+            'attribute[request_type]', '\u202e\u200b', 'null', '[]', '{}']
+        paths = ['discovery.json', 'discovery.xml', 'services.json',
+            'services.xml', f'services/{self.service_code}.json',
+            'requests.json', 'requests.xml', 'requests/1.json',
+            'tokens/1.xml', 'services/%s.json' % rng.choice(nasty)[:20]]
+        keys = ['api_key', 'service_code', 'lat', 'long', 'address_string',
+            'description', 'phone', 'media_url', 'start_date', 'end_date',
+            'status', 'service_request_id', 'jurisdiction_id',
+            'attribute[request_type]', 'attribute[x]', 'channel_ref',
+            'first_name', 'attribute[region]']
+        seen = set()
+        for i in range(300):
+            path = rng.choice(paths)
+            method = rng.choice(['GET', 'POST', 'POST', 'PUT'])
+            data = {rng.choice(keys): rng.choice(nasty)
+                for _ in range(rng.randint(0, 6))}
+            if rng.random() < 0.5:
+                data.update(self.valid(api_key=self.key))
+                data[rng.choice(keys)] = rng.choice(nasty)
+            kind = rng.choice(['form', 'json', 'raw', 'query'])
+            fmt = 'xml' if path.endswith('.xml') else 'json'
+            client = self.client()
+            try:
+                if kind == 'json':
+                    body = json.dumps(data if rng.random() < 0.8
+                        else rng.choice([[1], 'x', 3]))
+                    response = client.open(self.url(path), method=method,
+                        data=body, content_type='application/json')
+                elif kind == 'raw':
+                    response = client.open(self.url(path), method=method,
+                        data=rng.choice(nasty).encode('utf-8', 'replace'),
+                        content_type=rng.choice(['text/xml',
+                                'application/json', 'text/plain',
+                                'application/x-www-form-urlencoded']))
+                elif kind == 'query':
+                    response = client.open(self.url(path), method=method,
+                        query_string={k: v.encode('utf-8', 'replace')
+                            for k, v in data.items()})
+                else:
+                    response = client.open(self.url(path), method=method,
+                        data={k: v.encode('utf-8', 'replace')
+                            for k, v in data.items()})
+            except UnicodeEncodeError:
+                continue
+            with self.subTest(i=i, path=path, method=method, kind=kind):
+                self.assertLess(response.status_code, 500, response.text)
+                if response.status_code >= 400:
+                    self.assertError(response, response.status_code,
+                        fmt=fmt)
+                seen.add(response.status_code)
+        self.assertTrue({200, 400, 403, 404, 405} <= seen, seen)

@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Open311 intake under load, served the way production serves it.
+
+A throwaway PostgreSQL cluster (or SUSHI_BENCH_PG), a database with
+sushi_portal, one channel key, gunicorn with several workers on
+trytond.application:app, and C client threads that each POST R requests;
+a third of the POSTs resubmit an earlier channel_ref of the same client.
+Checks: no 5xx, no lost request (every success is in the database, whole),
+no duplicate (one work order per channel_ref).  With --kill the server
+is killed with SIGKILL in the middle of the burst and restarted; the
+clients resubmit what got no answer.
+
+    .venv/bin/python bench/bench_open311.py --clients 50 --requests 1000
+    .venv/bin/python bench/bench_open311.py --clients 20 --requests 100 --kill
+"""
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / 'scripts'))
+DATABASE = 'bench311'
+BIN = Path(sys.executable).parent
+
+ISSUE_KEY = '''
+import sys
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+Pool.start()
+pool = Pool(sys.argv[1]); pool.init()
+with Transaction().start(sys.argv[1], 0) as transaction:
+    APIKey = pool.get('sushi.portal.api_key')
+    Channel = pool.get('sushi.channel')
+    Category = pool.get('sushi.category')
+    channel, = Channel.search([('code', '=', 'wanshitong_app')])
+    (key, secret), = APIKey.issue([channel], rate_limit=10 ** 7)
+    leaf = [c for c in Category.search([]) if not c.children][0]
+    transaction.commit()
+    print(secret, leaf.code, channel.id)
+'''
+CHECK = '''
+import sys, json
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+Pool.start()
+pool = Pool(sys.argv[1]); pool.init()
+with Transaction().start(sys.argv[1], 0):
+    cursor = Transaction().connection.cursor()
+    cursor.execute('SELECT channel_ref, number, description, '
+        'requester_phone FROM sushi_ticket WHERE channel = %s',
+        (int(sys.argv[2]),))
+    print(json.dumps(cursor.fetchall()))
+'''
+
+
+def log(message):
+    print(message, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    "gunicorn serving trytond.application:app with W workers."
+
+    def __init__(self, env, workers, port):
+        self.env, self.workers, self.port = env, workers, port
+        self.process = None
+        self.log = tempfile.NamedTemporaryFile(
+            'w+', prefix='bench311-gunicorn-', suffix='.log', delete=False)
+
+    def start(self):
+        self.process = subprocess.Popen([str(BIN / 'gunicorn'),
+                '--workers', str(self.workers), '--bind',
+                f'127.0.0.1:{self.port}', '--timeout', '120',
+                '--preload', 'trytond.application:app'],
+            env=self.env, stdout=self.log, stderr=self.log,
+            start_new_session=True)
+        for _ in range(600):
+            try:
+                connection = http.client.HTTPConnection(
+                    '127.0.0.1', self.port, timeout=5)
+                connection.request('GET',
+                    f'/{DATABASE}/open311/v2/discovery.json')
+                if connection.getresponse().status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError('gunicorn did not start; see ' + self.log.name)
+
+    def kill(self):
+        "SIGKILL the master and every worker, as a crash would."
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait()
+
+
+class Client(threading.Thread):
+    def __init__(self, index, args, port, key, service, results, start_at):
+        super().__init__(daemon=True)
+        self.index, self.args, self.port = index, args, port
+        self.key, self.service = key, service
+        self.results, self.start_at = results, start_at
+        self.rng = random.Random(index)
+
+    def connection(self):
+        return http.client.HTTPConnection('127.0.0.1', self.port,
+            timeout=60)
+
+    def run(self):
+        connection = self.connection()
+        refs = []
+        while time.time() < self.start_at:
+            time.sleep(0.01)
+        for i in range(self.args.requests):
+            if refs and self.rng.random() < 1 / 3:
+                ref = self.rng.choice(refs)
+            else:
+                ref = f'c{self.index}-{i}'
+                refs.append(ref)
+            body = urllib.parse.urlencode({
+                    'api_key': self.key,
+                    'service_code': self.service,
+                    'attribute[request_type]': 'help',
+                    'address_string': '埇桥区汴河路',
+                    'phone': '139%08d' % (self.index * 100000 + i),
+                    'first_name': '先生', 'last_name': '王',
+                    'description': f'压测诉求 {ref}：路灯不亮。',
+                    'channel_ref': ref,
+                    })
+            while True:
+                start = time.perf_counter()
+                try:
+                    connection.request('POST',
+                        f'/{DATABASE}/open311/v2/requests.json', body=body,
+                        headers={'Content-Type':
+                            'application/x-www-form-urlencoded'})
+                    response = connection.getresponse()
+                    data = response.read()
+                    status = response.status
+                except (OSError, http.client.HTTPException):
+                    # no answer (server killed): resubmit the same ref
+                    connection.close()
+                    time.sleep(0.5)
+                    connection = self.connection()
+                    self.results.append(('noanswer', ref, None, 0))
+                    continue
+                elapsed = time.perf_counter() - start
+                number = None
+                if status == 200:
+                    number = json.loads(data)[0]['service_request_id']
+                self.results.append((status, ref, number, elapsed))
+                break
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--clients', type=int, default=50)
+    parser.add_argument('--requests', type=int, default=1000)
+    parser.add_argument('--workers', type=int, default=4)
+    parser.add_argument('--kill', action='store_true',
+        help='kill -9 the server in the middle of the burst, restart it')
+    args = parser.parse_args()
+
+    cluster = None
+    uri = os.environ.get('SUSHI_BENCH_PG')
+    if not uri:
+        from runtests import Cluster
+        cluster = Cluster()
+        uri = cluster.start()
+        log(f'PostgreSQL cluster at {uri}')
+    env = dict(os.environ, TRYTOND_DATABASE__URI=uri,
+        TRYTOND_DATABASE_NAMES=DATABASE, PYTHONOPTIMIZE='1')
+    env.pop('TRYTOND_CONFIG', None)
+    server = None
+    try:
+        from runtests import find_pg_bin
+        parts = urllib.parse.urlsplit(uri)
+        subprocess.run([find_pg_bin('createdb'), '-h', parts.hostname,
+                '-p', str(parts.port), '-U', parts.username or 'tryton',
+                DATABASE], check=True)
+        t0 = time.perf_counter()
+        with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
+            passfile.write('bench-admin')
+            passfile.flush()
+            subprocess.run([str(BIN / 'trytond-admin'), '-d', DATABASE,
+                    '-u', 'sushi_portal', '--activate-dependencies',
+                    '--email', 'admin@example.org'],
+                env=dict(env, TRYTONPASSFILE=passfile.name), check=True,
+                stdout=subprocess.DEVNULL)
+        log(f'database ready in {time.perf_counter() - t0:.0f} s')
+        key, service, channel = subprocess.run(
+            [sys.executable, '-c', ISSUE_KEY, DATABASE], env=env,
+            check=True, capture_output=True, text=True).stdout.split()
+        port = free_port()
+        server = Server(env, args.workers, port)
+        server.start()
+        log(f'gunicorn: {args.workers} workers on port {port}')
+        results = []
+        start_at = time.time() + 1
+        clients = [Client(i, args, port, key, service, results, start_at)
+            for i in range(args.clients)]
+        for client in clients:
+            client.start()
+        total = args.clients * args.requests
+        if args.kill:
+            while len([r for r in results if r[0] != 'noanswer']) < total / 3:
+                time.sleep(0.2)
+            server.kill()
+            log(f'killed -9 after {len(results)} answers; restarting')
+            server.start()
+        for client in clients:
+            client.join()
+        wall = time.time() - start_at
+        answered = [r for r in results if r[0] != 'noanswer']
+        no_answer = len(results) - len(answered)
+        statuses = {}
+        for status, *_ in answered:
+            statuses[status] = statuses.get(status, 0) + 1
+        latencies = sorted(r[3] for r in answered if r[0] == 200)
+        by_ref = {}
+        inconsistent = 0
+        for status, ref, number, _ in answered:
+            if status != 200:
+                continue
+            if by_ref.setdefault(ref, number) != number:
+                inconsistent += 1
+        rows = json.loads(subprocess.run(
+                [sys.executable, '-c', CHECK, DATABASE, channel], env=env,
+                check=True, capture_output=True, text=True).stdout)
+        stored = {}
+        duplicates = 0
+        for ref, number, description, phone in rows:
+            if ref in stored:
+                duplicates += 1
+            stored[ref] = (number, description)
+        lost = [ref for ref, number in by_ref.items()
+            if ref not in stored or stored[ref][0] != number
+            or ref not in stored[ref][1]]
+        p95 = latencies[int(len(latencies) * 0.95) - 1] if latencies else 0
+        log(json.dumps({
+                'clients': args.clients, 'requests': total,
+                'workers': args.workers, 'killed': args.kill,
+                'seconds': round(wall, 1),
+                'requests_per_second': round(len(answered) / wall, 1),
+                'p50_ms': round(statistics.median(latencies) * 1000, 1)
+                if latencies else None,
+                'p95_ms': round(p95 * 1000, 1),
+                'statuses': statuses, 'no_answer_resubmitted': no_answer,
+                'work_orders': len(rows), 'unique_refs': len(by_ref),
+                'lost': len(lost), 'duplicated': duplicates,
+                'inconsistent_answers': inconsistent,
+                'server_errors': sum(v for k, v in statuses.items()
+                    if k >= 500),
+                }, ensure_ascii=False))
+        ok = (not lost and not duplicates and not inconsistent
+            and not any(k >= 500 for k in statuses)
+            and len(rows) == len(by_ref))
+        return 0 if ok else 1
+    finally:
+        if server:
+            server.stop()
+        if cluster:
+            cluster.stop()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
