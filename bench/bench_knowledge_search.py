@@ -350,7 +350,7 @@ def relevance(pool, keys, questions, limit=10):
     from trytond.modules.sushi_knowledge import search
     from trytond.transaction import Transaction
     Entry = pool.get('sushi.knowledge.entry')
-    rankings, bands, timings = [], [], []
+    rankings, bands, timings, tops = [], [], [], []
     for text, grades, _ in questions:
         with Transaction().start(DATABASE, 0, readonly=True):
             start = time.perf_counter()
@@ -360,6 +360,8 @@ def relevance(pool, keys, questions, limit=10):
             timings.append((time.perf_counter() - start) * 1000)
             rankings.append([keys.get(e.id, e.id) for e, _, _ in found])
             bands.append(search.band(found[0][1]) if found else None)
+            tops.append(found[0][1] if found else 0)
+    relevance.tops = tops
     return rankings, bands, timings
 
 
@@ -413,12 +415,12 @@ def tune(pool, keys, questions):
     from trytond.modules.sushi_knowledge import search
     dev = [q for q in questions if not q[2]]
     grid = {
-        'gram': [0.3, 0.6, 1.0],
-        'char': [0.2],
-        'TITLE': [1.0, 2.0, 3.0],
+        'gram': [0.3, 0.6],
+        'char': [0.1, 0.2],
+        'TITLE': [2.0, 3.0],
         'K1': [1.2],
         'B': [0.5],
-        'COVERAGE': [0.3, 0.6],
+        'COVERAGE': [0.4, 0.6, 0.8],
         }
     results = []
     for values in itertools.product(*grid.values()):
@@ -435,6 +437,22 @@ def tune(pool, keys, questions):
     results.sort(key=lambda r: r[:3], reverse=True)
     for r in results[:5]:
         log(f'best: {r}')
+    # the confidence thresholds, with the best weights: the top scores of
+    # the questions without an answer against those answered first
+    setting = results[0][3]
+    search.WEIGHTS['gram'] = setting['gram']
+    search.WEIGHTS['char'] = setting['char']
+    for name in ['TITLE', 'K1', 'B', 'COVERAGE']:
+        setattr(search, name, setting[name])
+    rankings, _, _ = relevance(pool, keys, dev)
+    tops = relevance.tops
+    none = sorted(t for t, q in zip(tops, dev) if not q[1])
+    right = sorted(t for t, r, q in zip(tops, rankings, dev)
+        if q[1] and r and q[1].get(r[0]) == 2)
+    for threshold in [x / 100 for x in range(20, 80, 2)]:
+        log(f'threshold {threshold:.2f}: no answer below '
+            f'{sum(t < threshold for t in none) / len(none):.2f}, '
+            f'right answers below {sum(t < threshold for t in right) / len(right):.2f}')
 
 
 # --- the orchestrating process ----------------------------------------

@@ -43,11 +43,11 @@ class Configuration(metaclass=PoolMeta):
 
     @classmethod
     def default_knowledge_confident_score(cls):
-        return 0.6
+        return 0.65
 
     @classmethod
     def default_knowledge_possible_score(cls):
-        return 0.4
+        return 0.45
 
     @classmethod
     def default_knowledge_policy_days(cls):

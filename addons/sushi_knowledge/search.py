@@ -44,6 +44,7 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 from . import common
 from .exceptions import QueryError
 
+_HAN_CHAR = re.compile(r'[\u3400-\u9fff\uf900-\ufaff]')
 MAX_QUERY_LENGTH = 200
 MAX_LIMIT = 100
 FTS_TABLE = 'sushi_knowledge_entry_fts'
@@ -57,8 +58,8 @@ MAX_UNITS = 24
 FIRST_PASS = 100
 # Weights tuned on the development part of bench/data/kb_questions.txt
 # (bench/bench_knowledge_search.py --tune), then fixed; see README.
-WEIGHTS = {'word': 1.0, 'gram': 0.6, 'char': 0.2}
-TITLE = 2.0
+WEIGHTS = {'word': 1.0, 'gram': 0.3, 'char': 0.2}
+TITLE = 3.0
 K1 = 1.2
 B = 0.5
 COVERAGE = 0.6
@@ -265,14 +266,27 @@ def query_units(query):
             # a word jieba cuts otherwise in the entries: as rare as its
             # rarest bigram at most
             count = min(df.get(g, 0) for g in parts)
-        elif unit.kind == 'char':
-            count = total / 5
         unit.df = count
         unit.idf = math.log(1 + (total - count + 0.5) / (count + 0.5))
         unit.weight = WEIGHTS[unit.kind] * unit.idf
     marked = sorted(set(words) | set(all_words) | {
             u.text for u in units if u.kind == 'gram'}, key=len, reverse=True)
     return units, marked, total
+
+
+def char_units(units):
+    "Return the Chinese characters of units as units of their own."
+    chars = dict.fromkeys(c for u in units if u.kind != 'char'
+        for c in u.text if _HAN_CHAR.match(c))
+    chars = [Unit(c, 'char') for c in chars if c not in {
+            u.text for u in units}]
+    df, total = frequencies([u.text for u in chars])
+    total = max(total, 1)
+    for unit in chars:
+        unit.df = df.get(unit.text, 0)
+        unit.idf = math.log(1 + (total - unit.df + 0.5) / (unit.df + 0.5))
+        unit.weight = WEIGHTS['char'] * unit.idf
+    return chars
 
 
 def _grams(text):
@@ -329,7 +343,7 @@ def _execute(sql, params):
     return cursor.fetchall()
 
 
-def candidates(Entry, units, kinds):
+def candidates(Entry, units, kinds, chars=False):
     """Return {entry id: first-pass score} of the entries that share
     words or bigrams with the question.
 
@@ -339,11 +353,12 @@ def candidates(Entry, units, kinds):
     entry, and when too few entries hold them all the least informative
     (lowest inverse document frequency) is left out, one by one.  The
     first-pass score is the weight of the units an entry is known to
-    hold."""
+    hold.  With chars, the single characters of the question are the
+    units instead."""
     base, params = _base_query(Entry, kinds)
     found = Counter()
     searchable = sorted((u for u in units
-            if u.df > 0 and u.kind != 'char' and _indexed(u)),
+            if u.df > 0 and (u.kind != 'char') != chars and _indexed(u)),
         key=lambda u: -u.idf)[:MAX_UNITS]
     rare = [u for u in searchable if u.df <= RARE]
     common = [u for u in searchable if u.df > RARE]
@@ -370,7 +385,7 @@ def candidates(Entry, units, kinds):
 
 def _indexed(unit):
     "Tell whether the index holds unit as such (a bigram or a Latin word)."
-    return (unit.kind == 'gram' or len(unit.text) == 2
+    return (unit.kind in {'gram', 'char'} or len(unit.text) <= 2
         or unit.text.isascii())
 
 
@@ -431,6 +446,12 @@ def search_entries(Entry, query, limit=20, kinds=None, marks=('【', '】'),
     if not units:
         return []
     found = candidates(Entry, units, kinds)
+    if not found:
+        # No entry shares a word or bigram: the characters of the
+        # question, so that a question with an answer never finds nothing
+        # (the score tells it is a weak match).
+        units += char_units(units)
+        found = candidates(Entry, units, kinds, chars=True)
     if not found:
         return []
     first = sorted(found, key=lambda i: (-found[i], -i))[:FIRST_PASS]

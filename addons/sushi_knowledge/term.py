@@ -279,6 +279,9 @@ class Term(DeactivableMixin, ModelSQL, ModelView):
                 words.extend(t for t in tokenizer.cut_for_search(text)
                     if is_word(t) and t.strip() not in stop)
                 words.extend(bigrams(text))
+                # and each character once, for the questions that share no
+                # word with any entry
+                words.extend(dict.fromkeys(''.join(_HAN.findall(text))))
         return ' '.join(t.strip() for t in words if t.strip())
 
     @classmethod
@@ -318,7 +321,7 @@ class Term(DeactivableMixin, ModelSQL, ModelView):
         words = clean(cut)
         all_words = clean(tokenizer.cut_for_search(text))
         # what is left of the question once its stop words are out
-        kept = ' '.join(t if t.strip() not in stop else ' ' for t in cut)
+        kept = ''.join(t if t.strip() not in stop else ' ' for t in cut)
         grams = []
         for gram in bigrams(kept) + _ALNUM.findall(kept):
             if gram not in grams:
