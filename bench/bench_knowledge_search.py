@@ -19,7 +19,18 @@ it asserts nothing (target: p95 ≤ 50 ms on PostgreSQL).
 PostgreSQL runs in a throwaway cluster (scripts/runtests.py's Cluster);
 SQLite, for comparison, in a temporary directory.
 
+Relevance (issue #15): the labelled set of bench/data (kb_entries.txt,
+402 entries; kb_questions.txt, 350 questions as callers put them, with
+graded answers, 40 without an answer) is loaded on top of the generated
+entries; each question is asked through `Entry.search_text` and scored
+(hit@1, hit@3, MRR@10, nDCG@10, empty results, confidence bands), beside
+a character-bigram overlap baseline computed in the same run over the
+same entries.  Every third question is held out: `--tune` searches the
+ranking weights on the others only.
+
 Usage:
+    .venv/bin/python bench/bench_knowledge_search.py --entries 0 \
+        --backend sqlite                                 # the set alone
     .venv/bin/python bench/bench_knowledge_search.py            # PostgreSQL
     .venv/bin/python bench/bench_knowledge_search.py --backend both \\
         --entries 100000 --queries 200
@@ -182,6 +193,268 @@ class Generator:
         return self.fill(r.choice(QUESTIONS), unit, subject, r.choice(matters))
 
 
+# --- the relevance set (issue #15) --------------------------------------
+
+DATA = Path(__file__).resolve().parent / 'data'
+# The owner unit of an entry of the set, by the letters of its key.
+UNIT_OF_PREFIX = {
+    'gjj': 'housing_provident_fund_center',
+    'hj': 'public_security_bureau', 'sfz': 'public_security_bureau',
+    'jzz': 'public_security_bureau', 'crj': 'public_security_bureau',
+    'cg': 'public_security_bureau', 'ga': 'public_security_bureau',
+    'sb': 'human_resources_social_security_bureau',
+    'ld': 'human_resources_social_security_bureau',
+    'jyc': 'human_resources_social_security_bureau',
+    'yb': 'medical_security_bureau',
+    'bdc': 'natural_resources_planning_bureau',
+    'jy': 'education_sports_bureau',
+    'mz': 'civil_affairs_bureau', 'bz': 'civil_affairs_bureau',
+    'sj': 'market_regulation_bureau',
+    'sw': 'taxation_bureau',
+    'zj': 'housing_urban_rural_dev_bureau',
+    'fw': 'housing_urban_rural_dev_bureau',
+    'gs': 'suzhou_water_supply', 'gd': 'state_grid_suzhou',
+    'rq': 'suzhou_gas_co',
+    'cgj': 'urban_management_bureau',
+    'jt': 'transport_bureau',
+    'wj': 'health_commission',
+    'tyjr': 'veterans_affairs_bureau',
+    'cl': 'disabled_persons_federation',
+    'sf': 'justice_bureau',
+    'st': 'ecology_environment_bureau',
+    'ny': 'agriculture_rural_affairs_bureau',
+    'wl': 'culture_tourism_bureau',
+    'yj': 'emergency_management_bureau',
+    'zw': 'gov_services_bureau',
+    'jr': 'local_financial_regulation_bureau',
+    'tx': 'china_mobile_suzhou', 'yz': 'postal_administration',
+    'fl': 'womens_federation', 'gh': 'federation_of_trade_unions',
+    'qt': 'gov_services_bureau',
+    }
+
+
+def read_lines(name):
+    with open(DATA / name, encoding='utf-8') as f:
+        return [line.rstrip('\n') for line in f
+            if line.strip() and not line.startswith('#')]
+
+
+def load_set():
+    """Return (entries, questions) of bench/data: entries as dicts,
+    questions as (text, {key: grade}, held_out)."""
+    entries = []
+    for line in read_lines('kb_entries.txt'):
+        key, title, keywords, content = line.split('|')
+        prefix = key.rstrip('0123456789')
+        entries.append({'key': key, 'unit': UNIT_OF_PREFIX[prefix],
+                'title': title, 'keywords': keywords, 'content': content})
+    keys = {e['key'] for e in entries}
+    questions = []
+    for i, line in enumerate(read_lines('kb_questions.txt')):
+        text, labels = line.split('|')
+        grades = {}
+        for label in labels.split():
+            key, grade = label.split(':')
+            assert key in keys, key
+            grades[key] = int(grade)
+        questions.append((text, grades, i % 3 == 2))
+    return entries, questions
+
+
+def insert_set(pool, entries):
+    "Insert the entries of the set, published; return {entry id: key}."
+    from sql.aggregate import Max
+    from sql.functions import CurrentTimestamp
+    from trytond.transaction import Transaction
+    Entry = pool.get('sushi.knowledge.entry')
+    Term = pool.get('sushi.knowledge.term')
+    Unit = pool.get('sushi.unit')
+    with Transaction().start(DATABASE, 0) as transaction:
+        units = {u.code: u.id for u in Unit.search([])}
+        table = Entry.__table__()
+        cursor = transaction.connection.cursor()
+        keys = {}
+        for e in entries:
+            unit = units[e['unit']]
+            cursor.execute(*table.insert([table.create_uid,
+                        table.create_date, table.title, table.kind,
+                        table.owner_unit, table.assessed_unit, table.content,
+                        table.keywords, table.effective_date, table.state,
+                        table.version, table.usage_count, table.published_at,
+                        table.search_title, table.search_body],
+                    [[0, CurrentTimestamp(), e['title'], 'faq_script', unit,
+                            unit, e['content'], e['keywords'],
+                            dt.date(2025, 1, 1), 'published', 1, 0,
+                            local(2025, 1, 6, 9),
+                            Term.index_words(e['title'], e['keywords']),
+                            Term.index_words(e['content'])]]))
+            cursor.execute(*table.select(Max(table.id)))
+            keys[cursor.fetchone()[0]] = e['key']
+        Entry.refresh_search_statistics()
+        transaction.commit()
+    return keys
+
+
+class BigramBaseline:
+    """The trivial baseline: entries ranked by how many distinct character
+    bigrams of the question they hold (title, keywords and content)."""
+
+    def __init__(self, rows):
+        self.index = {}
+        for id_, text in rows:
+            for gram in set(self.grams(text)):
+                self.index.setdefault(gram, []).append(id_)
+
+    @staticmethod
+    def grams(text):
+        text = ''.join(c for c in (text or '').lower() if c.isalnum())
+        return [text[i:i + 2] for i in range(len(text) - 1)]
+
+    def search(self, question, limit=10):
+        counts = {}
+        for gram in set(self.grams(question)):
+            for id_ in self.index.get(gram, ()):
+                counts[id_] = counts.get(id_, 0) + 1
+        return sorted(counts, key=lambda i: (-counts[i], i))[:limit]
+
+
+def scores(rankings, questions):
+    """Return the relevance figures of rankings (one list of keys per
+    question, best first) against questions."""
+    import math
+    answerable = [(r, q) for r, q in zip(rankings, questions) if q[1]]
+    figures = {'questions': len(answerable)}
+    hit1 = hit3 = rr = ndcg = empty = 0
+    for ranking, (_, grades, _) in answerable:
+        answers = [i for i, k in enumerate(ranking[:10])
+            if grades.get(k) == 2]
+        hit1 += bool(answers and answers[0] < 1)
+        hit3 += bool(answers and answers[0] < 3)
+        rr += 1 / (answers[0] + 1) if answers else 0
+        dcg = sum((2 ** grades.get(k, 0) - 1) / math.log2(i + 2)
+            for i, k in enumerate(ranking[:10]))
+        ideal = sorted(grades.values(), reverse=True)[:10]
+        best = sum((2 ** g - 1) / math.log2(i + 2)
+            for i, g in enumerate(ideal))
+        ndcg += dcg / best
+        empty += not ranking
+    n = len(answerable) or 1
+    figures.update({'hit@1': hit1 / n, 'hit@3': hit3 / n,
+            'mrr@10': rr / n, 'ndcg@10': ndcg / n, 'empty': empty / n})
+    return figures
+
+
+def relevance(pool, keys, questions, limit=10):
+    """Ask every question of the set through Entry.search_text; return
+    ({split: figures}, timings in ms, misses)."""
+    from trytond.modules.sushi_knowledge import search
+    from trytond.transaction import Transaction
+    Entry = pool.get('sushi.knowledge.entry')
+    rankings, bands, timings, tops = [], [], [], []
+    for text, grades, _ in questions:
+        with Transaction().start(DATABASE, 0, readonly=True):
+            start = time.perf_counter()
+            found = Entry.search_text(text, limit=limit)
+            for entry, rank, snippet in found:
+                entry.title, entry.kind, entry.owner_unit.id
+            timings.append((time.perf_counter() - start) * 1000)
+            rankings.append([keys.get(e.id, e.id) for e, _, _ in found])
+            bands.append(search.band(found[0][1]) if found else None)
+            tops.append(found[0][1] if found else 0)
+    relevance.tops = tops
+    return rankings, bands, timings
+
+
+def report(rankings, bands, questions):
+    "Return the figures of rankings on the development and held-out parts."
+    figures = {}
+    for split, keep in [('dev', lambda h: not h), ('held-out', lambda h: h),
+            ('all', lambda h: True)]:
+        chosen = [(r, b, q) for r, b, q in zip(rankings, bands, questions)
+            if keep(q[2])]
+        f = scores([r for r, _, _ in chosen], [q for _, _, q in chosen])
+        unanswerable = [b for _, b, q in chosen if not q[1]]
+        answered_bands = [b for _, b, q in chosen if q[1]]
+        f['no-answer weak'] = (sum(b in {None, 'weak'} for b in unanswerable)
+            / (len(unanswerable) or 1))
+        f['no-answer questions'] = len(unanswerable)
+        f['answerable confident'] = (
+            sum(b == 'confident' for b in answered_bands)
+            / (len(answered_bands) or 1))
+        f['answerable weak'] = (
+            sum(b in {None, 'weak'} for b in answered_bands)
+            / (len(answered_bands) or 1))
+        figures[split] = f
+    return figures
+
+
+def baseline_rankings(pool, keys, questions):
+    from trytond.transaction import Transaction
+    Entry = pool.get('sushi.knowledge.entry')
+    table = Entry.__table__()
+    with Transaction().start(DATABASE, 0, readonly=True) as transaction:
+        cursor = transaction.connection.cursor()
+        cursor.execute(*table.select(table.id,
+                table.title, table.keywords, table.content,
+                where=table.state == 'published'))
+        rows = [(i, ' '.join(filter(None, t))) for i, *t in cursor]
+    baseline = BigramBaseline(rows)
+    rankings, timings = [], []
+    for text, _, _ in questions:
+        start = time.perf_counter()
+        found = baseline.search(text)
+        timings.append((time.perf_counter() - start) * 1000)
+        rankings.append([keys.get(i, i) for i in found])
+    return rankings, timings
+
+
+def tune(pool, keys, questions):
+    """Search the ranking weights on the development questions only;
+    print the best settings and their figures on both parts."""
+    import itertools
+    from trytond.modules.sushi_knowledge import search
+    dev = [q for q in questions if not q[2]]
+    grid = {
+        'gram': [0.3, 0.6],
+        'char': [0.1, 0.2],
+        'TITLE': [2.0, 3.0],
+        'K1': [1.2],
+        'B': [0.5],
+        'COVERAGE': [0.4, 0.6, 0.8],
+        }
+    results = []
+    for values in itertools.product(*grid.values()):
+        setting = dict(zip(grid, values))
+        search.WEIGHTS['gram'] = setting['gram']
+        search.WEIGHTS['char'] = setting['char']
+        for name in ['TITLE', 'K1', 'B', 'COVERAGE']:
+            setattr(search, name, setting[name])
+        rankings, _, _ = relevance(pool, keys, dev)
+        f = scores(rankings, dev)
+        results.append((f['mrr@10'], f['hit@1'], f['hit@3'], setting))
+        log(f"{setting} MRR {f['mrr@10']:.3f} hit@1 {f['hit@1']:.3f} "
+            f"hit@3 {f['hit@3']:.3f}")
+    results.sort(key=lambda r: r[:3], reverse=True)
+    for r in results[:5]:
+        log(f'best: {r}')
+    # the confidence thresholds, with the best weights: the top scores of
+    # the questions without an answer against those answered first
+    setting = results[0][3]
+    search.WEIGHTS['gram'] = setting['gram']
+    search.WEIGHTS['char'] = setting['char']
+    for name in ['TITLE', 'K1', 'B', 'COVERAGE']:
+        setattr(search, name, setting[name])
+    rankings, _, _ = relevance(pool, keys, dev)
+    tops = relevance.tops
+    none = sorted(t for t, q in zip(tops, dev) if not q[1])
+    right = sorted(t for t, r, q in zip(tops, rankings, dev)
+        if q[1] and r and q[1].get(r[0]) == 2)
+    for threshold in [x / 100 for x in range(20, 80, 2)]:
+        log(f'threshold {threshold:.2f}: no answer below '
+            f'{sum(t < threshold for t in none) / len(none):.2f}, '
+            f'right answers below {sum(t < threshold for t in right) / len(right):.2f}')
+
+
 # --- the orchestrating process ----------------------------------------
 
 def main():
@@ -196,6 +469,10 @@ def main():
         help="PostgreSQL: print EXPLAIN ANALYZE of the slowest query")
     parser.add_argument('--profile', action='store_true',
         help="print the functions the timed searches spent most time in")
+    parser.add_argument('--tune', action='store_true',
+        help="search the ranking weights on the development questions")
+    parser.add_argument('--no-relevance', action='store_true',
+        help="time generated questions only")
     parser.add_argument('--worker', help=argparse.SUPPRESS)
     parser.add_argument('--result', help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -229,6 +506,10 @@ def main():
                 '--seed', str(args.seed)]
             if args.explain:
                 command.append('--explain')
+            if args.tune:
+                command.append('--tune')
+            if args.no_relevance:
+                command.append('--no-relevance')
             if args.profile:
                 command.append('--profile')
             log(f'==> {backend}')
@@ -243,6 +524,31 @@ def main():
 
 
 def print_table(results, args):
+    for r in results:
+        if not r.get('relevance'):
+            continue
+        print()
+        print(f"Relevance on {r['version']}, {r['published']:,} published "
+            "entries (402 of the set and generated ones):")
+        print('| method | part | questions | hit@1 | hit@3 | MRR@10 | '
+            'nDCG@10 | empty | no-answer → weak | p50 | p95 |')
+        print('|---|---|---|---|---|---|---|---|---|---|---|')
+        for name, figures in [('search', r['relevance']),
+                ('bigram baseline', r['baseline'])]:
+            for part in ['dev', 'held-out', 'all']:
+                f = figures[part]
+                weak = (f"{f['no-answer weak']:.2f}"
+                    if name == 'search' else '–')
+                print(f"| {name} | {part} | {f['questions']} | "
+                    f"{f['hit@1']:.3f} | {f['hit@3']:.3f} | "
+                    f"{f['mrr@10']:.3f} | {f['ndcg@10']:.3f} | "
+                    f"{f['empty']:.3f} | {weak} | "
+                    f"{figures['timings']['p50']:.1f} ms | "
+                    f"{figures['timings']['p95']:.1f} ms |")
+        f = r['relevance']['all']
+        print(f"Answerable questions whose best entry is confident: "
+            f"{f['answerable confident']:.2f}, weak: "
+            f"{f['answerable weak']:.2f}.")
     print()
     print('| backend | knowledge search | p50 | p95 | p99 | max | target |')
     print('|---|---|---|---|---|---|---|')
@@ -293,6 +599,16 @@ def worker(args):
     setup = time.perf_counter()
     segment_seconds, insert_seconds, published = insert_entries(
         pool, generator, args.entries)
+    keys, set_questions = {}, []
+    if not args.no_relevance:
+        set_entries, set_questions = load_set()
+        keys = insert_set(pool, set_entries)
+        published += len(keys)
+    else:
+        from trytond.transaction import Transaction
+        with Transaction().start(DATABASE, 0) as transaction:
+            pool.get('sushi.knowledge.entry').refresh_search_statistics()
+            transaction.commit()
     vacuum()
     setup_seconds = time.perf_counter() - setup
     log(f'{args.entries:,} entries inserted in {setup_seconds:.0f} s')
@@ -307,6 +623,29 @@ def worker(args):
         # warm up: jieba's dictionary, the pool, the caches
         with Transaction().start(DATABASE, 0, readonly=True):
             Entry.search_text(question, limit=args.limit)
+    if args.tune:
+        tune(pool, keys, set_questions)
+        clock.stop()
+        with open(args.result, 'w') as f:
+            json.dump({}, f)
+        return
+    figures = baseline = None
+    if set_questions:
+        rankings, bands, set_timings = relevance(pool, keys, set_questions)
+        figures = report(rankings, bands, set_questions)
+        figures['timings'] = summary(set_timings)
+        base_rankings, base_timings = baseline_rankings(
+            pool, keys, set_questions)
+        baseline = report(base_rankings,
+            [None] * len(base_rankings), set_questions)
+        baseline['timings'] = summary(base_timings)
+        misses = [(q[0], r[:3], sorted(q[1]))
+            for r, q in zip(rankings, set_questions)
+            if q[1] and not any(q[1].get(k) == 2 for k in r[:1])]
+        for miss in misses:
+            log(f'miss: {miss}')
+        log(json.dumps({'search': figures, 'baseline': baseline},
+                ensure_ascii=False))
     timings, answered, samples = [], 0, []
     if args.profile:
         import cProfile
@@ -338,6 +677,7 @@ def worker(args):
                 int(round(p / 100 * len(timings) + 0.5)) - 1)]
 
     result = {
+        'relevance': figures, 'baseline': baseline,
         'backend': backend_name, 'version': database_version(),
         'entries': args.entries, 'published': published,
         'queries': len(questions), 'answered': answered,
@@ -349,6 +689,16 @@ def worker(args):
     log(json.dumps(result, ensure_ascii=False))
     with open(args.result, 'w') as f:
         json.dump(result, f)
+
+
+def summary(timings):
+    "Return p50 and p95 of timings."
+    timings = sorted(timings)
+
+    def percentile(p):
+        return timings[min(len(timings) - 1,
+                int(round(p / 100 * len(timings) + 0.5)) - 1)]
+    return {'p50': percentile(50), 'p95': percentile(95)}
 
 
 def create_database():

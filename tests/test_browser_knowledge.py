@@ -56,6 +56,16 @@ DESCRIPTION = ('来电人称昨天在公交车上丢失了社保卡,询问如何
 RETYPED = '社保卡掉了在哪补办'
 SOCIAL_SECURITY = '社保卡丢失如何补办'
 HOUSING_FUND = '租房提取住房公积金需要哪些材料'
+MEDICAL = '跨省异地就医直接结算备案办法'
+NIGHT_WORK = '关于夜间施工噪声管理的政策解读'
+# Issue #15: questions as callers put them (colloquial words, fillers,
+# dialect, a typo, a story), and the demo entry that answers each.
+COLLOQUIAL = [
+    ('社宝卡掉了咋整', SOCIAL_SECURITY),
+    ('俺租的房子，公积金能取出来交房租不', HOUSING_FUND),
+    ('去上海看病医保卡能直接刷吗，要不要先弄个啥手续', MEDICAL),
+    ('隔壁工地天天半夜还在干活，吵得睡不着觉', NIGHT_WORK),
+    ]
 
 # The issue asks for under a second; these bounds leave room for a
 # loaded two-core machine.  The first opening in a fresh server also loads
@@ -341,6 +351,31 @@ class KnowledgeBrowserTest(unittest.TestCase):
                 typed)
             self.assertLess(typed, TYPED_BOUND)
             self.assertEqual(sao.results('责任单位')[0], '市公积金中心')
+
+    def test_colloquial_questions(self):
+        """KB-08, TRI-02 (issue #15): the call-taker types questions as
+        callers put them and finds their answers on top, the words that
+        matched marked and the confidence shown; a question the knowledge
+        base cannot answer says there is no confident answer."""
+        with self.person('intake') as sao:
+            sao.menu_wizard('宿事速办', '知识库', '知识库检索')
+            dialog = sao.dialog
+            for question, answer in COLLOQUIAL:
+                typed = sao.search(question, first=answer)
+                self.report(f'knowledge search "{question}"', typed)
+                self.assertLess(typed, TYPED_BOUND)
+                titles = sao.results()
+                self.assertEqual(plain(titles[0]), answer, question)
+                self.assertIn('【', titles[0], "the matched words are marked")
+                self.assertIn(sao.results('可信度')[0], {'把握大', '可能相关'},
+                    question)
+            # Nothing in the knowledge base answers it: a weak match at best
+            sao.search('公积金能拿去炒股票吗')
+            summary = sao.value('summary', dialog)
+            self.assertTrue(summary.startswith('没有把握的答案')
+                or summary.startswith('没有匹配'), summary)
+            bands = sao.results('可信度')
+            self.assertTrue(not bands or bands[0] == '弱匹配', bands)
 
     def api(self, path, **query):
         "GET a path of the knowledge API: (status, JSON body, raw text)."

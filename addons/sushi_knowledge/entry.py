@@ -378,6 +378,7 @@ class Entry(Workflow, ModelSQL, ModelView):
                 'published_by': Transaction().user,
                 'review_note': None,
                 })
+        search.count_entries(cls, [e.id for e in entries], 1)
         firsts = [e.first_version.id if e.first_version else e.id
             for e in entries]
         previous = cls.search([
@@ -396,6 +397,7 @@ class Entry(Workflow, ModelSQL, ModelView):
     @Workflow.transition('superseded')
     def supersede(cls, entries):
         cls.write(entries, {'retired_at': common.now()})
+        search.count_entries(cls, [e.id for e in entries], -1)
 
     @classmethod
     @ModelView.button
@@ -403,11 +405,13 @@ class Entry(Workflow, ModelSQL, ModelView):
     def withdraw(cls, entries):
         "Take the entries out of the knowledge base for good."
         cls.write(entries, {'retired_at': common.now()})
+        search.count_entries(cls, [e.id for e in entries], -1)
 
     @classmethod
     @Workflow.transition('expired')
     def expire(cls, entries):
         cls.write(entries, {'retired_at': common.now()})
+        search.count_entries(cls, [e.id for e in entries], -1)
 
     @classmethod
     @ModelView.button
@@ -476,6 +480,7 @@ class Entry(Workflow, ModelSQL, ModelView):
         for id_, unit in cursor:
             by_unit.setdefault(unit, []).append(id_)
         ids = [i for v in by_unit.values() for i in v]
+        search.count_entries(cls, ids, -1)
         for sub_ids in grouped_slice(ids):
             cursor.execute(*entry.update(
                     [entry.state, entry.retired_at,
@@ -558,6 +563,10 @@ class Entry(Workflow, ModelSQL, ModelView):
                 record.title, record.keywords, record.document_number)
             body = Term.index_words(record.content)
             if (title, body) != (record.search_title, record.search_body):
+                if record.state == 'published':
+                    search.count_tokens(
+                        [(record.search_title, record.search_body)], -1)
+                    search.count_tokens([(title, body)], 1)
                 cursor.execute(*entry.update(
                         [entry.search_title, entry.search_body],
                         [title, body],
@@ -565,23 +574,28 @@ class Entry(Workflow, ModelSQL, ModelView):
         clock.forget(cls.__name__)
 
     @classmethod
+    def refresh_search_statistics(cls):
+        """Count again how many published entries hold each word of the
+        search index (cron)."""
+        search.refresh_statistics(cls)
+
+    @classmethod
     def search_text(cls, query, limit=20, kinds=None, marks=('【', '】'),
             escape=None):
         """Search the published, currently effective entries for a Chinese
         query; return up to limit (entry, rank, snippet), best first.
 
-        The query is cut into words with jieba and the domain dictionary;
-        stop words and punctuation are dropped.  Entries with every word in
-        their title, keywords or document number come first (rank 2 and
-        up), then entries with every word anywhere (1 and up); when fewer
-        than 5 are found, near misses follow (below 1): the commonest words
-        of the query are left out one by one, and a long word may be matched
-        by its longest parts.  An empty query, or one of only punctuation or
-        stop words, finds nothing; a query over 200 characters, a limit
-        outside 1..100 or an unknown kind raise QueryError.  The scale of
-        rank within each band depends on the database backend.  The snippet
-        is the passage of the content with the most query words, between
-        marks, escape (e.g. an HTML escape) applied to the text between
-        them."""
+        The question is read as its words (jieba and the domain dictionary,
+        stop words and fillers left out, colloquial words read as their
+        standard words) and its character bigrams; the entries sharing the
+        most informative of them are ranked by coverage and BM25 (see
+        search.py).  rank is in [0, 1) and tells the confidence:
+        search.band(rank) is 'confident', 'possible' or 'weak'.  An empty
+        query, or one of only punctuation or stop words, or one no entry
+        shares a word with, finds nothing; a query over 200 characters, a
+        limit outside 1..100 or an unknown kind raise QueryError.  The
+        snippet is the passage of the content with the most query words,
+        between marks, escape (e.g. an HTML escape) applied to the text
+        between them."""
         return search.search_entries(cls, query, limit=limit, kinds=kinds,
             marks=marks, escape=escape)

@@ -12,3 +12,6 @@ class Cron(metaclass=PoolMeta):
         cls.method.selection.append(
             ('sushi.knowledge.entry|expire_entries',
                 "Expire Knowledge Entries"))
+        cls.method.selection.append(
+            ('sushi.knowledge.entry|refresh_search_statistics',
+                "Count the Words of the Knowledge Search"))

@@ -14,7 +14,7 @@ from trytond.wsgi import app
 
 from . import common
 from .exceptions import QueryError
-from .search import html_escape
+from .search import band, html_escape
 
 DEFAULT_LIMIT = 10
 API_CONTEXT = {'language': 'zh_CN'}
@@ -58,8 +58,10 @@ def _entry(entry):
 @with_transaction(readonly=True, context=API_CONTEXT)
 def search(request, pool):
     """GET ?q=<question>[&limit=1..100][&kind=<kind>...]: the published
-    entries in force that answer the question, best first; the snippet is
-    HTML-escaped with the query words in <mark>."""
+    entries in force that answer the question, best first, ranked as the
+    call-taker's search ranks them; confidence is 'confident', 'possible'
+    or 'weak' (no confident answer); the snippet is HTML-escaped with the
+    query words in <mark>."""
     Entry = pool.get('sushi.knowledge.entry')
     query = request.args.get('q', '')
     if not query.strip():
@@ -84,6 +86,7 @@ def search(request, pool):
             'results': [{
                     **_entry(entry),
                     'rank': round(rank, 6),
+                    'confidence': band(rank),
                     'snippet': snippet,
                     } for entry, rank, snippet in found],
             })

@@ -2,76 +2,72 @@
 # this repository contains the full copyright notices and license terms.
 """Chinese full-text search of the knowledge base (KB-08, TRI-02).
 
-Each entry keeps its text cut into words by jieba (`search_title`,
-`search_body`).  PostgreSQL indexes them as generated tsvector columns
-('simple' configuration: the words are already cut), one of the title and
-one of everything, with GIN indexes, and ranks with ts_rank; SQLite keeps
-an FTS5 table in step through triggers and ranks with bm25.  Both weigh
-the title, keywords and document number above the body, and look first
-for entries with every word in the title, then every word anywhere, then
-some words.  Snippets are cut from the original text, so they read as
-written."""
+Callers do not speak like the entries' titles, so the search reads a
+question as its words and its character bigrams together:
+
+- Each entry keeps its text cut into words by jieba and the domain
+  dictionary, plus every pair of adjacent Chinese characters
+  (`search_title`, `search_body`).  PostgreSQL indexes them as a generated
+  tsvector with a GIN index; SQLite keeps an FTS5 table in step through
+  triggers.  A table counts how many published entries hold each word
+  (the document frequency, kept up to date on publication and withdrawal).
+- The question loses its stop words and fillers, and its colloquial words
+  become the standard words of the knowledge base (辞职 → 离职), both as
+  dictionary data (`sushi.knowledge.term`) applied to entries too.
+- Candidates: the entries holding the question's rare bigrams, and those
+  holding all its common ones, the least informative (by inverse document
+  frequency) left out one by one when too few hold them all.
+- Ranking: the share of the question's weight an entry holds (coverage)
+  plus a BM25 score over words and bigrams, the title counting more than
+  the content; weights tuned on the relevance set of bench/data and fixed.
+  The score (0 to 1) is also the confidence: below the configured
+  thresholds the best entry is only a weak match.
+
+Snippets are cut from the original text, so they read as written."""
 import functools
 import html
+import math
 import re
 import unicodedata
-from functools import reduce
+from collections import Counter
 
-from sql import Cast, Column, Literal, Null, Table
-from sql.operators import BinaryOperator, Concat
-from sql.functions import Function
+from sql import Conflict, Excluded, Flavor, Null, Table
 
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from . import common
 from .exceptions import QueryError
 
+_HAN_CHAR = re.compile(r'[\u3400-\u9fff\uf900-\ufaff]')
 MAX_QUERY_LENGTH = 200
 MAX_LIMIT = 100
-# PostgreSQL ranks at most this many matching entries per pass.
-CANDIDATES = 200
-# Near misses (some words only) are added below fewer strict matches,
-# leaving out at most so many words.
-NEAR_MISSES = 5
-NEAR_MISS_STEPS = 4
 FTS_TABLE = 'sushi_knowledge_entry_fts'
-# Weights of (title, body) for bm25; ts_rank gives A 1.0 and B 0.4.
-BM25_WEIGHTS = (10.0, 1.0)
-
-
-class _TsMatch(BinaryOperator):
-    __slots__ = ()
-    _operator = '@@'
-
-
-class _PlainToTsQuery(Function):
-    __slots__ = ()
-    _function = 'PLAINTO_TSQUERY'
-
-
-class _TsRank(Function):
-    __slots__ = ()
-    _function = 'TS_RANK'
-
-
-class _TsAnd(BinaryOperator):
-    __slots__ = ()
-    _operator = '&&'
-
-
-class _FtsMatch(BinaryOperator):
-    __slots__ = ()
-    _operator = 'MATCH'
-
-
-class _Bm25(Function):
-    __slots__ = ()
-    _function = 'bm25'
+DF_TABLE = 'sushi_knowledge_entry_df'
+# Units held by at most so many entries bring all their entries as
+# candidates; the common ones at most so many per query.
+RARE = 300
+# At most so many question units are looked up in the index ...
+MAX_UNITS = 24
+# ... and so many candidates ranked.
+FIRST_PASS = 100
+# Weights tuned on the development part of bench/data/kb_questions.txt
+# (bench/bench_knowledge_search.py --tune), then fixed; see README.
+WEIGHTS = {'word': 1.0, 'gram': 0.3, 'char': 0.2}
+TITLE = 3.0
+K1 = 1.2
+B = 0.5
+COVERAGE = 0.6
+BANDS = [
+    ('confident', "Confident"),
+    ('possible', "Possible"),
+    ('weak', "Weak Match"),
+    ]
 
 
 def register_index(Entry):
@@ -80,25 +76,27 @@ def register_index(Entry):
     Called by the entry's __register__, after its table is created."""
     cursor = Transaction().connection.cursor()
     table = Entry._table
+    cursor.execute(f'CREATE TABLE IF NOT EXISTS "{DF_TABLE}" ('
+        'term VARCHAR PRIMARY KEY, df INTEGER NOT NULL)')
     if backend.name == 'postgresql':
         handler = backend.TableHandler(Entry)
-        vectors = {
-            'search_vector': (
-                "setweight(to_tsvector('simple', "
-                "COALESCE(\"search_title\", '')), 'A') || "
-                "setweight(to_tsvector('simple', "
-                "COALESCE(\"search_body\", '')), 'B')"),
-            'title_vector': (
-                "to_tsvector('simple', COALESCE(\"search_title\", ''))"),
-            }
-        for name, expression in vectors.items():
-            if not handler.column_exist(name):
-                cursor.execute(
-                    f'ALTER TABLE "{table}" ADD COLUMN "{name}" tsvector '
-                    f'GENERATED ALWAYS AS ({expression}) STORED')
+        expression = (
+            "setweight(to_tsvector('simple', "
+            "COALESCE(\"search_title\", '')), 'A') || "
+            "setweight(to_tsvector('simple', "
+            "COALESCE(\"search_body\", '')), 'B')")
+        if not handler.column_exist('search_vector'):
             cursor.execute(
-                f'CREATE INDEX IF NOT EXISTS "{table}_{name}_gin" '
-                f'ON "{table}" USING GIN ("{name}")')
+                f'ALTER TABLE "{table}" ADD COLUMN "search_vector" tsvector '
+                f'GENERATED ALWAYS AS ({expression}) STORED')
+        cursor.execute(
+            f'CREATE INDEX IF NOT EXISTS "{table}_search_vector_gin" '
+            f'ON "{table}" USING GIN ("search_vector")')
+        # The title alone is no longer searched apart.
+        if handler.column_exist('title_vector'):
+            cursor.execute(
+                f'ALTER TABLE "{table}" DROP COLUMN "title_vector"')
+        _fill_statistics(Entry)
     elif backend.name == 'sqlite':
         cursor.execute(
             f'CREATE VIRTUAL TABLE IF NOT EXISTS "{FTS_TABLE}" USING fts5('
@@ -108,6 +106,7 @@ def register_index(Entry):
             "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' "
             f"AND tbl_name = '{table}' AND name LIKE '{FTS_TABLE}%'")
         if cursor.fetchone()[0] == 3:
+            _fill_statistics(Entry)
             return
         # A rebuilt table loses its triggers: create them again and
         # rebuild the index from the table.
@@ -128,6 +127,15 @@ def register_index(Entry):
                 f'ON "{table}" BEGIN {body} END')
         cursor.execute(
             f'INSERT INTO "{FTS_TABLE}"("{FTS_TABLE}") VALUES (\'rebuild\')')
+    _fill_statistics(Entry)
+
+
+def _fill_statistics(Entry):
+    "Count the words of the entries when nothing is counted yet."
+    cursor = Transaction().connection.cursor()
+    cursor.execute(f'SELECT COUNT(*) FROM "{DF_TABLE}"')
+    if not cursor.fetchone()[0]:
+        refresh_statistics(Entry)
 
 
 def check_query(query, limit, kinds):
@@ -148,129 +156,328 @@ def check_query(query, limit, kinds):
                     kind=kind))
 
 
-def match_query(Entry, groups, limit, kinds=None, scope='all',
-        exclude=()):
-    """Return the SQL query of the published, effective entries that hold
-    a word of every group, as (id, rank) rows, best first.  With scope
-    'title' the words must be in the title, keywords or document number;
-    with 'all' anywhere.
+# --- how many published entries hold each word (document frequency) ---
 
-    On PostgreSQL at most CANDIDATES matching rows are ranked, so that a
-    vague query over a large knowledge base costs no more than a precise
-    one (ts_rank reads each row's vector)."""
+def _df_table():
+    return Table(DF_TABLE)
+
+
+def count_tokens(texts, sign):
+    """Add sign (1 or -1) times the entries of texts to the document
+    frequencies: texts is a list of the index strings (title, body) of
+    published entries that appear or disappear.  Set-based: one upsert per
+    thousand words."""
+    if not texts:
+        return
+    counts = Counter()
+    for title, body in texts:
+        counts.update(set(f'{title or ""} {body or ""}'.split()))
+    counts[''] = len(texts)
+    table = _df_table()
+    cursor = Transaction().connection.cursor()
+    items = sorted(counts.items())
+    for i in range(0, len(items), 1000):
+        cursor.execute(*table.insert([table.term, table.df],
+                [[t, sign * n] for t, n in items[i:i + 1000]],
+                on_conflict=Conflict(table, indexed_columns=[table.term],
+                    columns=[table.df], values=[table.df + Excluded.df])))
+
+
+def count_entries(Entry, ids, sign):
+    "count_tokens of the entries of ids."
     entry = Entry.__table__()
+    cursor = Transaction().connection.cursor()
+    texts = []
+    for sub_ids in grouped_slice(list(ids), 1000):
+        cursor.execute(*entry.select(entry.search_title, entry.search_body,
+                where=entry.id.in_(list(sub_ids))))
+        texts.extend(cursor)
+    count_tokens(texts, sign)
+
+
+def refresh_statistics(Entry):
+    """Count again, set-based, how many published entries hold each word
+    (after the dictionary changed many entries; the cron does it daily)."""
+    cursor = Transaction().connection.cursor()
+    table = Entry._table
+    cursor.execute(f'DELETE FROM "{DF_TABLE}"')
+    if backend.name == 'postgresql':
+        cursor.execute(
+            f'INSERT INTO "{DF_TABLE}" (term, df) '
+            "SELECT word, ndoc FROM ts_stat('SELECT search_vector FROM "
+            f'"{table}" WHERE state = \'\'published\'\'\')')
+        cursor.execute(
+            f'INSERT INTO "{DF_TABLE}" (term, df) '
+            f"SELECT '', COUNT(*) FROM \"{table}\" WHERE state = 'published'")
+    else:
+        entry = Entry.__table__()
+        cursor.execute(*entry.select(entry.search_title, entry.search_body,
+                where=entry.state == 'published'))
+        count_tokens(cursor.fetchall(), 1)
+
+
+def frequencies(terms):
+    "Return ({term: document frequency}, number of published entries)."
+    table = _df_table()
+    cursor = Transaction().connection.cursor()
+    found = {}
+    terms = sorted(set(terms) | {''})
+    for sub_terms in grouped_slice(terms, 500):
+        cursor.execute(*table.select(table.term, table.df,
+                where=table.term.in_(list(sub_terms))))
+        found.update((t, max(d, 0)) for t, d in cursor)
+    return found, found.pop('', 0)
+
+
+# --- the query ----------------------------------------------------------
+
+class Unit:
+    "A word or character bigram of a question, with its weight."
+    __slots__ = ('text', 'kind', 'df', 'idf', 'weight')
+
+    def __init__(self, text, kind):
+        self.text, self.kind = text, kind
+        self.df = self.idf = self.weight = 0
+
+
+def query_units(query):
+    """Return (units, words) of query: its words (precise cut, single
+    Chinese characters apart), its bigrams and Latin words that are not
+    already words, weighed by inverse document frequency; and the words to
+    highlight."""
+    Term = Pool().get('sushi.knowledge.term')
+    words, all_words, grams = Term.query_terms(query)
+    units = {}
+    for word in words:
+        if len(word) == 1 and not word.isascii():
+            units[word] = Unit(word, 'char')
+        else:
+            units[word] = Unit(word, 'word')
+    for gram in grams:
+        units.setdefault(gram, Unit(gram, 'gram'))
+    units = list(units.values())
+    df, total = frequencies([u.text for u in units]
+        + [g for u in units for g in _grams(u.text)])
+    total = max(total, 1)
+    for unit in units:
+        count = df.get(unit.text, 0)
+        parts = _grams(unit.text)
+        if unit.kind == 'word' and not count and parts:
+            # a word jieba cuts otherwise in the entries: as rare as its
+            # rarest bigram at most
+            count = min(df.get(g, 0) for g in parts)
+        unit.df = count
+        unit.idf = math.log(1 + (total - count + 0.5) / (count + 0.5))
+        unit.weight = WEIGHTS[unit.kind] * unit.idf
+    marked = sorted(set(words) | set(all_words) | {
+            u.text for u in units if u.kind == 'gram'}, key=len, reverse=True)
+    return units, marked, total
+
+
+def char_units(units):
+    "Return the Chinese characters of units as units of their own."
+    chars = dict.fromkeys(c for u in units if u.kind != 'char'
+        for c in u.text if _HAN_CHAR.match(c))
+    chars = [Unit(c, 'char') for c in chars if c not in {
+            u.text for u in units}]
+    df, total = frequencies([u.text for u in chars])
+    total = max(total, 1)
+    for unit in chars:
+        unit.df = df.get(unit.text, 0)
+        unit.idf = math.log(1 + (total - unit.df + 0.5) / (unit.df + 0.5))
+        unit.weight = WEIGHTS['char'] * unit.idf
+    return chars
+
+
+def _grams(text):
+    from .term import bigrams
+    return bigrams(text) if len(text) > 2 else []
+
+
+def _where(entry, kinds):
     today = common.today()
     where = ((entry.state == 'published')
         & (entry.effective_date <= today)
         & ((entry.expiry_date == Null) | (entry.expiry_date >= today)))
     if kinds:
         where &= entry.kind.in_(list(kinds))
-    if exclude:
-        where &= ~entry.id.in_(list(exclude))
+    return where
+
+
+def _base_query(Entry, kinds):
+    """Return (sql, params) of the published entries in force, the
+    condition on their index to be appended ({match} in sql)."""
+    entry = Entry.__table__()
+    query = entry.select(entry.id, where=_where(entry, kinds))
+    sql, params = tuple(query)
+    param = Flavor.get().param
     if backend.name == 'postgresql':
-        config = Cast(Literal('simple'), 'regconfig')
-        tsquery = reduce(_TsAnd, [
-                reduce(Concat, [_PlainToTsQuery(config, w) for w in group])
-                for group in groups])
-        vector = Column(entry,
-            'title_vector' if scope == 'title' else 'search_vector')
-        candidates = entry.select(entry.id,
-            Column(entry, 'search_vector').as_('search_vector'),
-            entry.usage_count,
-            where=where & _TsMatch(vector, tsquery),
-            limit=CANDIDATES)
-        rank = _TsRank(candidates.search_vector, tsquery)
-        return candidates.select(candidates.id, rank,
-            order_by=[rank.desc, candidates.usage_count.desc,
-                candidates.id.desc],
-            limit=limit)
-    fts = Table(FTS_TABLE)
-    expression = ' AND '.join(
-        '(%s)' % ' OR '.join('"%s"' % w.replace('"', '""') for w in group)
-        for group in groups)
-    if scope == 'title':
-        expression = '{search_title} : (%s)' % expression
-    rank = _Bm25(Column(fts, FTS_TABLE), *BM25_WEIGHTS)
-    # bm25 is better when lower: negate it so that higher is better.
-    return entry.join(fts, condition=Column(fts, 'rowid') == entry.id
-        ).select(entry.id, -rank,
-        where=where & _FtsMatch(Column(fts, FTS_TABLE), expression),
-        order_by=[rank.asc, entry.usage_count.desc, entry.id.desc],
-        limit=limit)
+        match = (' AND "a"."search_vector" @@ '
+            f"PLAINTO_TSQUERY('simple'::regconfig, {param})")
+    else:
+        match = (f' AND "a"."id" IN (SELECT rowid FROM "{FTS_TABLE}" '
+            f'WHERE "{FTS_TABLE}" MATCH {param})')
+    return sql.replace('SELECT "a"."id" FROM', 'SELECT "a"."id", {unit} FROM'
+        ) + match, list(params)
 
 
-def match_entries(Entry, groups, limit, kinds=None, scope='all',
-        exclude=()):
-    "Return [(entry id, rank)] of match_query, best first."
+def _terms(terms):
+    "The argument of the match condition for entries holding all terms."
+    if backend.name == 'postgresql':
+        return ' '.join(terms)
+    return ' AND '.join('"%s"' % t.replace('"', '""') for t in terms)
+
+
+def _execute(sql, params):
     cursor = Transaction().connection.cursor()
-    query = match_query(Entry, groups, limit, kinds, scope, exclude)
     if backend.name == 'postgresql':
-        # With the candidates' LIMIT the planner may prefer to scan the
-        # table, reading every row's vector until enough match; the GIN
-        # index finds them directly (2 to 5 times faster for common words).
+        # The GIN index finds the entries of a word directly; the planner
+        # may prefer to scan the table otherwise.
         cursor.execute('SET LOCAL enable_seqscan = off')
         try:
-            cursor.execute(*query)
-            rows = cursor.fetchall()
+            cursor.execute(sql, params)
+            return cursor.fetchall()
         finally:
             cursor.execute('SET LOCAL enable_seqscan TO DEFAULT')
-    else:
-        cursor.execute(*query)
-        rows = cursor.fetchall()
-    return [(id_, float(rank or 0)) for id_, rank in rows]
+    cursor.execute(sql, params)
+    return cursor.fetchall()
+
+
+def candidates(Entry, units, kinds, chars=False):
+    """Return {entry id: first-pass score} of the entries that share
+    words or bigrams with the question.
+
+    The units an index can find (bigrams, Latin words) are taken rarest
+    first.  Each rare one (held by at most RARE entries) brings all its
+    entries; the common ones are asked together, all of them in one
+    entry, and when too few entries hold them all the least informative
+    (lowest inverse document frequency) is left out, one by one.  The
+    first-pass score is the weight of the units an entry is known to
+    hold.  With chars, the single characters of the question are the
+    units instead."""
+    base, params = _base_query(Entry, kinds)
+    found = Counter()
+    searchable = sorted((u for u in units
+            if u.df > 0 and (u.kind != 'char') != chars and _indexed(u)),
+        key=lambda u: -u.idf)[:MAX_UNITS]
+    rare = [u for u in searchable if u.df <= RARE]
+    common = [u for u in searchable if u.df > RARE]
+    if rare:
+        sql = ' UNION ALL '.join(base.format(unit=int(i))
+            for i in range(len(rare)))
+        values = [v for u in rare for v in params + [_terms([u.text])]]
+        for id_, i in _execute(sql, values):
+            found[id_] += rare[i].weight
+    credited = set()
+    while common:
+        rows = _execute(base.format(unit=0) + f' LIMIT {int(RARE)}',
+            params + [_terms([u.text for u in common])])
+        weight = sum(u.weight for u in common)
+        for id_, _ in rows:
+            if id_ not in credited:
+                found[id_] += weight
+                credited.add(id_)
+        if len(found) >= FIRST_PASS or len(common) == 1:
+            break
+        common = common[:-1]
+    return found
+
+
+def _indexed(unit):
+    "Tell whether the index holds unit as such (a bigram or a Latin word)."
+    return (unit.kind in {'gram', 'char'} or len(unit.text) <= 2
+        or unit.text.isascii())
+
+
+def rank(Entry, ids, units):
+    """Return [(score, usage, id)] of the entries of ids for the question of
+    units, best first.
+
+    The score is in [0, 1): COVERAGE times the share of the question's
+    weight the entry holds (title, keywords and document number or
+    content) plus the rest times a BM25 score over the question's words
+    and bigrams, with the title TITLE times the content, scaled by its
+    highest value.  Colloquial words are compared as their standard
+    words."""
+    Term = Pool().get('sushi.knowledge.term')
+    entry = Entry.__table__()
+    cursor = Transaction().connection.cursor()
+    rows = []
+    for sub_ids in grouped_slice(list(ids), FIRST_PASS):
+        cursor.execute(*entry.select(entry.id, entry.title, entry.keywords,
+                entry.document_number, entry.content, entry.usage_count,
+                where=entry.id.in_(list(sub_ids))))
+        rows.extend(cursor)
+    if not rows or not units:
+        return []
+    standard = Term.standardizer()
+    texts = []
+    for id_, title, keywords, number, content, usage in rows:
+        head = standard(' '.join(filter(None, [title, keywords, number])))
+        body = standard(content or '')
+        texts.append((id_, usage or 0, head, body,
+                TITLE * len(head) + len(body)))
+    average = sum(t[-1] for t in texts) / len(texts) or 1
+    total = sum(u.weight for u in units) or 1
+    k1, b = K1, B
+    best = total * (k1 + 1)
+    ranked = []
+    for id_, usage, head, body, length in texts:
+        norm = k1 * (1 - b + b * length / average)
+        score = covered = 0
+        for unit in units:
+            x = TITLE * head.count(unit.text) + body.count(unit.text)
+            if x:
+                covered += unit.weight
+                score += unit.weight * x * (k1 + 1) / (x + norm)
+        value = COVERAGE * covered / total + (1 - COVERAGE) * score / best
+        ranked.append((value, usage, id_))
+    ranked.sort(reverse=True)
+    return ranked
 
 
 def search_entries(Entry, query, limit=20, kinds=None, marks=('【', '】'),
         escape=None):
     "The work of Entry.search_text; see there."
-    Term = Pool().get('sushi.knowledge.term')
     check_query(query, limit, kinds)
     if not query or not query.strip():
         return []
-    words, all_words = Term.query_words(query)
-    if not words:
+    units, marked, _ = query_units(query)
+    if not units:
         return []
-    found = []
-
-    def add(groups, scope, band, width=1):
-        found.extend((i, band + width * _squash(r)) for i, r in match_entries(
-                Entry, groups, limit - len(found), kinds, scope,
-                exclude=[i for i, _ in found]))
-
-    # Every word in the title ranks from 2, every word anywhere from 1.
-    add([[w] for w in words], 'title', 2)
-    if len(found) < limit:
-        add([[w] for w in words], 'all', 1)
-    # Near misses, below 1, when there are few entries with every word:
-    # the commonest words of the query (by jieba's frequencies) are left
-    # out one by one, and a long word may be matched by its longest parts
-    # (公积金 for 住房公积金); more words kept rank higher.
-    parts = {w: [p for p in all_words
-            if p != w and p in w and len(p) >= max(2, len(w) - 2)]
-        for w in words}
-    rarest = sorted(words, key=lambda w: (Term.commonness(w), words.index(w)))
-    n = len(words)
-    steps = [(n, True)] + [(k, loose) for k in range(n - 1, 0, -1)
-        for loose in [False, True]]
-    steps = [(k, loose) for k, loose in steps
-        if not loose or any(parts[w] for w in rarest[:k])]
-    for k, loose in steps[:NEAR_MISS_STEPS]:
-        if len(found) >= min(limit, NEAR_MISSES):
-            break
-        kept = [w for w in words if w in rarest[:k]]
-        add([[w] + (parts[w] if loose else []) for w in kept], 'all',
-            (k - 0.5 * loose) / (n + 1), 0.5 / (n + 1))
-    entries = Entry.browse([i for i, _ in found])
-    marked = sorted(set(words) | set(all_words), key=len, reverse=True)
-    return [(entry, rank,
+    found = candidates(Entry, units, kinds)
+    if not found:
+        # No entry shares a word or bigram: the characters of the
+        # question, so that a question with an answer never finds nothing
+        # (the score tells it is a weak match).
+        units += char_units(units)
+        found = candidates(Entry, units, kinds, chars=True)
+    if not found:
+        return []
+    first = sorted(found, key=lambda i: (-found[i], -i))[:FIRST_PASS]
+    ranked = rank(Entry, first, units)[:limit]
+    entries = Entry.browse([i for _, _, i in ranked])
+    return [(entry, round(score, 6),
             snippet(entry.content, marked, marks=marks, escape=escape))
-        for entry, (_, rank) in zip(entries, found)]
+        for entry, (score, _, _) in zip(entries, ranked)]
 
 
-def _squash(rank):
-    "Map a backend's rank (0 or more) into [0, 1), keeping its order."
-    rank = max(rank, 0)
-    return rank / (1 + rank)
+def band(score):
+    """Return the confidence band of a score: 'confident', 'possible' or
+    'weak' (the thresholds are in the configuration)."""
+    Configuration = Pool().get('sushi.configuration')
+    values = Configuration.get_values()
+    if score >= values['knowledge_confident_score']:
+        return 'confident'
+    if score >= values['knowledge_possible_score']:
+        return 'possible'
+    return 'weak'
+
+
+def matched_words(text, marked):
+    "Return the words of marked found in text, longest first."
+    folded = ''.join(_fold_char(c) for c in text or '')
+    return [w for w in marked if w in folded]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -365,7 +572,6 @@ class SearchStart(ModelView):
         pool = Pool()
         Entry = pool.get('sushi.knowledge.entry')
         Result = pool.get('sushi.knowledge.search.result')
-        Term = pool.get('sushi.knowledge.term')
         self.results = []
         self.summary = None
         if not self.query or not self.query.strip():
@@ -376,23 +582,32 @@ class SearchStart(ModelView):
         except QueryError as exception:
             self.summary = exception.message
             return
-        words = sorted(set().union(*Term.query_words(self.query)),
-            key=len, reverse=True)
+        # why each entry matched: the question's words in its title
+        _, marked, _ = query_units(self.query) if found else (None, [], 0)
         self.results = [Result(
                 entry=entry,
-                title=snippet(entry.title, words, width=None),
+                title=snippet(entry.title, marked, width=None),
                 kind=entry.kind,
                 owner_unit=entry.owner_unit,
                 rank=round(rank, 4),
+                band=band(rank),
+                matched='、'.join(matched_words(
+                        ' '.join(filter(None, [entry.title, entry.keywords,
+                                    entry.content])),
+                        [w for w in marked if len(w) > 1])[:8]),
                 snippet=text,
                 answer=entry.content,
                 selected=False)
             for entry, rank, text in found]
-        if found:
-            self.summary = gettext('sushi_knowledge.msg_search_found',
+        if not found:
+            self.summary = gettext('sushi_knowledge.msg_search_nothing')
+        elif self.results[0].band == 'weak':
+            # TRI-02: no confident answer rather than a wrong one
+            self.summary = gettext('sushi_knowledge.msg_search_weak',
                 count=len(found))
         else:
-            self.summary = gettext('sushi_knowledge.msg_search_nothing')
+            self.summary = gettext('sushi_knowledge.msg_search_found',
+                count=len(found))
 
 
 class SearchResult(ModelView):
@@ -403,7 +618,13 @@ class SearchResult(ModelView):
     title = fields.Char("Title", readonly=True)
     kind = fields.Selection('get_kinds', "Kind", readonly=True)
     owner_unit = fields.Many2One('sushi.unit', "Owner Unit", readonly=True)
-    rank = fields.Float("Rank", digits=(16, 4), readonly=True)
+    rank = fields.Float("Score", digits=(16, 4), readonly=True,
+        help="How well the entry answers the question, from 0 to 1.")
+    band = fields.Selection(BANDS, "Confidence", readonly=True,
+        help="A weak match is no confident answer: check it before "
+        "reading it to the caller.")
+    matched = fields.Char("Matched Words", readonly=True,
+        help="The words of the question found in the entry.")
     snippet = fields.Text("Snippet", readonly=True)
     answer = fields.Text("Answer", readonly=True)
     selected = fields.Boolean("Use",

@@ -8,6 +8,7 @@ dictionary (`sushi.knowledge.term`); the names and other names of the
 handling units are added to it automatically.  Each process keeps one
 jieba tokenizer per database, rebuilt when the dictionary changes."""
 import logging
+import re
 import threading
 import unicodedata
 
@@ -18,25 +19,18 @@ from trytond.cache import Cache
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields)
 from trytond.pool import Pool
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-# Words that say how a caller asks, not what about: left out of queries so
-# that "公积金怎么提取" finds what "公积金提取" finds.
-STOP_WORDS = frozenset("""
-    的 了 吗 呢 啊 吧 呀 嘛 么 哦 呗 着 过 得 地 之 其 而 及 与 和 或 跟 同
-    在 是 有 没 没有 不 也 都 就 还 又 再 才 很 太 更 最 被 把 让 给 对 向 从
-    我 你 您 他 她 它 我们 你们 他们 她们 咱们 大家 自己 本人 家里
-    这 那 这个 那个 这些 那些 这里 那里 这儿 那儿 这样 那样 一个 一下 一些
-    请 请问 问 问一下 咨询 想 想要 想问 要 需 需要 能 能否 能不能 可以 可不可以
-    可否 是否 是不是 有没有 会 会不会 应该 应当
-    怎么 怎么样 怎样 如何 什么 啥 哪 哪里 哪儿 哪个 哪些 哪家 多少 几 为什么
-    为何 谁 何时 什么时候 多久 多长时间 几点 几天 怎么办 咋办 咋 怎么弄
-    怎么搞 办好 办完 能办 可办
-    吗 呢 谢谢 你好 您好 麻烦 帮忙 帮 一 下
-    a an the of to and or is are am be in on at for by with how what
-    where when why who which do does can could please i you we
-    """.split())
+# The stop words, the callers' fillers and the synonyms are dictionary
+# data (term.xml, kinds 'stop', 'filler' and 'synonym'), which the
+# administrators edit; these few punctuation-like words are always left out.
+BASE_STOP_WORDS = frozenset({'的', '了', '吗', '呢', '啊', '吧'})
 MAX_QUERY_WORDS = 32
+# Runs of Chinese characters, whose bigrams are indexed and searched.
+_HAN = re.compile(r'[\u3400-\u9fff\uf900-\ufaff]+')
+# Latin letters and digits (12345, app, 80%)
+_ALNUM = re.compile(r'[0-9a-z]+')
 
 _lock = threading.Lock()
 # database name -> (dictionary words, jieba.Tokenizer)
@@ -77,7 +71,19 @@ class Term(DeactivableMixin, ModelSQL, ModelView):
             ('unit', "Unit Name"),
             ('policy', "Policy Term"),
             ('other', "Other"),
-            ], "Kind", required=True, sort=False)
+            ('synonym', "Colloquial Synonym"),
+            ('stop', "Stop Word"),
+            ('filler', "Colloquial Filler"),
+            ], "Kind", required=True, sort=False,
+        help="Stop words and fillers are left out of questions; a synonym "
+        "is read as its standard word in questions and entries alike.")
+    canonical = fields.Char("Standard Word", strip=True,
+        states={
+            'required': Eval('kind') == 'synonym',
+            'invisible': Eval('kind') != 'synonym',
+            },
+        help="The word the knowledge base uses for this colloquial word "
+        "(辞职 → 离职, 电瓶车 → 电动车).")
 
     _words_cache = Cache('sushi.knowledge.term.words', context=False)
 
@@ -105,17 +111,21 @@ class Term(DeactivableMixin, ModelSQL, ModelView):
     @classmethod
     def on_write(cls, records, values):
         callbacks = super().on_write(records, values)
-        if values.keys() & {'word', 'frequency', 'active'}:
-            words = {t.word for t in records}
-            if values.get('word'):
-                words.add(values['word'])
+        if values.keys() & {'word', 'frequency', 'active', 'kind',
+                'canonical'}:
+            words = {t.word for t in records} | {
+                t.canonical for t in records if t.canonical}
+            for name in ['word', 'canonical']:
+                if values.get(name):
+                    words.add(values[name])
             callbacks.append(lambda: cls.dictionary_changed(words))
         return callbacks
 
     @classmethod
     def on_delete(cls, records):
         callbacks = super().on_delete(records)
-        words = {t.word for t in records}
+        words = {t.word for t in records} | {
+            t.canonical for t in records if t.canonical}
         callbacks.append(lambda: cls.dictionary_changed(words))
         return callbacks
 
@@ -130,6 +140,12 @@ class Term(DeactivableMixin, ModelSQL, ModelView):
     def words(cls):
         """Return the dictionary as a sorted tuple of (word, frequency):
         the active terms, then the names and other names of the units."""
+        return tuple((w, f) for w, f, _, _ in cls.terms())
+
+    @classmethod
+    def terms(cls):
+        """Return the dictionary as a sorted tuple of (word, frequency,
+        kind, standard word)."""
         words = cls._words_cache.get(None)
         if words is None:
             Unit = Pool().get('sushi.unit')
@@ -141,39 +157,113 @@ class Term(DeactivableMixin, ModelSQL, ModelView):
                     where=unit.active == True))  # noqa: E712
             for name, aliases in cursor:
                 for word in unit_words(name, aliases):
-                    found.setdefault(word, None)
+                    found.setdefault(word, (None, 'unit', None))
             cursor.execute(*term.select(term.word, term.frequency,
+                    term.kind, term.canonical,
                     where=(term.active == True)  # noqa: E712
                     & (term.word != Null)))
-            for word, frequency in cursor:
+            for word, frequency, kind, canonical in cursor:
                 word = normalize(word).strip()
+                canonical = normalize(canonical).strip() or None
                 if word:
-                    found[word] = frequency
-            words = tuple(sorted(found.items(),
-                    key=lambda w: (w[0], w[1] or 0)))
+                    found[word] = (frequency, kind, canonical)
+            words = tuple(sorted(((w, *v) for w, v in found.items()),
+                    key=lambda w: (w[0], w[1] or 0, w[2], w[3] or '')))
             cls._words_cache.set(None, words)
         return words
 
     @classmethod
     def tokenizer(cls):
         "Return this process's jieba tokenizer for the current database."
-        words = cls.words()
+        terms = cls.terms()
         database = Transaction().database.name
+
+        def jieba_words(terms):
+            # a single character is a word to jieba already; the standard
+            # words of synonyms are words of the domain
+            words = {c: None for _, _, k, c in terms
+                if k == 'synonym' and c and len(c) > 1}
+            words.update((w, f) for w, f, _, _ in terms if len(w) > 1)
+            return words
         with _lock:
-            loaded, tokenizer = _tokenizers.get(database, ((), None))
+            loaded, tokenizer = _tokenizers.get(database, ((), None))[:2]
             if tokenizer is None:
                 jieba.setLogLevel(logging.WARNING)
                 tokenizer = jieba.Tokenizer()
                 tokenizer.initialize()
-            if loaded != words:
-                new = dict(words)
-                for word, frequency in loaded:
-                    if word not in new:
-                        tokenizer.del_word(word)
-                for word, frequency in words:
-                    tokenizer.add_word(word, frequency)
-                _tokenizers[database] = (words, tokenizer)
+            if loaded != terms:
+                old, new = jieba_words(loaded), jieba_words(terms)
+                for word in old.keys() - new.keys():
+                    tokenizer.del_word(word)
+                for word, frequency in new.items():
+                    if old.get(word, -1) != frequency:
+                        tokenizer.add_word(word, frequency)
+                _tokenizers[database] = (terms, tokenizer, None)
         return tokenizer
+
+    @classmethod
+    def lexicon(cls):
+        """Return (stop words, synonyms, pattern) of the dictionary: the
+        words left out of questions, {colloquial word: standard word} and
+        the regular expression that finds the colloquial words, longest
+        first."""
+        tokenizer = cls.tokenizer()
+        database = Transaction().database.name
+        with _lock:
+            words, tokenizer_, lexicon = _tokenizers[database]
+            if lexicon is None:
+                terms = cls.terms()
+                stop = set(BASE_STOP_WORDS)
+                synonyms = {}
+                for word, _, kind, canonical in terms:
+                    if kind in {'stop', 'filler'}:
+                        stop.add(word)
+                    elif kind == 'synonym' and canonical and (
+                            canonical != word):
+                        synonyms[word] = canonical
+                # A standard word reads as itself: 执照 → 营业执照 must not
+                # turn 营业执照 into 营业营业执照.
+                for canonical in list(synonyms.values()):
+                    synonyms.setdefault(canonical, canonical)
+                pattern = (re.compile(_trie_pattern(synonyms))
+                    if synonyms else None)
+                # and a standard word that holds colloquial words reads as
+                # their standard words, as the same text in an entry would
+                for word, canonical in list(synonyms.items()):
+                    for _ in range(3):
+                        standard = pattern.sub(
+                            lambda m: synonyms[m.group(0)]
+                            if m.group(0) != canonical else canonical,
+                            canonical)
+                        if standard == canonical:
+                            break
+                        canonical = standard
+                    synonyms[word] = canonical
+                lexicon = (frozenset(stop), synonyms, pattern)
+                _tokenizers[database] = (words, tokenizer_, lexicon)
+        del tokenizer
+        return lexicon
+
+    @classmethod
+    def standard_text(cls, text):
+        """Return text normalized, its colloquial words replaced by their
+        standard words."""
+        return cls.standardizer()(text)
+
+    @classmethod
+    def standardizer(cls):
+        "Return the function of standard_text for many texts."
+        _, synonyms, pattern = cls.lexicon()
+
+        def replace(match):
+            return synonyms[match.group(0)]
+
+        def standard(text):
+            text = normalize(text)
+            if pattern is not None:
+                text = pattern.sub(replace, text)
+            return text
+        return standard
 
     @classmethod
     def index_words(cls, *texts):
@@ -181,11 +271,17 @@ class Term(DeactivableMixin, ModelSQL, ModelView):
         and, for long words, their shorter words too (jieba's search
         mode), joined by spaces."""
         tokenizer = cls.tokenizer()
+        stop, _, _ = cls.lexicon()
         words = []
         for text in texts:
             if text:
-                words.extend(t for t in tokenizer.cut_for_search(
-                        normalize(text)) if is_word(t))
+                text = cls.standard_text(text)
+                words.extend(t for t in tokenizer.cut_for_search(text)
+                    if is_word(t) and t.strip() not in stop)
+                words.extend(bigrams(text))
+                # and each character once, for the questions that share no
+                # word with any entry
+                words.extend(dict.fromkeys(''.join(_HAN.findall(text))))
         return ' '.join(t.strip() for t in words if t.strip())
 
     @classmethod
@@ -196,22 +292,69 @@ class Term(DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def query_words(cls, query):
-        """Return (words, all_words) of a query without stop words:
-        words as cut in precise mode, which an entry must all contain to
-        match strictly, and all_words with their shorter words too, which
-        find the near misses.  Both keep the query's order."""
+        """Return (words, all_words) of a query without stop words or
+        fillers, colloquial words replaced by their standard words: words
+        as cut in precise mode and all_words with their shorter words too.
+        Both keep the query's order."""
+        words, all_words, _ = cls.query_terms(query)
+        return words, all_words
+
+    @classmethod
+    def query_terms(cls, query):
+        """Return (words, all_words, grams) of a query: grams are the
+        bigrams of the runs of Chinese characters left between the stop
+        words and fillers, and its Latin words and numbers."""
         tokenizer = cls.tokenizer()
-        text = normalize(query)
+        stop, _, _ = cls.lexicon()
+        text = cls.standard_text(query)
 
         def clean(tokens):
             seen = []
             for token in tokens:
                 token = token.strip()
-                if (token and is_word(token) and token not in STOP_WORDS
+                if (token and is_word(token) and token not in stop
                         and token not in seen):
                     seen.append(token)
             return seen[:MAX_QUERY_WORDS]
 
-        words = clean(tokenizer.cut(text))
+        cut = list(tokenizer.cut(text))
+        words = clean(cut)
         all_words = clean(tokenizer.cut_for_search(text))
-        return words, all_words
+        # what is left of the question once its stop words are out
+        kept = ''.join(t if t.strip() not in stop else ' ' for t in cut)
+        grams = []
+        for gram in bigrams(kept) + _ALNUM.findall(kept):
+            if gram not in grams:
+                grams.append(gram)
+        return words, all_words, grams[:4 * MAX_QUERY_WORDS]
+
+
+def _trie_pattern(words):
+    """Return a regular expression matching any of words, the longest at
+    each place, as a trie (much faster than an alternation of hundreds of
+    words)."""
+    trie = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[''] = True
+
+    def build(node):
+        end = node.get('', False)
+        branches = [re.escape(c) + build(child)
+            for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ''
+        group = (branches[0] if len(branches) == 1
+            else '(?:' + '|'.join(branches) + ')')
+        if end:
+            group = '(?:' + group + ')?'
+        return group
+    return build(trie)
+
+
+def bigrams(text):
+    "Return the pairs of adjacent Chinese characters of text, in order."
+    return [run[i:i + 2] for run in _HAN.findall(text)
+        for i in range(len(run) - 1)]

@@ -42,7 +42,10 @@ class KnowledgeRouteTestCase(RouteTestCase):
         self.assertEqual(data['count'], 2)
         first = data['results'][0]
         self.assertEqual(first['id'], self.answer)
-        self.assertEqual(set(first), PUBLIC_KEYS | {'rank', 'snippet'})
+        self.assertEqual(set(first),
+            PUBLIC_KEYS | {'rank', 'confidence', 'snippet'})
+        # KB-08: the same ranking as the call-taker's, with its confidence
+        self.assertEqual(first['confidence'], 'confident')
         self.assertEqual(first['unit'], '市公积金中心')
         self.assertEqual(first['kind_name'], '常见咨询答复口径')
         self.assertEqual(first['effective_date'], '2025-01-01')
