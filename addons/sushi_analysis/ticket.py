@@ -15,7 +15,7 @@ from sql.aggregate import Max
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, fields
-from trytond.modules.sushi_knowledge.term import STOP_WORDS, is_word
+from trytond.modules.sushi_knowledge.term import is_word
 from trytond.modules.sushi_ticket import clock
 from trytond.modules.sushi_ticket.ticket import (
     FINISHED_STATES, INTAKE_STATES, OPEN_STATES, normalize_phone)
@@ -202,6 +202,8 @@ class Ticket(metaclass=PoolMeta):
         k = Key.__table__()
         cursor = Transaction().connection.cursor()
         tokenizer = Term.tokenizer()
+        # the stop words and fillers of the domain dictionary
+        stop_words = Term.lexicon()[0]
         now = clock.now()
         for sub in grouped_slice(tickets, 500):
             sub = list(sub)
@@ -228,7 +230,7 @@ class Ticket(metaclass=PoolMeta):
                 for word in sorted(words):
                     if (len(word) >= 2 and is_word(word)
                             and not word.isdigit()
-                            and word not in STOP_WORDS
+                            and word not in stop_words
                             and word not in EXTRA_STOP_WORDS):
                         rows.append([ticket.id, 'word', word, received])
             if rows:
