@@ -11,9 +11,8 @@ from trytond.transaction import Transaction
 
 from trytond.modules.sushi_portal.api_key import rate_limiter
 from trytond.modules.sushi_portal.routes import ip_limiter
-from trytond.modules.sushi_ticket.dispatch import dispatch_ticket
 from trytond.modules.sushi_ticket.tests.tools import (
-    at, create_ticket, local, setup_network)
+    at, create_ticket, dispatch_ticket, local, setup_network)
 
 PNG = (b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00'
     b'\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc'
@@ -44,8 +43,7 @@ class PortalTestCase(RouteTestCase):
                 '3栋501室，门口道路积水严重，希望尽快疏通。',
                 address='埇桥区汴河路88号3栋501室')
             with at(2025, 3, 3, 9):
-                assignment, = dispatch_ticket(ticket, ns.county,
-                    now=local(2025, 3, 3, 9))
+                assignment, = dispatch_ticket(ticket, ns.county)
             with Transaction().set_user(ns.handler.id):
                 Assignment.sign([assignment])
                 reply, = Reply.create([{

@@ -8,10 +8,9 @@ import unittest
 
 from trytond import backend
 from trytond.exceptions import UserError
-from trytond.modules.sushi_ticket.dispatch import dispatch_ticket
 from trytond.modules.sushi_ticket.tests.test_concurrency import rpc
 from trytond.modules.sushi_ticket.tests.tools import (
-    DBTestCase, at, create_ticket, local, setup_network)
+    DBTestCase, at, create_ticket, dispatch_ticket, local, setup_network)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction
@@ -39,8 +38,7 @@ class ConcurrencyTestCase(DBTestCase, unittest.TestCase):
             cls.users = (ns.supervisor.id, other.id)
             ticket = create_ticket()
             with at(2025, 3, 3, 9):
-                dispatch_ticket(ticket, ns.county, basis='属地管理',
-                    now=local(2025, 3, 3, 9))
+                dispatch_ticket(ticket, ns.county, basis='属地管理')
             pool.get('sushi.ticket.assignment').sweep(
                 now=local(2025, 3, 13, 9))
             Candidate.propose(now=local(2025, 3, 13, 9))

@@ -11,13 +11,12 @@ from sql import Table
 from trytond.exceptions import UserError
 from trytond.model import ModelSQL
 from trytond.model.exceptions import AccessButtonError, AccessError
-from trytond.modules.sushi_ticket.dispatch import dispatch_ticket
 from trytond.modules.sushi_ticket.tests.test_notification import Gateway
 from trytond.modules.sushi_ticket.tests.test_rights import (
     MODES, ROLES, as_user, rights, role_users)
 from trytond.modules.sushi_ticket.tests.tools import (
-    DBTestCase, TranslationTestMixin, at, create_ticket, local, run_queue,
-    setup_network, sushi_config)
+    DBTestCase, TranslationTestMixin, at, create_ticket, dispatch_ticket,
+    local, run_queue, setup_network, sushi_config)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -103,7 +102,7 @@ def dispatched(ns, unit=None, **values):
     ticket = create_ticket(**values)
     with at(2025, 3, 3, 9):
         assignment, = dispatch_ticket(ticket, unit or ns.county,
-            basis='属地管理', now=local(2025, 3, 3, 9))
+            basis='属地管理')
     return ticket, assignment
 
 
