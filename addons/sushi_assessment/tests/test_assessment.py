@@ -472,7 +472,8 @@ class AssessmentCases:
         routine, = Supervision.search([('level', '=', 'routine')])
         Action.create([{'supervision': routine.id, 'unit': ns.other.id,
                     'kind': 'phone', 'at': local(2025, 3, day, 11),
-                    'note': '电话督办', 'non_cooperation': 'delay'}
+                    'note': '电话督办', 'non_cooperation': 'delay',
+                    'evidence': '督办意见逾期未落实'}
                 for day in [11, 12]])
         period = self.compute()
         county = self.points(period, ns.county)
