@@ -441,8 +441,10 @@ class AssessmentCases:
         table = Supervision.__table__()
 
         def case(level, lead, co_units=(), responsible=(), day=10):
+            trigger = {'routine': 'scope_other', 'L1': 'l1_not_handled',
+                'L2': 'l2_media_exposure', 'L3': 'l3_major'}[level]
             record, = Supervision.create([{
-                        'level': level, 'trigger': 'media',
+                        'level': level, 'trigger': trigger,
                         'lead_unit': lead.id, 'content': '督办事项',
                         'co_units': [('add', [u.id for u in co_units])],
                         'responsible_units': [
@@ -460,7 +462,8 @@ class AssessmentCases:
         case('L3', ns.city, co_units=[ns.other], responsible=[ns.county])
         case('routine', ns.county)
         case('L1', ns.county, day=31)  # 31 March 10:00 counts
-        april, = Supervision.create([{'level': 'L1', 'trigger': 'media',
+        april, = Supervision.create([{'level': 'L1',
+                    'trigger': 'l1_not_handled',
                     'lead_unit': ns.county.id, 'content': '督办事项'}])
         cursor.execute(*table.update([table.state, table.registered_at],
                 ['registered', local(2025, 4, 1, 10)],
@@ -469,7 +472,8 @@ class AssessmentCases:
         routine, = Supervision.search([('level', '=', 'routine')])
         Action.create([{'supervision': routine.id, 'unit': ns.other.id,
                     'kind': 'phone', 'at': local(2025, 3, day, 11),
-                    'note': '电话督办', 'non_cooperation': 'delay'}
+                    'note': '电话督办', 'non_cooperation': 'delay',
+                    'evidence': '督办意见逾期未落实'}
                 for day in [11, 12]])
         period = self.compute()
         county = self.points(period, ns.county)
