@@ -31,7 +31,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from sql import Conflict, Excluded, Flavor, Null, Table
+from sql import Flavor, Null, Table
 
 from trytond import backend
 from trytond.i18n import gettext
@@ -173,14 +173,17 @@ def count_tokens(texts, sign):
     for title, body in texts:
         counts.update(set(f'{title or ""} {body or ""}'.split()))
     counts[''] = len(texts)
-    table = _df_table()
     cursor = Transaction().connection.cursor()
     items = sorted(counts.items())
+    param = Flavor.get().param
     for i in range(0, len(items), 1000):
-        cursor.execute(*table.insert([table.term, table.df],
-                [[t, sign * n] for t, n in items[i:i + 1000]],
-                on_conflict=Conflict(table, indexed_columns=[table.term],
-                    columns=[table.df], values=[table.df + Excluded.df])))
+        rows = items[i:i + 1000]
+        # (python-sql quotes EXCLUDED, which PostgreSQL then does not know)
+        cursor.execute(f'INSERT INTO "{DF_TABLE}" (term, df) VALUES '
+            + ', '.join([f'({param}, {param})'] * len(rows))
+            + ' ON CONFLICT (term) DO UPDATE '
+            f'SET df = "{DF_TABLE}".df + excluded.df',
+            [v for t, n in rows for v in (t, sign * n)])
 
 
 def count_entries(Entry, ids, sign):
