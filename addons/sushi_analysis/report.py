@@ -334,9 +334,7 @@ class Report(Workflow, ModelSQL, ModelView):
     def generate(cls, kind, start, end):
         """Generate the report of kind on the local days start..end: its
         sections tagged to units, its document and its workbook."""
-        pool = Pool()
-        Section = pool.get('sushi.analysis.report.section')
-        Configuration = pool.get('ir.configuration')
+        Configuration = Pool().get('ir.configuration')
         # reports read in the platform's language, whoever runs the cron
         with Transaction().set_context(
                 language=Configuration.get_language()):
