@@ -439,9 +439,10 @@ class RateLimiterTestCase(__import__('unittest').TestCase):
         limiter = RateLimiter(window=60)
         self.assertEqual([limiter.allow('k', 3, now=t)
                 for t in [0, 1, 2, 3]], [True, True, True, False])
-        # at 90 s the previous minute's 3 requests count half: 1.5
+        # at 90 s the previous minute's 3 requests count half (1.5):
+        # 1.5 + 1 and 1.5 + 2 pass under 3, the third is refused
         self.assertEqual([limiter.allow('k', 3, now=90 + i / 10)
-                for i in range(3)], [True, False, False])
+                for i in range(3)], [True, True, False])
         # two minutes later the slate is clean
         self.assertEqual([limiter.allow('k', 3, now=200 + i)
                 for i in range(4)], [True, True, True, False])
