@@ -274,6 +274,9 @@ class Open311TestCase(RouteTestCase):
 
     def test_rate_limit(self):
         "The key's rate limit gives 429 with an error body"
+        # a window of an hour: a slow test machine stays in one window
+        self.addCleanup(setattr, rate_limiter, 'window', rate_limiter.window)
+        rate_limiter.window = 3600
         statuses = [self.post(**self.valid(), api_key=self.slow_key
                 ).status_code for _ in range(5)]
         self.assertEqual(statuses[:3], [200, 200, 200])
@@ -425,3 +428,21 @@ class Open311TestCase(RouteTestCase):
                         fmt=fmt)
                 seen.add(response.status_code)
         self.assertTrue({200, 400, 403, 404, 405} <= seen, seen)
+
+
+class RateLimiterTestCase(__import__('unittest').TestCase):
+    "The sliding window of the rate limit"
+
+    def test_sliding_window(self):
+        "3 a minute: the 4th is refused; half a minute later 1.5 weigh on"
+        from trytond.modules.sushi_portal.api_key import RateLimiter
+        limiter = RateLimiter(window=60)
+        self.assertEqual([limiter.allow('k', 3, now=t)
+                for t in [0, 1, 2, 3]], [True, True, True, False])
+        # at 90 s the previous minute's 3 requests count half (1.5):
+        # 1.5 + 1 and 1.5 + 2 pass under 3, the third is refused
+        self.assertEqual([limiter.allow('k', 3, now=90 + i / 10)
+                for i in range(3)], [True, True, False])
+        # two minutes later the slate is clean
+        self.assertEqual([limiter.allow('k', 3, now=200 + i)
+                for i in range(4)], [True, True, True, False])
