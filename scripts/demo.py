@@ -4,6 +4,7 @@ Everything here goes through the same models and wizards a user would use:
 the tier-3 units of one county (埇桥区) are imported with the unit import
 wizard, and one account per role of DESIGN.md is created.
 """
+import runpy
 import secrets
 from pathlib import Path
 
@@ -279,16 +280,6 @@ def create_demo_knowledge():
         entry.click('publish')
 
 
-def load_module_demo(name):
-    "Run the load() of scripts/demo/<name>.py, a module's demo loader."
-    import importlib.util
-    path = Path(__file__).with_name('demo') / f'{name}.py'
-    spec = importlib.util.spec_from_file_location(f'demo_{name}', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.load()
-
-
 def load(password=None, tickets=True):
     "Load all demo data; return the accounts created."
     from trytond.modules.sushi_ticket.exceptions import (
@@ -306,6 +297,5 @@ def load(password=None, tickets=True):
             from proteus import config as pconfig
             pconfig.get_config().user = 1
             print('演示工单未创建 (demo tickets skipped):', error.message)
-        else:
-            load_module_demo('supervision')
+    runpy.run_path(str(HERE / 'demo' / 'supervision.py'))['load']()
     return accounts
