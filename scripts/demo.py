@@ -279,16 +279,6 @@ def create_demo_knowledge():
         entry.click('publish')
 
 
-def load_module_demo(name):
-    "Run the load() of scripts/demo/<name>.py, a module's demo loader."
-    import importlib.util
-    path = Path(__file__).with_name('demo') / f'{name}.py'
-    spec = importlib.util.spec_from_file_location(f'demo_{name}', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.load()
-
-
 def load(password=None, tickets=True):
     "Load all demo data; return the accounts created."
     from trytond.modules.sushi_ticket.exceptions import (
