@@ -104,7 +104,8 @@ class Ticket(metaclass=PoolMeta):
         relation = TicketEntry.__table__()
         cursor = Transaction().connection.cursor()
         usage = Counter()
-        for sub_ids in grouped_slice([t.id for t in tickets]):
+        for sub_ids in grouped_slice(
+                [t.id for t in tickets], Transaction().database.IN_MAX):
             cursor.execute(*relation.select(
                     relation.entry, Count(relation.ticket),
                     where=reduce_ids(relation.ticket, list(sub_ids)),
