@@ -10,6 +10,7 @@ from collections import Counter
 
 from sql.aggregate import Count
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
@@ -105,7 +106,7 @@ class Ticket(metaclass=PoolMeta):
         cursor = Transaction().connection.cursor()
         usage = Counter()
         for sub_ids in grouped_slice(
-                [t.id for t in tickets], Transaction().database.IN_MAX):
+                [t.id for t in tickets], backend.MAX_QUERY_PARAMS):
             cursor.execute(*relation.select(
                     relation.entry, Count(relation.ticket),
                     where=reduce_ids(relation.ticket, list(sub_ids)),
