@@ -10,6 +10,7 @@ from collections import Counter
 
 from sql.aggregate import Count
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
@@ -104,7 +105,8 @@ class Ticket(metaclass=PoolMeta):
         relation = TicketEntry.__table__()
         cursor = Transaction().connection.cursor()
         usage = Counter()
-        for sub_ids in grouped_slice([t.id for t in tickets]):
+        for sub_ids in grouped_slice(
+                [t.id for t in tickets], backend.MAX_QUERY_PARAMS):
             cursor.execute(*relation.select(
                     relation.entry, Count(relation.ticket),
                     where=reduce_ids(relation.ticket, list(sub_ids)),

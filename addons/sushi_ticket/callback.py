@@ -144,21 +144,8 @@ class Callback(AppendOnlyMixin, ModelSQL, ModelView):
             # CBK-06: only at the platform's callback does a first
             # "dissatisfied" without a clear reason count as satisfied
             result = 'default_satisfied'
-        # Ratings are facts for assessment: created here only, with the
-        # checks above, never by a client directly (no create right).
-        with without_check_access():
-            callback, = cls.create([{
-                        'ticket': ticket.id,
-                        'round': 1 if first else 2,
-                        'channel': channel,
-                        'given': given,
-                        'result': result,
-                        'reason': reason,
-                        'reason_clear': bool(reason_clear),
-                        'resolution': resolution,
-                        'recorded_by': Transaction().user or None,
-                        'recorded_at': clock.now(),
-                        }])
+        callback = cls._store(ticket, channel, given, result, reason=reason,
+            reason_clear=bool(reason_clear), resolution=resolution)
         Event.log([ticket], 'callback', comment='%s: %s%s' % (
                 dict(cls.fields_get(['result'])['result']['selection'])[
                     result], reason or '',
@@ -182,6 +169,24 @@ class Callback(AppendOnlyMixin, ModelSQL, ModelView):
         return callback
 
     @classmethod
+    def _store(cls, ticket, channel, given, result, **values):
+        """Create the rating row.  Ratings are facts for assessment:
+        created here only, never by a client directly (no create right)."""
+        first = ticket.first_evaluation in {None, 'pending'}
+        with without_check_access():
+            callback, = cls.create([{
+                        'ticket': ticket.id,
+                        'round': 1 if first else 2,
+                        'channel': channel,
+                        'given': given,
+                        'result': result,
+                        'recorded_by': Transaction().user or None,
+                        'recorded_at': clock.now(),
+                        **values,
+                        }])
+        return callback
+
+    @classmethod
     def queue_callback(cls, ticket, channel, given=None, reason=None):
         """CBK-05, CBK-06: a "dissatisfied" answer by SMS or app, with or
         without a reason, or an answer that cannot be read, goes to the
@@ -191,19 +196,8 @@ class Callback(AppendOnlyMixin, ModelSQL, ModelView):
         Ticket = pool.get('sushi.ticket')
         Event = pool.get('sushi.ticket.event')
         now = clock.now()
-        first = ticket.first_evaluation in {None, 'pending'}
-        with without_check_access():
-            callback, = cls.create([{
-                        'ticket': ticket.id,
-                        'round': 1 if first else 2,
-                        'channel': channel,
-                        'given': given,
-                        'result': QUEUED[0],
-                        'reason': reason,
-                        'reason_clear': False,
-                        'recorded_by': Transaction().user or None,
-                        'recorded_at': now,
-                        }])
+        callback = cls._store(ticket, channel, given, QUEUED[0],
+            reason=reason, reason_clear=False)
         Ticket.write([ticket], {
                 'callback_required': True,
                 'callback_required_at': now,

@@ -44,7 +44,7 @@ def transition(state, event=None):
                 table = cls.__table__()
                 cursor = Transaction().connection.cursor()
                 states = {}
-                for sub_ids in grouped_slice(ids):
+                for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
                     query = table.select(
                         table.id, getattr(table, cls._transition_state),
                         where=reduce_ids(table.id, sub_ids))

@@ -533,6 +533,18 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         extension, = Extension.create([defaults])
         return extension
 
+    def approved_extension(self, ns, assignment, days):
+        "An extension filed on Monday 10 March, consented and approved."
+        Extension = Pool().get('sushi.ticket.extension')
+        extension = self.extension(assignment, days)
+        with at(2025, 3, 10, 10), Transaction().set_user(ns.handler.id):
+            Extension.submit([extension])
+        with at(2025, 3, 10, 11), Transaction().set_user(ns.leader.id):
+            Extension.leader_approve([extension])
+        with at(2025, 3, 10, 15), Transaction().set_user(ns.dispatcher.id):
+            Extension.approve([extension])
+        return extension
+
     @with_transaction()
     def test_extension(self):
         "EXT-01..04: leader consent, platform approval, due time moves"
@@ -1170,19 +1182,12 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         "ORG-13, LGT-05: a tier-2 extension moves the tier-3 due time it shares"
         pool = Pool()
         Assignment = pool.get('sushi.ticket.assignment')
-        Extension = pool.get('sushi.ticket.extension')
         ns = setup_network()
         ticket, county = self.signed(ns)
         with at(2025, 3, 3, 11), Transaction().set_user(ns.handler.id):
             town, = redispatch(county, ns.town, '请符离镇核实处理')
         self.assertEqual(town.due_at, county.due_at)
-        extension = self.extension(county, 2)
-        with at(2025, 3, 10, 10), Transaction().set_user(ns.handler.id):
-            Extension.submit([extension])
-        with at(2025, 3, 10, 11), Transaction().set_user(ns.leader.id):
-            Extension.leader_approve([extension])
-        with at(2025, 3, 10, 15), Transaction().set_user(ns.dispatcher.id):
-            Extension.approve([extension])
+        self.approved_extension(ns, county, 2)
         county, town = Assignment.browse([county.id, town.id])
         self.assertEqual(as_local(county.due_at),
             dt.datetime(2025, 3, 14, 17, 30))
@@ -1401,17 +1406,10 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         "EXT-08: an extended order has no card, and its real handling days count"
         pool = Pool()
         Assignment = pool.get('sushi.ticket.assignment')
-        Extension = pool.get('sushi.ticket.extension')
         Reply = pool.get('sushi.ticket.reply')
         ns = setup_network()
         ticket, assignment = self.signed(ns)
-        extension = self.extension(assignment, 2)
-        with at(2025, 3, 10, 10), Transaction().set_user(ns.handler.id):
-            Extension.submit([extension])
-        with at(2025, 3, 10, 11), Transaction().set_user(ns.leader.id):
-            Extension.leader_approve([extension])
-        with at(2025, 3, 10, 15), Transaction().set_user(ns.dispatcher.id):
-            Extension.approve([extension])
+        self.approved_extension(ns, assignment, 2)
         with at(2025, 3, 13, 9), Transaction().set_user(ns.handler.id):
             reply = write_reply(Assignment(assignment.id))
             Reply.request_sign_off([reply])
