@@ -517,11 +517,13 @@ class PasswordTestCase(SecurityTestCase):
             rows = user.model('res.user', 'search_read', [], 0, None, None,
                 ['name'])
             self.assertGreater(len(rows), 5)
-            for name in ['login', 'email']:
-                self.assertRefused(lambda: user.model('res.user',
-                        'search_read', [], 0, None, None, [name]))
-                self.assertRefused(lambda: user.model('res.user',
-                        'export_data', [rows[0]['id']], [name], False))
+            others = user.model('res.user', 'search_read',
+                [('id', '!=', user.user_id)], 0, None, None,
+                ['login', 'email'])
+            self.assertEqual({(r['login'], r['email']) for r in others},
+                {(None, None)}, msg=login)
+            self.assertRefused(lambda: user.model('res.user', 'export_data',
+                    [others[0]['id']], ['login'], False))
         # their own preferences still work
         preferences = self.user('handler').call(
             'model.res.user.get_preferences', False, {})

@@ -237,7 +237,18 @@ class GuardMixin(ReadGuardMixin):
                         fields=', '.join(map(str, unknown))))
             cls._guard_ids([r.id for r in records])
             cls._guard_values(values)
-            # The form's states, evaluated on the records before the write
+            # The form's states, evaluated on the records before the write,
+            # on those the record rules let the user write (the others get
+            # the rules' own error from the write)
+            Rule = Pool().get('ir.rule')
+            with Transaction().set_context(_check_access=True):
+                domain = Rule.domain_get(cls.__name__, mode='write')
+            if domain:
+                with Transaction().set_context(active_test=False):
+                    writable = set(cls.search([
+                                ('id', 'in', [r.id for r in records]),
+                                domain]))
+                records = [r for r in records if r in writable]
             for record in records:
                 locked = cls._guard_readonly(record, sorted(values))
                 if locked:

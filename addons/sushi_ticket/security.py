@@ -9,6 +9,7 @@ import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import fields
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.rpc import RPC
 from trytond.transaction import Transaction
@@ -238,3 +239,34 @@ class Note(ReadGuardMixin, metaclass=PoolMeta):
 
 class User(ReadGuardMixin, metaclass=PoolMeta):
     __name__ = 'res.user'
+    # Staff see each other's names (who did what); logins and e-mails are
+    # the administrators'.  Masked rather than refused: clients read every
+    # field of a user they show.
+    _hidden_fields = {'login', 'email'}
+
+    @classmethod
+    def _sees_logins(cls):
+        ModelData = Pool().get('ir.model.data')
+        admins = {ModelData.get_id('res', 'group_admin'),
+            ModelData.get_id('sushi_ticket', 'group_sushi_admin')}
+        return bool(admins & set(cls.get_groups()))
+
+    @classmethod
+    def export_data(cls, records, fields_names, header=False):
+        hidden = {n.split('/')[0] for n in fields_names} & cls._hidden_fields
+        if hidden and external() and not cls._sees_logins():
+            raise AccessError(gettext('ir.msg_access_rule_field_error',
+                    **cls.__names__(sorted(hidden)[0])))
+        return super().export_data(records, fields_names, header=header)
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        result = super().read(ids, fields_names)
+        hidden = cls._hidden_fields & set(fields_names)
+        if hidden and external():
+            if not cls._sees_logins():
+                me = Transaction().user
+                for row in result:
+                    if row['id'] != me:
+                        row.update(dict.fromkeys(hidden))
+        return result

@@ -610,13 +610,16 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
         users = role_users(ns)
         for role, user in users.items():
             with as_user(user):
-                User.read([ns.intake.id], ['name'])
-                if role == 'admin':
-                    User.read([ns.intake.id], ['login', 'email'])
-                    continue
-                for name in ['login', 'email']:
-                    with self.assertRaises(AccessError, msg=role):
-                        User.read([ns.intake.id], [name])
+                row, = User.read([ns.intake.id], ['name', 'login', 'email'])
+                mine, = User.read([user.id], ['login'])
+            self.assertEqual(row['name'], 'intake')
+            self.assertEqual(mine['login'], user.login)
+            if role in {'admin', 'intake'}:
+                self.assertEqual((row['login'], row['email']),
+                    ('intake', 'intake@example.org'), msg=role)
+            else:
+                self.assertEqual((row['login'], row['email']), (None, None),
+                    msg=role)
 
     # --- writes of every field in every state (issue #16) ---------------
 
