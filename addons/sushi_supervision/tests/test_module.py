@@ -533,8 +533,9 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         found = {(r.case_type, r.tickets[0].id, r.state, r.automatic,
                 r.fact_at) for r in Accountability.search([])}
         self.assertEqual(found, {
+                # the card is a fact of the due time (LGT-05): 12 March 17:30
                 ('acc02_overdue', overdue.id, 'candidate', True,
-                    local(2025, 3, 13, 9)),
+                    local(2025, 3, 12, 17, 30)),
                 ('acc03_returned_twice', twice.id, 'candidate', True,
                     Pool().get('sushi.ticket.assignment')(a_twice.id
                         ).write_date),
