@@ -168,7 +168,7 @@ class Ticket(metaclass=PoolMeta):
         return reasons
 
     @fields.depends('title', 'description', 'address', 'requester_phone',
-        'received_at', 'id', 'state')
+        'received_at', 'id', 'state', 'category', 'region')
     def on_change_with_duplicate_hints(self, name=None):
         if self.state not in INTAKE_STATES:
             return None
