@@ -279,6 +279,16 @@ def create_demo_knowledge():
         entry.click('publish')
 
 
+def load_module_demo(name):
+    "Run the load() of scripts/demo/<name>.py, a module's demo loader."
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        f'sushi_demo_{name}', HERE / 'demo' / f'{name}.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.load()
+
+
 def load(password=None, tickets=True):
     "Load all demo data; return the accounts created."
     from trytond.modules.sushi_ticket.exceptions import (
@@ -287,7 +297,7 @@ def load(password=None, tickets=True):
     import_demo_units()
     accounts = create_accounts(password)
     create_demo_knowledge()
-    __import__('runpy').run_path(str(Path(__file__).with_name('demo') / 'portal.py'))['load']()
+    load_module_demo('portal')
     if tickets:
         try:
             create_demo_tickets()
