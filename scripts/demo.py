@@ -309,7 +309,9 @@ def load(password=None, tickets=True):
             print('演示工单未创建 (demo tickets skipped):', error.message)
         else:
             load_module_demo('supervision')
-            load_module_demo('analysis')
+            # scripts/demo/analysis.py is not loaded yet: its backdated
+            # requests lack what intake now requires (requester name, an
+            # intake time within the tolerance of outside callers)
     load_module_demo('consultation')
     load_module_demo('assessment')
     return accounts
