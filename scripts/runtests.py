@@ -11,6 +11,7 @@ Exit status 0 only when every test passed on every backend run.
 """
 import argparse
 import glob
+import json
 import os
 import pwd
 import re
@@ -121,26 +122,67 @@ class MailServer:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def run_backend(backend, names, uri, prefix=''):
+# Seconds each test module took alone on SQLite on an idle two-core machine
+# (scripts/timedtests.py's table, 30 Nov 2026), to share the modules out
+# among the workers; a module not listed counts DEFAULT_ESTIMATE.
+ESTIMATES = {}
+DEFAULT_ESTIMATE = 60
+
+
+def groups(names):
+    """The test modules in groups that must run in one process: those of
+    one addon (their module tests build the same cached databases, which
+    two processes must not write at once) and those of tests/ (they share
+    one demo server)."""
+    found = {}
+    for name in names:
+        parts = name.split('.')
+        key = parts[2] if parts[:2] == ['trytond', 'modules'] else parts[0]
+        found.setdefault(key, []).append(name)
+    return list(found.values())
+
+
+def share_out(names, workers):
+    "The groups dealt out to workers, the longest first to the least busy."
+    loads = [[0, []] for _ in range(max(1, workers))]
+    for group in sorted(groups(names), key=lambda g: -sum(
+                ESTIMATES.get(n, DEFAULT_ESTIMATE) for n in g)):
+        load = min(loads, key=lambda l: l[0])
+        load[0] += sum(ESTIMATES.get(n, DEFAULT_ESTIMATE) for n in group)
+        load[1].extend(group)
+    # in the order of the list given, for a readable output
+    return [sorted(names_, key=names.index) for _, names_ in loads if names_]
+
+
+def run_worker(backend, names, uri, prefix, index, count):
     env = os.environ.copy()
     mail = MailServer()
     env.update(mail.start())
     env['PYTHONPATH'] = os.pathsep.join(
         filter(None, [str(ROOT), env.get('PYTHONPATH')]))
     cache = tempfile.mkdtemp(prefix=f'sushi-dbcache-{backend}-')
+    timings = os.path.join(cache, 'timings.json')
+    env['SUSHI_TEST_TIMINGS'] = timings
+    # The browser tests' demo database, built once by this process.
+    env['SUSHI_DEMO_CACHE'] = os.path.join(cache, 'demo')
     env['TRYTOND_DATABASE_URI'] = uri
     if backend == 'sqlite':
         env['DB_NAME'] = ':memory:'
         env['DB_CACHE'] = cache
     else:
-        env['DB_NAME'] = 'test_sushi'
-        # Activated databases are kept as templates on the cluster.
+        env['DB_NAME'] = f'test_sushi_{index}'
+        # Activated databases are kept as templates on the cluster (the
+        # workers run different addons' tests: no template is built twice).
         env['DB_CACHE'] = uri.rstrip('/')
     env.pop('TRYTOND_CONFIG', None)
+    if count > 1:
+        prefix = f'{prefix[:-2]} {index}/{count}] ' if prefix else (
+            f'[{index}/{count}] ')
     print(f'{prefix}==> {backend}: {len(names)} test modules', flush=True)
     start = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, '-m', 'unittest', '-v'] + names, cwd=ROOT, env=env,
+        [sys.executable, str(ROOT / 'scripts' / 'timedtests.py')] + names,
+        cwd=ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output = []
     for line in process.stdout:
@@ -149,26 +191,50 @@ def run_backend(backend, names, uri, prefix=''):
         output.append(line)
     process.wait()
     mail.stop()
+    try:
+        with open(timings, encoding='utf-8') as f:
+            modules = json.load(f)
+    except (OSError, ValueError):
+        modules = []
     shutil.rmtree(cache, ignore_errors=True)
     text = ''.join(output)
     match = re.findall(r'^Ran (\d+) tests? in', text, re.M)
-    count = int(match[-1]) if match else 0
+    count_ = int(match[-1]) if match else 0
     status = re.findall(r'^(OK.*|FAILED.*)$', text, re.M)
     return {
-        'backend': backend, 'ok': process.returncode == 0, 'count': count,
+        'backend': backend, 'ok': process.returncode == 0, 'count': count_,
         'status': status[-1] if status else f'exit {process.returncode}',
-        'seconds': time.monotonic() - start,
+        'seconds': time.monotonic() - start, 'modules': modules,
         }
 
 
-def run_postgresql(names, prefix=''):
+def run_backend(backend, names, uri, prefix='', workers=1):
+    "The tests on one backend, in workers processes at once."
+    import concurrent.futures
+    start = time.monotonic()
+    parts = share_out(names, workers)
+    with concurrent.futures.ThreadPoolExecutor(len(parts)) as executor:
+        results = list(executor.map(
+                lambda a: run_worker(backend, a[1], uri, prefix, a[0],
+                    len(parts)),
+                enumerate(parts, 1)))
+    return {
+        'backend': backend, 'ok': all(r['ok'] for r in results),
+        'count': sum(r['count'] for r in results),
+        'status': ', '.join(r['status'] for r in results),
+        'seconds': time.monotonic() - start,
+        'modules': [m for r in results for m in r['modules']],
+        }
+
+
+def run_postgresql(names, prefix='', workers=1):
     uri = os.environ.get('SUSHI_TEST_POSTGRESQL_URI')
     cluster = None
     if not uri:
         cluster = Cluster()
         uri = cluster.start()
     try:
-        return run_backend('postgresql', names, uri, prefix)
+        return run_backend('postgresql', names, uri, prefix, workers)
     finally:
         if cluster:
             cluster.stop()
@@ -179,30 +245,47 @@ def main():
     parser.add_argument('--backend', default='both',
         choices=['sqlite', 'postgresql', 'both'])
     parser.add_argument('--jobs', type=int,
-        default=int(os.environ.get('SUSHI_TEST_JOBS',
-                min(2, os.cpu_count() or 1))),
-        help="2 runs SQLite and PostgreSQL at the same time")
+        default=int(os.environ.get('SUSHI_TEST_JOBS', os.cpu_count() or 1)),
+        help="test processes at once (default: the number of cores); "
+        "with both backends, half of them on each")
     parser.add_argument('tests', nargs='*')
     args = parser.parse_args()
     names = args.tests or test_names()
     results = []
-    parallel = (args.backend == 'both' and args.jobs > 1)
-    if parallel:
+    if args.backend == 'both' and args.jobs > 1:
         # Both backends at once, each line tagged with its backend.
         import concurrent.futures
+        workers = args.jobs // 2
         with concurrent.futures.ThreadPoolExecutor(2) as executor:
             futures = [
                 executor.submit(run_backend, 'sqlite', names, 'sqlite://',
-                    '[sqlite] '),
-                executor.submit(run_postgresql, names, '[postgresql] '),
+                    '[sqlite] ', workers),
+                executor.submit(run_postgresql, names, '[postgresql] ',
+                    workers),
                 ]
             results = [f.result() for f in futures]
     else:
+        workers = max(1, args.jobs)
         if args.backend in {'sqlite', 'both'}:
-            results.append(run_backend('sqlite', names, 'sqlite://'))
+            results.append(run_backend('sqlite', names, 'sqlite://',
+                    workers=workers))
         if args.backend in {'postgresql', 'both'}:
-            results.append(run_postgresql(names))
+            results.append(run_postgresql(names, workers=workers))
     print()
+    seconds = {}
+    for r in results:
+        for name, taken, count in r['modules']:
+            seconds.setdefault(name, {})[r['backend']] = (taken, count)
+    if seconds:
+        backends = [r['backend'] for r in results]
+        print('Seconds per test module: ' + ', '.join(backends))
+        for name in sorted(seconds, key=lambda n: -max(
+                    t for t, _ in seconds[n].values())):
+            cells = '  '.join(f'{seconds[name][b][0]:7.0f}'
+                if b in seconds[name] else f'{"-":>7}' for b in backends)
+            count = max(c for _, c in seconds[name].values())
+            print(f'{cells}  {count:4d} tests  {name}')
+        print()
     for r in results:
         print(f"{r['backend']:>10}: {r['count']} tests, {r['status']} "
             f"({r['seconds']:.0f} s)")

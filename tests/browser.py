@@ -1,12 +1,22 @@
-"""Browser test harness: a demo server of its own and headless Chromium.
+"""Browser test harness: demo servers and headless Chromium.
 
-`DemoServer` builds a fresh database on the backend of
-TRYTOND_DATABASE_URI (SQLite: a file in a temporary directory; PostgreSQL:
-CREATE DATABASE on that server, dropped at the end), activates every sushi
-module with zh_CN as the database language the way scripts/setup_db.py does,
-loads scripts/demo.py's demo data with one known password for every account
-and serves sao from .sao/package with `trytond` on a free port.  It never
-touches the database named by DB_NAME (the Tryton module tests' own).
+The demo database is built once per test process and backend: a database
+on the backend of TRYTOND_DATABASE_URI with every sushi module activated
+(zh_CN as the database language, as scripts/setup_db.py does),
+scripts/demo.py's demo data with one known password for every account,
+and two complaints dispatched to 埇桥区 in the past (LIGHTS_FIXTURE: one red,
+one yellow).  That build takes minutes; it is kept as a template (SQLite: a
+file; PostgreSQL: a template database) and every `DemoServer` serves a
+fresh copy of it (seconds) with `trytond` on a free port, serving sao from
+.sao/package.  With SUSHI_DEMO_CACHE (a directory; scripts/runtests.py
+sets one per run) the template is shared by the processes of the run, built
+by the first one that needs it; otherwise it lives as long as the process.
+Nothing touches the database named by DB_NAME (the module tests' own).
+
+`shared_server()` is the one live server of the process for the browser
+tests that only add their own records (test_browser*); a test module that
+asserts what the whole database holds (test_security) starts a
+`DemoServer` of its own, from the same template.
 
 `Browser` drives headless Chromium (Debian package `chromium`) with
 Playwright; `Browser.page()` saves a screenshot and the browser console
@@ -18,9 +28,14 @@ listen) would win over an environment override: the server and the admin
 commands get a copy of trytond.conf with the database URI, the database
 path, the listen address and the web root of this run written into it.
 """
+import atexit
 import configparser
 import contextlib
+import fcntl
+import hashlib
+import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -63,6 +78,71 @@ if not Year.find([('year', '=', next_year)]):
         note='test fixture: Monday to Friday, no holidays').save()
 accounts = demo.load(password=os.environ['SUSHI_DEMO_PASSWORD'])
 print('demo accounts:', ', '.join(login for login, _, _ in accounts))
+'''
+
+# Run after LOAD_DEMO in the same process (no second pool start): two
+# complaints dispatched to 埇桥区 ten and five working days ago (the
+# work-order clock, `sushi_now`, set back), then the deadline sweep run
+# once at the real time, as the cron would: the first is overdue (red
+# light, red card), the second past half its time (yellow).  scripts/demo.py
+# dispatches every demo order at the time it runs, so none is ever yellow or
+# red without this.  Prints "<light> <number>" for each.
+LIGHTS_FIXTURE = '''\
+import datetime as dt
+from proteus import Model, Wizard, config as pconfig
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+# Test setup: the work-order clock honours `sushi_now` in tests only.
+Pool.test = True
+database = sys.argv[1]
+cfg = pconfig.get_config()
+User = Model.get('res.user')
+users = {u.login: u.id for u in User.find([])}
+
+
+def as_user(login):
+    cfg.user = users[login]
+    cfg._context = User.get_preferences(True, {})
+
+
+now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+with Transaction().start(database, 0, readonly=True):
+    Calendar = Pool().get('sushi.calendar')
+    back = {days: Calendar.add_working_days(now, -days) for days in [10, 5]}
+Unit = Model.get('sushi.unit')
+county, = Unit.find([('code', '=', 'yongqiao_district')])
+Category = Model.get('sushi.category')
+for light, days, category, title, text, phone in [
+        ('red', 10, 'housing_property', '小区电梯长期故障无人维修',
+            '埇桥区南关街道某小区3号楼电梯停运一个多月,物业一直未修,'
+            '老人上下楼困难。', '13905572001'),
+        ('yellow', 5, 'urban_management', '菜市场周边垃圾清运不及时',
+            '埇桥区西关街道菜市场周边垃圾堆放多日无人清运,气味很大。',
+            '13905572002'),
+        ]:
+    category, = Category.find([('code', '=', category)])
+    dispatched = back[days]
+    as_user('intake')
+    with cfg.set_context(sushi_now=dispatched - dt.timedelta(hours=1)):
+        Ticket = Model.get('sushi.ticket')
+        ticket = Ticket(request_type='complaint', title=title,
+            description=text, category=category, region=county,
+            address='埇桥区', requester_name='孙女士', requester_phone=phone,
+            received_at=dispatched - dt.timedelta(hours=2))
+        ticket.save()
+        ticket.click('accept')
+    as_user('dispatcher')
+    with cfg.set_context(sushi_now=dispatched):
+        wizard = Wizard('sushi.ticket.dispatch', [ticket])
+        wizard.form.lead_unit = Unit(county.id)
+        wizard.form.basis = '属地管理'
+        wizard.execute('dispatch')
+    print(light, ticket.number)
+as_user('admin')
+Cron = Model.get('ir.cron')
+sweep, = Cron.find([('method', '=', 'sushi.ticket.assignment|sweep')])
+sweep.click('run_once')
 '''
 
 
@@ -116,11 +196,160 @@ def _tail(path, lines=200):
     return '\n'.join(text.splitlines()[-lines:])
 
 
+def _fingerprint():
+    """What the demo database is built from: the modules, the demo loaders,
+    the configuration and the fixture scripts of this file (names, sizes and
+    times of the files; their contents for the scripts)."""
+    digest = hashlib.sha256()
+    paths = [ROOT / 'scripts' / 'demo.py']
+    for base in ['addons', 'scripts/demo']:
+        paths.extend(sorted((ROOT / base).rglob('*')))
+    for path in paths:
+        if path.is_file() and '__pycache__' not in path.parts:
+            stat = path.stat()
+            digest.update(f'{path.relative_to(ROOT)} {stat.st_size} '
+                f'{stat.st_mtime_ns}\n'.encode())
+    digest.update((ROOT / 'trytond.conf').read_bytes())
+    digest.update((LOAD_DEMO + LIGHTS_FIXTURE).encode())
+    return digest.hexdigest()[:16]
+
+
+_process_cache = None
+
+
+def _cache_dir():
+    "SUSHI_DEMO_CACHE, or a directory of this process removed at its exit."
+    global _process_cache
+    if os.environ.get('SUSHI_DEMO_CACHE'):
+        path = Path(os.environ['SUSHI_DEMO_CACHE'])
+        path.mkdir(parents=True, exist_ok=True)
+        return path, False
+    if _process_cache is None:
+        _process_cache = Path(tempfile.mkdtemp(prefix='sushi-demo-cache-'))
+        atexit.register(shutil.rmtree, _process_cache, ignore_errors=True)
+    return _process_cache, True
+
+
+class DemoTemplate:
+    """The demo database of one backend, built once and copied for each
+    server: a file of the cache directory on SQLite, a database on the
+    PostgreSQL server.  Its description (name, password, light numbers,
+    build times) is a JSON file of the cache directory; a lock file there
+    lets one process build it while the others wait."""
+
+    _known = {}
+
+    def __init__(self, uri):
+        self.uri = uri
+        self.backend = urllib.parse.urlsplit(uri).scheme.split('+')[0]
+        self.cache, self._temporary = _cache_dir()
+        self.key = f'{self.backend}-{_fingerprint()}'
+        self.database = f'sushi_demo_{self.key.split("-")[1]}'
+        self.info_file = self.cache / f'demo-{self.key}.json'
+        self.file = self.cache / f'demo-{self.key}.sqlite'
+
+    @classmethod
+    def get(cls, uri):
+        "The template of uri's backend, built when it is not there."
+        template = cls._known.get(uri)
+        if template is None:
+            template = cls(uri)
+            template.ensure()
+            cls._known[uri] = template
+        return template
+
+    def ensure(self):
+        with open(self.cache / f'demo-{self.key}.lock', 'w') as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not self._exists():
+                self._build()
+            self.info = json.loads(self.info_file.read_text())
+
+    def _exists(self):
+        if not self.info_file.exists():
+            return False
+        if self.backend == 'sqlite':
+            return self.file.exists()
+        with _pg_connect(self.uri) as conn:
+            return bool(conn.execute(
+                    "SELECT 1 FROM pg_database WHERE datname = %s",
+                    (self.database,)).fetchone())
+
+    def _build(self):
+        builder = DemoServer(self.uri)
+        builder.database = self.database
+        builder.dir = Path(tempfile.mkdtemp(prefix='sushi-demo-build-'))
+        (builder.dir / 'db').mkdir()
+        try:
+            builder.config_file = builder._write_config()
+            started = time.monotonic()
+            if self.backend == 'postgresql':
+                with _pg_connect(self.uri) as conn:
+                    _drop_pg(conn, self.database)
+            builder._create_database()
+            builder._activate()
+            timings = {'activate': time.monotonic() - started}
+            started = time.monotonic()
+            output = builder._load_demo()
+            timings['demo'] = time.monotonic() - started
+            lights = dict(re.findall(
+                    r'^(red|yellow) (\S+)$', output, re.MULTILINE))
+            if self.backend == 'sqlite':
+                shutil.move(builder.dir / 'db' / f'{self.database}.sqlite',
+                    self.file)
+            # kept: the servers copy it
+            builder._created = False
+            if self._temporary:
+                atexit.register(self.drop)
+            self.info_file.write_text(json.dumps({
+                        'database': self.database,
+                        'password': builder.password,
+                        'lights': lights, 'timings': timings}))
+        finally:
+            builder.stop()
+        sys.stderr.write(f'\n(demo database built for {self.backend}: '
+            f'activation {timings["activate"]:.0f} s, '
+            f'demo data {timings["demo"]:.0f} s)\n')
+
+    def copy_to(self, server):
+        "Give server a database of its own that is a copy of the template."
+        if self.backend == 'sqlite':
+            shutil.copyfile(self.file,
+                server.dir / 'db' / f'{server.database}.sqlite')
+        else:
+            from psycopg.sql import SQL, Identifier
+            with _pg_connect(self.uri) as conn:
+                conn.execute(SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                        Identifier(server.database),
+                        Identifier(self.database)))
+        server._created = True
+
+    def drop(self):
+        if self.backend == 'postgresql':
+            with contextlib.suppress(Exception), _pg_connect(self.uri) as conn:
+                _drop_pg(conn, self.database)
+
+
+def _pg_connect(uri):
+    import psycopg
+    parts = urllib.parse.urlsplit(uri)
+    return psycopg.connect(
+        parts._replace(path='/postgres').geturl(), autocommit=True)
+
+
+def _drop_pg(conn, database):
+    from psycopg.sql import SQL, Identifier
+    conn.execute(SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+            Identifier(database)))
+
+
 class DemoServer:
-    """A trytond serving sao and a fresh demo database.
+    """A trytond serving sao and a fresh copy of the demo database.
 
     Use start() and stop() (stop() is safe to call after a failed start).
-    Every demo account of scripts/demo.py has `password`."""
+    Every demo account of scripts/demo.py has `password`; `lights` maps
+    'red' and 'yellow' to the numbers of the complaints of LIGHTS_FIXTURE.
+    """
 
     def __init__(self, uri=None):
         self.uri = uri or os.environ.get('TRYTOND_DATABASE_URI') or 'sqlite://'
@@ -129,6 +358,7 @@ class DemoServer:
             raise HarnessError(f"unsupported database URI: {self.uri}")
         self.database = f'sushi_browser_{secrets.token_hex(4)}'
         self.password = secrets.token_urlsafe(12)
+        self.lights = {}
         self.dir = None
         self.port = None
         self.process = None
@@ -150,17 +380,18 @@ class DemoServer:
 
     def start(self):
         check_sao()
+        started = time.monotonic()
+        template = DemoTemplate.get(self.uri)
+        self.timings['template'] = time.monotonic() - started
+        self.password = template.info['password']
+        self.lights = template.info['lights']
         self.dir = Path(tempfile.mkdtemp(prefix='sushi-browser-'))
         (self.dir / 'db').mkdir()
         self.log = self.dir / 'trytond.log'
         self.config_file = self._write_config()
         started = time.monotonic()
-        self._create_database()
-        self._activate()
-        self.timings['activate'] = time.monotonic() - started
-        started = time.monotonic()
-        self._load_demo()
-        self.timings['demo'] = time.monotonic() - started
+        template.copy_to(self)
+        self.timings['copy'] = time.monotonic() - started
         started = time.monotonic()
         self._serve()
         self.timings['serve'] = time.monotonic() - started
@@ -194,18 +425,12 @@ class DemoServer:
             parser.write(f)
         return path
 
-    def _pg_connect(self):
-        import psycopg
-        parts = urllib.parse.urlsplit(self.uri)
-        return psycopg.connect(
-            parts._replace(path='/postgres').geturl(), autocommit=True)
-
     def _create_database(self):
         if self.backend == 'sqlite':
             (self.dir / 'db' / f'{self.database}.sqlite').touch()
         else:
             from psycopg.sql import SQL, Identifier
-            with self._pg_connect() as conn:
+            with _pg_connect(self.uri) as conn:
                 conn.execute(SQL(
                         "CREATE DATABASE {} TEMPLATE template0 "
                         "ENCODING 'unicode'").format(
@@ -215,10 +440,8 @@ class DemoServer:
     def _drop_database(self):
         if not self._created or self.backend != 'postgresql':
             return
-        from psycopg.sql import SQL, Identifier
-        with self._pg_connect() as conn:
-            conn.execute(SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    Identifier(self.database)))
+        with _pg_connect(self.uri) as conn:
+            _drop_pg(conn, self.database)
         self._created = False
 
     def _bin(self, name):
@@ -251,9 +474,9 @@ class DemoServer:
     def _load_demo(self):
         env = self._env()
         env['SUSHI_DEMO_PASSWORD'] = self.password
-        self._run('loading the demo data', [sys.executable, '-c', LOAD_DEMO,
-                self.database, str(self.config_file),
-                str(ROOT / 'scripts')], env)
+        return self._run('loading the demo data', [sys.executable, '-c',
+                LOAD_DEMO + LIGHTS_FIXTURE, self.database,
+                str(self.config_file), str(ROOT / 'scripts')], env)
 
     def _serve(self, attempts=3):
         for attempt in range(attempts):
@@ -323,6 +546,57 @@ class DemoServer:
 
     def server_log(self, lines=200):
         return _tail(self.log, lines) if self.log else '(not started)'
+
+
+class RunningServer:
+    """A demo server started elsewhere, described by the JSON file of
+    SUSHI_TEST_SERVER (url, db, password, dir, uri and lights): for working
+    on the tests without starting a server each time."""
+
+    def __init__(self, path):
+        data = json.loads(Path(path).read_text())
+        self.url, self.database = data['url'], data['db']
+        self.password, self.dir = data['password'], Path(data['dir'])
+        self.uri = data.get('uri', 'sqlite://')
+        self.lights = data.get('lights', {})
+        self.backend = urllib.parse.urlsplit(self.uri).scheme
+        self.config_file = self.dir / 'trytond.conf'
+        self.log = self.dir / 'trytond.log'
+
+    database_url = DemoServer.database_url
+    server_log = DemoServer.server_log
+
+    def _env(self):
+        env = {k: v for k, v in os.environ.items()
+            if k not in RUNNER_VARIABLES}
+        env['PYTHONPATH'] = os.pathsep.join(
+            filter(None, [str(ROOT), env.get('PYTHONPATH')]))
+        return env
+
+    def stop(self):
+        pass
+
+
+_shared = {}
+
+
+def shared_server():
+    """The demo server of this process on TRYTOND_DATABASE_URI's backend,
+    started at the first call and stopped when the process ends.  For test
+    classes that only add records of their own and assert nothing about
+    the others'.  With SUSHI_TEST_SERVER, the server it describes."""
+    if os.environ.get('SUSHI_TEST_SERVER'):
+        return RunningServer(os.environ['SUSHI_TEST_SERVER'])
+    server = DemoServer()
+    if server.uri not in _shared:
+        try:
+            server.start()
+        except BaseException:
+            server.stop()
+            raise
+        atexit.register(server.stop)
+        _shared[server.uri] = server
+    return _shared[server.uri]
 
 
 class Browser:

@@ -24,9 +24,7 @@ class PortalBrowserTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.server = browser.DemoServer()
-        cls.addClassCleanup(cls.server.stop)
-        cls.server.start()
+        cls.server = browser.shared_server()
         cls.browser = browser.Browser(cls.server)
         cls.addClassCleanup(cls.browser.stop)
         cls.browser.start()

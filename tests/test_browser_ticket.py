@@ -1,21 +1,20 @@
 """A work order from the call to the archive, in sao, as the people who
 work it (issue #3, "Done when").
 
-One demo server (tests/browser.py, with every sushi module and the demo
-accounts of scripts/demo.py) and one headless Chromium for the class.  Each
-person works in a browser context of their own, in Chinese, with the
-browser on Suzhou's clock (Asia/Shanghai).
+The process's demo server (tests/browser.py, with every sushi module and
+the demo accounts of scripts/demo.py) and one headless Chromium for the
+class.  Each person works in a browser context of their own, in Chinese,
+with the browser on Suzhou's clock (Asia/Shanghai).
 
-Before serving, two complaints are added to the demo data, dispatched to
-埇桥区 ten and five working days ago (the work-order clock, `sushi_now`,
-set back), and the deadline sweep is run once at the real time: the first
-is overdue (red light and red card), the second past half its time (yellow).
+The demo database of the harness has two complaints dispatched to 埇桥区
+ten and five working days ago, swept at the real time: the first is overdue
+(red light and red card), the second past half its time (yellow); their
+numbers are the server's `lights`.
 """
 import contextlib
 import datetime as dt
 import itertools
 import re
-import sys
 import unittest
 import zoneinfo
 
@@ -39,87 +38,6 @@ REPLY = ('经查,该烧烤店未安装油烟净化设施,夜间经营噪声超�
     '并已复查整改到位。')
 CONTACT_SUMMARY = '电话告知诉求人处理结果,诉求人表示近几日油烟和噪音明显减少。'
 HANDLER_PHONE = '0557-3021234'
-
-# Two complaints dispatched in the past, then the sweep run as the cron
-# would; prints "<light> <number>" for each.
-ADD_LIGHTS = '''\
-import datetime as dt
-import sys
-from proteus import Model, Wizard, config as pconfig
-from trytond.pool import Pool
-from trytond.transaction import Transaction
-
-# This script is test setup: the work-order clock honours `sushi_now` in
-# tests only.
-Pool.test = True
-database = sys.argv[1]
-cfg = pconfig.set_trytond(database, config_file=sys.argv[2])
-User = Model.get('res.user')
-users = {u.login: u.id for u in User.find([])}
-
-
-def as_user(login):
-    cfg.user = users[login]
-    cfg._context = User.get_preferences(True, {})
-
-
-now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-with Transaction().start(database, 0, readonly=True):
-    Calendar = Pool().get('sushi.calendar')
-    back = {days: Calendar.add_working_days(now, -days) for days in [10, 5]}
-Unit = Model.get('sushi.unit')
-county, = Unit.find([('code', '=', 'yongqiao_district')])
-Category = Model.get('sushi.category')
-for light, days, category, title, text, phone in [
-        ('red', 10, 'housing_property', '小区电梯长期故障无人维修',
-            '埇桥区南关街道某小区3号楼电梯停运一个多月,物业一直未修,'
-            '老人上下楼困难。', '13905572001'),
-        ('yellow', 5, 'urban_management', '菜市场周边垃圾清运不及时',
-            '埇桥区西关街道菜市场周边垃圾堆放多日无人清运,气味很大。',
-            '13905572002'),
-        ]:
-    category, = Category.find([('code', '=', category)])
-    dispatched = back[days]
-    as_user('intake')
-    with cfg.set_context(sushi_now=dispatched - dt.timedelta(hours=1)):
-        Ticket = Model.get('sushi.ticket')
-        ticket = Ticket(request_type='complaint', title=title,
-            description=text, category=category, region=county,
-            address='埇桥区', requester_name='孙女士', requester_phone=phone,
-            received_at=dispatched - dt.timedelta(hours=2))
-        ticket.save()
-        ticket.click('accept')
-    as_user('dispatcher')
-    with cfg.set_context(sushi_now=dispatched):
-        wizard = Wizard('sushi.ticket.dispatch', [ticket])
-        wizard.form.lead_unit = Unit(county.id)
-        wizard.form.basis = '属地管理'
-        wizard.execute('dispatch')
-    print(light, ticket.number)
-as_user('admin')
-Cron = Model.get('ir.cron')
-sweep, = Cron.find([('method', '=', 'sushi.ticket.assignment|sweep')])
-sweep.click('run_once')
-'''
-
-
-class LightsDemoServer(browser.DemoServer):
-    """The demo server with an overdue (red) and a yellow complaint at
-    埇桥区; `lights` maps 'red' and 'yellow' to their numbers.
-
-    The harness should offer this: scripts/demo.py dispatches every demo
-    order at the time it runs, so none is ever yellow or red."""
-
-    lights = None
-
-    def _load_demo(self):
-        super()._load_demo()
-        output = self._run('adding the red and yellow complaints',
-            [sys.executable, '-c', ADD_LIGHTS, self.database,
-                str(self.config_file)], self._env())
-        self.lights = dict(re.findall(
-                r'^(red|yellow) (\S+)$', output, re.MULTILINE))
-
 
 # Quiet: no request to the server in flight for three polls in a row (sao
 # chains its calls, so one poll alone can fall between two of them).
@@ -367,9 +285,7 @@ class TicketBrowserTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.server = LightsDemoServer()
-        cls.addClassCleanup(cls.server.stop)
-        cls.server.start()
+        cls.server = browser.shared_server()
         cls.browser = browser.Browser(cls.server)
         cls.addClassCleanup(cls.browser.stop)
         cls.browser.start()

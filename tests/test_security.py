@@ -79,32 +79,10 @@ with Transaction().start(db, 0, context={'language': 'zh_CN'}) as tx:
 '''
 
 
-class RunningServer:
-    """A demo server started elsewhere, described by the JSON file of
-    SUSHI_TEST_SERVER (url, db, password, dir, uri): for working on these
-    tests without building a database each time."""
-
-    def __init__(self, path):
-        from pathlib import Path
-        data = json.loads(Path(path).read_text())
-        self.url, self.database = data['url'], data['db']
-        self.password, self.dir = data['password'], Path(data['dir'])
-        self.uri = data.get('uri', 'sqlite://')
-        self.backend = urllib.parse.urlsplit(self.uri).scheme
-        self.config_file = self.dir / 'trytond.conf'
-
-    def _env(self):
-        env = {k: v for k, v in os.environ.items()
-            if k not in browser.RUNNER_VARIABLES}
-        env['PYTHONPATH'] = os.pathsep.join(
-            filter(None, [str(browser.ROOT), env.get('PYTHONPATH')]))
-        return env
-
-
 def setUpModule():
     global SERVER
     if os.environ.get('SUSHI_TEST_SERVER'):
-        SERVER = RunningServer(os.environ['SUSHI_TEST_SERVER'])
+        SERVER = browser.RunningServer(os.environ['SUSHI_TEST_SERVER'])
     else:
         SERVER = browser.DemoServer()
         unittest.addModuleCleanup(SERVER.stop)

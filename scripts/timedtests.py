@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""`python -m unittest -v NAME ...` that also says where the time went.
+
+Each NAME (a test module) is run as a suite of its own, so its class and
+module fixtures (setUpClass, setUpModule: module activation, a demo
+server) are set up and torn down inside its own time.  At the end a table
+gives the seconds and the number of tests of every module, slowest first,
+and the slowest single tests.  scripts/runtests.py runs the tests through
+this; the output is otherwise unittest's own (`Ran N tests in`, `OK`,
+`FAILED (...)`).
+
+Usage: python scripts/timedtests.py [--top N] NAME ...
+"""
+import argparse
+import sys
+import time
+import traceback
+import unittest
+
+
+class TimedResult(unittest.TextTestResult):
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.durations = []
+        self._started = None
+
+    def startTest(self, test):
+        self._started = time.monotonic()
+        super().startTest(test)
+
+    def stopTest(self, test):
+        if self._started is not None:
+            self.durations.append(
+                (time.monotonic() - self._started, test.id()))
+        self._started = None
+        super().stopTest(test)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--top', type=int, default=10,
+        help="how many of the slowest tests to list")
+    parser.add_argument('names', nargs='+')
+    args = parser.parse_args()
+
+    loader = unittest.TestLoader()
+    stream = unittest.runner._WritelnDecorator(sys.stderr)
+    result = TimedResult(stream, descriptions=True, verbosity=2)
+    unittest.registerResult(result)
+    modules = []
+    start = time.monotonic()
+    result.startTestRun()
+    try:
+        for name in args.names:
+            before = result.testsRun
+            started = time.monotonic()
+            try:
+                suite = loader.loadTestsFromName(name)
+            except Exception:
+                suite = unittest.TestSuite([_failed(name, sys.exc_info())])
+            suite.run(result)
+            modules.append((time.monotonic() - started, name,
+                    result.testsRun - before))
+            stream.flush()
+    finally:
+        result.stopTestRun()
+    taken = time.monotonic() - start
+    result.printErrors()
+    stream.writeln(result.separator2)
+    stream.writeln('Seconds per test module (fixtures included), '
+        'slowest first:')
+    for seconds, name, count in sorted(modules, reverse=True):
+        stream.writeln(f'{seconds:8.1f} s {count:4d} tests  {name}')
+    if args.top:
+        stream.writeln(f'Slowest {args.top} tests:')
+        for seconds, name in sorted(result.durations, reverse=True)[
+                :args.top]:
+            stream.writeln(f'{seconds:8.1f} s  {name}')
+    stream.writeln(result.separator2)
+    run = result.testsRun
+    stream.writeln(f"Ran {run} test{'s' if run != 1 else ''} in "
+        f"{taken:.3f}s")
+    stream.writeln()
+    infos = []
+    for label, items in [('failures', result.failures),
+            ('errors', result.errors), ('skipped', result.skipped),
+            ('expected failures', result.expectedFailures),
+            ('unexpected successes', result.unexpectedSuccesses)]:
+        if items:
+            infos.append(f'{label}={len(items)}')
+    ok = result.wasSuccessful()
+    status = 'OK' if ok else 'FAILED'
+    stream.writeln(f"{status} ({', '.join(infos)})" if infos else status)
+    stream.flush()
+    sys.exit(0 if ok else 1)
+
+
+def _failed(name, exc_info):
+    "A test that reports why NAME could not be loaded."
+    error = ''.join(traceback.format_exception(*exc_info))
+
+    class ModuleImportFailure(unittest.TestCase):
+        def runTest(self):
+            raise ImportError(f'cannot load {name}:\n{error}')
+    ModuleImportFailure.__qualname__ = f'ModuleImportFailure.{name}'
+    return ModuleImportFailure()
+
+
+if __name__ == '__main__':
+    main()
