@@ -237,9 +237,11 @@ class Sao:
         button.click()
         self.settle()
 
-    def list_of(self, label, scope=None, column='名称'):
+    def list_of(self, label, scope=None, column='名称', count=None):
         """The cells of a column of the rows of a one2many or many2many
-        field, found by its label (sao gives these widgets no name)."""
+        field, found by its label (sao gives these widgets no name).
+        count: wait until that many rows are drawn (sao draws the rows of
+        a relation field after the form's other fields)."""
         widget = (scope or self.tab).locator(
             '.form-one2many:visible, .form-many2many:visible').filter(
             has=self.page.locator(
@@ -247,8 +249,11 @@ class Sao:
                 has_text=re.compile(rf'^{re.escape(label)}$')))
         header = widget.locator('thead th').filter(
             has=self.page.locator(f'label[title="{column}"]'))
-        cells = f'tbody tr td[headers="{header.get_attribute("id")}"]'
-        return widget.locator(cells).evaluate_all(
+        cells = widget.locator(
+            f'tbody tr td[headers="{header.get_attribute("id")}"]')
+        if count:
+            expect(cells).to_have_count(count)
+        return cells.evaluate_all(
             'cells => cells.map(c => c.innerText.trim())')
 
     def wizard_button(self, label):
@@ -277,9 +282,6 @@ class Sao:
         return text
 
 
-@unittest.skip("the intake form changed with the merge (duplicate hints, "
-    "guarded fields): the call-taker's steps are to be re-recorded "
-    "(closing note)")
 class TicketBrowserTest(unittest.TestCase):
     "A complaint taken, dispatched, handled, signed off, reviewed, rated."
 
@@ -328,8 +330,11 @@ class TicketBrowserTest(unittest.TestCase):
         caller speaks, phone number first, and accepts it; the order gets
         its classified number."""
         with self.person('intake') as sao:
-            sao.menu('宿事速办', '来电登记')
-            # The cursor waits in the phone field: the number comes first.
+            # The call-taker's home: 来电登记 opens at login (sushi_portal's
+            # role homes), the cursor waiting in the phone field: the
+            # number comes first.
+            self.assertIn('来电登记', sao.title())
+            sao.tab.locator('.form').first.wait_for()
             sao.page.wait_for_function(
                 "() => document.activeElement?.name == 'requester_phone'")
             self.assertEqual(sao.value('state'), '草稿')
@@ -377,7 +382,7 @@ class TicketBrowserTest(unittest.TestCase):
             self.assertIn(number,
                 wizard.locator('.modal-header').inner_text())
             # TRI-05: the locality first, then the units of the category
-            self.assertEqual(sao.list_of('建议承办单位', wizard),
+            self.assertEqual(sao.list_of('建议承办单位', wizard, count=2),
                 ['埇桥区', '市生态环境局'])
             self.assertEqual(sao.value('lead_unit', wizard), '埇桥区')
             sao.many2one('lead_unit', '埇桥区', wizard)
@@ -425,7 +430,7 @@ class TicketBrowserTest(unittest.TestCase):
             sao.button('new_reply', '填写反馈')
             # The reply opens in a tab of its own, for this assignment
             self.assertIn(f'反馈件 ({number} · 埇桥区)', sao.title())
-            self.assertEqual(sao.value('assignment'), f'{number} · 埇桥区')
+            sao.expect_value('assignment', f'{number} · 埇桥区')
             sao.expect_value('state', '草稿')
             sao.fill('content', REPLY)
             sao.select('result', '已解决')
@@ -501,8 +506,8 @@ class TicketBrowserTest(unittest.TestCase):
             self.assertFalse(sao.field('title').is_editable())
             sao.page_tab('流转记录')
             # The timeline tells the story, each step by its person
-            events = list(zip(sao.list_of('流转记录', column='操作'),
-                    sao.list_of('流转记录', column='操作人')))
+            events = list(zip(sao.list_of('流转记录', column='操作', count=12),
+                    sao.list_of('流转记录', column='操作人', count=12)))
             self.assertEqual(events[::-1], [
                     ('来电登记', '演示受理员'),
                     ('受理', '演示受理员'),

@@ -367,17 +367,55 @@ class LockedFieldTestCase(SecurityTestCase):
                     env = dict(row, context={}, id=id_)
                     locked = bool(PYSONDecoder(env).decode(readonly)
                         .get('readonly', False))
+                    # A locked field gets a new value, refused for the lock
+                    # itself; an open one its own value (valid as it is).
+                    value = (changed(definitions[name], row[name],
+                            lambda relation: admin.model(relation, 'search',
+                                [], 0, 1, None)[0])
+                        if locked else row[name])
                     try:
-                        admin.model(model, 'write', [id_],
-                            {name: row[name]})
+                        admin.model(model, 'write', [id_], {name: value})
                         refused = False
                     except RPCError as e:
                         self.assertNotIn(e.status, {500, 503})
                         refused = True
+                        if locked:
+                            self.assertIn('当前状态下不能修改', e.message,
+                                msg=f'{model} {state} {name}')
                     if refused != locked:
                         wrong.append(f'{model} {state} {name}: '
                             f"{'refused' if refused else 'accepted'}")
         self.assertFalse(wrong, msg='\n'.join(wrong))
+
+
+def changed(definition, value, any_id):
+    """A value of the field's type other than value (any_id(model): the id
+    of some record of model)."""
+    kind = definition['type']
+    if kind in {'char', 'text'}:
+        return (value or '') + '改'
+    if kind == 'boolean':
+        return not value
+    if kind == 'selection' and isinstance(definition.get('selection'), list):
+        return next(k for k, _ in definition['selection'] if k != value)
+    if kind == 'multiselection' and isinstance(
+            definition.get('selection'), list):
+        return [] if value else [definition['selection'][0][0]]
+    if value not in (None, [], ''):
+        if kind in {'integer', 'biginteger', 'float'}:
+            return value + 1
+        return None
+    return {
+        'many2one': lambda: any_id(definition['relation']),
+        'integer': lambda: 1, 'biginteger': lambda: 1, 'float': lambda: 1.5,
+        'numeric': lambda: {'__class__': 'Decimal', 'decimal': '1.5'},
+        'date': lambda: {'__class__': 'date', 'year': 2026, 'month': 1,
+            'day': 5},
+        'datetime': lambda: {'__class__': 'datetime', 'year': 2026,
+            'month': 1, 'day': 5, 'hour': 9, 'minute': 0, 'second': 0,
+            'microsecond': 0},
+        'timedelta': lambda: {'__class__': 'timedelta', 'seconds': 3600},
+        }.get(kind, lambda: 1)()
 
 
 class CreateTestCase(SecurityTestCase):

@@ -191,6 +191,30 @@ class GuardMixin(ReadGuardMixin):
         return locked
 
     @classmethod
+    def _guard_changed(cls, record, values):
+        """The names of the values that change the record.  Saving a form,
+        sao sends back values it shows without a change (an empty text as
+        '', an empty multi-selection as []): writing a value the record
+        already has changes nothing, locked or not."""
+        changed = []
+        for name, value in values.items():
+            field = cls._fields.get(name)
+            if field is None or field._type in {
+                    'one2many', 'many2many', 'reference', 'dict', 'binary'}:
+                changed.append(name)
+                continue
+            current = getattr(record, name, None)
+            if field._type == 'many2one':
+                current = current.id if current else None
+            elif field._type == 'multiselection':
+                current, value = sorted(current or []), sorted(value or [])
+            elif field._type in {'char', 'text'}:
+                current, value = current or '', value or ''
+            if value != current:
+                changed.append(name)
+        return sorted(changed)
+
+    @classmethod
     def _guard_refuse(cls, names):
         strings = cls.fields_get(names)
         raise ReadonlyFieldError(gettext('sushi_ticket.msg_field_locked',
@@ -250,6 +274,7 @@ class GuardMixin(ReadGuardMixin):
                                 domain]))
                 records = [r for r in records if r in writable]
             for record in records:
-                locked = cls._guard_readonly(record, sorted(values))
+                locked = cls._guard_readonly(
+                    record, cls._guard_changed(record, values))
                 if locked:
                     cls._guard_refuse(locked)
