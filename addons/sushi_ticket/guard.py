@@ -223,13 +223,17 @@ class GuardMixin(ReadGuardMixin):
 
     @classmethod
     def _guard_create_fields(cls, values):
-        "The fields a user may give at create: those the new form edits."
-        defaults = cls.default_get(
-            [n for n in cls._fields if n not in values], with_rec_name=False)
-        record = cls(**{**defaults, **{k: v for k, v in values.items()
-                    if cls._fields[k]._type not in {
-                        'one2many', 'many2many'}}})
-        return cls._guard_readonly(record, sorted(values))
+        """The fields a user may give at create: those the new form edits.
+        A value the new form already shows (its default, or empty as sao
+        sends it) is no change."""
+        defaults = cls.default_get(list(cls._fields), with_rec_name=False)
+
+        def plain(values):
+            return {k: v for k, v in values.items()
+                if cls._fields[k]._type not in {'one2many', 'many2many'}}
+        changed = cls._guard_changed(cls(**plain(defaults)), values)
+        record = cls(**{**plain(defaults), **plain(values)})
+        return cls._guard_readonly(record, changed)
 
     @classmethod
     def create(cls, vlist):
