@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import itertools
 import re
+import time
 import unittest
 import zoneinfo
 
@@ -251,10 +252,17 @@ class Sao:
             has=self.page.locator(f'label[title="{column}"]'))
         cells = widget.locator(
             f'tbody tr td[headers="{header.get_attribute("id")}"]')
-        if count:
-            expect(cells).to_have_count(count)
-        return cells.evaluate_all(
-            'cells => cells.map(c => c.innerText.trim())')
+        read = 'cells => cells.map(c => c.innerText.trim())'
+        if not count:
+            return cells.evaluate_all(read)
+        expect(cells).to_have_count(count)
+        # the rows come first, the names they show a moment later
+        deadline = time.monotonic() + 30
+        while True:
+            texts = cells.evaluate_all(read)
+            if all(texts) or time.monotonic() > deadline:
+                return texts
+            self.page.wait_for_timeout(200)
 
     def wizard_button(self, label):
         "Click a button of the front wizard dialog; wait until it is gone."
