@@ -510,26 +510,6 @@ class Assignment(Workflow, ModelSQL, ModelView):
                 Event.log(earlier, 'improper_return',
                     comment=assignment.rec_name)
 
-    # --- membership ---------------------------------------------------
-
-    def check_member(self, leader=False):
-        """Only the unit's own staff act for it (a tier-2 unit oversees its
-        sub-units' assignments but does not sign for them)."""
-        pool = Pool()
-        Unit = pool.get('sushi.unit')
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        user_id = Transaction().user
-        if not user_id:
-            return
-        admin = ModelData.get_id('sushi_ticket', 'group_sushi_admin')
-        if admin in User.get_groups():
-            return
-        if self.unit.id not in Unit.user_units(user_id):
-            raise AssignmentError(gettext(
-                    'sushi_ticket.msg_assignment_not_member',
-                    assignment=self.rec_name, unit=self.unit.rec_name))
-
     # --- sign-in ------------------------------------------------------
 
     @classmethod
@@ -543,7 +523,8 @@ class Assignment(Workflow, ModelSQL, ModelView):
         user = Transaction().user or None
         late = []
         for assignment in assignments:
-            assignment.check_member()
+            Pool().get('sushi.unit').check_member(
+                [assignment.unit], assignment)
             if assignment.return_requested_at and not (
                     assignment.return_decision):
                 # the return request must be decided first, not left open
@@ -579,7 +560,8 @@ class Assignment(Workflow, ModelSQL, ModelView):
         now = clock.now()
         user = Transaction().user or None
         for assignment in assignments:
-            assignment.check_member()
+            Pool().get('sushi.unit').check_member(
+                [assignment.unit], assignment)
             if assignment.return_requested_at:
                 raise ReturnError(gettext(
                         'sushi_ticket.msg_return_once',
@@ -816,7 +798,8 @@ class Assignment(Workflow, ModelSQL, ModelView):
         Event = pool.get('sushi.ticket.event')
         now = clock.now()
         for assignment in assignments:
-            assignment.check_member()
+            Pool().get('sushi.unit').check_member(
+                [assignment.unit], assignment)
             if not (assignment.progress_note or '').strip():
                 raise AssignmentError(gettext(
                         'sushi_ticket.msg_progress_missing',
@@ -831,7 +814,8 @@ class Assignment(Workflow, ModelSQL, ModelView):
     @ModelView.button_action('sushi_ticket.wizard_redispatch')
     def redispatch(cls, assignments):
         for assignment in assignments:
-            assignment.check_member()
+            Pool().get('sushi.unit').check_member(
+                [assignment.unit], assignment)
             if assignment.unit.tier != '2' or assignment.parent:
                 raise DispatchError(gettext(
                         'sushi_ticket.msg_redispatch_tier',
@@ -845,7 +829,8 @@ class Assignment(Workflow, ModelSQL, ModelView):
         Notification = pool.get('sushi.notification')
         children = []
         for assignment in assignments:
-            assignment.check_member()
+            Pool().get('sushi.unit').check_member(
+                [assignment.unit], assignment)
             if assignment.unit.tier != '2' or assignment.parent:
                 raise DispatchError(gettext(
                         'sushi_ticket.msg_redispatch_tier',
@@ -870,13 +855,15 @@ class Assignment(Workflow, ModelSQL, ModelView):
     @ModelView.button_action('sushi_ticket.act_extension_new')
     def new_extension(cls, assignments):
         for assignment in assignments:
-            assignment.check_member()
+            Pool().get('sushi.unit').check_member(
+                [assignment.unit], assignment)
 
     @classmethod
     @ModelView.button_action('sushi_ticket.act_reply_new')
     def new_reply(cls, assignments):
         for assignment in assignments:
-            assignment.check_member()
+            Pool().get('sushi.unit').check_member(
+                [assignment.unit], assignment)
 
     @classmethod
     @transition('cancelled', event='cancel')

@@ -14,7 +14,8 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .calendar import _decode
-from .exceptions import DispatchError, UnitImportError, UnitValidationError
+from .exceptions import (
+    DispatchError, UnitImportError, UnitRightError, UnitValidationError)
 from .tools import rec_name_domain
 
 TIERS = [
@@ -196,6 +197,74 @@ class Unit(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
                                 ]))
             cls._user_units_cache.set(key, tree)
         return tree
+
+    # --- who acts for a unit (SGN-05, RPL-04, EXT-01) ------------------
+    # One place for the rights of unit staff, leaders and the principal;
+    # other modules extend these classmethods through the pool.  `record`
+    # only names what the user acts on in the error.
+
+    @classmethod
+    def _acts_for_every_unit(cls):
+        "The root user and platform administrators act for every unit."
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        if not Transaction().user:
+            return True
+        admin = ModelData.get_id('sushi_ticket', 'group_sushi_admin')
+        return admin in User.get_groups()
+
+    @classmethod
+    def check_member(cls, units, record=None):
+        """SGN-05: only the unit's own staff act for it (a tier-2 unit
+        oversees its sub-units' work but does not act for them)."""
+        if cls._acts_for_every_unit():
+            return
+        mine = set(cls.user_units(Transaction().user))
+        for unit in units:
+            if unit.id not in mine:
+                raise UnitRightError(gettext(
+                        'sushi_ticket.msg_unit_not_member',
+                        unit=unit.rec_name,
+                        record=(record or unit).rec_name))
+
+    @classmethod
+    def leader_roles(cls, units, user_id=None):
+        "{unit id: set of roles} of the user (default: current) per unit."
+        Leader = Pool().get('sushi.unit.leader')
+        if user_id is None:
+            user_id = Transaction().user
+        roles = {u.id: set() for u in units}
+        for leader in Leader.search([
+                    ('unit', 'in', list(roles)),
+                    ('user', '=', user_id),
+                    ]):
+            roles[leader.unit.id].add(leader.role)
+        return roles
+
+    @classmethod
+    def check_leader(cls, units, record=None, principal=False):
+        """RPL-04, EXT-01: the user is a leader of each unit (its principal
+        leader when `principal`, e.g. for supervised orders).  Return
+        {unit id: the role the user signs in}; the root user passes with
+        no role."""
+        if not Transaction().user:
+            return {u.id: None for u in units}
+        result = {}
+        for unit_id, roles in cls.leader_roles(units).items():
+            unit = cls(unit_id)
+            name = (record or unit).rec_name
+            if not roles:
+                raise UnitRightError(gettext(
+                        'sushi_ticket.msg_unit_not_leader',
+                        unit=unit.rec_name, record=name))
+            if principal and 'principal' not in roles:
+                raise UnitRightError(gettext(
+                        'sushi_ticket.msg_unit_principal_required',
+                        unit=unit.rec_name, record=name))
+            result[unit_id] = (
+                'principal' if 'principal' in roles else 'deputy_in_charge')
+        return result
 
     def check_dispatchable(self, config):
         "TRI-05: orders go to active tier-2 units (tier 3 if configured)."

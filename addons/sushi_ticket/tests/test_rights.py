@@ -16,7 +16,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from ..exceptions import ExtensionError, ReplyError
+from ..exceptions import UnitRightError
 from .test_ticket import write_reply
 from .tools import (
     DBTestCase, at, create_ticket, local, setup_network, dispatch_ticket, redispatch)
@@ -413,7 +413,7 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
             Reply.request_sign_off([reply])
         # 萧县's principal is a leader, but not of 埇桥区
         with at(2025, 3, 5, 16), Transaction().set_user(xiao_leader.id):
-            with self.assertRaises(ReplyError) as cm:
+            with self.assertRaises(UnitRightError) as cm:
                 Reply.sign_off([reply])
             self.assertIn('埇桥区', cm.exception.message)
         # through the client the reply is not even visible to them
@@ -442,7 +442,7 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
         with at(2025, 3, 10, 10), Transaction().set_user(ns.handler.id):
             Extension.submit([extension])
         with Transaction().set_user(xiao_leader.id):
-            with self.assertRaises(ExtensionError):
+            with self.assertRaises(UnitRightError):
                 Extension.leader_approve([extension])
         with as_user(ns.leader):
             Extension.leader_approve([extension])

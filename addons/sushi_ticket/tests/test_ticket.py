@@ -12,8 +12,9 @@ from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from ..exceptions import (
-    AssignmentError, CalendarMissingYearError, CallbackError, DispatchError,
-    ExtensionError, IntakeError, ReplyError, ReturnError, TransitionError)
+    CalendarMissingYearError, CallbackError, DispatchError,
+    ExtensionError, IntakeError, ReplyError, ReturnError, TransitionError,
+    UnitRightError)
 from .tools import (
     DBTestCase, as_local, at, create_ticket, local, run_queue,
     setup_network, dispatch_ticket, redispatch)
@@ -373,7 +374,7 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         ns = setup_network()
         assignment, = self.dispatch(create_ticket(), ns.county)
         with Transaction().set_user(ns.city_handler.id):
-            with self.assertRaises(AssignmentError):
+            with self.assertRaises(UnitRightError):
                 Assignment.sign([assignment])
         with Transaction().set_user(ns.handler.id):
             Assignment.sign([assignment])
@@ -643,11 +644,13 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         with Transaction().set_user(ns.handler.id):
             reply = write_reply(assignment)
             Reply.request_sign_off([reply])
-            with self.assertRaises(ReplyError):
+            with self.assertRaises(UnitRightError):
                 Reply.sign_off([reply])
+        # the leader in charge is a leader, but not the principal
         with Transaction().set_user(ns.leader.id):
-            with self.assertRaises(ReplyError):
+            with self.assertRaises(UnitRightError) as cm:
                 Reply.sign_off([reply])
+            self.assertIn('主要负责人', cm.exception.message)
         with at(2025, 3, 5, 16), Transaction().set_user(ns.principal.id):
             Reply.sign_off([reply])
         self.assertEqual((reply.state, reply.signed_off_role),
