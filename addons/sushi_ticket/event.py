@@ -155,8 +155,9 @@ class Event(AppendOnlyMixin, ModelSQL, ModelView):
     @classmethod
     def log_moves(cls, records, action, from_states, to_state):
         """Append the event of a workflow move of each record (a ticket,
-        an assignment, a reply or an extension) from from_states[record.id] to to_state, with the
-        comment record.transition_comment(action)."""
+        an assignment, a reply or an extension) from
+        from_states[record.id] to to_state, with the comment
+        record.transition_comment(action)."""
         for record in records:
             # A reply or an extension writes its event on its assignment,
             # under the action its kind names (transition_record/_action).

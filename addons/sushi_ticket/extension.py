@@ -273,6 +273,12 @@ class Extension(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                 'decided_at': clock.now(),
                 })
 
+    @classmethod
+    def on_transition(cls, extensions, state):
+        "The platform's decision queue follows the requests (EXT-04)."
+        Pool().get('sushi.ticket.assignment').update_decision_due(
+            [e.assignment for e in extensions])
+
     # --- the audit event of a move (see workflow.transition) -----------
 
     def transition_record(self):

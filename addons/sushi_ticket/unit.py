@@ -16,7 +16,7 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 from .calendar import _decode
 from .exceptions import (
     DispatchError, UnitImportError, UnitRightError, UnitValidationError)
-from .tools import rec_name_domain
+from .tools import UniqueCodeMixin, rec_name_domain
 
 TIERS = [
     ('1', "Tier 1 (platform office)"),
@@ -59,9 +59,11 @@ GROUP_WORDS = {'county': 'county', 'park': 'park', 'department': 'department',
     '市有关单位': 'department', '': None}
 
 
-class Unit(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
+class Unit(UniqueCodeMixin, DeactivableMixin, tree(separator=' / '),
+        ModelSQL, ModelView):
     __name__ = 'sushi.unit'
     __string__ = "Handling Unit"
+    _code_unique_message = 'sushi_ticket.msg_unit_code_unique'
 
     name = fields.Char("Name", required=True)
     code = fields.Char("Code", required=True,
@@ -104,11 +106,6 @@ class Unit(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints = [
-            ('code_unique', Unique(t, t.code),
-                'sushi_ticket.msg_unit_code_unique'),
-            ]
         cls._order = [('tier', 'ASC'), ('code', 'ASC'), ('id', 'ASC')]
 
     @classmethod
@@ -358,9 +355,11 @@ class Unit(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
             existing[code] = unit
 
 
-class UnitUser(ModelSQL):
-    __name__ = 'sushi.unit-res.user'
-    __string__ = "Unit - User"
+class UnitMemberMixin:
+    """A user's place in a unit (handler or leader), once per unit; any
+    change empties the cache of the users' units (and so the rules)."""
+    __slots__ = ()
+    _unit_user_unique_message = None
 
     unit = fields.Many2One('sushi.unit', "Unit", required=True,
         ondelete='CASCADE')
@@ -371,10 +370,9 @@ class UnitUser(ModelSQL):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._sql_constraints = [
+        cls._sql_constraints.append(
             ('unit_user_unique', Unique(t, t.unit, t.user),
-                'sushi_ticket.msg_unit_user_unique'),
-            ]
+                cls._unit_user_unique_message))
 
     @classmethod
     def on_modification(cls, mode, records, field_names=None):
@@ -382,15 +380,18 @@ class UnitUser(ModelSQL):
         Pool().get('sushi.unit')._user_units_cache.clear()
 
 
-class UnitLeader(ModelSQL, ModelView):
+class UnitUser(UnitMemberMixin, ModelSQL):
+    __name__ = 'sushi.unit-res.user'
+    __string__ = "Unit - User"
+    _unit_user_unique_message = 'sushi_ticket.msg_unit_user_unique'
+
+
+class UnitLeader(UnitMemberMixin, ModelSQL, ModelView):
     "A unit leader who signs off replies and consents to extensions."
     __name__ = 'sushi.unit.leader'
     __string__ = "Unit Leader"
+    _unit_user_unique_message = 'sushi_ticket.msg_unit_leader_unique'
 
-    unit = fields.Many2One('sushi.unit', "Unit", required=True,
-        ondelete='CASCADE')
-    user = fields.Many2One('res.user', "User", required=True,
-        ondelete='CASCADE')
     role = fields.Selection([
             ('principal', "Principal Leader"),
             ('deputy_in_charge', "Deputy Leader in Charge"),
@@ -399,25 +400,11 @@ class UnitLeader(ModelSQL, ModelView):
         "(RPL-04).")
 
     @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints = [
-            ('unit_user_unique', Unique(t, t.unit, t.user),
-                'sushi_ticket.msg_unit_leader_unique'),
-            ]
-
-    @classmethod
     def default_role(cls):
         return 'deputy_in_charge'
 
     def get_rec_name(self, name):
         return f'{self.user.rec_name} ({self.unit.rec_name})'
-
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        super().on_modification(mode, records, field_names=field_names)
-        Pool().get('sushi.unit')._user_units_cache.clear()
 
 
 class UnitImportStart(ModelView):

@@ -383,6 +383,56 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
             Assignment.write([Assignment(county.id)],
                 {'progress_note': '已核实'})
 
+    @with_transaction()
+    def test_order_chat_follows_record_rules(self):
+        """ORG-11: the order's discussion (record chat) is read, posted in
+        and followed only by those who may read the order; the poster
+        follows it and hears of the answers."""
+        pool = Pool()
+        Channel = pool.get('ir.chat.channel')
+        Notification = pool.get('res.notification')
+        User = pool.get('res.user')
+        ns = setup_network()
+        (a, b, c), (county, town, other) = self.two_units(ns)
+        order_a, order_b = 'sushi.ticket,%s' % a.id, 'sushi.ticket,%s' % b.id
+        with as_user(ns.dispatcher):
+            Channel.post(order_b, '诉求人李建国 13905572222 来电催办')
+            Channel.post(order_a, '请埇桥区今日内联系诉求人')
+        with as_user(ns.handler):
+            # 埇桥区 reads and answers on its order ...
+            self.assertEqual([m['content'] for m in Channel.get(order_a)],
+                ['请埇桥区今日内联系诉求人'])
+            Channel.post(order_a, '已联系，明日现场核实')
+            # ... but nothing of 萧县's order: not read, posted or followed
+            for call in [lambda: Channel.get(order_b),
+                    lambda: Channel.get_followers(order_b),
+                    lambda: Channel.post(order_b, '伪造的消息'),
+                    lambda: Channel.subscribe(order_b),
+                    lambda: Channel.subscribe_email(order_a, 'x@example.com'),
+                    lambda: Channel.get('sushi.ticket,-1')]:
+                with self.assertRaises(AccessError):
+                    call()
+            # nor can a 萧县 user be made to follow 埇桥区's order
+            with self.assertRaises(AccessError):
+                Channel.subscribe(order_a, ns.other_handler.login)
+        # analysts read orders, not their discussion (minimum exposure)
+        with as_user(ns.analyst), self.assertRaises(AccessError):
+            Channel.get(order_a)
+        with as_user(ns.dispatcher):
+            self.assertEqual(
+                [f['key'] for f in Channel.get_followers(order_a)],
+                sorted([ns.dispatcher.login, ns.handler.login]))
+            Channel.post(order_a, '收到')
+        # the handler follows the order since answering and is told
+        self.assertEqual([n.description for n in Notification.search([
+                        ('user', '=', ns.handler.id)])], ['收到'])
+        # off 埇桥区's staff, the handler is told nothing more of it
+        User.write([ns.handler], {'sushi_units': [('remove', [ns.county.id])]})
+        with as_user(ns.dispatcher):
+            Channel.post(order_a, '请补充现场照片')
+        self.assertEqual(Notification.search([
+                    ('user', '=', ns.handler.id)], count=True), 1)
+
     # --- leaders ------------------------------------------------------
 
     def other_leader(self, ns):
