@@ -560,7 +560,7 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         with at(2025, 3, 10, 10), Transaction().set_user(ns.handler.id):
             Extension.submit([extension])
         with Transaction().set_user(ns.handler.id):
-            with self.assertRaises(ExtensionError):
+            with self.assertRaises(UnitRightError):
                 Extension.leader_approve([extension])
         with Transaction().set_user(ns.leader.id):
             Extension.leader_approve([extension])
@@ -650,7 +650,7 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         with Transaction().set_user(ns.leader.id):
             with self.assertRaises(UnitRightError) as cm:
                 Reply.sign_off([reply])
-            self.assertIn('主要负责人', cm.exception.message)
+            self.assertIn('principal leader', cm.exception.message)
         with at(2025, 3, 5, 16), Transaction().set_user(ns.principal.id):
             Reply.sign_off([reply])
         self.assertEqual((reply.state, reply.signed_off_role),
