@@ -394,11 +394,17 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
         User = pool.get('res.user')
         ns = setup_network()
         (a, b, c), (county, town, other) = self.two_units(ns)
+
+        def chat_user(user):
+            # as the client calls the chat: ir.chat.channel's RPC methods
+            # run unchecked, the checks are Channel.check_access's
+            return Transaction().set_user(user.id)
+
         order_a, order_b = 'sushi.ticket,%s' % a.id, 'sushi.ticket,%s' % b.id
-        with as_user(ns.dispatcher):
+        with chat_user(ns.dispatcher):
             Channel.post(order_b, '诉求人李建国 13905572222 来电催办')
             Channel.post(order_a, '请埇桥区今日内联系诉求人')
-        with as_user(ns.handler):
+        with chat_user(ns.handler):
             # 埇桥区 reads and answers on its order ...
             self.assertEqual([m['content'] for m in Channel.get(order_a)],
                 ['请埇桥区今日内联系诉求人'])
@@ -416,9 +422,9 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
             with self.assertRaises(AccessError):
                 Channel.subscribe(order_a, ns.other_handler.login)
         # analysts read orders, not their discussion (minimum exposure)
-        with as_user(ns.analyst), self.assertRaises(AccessError):
+        with chat_user(ns.analyst), self.assertRaises(AccessError):
             Channel.get(order_a)
-        with as_user(ns.dispatcher):
+        with chat_user(ns.dispatcher):
             self.assertEqual(
                 [f['key'] for f in Channel.get_followers(order_a)],
                 sorted([ns.dispatcher.login, ns.handler.login]))
@@ -428,7 +434,7 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
                         ('user', '=', ns.handler.id)])], ['收到'])
         # off 埇桥区's staff, the handler is told nothing more of it
         User.write([ns.handler], {'sushi_units': [('remove', [ns.county.id])]})
-        with as_user(ns.dispatcher):
+        with chat_user(ns.dispatcher):
             Channel.post(order_a, '请补充现场照片')
         self.assertEqual(Notification.search([
                     ('user', '=', ns.handler.id)], count=True), 1)
