@@ -93,6 +93,21 @@ class Channel(metaclass=PoolMeta):
         return super().subscribe(resource, username=username)
 
     @classmethod
+    def _search_followers(cls, resource, text):
+        "Only users who may read the order are proposed as followers."
+        User = Pool().get('res.user')
+        followers = super()._search_followers(resource, text)
+        model, _ = _parse(resource)
+        if model in cls._record_rule_models():
+            logins = [key for kind, key in followers if kind == 'user'][:100]
+            readers = {u.login for u in User.search([
+                        ('login', 'in', logins)])
+                if cls.may_read(resource, u.id)}
+            followers = {k: v for k, v in followers.items()
+                if k[0] == 'user' and k[1] in readers}
+        return followers
+
+    @classmethod
     def subscribe_email(cls, resource, email):
         model, _ = _parse(resource)
         if model in cls._record_rule_models():

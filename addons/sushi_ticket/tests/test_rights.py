@@ -418,9 +418,14 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
                     lambda: Channel.get('sushi.ticket,-1')]:
                 with self.assertRaises(AccessError):
                     call()
-            # nor can a 萧县 user be made to follow 埇桥区's order
+            # nor can a 萧县 user be made to follow 埇桥区's order, or be
+            # proposed as a follower
             with self.assertRaises(AccessError):
                 Channel.subscribe(order_a, ns.other_handler.login)
+            proposed = {f['key'] for f in Channel.search_followers(
+                    order_a, 'handler')}
+            self.assertIn(ns.town_handler.login, proposed)
+            self.assertNotIn(ns.other_handler.login, proposed)
         # analysts read orders, not their discussion (minimum exposure)
         with chat_user(ns.analyst), self.assertRaises(AccessError):
             Channel.get(order_a)
