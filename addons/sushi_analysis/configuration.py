@@ -90,7 +90,7 @@ class Configuration(metaclass=PoolMeta):
 你好 您好 麻烦 派人 看看 严重 影响'''
 
     @classmethod
-    def statistics_stop_words(cls):
+    def statistics_stop_word_set(cls):
         "The set of statistics_stop_words (ANA-04 hot words, request keys)."
         words = cls.get_values()['statistics_stop_words'] or ''
         return frozenset(w for w in re.split(r'[\s,，、]+', words) if w)

@@ -201,7 +201,7 @@ class Ticket(metaclass=PoolMeta):
         # the stop words and fillers of the domain dictionary, and the
         # words of how a request is made (setting statistics_stop_words)
         stop_words = (Term.lexicon()[0] | FILLERS
-            | pool.get('sushi.configuration').statistics_stop_words())
+            | pool.get('sushi.configuration').statistics_stop_word_set())
         now = clock.now()
         for sub in grouped_slice(tickets, 500):
             sub = list(sub)

@@ -182,7 +182,7 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
         pool = Pool()
         Configuration = pool.get('sushi.configuration')
         Trend = pool.get('sushi.analysis.trend')
-        self.assertIn('来电', Configuration.statistics_stop_words())
+        self.assertIn('来电', Configuration.statistics_stop_word_set())
         config = Configuration(1)
         config.statistics_stop_words = '来电，停水'
         config.save()
