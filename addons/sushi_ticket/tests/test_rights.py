@@ -435,14 +435,15 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
                 sorted([ns.dispatcher.login, ns.handler.login]))
             Channel.post(order_a, '收到')
         # the handler follows the order since answering and is told
-        self.assertEqual([n.description for n in Notification.search([
-                        ('user', '=', ns.handler.id)])], ['收到'])
+        chat_notices = [('user', '=', ns.handler.id),
+            ('icon', '=', 'tryton-chat')]
+        self.assertEqual([n.description for n in Notification.search(
+                    chat_notices)], ['收到'])
         # off 埇桥区's staff, the handler is told nothing more of it
         User.write([ns.handler], {'sushi_units': [('remove', [ns.county.id])]})
         with chat_user(ns.dispatcher):
             Channel.post(order_a, '请补充现场照片')
-        self.assertEqual(Notification.search([
-                    ('user', '=', ns.handler.id)], count=True), 1)
+        self.assertEqual(Notification.search(chat_notices, count=True), 1)
 
     # --- leaders ------------------------------------------------------
 
