@@ -231,6 +231,17 @@ def create_demo_tickets():
     medical_reply.click('accept')
     as_user('city_handler')
     street.click('sign')
+    # LGT-05: an extension the leader consented to awaits the platform, so
+    # the unit's clock is paused (菜单"待平台审批")
+    as_user('handler')
+    extension = Model.get('sushi.ticket.extension')(assignment=wages, days=3,
+        reason='需协调人社部门联合调查取证', basis='涉及多家用工单位',
+        application='关于延期办理的申请', requester_informed_at=now - hour,
+        requester_informed_method='phone')
+    extension.save()
+    extension.click('submit')
+    as_user('leader')
+    extension.click('leader_approve')
     as_user('admin')
     return made
 

@@ -650,28 +650,37 @@ class AttachmentNoteChatTestCase(SecurityTestCase):
                     'create', [{'resource': own, 'message': '批示'}]))
 
     def test_other_units_chat(self):
-        "ORG-11: a unit cannot read or post in another unit's order chat"
+        """ORG-11: a unit cannot read or post in another unit's order chat
+        (the order's real chat, sushi.ticket being a ChatMixin)"""
         handler = self.user('handler')
         other = 'sushi.ticket,%s' % DATA['other_ticket']
-        # the platform's message on the order, when the order has a chat
-        self.user('admin').raw('model.ir.chat.channel.post',
+        own = 'sushi.ticket,%s' % DATA['own_ticket']
+        # the platform's message on 市城管局's order
+        status, body = self.user('admin').raw('model.ir.chat.channel.post',
             [other, '诉求人李建国 13905572222 来电催办', 'internal', {}])
+        self.assertEqual(status, 200)
+        self.assertNotIn('error', body)
         for method, params in [('get', [other, None, None]),
-                ('get_followers', [other])]:
+                ('get_followers', [other]),
+                ('search_followers', [other, 'a']),
+                ('post', [other, '伪造的消息', 'internal']),
+                ('subscribe', [other, 'handler']),
+                ('subscribe_email', [own, 'x@example.com']),
+                ('subscribe', [own, 'city_handler'])]:
             status, body = handler.raw(
                 f'model.ir.chat.channel.{method}', params + [{}])
             self.assertNotIn(status, {500, 503})
             self.assertNotIn('13905572222', json.dumps(body,
                     ensure_ascii=False), msg=method)
-            self.assertTrue('error' in body or not body['result'],
-                msg=method)
-        for method, params in [
-                ('post', [other, '伪造的消息', 'internal']),
-                ('subscribe', [other, 'handler'])]:
-            status, body = handler.raw(
-                f'model.ir.chat.channel.{method}', params + [{}])
-            self.assertNotIn(status, {500, 503})
             self.assertIn('error', body, msg=method)
+        # nor through the messages themselves
+        self.assertRefused(lambda: handler.model('ir.chat.message',
+                'search_read', [], 0, None, None, ['content']))
+        # 埇桥区 talks on its own order
+        handler.model('ir.chat.channel', 'post', own, '已联系诉求人',
+            'internal')
+        self.assertIn('已联系诉求人', [m['content'] for m in handler.model(
+                    'ir.chat.channel', 'get', own, None, None)])
 
 
 # --- fuzz ---------------------------------------------------------------

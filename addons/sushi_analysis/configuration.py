@@ -3,6 +3,7 @@
 """The analysis settings (ANA-11 thresholds, hot words, reports) on the
 hotline configuration."""
 import datetime as dt
+import re
 
 from trytond.model import fields
 from trytond.pool import PoolMeta
@@ -37,6 +38,10 @@ class Configuration(metaclass=PoolMeta):
         domain=[('hot_word_count', '>', 0)])
     hot_word_min_count = fields.Integer("Hot Word Minimum Requests",
         required=True, domain=[('hot_word_min_count', '>', 0)])
+    statistics_stop_words = fields.Text("Words Left out of Hot Words",
+        help="Words that say how a request is made, not what it is about, "
+        "besides the stop words and fillers of the dictionary.  Separated "
+        "by spaces or commas.")
     # ANA-07
     blocking_open_days = fields.Integer("Blocking Issue: Open Days",
         required=True, domain=[('blocking_open_days', '>', 0)],
@@ -76,6 +81,19 @@ class Configuration(metaclass=PoolMeta):
     @classmethod
     def default_one_to_many_days(cls):
         return 30
+
+    @classmethod
+    def default_statistics_stop_words(cls):
+        return '''来电 来电人 市民 网民 留言 反映 希望 相关 部门 尽快 解决 处理
+问题 情况 没来 到现在 一天 两天 几天 好几天 昨天 今天 晚上 早上 中午 知道 不知
+一直 已经 现在 目前 没有 不能 无法 多次 好几 几次 时候 进行 要求 请求 答复 谢谢
+你好 您好 麻烦 派人 看看 严重 影响'''
+
+    @classmethod
+    def statistics_stop_word_set(cls):
+        "The set of statistics_stop_words (ANA-04 hot words, request keys)."
+        words = cls.get_values()['statistics_stop_words'] or ''
+        return frozenset(w for w in re.split(r'[\s,，、]+', words) if w)
 
     @classmethod
     def default_hot_word_count(cls):

@@ -1,10 +1,6 @@
 # This file is part of 宿事速办.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-from trytond.modules.sushi_ticket.ir import UNIT_RULE_MODELS
 from trytond.pool import PoolMeta
-
-# unit heads read the report sections tagged to their units (ANA-09)
-UNIT_RULE_MODELS.add('sushi.analysis.report.section')
 
 
 class Cron(metaclass=PoolMeta):
@@ -19,3 +15,14 @@ class Cron(metaclass=PoolMeta):
                 ('sushi.analysis.report|generate_due',
                     "Generate and Send Due Analysis Reports"),
                 ])
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def _unit_rule_models(cls):
+        # unit heads read the report sections tagged to their units (ANA-09)
+        return super()._unit_rule_models() | {
+                'sushi.analysis.report.section',
+                }

@@ -31,13 +31,9 @@ KEY_KINDS = [
     ('phone', "Phone"),
     ('word', "Word"),
     ]
-# Words that say how a request is made, not what it is about.
-EXTRA_STOP_WORDS = frozenset(dedup._FILLERS) | frozenset("""
-    来电 来电人 市民 网民 留言 反映 希望 相关 部门 尽快 解决 处理 问题 情况
-    没来 到现在 一天 两天 几天 好几天 昨天 今天 晚上 早上 中午 知道 不知
-    一直 已经 现在 目前 没有 不能 无法 多次 好几 几次 时候 进行 要求 请求
-    答复 谢谢 你好 您好 麻烦 派人 看看 严重 影响
-    """.split())
+# The fillers of the duplicate finder say nothing of the matter either; the
+# other such words are the setting statistics_stop_words.
+FILLERS = frozenset(dedup._FILLERS)
 INDEXED_FIELDS = {'title', 'description', 'address', 'requester_phone',
     'received_at'}
 
@@ -202,8 +198,10 @@ class Ticket(metaclass=PoolMeta):
         k = Key.__table__()
         cursor = Transaction().connection.cursor()
         tokenizer = Term.tokenizer()
-        # the stop words and fillers of the domain dictionary
-        stop_words = Term.lexicon()[0]
+        # the stop words and fillers of the domain dictionary, and the
+        # words of how a request is made (setting statistics_stop_words)
+        stop_words = (Term.lexicon()[0] | FILLERS
+            | pool.get('sushi.configuration').statistics_stop_word_set())
         now = clock.now()
         for sub in grouped_slice(tickets, 500):
             sub = list(sub)
@@ -230,8 +228,7 @@ class Ticket(metaclass=PoolMeta):
                 for word in sorted(words):
                     if (len(word) >= 2 and is_word(word)
                             and not word.isdigit()
-                            and word not in stop_words
-                            and word not in EXTRA_STOP_WORDS):
+                            and word not in stop_words):
                         rows.append([ticket.id, 'word', word, received])
             if rows:
                 cursor.execute(*k.insert(

@@ -33,3 +33,17 @@ class View(metaclass=PoolMeta):
                             ModelData.get_id(*name.split('.', 1))))
             result['arch'] = etree.tostring(tree, encoding='unicode')
         return result
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def _unit_rule_models(cls):
+        return super()._unit_rule_models() | {
+                'sushi.assessment.deduction',
+                'sushi.assessment.event',
+                'sushi.assessment.objection',
+                'sushi.assessment.result',
+                'sushi.assessment.score',
+                }

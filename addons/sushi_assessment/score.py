@@ -8,17 +8,11 @@ from sql import Null
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
-from trytond.modules.sushi_ticket.ir import UNIT_RULE_MODELS
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .exceptions import PublishedError
 from .items import GROUPS, ITEM_SELECTION
-
-UNIT_RULE_MODELS.update({
-        'sushi.assessment.score', 'sushi.assessment.deduction',
-        'sushi.assessment.result', 'sushi.assessment.event',
-        'sushi.assessment.objection'})
 
 COMPONENTS = [
     ('daily', "Daily Work"),

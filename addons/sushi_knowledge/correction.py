@@ -8,7 +8,6 @@ the entry is either withdrawn or fixed through a new version, which
 resolves the correction when it is published."""
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
-from trytond.modules.sushi_ticket.ir import UNIT_RULE_MODELS
 from trytond.modules.sushi_ticket.workflow import transition
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -16,8 +15,6 @@ from trytond.transaction import Transaction
 
 from . import common
 from .exceptions import CorrectionError
-
-UNIT_RULE_MODELS.add('sushi.knowledge.correction')
 
 STATES = [
     ('reported', "Reported"),

@@ -8,14 +8,11 @@ from sql.aggregate import Sum
 from sql.conditionals import Case
 
 from trytond.model import ModelSQL, ModelView, fields
-from trytond.modules.sushi_ticket.ir import UNIT_RULE_MODELS
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from . import common
 from .entry import KINDS
-
-UNIT_RULE_MODELS.add('sushi.knowledge.coverage')
 
 KIND_FIELDS = [
     ('policy_document', 'policy_documents'),

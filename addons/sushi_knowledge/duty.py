@@ -11,12 +11,9 @@ from sql.conditionals import Case
 from sql.operators import Concat
 
 from trytond.model import ModelSQL, ModelView, fields
-from trytond.modules.sushi_ticket.ir import UNIT_RULE_MODELS
 from trytond.pool import Pool
 
 from . import common
-
-UNIT_RULE_MODELS.add('sushi.knowledge.duty')
 
 
 class Duty(ModelSQL, ModelView):

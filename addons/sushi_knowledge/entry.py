@@ -16,7 +16,6 @@ from sql.functions import CurrentTimestamp
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.sushi_ticket import clock
-from trytond.modules.sushi_ticket.ir import UNIT_RULE_MODELS
 from trytond.modules.sushi_ticket.tools import rec_name_domain
 from trytond.modules.sushi_ticket.workflow import transition
 from trytond.pool import Pool
@@ -27,8 +26,6 @@ from trytond.transaction import Transaction
 from . import common, search
 from .exceptions import (
     EntryReadonlyError, EntryValidationError, EntryWorkflowError)
-
-UNIT_RULE_MODELS.add('sushi.knowledge.entry')
 
 # KB-05: the four kinds each unit's knowledge base must cover.
 KINDS = [

@@ -15,3 +15,17 @@ class Cron(metaclass=PoolMeta):
         cls.method.selection.append(
             ('sushi.knowledge.entry|refresh_search_statistics',
                 "Count the Words of the Knowledge Search"))
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def _unit_rule_models(cls):
+        return super()._unit_rule_models() | {
+                'sushi.knowledge.correction',
+                'sushi.knowledge.coverage',
+                'sushi.knowledge.duty',
+                'sushi.knowledge.entry',
+                'sushi.knowledge.request',
+                }

@@ -8,15 +8,12 @@ keeps when it was made, when it was due, when the script was submitted and
 how many working days late."""
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
-from trytond.modules.sushi_ticket.ir import UNIT_RULE_MODELS
 from trytond.modules.sushi_ticket.workflow import transition
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from . import common
-
-UNIT_RULE_MODELS.add('sushi.knowledge.request')
 
 STATES = [
     ('draft', "Draft"),

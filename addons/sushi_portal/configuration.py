@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 """Settings of the public face: Open311 jurisdiction and limits, the
 citizen pages' channel, one-time codes, uploads and publication."""
+import re
 import secrets
 
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
@@ -37,6 +38,9 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         "(PUB-02).")
     session_secret = fields.Char("Session Secret", readonly=True,
         strip=False)
+    dashboard_hot_stop_words = fields.Text("Words Left out of the Dashboard",
+        help="Words not shown among the hot words of the dashboard, "
+        "separated by spaces or commas.")
 
     @classmethod
     def default_jurisdiction_id(cls):
@@ -81,6 +85,18 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_review_before_publish(cls):
         return True
+
+    @classmethod
+    def default_dashboard_hot_stop_words(cls):
+        return '''的 了 和 是 在 有 我 不 也 就 都 人 一个 没有 问题 希望 反映 请
+要求 进行 相关 处理 部门 情况 已经 我们 他们 这个 什么 可以 一直 现在 能否 是否
+如何 为什么 关于'''
+
+    @classmethod
+    def dashboard_stop_words(cls):
+        "The set of dashboard_hot_stop_words."
+        return frozenset(w for w in re.split(
+                r'[\s,，、]+', cls(1).dashboard_hot_stop_words or '') if w)
 
     @classmethod
     def get_secret(cls):

@@ -28,9 +28,6 @@ from .routes import STATIC, render
 CITY_GROUPS = ['group_sushi_city_leader', 'group_sushi_admin',
     'group_sushi_supervisor', 'group_sushi_reviewer',
     'group_sushi_dispatcher', 'group_sushi_analyst']
-STOP_WORDS = set('''的 了 和 是 在 有 我 不 也 就 都 人 一个 没有 问题 希望
-    反映 请 要求 进行 相关 处理 部门 情况 已经 我们 他们 这个 什么 可以
-    什么 一直 现在 能否 是否 如何 为什么 关于'''.split())
 
 
 @app.route('/<database_name>/portal/dashboard', methods={'GET'})
@@ -149,10 +146,11 @@ def figures(pool):
             - dt.timedelta(days=7), order_by=[t.received_at.desc],
             limit=2000))
     words = Counter()
+    stop_words = pool.get('sushi.portal.configuration').dashboard_stop_words()
     import jieba
     for title, in cursor:
         for word in jieba.cut(title or ''):
-            if len(word) >= 2 and word not in STOP_WORDS and re.match(
+            if len(word) >= 2 and word not in stop_words and re.match(
                     r'^[\u4e00-\u9fa5]+$', word):
                 words[word] += 1
     hot_words = [{'name': w, 'value': c} for w, c in words.most_common(20)]

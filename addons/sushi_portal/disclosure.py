@@ -16,7 +16,7 @@ from trytond.transaction import Transaction
 
 from trytond.modules.sushi_ticket import clock
 from trytond.modules.sushi_ticket.ticket import (
-    DISCLOSED_TYPES, FINISHED_STATES, REQUEST_TYPES)
+    FINISHED_STATES, REQUEST_TYPES)
 
 from .exceptions import DisclosureError
 from .masking import mask, mask_address
@@ -168,12 +168,15 @@ class Disclosure(Workflow, ModelSQL, ModelView):
         by default (PUB-02, PUB-05); without review they go out now."""
         pool = Pool()
         Configuration = pool.get('sushi.portal.configuration')
+        # PUB-02, PUB-05: the types published by default are configuration
+        disclosed = pool.get('sushi.configuration').get_values()[
+            'disclosed_request_types']
         existing = {d.ticket.id for d in cls.search([
                     ('ticket', 'in', [t.id for t in tickets])])}
         vlist = []
         for ticket in tickets:
             if (ticket.id in existing or not ticket.disclosure
-                    or ticket.request_type not in DISCLOSED_TYPES
+                    or ticket.request_type not in disclosed
                     or ticket.state not in FINISHED_STATES):
                 continue
             vlist.append({
@@ -206,7 +209,9 @@ class Disclosure(Workflow, ModelSQL, ModelView):
         cursor.execute(*ticket.select(ticket.id,
                 where=ticket.state.in_(FINISHED_STATES)
                 & (ticket.disclosure == Literal(True))
-                & ticket.request_type.in_(sorted(DISCLOSED_TYPES))
+                & ticket.request_type.in_(sorted(
+                        pool.get('sushi.configuration').get_values()[
+                            'disclosed_request_types']))
                 & ~Exists(disclosure.select(disclosure.id,
                         where=disclosure.ticket == ticket.id)),
                 order_by=ticket.id.asc, limit=2000))

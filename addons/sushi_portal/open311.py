@@ -24,13 +24,13 @@ from trytond import backend
 from trytond.exceptions import UserError, UserWarning
 from trytond.i18n import gettext
 from trytond.model.exceptions import SQLConstraintError
+from trytond.pool import Pool
 from trytond.protocols.wrappers import Response, with_pool, with_transaction
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
 from trytond.modules.sushi_ticket import clock
-from trytond.modules.sushi_ticket.ticket import (
-    DISCLOSED_TYPES, PHONE, normalize_phone)
+from trytond.modules.sushi_ticket.ticket import PHONE, normalize_phone
 
 from .api_key import rate_limiter
 from .masking import mask, mask_address
@@ -731,7 +731,8 @@ def request_row(ticket):
         # show no description at all (whistle-blowers)
         'description': mask(ticket.description, names=names,
             addresses=[ticket.address])
-        if ticket.disclosure and ticket.request_type in DISCLOSED_TYPES
+        if ticket.disclosure and ticket.request_type in Pool().get(
+            'sushi.configuration').get_values()['disclosed_request_types']
         else None,
         'agency_responsible': (ticket.lead_unit.name
             if ticket.lead_unit else None),

@@ -15,11 +15,8 @@ from sql import Null
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.modules.sushi_ticket import clock
-from trytond.modules.sushi_ticket.ir import UNIT_RULE_MODELS
 from trytond.pool import Pool
 from trytond.transaction import Transaction
-
-UNIT_RULE_MODELS.add('sushi.consultation.fact')
 
 KINDS = [
     ('late_minutes', "Minutes Late or Missing"),

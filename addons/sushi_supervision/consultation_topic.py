@@ -14,7 +14,6 @@ import datetime as dt
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.sushi_ticket import clock
-from trytond.modules.sushi_ticket.ir import UNIT_RULE_MODELS
 from trytond.modules.sushi_ticket.workflow import transition
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
@@ -23,8 +22,6 @@ from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from .consultation_exceptions import (
     ConsultationError, ConsultationRightError)
-
-UNIT_RULE_MODELS.add('sushi.consultation.topic')
 
 STATES = [
     ('proposed', "Proposed"),

@@ -17,3 +17,17 @@ class Cron(metaclass=PoolMeta):
                 ('sushi.supervision.report|generate_monthly',
                     "Make the Monthly Supervision Report"),
                 ])
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def _unit_rule_models(cls):
+        return super()._unit_rule_models() | {
+                'sushi.accountability',
+                'sushi.supervision',
+                'sushi.supervision.action',
+                'sushi.supervision.consequence',
+                'sushi.supervision.opinion',
+                }

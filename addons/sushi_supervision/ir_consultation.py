@@ -15,3 +15,14 @@ class Cron(metaclass=PoolMeta):
                 ('sushi.consultation.report|compile_due',
                     "Compile the Monthly Consultation Report"),
                 ])
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def _unit_rule_models(cls):
+        return super()._unit_rule_models() | {
+                'sushi.consultation.fact',
+                'sushi.consultation.topic',
+                }

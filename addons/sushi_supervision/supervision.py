@@ -13,7 +13,6 @@ from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.modules.sushi_ticket import clock
-from trytond.modules.sushi_ticket.ir import UNIT_RULE_MODELS
 from trytond.modules.sushi_ticket.ticket import LIGHT_ROWS
 from trytond.modules.sushi_ticket.workflow import transition
 from trytond.pool import Pool
@@ -22,11 +21,6 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import SupervisionError
-
-UNIT_RULE_MODELS.update({
-        'sushi.supervision', 'sushi.supervision.opinion',
-        'sushi.supervision.action', 'sushi.supervision.consequence',
-        'sushi.accountability'})
 
 LEVELS = [
     ('routine', "Routine"),

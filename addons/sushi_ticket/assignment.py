@@ -188,11 +188,16 @@ class Assignment(Workflow, ModelSQL, ModelView):
     clock_paused_for = fields.Char("Clock Paused for", readonly=True)
     paused_duration = fields.TimeDelta("Time Paused", readonly=True,
         help="Platform decision time added to the unit's deadlines.")
+    decision_due_at = fields.DateTime("Platform Decision Due",
+        readonly=True,
+        help="When the platform must decide the return (RET-05) or the "
+        "extension (EXT-04) this unit asked for; empty when none waits.")
     decision_light = fields.Function(fields.Selection([
                 (None, ""),
                 ('green', "Green"),
                 ('red', "Red"),
-                ], "Platform Decision"), 'get_decision_light')
+                ], "Platform Decision"), 'get_decision_light',
+        searcher='search_decision_light')
     # results
     extensions = fields.One2Many('sushi.ticket.extension', 'assignment',
         "Extensions", readonly=True)
@@ -239,6 +244,9 @@ class Assignment(Workflow, ModelSQL, ModelView):
                 Index(t, (t.state, Index.Equality()),
                     (t.due_at, Index.Range())),
                 Index(t, (t.light_changed_at, Index.Range())),
+                # the dispatcher's queue of decisions (RET-05, EXT-04)
+                Index(t, (t.decision_due_at, Index.Range()),
+                    where=t.decision_due_at != Null),
                 # the sweep's conditions, on the open rows only
                 Index(t, (t.sign_deadline, Index.Range()),
                     where=t.state == 'dispatched'),
@@ -510,26 +518,6 @@ class Assignment(Workflow, ModelSQL, ModelView):
                 Event.log(earlier, 'improper_return',
                     comment=assignment.rec_name)
 
-    # --- membership ---------------------------------------------------
-
-    def check_member(self, leader=False):
-        """Only the unit's own staff act for it (a tier-2 unit oversees its
-        sub-units' assignments but does not sign for them)."""
-        pool = Pool()
-        Unit = pool.get('sushi.unit')
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        user_id = Transaction().user
-        if not user_id:
-            return
-        admin = ModelData.get_id('sushi_ticket', 'group_sushi_admin')
-        if admin in User.get_groups():
-            return
-        if self.unit.id not in Unit.user_units(user_id):
-            raise AssignmentError(gettext(
-                    'sushi_ticket.msg_assignment_not_member',
-                    assignment=self.rec_name, unit=self.unit.rec_name))
-
     # --- sign-in ------------------------------------------------------
 
     @classmethod
@@ -543,7 +531,8 @@ class Assignment(Workflow, ModelSQL, ModelView):
         user = Transaction().user or None
         late = []
         for assignment in assignments:
-            assignment.check_member()
+            Pool().get('sushi.unit').check_member(
+                [assignment.unit], assignment)
             if assignment.return_requested_at and not (
                     assignment.return_decision):
                 # the return request must be decided first, not left open
@@ -579,7 +568,8 @@ class Assignment(Workflow, ModelSQL, ModelView):
         now = clock.now()
         user = Transaction().user or None
         for assignment in assignments:
-            assignment.check_member()
+            Pool().get('sushi.unit').check_member(
+                [assignment.unit], assignment)
             if assignment.return_requested_at:
                 raise ReturnError(gettext(
                         'sushi_ticket.msg_return_once',
@@ -721,18 +711,45 @@ class Assignment(Workflow, ModelSQL, ModelView):
     def get_decision_light(cls, assignments, name):
         "RET-05, EXT-04: is the platform late with its decision?"
         now = clock.now()
-        result = {}
-        for assignment in assignments:
-            due = None
+        return {a.id: None if a.decision_due_at is None
+            else 'red' if now > a.decision_due_at else 'green'
+            for a in assignments}
+
+    @classmethod
+    def search_decision_light(cls, name, clause):
+        _, operator, value = clause
+        values = set(value if operator in {'in', 'not in'} else [value])
+        if operator in {'!=', 'not in'}:
+            values = {None, 'green', 'red'} - values
+        now = clock.now()
+        domains = {
+            None: ('decision_due_at', '=', None),
+            'green': ('decision_due_at', '>=', now),
+            'red': ('decision_due_at', '<', now),
+            }
+        return ['OR'] + [domains[v] for v in values if v in domains]
+
+    @classmethod
+    def update_decision_due(cls, assignments):
+        """RET-05, EXT-04: store when the platform must decide what the
+        unit asked for (a pending return, an extension the leader
+        consented to), so the dispatcher's queue searches and sorts by it.
+        Called by the assignment's and the extension's workflow moves."""
+        changes = {}
+        for assignment in cls.browse(assignments):
             if assignment.state == 'return_requested':
                 due = assignment.return_review_due_at
             else:
                 due = min((e.decision_due_at for e in assignment.extensions
                         if e.state == 'leader_approved'
                         and e.decision_due_at), default=None)
-            result[assignment.id] = (
-                None if due is None else 'red' if now > due else 'green')
-        return result
+            if due != assignment.decision_due_at:
+                changes.setdefault(due, []).append(assignment)
+        args = []
+        for due, records in changes.items():
+            args.extend((records, {'decision_due_at': due}))
+        if args:
+            cls.write(*args)
 
     @classmethod
     def record_late_completion(cls, assignments, submitted_at):
@@ -768,6 +785,7 @@ class Assignment(Workflow, ModelSQL, ModelView):
     @classmethod
     def on_transition(cls, assignments, state):
         "Every move of a part may move its order: Ticket.process decides."
+        cls.update_decision_due(assignments)
         Pool().get('sushi.ticket').process([a.ticket for a in assignments])
 
     def transition_comment(self, event):
@@ -816,7 +834,8 @@ class Assignment(Workflow, ModelSQL, ModelView):
         Event = pool.get('sushi.ticket.event')
         now = clock.now()
         for assignment in assignments:
-            assignment.check_member()
+            Pool().get('sushi.unit').check_member(
+                [assignment.unit], assignment)
             if not (assignment.progress_note or '').strip():
                 raise AssignmentError(gettext(
                         'sushi_ticket.msg_progress_missing',
@@ -831,7 +850,8 @@ class Assignment(Workflow, ModelSQL, ModelView):
     @ModelView.button_action('sushi_ticket.wizard_redispatch')
     def redispatch(cls, assignments):
         for assignment in assignments:
-            assignment.check_member()
+            Pool().get('sushi.unit').check_member(
+                [assignment.unit], assignment)
             if assignment.unit.tier != '2' or assignment.parent:
                 raise DispatchError(gettext(
                         'sushi_ticket.msg_redispatch_tier',
@@ -845,7 +865,8 @@ class Assignment(Workflow, ModelSQL, ModelView):
         Notification = pool.get('sushi.notification')
         children = []
         for assignment in assignments:
-            assignment.check_member()
+            Pool().get('sushi.unit').check_member(
+                [assignment.unit], assignment)
             if assignment.unit.tier != '2' or assignment.parent:
                 raise DispatchError(gettext(
                         'sushi_ticket.msg_redispatch_tier',
@@ -870,13 +891,15 @@ class Assignment(Workflow, ModelSQL, ModelView):
     @ModelView.button_action('sushi_ticket.act_extension_new')
     def new_extension(cls, assignments):
         for assignment in assignments:
-            assignment.check_member()
+            Pool().get('sushi.unit').check_member(
+                [assignment.unit], assignment)
 
     @classmethod
     @ModelView.button_action('sushi_ticket.act_reply_new')
     def new_reply(cls, assignments):
         for assignment in assignments:
-            assignment.check_member()
+            Pool().get('sushi.unit').check_member(
+                [assignment.unit], assignment)
 
     @classmethod
     @transition('cancelled', event='cancel')
@@ -917,11 +940,14 @@ class Assignment(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def check_consecutive_returns(cls, assignments):
-        "REV-03, ACC-03: the second return in a row makes a candidate."
+        """REV-03, ACC-03: the second return in a row (setting
+        consecutive_returns_limit) makes a candidate."""
         pool = Pool()
+        Configuration = pool.get('sushi.configuration')
         Event = pool.get('sushi.ticket.event')
+        limit = Configuration.get_values()['consecutive_returns_limit']
         flagged = [a for a in assignments
-            if (a.consecutive_returns or 0) >= 2
+            if (a.consecutive_returns or 0) >= limit
             and not a.accountability_candidate]
         if flagged:
             cls.write(flagged, {'accountability_candidate': True})

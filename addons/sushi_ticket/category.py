@@ -2,12 +2,16 @@
 # this repository contains the full copyright notices and license terms.
 """Business domains of requests (SCP-01, categories.md §2)."""
 from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, Unique, fields, tree)
+    DeactivableMixin, ModelSQL, ModelView, fields, tree)
+
+from .tools import UniqueCodeMixin
 
 
-class Category(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
+class Category(UniqueCodeMixin, DeactivableMixin, tree(separator=' / '),
+        ModelSQL, ModelView):
     __name__ = 'sushi.category'
     __string__ = "Business Category"
+    _code_unique_message = 'sushi_ticket.msg_category_code_unique'
 
     name = fields.Char("Name", required=True)
     code = fields.Char("Code", required=True)
@@ -21,11 +25,6 @@ class Category(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints = [
-            ('code_unique', Unique(t, t.code),
-                'sushi_ticket.msg_category_code_unique'),
-            ]
         cls._order = [('code', 'ASC'), ('id', 'ASC')]
 
 

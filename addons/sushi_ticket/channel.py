@@ -2,12 +2,16 @@
 # this repository contains the full copyright notices and license terms.
 """Intake channels: "one line, eight ends" (INT-01)."""
 from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, Unique, fields, sequence_ordered)
+    DeactivableMixin, ModelSQL, ModelView, fields, sequence_ordered)
+
+from .tools import UniqueCodeMixin
 
 
-class Channel(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
+class Channel(UniqueCodeMixin, DeactivableMixin, sequence_ordered(),
+        ModelSQL, ModelView):
     __name__ = 'sushi.channel'
     __string__ = "Intake Channel"
+    _code_unique_message = 'sushi_ticket.msg_channel_code_unique'
 
     name = fields.Char("Name", required=True)
     code = fields.Char("Code", required=True)
@@ -24,15 +28,6 @@ class Channel(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
     public = fields.Boolean("Public Channel",
         help="One of the nine channels through which citizens and "
         "enterprises reach the platform.")
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints = [
-            ('code_unique', Unique(t, t.code),
-                'sushi_ticket.msg_channel_code_unique'),
-            ]
 
     @classmethod
     def default_public(cls):

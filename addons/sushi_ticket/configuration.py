@@ -83,6 +83,12 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         "sign-in and due clocks until the platform decides.")
     review_days = fields.Integer("Review (working days)", required=True,
         domain=[('review_days', '>=', 0)])
+    # REV-03, ACC-03
+    consecutive_returns_limit = fields.Integer(
+        "Returns in a Row for Accountability", required=True,
+        domain=[('consecutive_returns_limit', '>', 0)],
+        help="An order returned for re-handling this many times in a row "
+        "makes its unit an accountability candidate.")
     review_return_grace_days = fields.Integer(
         "Grace after Review Return (working days)", required=True,
         domain=[('review_return_grace_days', '>=', 0)],
@@ -105,6 +111,11 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         "Exclude Objective-Cause Dissatisfaction",
         help="Leave a second dissatisfied rating out of the satisfaction "
         "rate when the cause was objective (CBK-04).")
+    # PUB-02, PUB-05 (D-25)
+    disclosed_request_types = fields.MultiSelection(
+        'get_request_types', "Request Types Published",
+        help="Orders of these types are published on the portal by "
+        "default once closed; reports and praise are not (PUB-05).")
     # ARC-02, ARC-03
     archive_after_days = fields.Integer("Archive after (days)",
         required=True, domain=[('archive_after_days', '>=', 0)],
@@ -215,6 +226,19 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_pause_clock_while_platform_decides(cls):
         return True
+
+    @classmethod
+    def default_consecutive_returns_limit(cls):
+        return 2
+
+    @classmethod
+    def get_request_types(cls):
+        from .time_limit import REQUEST_TYPES
+        return REQUEST_TYPES
+
+    @classmethod
+    def default_disclosed_request_types(cls):
+        return ['complaint', 'consult', 'help', 'suggestion']
 
     @classmethod
     def default_timezone(cls):

@@ -34,6 +34,7 @@ ACTIONS = [
     ('extension_approve', "Extension Approved"),
     ('extension_reject', "Extension Rejected"),
     ('reply_draft', "Reply Drafted"),
+    ('reply_send_back', "Reply Sent Back to the Handler"),
     ('reply_sign_off', "Reply Signed Off"),
     ('reply_submit', "Reply Submitted"),
     ('sub_reply_accept', "Sub-Unit Reply Accepted"),
@@ -153,12 +154,19 @@ class Event(AppendOnlyMixin, ModelSQL, ModelView):
 
     @classmethod
     def log_moves(cls, records, action, from_states, to_state):
-        """Append the event of a workflow move of each record (a ticket or
-        an assignment) from from_states[record.id] to to_state, with the
-        comment record.transition_comment(action)."""
+        """Append the event of a workflow move of each record (a ticket,
+        an assignment, a reply or an extension) from
+        from_states[record.id] to to_state, with the comment
+        record.transition_comment(action)."""
         for record in records:
+            # A reply or an extension writes its event on its assignment,
+            # under the action its kind names (transition_record/_action).
+            target = getattr(record, 'transition_record', None)
+            name = getattr(record, 'transition_action', None)
             comment = getattr(record, 'transition_comment', None)
-            cls.log([record], action, from_states.get(record.id), to_state,
+            cls.log([target() if target else record],
+                name(action) if name else action,
+                from_states.get(record.id), to_state,
                 comment=comment(action) if comment else None)
 
     @classmethod

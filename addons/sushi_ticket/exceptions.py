@@ -20,6 +20,10 @@ class UnitImportError(UserError):
     pass
 
 
+class UnitRightError(UserError):
+    "The user does not act for the unit (staff, leader, principal)."
+
+
 class UnitValidationError(ValidationError):
     pass
 

@@ -179,32 +179,28 @@ class Extension(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @transition('requested')
+    @transition('requested', event='extension_request')
     def submit(cls, extensions):
-        pool = Pool()
-        Event = pool.get('sushi.ticket.event')
         now = clock.now()
         for extension in extensions:
-            extension.assignment.check_member()
+            Pool().get('sushi.unit').check_member(
+                [extension.assignment.unit], extension)
             deadline, late = extension.check_filing(now)
             extension.filing_deadline = deadline
             extension.late_window = late
             extension.due_before = extension.assignment.due_at
             extension.filed_at = now
         cls.save(extensions)
-        for extension in extensions:
-            Event.log([extension.assignment], 'extension_request',
-                comment='+%s: %s' % (extension.days, extension.reason))
 
     @classmethod
     @ModelView.button
-    @transition('leader_approved')
+    @transition('leader_approved', event='extension_leader')
     def leader_approve(cls, extensions):
         "EXT-01 (2): the unit's responsible leader consents (D-30)."
         pool = Pool()
-        Event = pool.get('sushi.ticket.event')
         for extension in extensions:
-            extension.check_leader()
+            Pool().get('sushi.unit').check_leader(
+                [extension.assignment.unit], extension)
         now = clock.now()
         days = pool.get('sushi.configuration').get_values()[
             'return_review_days']
@@ -214,7 +210,6 @@ class Extension(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                 'decision_due_at': pool.get(
                     'sushi.calendar').add_working_days(now, days),
                 })
-        Event.log([e.assignment for e in extensions], 'extension_leader')
         # LGT-05: filed in time, now the platform's to decide
         pool.get('sushi.ticket.assignment').pause_clock(
             [e.assignment for e in extensions if not e.late_window],
@@ -222,36 +217,19 @@ class Extension(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @transition('rejected')
+    @transition('rejected', event='extension_reject')
     def leader_reject(cls, extensions):
-        pool = Pool()
-        Event = pool.get('sushi.ticket.event')
         for extension in extensions:
-            extension.check_leader()
+            Pool().get('sushi.unit').check_leader(
+                [extension.assignment.unit], extension)
         cls.write(extensions, {
                 'decided_by': Transaction().user or None,
                 'decided_at': clock.now(),
                 })
-        Event.log([e.assignment for e in extensions], 'extension_reject',
-            comment='\n'.join(e.decision_note or '' for e in extensions))
-
-    def check_leader(self):
-        pool = Pool()
-        Leader = pool.get('sushi.unit.leader')
-        if not Transaction().user:
-            return
-        if not Leader.search([
-                    ('unit', '=', self.assignment.unit.id),
-                    ('user', '=', Transaction().user),
-                    ]):
-            raise ExtensionError(gettext(
-                    'sushi_ticket.msg_extension_not_leader',
-                    extension=self.rec_name,
-                    unit=self.assignment.unit.rec_name))
 
     @classmethod
     @ModelView.button
-    @transition('approved')
+    @transition('approved', event='extension_approve')
     def approve(cls, extensions):
         """EXT-04: the platform approves; the due time moves by the days
         asked, counted in working days from the current due time; the
@@ -259,7 +237,6 @@ class Extension(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         pool = Pool()
         Assignment = pool.get('sushi.ticket.assignment')
         Calendar = pool.get('sushi.calendar')
-        Event = pool.get('sushi.ticket.event')
         SMS = pool.get('sushi.sms')
         now = clock.now()
         Assignment.resume_clock([e.assignment for e in extensions],
@@ -277,9 +254,6 @@ class Extension(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         cls.save(extensions)
         for extension in extensions:
             Assignment.extend([extension.assignment], extension.new_due_at)
-            Event.log([extension.assignment], 'extension_approve',
-                comment=Calendar.to_local(extension.new_due_at).strftime(
-                    '%Y-%m-%d %H:%M'))
         SMS.notify_requesters(
             [e.assignment.ticket for e in extensions
                 if e.assignment.role == 'lead' and not e.assignment.parent],
@@ -287,17 +261,36 @@ class Extension(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @transition('rejected')
+    @transition('rejected', event='extension_reject')
     def reject(cls, extensions):
         """EXT-06: the due time stands, moved only by the time the
         platform took to decide (LGT-05)."""
         pool = Pool()
-        Event = pool.get('sushi.ticket.event')
         pool.get('sushi.ticket.assignment').resume_clock(
             [e.assignment for e in extensions if e.state == 'leader_approved'])
         cls.write(extensions, {
                 'decided_by': Transaction().user or None,
                 'decided_at': clock.now(),
                 })
-        Event.log([e.assignment for e in extensions], 'extension_reject',
-            comment='\n'.join(e.decision_note or '' for e in extensions))
+
+    @classmethod
+    def on_transition(cls, extensions, state):
+        "The platform's decision queue follows the requests (EXT-04)."
+        Pool().get('sushi.ticket.assignment').update_decision_due(
+            [e.assignment for e in extensions])
+
+    # --- the audit event of a move (see workflow.transition) -----------
+
+    def transition_record(self):
+        "The extension's events are on its assignment's trail."
+        return self.assignment
+
+    def transition_comment(self, event):
+        if event == 'extension_request':
+            return '+%s: %s' % (self.days, self.reason)
+        elif event == 'extension_approve' and self.new_due_at:
+            Calendar = Pool().get('sushi.calendar')
+            return Calendar.to_local(self.new_due_at).strftime(
+                '%Y-%m-%d %H:%M')
+        elif event == 'extension_reject':
+            return self.decision_note

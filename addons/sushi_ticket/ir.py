@@ -2,22 +2,35 @@
 # this repository contains the full copyright notices and license terms.
 from trytond.pool import Pool, PoolMeta
 
-# Models whose record rules use the user's units; other modules add theirs.
-UNIT_RULE_MODELS = {
-    'sushi.ticket', 'sushi.ticket.assignment', 'sushi.ticket.event',
-    'sushi.ticket.reply', 'sushi.ticket.extension', 'sushi.ticket.callback',
-    # requesters of the unit's orders (party.xml)
-    'party.party', 'party.contact_mechanism', 'party.address',
-    'party.identifier'}
-
 
 class Rule(metaclass=PoolMeta):
     __name__ = 'ir.rule'
 
     @classmethod
+    def _unit_rule_models(cls):
+        """The models whose record rules use the user's units (the context
+        key `sushi_unit_tree`).  Other modules extend it through the pool:
+
+            class Rule(metaclass=PoolMeta):
+                __name__ = 'ir.rule'
+
+                @classmethod
+                def _unit_rule_models(cls):
+                    return super()._unit_rule_models() | {'my.model'}
+        """
+        return {
+            'sushi.ticket', 'sushi.ticket.assignment', 'sushi.ticket.event',
+            'sushi.ticket.reply', 'sushi.ticket.extension',
+            'sushi.ticket.callback',
+            # requesters of the unit's orders (party.xml)
+            'party.party', 'party.contact_mechanism', 'party.address',
+            'party.identifier',
+            }
+
+    @classmethod
     def _get_context(cls, model_name):
         context = super()._get_context(model_name)
-        if model_name in UNIT_RULE_MODELS:
+        if model_name in cls._unit_rule_models():
             Unit = Pool().get('sushi.unit')
             context['sushi_unit_tree'] = Unit.user_unit_tree()
         return context
@@ -25,7 +38,7 @@ class Rule(metaclass=PoolMeta):
     @classmethod
     def _get_cache_key(cls, model_names):
         key = super()._get_cache_key(model_names)
-        if model_names & UNIT_RULE_MODELS:
+        if model_names & cls._unit_rule_models():
             Unit = Pool().get('sushi.unit')
             # Rule domains are cached: the units are part of the key.
             key = (*key, tuple(Unit.user_unit_tree()))

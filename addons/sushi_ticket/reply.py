@@ -258,7 +258,8 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
             if reply.assignment.state not in {'dispatched', 'signed'}:
                 raise ReplyError(gettext('sushi_ticket.msg_reply_state',
                         assignment=reply.assignment.rec_name))
-            reply.assignment.check_member()
+            Pool().get('sushi.unit').check_member(
+                [reply.assignment.unit], reply)
         return replies
 
     def check_complete(self):
@@ -299,50 +300,28 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @transition('waiting_sign_off')
+    @transition('waiting_sign_off', event='reply_draft')
     def request_sign_off(cls, replies):
-        pool = Pool()
-        Event = pool.get('sushi.ticket.event')
         for reply in replies:
-            reply.assignment.check_member()
+            Pool().get('sushi.unit').check_member(
+                [reply.assignment.unit], reply)
             if reply.assignment.state not in {'dispatched', 'signed'}:
                 raise ReplyError(gettext('sushi_ticket.msg_reply_state',
                         assignment=reply.assignment.rec_name))
             reply.check_complete()
-        Event.log([r.assignment for r in replies], 'reply_draft',
-            'draft', 'waiting_sign_off')
 
     @classmethod
     @ModelView.button
-    @transition('draft')
+    @transition('draft', event='reply_send_back')
     def send_back(cls, replies):
         "The leader sends the draft back to the handler."
         for reply in replies:
-            reply.check_leader()
-
-    def check_leader(self):
-        """RPL-04: the unit's leader signs off; a supervised order needs the
-        principal leader.  Return the signer's role."""
-        pool = Pool()
-        Leader = pool.get('sushi.unit.leader')
-        user = Transaction().user
-        leaders = Leader.search([
-                ('unit', '=', self.assignment.unit.id),
-                ('user', '=', user),
-                ])
-        if not leaders:
-            raise ReplyError(gettext('sushi_ticket.msg_reply_not_leader',
-                    reply=self.rec_name, unit=self.assignment.unit.rec_name))
-        roles = {l.role for l in leaders}
-        if self.assignment.ticket.is_supervised and 'principal' not in roles:
-            raise ReplyError(gettext(
-                    'sushi_ticket.msg_reply_principal_required',
-                    reply=self.rec_name))
-        return 'principal' if 'principal' in roles else 'deputy_in_charge'
+            Pool().get('sushi.unit').check_leader(
+                [reply.assignment.unit], reply)
 
     @classmethod
     @ModelView.button
-    @transition('submitted')
+    @transition('submitted', event='reply_sign_off')
     def sign_off(cls, replies):
         """RPL-04: the leader signs off and the reply goes out: to the
         platform, to the lead unit (co-unit input) or to the tier-2 unit."""
@@ -350,13 +329,16 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         Assignment = pool.get('sushi.ticket.assignment')
         Calendar = pool.get('sushi.calendar')
         Configuration = pool.get('sushi.configuration')
-        Event = pool.get('sushi.ticket.event')
         Ticket = pool.get('sushi.ticket')
         now = clock.now()
         review_days = Configuration.get_values()['review_days']
         for reply in replies:
             reply.check_complete()
-            reply.signed_off_role = reply.check_leader()
+            # RPL-04: a supervised order needs the principal leader
+            unit = reply.assignment.unit
+            reply.signed_off_role = Pool().get('sushi.unit').check_leader(
+                [unit], reply,
+                principal=reply.assignment.ticket.is_supervised)[unit.id]
             reply.signed_off_by = Transaction().user
             reply.signed_off_at = reply.submitted_at = now
             if reply.kind == 'reply':
@@ -364,8 +346,6 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                     now, review_days)
         cls.save(replies)
         assignments = [r.assignment for r in replies]
-        Event.log(assignments, 'reply_sign_off', 'waiting_sign_off',
-            'submitted')
         Assignment.record_late_completion(assignments, now)
         Assignment.reply_submitted(assignments)
         co_inputs = [r for r in replies if r.kind == 'co_input']
@@ -373,8 +353,6 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
             # TRI-08: a co-unit's part is done when the lead has it
             cls.accept_replies(co_inputs)
         Ticket.process([r.assignment.ticket for r in replies])
-        Event.log(assignments, 'reply_submit', comment='\n\n'.join(
-                r.content for r in replies))
 
     @classmethod
     @ModelView.button
@@ -384,7 +362,8 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         tier-2 unit (ORG-10)."""
         for reply in replies:
             if reply.kind == 'sub_reply':
-                reply.assignment.parent.check_member()
+                Pool().get('sushi.unit').check_member(
+                    [reply.assignment.parent.unit], reply)
             elif reply.kind == 'reply':
                 reply.check_reviewer()
         cls.accept_replies(replies)
@@ -403,12 +382,11 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                     reply=self.rec_name))
 
     @classmethod
-    @transition('accepted')
+    @transition('accepted', event='review_accept')
     def accept_replies(cls, replies):
         pool = Pool()
         Assignment = pool.get('sushi.ticket.assignment')
         Callback = pool.get('sushi.ticket.callback')
-        Event = pool.get('sushi.ticket.event')
         Ticket = pool.get('sushi.ticket')
         now = clock.now()
         cls.write(replies, {
@@ -417,10 +395,6 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                 })
         for reply in replies:
             Assignment.complete([reply.assignment], reply.submitted_at)
-            action = ('review_accept' if reply.kind == 'reply'
-                else 'sub_reply_accept')
-            Event.log([reply.assignment], action, 'submitted', 'accepted',
-                comment=reply.review_note)
         Ticket.process([r.assignment.ticket for r in replies])
         tickets = [r.assignment.ticket for r in replies
             if r.kind == 'reply']
@@ -429,18 +403,18 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @transition('returned')
+    @transition('returned', event='review_return')
     def return_(cls, replies):
         """REV-01: non-standard, non-specific or incomplete: back to the
         unit, which completes it within the original time (REV-02)."""
         pool = Pool()
         Assignment = pool.get('sushi.ticket.assignment')
-        Event = pool.get('sushi.ticket.event')
         Ticket = pool.get('sushi.ticket')
         now = clock.now()
         for reply in replies:
             if reply.kind == 'sub_reply':
-                reply.assignment.parent.check_member()
+                Pool().get('sushi.unit').check_member(
+                    [reply.assignment.parent.unit], reply)
             else:
                 reply.check_reviewer()
             if not reply.failed_elements and not (
@@ -453,16 +427,31 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                 'reviewed_at': now,
                 })
         Assignment.reply_returned([r.assignment for r in replies])
-        for reply in replies:
-            labels = dict(ELEMENTS)
-            comment = '；'.join(
-                [str(labels[e]) for e in reply.failed_elements or []]
-                + ([reply.review_note] if reply.review_note else []))
-            Event.log([reply.assignment],
-                'review_return' if reply.kind == 'reply'
-                else 'sub_reply_return',
-                'submitted', 'returned', comment=comment)
         Ticket.process([r.assignment.ticket for r in replies])
+
+    # --- the audit event of a move (see workflow.transition) -----------
+
+    def transition_record(self):
+        "The reply's events are on its assignment's trail."
+        return self.assignment
+
+    def transition_action(self, event):
+        "A sub-unit's reply is reviewed by its tier-2 unit (ORG-10)."
+        if self.kind == 'sub_reply':
+            return {'review_accept': 'sub_reply_accept',
+                'review_return': 'sub_reply_return'}.get(event, event)
+        return event
+
+    def transition_comment(self, event):
+        if event == 'reply_sign_off':
+            return self.content
+        elif event == 'review_accept':
+            return self.review_note
+        elif event == 'review_return':
+            labels = dict(ELEMENTS)
+            return '；'.join(
+                [str(labels[e]) for e in self.failed_elements or []]
+                + ([self.review_note] if self.review_note else []))
 
 
     @classmethod

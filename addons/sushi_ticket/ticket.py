@@ -11,7 +11,7 @@ from sql.conditionals import Case, Coalesce
 
 from trytond.i18n import gettext
 from trytond.model import (
-    Index, ModelSQL, ModelView, Unique, Workflow, fields)
+    ChatMixin, Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
@@ -88,13 +88,22 @@ LIGHTS = [
 # Two-digit codes of the classified ticket number (INT-07).
 TYPE_CODES = {'consult': '01', 'help': '02', 'complaint': '03',
     'report': '04', 'suggestion': '05', 'praise': '06'}
-# PUB-02, PUB-05: reports and praise are not published by default.
-DISCLOSED_TYPES = {'consult', 'help', 'suggestion', 'complaint'}
 
 _intake_readonly = ~Eval('state').in_(INTAKE_STATES)
 
 
-class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
+def _intake_outcome(state):
+    "The states of a field of one intake outcome: shown for it only."
+    return {
+        'readonly': _intake_readonly,
+        'invisible': ~Eval('state').in_(INTAKE_STATES + [state]),
+        }
+
+
+class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView, ChatMixin):
+    # ChatMixin: the platform and the units discuss the order (chat.py
+    # holds the chat to the order's record rules); the event trail keeps
+    # the decisions, the chat the conversation.
     __name__ = 'sushi.ticket'
     __string__ = "Work Order"
     _rec_name = 'number'
@@ -182,62 +191,35 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         sort=False)
     disposal = fields.Selection(DISPOSALS, "Disposal", readonly=True)
     answer = fields.Text("Answer Given",
-        states={
-            'readonly': _intake_readonly,
-            'invisible': ~Eval('state').in_(INTAKE_STATES + ['answered']),
-            })
+        states=_intake_outcome('answered'))
     answer_basis = fields.Text("Basis of the Answer",
-        states={
-            'readonly': _intake_readonly,
-            'invisible': ~Eval('state').in_(INTAKE_STATES + ['answered']),
-            },
+        states=_intake_outcome('answered'),
         help="Where the answer comes from when no knowledge entry fits: "
         "the law, policy or notice the agent relied on (TRI-02).")
     rejection_reason = fields.Many2One('sushi.scope.reason',
         "Not-Accepted Reason",
-        states={
-            'readonly': _intake_readonly,
-            'invisible': ~Eval('state').in_(INTAKE_STATES + ['rejected']),
-            })
+        states=_intake_outcome('rejected'))
     guidance = fields.Text("Guidance to the Requester",
-        states={
-            'readonly': _intake_readonly,
-            'invisible': ~Eval('state').in_(INTAKE_STATES + ['rejected']),
-            },
+        states=_intake_outcome('rejected'),
         help="What the requester is told, and where to go (SCP-03).")
     transfer_mode = fields.Selection([
             (None, ""),
             ('three_way_call', "Three-Way Call"),
             ('call_transfer', "Call Transfer"),
             ], "Call Connection",
-        states={
-            'readonly': _intake_readonly,
-            'invisible': ~Eval('state').in_(INTAKE_STATES + ['answered']),
-            })
+        states=_intake_outcome('answered'))
     transfer_unit = fields.Many2One('sushi.unit', "Connected Unit",
-        states={
-            'readonly': _intake_readonly,
-            'invisible': ~Eval('state').in_(INTAKE_STATES + ['answered']),
-            })
+        states=_intake_outcome('answered'))
     transfer_consent = fields.Boolean("Requester Consented",
-        states={
-            'readonly': _intake_readonly,
-            'invisible': ~Eval('state').in_(INTAKE_STATES + ['answered']),
-            },
+        states=_intake_outcome('answered'),
         help="A three-way call or transfer needs the requester's consent "
         "(TRI-03).")
     emergency_number = fields.Selection(EMERGENCY_NUMBERS,
         "Emergency Line",
-        states={
-            'readonly': _intake_readonly,
-            'invisible': ~Eval('state').in_(INTAKE_STATES + ['transferred']),
-            })
+        states=_intake_outcome('transferred'))
     duplicate_of = fields.Many2One('sushi.ticket', "Same Matter as",
         domain=[('state', 'in', OPEN_STATES), ('id', '!=', Eval('id', -1))],
-        states={
-            'readonly': _intake_readonly,
-            'invisible': ~Eval('state').in_(INTAKE_STATES + ['merged']),
-            },
+        states=_intake_outcome('merged'),
         help="An open ticket on the same matter: this contact is merged "
         "into it (SCP-04 a).")
     repeat_of = fields.Many2One('sushi.ticket', "Repeat of",
@@ -441,8 +423,10 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
 
     @fields.depends('request_type')
     def on_change_request_type(self):
-        # PUB-02, PUB-05
-        self.disclosure = self.request_type in DISCLOSED_TYPES
+        # PUB-02, PUB-05: the types published by default are configuration
+        Configuration = Pool().get('sushi.configuration')
+        self.disclosure = self.request_type in Configuration.get_values()[
+            'disclosed_request_types']
         if self.request_type == 'praise':
             self.complexity = 'general'
 

@@ -3,10 +3,11 @@
 """Handling time limits per request type and complexity (LIM-01..05)."""
 from trytond.cache import Cache
 from trytond.i18n import gettext
-from trytond.model import ModelSQL, ModelView, Unique, fields
+from trytond.model import ModelSQL, ModelView, fields
 from trytond.pyson import Eval
 
 from .exceptions import TimeLimitError
+from .tools import UniqueCodeMixin
 
 REQUEST_TYPES = [
     ('consult', "Consultation"),
@@ -27,9 +28,10 @@ URGENCIES = [
     ]
 
 
-class TimeLimit(ModelSQL, ModelView):
+class TimeLimit(UniqueCodeMixin, ModelSQL, ModelView):
     __name__ = 'sushi.time_limit'
     __string__ = "Handling Time Limit"
+    _code_unique_message = 'sushi_ticket.msg_time_limit_code_unique'
 
     name = fields.Char("Name", required=True)
     code = fields.Char("Code", required=True)
@@ -58,11 +60,6 @@ class TimeLimit(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints = [
-            ('code_unique', Unique(t, t.code),
-                'sushi_ticket.msg_time_limit_code_unique'),
-            ]
         cls._order = [('urgency', 'DESC'), ('code', 'ASC'), ('id', 'ASC')]
 
     @classmethod

@@ -3,9 +3,25 @@
 "Small helpers the models of the sushi modules share."
 import re
 
+from trytond.model import Unique
 from trytond.pyson import Eval, If
 
 PHONE = re.compile(r'^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$')
+
+
+class UniqueCodeMixin:
+    """A record known by its code, unique among its kind (units,
+    categories, channels, time limits, not-accepted reasons); the error is
+    the ir.message named by _code_unique_message."""
+    __slots__ = ()
+    _code_unique_message = None
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints.append(
+            ('code_unique', Unique(t, t.code), cls._code_unique_message))
 
 
 def rec_name_domain(clause, field_names):

@@ -14,8 +14,9 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .calendar import _decode
-from .exceptions import DispatchError, UnitImportError, UnitValidationError
-from .tools import rec_name_domain
+from .exceptions import (
+    DispatchError, UnitImportError, UnitRightError, UnitValidationError)
+from .tools import UniqueCodeMixin, rec_name_domain
 
 TIERS = [
     ('1', "Tier 1 (platform office)"),
@@ -58,9 +59,11 @@ GROUP_WORDS = {'county': 'county', 'park': 'park', 'department': 'department',
     '市有关单位': 'department', '': None}
 
 
-class Unit(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
+class Unit(UniqueCodeMixin, DeactivableMixin, tree(separator=' / '),
+        ModelSQL, ModelView):
     __name__ = 'sushi.unit'
     __string__ = "Handling Unit"
+    _code_unique_message = 'sushi_ticket.msg_unit_code_unique'
 
     name = fields.Char("Name", required=True)
     code = fields.Char("Code", required=True,
@@ -103,11 +106,6 @@ class Unit(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints = [
-            ('code_unique', Unique(t, t.code),
-                'sushi_ticket.msg_unit_code_unique'),
-            ]
         cls._order = [('tier', 'ASC'), ('code', 'ASC'), ('id', 'ASC')]
 
     @classmethod
@@ -196,6 +194,74 @@ class Unit(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
                                 ]))
             cls._user_units_cache.set(key, tree)
         return tree
+
+    # --- who acts for a unit (SGN-05, RPL-04, EXT-01) ------------------
+    # One place for the rights of unit staff, leaders and the principal;
+    # other modules extend these classmethods through the pool.  `record`
+    # only names what the user acts on in the error.
+
+    @classmethod
+    def _acts_for_every_unit(cls):
+        "The root user and platform administrators act for every unit."
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        if not Transaction().user:
+            return True
+        admin = ModelData.get_id('sushi_ticket', 'group_sushi_admin')
+        return admin in User.get_groups()
+
+    @classmethod
+    def check_member(cls, units, record=None):
+        """SGN-05: only the unit's own staff act for it (a tier-2 unit
+        oversees its sub-units' work but does not act for them)."""
+        if cls._acts_for_every_unit():
+            return
+        mine = set(cls.user_units(Transaction().user))
+        for unit in units:
+            if unit.id not in mine:
+                raise UnitRightError(gettext(
+                        'sushi_ticket.msg_unit_not_member',
+                        unit=unit.rec_name,
+                        record=(record or unit).rec_name))
+
+    @classmethod
+    def leader_roles(cls, units, user_id=None):
+        "{unit id: set of roles} of the user (default: current) per unit."
+        Leader = Pool().get('sushi.unit.leader')
+        if user_id is None:
+            user_id = Transaction().user
+        roles = {u.id: set() for u in units}
+        for leader in Leader.search([
+                    ('unit', 'in', list(roles)),
+                    ('user', '=', user_id),
+                    ]):
+            roles[leader.unit.id].add(leader.role)
+        return roles
+
+    @classmethod
+    def check_leader(cls, units, record=None, principal=False):
+        """RPL-04, EXT-01: the user is a leader of each unit (its principal
+        leader when `principal`, e.g. for supervised orders).  Return
+        {unit id: the role the user signs in}; the root user passes with
+        no role."""
+        if not Transaction().user:
+            return {u.id: None for u in units}
+        result = {}
+        for unit_id, roles in cls.leader_roles(units).items():
+            unit = cls(unit_id)
+            name = (record or unit).rec_name
+            if not roles:
+                raise UnitRightError(gettext(
+                        'sushi_ticket.msg_unit_not_leader',
+                        unit=unit.rec_name, record=name))
+            if principal and 'principal' not in roles:
+                raise UnitRightError(gettext(
+                        'sushi_ticket.msg_unit_principal_required',
+                        unit=unit.rec_name, record=name))
+            result[unit_id] = (
+                'principal' if 'principal' in roles else 'deputy_in_charge')
+        return result
 
     def check_dispatchable(self, config):
         "TRI-05: orders go to active tier-2 units (tier 3 if configured)."
@@ -289,9 +355,11 @@ class Unit(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
             existing[code] = unit
 
 
-class UnitUser(ModelSQL):
-    __name__ = 'sushi.unit-res.user'
-    __string__ = "Unit - User"
+class UnitMemberMixin:
+    """A user's place in a unit (handler or leader), once per unit; any
+    change empties the cache of the users' units (and so the rules)."""
+    __slots__ = ()
+    _unit_user_unique_message = None
 
     unit = fields.Many2One('sushi.unit', "Unit", required=True,
         ondelete='CASCADE')
@@ -302,10 +370,9 @@ class UnitUser(ModelSQL):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._sql_constraints = [
+        cls._sql_constraints.append(
             ('unit_user_unique', Unique(t, t.unit, t.user),
-                'sushi_ticket.msg_unit_user_unique'),
-            ]
+                cls._unit_user_unique_message))
 
     @classmethod
     def on_modification(cls, mode, records, field_names=None):
@@ -313,15 +380,18 @@ class UnitUser(ModelSQL):
         Pool().get('sushi.unit')._user_units_cache.clear()
 
 
-class UnitLeader(ModelSQL, ModelView):
+class UnitUser(UnitMemberMixin, ModelSQL):
+    __name__ = 'sushi.unit-res.user'
+    __string__ = "Unit - User"
+    _unit_user_unique_message = 'sushi_ticket.msg_unit_user_unique'
+
+
+class UnitLeader(UnitMemberMixin, ModelSQL, ModelView):
     "A unit leader who signs off replies and consents to extensions."
     __name__ = 'sushi.unit.leader'
     __string__ = "Unit Leader"
+    _unit_user_unique_message = 'sushi_ticket.msg_unit_leader_unique'
 
-    unit = fields.Many2One('sushi.unit', "Unit", required=True,
-        ondelete='CASCADE')
-    user = fields.Many2One('res.user', "User", required=True,
-        ondelete='CASCADE')
     role = fields.Selection([
             ('principal', "Principal Leader"),
             ('deputy_in_charge', "Deputy Leader in Charge"),
@@ -330,25 +400,11 @@ class UnitLeader(ModelSQL, ModelView):
         "(RPL-04).")
 
     @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints = [
-            ('unit_user_unique', Unique(t, t.unit, t.user),
-                'sushi_ticket.msg_unit_leader_unique'),
-            ]
-
-    @classmethod
     def default_role(cls):
         return 'deputy_in_charge'
 
     def get_rec_name(self, name):
         return f'{self.user.rec_name} ({self.unit.rec_name})'
-
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        super().on_modification(mode, records, field_names=field_names)
-        Pool().get('sushi.unit')._user_units_cache.clear()
 
 
 class UnitImportStart(ModelView):

@@ -9,8 +9,9 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Workflow
 from trytond.model.exceptions import AccessError
+from trytond.model.fields import SQL_OPERATORS
 from trytond.pool import Pool
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .exceptions import DraftError, ReadonlyFieldError, TransitionError
@@ -47,7 +48,7 @@ def transition(state, event=None):
                 for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
                     query = table.select(
                         table.id, getattr(table, cls._transition_state),
-                        where=reduce_ids(table.id, sub_ids))
+                        where=SQL_OPERATORS['in'](table.id, list(sub_ids)))
                     if backend.name == 'postgresql':
                         query.for_ = For('UPDATE')
                     cursor.execute(*query)

@@ -177,6 +177,25 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
         self.assertEqual(by_word['停水']['baseline'], 0)
 
     @with_transaction()
+    def test_hot_words_leave_out_the_stop_word_setting(self):
+        "ANA-04: the words left out of the hot words are a setting"
+        pool = Pool()
+        Configuration = pool.get('sushi.configuration')
+        Trend = pool.get('sushi.analysis.trend')
+        self.assertIn('来电', Configuration.statistics_stop_word_set())
+        config = Configuration(1)
+        config.statistics_stop_words = '来电，停水'
+        config.save()
+        for i in range(4):
+            make('翡翠城停水了', phone=PHONES[i], when=(2025, 6, 29, 9 + i))
+            make('淮海路路灯不亮', phone=PHONES[i],
+                when=(2025, 6, 29, 9 + i))
+        words = [w['word'] for w in Trend.hot_words(
+                local(2025, 6, 29, 0), local(2025, 6, 30, 0))]
+        self.assertIn('路灯', words)
+        self.assertNotIn('停水', words)
+
+    @with_transaction()
     def test_periodic_issues(self):
         "ANA-06: 供暖 in November of previous years, for next month"
         pool = Pool()

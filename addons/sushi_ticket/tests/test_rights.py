@@ -16,7 +16,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from ..exceptions import ExtensionError, ReplyError
+from ..exceptions import UnitRightError
 from .test_ticket import write_reply
 from .tools import (
     DBTestCase, at, create_ticket, local, setup_network, dispatch_ticket, redispatch)
@@ -383,6 +383,68 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
             Assignment.write([Assignment(county.id)],
                 {'progress_note': '已核实'})
 
+    @with_transaction()
+    def test_order_chat_follows_record_rules(self):
+        """ORG-11: the order's discussion (record chat) is read, posted in
+        and followed only by those who may read the order; the poster
+        follows it and hears of the answers."""
+        pool = Pool()
+        Channel = pool.get('ir.chat.channel')
+        Notification = pool.get('res.notification')
+        User = pool.get('res.user')
+        ns = setup_network()
+        (a, b, c), (county, town, other) = self.two_units(ns)
+
+        def chat_user(user):
+            # as the client calls the chat: ir.chat.channel's RPC methods
+            # run unchecked, the checks are Channel.check_access's
+            return Transaction().set_user(user.id)
+
+        order_a, order_b = 'sushi.ticket,%s' % a.id, 'sushi.ticket,%s' % b.id
+        with chat_user(ns.dispatcher):
+            Channel.post(order_b, '诉求人李建国 13905572222 来电催办')
+            Channel.post(order_a, '请埇桥区今日内联系诉求人')
+        with chat_user(ns.handler):
+            # 埇桥区 reads and answers on its order ...
+            self.assertEqual([m['content'] for m in Channel.get(order_a)],
+                ['请埇桥区今日内联系诉求人'])
+            Channel.post(order_a, '已联系，明日现场核实')
+            # ... but nothing of 萧县's order: not read, posted or followed
+            for call in [lambda: Channel.get(order_b),
+                    lambda: Channel.get_followers(order_b),
+                    lambda: Channel.post(order_b, '伪造的消息'),
+                    lambda: Channel.subscribe(order_b),
+                    lambda: Channel.subscribe_email(order_a, 'x@example.com'),
+                    lambda: Channel.get('sushi.ticket,-1')]:
+                with self.assertRaises(AccessError):
+                    call()
+            # nor can a 萧县 user be made to follow 埇桥区's order, or be
+            # proposed as a follower
+            with self.assertRaises(AccessError):
+                Channel.subscribe(order_a, ns.other_handler.login)
+            proposed = {f['key'] for f in Channel.search_followers(
+                    order_a, 'handler')}
+            self.assertIn(ns.town_handler.login, proposed)
+            self.assertNotIn(ns.other_handler.login, proposed)
+        # analysts read orders, not their discussion (minimum exposure)
+        with chat_user(ns.analyst), self.assertRaises(AccessError):
+            Channel.get(order_a)
+        with chat_user(ns.dispatcher):
+            self.assertEqual(
+                [f['key'] for f in Channel.get_followers(order_a)],
+                sorted([ns.dispatcher.login, ns.handler.login]))
+            Channel.post(order_a, '收到')
+        # the handler follows the order since answering and is told
+        chat_notices = [('user', '=', ns.handler.id),
+            ('icon', '=', 'tryton-chat')]
+        self.assertEqual([n.description for n in Notification.search(
+                    chat_notices)], ['收到'])
+        # off 埇桥区's staff, the handler is told nothing more of it
+        User.write([ns.handler], {'sushi_units': [('remove', [ns.county.id])]})
+        with chat_user(ns.dispatcher):
+            Channel.post(order_a, '请补充现场照片')
+        self.assertEqual(Notification.search(chat_notices, count=True), 1)
+
     # --- leaders ------------------------------------------------------
 
     def other_leader(self, ns):
@@ -413,7 +475,7 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
             Reply.request_sign_off([reply])
         # 萧县's principal is a leader, but not of 埇桥区
         with at(2025, 3, 5, 16), Transaction().set_user(xiao_leader.id):
-            with self.assertRaises(ReplyError) as cm:
+            with self.assertRaises(UnitRightError) as cm:
                 Reply.sign_off([reply])
             self.assertIn('埇桥区', cm.exception.message)
         # through the client the reply is not even visible to them
@@ -442,7 +504,7 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
         with at(2025, 3, 10, 10), Transaction().set_user(ns.handler.id):
             Extension.submit([extension])
         with Transaction().set_user(xiao_leader.id):
-            with self.assertRaises(ExtensionError):
+            with self.assertRaises(UnitRightError):
                 Extension.leader_approve([extension])
         with as_user(ns.leader):
             Extension.leader_approve([extension])

@@ -12,8 +12,9 @@ from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from ..exceptions import (
-    AssignmentError, CalendarMissingYearError, CallbackError, DispatchError,
-    ExtensionError, IntakeError, ReplyError, ReturnError, TransitionError)
+    CalendarMissingYearError, CallbackError, DispatchError,
+    ExtensionError, IntakeError, ReplyError, ReturnError, TransitionError,
+    UnitRightError)
 from .tools import (
     DBTestCase, as_local, at, create_ticket, local, run_queue,
     setup_network, dispatch_ticket, redispatch)
@@ -373,7 +374,7 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         ns = setup_network()
         assignment, = self.dispatch(create_ticket(), ns.county)
         with Transaction().set_user(ns.city_handler.id):
-            with self.assertRaises(AssignmentError):
+            with self.assertRaises(UnitRightError):
                 Assignment.sign([assignment])
         with Transaction().set_user(ns.handler.id):
             Assignment.sign([assignment])
@@ -559,7 +560,7 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         with at(2025, 3, 10, 10), Transaction().set_user(ns.handler.id):
             Extension.submit([extension])
         with Transaction().set_user(ns.handler.id):
-            with self.assertRaises(ExtensionError):
+            with self.assertRaises(UnitRightError):
                 Extension.leader_approve([extension])
         with Transaction().set_user(ns.leader.id):
             Extension.leader_approve([extension])
@@ -643,11 +644,13 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         with Transaction().set_user(ns.handler.id):
             reply = write_reply(assignment)
             Reply.request_sign_off([reply])
-            with self.assertRaises(ReplyError):
+            with self.assertRaises(UnitRightError):
                 Reply.sign_off([reply])
+        # the leader in charge is a leader, but not the principal
         with Transaction().set_user(ns.leader.id):
-            with self.assertRaises(ReplyError):
+            with self.assertRaises(UnitRightError) as cm:
                 Reply.sign_off([reply])
+            self.assertIn('principal leader', cm.exception.message)
         with at(2025, 3, 5, 16), Transaction().set_user(ns.principal.id):
             Reply.sign_off([reply])
         self.assertEqual((reply.state, reply.signed_off_role),
@@ -688,12 +691,19 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
 
     @with_transaction()
     def test_two_returns_in_a_row(self):
-        "REV-03, ACC-03: the second consecutive return flags the unit"
+        """REV-03, ACC-03: the second consecutive return flags the unit;
+        the count is a setting (consecutive_returns_limit)"""
         pool = Pool()
+        Configuration = pool.get('sushi.configuration')
         Reply = pool.get('sushi.ticket.reply')
         ns = setup_network()
         ticket, assignment, reply = self.replied(ns)
-        for round_ in range(2):
+        config = Configuration(1)
+        self.assertEqual(config.consecutive_returns_limit, 2)
+        for round_, limit, flagged in [(0, 2, False), (1, 3, False),
+                (2, 3, True)]:
+            config.consecutive_returns_limit = limit
+            config.save()
             if round_:
                 with Transaction().set_user(ns.handler.id):
                     reply = write_reply(assignment)
@@ -704,8 +714,28 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
             reply.save()
             with Transaction().set_user(ns.reviewer.id):
                 Reply.return_([reply])
-        self.assertEqual(assignment.consecutive_returns, 2)
-        self.assertTrue(assignment.accountability_candidate)
+            self.assertEqual(assignment.consecutive_returns, round_ + 1)
+            self.assertEqual(
+                bool(assignment.accountability_candidate), flagged)
+
+    @with_transaction()
+    def test_pub02_pub05_published_types_are_configuration(self):
+        "PUB-02, PUB-05 (D-25): the types published by default are a setting"
+        pool = Pool()
+        Configuration = pool.get('sushi.configuration')
+        Ticket = pool.get('sushi.ticket')
+        expected = {'consult': True, 'help': True, 'complaint': True,
+            'suggestion': True, 'report': False, 'praise': False}
+        for type_, disclosed in expected.items():
+            ticket = Ticket(request_type=type_)
+            ticket.on_change_request_type()
+            self.assertEqual(ticket.disclosure, disclosed, msg=type_)
+        config = Configuration(1)
+        config.disclosed_request_types = ['consult', 'help']
+        config.save()
+        ticket = Ticket(request_type='complaint')
+        ticket.on_change_request_type()
+        self.assertFalse(ticket.disclosure)
 
     # --- callback -----------------------------------------------------
 
@@ -1057,12 +1087,28 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(as_local(assignment.due_at),
             dt.datetime(2025, 3, 4, 17, 30))
         self.request_return(ns, assignment, (2025, 3, 3, 10))
+        # RET-05: the platform decides by Tuesday 17:30 (1 working day);
+        # its queue finds the request by the decision light
+        assignment = Assignment(assignment.id)
+        self.assertEqual(as_local(assignment.decision_due_at),
+            dt.datetime(2025, 3, 4, 17, 30))
+        with at(2025, 3, 4, 17, 30):
+            self.assertEqual(Assignment.search(
+                    [('decision_light', '=', 'green')]), [assignment])
+            self.assertEqual(Assignment.search(
+                    [('decision_light', '=', 'red')]), [])
+        with at(2025, 3, 4, 17, 31):
+            self.assertEqual(Assignment.search(
+                    [('decision_light', 'in', ['red'])]), [assignment])
         # The platform decides two days later, after the due time
         with at(2025, 3, 5, 9):
             Assignment.sweep()
         with at(2025, 3, 5, 10), Transaction().set_user(ns.dispatcher.id):
             Assignment.approve_return([assignment])
         assignment = Assignment(assignment.id)
+        self.assertIsNone(assignment.decision_due_at)
+        self.assertEqual(Assignment.search(
+                [('decision_light', '!=', None)]), [])
         self.assertEqual(assignment.state, 'returned')
         self.assertFalse(assignment.red_card)
         self.assertFalse(assignment.late_sign_in)
