@@ -30,9 +30,9 @@ dispatcher (platform staff) and as unit handlers of several units:
 
 Usage:
     .venv/bin/python bench/scale.py --tickets 1000000
-    .venv/bin/python bench/scale.py --tickets 1000000 --cluster /var/tmp/pg \\
+    .venv/bin/python bench/scale.py --tickets 1000000 --cluster ~/scale-pg \\
         --keep                     # keep the cluster and database for reruns
-    .venv/bin/python bench/scale.py --cluster /var/tmp/pg --no-build \\
+    .venv/bin/python bench/scale.py --cluster ~/scale-pg --no-build \\
         --update                   # rerun after changing sushi_ticket
     .venv/bin/python bench/scale.py ... --explain   # EXPLAIN the slow ones
 """
