@@ -21,6 +21,7 @@ from trytond import config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.sushi_ticket import clock
+from trytond.modules.sushi_ticket.replica import replica_cursor
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.rpc import RPC
@@ -152,12 +153,12 @@ class Report(Workflow, ModelSQL, ModelView):
         "{value: tickets received in [begin, finish)} by a ticket column."
         Ticket = Pool().get('sushi.ticket')
         t = Ticket.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*t.select(getattr(t, column), Count(t.id),
-                where=(t.received_at >= begin) & (t.received_at < finish)
-                & (t.state != 'draft'),
-                group_by=[getattr(t, column)]))
-        return dict(cursor)
+        with replica_cursor() as cursor:  # the standby when configured
+            cursor.execute(*t.select(getattr(t, column), Count(t.id),
+                    where=(t.received_at >= begin) & (t.received_at < finish)
+                    & (t.state != 'draft'),
+                    group_by=[getattr(t, column)]))
+            return dict(cursor)
 
     @classmethod
     def _names(cls, model, ids):

@@ -21,6 +21,7 @@ from sql import Cast
 
 from trytond.i18n import gettext
 from trytond.modules.sushi_knowledge.common import late_days
+from trytond.modules.sushi_ticket.replica import replica_cursor
 from trytond.pool import Pool
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
@@ -419,11 +420,12 @@ class Engine:
 
     def dispatched_counts(self):
         a = self.pool.get('sushi.ticket.assignment').__table__()
-        self.cursor.execute(*a.select(a.unit, Count(Literal(1)),
-                where=self.in_period(a.dispatched_at)
-                & (Coalesce(a.for_information, False) == Literal(False)),
-                group_by=[a.unit]))
-        return dict(self.cursor)
+        with replica_cursor() as cursor:  # the standby when configured
+            cursor.execute(*a.select(a.unit, Count(Literal(1)),
+                    where=self.in_period(a.dispatched_at)
+                    & (Coalesce(a.for_information, False) == Literal(False)),
+                    group_by=[a.unit]))
+            return dict(cursor)
 
     def leader_review(self):
         """D1.4 (F3): the item is missing when nothing was dispatched; the

@@ -7,18 +7,19 @@ Assessment counts assignments, so every fact a score needs is stored here
 with its timestamp."""
 import datetime as dt
 
-from sql import Literal, Null
+from sql import Column, Literal, Null
 from sql.conditionals import Case, Coalesce
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.tools import reduce_ids
 from trytond.transaction import Transaction
 
 from . import clock
 from .exceptions import AssignmentError, DispatchError, ReturnError
-from .tools import LIGHT_ROWS
+from .tools import LIGHT_ROWS, IdSearchMixin
 from .workflow import check_user_values, transition
 
 STATES = [
@@ -41,7 +42,7 @@ RETURN_REASONS = [
     ]
 
 
-class Assignment(Workflow, ModelSQL, ModelView):
+class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'sushi.ticket.assignment'
     __string__ = "Assignment"
 
@@ -241,6 +242,18 @@ class Assignment(Workflow, ModelSQL, ModelView):
                 Index(t, (t.ticket, Index.Range())),
                 Index(t, (t.unit, Index.Equality()),
                     (t.state, Index.Equality())),
+                # issue #14: the record rules' subqueries (unit -> tickets,
+                # the lead unit's tickets) and the lists' order
+                Index(t, (t.unit, Index.Equality()),
+                    (t.ticket, Index.Range())),
+                Index(t, (t.unit, Index.Equality()),
+                    (t.ticket, Index.Range()),
+                    where=(t.role == 'lead') & (t.parent == Null)),
+                Index(t, (t.dispatched_at, Index.Range(order='DESC')),
+                    (t.id, Index.Range(order='DESC'))),
+                Index(t, (t.unit, Index.Equality()),
+                    (t.dispatched_at, Index.Range(order='DESC')),
+                    (t.id, Index.Range(order='DESC'))),
                 Index(t, (t.state, Index.Equality()),
                     (t.due_at, Index.Range())),
                 Index(t, (t.light_changed_at, Index.Range())),
@@ -388,13 +401,24 @@ class Assignment(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def get_ticket_field(cls, assignments, names):
-        result = {n: {} for n in names}
+        """The ticket's title, type and state in one query per 1 000 rows
+        (issue #14: browsing the tickets loaded every column of each)."""
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        a = cls.__table__()
+        t = Ticket.__table__()
+        cursor = Transaction().connection.cursor()
         source = {'ticket_title': 'title', 'request_type': 'request_type',
             'ticket_state': 'state'}
-        for assignment in assignments:
-            for name in names:
-                result[name][assignment.id] = getattr(
-                    assignment.ticket, source[name])
+        result = {n: {} for n in names}
+        ids = [r.id for r in assignments]
+        for i in range(0, len(ids), 1000):
+            cursor.execute(*a.join(t, condition=a.ticket == t.id).select(
+                    a.id, *[Column(t, source[n]) for n in names],
+                    where=reduce_ids(a.id, ids[i:i + 1000])))
+            for id_, *values in cursor:
+                for name, value in zip(names, values):
+                    result[name][id_] = value
         return result
 
     # --- dispatch -----------------------------------------------------

@@ -6,6 +6,7 @@ overdue (red).
 
 E-mail goes through the SMTP server of `[email] uri` unless
 `[sushi] email_notifications = False`."""
+import datetime as dt
 import json
 from collections import defaultdict
 from email.message import EmailMessage
@@ -114,20 +115,38 @@ class Notification(Model):
         if not wanted:
             return
         label = gettext(KINDS[kind])
-        cls.notify_units([
-                (a.unit.id, label, assignment_line(a),
-                    Assignment.__name__, [a.id])
-                for a in Assignment.browse(wanted)])
+        # the lines from one query per 1 000 assignments, not from browsed
+        # records (issue #14: the first sweep notifies tens of thousands)
+        pool = Pool()
+        t = pool.get('sushi.ticket').__table__()
+        u = pool.get('sushi.unit').__table__()
+        notices = []
+        for i in range(0, len(wanted), 1000):
+            cursor.execute(*a.join(t, condition=a.ticket == t.id
+                    ).join(u, condition=a.unit == u.id
+                    ).select(a.id, a.unit, a.due_at, t.number, t.title,
+                    u.name, where=a.id.in_(wanted[i:i + 1000]),
+                    order_by=[a.id]))
+            for id_, unit, due_at, number, title, name in cursor:
+                notices.append((unit, label,
+                        notice_line(number, title, name, due_at),
+                        Assignment.__name__, [id_]))
+        cls.notify_units(notices)
 
 
 def assignment_line(assignment):
+    return notice_line(assignment.ticket.number, assignment.ticket.title,
+        assignment.unit.name, assignment.due_at)
+
+
+def notice_line(number, title, unit_name, due_at):
     Calendar = Pool().get('sushi.calendar')
-    due = (Calendar.to_local(assignment.due_at).strftime('%Y-%m-%d %H:%M')
-        if assignment.due_at else '-')
+    if isinstance(due_at, str):  # SQLite: a raw column
+        due_at = dt.datetime.fromisoformat(due_at)
+    due = (Calendar.to_local(due_at).strftime('%Y-%m-%d %H:%M')
+        if due_at else '-')
     return gettext('sushi_ticket.msg_notify_line',
-        number=assignment.ticket.number,
-        title=assignment.ticket.title or '',
-        unit=assignment.unit.name, due=due)
+        number=number, title=title or '', unit=unit_name, due=due)
 
 
 def send_mail(email, name, subject, lines):

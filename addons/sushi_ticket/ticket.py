@@ -20,7 +20,9 @@ from . import clock
 from .exceptions import (
     DispatchError, DraftError, IntakeError, IntakeValidationError)
 from .time_limit import COMPLEXITIES, REQUEST_TYPES, URGENCIES
-from .tools import LIGHT_ROWS, PHONE, normalize_phone, rec_name_domain
+from .tools import (
+    LIGHT_ROWS, PHONE, IdSearchMixin, create_trigram_extension,
+    normalize_phone, rec_name_domain)
 from .workflow import DraftOnlyMixin, transition
 
 STATES = [
@@ -100,7 +102,8 @@ def _intake_outcome(state):
         }
 
 
-class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView, ChatMixin):
+class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
+        ChatMixin):
     # ChatMixin: the platform and the units discuss the order (chat.py
     # holds the chat to the order's record rules); the event trail keeps
     # the decisions, the chat the conversation.
@@ -301,15 +304,38 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView, ChatMixin):
             ('number_unique', Unique(t, t.number),
                 'sushi_ticket.msg_ticket_number_unique'),
             ]
+        # Issue #14: the indexes match the SQL Tryton emits.  An optional
+        # Char is searched as COALESCE(column, ''), ILIKE through unaccent()
+        # when the database has it (Index.Unaccent follows); the lists are
+        # ordered by (received_at DESC, id DESC).
+        phone = Coalesce(t.requester_phone, '')
         cls._sql_indexes.update({
                 Index(t, (t.state, Index.Equality()),
-                    (t.received_at, Index.Range())),
-                Index(t, (t.requester_phone, Index.Equality())),
+                    (t.received_at, Index.Range(order='DESC')),
+                    (t.id, Index.Range(order='DESC'))),
+                # earlier requests by phone, the newest first
+                Index(t, (phone, Index.Equality()),
+                    (t.received_at, Index.Range(order='DESC'))),
                 Index(t, (t.lead_unit, Index.Equality()),
                     (t.state, Index.Equality())),
-                Index(t, (t.received_at, Index.Range(order='DESC'))),
+                Index(t, (t.received_at, Index.Range(order='DESC')),
+                    (t.id, Index.Range(order='DESC'))),
+                # the open orders' lists and the look-alikes (SCP-04 a)
+                Index(t, (t.received_at, Index.Range(order='DESC')),
+                    (t.id, Index.Range(order='DESC')),
+                    where=t.state.in_(OPEN_STATES)),
                 Index(t, (t.category, Index.Equality()),
                     (t.received_at, Index.Range())),
+                # the search bar: number by its beginning (search_rec_name),
+                # number, title and phone by any part (pg_trgm, see
+                # __register__)
+                Index(t, (Coalesce(t.number, ''),
+                        Index.Similarity(begin=True))),
+                Index(t, (Index.Unaccent(Coalesce(t.number, '')),
+                        Index.Similarity())),
+                Index(t, (Index.Unaccent(Coalesce(t.title, '')),
+                        Index.Similarity())),
+                Index(t, (Index.Unaccent(phone), Index.Similarity())),
                 })
         cls._order = [('received_at', 'DESC'), ('id', 'DESC')]
         cls._transitions |= {
@@ -376,6 +402,11 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView, ChatMixin):
                     'depends': ['state'],
                     },
                 })
+
+    @classmethod
+    def __register__(cls, module):
+        create_trigram_extension()  # before the indexes (issue #14)
+        super().__register__(module)
 
     @classmethod
     def default_state(cls):
@@ -517,17 +548,19 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView, ChatMixin):
                 ('received_at', '>=', since),
                 alternatives,
                 ]
-        candidates = self.search(domain, limit=300,
-            order=[('received_at', 'DESC')])
+        # the texts only, in one read (issue #14)
+        candidates = self.search_read(domain, limit=300,
+            order=[('received_at', 'DESC')],
+            fields_names=['title', 'description'])
         scored = []
         for candidate in candidates:
             other = ' '.join(filter(None,
-                    [candidate.title, candidate.description]))
+                    [candidate['title'], candidate['description']]))
             score = self.similarity(text, other)
             if score >= config['similar_threshold']:
-                scored.append((candidate, score))
+                scored.append((candidate['id'], score))
         scored.sort(key=lambda s: -s[1])
-        return scored[:limit]
+        return [(self.__class__(i), score) for i, score in scored[:limit]]
 
     @classmethod
     def similarity(cls, a, b):
@@ -627,6 +660,17 @@ class Ticket(DraftOnlyMixin, Workflow, ModelSQL, ModelView, ChatMixin):
 
     @classmethod
     def search_rec_name(cls, name, clause):
+        _, operator, operand, *extra = clause
+        digits = (operand.strip('%').strip()
+            if isinstance(operand, str) else '')
+        if (operator in {'ilike', 'like'} and len(digits) >= 6
+                and digits.isdigit()):
+            # Issue #14: digits typed in the search bar are a number (by its
+            # beginning: date, channel, type, serial; INT-07) or title
+            # words, served by a B-tree prefix and a trigram index instead
+            # of a scan of every number.
+            return ['OR', ('number', 'like', digits + '%'),
+                ('title', operator, operand, *extra)]
         return rec_name_domain(clause, ['number', 'title'])
 
     # --- numbering, creation, personal data ---------------------------
