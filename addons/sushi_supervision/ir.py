@@ -10,10 +10,18 @@ class Cron(metaclass=PoolMeta):
     def __setup__(cls):
         super().__setup__()
         cls.method.selection.extend([
+                # supervision and accountability
                 ('sushi.supervision.candidate|propose',
                     "Propose Supervision Candidates"),
+                ('sushi.supervision.fact|detect',
+                    "Record Overdue Supervision Opinions"),
                 ('sushi.accountability|propose',
                     "Propose Accountability Candidates"),
                 ('sushi.supervision.report|generate_monthly',
                     "Make the Monthly Supervision Report"),
+                # 1+X consultation
+                ('sushi.consultation.topic|sweep',
+                    "Consultation Lights and Missed Duties"),
+                ('sushi.consultation.report|compile_due',
+                    "Compile the Monthly Consultation Report"),
                 ])
