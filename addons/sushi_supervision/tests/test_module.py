@@ -87,6 +87,8 @@ BUTTONS = {
 class SushiSupervisionTestCase(TranslationTestMixin, ModuleTestCase):
     "Test the sushi_supervision module"
     module = 'sushi_supervision'
+    # the views of the SUP-02 (3) cluster candidates need it
+    extras = ['sushi_analysis']
 
 
 def sql_write(model, ids, **values):
