@@ -7,6 +7,7 @@ their detectable trigger (SUP-06 1) and are always decided by a person."""
 import datetime as dt
 
 from sql import Cast, Literal, Null
+from sql.aggregate import Count
 from sql.conditionals import Coalesce
 from sql.operators import Concat, Exists
 
@@ -14,9 +15,9 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.sushi_ticket import clock
 from trytond.modules.sushi_ticket.workflow import transition
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import CandidateError
 from .supervision import (
@@ -108,7 +109,10 @@ class Candidate(Workflow, ModelSQL, ModelView):
     def queries(cls, now):
         """Return [(trigger, select)] of the facts that propose a case:
         each select gives (key, ticket, knowledge request, unit, fact
-        date).  Every query reads stored facts over indexed columns."""
+        date).  Every query reads stored facts over indexed columns.  An
+        item (trigger, select, names) selects further values after these
+        five, stored in the candidate's fields names (other modules'
+        extensions add their triggers so)."""
         pool = Pool()
         Assignment = pool.get('sushi.ticket.assignment')
         Ticket = pool.get('sushi.ticket')
@@ -213,7 +217,9 @@ class Candidate(Workflow, ModelSQL, ModelView):
         user = Transaction().user or 0
         ranks = {'routine': ['routine'] + ESCALATED_LEVELS,
             'L1': ESCALATED_LEVELS, 'L2': ['L2', 'L3'], 'L3': ['L3']}
-        for trigger, query in cls.queries(now):
+        for trigger, query, *extra in cls.queries(now):
+            # extra: the candidate columns of further selected values
+            extra = list(extra[0]) if extra else []
             level = trigger_level(trigger)
             key, ticket = query.columns[0], query.columns[1]
             covered = Exists(link.join(case,
@@ -225,14 +231,16 @@ class Candidate(Workflow, ModelSQL, ModelView):
             query.where &= ~Exists(existing.select(Literal(1),
                     where=existing.key == key))
             query.where &= ~covered
-            query.columns += (Literal(trigger), Literal(level),
+            base, values = query.columns[:5], query.columns[5:]
+            query.columns = base + (Literal(trigger), Literal(level),
                 Literal('proposed'), Literal(now), Literal(user),
-                Literal(now))
+                Literal(now)) + values
             cursor.execute(*table.insert([
                         table.key, table.ticket, table.knowledge_request,
                         table.unit, table.fact_at, table.trigger,
                         table.level, table.state, table.proposed_at,
-                        table.create_uid, table.create_date], query))
+                        table.create_uid, table.create_date]
+                    + [getattr(table, c) for c in extra], query))
 
     # --- the officer's decision -------------------------------------
 
@@ -247,32 +255,32 @@ class Candidate(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Supervision = pool.get('sushi.supervision')
         now = clock.now()
-        vlist = []
-        for candidate in candidates:
-            subject = candidate.ticket or candidate.knowledge_request
-            content = candidate.ticket and (
-                candidate.ticket.title or candidate.ticket.description)
-            if candidate.knowledge_request:
-                content = candidate.knowledge_request.subject
-            vlist.append({
-                    'level': candidate.level,
-                    'trigger': candidate.trigger,
-                    'body': LEVEL_BODY[candidate.level],
-                    'method': LEVEL_METHOD[candidate.level],
-                    'tickets': [('add', [candidate.ticket.id])]
-                    if candidate.ticket else [],
-                    'lead_unit': candidate.unit.id if candidate.unit
-                    else None,
-                    'content': '%s %s' % (subject.rec_name, content or ''),
-                    'candidate': candidate.id,
-                    })
-        cases = Supervision.create(vlist)
+        cases = Supervision.create([c.case_values() for c in candidates])
         for candidate, case in zip(candidates, cases):
             candidate.supervision = case
             candidate.decided_at = now
             candidate.decided_by = Transaction().user or None
         cls.save(candidates)
         return cases
+
+    def case_values(self):
+        "The values of the draft case the confirmation makes."
+        subject = self.ticket or self.knowledge_request
+        content = self.ticket and (
+            self.ticket.title or self.ticket.description)
+        if self.knowledge_request:
+            content = self.knowledge_request.subject
+        return {
+            'level': self.level,
+            'trigger': self.trigger,
+            'body': LEVEL_BODY[self.level],
+            'method': LEVEL_METHOD[self.level],
+            'tickets': [('add', [self.ticket.id])] if self.ticket else [],
+            'lead_unit': self.unit.id if self.unit else None,
+            'content': '%s %s' % (
+                subject.rec_name if subject else '', content or ''),
+            'candidate': self.id,
+            }
 
     @classmethod
     @ModelView.button
@@ -288,3 +296,84 @@ class Candidate(Workflow, ModelSQL, ModelView):
                 'decided_at': clock.now(),
                 'decided_by': Transaction().user or None,
                 })
+
+
+class CandidateCluster(metaclass=PoolMeta):
+    """SUP-02 (3): a matter reported repeatedly or by many (一人多投,
+    多人一投) is proposed for routine supervision from the clusters of the
+    analysis module.  Registered only when sushi_analysis is activated
+    too (tryton.cfg extras_depend): supervision reads the clusters, the
+    analysis module knows nothing of supervision, so the module graph
+    stays acyclic and either module works without the other."""
+    __name__ = 'sushi.supervision.candidate'
+
+    cluster = fields.Many2One('sushi.analysis.cluster', "Request Cluster",
+        readonly=True, ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.cluster, Index.Equality()),
+                where=t.cluster != Null))
+
+    def get_rec_name(self, name):
+        if self.cluster and not self.ticket:
+            return '%s %s' % (dict(TRIGGERS)[self.trigger],
+                self.cluster.rec_name)
+        return super().get_rec_name(name)
+
+    @classmethod
+    def queries(cls, now):
+        pool = Pool()
+        Cluster = pool.get('sushi.analysis.cluster')
+        Line = pool.get('sushi.analysis.cluster-sushi.ticket')
+        Ticket = pool.get('sushi.ticket')
+        c = Cluster.__table__()
+        line = Line.__table__()
+        t = Ticket.__table__()
+        result = super().queries(now)
+        # the unit most of the cluster's requests were dispatched to, else
+        # the cluster's region
+        lead = line.join(t, condition=line.ticket == t.id).select(
+            t.lead_unit,
+            where=(line.cluster == c.id) & (t.lead_unit != Null),
+            group_by=[t.lead_unit],
+            order_by=[Count(t.id).desc, t.lead_unit.asc],
+            limit=1)
+        trigger = 'scope_repeated'
+        key = Concat(cast(Literal(trigger + ':cluster:')), cast(c.id))
+        # an active cluster (past the ANA-11 thresholds) with requests
+        # still open, not yet made into a topic or a case; dated at its
+        # latest request, the one that keeps the matter alive
+        result.append((trigger, c.select(
+                    key, Literal(None), Literal(None),
+                    Coalesce(lead, c.region), c.last_at, c.id,
+                    where=(c.state == 'active') & (c.open_count > 0)
+                    & (c.proposed_as == Null)),
+                ['cluster']))
+        return result
+
+    def case_values(self):
+        values = super().case_values()
+        if self.cluster and not self.ticket:
+            Cluster = Pool().get('sushi.analysis.cluster')
+            proposal = Cluster.proposal_values([self.cluster])[
+                self.cluster.id]
+            values['tickets'] = [('add', proposal['tickets'])]
+            values['content'] = proposal['description']
+            if not values.get('lead_unit') and proposal['units']:
+                values['lead_unit'] = proposal['units'][0]
+        return values
+
+    @classmethod
+    def confirm(cls, candidates):
+        Cluster = Pool().get('sushi.analysis.cluster')
+        cases = super().confirm(candidates)
+        # as the button's body: the cluster remembers the case
+        with without_check_access():
+            for candidate in cls.browse([c.id for c in candidates]):
+                if candidate.cluster and candidate.supervision:
+                    Cluster.mark_proposed([candidate.cluster],
+                        candidate.supervision)
+        return cases

@@ -13,10 +13,12 @@ late (`done_at` set); a missing one that comes later is completed."""
 from sql import Null
 
 from trytond.i18n import gettext
-from trytond.model import Index, ModelSQL, ModelView, Unique, fields
+from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.modules.sushi_ticket import clock
 from trytond.pool import Pool
 from trytond.transaction import Transaction
+
+from .fact import FactMixin
 
 KINDS = [
     ('late_minutes', "Minutes Late or Missing"),
@@ -25,7 +27,7 @@ KINDS = [
 ITEMS = {'late_minutes': 'D4.2', 'late_letter': 'D4.3'}
 
 
-class Fact(ModelSQL, ModelView):
+class Fact(FactMixin, ModelSQL, ModelView):
     __name__ = 'sushi.consultation.fact'
     __string__ = "Consultation Assessment Candidate"
 
@@ -34,24 +36,17 @@ class Fact(ModelSQL, ModelView):
             ('D4.3', "D4.3 Co-Unit Duty"),
             ], "Assessment Item", readonly=True, required=True)
     kind = fields.Selection(KINDS, "Kind", readonly=True, required=True)
-    unit = fields.Many2One('sushi.unit', "Unit", readonly=True,
-        required=True, ondelete='RESTRICT')
     topic = fields.Many2One('sushi.consultation.topic', "Topic",
         readonly=True, required=True, ondelete='CASCADE')
     origin = fields.Reference("Origin", selection=[
             ('sushi.consultation', "Consultation Meeting"),
             ('sushi.consultation.letter', "Co-Unit Letter"),
             ], readonly=True, required=True)
-    due_at = fields.DateTime("Due", readonly=True, required=True)
-    occurred_at = fields.DateTime("Occurred at", readonly=True,
-        required=True, help="When the duty was missed: its due time.")
-    detected_at = fields.DateTime("Detected at", readonly=True)
     done_at = fields.DateTime("Done at", readonly=True,
         help="When the minutes or the letter came; empty while missing.")
     late_days = fields.Integer("Working Days Late", readonly=True,
         help="From the due time to when it came, or to the last sweep "
         "while it is missing.")
-    evidence = fields.Text("Evidence", readonly=True)
 
     @classmethod
     def __setup__(cls):
@@ -61,13 +56,6 @@ class Fact(ModelSQL, ModelView):
             ('origin_unique', Unique(t, t.origin),
                 'sushi_supervision.msg_consultation_fact_unique'),
             ]
-        cls._sql_indexes.update({
-                Index(t, (t.unit, Index.Equality()),
-                    (t.occurred_at, Index.Range())),
-                Index(t, (t.item, Index.Equality()),
-                    (t.occurred_at, Index.Range())),
-                })
-        cls._order = [('occurred_at', 'DESC'), ('id', 'DESC')]
 
     def get_rec_name(self, name):
         return '%s %s' % (self.item, self.topic.rec_name)

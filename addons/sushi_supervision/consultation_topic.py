@@ -10,13 +10,16 @@ submits the minutes, drives the implementation and closes; the co-units
 ("X") answer by letter and complete their agreed items.  A unit acts only
 on topics where it is the lead or a co-unit."""
 import datetime as dt
+from functools import wraps
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.sushi_ticket import clock
 from trytond.modules.sushi_ticket.workflow import transition
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
@@ -94,6 +97,33 @@ def is_analyst():
 
 def user_units():
     return set(Pool().get('sushi.unit').user_units())
+
+
+def logged_transition(state):
+    """sushi_ticket's locking transition to state, and the topic's history:
+    one event per topic from the state it had (read in this transaction,
+    which the lock keeps) to state, by the user, with the comment of
+    topic.transition_comment(state).  The one place a topic's move is
+    logged (CON-11)."""
+    def decorator(func):
+        moved = transition(state)(func)
+
+        @wraps(func)
+        def wrapper(cls, topics, *args, **kwargs):
+            TopicEvent = Pool().get('sushi.consultation.topic.event')
+            table = cls.__table__()
+            cursor = Transaction().connection.cursor()
+            before = {}
+            ids = [t.id for t in topics if t.id is not None and t.id >= 0]
+            for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
+                cursor.execute(*table.select(table.id, table.state,
+                        where=reduce_ids(table.id, sub_ids)))
+                before.update(cursor)
+            result = moved(cls, topics, *args, **kwargs)
+            TopicEvent.log_moves(topics, before, state)
+            return result
+        return wrapper
+    return decorator
 
 
 class Topic(Workflow, ModelSQL, ModelView):
@@ -468,7 +498,7 @@ class Topic(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @transition('accepted')
+    @logged_transition('accepted')
     def accept(cls, topics):
         """CON-06: the Office takes the topic into the month's themes or as
         an ad-hoc consultation, with its lead unit (1) and co-units (X);
@@ -488,8 +518,6 @@ class Topic(Workflow, ModelSQL, ModelView):
                         'sushi_supervision.msg_consultation_accept_missing',
                         topic=topic.rec_name))
         cls.save(topics)
-        TopicEvent = Pool().get('sushi.consultation.topic.event')
-        TopicEvent.log(topics, 'proposed', 'accepted')
         # the units learn their part in the client and by e-mail
         Notification = Pool().get('sushi.notification')
         label = gettext('sushi_supervision.msg_consultation_notify_accepted')
@@ -505,7 +533,7 @@ class Topic(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @transition('declined')
+    @logged_transition('declined')
     def decline(cls, topics):
         cls.check_office(topics)
         for topic in topics:
@@ -514,14 +542,10 @@ class Topic(Workflow, ModelSQL, ModelView):
                         'sushi_supervision.msg_consultation_decline_reason',
                         topic=topic.rec_name))
         cls.write(topics, {'closed_at': clock.now()})
-        TopicEvent = Pool().get('sushi.consultation.topic.event')
-        for topic in topics:
-            TopicEvent.log([topic], 'proposed', 'declined',
-                comment=topic.decline_reason)
 
     @classmethod
     @ModelView.button
-    @transition('scheduled')
+    @logged_transition('scheduled')
     def schedule(cls, topics):
         """CON-03: the lead decides the form and convenes the meeting; the
         meeting record is opened."""
@@ -538,22 +562,18 @@ class Topic(Workflow, ModelSQL, ModelView):
                     'location': t.location,
                     'theme': t.title,
                     } for t in topics])
-        TopicEvent = Pool().get('sushi.consultation.topic.event')
-        TopicEvent.log(topics, 'accepted', 'scheduled')
 
     @classmethod
-    @transition('held')
+    @logged_transition('held')
     def set_held(cls, topics):
         "Driven by the meeting's `hold`."
-        TopicEvent = Pool().get('sushi.consultation.topic.event')
-        TopicEvent.log(topics, 'scheduled', 'held')
+        pass
 
     @classmethod
-    @transition('minutes_submitted')
+    @logged_transition('minutes_submitted')
     def set_minutes_submitted(cls, topics):
         "Driven by the meeting's `submit_minutes`."
-        TopicEvent = Pool().get('sushi.consultation.topic.event')
-        TopicEvent.log(topics, 'held', 'minutes_submitted')
+        pass
 
     @classmethod
     @ModelView.button
@@ -603,19 +623,17 @@ class Topic(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @transition('implementing')
+    @logged_transition('implementing')
     def implement(cls, topics):
         "The agreed items are broken down and go live with their lights."
         Item = Pool().get('sushi.consultation.item')
         for topic in topics:
             topic.check_lead()
         Item.sweep([i for t in topics for i in t.items])
-        TopicEvent = Pool().get('sushi.consultation.topic.event')
-        TopicEvent.log(topics, 'minutes_submitted', 'implementing')
 
     @classmethod
     @ModelView.button
-    @transition('done')
+    @logged_transition('done')
     def close(cls, topics):
         """Every agreed item is done: the lead gives the consolidated reply
         to the linked orders (CON-03)."""
@@ -632,13 +650,11 @@ class Topic(Workflow, ModelSQL, ModelView):
                         topic=topic.rec_name,
                         items='、'.join(i.rec_name for i in open_items)))
         cls.write(topics, {'closed_at': clock.now()})
-        TopicEvent = Pool().get('sushi.consultation.topic.event')
-        TopicEvent.log(topics, 'implementing', 'done')
         cls.reply_to_orders(topics, 'resolved')
 
     @classmethod
     @ModelView.button
-    @transition('filed_no_solution')
+    @logged_transition('filed_no_solution')
     def file_no_solution(cls, topics):
         """CON-08: no clear solution was agreed: the lead files its ideas
         and suggestions with the Office and records its communication with
@@ -661,11 +677,14 @@ class Topic(Workflow, ModelSQL, ModelView):
                             names[m]['string'] for m in missing)))
         now = clock.now()
         cls.write(topics, {'closed_at': now})
-        TopicEvent = Pool().get('sushi.consultation.topic.event')
-        for topic in topics:
-            TopicEvent.log([topic], topic.state, 'filed_no_solution',
-                comment=topic.solution_ideas)
         cls.reply_to_orders(topics, 'explained_not_resolvable_now')
+
+    def transition_comment(self, state):
+        "The comment of the topic's move to state in its history."
+        return {
+            'declined': self.decline_reason,
+            'filed_no_solution': self.solution_ideas,
+            }.get(state)
 
     @classmethod
     def reply_to_orders(cls, topics, result):
@@ -789,6 +808,17 @@ class TopicEvent(ModelSQL, ModelView):
         super().__setup__()
         cls.__access__.add('topic')
         cls._order = [('at', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def log_moves(cls, topics, from_states, to_state):
+        "Log the move of each topic from from_states[topic.id] to to_state."
+        now = clock.now()
+        user = Transaction().user or None
+        cls.create([{
+                    'topic': t.id, 'at': now, 'user': user,
+                    'from_state': from_states.get(t.id), 'to_state': to_state,
+                    'comment': t.transition_comment(to_state),
+                    } for t in topics])
 
     @classmethod
     def log(cls, topics, from_state, to_state, comment=None):

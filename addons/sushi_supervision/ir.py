@@ -10,12 +10,20 @@ class Cron(metaclass=PoolMeta):
     def __setup__(cls):
         super().__setup__()
         cls.method.selection.extend([
+                # supervision and accountability
                 ('sushi.supervision.candidate|propose',
                     "Propose Supervision Candidates"),
+                ('sushi.supervision.fact|detect',
+                    "Record Overdue Supervision Opinions"),
                 ('sushi.accountability|propose',
                     "Propose Accountability Candidates"),
                 ('sushi.supervision.report|generate_monthly',
                     "Make the Monthly Supervision Report"),
+                # 1+X consultation
+                ('sushi.consultation.topic|sweep',
+                    "Consultation Lights and Missed Duties"),
+                ('sushi.consultation.report|compile_due',
+                    "Compile the Monthly Consultation Report"),
                 ])
 
 
@@ -26,8 +34,11 @@ class Rule(metaclass=PoolMeta):
     def _unit_rule_models(cls):
         return super()._unit_rule_models() | {
                 'sushi.accountability',
+                'sushi.consultation.fact',
+                'sushi.consultation.topic',
                 'sushi.supervision',
                 'sushi.supervision.action',
                 'sushi.supervision.consequence',
+                'sushi.supervision.fact',
                 'sushi.supervision.opinion',
                 }

@@ -485,7 +485,9 @@ class Supervision(Workflow, ModelSQL, ModelView):
     def update_supervised(cls, ticket_ids):
         """SUP-11: set `is_supervised` on the tickets from the cases, in one
         UPDATE: true while the ticket is linked to a registered L1-L3 case
-        (open or closed), false otherwise.  RPL-04 reads it."""
+        (open or closed), false otherwise.  RPL-04 reads it.  SQLite
+        stores every boolean as 0/1 and gives it back so: the ticket's
+        `read` (ticket.py) returns it as a boolean on both backends."""
         pool = Pool()
         Ticket = pool.get('sushi.ticket')
         Link = pool.get('sushi.supervision-sushi.ticket')
@@ -549,13 +551,9 @@ class Supervision(Workflow, ModelSQL, ModelView):
         cls.save(cases)
         # SUP-08: the commitments and interviews levels 2 and 3 require
         Consequence.plan(cases)
-        tickets = [t for c in cases for t in c.tickets]
-        # the state the transition sets, so that the tickets see it now
-        cls.write(cases, {'state': 'registered'})
         for case in cases:
             Event.log(list(case.tickets), 'supervise',
                 comment='%s %s' % (case.number, dict(LEVELS)[case.level]))
-        cls.update_supervised([t.id for t in tickets])
 
     @classmethod
     @ModelView.button
@@ -745,9 +743,15 @@ class Supervision(Workflow, ModelSQL, ModelView):
     @ModelView.button
     @transition('cancelled')
     def cancel(cls, cases):
-        cls.write(cases, {'state': 'cancelled'})
-        tickets = [t.id for c in cases for t in c.tickets]
-        cls.update_supervised(tickets)
+        pass
+
+    @classmethod
+    def on_transition(cls, cases, state):
+        """Called by sushi_ticket's transition once the new state is
+        written: registering or cancelling a case changes whether its
+        tickets are supervised (SUP-11)."""
+        if state in {'registered', 'cancelled'}:
+            cls.update_supervised([t.id for c in cases for t in c.tickets])
 
     @classmethod
     @ModelView.button_action('sushi_supervision.wizard_escalate')
@@ -946,7 +950,9 @@ class Opinion(Workflow, ModelSQL, ModelView):
     @transition('answered')
     def answer_opinion(cls, opinions):
         "A unit answers the opinion; late answers are facts (D3.1)."
-        Unit = Pool().get('sushi.unit')
+        pool = Pool()
+        Unit = pool.get('sushi.unit')
+        Fact = pool.get('sushi.supervision.fact')
         now = clock.now()
         mine = set(Unit.user_unit_tree())
         for opinion in opinions:
@@ -961,6 +967,8 @@ class Opinion(Workflow, ModelSQL, ModelView):
             opinion.answered_by = Transaction().user or None
             opinion.answered_late = now > opinion.deadline
         cls.save(opinions)
+        # D3.1: an answer after the deadline is a fact, dated at it
+        Fact.record_answers(opinions)
 
 
 class EscalateStart(ModelView):

@@ -264,13 +264,16 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(link.reply.result, 'resolved')
         self.assertEqual(link.reply.assignment.unit, ns.county)
         self.assertIn('纳入年度计划', link.reply.content)
-        # who and when, for each step
+        # who and when, for each step, from the state it left (CON-11)
         self.assertEqual(
-            [(e.to_state, e.user) for e in topic.events],
-            [('proposed', ns.handler), ('accepted', ns.supervisor),
-                ('scheduled', ns.handler), ('held', ns.handler),
-                ('minutes_submitted', ns.handler),
-                ('implementing', ns.handler), ('done', ns.handler)])
+            [(e.from_state, e.to_state, e.user) for e in topic.events],
+            [(None, 'proposed', ns.handler),
+                ('proposed', 'accepted', ns.supervisor),
+                ('accepted', 'scheduled', ns.handler),
+                ('scheduled', 'held', ns.handler),
+                ('held', 'minutes_submitted', ns.handler),
+                ('minutes_submitted', 'implementing', ns.handler),
+                ('implementing', 'done', ns.handler)])
         self.assertEqual(as_local(topic.events[-1].at),
             dt.datetime(2025, 4, 1, 10))
 

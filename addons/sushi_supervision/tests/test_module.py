@@ -46,6 +46,9 @@ ACCESS = {
                              'r--- r--- r--- rwcd rwcd r--- r--- r--- r---',
     'sushi.supervision.candidate':
                              'r--- r--- r--- rw-- rwcd ---- ---- r--- r---',
+    # D3.1 facts: stored by the platform, read by all, written by none
+    'sushi.supervision.fact':
+                             'r--- r--- r--- r--- r--- r--- r--- r--- r---',
     # ACC-12: accountability is not for other platform staff
     'sushi.accountability':  '---- ---- ---- rwc- rwcd r--- r--- r--- ----',
     'sushi.accountability-sushi.ticket':
@@ -84,6 +87,8 @@ BUTTONS = {
 class SushiSupervisionTestCase(TranslationTestMixin, ModuleTestCase):
     "Test the sushi_supervision module"
     module = 'sushi_supervision'
+    # the views of the SUP-02 (3) cluster candidates need it
+    extras = ['sushi_analysis']
 
 
 def sql_write(model, ids, **values):
@@ -115,8 +120,9 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         from trytond.tests.test_tryton import activate_module, drop_db
         super(DBTestCase, cls).setUpClass()
         drop_db()
-        # the users read Chinese, as in production
-        activate_module([cls.module], lang='zh_CN')
+        # the users read Chinese, as in production; with the analysis
+        # module, whose clusters supervision reads (SUP-02 3)
+        activate_module([cls.module, 'sushi_analysis'], lang='zh_CN')
 
     def case(self, ns, ticket, **values):
         "A registered level-1 case on the ticket against 埇桥区."
@@ -187,7 +193,10 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         # responsible units default to the lead unit (D3.2)
         self.assertEqual(list(case.responsible_units), [ns.county])
         # SUP-11: the linked ticket is supervised, the other is not (RPL-04)
-        self.assertTrue(Ticket(ticket.id).is_supervised)
+        # a boolean on both backends, also as the client reads it
+        self.assertIs(Ticket(ticket.id).is_supervised, True)
+        self.assertEqual(Ticket.read([ticket.id], ['is_supervised']),
+            [{'id': ticket.id, 'is_supervised': True}])
         self.assertFalse(Ticket(other.id).is_supervised)
         self.assertTrue(Event.search([('ticket', '=', ticket.id),
                     ('action', '=', 'supervise')]))
@@ -600,6 +609,7 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         pool = Pool()
         Supervision = pool.get('sushi.supervision')
         Opinion = pool.get('sushi.supervision.opinion')
+        Fact = pool.get('sushi.supervision.fact')
         ns = setup_network()
         ticket, _ = dispatched(ns)
         other_ticket, _ = dispatched(ns, ns.other, title='萧县')
@@ -628,15 +638,115 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         opinion = Opinion(opinion.id)
         self.assertEqual((opinion.state, opinion.answered_late),
             ('answered', True))
+        # D3.1: answered after its deadline, the opinion is a fact dated
+        # at the deadline (17 March 17:30), which the unit reads
+        with as_user(ns.handler):
+            fact, = Fact.search([])
+            self.assertEqual((fact.unit, fact.opinion, fact.occurred_at,
+                    fact.answered_at),
+                (ns.county, opinion, local(2025, 3, 17, 17, 30),
+                    local(2025, 3, 18, 9)))
         with as_user(ns.other_handler):
             self.assertEqual(Supervision.search([]), [other])
             self.assertEqual(Opinion.search([]), [])
+            self.assertEqual(Fact.search([]), [])
         with as_user(ns.city_leader):
             self.assertEqual(set(Supervision.search([])), {case, other})
             with self.assertRaises(AccessError):
                 Supervision.write([case], {'content': '改'})
         with as_user(ns.supervisor):
             self.assertEqual(set(Supervision.search([])), {case, other})
+
+    @with_transaction()
+    def test_overdue_opinions_are_facts(self):
+        "SCORING D3.1, SUP-09 3: an opinion unanswered by its deadline is a fact"
+        pool = Pool()
+        Supervision = pool.get('sushi.supervision')
+        Opinion = pool.get('sushi.supervision.opinion')
+        Fact = pool.get('sushi.supervision.fact')
+        ns = setup_network()
+        ticket, _ = dispatched(ns)
+        case = self.case(ns, ticket)
+        Supervision.register([case])
+        Supervision.assign([case])
+        late, kept = Opinion.create([{'supervision': case.id,
+                    'unit': ns.county.id, 'text': '请于3月17日前反馈整改情况',
+                    'deadline': local(2025, 3, 17, 17, 30)}, {
+                    'supervision': case.id, 'unit': ns.county.id,
+                    'text': '请于3月20日前提交办理报告',
+                    'deadline': local(2025, 3, 20, 17, 30)}])
+        # before the deadline, nothing; one minute after it, the fact
+        Fact.detect(now=local(2025, 3, 17, 17, 29))
+        self.assertEqual(Fact.search([]), [])
+        Fact.detect(now=local(2025, 3, 17, 17, 31))
+        fact, = Fact.search([])
+        self.assertEqual((fact.item, fact.kind, fact.unit, fact.supervision,
+                fact.opinion, fact.due_at, fact.occurred_at,
+                fact.detected_at, fact.answered_at),
+            ('D3.1', 'opinion_overdue', ns.county, case, late,
+                local(2025, 3, 17, 17, 30), local(2025, 3, 17, 17, 30),
+                local(2025, 3, 17, 17, 31), None))
+        self.assertIn('请于3月17日前反馈整改情况', fact.evidence)
+        self.assertIn(case.number, fact.evidence)
+        # the next sweeps store it once
+        Fact.detect(now=local(2025, 3, 18, 9))
+        self.assertEqual(Fact.search_count([]), 1)
+        # the late answer completes it; the answer in time is no fact
+        Opinion.write([late, kept], {'answer': '已整改'})
+        with at(2025, 3, 18, 10):
+            Opinion.answer_opinion([late, kept])
+        Fact.detect(now=local(2025, 3, 21, 9))
+        fact, = Fact.search([])
+        self.assertEqual(fact.answered_at, local(2025, 3, 18, 10))
+        # the facts are evidence: nobody writes or deletes them
+        with self.assertRaises(AccessError):
+            Fact.write([fact], {'evidence': '改'})
+        with self.assertRaises(AccessError):
+            Fact.delete([fact])
+
+    @with_transaction()
+    def test_cluster_candidates(self):
+        "SUP-02 3, SUP-14: a cluster of repeated requests is proposed once"
+        pool = Pool()
+        Candidate = pool.get('sushi.supervision.candidate')
+        Cluster = pool.get('sushi.analysis.cluster')
+        Supervision = pool.get('sushi.supervision')
+        ns = setup_network()
+        first, _ = dispatched(ns, title='小区噪音扰民')
+        second, _ = dispatched(ns, title='小区夜间施工噪音')
+        third, _ = dispatched(ns, ns.city, title='夜间施工噪音')
+        active, forming = Cluster.create([{
+                    'name': '汴河路小区夜间施工噪音', 'kind': 'many_to_one',
+                    'state': 'active', 'ticket_count': 3,
+                    'requester_count': 3, 'open_count': 3,
+                    'first_at': local(2025, 3, 3, 9),
+                    'last_at': local(2025, 3, 5, 9),
+                    'region': ns.county.id,
+                    'tickets': [('add', [first.id, second.id, third.id])],
+                    }, {
+                    'name': '路灯不亮', 'kind': 'one_to_many',
+                    'state': 'forming', 'ticket_count': 1,
+                    'requester_count': 1, 'open_count': 1,
+                    'region': ns.county.id,
+                    }])
+        Candidate.propose(now=local(2025, 3, 6, 9))
+        candidate, = Candidate.search([('cluster', '!=', None)])
+        # routine supervision (SUP-02 3) against the unit most of its
+        # requests went to, dated at its latest request
+        self.assertEqual((candidate.trigger, candidate.level, candidate.unit,
+                candidate.cluster, candidate.ticket, candidate.fact_at),
+            ('scope_repeated', 'routine', ns.county, active, None,
+                local(2025, 3, 5, 9)))
+        with at(2025, 3, 6, 10), as_user(ns.supervisor):
+            case, = Candidate.confirm([candidate])
+        case = Supervision(case.id)
+        self.assertEqual((case.level, case.trigger, case.lead_unit,
+                set(case.tickets)),
+            ('routine', 'scope_repeated', ns.county, {first, second, third}))
+        self.assertEqual(Cluster(active.id).proposed_as, case)
+        # proposed once: a cluster made into a case is not proposed again
+        Candidate.propose(now=local(2025, 3, 7, 9))
+        self.assertEqual(Candidate.search_count([('cluster', '!=', None)]), 1)
 
     # --- the monthly report -------------------------------------------
 
