@@ -18,7 +18,7 @@ from .items import GROUPS, ITEM_SELECTION
 UNIT_RULE_MODELS.update({
         'sushi.assessment.score', 'sushi.assessment.deduction',
         'sushi.assessment.result', 'sushi.assessment.event',
-        'sushi.assessment.objection'})
+        'sushi.assessment.objection', 'sushi.assessment.pivot'})
 
 COMPONENTS = [
     ('daily', "Daily Work"),
@@ -36,6 +36,7 @@ DEDUCTION_KINDS = [
     ('no_sign_off', "Reply without Leader Sign-off"),
     ('no_real_name', "Reply without Handler Name or Phone"),
     ('supervision', "Escalated Supervision Case"),
+    ('opinion', "Supervision Opinion Overdue"),
     ('consultation', "Consultation Duty"),
     ('knowledge_late', "Knowledge Submitted Late"),
     ('knowledge_category', "Knowledge Category Missing"),
@@ -58,7 +59,8 @@ ORIGINS = [
     ]
 # origins of the modules that may be installed with this one
 OPTIONAL_ORIGINS = ['sushi.supervision', 'sushi.supervision.action',
-    'sushi.consultation', 'sushi.consultation.letter']
+    'sushi.supervision.opinion', 'sushi.consultation',
+    'sushi.consultation.letter', 'sushi.consultation.fact']
 
 
 class FrozenMixin:
