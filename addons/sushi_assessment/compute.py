@@ -359,12 +359,8 @@ class Engine:
     def opinion_deductions(self):
         """D3.1 (不落实督办意见、拖延): a supervision opinion not answered by
         its deadline, −0.5 against the unit it was sent to, dated at the
-        deadline, the deduction pointing at the opinion; only with
-        overdue_opinions_automatic (by default a proposed event).
-
-        Hook: sushi_supervision is adding a stored fact of overdue opinions
-        (issue #9); when it lands, read that fact here instead of the
-        opinion's deadline and answer time (same unit, date and origin)."""
+        deadline; only with overdue_opinions_automatic (by default a
+        proposed event, SCORING: ledger plus judgement)."""
         if not self.config['overdue_opinions_automatic']:
             return
         query = self.overdue_opinions(self.start, self.end)
@@ -373,10 +369,33 @@ class Engine:
 
     @classmethod
     def overdue_opinions(cls, start, end, now=None):
-        """The opinions whose deadline in [start, end) passed unanswered
-        (answered late, or still open after the deadline): a select of
-        (unit, amount, origin, occurred_at, description)."""
+        """The opinions whose deadline in [start, end) passed unanswered:
+        a select of (unit, amount, origin, occurred_at, description,
+        opinion).
+
+        sushi_supervision stores them as `sushi.supervision.fact` (kind
+        opinion_overdue, dated at the deadline; issue #9): when that model
+        is installed the fact is read and is the origin.  Before it, the
+        opinion's deadline and answer are read (answered late, or still
+        open after the deadline) and the opinion is the origin."""
         pool = Pool()
+        try:
+            Fact = pool.get('sushi.supervision.fact')
+        except KeyError:
+            Fact = None
+        if Fact is not None:
+            fact = Fact.__table__()
+            case = pool.get('sushi.supervision').__table__()
+            return fact.join(case,
+                condition=case.id == fact.supervision).select(
+                fact.unit.as_('unit'), Literal(D('0.5')).as_('amount'),
+                _origin('sushi.supervision.fact', fact.id).as_('origin'),
+                fact.occurred_at.as_('occurred_at'),
+                Coalesce(case.number, '').as_('description'),
+                fact.opinion.as_('opinion'),
+                where=(fact.kind == 'opinion_overdue')
+                & (fact.occurred_at >= start) & (fact.occurred_at < end)
+                & (case.state != 'cancelled'))
         try:
             Opinion = pool.get('sushi.supervision.opinion')
         except KeyError:
@@ -391,6 +410,7 @@ class Engine:
             _origin('sushi.supervision.opinion', opinion.id).as_('origin'),
             opinion.deadline.as_('occurred_at'),
             Coalesce(case.number, '').as_('description'),
+            opinion.id.as_('opinion'),
             where=(opinion.deadline >= start) & (opinion.deadline < end)
             & (case.state != 'cancelled')
             & ((opinion.answered_late == Literal(True))
@@ -919,8 +939,13 @@ class Engine:
         t = pool.get('sushi.ticket').__table__()
         c = pool.get('sushi.ticket.callback').__table__()
         digits = self.config['digits']
-        first = r.select(r.assignment, Min(r.submitted_at).as_('first'),
-            where=r.submitted_at != Null, group_by=[r.assignment])
+        # the first reply of each assignment due in the period only
+        due = pool.get('sushi.ticket.assignment').__table__()
+        first = r.join(due, condition=due.id == r.assignment).select(
+            r.assignment, Min(r.submitted_at).as_('first'),
+            where=(r.submitted_at != Null) & self.in_period(due.due_at)
+            & (Coalesce(due.for_information, False) == Literal(False)),
+            group_by=[r.assignment])
         fed = ((first.first != Null) & (first.first <= a.due_at)) | (
             (Coalesce(a.statutory, False) == Literal(True))
             & (a.progress_reported_at != Null)

@@ -112,8 +112,8 @@ class Event(Workflow, ModelSQL, ModelView):
         pool = Pool()
         links = list(LINKS)
         for name in ['sushi.supervision', 'sushi.supervision.action',
-                'sushi.supervision.opinion', 'sushi.consultation',
-                'sushi.consultation.fact']:
+                'sushi.supervision.opinion', 'sushi.supervision.fact',
+                'sushi.consultation', 'sushi.consultation.fact']:
             try:
                 Model = pool.get(name)
             except KeyError:

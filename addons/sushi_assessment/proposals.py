@@ -222,14 +222,17 @@ class Proposer:
         if query is None:
             return []
         self.cursor.execute(*query.select(query.unit, query.origin,
-                query.occurred_at, query.description))
+                query.occurred_at, query.description, query.opinion))
+        # keyed by the opinion: the same whether the origin is the opinion
+        # or, once sushi_supervision stores it, its fact
         return [{
-                'key': f'D3.1:{origin}', 'unit': unit, 'item': 'D3.1',
-                'amount': D('0.5'), 'date': self.local_date(when),
-                'link': origin,
+                'key': f'D3.1:opinion:{opinion}', 'unit': unit,
+                'item': 'D3.1', 'amount': D('0.5'),
+                'date': self.local_date(when), 'link': origin,
                 'description': gettext(
                     'sushi_assessment.msg_propose_opinion', case=number),
-                } for unit, origin, when, number in self.cursor.fetchall()]
+                } for unit, origin, when, number, opinion
+            in self.cursor.fetchall()]
 
     def consultation_facts(self):
         "D4.2 / D4.3: the facts that are not deducted automatically."

@@ -59,7 +59,8 @@ ORIGINS = [
     ]
 # origins of the modules that may be installed with this one
 OPTIONAL_ORIGINS = ['sushi.supervision', 'sushi.supervision.action',
-    'sushi.supervision.opinion', 'sushi.consultation',
+    'sushi.supervision.opinion', 'sushi.supervision.fact',
+    'sushi.consultation',
     'sushi.consultation.letter', 'sushi.consultation.fact']
 
 

@@ -30,6 +30,12 @@ class Assignment(metaclass=PoolMeta):
                     where=t.improper_return == 'confirmed'),
                 Index(t, (t.red_card_at, Index.Range()),
                     where=t.red_card == true),
+                # D1.4 orders dispatched, D2.3 / D2.5 orders completed and
+                # the ASM-02 orders due in the period: a month of a long
+                # history without reading the other months
+                Index(t, (t.dispatched_at, Index.Range())),
+                Index(t, (t.completed_at, Index.Range())),
+                Index(t, (t.due_at, Index.Range())),
                 })
 
 

@@ -557,6 +557,16 @@ class AssessmentCases:
         opinion, = Opinion.create([{'supervision': case.id,
                     'unit': ns.county.id, 'text': '请于3月17日前落实',
                     'deadline': local(2025, 3, 17, 17, 30)}])
+        try:
+            # the stored fact of the overdue opinion (sushi_supervision,
+            # issue #9), once installed, is what the assessment reads
+            OpinionFact = pool.get('sushi.supervision.fact')
+        except KeyError:
+            overdue = opinion
+        else:
+            with at(2025, 3, 18, 9):
+                OpinionFact.detect()
+            overdue, = OpinionFact.search([('opinion', '=', opinion.id)])
         # P1: a city-leader instruction order red-carded on 12 March
         flagged = f.order(ns.county, red_card=True,
             red_card_at=local(2025, 3, 12, 17, 30),
@@ -592,7 +602,7 @@ class AssessmentCases:
                     ('D2.3', ns.county.id, D(1), dt.date(2025, 4, 1),
                         'draft', None),
                     ('D3.1', ns.county.id, D('0.5'), dt.date(2025, 3, 17),
-                        'draft', str(opinion)),
+                        'draft', str(overdue)),
                     ('D4.2', ns.county.id, D('0.5'), dt.date(2025, 3, 12),
                         'draft', str(minutes_fact)),
                     ('P1', ns.county.id, D(1), dt.date(2025, 3, 12),
@@ -629,4 +639,4 @@ class AssessmentCases:
             D('3.5'))
         deduction, = Deduction.search([('score.item', '=', 'D3.1'),
                 ('score.period', '=', period.id)])
-        self.assertEqual(deduction.origin, opinion)
+        self.assertEqual(deduction.origin, overdue)
