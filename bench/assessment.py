@@ -31,6 +31,8 @@ ROOT = BENCH.parent
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--tickets', type=int, default=1_800_000)
+    parser.add_argument('--cprofile', metavar='DIR',
+        help="profile Period.compute with cProfile into DIR")
     parser.add_argument('--worker', action='store_true')
     args = parser.parse_args()
     if args.worker:
@@ -47,8 +49,9 @@ def main():
     try:
         env['TRYTOND_DATABASE__URI'] = cluster.start()
         subprocess.run([sys.executable, '-O', __file__, '--worker',
-                '--tickets', str(args.tickets)], env=env, cwd=ROOT,
-            check=True)
+                '--tickets', str(args.tickets)]
+            + (['--cprofile', args.cprofile] if args.cprofile else []),
+            env=env, cwd=ROOT, check=True)
     finally:
         cluster.stop()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -73,7 +76,8 @@ def clone(cursor, table, source_id, n, overrides):
 
 
 def worker(args):
-    from benchtools import DATABASE, create_database, local, log, vacuum
+    from benchtools import (
+        DATABASE, cprofiled, create_database, local, log, vacuum)
     start = time.perf_counter()
     create_database(module='sushi_assessment')
     log(f'database created in {time.perf_counter() - start:.0f} s')
@@ -116,9 +120,13 @@ def worker(args):
                 'dispatched_at': minute,
                 'sign_deadline': f"{minute} + INTERVAL '8 hours'",
                 'late_sign_in': 'g % 33 = 1',
+                'late_sign_in_at': "CASE WHEN g % 33 = 1 "
+                f"THEN {minute} + INTERVAL '8 hours' END",
                 'return_requested_at': "CASE WHEN g % 50 IN (2, 3, 4) "
                 f"THEN {minute} + INTERVAL '2 hours' END",
                 'return_overdue': 'g % 50 = 2',
+                'return_overdue_at': "CASE WHEN g % 50 = 2 "
+                f"THEN {minute} + INTERVAL '6 hours' END",
                 'return_decision': "CASE WHEN g % 50 = 3 THEN 'rejected' END",
                 'return_rejection_cause': "CASE WHEN g % 50 = 3 "
                 "THEN 'no_valid_reason' END",
@@ -154,10 +162,10 @@ def worker(args):
         b AS (SELECT {base} AS s, {base} + INTERVAL '31 days' AS e)
         SELECT a.unit,
             COUNT(*) FILTER (WHERE a.late_sign_in
-                AND a.sign_deadline >= b.s AND a.sign_deadline < b.e),
+                AND a.late_sign_in_at >= b.s AND a.late_sign_in_at < b.e),
             COUNT(*) FILTER (WHERE a.return_overdue
-                AND a.return_requested_at >= b.s
-                AND a.return_requested_at < b.e),
+                AND a.return_overdue_at >= b.s
+                AND a.return_overdue_at < b.e),
             COUNT(*) FILTER (WHERE a.return_rejection_cause
                 = 'no_valid_reason' AND a.return_decided_at >= b.s
                 AND a.return_decided_at < b.e),
@@ -178,24 +186,30 @@ def worker(args):
         GROUP BY a.unit"""
     with Transaction().start(DATABASE, 0) as transaction:
         cursor = transaction.connection.cursor()
-        start = time.perf_counter()
-        cursor.execute(aggregate)
-        rows = cursor.fetchall()
-        hand = time.perf_counter() - start
-    log(f'hand-written aggregate: {hand:.1f} s ({len(rows)} units)')
+        runs = []
+        for _ in range(2):
+            start = time.perf_counter()
+            cursor.execute(aggregate)
+            rows = cursor.fetchall()
+            runs.append(time.perf_counter() - start)
+        hand = min(runs)
+    log(f'hand-written aggregate: {hand:.1f} s ({len(rows)} units; runs '
+        + ', '.join(f'{r:.1f}' for r in runs) + ' s)')
     with Transaction().start(DATABASE, 0) as transaction:
         import datetime as dt
         Period = pool.get('sushi.assessment.period')
         period = Period.get_or_create('month', dt.date(2025, 3, 1))
         start = time.perf_counter()
-        Period.compute([period])
+        with cprofiled(args, 'compute'):
+            Period.compute([period])
         compute = time.perf_counter() - start
         transaction.commit()
         Deduction = pool.get('sushi.assessment.deduction')
         count = Deduction.search_count([('score.period', '=', period.id)])
     log(f'Period.compute of March 2025: {compute:.1f} s '
         f'({count:,} deductions), {compute / hand:.2f}× the aggregate')
-    with Transaction().start(DATABASE, 0) as transaction:
+    with Transaction().start(DATABASE, 0, _lock_records={
+                Period._table: [period.id]}) as transaction:
         start = time.perf_counter()
         Period.compute([Period(period.id)])
         again = time.perf_counter() - start

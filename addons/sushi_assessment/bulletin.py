@@ -133,6 +133,7 @@ def workbook(period, results):
                 else:
                     sheet.write_number(row, col, float(score.points), number)
         sheet.freeze_panes(1, 2)
+        charts(book, sheet, sheet.name, name, names, len(rows))
     sheet = book.add_worksheet(gettext_sheet())
     columns = ['unit', 'item', 'kind', 'amount', 'occurred_at',
         'description', 'origin', 'cancelled']
@@ -161,6 +162,48 @@ def workbook(period, results):
     sheet.autofilter(0, 0, max(len(deductions), 1), len(columns) - 1)
     book.close()
     return output.getvalue()
+
+
+def charts(book, sheet, sheet_name, group, names, count):
+    """Below the table of a group: the totals as ranking bars and the
+    on-time and satisfaction rates as columns (native Excel charts)."""
+    if not count:
+        return
+    last = count  # rows 1 … count hold the units
+    unit_col = names.index('unit')
+
+    def ref(col):
+        return [sheet_name, 1, col, last, col]
+    height = max(320, 22 * count + 80)
+    bars = book.add_chart({'type': 'bar'})
+    bars.add_series({
+            'name': [sheet_name, 0, names.index('total')],
+            'categories': ref(unit_col),
+            'values': ref(names.index('total')),
+            'data_labels': {'value': True, 'num_format': '0.00'},
+            'fill': {'color': '#4472C4'},
+            })
+    bars.set_title({'name': gettext('sushi_assessment.msg_chart_totals',
+                group=group)})
+    bars.set_legend({'none': True})
+    bars.set_y_axis({'reverse': True})
+    bars.set_size({'width': 640, 'height': height})
+    sheet.insert_chart(last + 2, 1, bars)
+    columns = book.add_chart({'type': 'column'})
+    for name in ['on_time_feedback_rate', 'on_time_completion_rate',
+            'satisfaction_rate']:
+        col = names.index(name)
+        columns.add_series({
+                'name': [sheet_name, 0, col],
+                'categories': ref(unit_col),
+                'values': ref(col),
+                })
+    columns.set_title({'name': gettext('sushi_assessment.msg_chart_rates',
+                group=group)})
+    columns.set_y_axis({'min': 0, 'max': 100, 'num_format': '0'})
+    columns.set_legend({'position': 'bottom'})
+    columns.set_size({'width': 720, 'height': 360})
+    sheet.insert_chart(last + 2, 9, columns)
 
 
 def gettext_sheet():

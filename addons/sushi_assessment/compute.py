@@ -85,6 +85,7 @@ class Engine:
         self.auto_deductions()
         self.supervision_deductions()
         self.consultation_deductions()
+        self.opinion_deductions()
         self.event_deductions()
         self.designations()
         self.leader_review()
@@ -256,8 +257,9 @@ class Engine:
                 r.signed_off_by == Null, '0.5'))
         # D2.4c 实名办理: −0.5 per reply without the handler's name or phone
         self.insert_deductions('D2.4c', 'no_real_name', replies(
-                (Coalesce(r.handler_name, '') == '')
-                | (Coalesce(r.handler_phone, '') == ''), '0.5'))
+                (r.handler_name == Null) | (r.handler_name == '')
+                | (r.handler_phone == Null) | (r.handler_phone == ''),
+                '0.5'))
         # D5.3 信息准确: −1 per confirmed correction (KB-06)
         self.insert_deductions('D5.3', 'knowledge_correction', c.select(
                 Coalesce(c.assessed_unit, c.unit).as_('unit'),
@@ -331,23 +333,101 @@ class Engine:
                     & self.in_period(action.at)))
 
     def consultation_deductions(self):
-        """D4.3 from the co-units' letters not sent by their due time, −0.5
-        each, dated at the due time, when the setting makes them automatic;
-        by default (SEMI) the officer confirms a candidate with an event
-        linked to it, as for the other D4 candidates."""
+        """D4 from the facts sushi_supervision stores when a consultation
+        duty is missed (sushi.consultation.fact), −0.5 each, dated at the
+        due time, the deduction pointing at the fact: D4.3 letters not sent
+        on time (未按期函复, automatic by default) and D4.2 minutes late
+        (only with late_minutes_automatic: the seed deducts D4.2 after a
+        ruling, so by default it is a proposed event)."""
         Fact = self._model('sushi.consultation.fact')
-        if Fact is None or not self.config['late_letters_automatic']:
+        if Fact is None:
             return
         fact = Fact.__table__()
-        self.insert_deductions('D4.3', 'consultation', fact.select(
+        for kind, item, setting in [
+                ('late_letter', 'D4.3', 'late_letters_automatic'),
+                ('late_minutes', 'D4.2', 'late_minutes_automatic')]:
+            if not self.config[setting]:
+                continue
+            self.insert_deductions(item, 'consultation', fact.select(
+                    fact.unit.as_('unit'), Literal(D('0.5')).as_('amount'),
+                    _origin('sushi.consultation.fact', fact.id
+                        ).as_('origin'),
+                    fact.occurred_at.as_('occurred_at'),
+                    Literal('').as_('description'),
+                    where=(fact.kind == kind)
+                    & self.in_period(fact.occurred_at)))
+
+    def opinion_deductions(self):
+        """D3.1 (不落实督办意见、拖延): a supervision opinion not answered by
+        its deadline, −0.5 against the unit it was sent to, dated at the
+        deadline; only with overdue_opinions_automatic (by default a
+        proposed event, SCORING: ledger plus judgement)."""
+        if not self.config['overdue_opinions_automatic']:
+            return
+        query = self.overdue_opinions(self.start, self.end)
+        if query is not None:
+            self.insert_deductions('D3.1', 'opinion', query)
+
+    @classmethod
+    def overdue_opinions(cls, start, end, now=None):
+        """The opinions whose deadline in [start, end) passed unanswered:
+        a select of (unit, amount, origin, occurred_at, description,
+        opinion).
+
+        sushi_supervision stores them as `sushi.supervision.fact` (kind
+        opinion_overdue, dated at the deadline; issue #9): when that model
+        is installed the fact is read and is the origin.  Before it, the
+        opinion's deadline and answer are read (answered late, or still
+        open after the deadline) and the opinion is the origin."""
+        pool = Pool()
+        try:
+            Fact = pool.get('sushi.supervision.fact')
+        except KeyError:
+            Fact = None
+        if Fact is not None:
+            fact = Fact.__table__()
+            case = pool.get('sushi.supervision').__table__()
+            return fact.join(case,
+                condition=case.id == fact.supervision).select(
                 fact.unit.as_('unit'), Literal(D('0.5')).as_('amount'),
-                fact.origin.as_('origin'),
+                _origin('sushi.supervision.fact', fact.id).as_('origin'),
                 fact.occurred_at.as_('occurred_at'),
-                Literal('').as_('description'),
-                where=(fact.item == 'D4.3') & (fact.kind == 'late_letter')
-                & self.in_period(fact.occurred_at)))
+                Coalesce(case.number, '').as_('description'),
+                fact.opinion.as_('opinion'),
+                where=(fact.kind == 'opinion_overdue')
+                & (fact.occurred_at >= start) & (fact.occurred_at < end)
+                & (case.state != 'cancelled'))
+        try:
+            Opinion = pool.get('sushi.supervision.opinion')
+        except KeyError:
+            return None
+        from trytond.modules.sushi_ticket import clock
+        opinion = Opinion.__table__()
+        case = pool.get('sushi.supervision').__table__()
+        now = now or clock.now()
+        return opinion.join(case,
+            condition=case.id == opinion.supervision).select(
+            opinion.unit.as_('unit'), Literal(D('0.5')).as_('amount'),
+            _origin('sushi.supervision.opinion', opinion.id).as_('origin'),
+            opinion.deadline.as_('occurred_at'),
+            Coalesce(case.number, '').as_('description'),
+            opinion.id.as_('opinion'),
+            where=(opinion.deadline >= start) & (opinion.deadline < end)
+            & (case.state != 'cancelled')
+            & ((opinion.answered_late == Literal(True))
+                | ((opinion.state == 'open') & (opinion.deadline < now))))
 
     # --- events ---------------------------------------------------------
+
+    def automatic_origins(self):
+        "(item, origin) of the automatic deductions of facts of the period."
+        score, deduction = self.score, self.deduction
+        self.cursor.execute(*deduction.join(score,
+                condition=score.id == deduction.score).select(
+                score.item, deduction.origin,
+                where=(score.period == self.period.id)
+                & deduction.kind.in_(['consultation', 'opinion'])))
+        return set(self.cursor)
 
     def event_deductions(self):
         Event = self.pool.get('sushi.assessment.event')
@@ -360,8 +440,12 @@ class Engine:
         self.review_counts = defaultdict(int)
         escalated = {(e.unit.id, e.ticket.id) for e in events
             if e.item == 'D3.2' and e.ticket}
+        automatic = self.automatic_origins()
         rows = []
         for event in events:
+            if event.link and (event.score_item, str(event.link)) in automatic:
+                # the fact is already deducted automatically
+                continue
             unit = event.unit.id
             item = event.score_item
             sid = self.ids[unit, item]
@@ -857,8 +941,13 @@ class Engine:
         t = pool.get('sushi.ticket').__table__()
         c = pool.get('sushi.ticket.callback').__table__()
         digits = self.config['digits']
-        first = r.select(r.assignment, Min(r.submitted_at).as_('first'),
-            where=r.submitted_at != Null, group_by=[r.assignment])
+        # the first reply of each assignment due in the period only
+        due = pool.get('sushi.ticket.assignment').__table__()
+        first = r.join(due, condition=due.id == r.assignment).select(
+            r.assignment, Min(r.submitted_at).as_('first'),
+            where=(r.submitted_at != Null) & self.in_period(due.due_at)
+            & (Coalesce(due.for_information, False) == Literal(False)),
+            group_by=[r.assignment])
         fed = ((first.first != Null) & (first.first <= a.due_at)) | (
             (Coalesce(a.statutory, False) == Literal(True))
             & (a.progress_reported_at != Null)

@@ -68,12 +68,27 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         "Reviewer May Deduct the Third Point of D5.2",
         help="D-16: allow reviewer deductions for non-uniform scripts "
         "beyond the 2 points of missing categories.")
-    # D4.3
+    # D4.3, D4.2, D3.1: facts of the consultation and supervision modules
     late_letters_automatic = fields.Boolean(
         "Late Co-Unit Letters Deducted Automatically",
         help="D4.3: a co-unit letter not sent by its due time costs 0.5 "
-        "without an officer's confirmation; otherwise the officer confirms "
-        "the candidate with an event.")
+        "without an officer's confirmation (未按期函复); otherwise the "
+        "system proposes an event for the officer to approve.")
+    late_minutes_automatic = fields.Boolean(
+        "Late Minutes Deducted Automatically",
+        help="D4.2: minutes not submitted by their due time cost the lead "
+        "unit 0.5 without a ruling; by default the seed's ruling on "
+        "buck-passing is needed, so the system proposes an event.")
+    overdue_opinions_automatic = fields.Boolean(
+        "Overdue Supervision Opinions Deducted Automatically",
+        help="D3.1: a supervision opinion not answered by its deadline "
+        "costs the unit 0.5 without an officer's finding; by default the "
+        "system proposes an event (SCORING: ledger plus judgement).")
+    # D2.3 (b)
+    interview_rank = fields.Integer("Interview from the Bottom Ranks",
+        required=True,
+        help="D2.3: units among this many slowest of their category in "
+        "every month of a quarter are proposed for the interview.")
     # K2
     k2_zero_days = fields.Integer("K2 Zero from Working Days Late",
         required=True)
@@ -147,7 +162,19 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
 
     @classmethod
     def default_late_letters_automatic(cls):
+        return True
+
+    @classmethod
+    def default_late_minutes_automatic(cls):
         return False
+
+    @classmethod
+    def default_overdue_opinions_automatic(cls):
+        return False
+
+    @classmethod
+    def default_interview_rank(cls):
+        return 3
 
     @classmethod
     def default_k2_zero_days(cls):

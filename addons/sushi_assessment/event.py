@@ -6,6 +6,7 @@ Every manual or semi-automatic deduction or bonus is an event with the
 unit, the item, the date, the linked order or case, the amount, the
 evidence, the officer who entered it and the approval.  Only approved
 events count."""
+import datetime as dt
 from decimal import Decimal
 
 from trytond.i18n import gettext
@@ -34,6 +35,9 @@ LINKS = [
     ('sushi.knowledge.request', "Answer Script Request"),
     ('sushi.knowledge.correction', "Knowledge Correction"),
     ]
+# the proposed candidates whose linked record is the evidence itself
+# (P1 overdue: the red card on a flagged order, SCORING §6.2)
+FACT_EVIDENCE = ('P1:overdue:',)
 
 
 class Event(Workflow, ModelSQL, ModelView):
@@ -68,13 +72,21 @@ class Event(Workflow, ModelSQL, ModelView):
     approved_at = fields.DateTime("Approved at", readonly=True)
     decision_note = fields.Text("Decision Note",
         states={'readonly': Eval('state') != 'draft'})
+    proposed = fields.Boolean("Proposed by the System", readonly=True,
+        help="A candidate found in the stored facts (SCORING §6.2): the "
+        "officer checks it, attaches the evidence and approves or rejects "
+        "it.")
+    candidate_key = fields.Char("Candidate", readonly=True)
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._sql_indexes.add(Index(t,
-                (t.state, Index.Equality()), (t.date, Index.Range())))
+        cls._sql_indexes.update({
+                Index(t, (t.state, Index.Equality()),
+                    (t.date, Index.Range())),
+                Index(t, (t.candidate_key, Index.Equality())),
+                })
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
         cls._transitions |= {
             ('draft', 'approved'), ('draft', 'rejected'),
@@ -100,6 +112,7 @@ class Event(Workflow, ModelSQL, ModelView):
         pool = Pool()
         links = list(LINKS)
         for name in ['sushi.supervision', 'sushi.supervision.action',
+                'sushi.supervision.opinion', 'sushi.supervision.fact',
                 'sushi.consultation', 'sushi.consultation.fact']:
             try:
                 Model = pool.get(name)
@@ -118,6 +131,10 @@ class Event(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def default_zeroing(cls):
+        return False
+
+    @classmethod
+    def default_proposed(cls):
         return False
 
     @classmethod
@@ -153,10 +170,21 @@ class Event(Workflow, ModelSQL, ModelView):
     @classmethod
     def validate_fields(cls, events, field_names):
         super().validate_fields(events, field_names)
-        if field_names & {'unit', 'item', 'amount', 'quantity', 'zeroing'}:
+        if field_names & {'unit', 'item', 'amount', 'quantity', 'zeroing',
+                'ticket'}:
             for event in events:
                 event.check_unit()
                 event.check_amount()
+                event.check_review()
+
+    def check_review(self):
+        """D1.4 (附件5 四(一)1(4)): "督办件阅批每少1件扣1分" — the point per
+        order is for a supervised order (督办件) not reviewed; the rate is
+        entered as the quantity of reviewed orders."""
+        if (self.item == 'D1.4' and self.quantity is None
+                and not (self.ticket and self.ticket.is_supervised)):
+            raise EventValidationError(gettext(
+                    'sushi_assessment.msg_event_review_supervised'))
 
     def check_unit(self):
         if not self.unit.assessed:
@@ -220,7 +248,10 @@ class Event(Workflow, ModelSQL, ModelView):
         cls.lock(events)
         user = Transaction().user
         for event in events:
-            if not event.attachments:
+            if not event.attachments and not (
+                    event.proposed and event.link
+                    and (event.candidate_key or '').startswith(
+                        FACT_EVIDENCE)):
                 raise EventError(gettext(
                         'sushi_assessment.msg_event_no_evidence',
                         event=event.rec_name))
@@ -238,3 +269,38 @@ class Event(Workflow, ModelSQL, ModelView):
     @Workflow.transition('draft')
     def draft(cls, events):
         cls.write(events, {'approved_by': None, 'approved_at': None})
+
+    @classmethod
+    def propose(cls, start_date, end_date):
+        """Propose the candidates of the SEMI items found in the facts of
+        [start_date, end_date] as draft events (SCORING §6.2); a candidate
+        proposed before (in any state) is not proposed again."""
+        from .proposals import Proposer
+        candidates = Proposer(start_date, end_date).candidates()
+        if not candidates:
+            return []
+        keys = [c['key'] for c in candidates]
+        known = set()
+        for sub in [keys[i:i + 500] for i in range(0, len(keys), 500)]:
+            known.update(e.candidate_key for e in cls.search([
+                        ('candidate_key', 'in', sub)]))
+        vlist = []
+        for candidate in candidates:
+            key = candidate.pop('key')
+            if key in known:
+                continue
+            known.add(key)
+            vlist.append({**candidate, 'candidate_key': key,
+                    'proposed': True, 'officer': None})
+        return cls.create(vlist)
+
+    @classmethod
+    def run_proposals(cls, date=None):
+        """Cron: propose the candidates of the previous and of the current
+        month (to date)."""
+        from .period import bounds
+        Calendar = Pool().get('sushi.calendar')
+        today = date or Calendar.to_local(clock.now()).date()
+        first = bounds('month', today)[0]
+        previous = bounds('month', first - dt.timedelta(days=1))[0]
+        return cls.propose(previous, today)

@@ -12,6 +12,8 @@ class Cron(metaclass=PoolMeta):
         cls.method.selection.extend([
                 ('sushi.assessment.period|run_bulletins',
                     "Score and Publish the Assessment Bulletins"),
+                ('sushi.assessment.event|run_proposals',
+                    "Propose the Assessment Candidates"),
                 ])
 
 
@@ -44,6 +46,7 @@ class Rule(metaclass=PoolMeta):
                 'sushi.assessment.deduction',
                 'sushi.assessment.event',
                 'sushi.assessment.objection',
+                'sushi.assessment.pivot',
                 'sushi.assessment.result',
                 'sushi.assessment.score',
                 }

@@ -89,6 +89,10 @@ class Period(Workflow, ModelSQL, ModelView):
                     'invisible': Eval('state') != 'computed',
                     'depends': ['state'],
                     },
+                'propose': {
+                    'invisible': Eval('state') == 'published',
+                    'depends': ['state'],
+                    },
                 'publish': {
                     'invisible': Eval('state') != 'computed',
                     'depends': ['state'],
@@ -206,6 +210,15 @@ class Period(Workflow, ModelSQL, ModelView):
         for period in sorted(periods, key=lambda p: (p.start_date, p.kind)):
             Engine(period).run()
         cls.write(periods, {'state': 'computed', 'computed_at': clock.now()})
+
+    @classmethod
+    @ModelView.button
+    def propose(cls, periods):
+        """Propose the candidates of the SEMI items found in the facts of
+        the periods as draft events for the officer (SCORING §6.2)."""
+        Event = Pool().get('sushi.assessment.event')
+        for period in periods:
+            Event.propose(period.start_date, period.end_date)
 
     @classmethod
     @ModelView.button

@@ -30,6 +30,7 @@ DEDUCTION_KINDS = [
     ('no_sign_off', "Reply without Leader Sign-off"),
     ('no_real_name', "Reply without Handler Name or Phone"),
     ('supervision', "Escalated Supervision Case"),
+    ('opinion', "Supervision Opinion Overdue"),
     ('consultation', "Consultation Duty"),
     ('knowledge_late', "Knowledge Submitted Late"),
     ('knowledge_category', "Knowledge Category Missing"),
@@ -52,7 +53,9 @@ ORIGINS = [
     ]
 # origins of the modules that may be installed with this one
 OPTIONAL_ORIGINS = ['sushi.supervision', 'sushi.supervision.action',
-    'sushi.consultation', 'sushi.consultation.letter']
+    'sushi.supervision.opinion', 'sushi.supervision.fact',
+    'sushi.consultation',
+    'sushi.consultation.letter', 'sushi.consultation.fact']
 
 
 class FrozenMixin:

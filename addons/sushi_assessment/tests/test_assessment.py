@@ -6,6 +6,8 @@ The facts are stored as the ticket and knowledge modules store them; every
 expected value below was worked out with a pencil from SCORING.md and is
 written as a literal."""
 import datetime as dt
+import io
+import zipfile
 from decimal import Decimal as D
 
 from trytond.model.exceptions import AccessError
@@ -37,10 +39,12 @@ class Facts:
         self.cursor = Transaction().connection.cursor()
 
     def _update(self, Model, record, values):
+        from trytond.modules.sushi_ticket import clock
         table = Model.__table__()
         columns = [getattr(table, k) for k in values]
         self.cursor.execute(*table.update(columns, list(values.values()),
                 where=table.id == record.id))
+        clock.forget(Model.__name__)
 
     def order(self, unit, dispatched=(2025, 3, 3, 9), ticket=None,
             ticket_values=None, role='lead', **values):
@@ -136,7 +140,9 @@ class AssessmentCases:
         # 8.6 points short, one full step of 5 → −1) and one supervised
         # order not reviewed (−1)
         self.event(county, 'D1.4', 0, quantity=3)
-        self.event(county, 'D1.4', 1)
+        supervised = completed[2].ticket
+        f._update(f.Ticket, supervised, {'is_supervised': True})
+        self.event(county, 'D1.4', 1, ticket=supervised.id)
         # D3.2: one level-1 case (−1); a draft level-3 case does not count
         self.event(county, 'D3.2', 1)
         self.event(county, 'D3.2', 3, approve=False)
@@ -370,6 +376,11 @@ class AssessmentCases:
                 self.event(ns.county, item, amount, approve=False)
         with self.assertRaises(UserError):
             self.event(ns.town, 'D2.6', 1, approve=False)
+        # D1.4: the point per order is for a 督办件 only (附件5 四(一)1(4))
+        plain = Facts().order(ns.county)
+        with self.assertRaises(UserError):
+            self.event(ns.county, 'D1.4', 1, approve=False,
+                ticket=plain.ticket.id)
 
     @with_transaction()
     def test_objection_and_isolation(self):
@@ -423,9 +434,31 @@ class AssessmentCases:
         self.assertEqual(len(bulletins), 2)
         for bulletin in bulletins:
             self.assertTrue(bytes(bulletin.workbook).startswith(b'PK'))
+            with zipfile.ZipFile(io.BytesIO(bulletin.workbook)) as book:
+                # the ranking bars and the rates of each group sheet
+                self.assertIn('xl/charts/chart1.xml', book.namelist())
             html = bytes(bulletin.document).decode('utf-8')
             self.assertIn('埇桥区', html)
             self.assertIn('<svg', html)
+        # the unit × item table: one row per unit, one column per item
+        Pivot = pool.get('sushi.assessment.pivot')
+        month = [p for p in done if p.kind == 'month'][0]
+        row, = Pivot.search([('period', '=', month.id),
+                ('unit', '=', ns.county.id)])
+        points = self.points(month, ns.county)
+        self.assertEqual((row.i_d2_2, row.i_d2_1a, row.i_k1, row.total),
+            (points['D2.2'][0], points['D2.1a'][0], None,
+                self.result(month, ns.county).total))
+        self.assertEqual(Pivot.search_count([('period', '=', month.id)]),
+            pool.get('sushi.assessment.result').search_count(
+                [('period', '=', month.id)]))
+        ext, content, _, name = pool.get(
+            'sushi.assessment.pivot.xlsx', type='report').execute(
+            [month.id], {})
+        self.assertEqual(ext, 'xlsx')
+        with zipfile.ZipFile(io.BytesIO(content)) as book:
+            sheet = book.read('xl/worksheets/sheet1.xml').decode()
+        self.assertIn('<pane xSplit="2" ySplit="2"', sheet)
         # the quarter scores D2.5 on the whole quarter: the same 4
         quarter = [p for p in done if p.kind == 'quarter'][0]
         self.assertEqual(self.points(quarter, ns.county)['D2.5'][0], D(4))
@@ -482,3 +515,128 @@ class AssessmentCases:
         self.assertEqual(other['D3.2'][0], D(6))    # 8 − 2
         self.assertEqual(other['D3.1'][0], D(3))    # 4 − 0.5 − 0.5
         self.assertEqual(self.points(period, ns.city)['D3.2'][0], D(8))
+
+    @with_transaction()
+    def test_facts_and_candidates(self):
+        """D4.3 from the consultation facts (origin: the fact); D2.3 (b),
+        P1, P3, D3.1 and D4.2 proposed as draft events; an automatic fact
+        confirmed by an event is not counted twice"""
+        pool = Pool()
+        Event = pool.get('sushi.assessment.event')
+        Deduction = pool.get('sushi.assessment.deduction')
+        Configuration = pool.get('sushi.assessment.configuration')
+        Topic = pool.get('sushi.consultation.topic')
+        Letter = pool.get('sushi.consultation.letter')
+        Fact = pool.get('sushi.consultation.fact')
+        Supervision = pool.get('sushi.supervision')
+        Opinion = pool.get('sushi.supervision.opinion')
+        ns = self.units()
+        f = Facts()
+        config = Configuration(1)
+        config.interview_rank = 1
+        config.save()
+        # D4.3: 萧县's letter due 10 March 17:30 comes on the 14th (−0.5);
+        # D4.2: 埇桥区's minutes due 12 March are late (a candidate only)
+        topic, = Topic.create([{'title': '汴河路片区排水', 'source': 'office',
+                    'lead_unit': ns.county.id}])
+        letter, minutes = Letter.create([{'topic': topic.id,
+                    'unit': unit.id, 'requested_at': local(2025, 3, 6, 9),
+                    'due_at': local(2025, 3, day, 17, 30)}
+                for unit, day in [(ns.other, 10), (ns.county, 12)]])
+        with at(2025, 3, 14, 9):
+            letter_fact, = Fact.record_letters([letter])
+            minutes_fact, = Fact.create([{'item': 'D4.2',
+                        'kind': 'late_minutes', 'unit': ns.county.id,
+                        'topic': topic.id, 'origin': str(minutes),
+                        'due_at': local(2025, 3, 12, 17, 30),
+                        'occurred_at': local(2025, 3, 12, 17, 30)}])
+        # D3.1: an opinion to 埇桥区 due 17 March, never answered
+        case, = Supervision.create([{'level': 'routine',
+                    'trigger': 'scope_other', 'lead_unit': ns.county.id,
+                    'content': '督办事项'}])
+        opinion, = Opinion.create([{'supervision': case.id,
+                    'unit': ns.county.id, 'text': '请于3月17日前落实',
+                    'deadline': local(2025, 3, 17, 17, 30)}])
+        try:
+            # the stored fact of the overdue opinion (sushi_supervision,
+            # issue #9), once installed, is what the assessment reads
+            OpinionFact = pool.get('sushi.supervision.fact')
+        except KeyError:
+            overdue = opinion
+        else:
+            with at(2025, 3, 18, 9):
+                OpinionFact.detect()
+            overdue, = OpinionFact.search([('opinion', '=', opinion.id)])
+        # P1: a city-leader instruction order red-carded on 12 March
+        flagged = f.order(ns.county, red_card=True,
+            red_card_at=local(2025, 3, 12, 17, 30),
+            ticket_values={'leader_instruction': True})
+        # P3: a request of 20 March repeating an order 埇桥区 closed
+        closed = f.order(ns.county).ticket
+        f._update(f.Ticket, closed, {'state': 'archived',
+                'lead_unit': ns.county.id})
+        repeat = create_ticket()
+        f._update(f.Ticket, repeat, {'repeat_of': closed.id,
+                'received_at': local(2025, 3, 20, 10)})
+        # D2.3 (b): complaints (limit 7) completed in January, February
+        # and March: 埇桥区 10 days, 萧县 3 days (10/7 > 3/7 each month:
+        # 埇桥区 is the slowest county every month); 城管局 alone in its
+        # category but without a February order
+        for month in [1, 2, 3]:
+            for unit, days in [(ns.county, 10), (ns.other, 3)]:
+                f.order(unit, handling_days=days, limit_days=7,
+                    dispatched=(2025, month, 3, 9),
+                    completed_at=local(2025, month, 20, 10))
+            if month != 2:
+                f.order(ns.city, handling_days=20, limit_days=7,
+                    dispatched=(2025, month, 3, 9),
+                    completed_at=local(2025, month, 20, 10))
+        with at(2025, 4, 3, 9):
+            proposed = Event.propose(dt.date(2025, 3, 1),
+                dt.date(2025, 3, 31))
+            self.assertEqual(Event.propose(dt.date(2025, 3, 1),
+                    dt.date(2025, 3, 31)), [])
+        self.assertEqual(sorted((e.item, e.unit.id, e.amount, e.date,
+                    e.state, str(e.link) if e.link else None)
+                for e in proposed), sorted([
+                    ('D2.3', ns.county.id, D(1), dt.date(2025, 4, 1),
+                        'draft', None),
+                    ('D3.1', ns.county.id, D('0.5'), dt.date(2025, 3, 17),
+                        'draft', str(overdue)),
+                    ('D4.2', ns.county.id, D('0.5'), dt.date(2025, 3, 12),
+                        'draft', str(minutes_fact)),
+                    ('P1', ns.county.id, D(1), dt.date(2025, 3, 12),
+                        'draft', str(flagged)),
+                    ('P3', ns.county.id, D(1), dt.date(2025, 3, 20),
+                        'draft', None),
+                    ]))
+        p1, = [e for e in proposed if e.item == 'P1']
+        p3, = [e for e in proposed if e.item == 'P3']
+        self.assertEqual(p3.ticket, closed)
+        # the red card is the evidence of P1; P3 needs the verification
+        Event.approve([p1])
+        with self.assertRaises(UserError):
+            Event.approve([p3])
+        period = self.compute()
+        county = self.points(period, ns.county)
+        self.assertEqual(county['P1'][0], D(-1))
+        self.assertEqual(county['D3.1'][0], D(4))   # a candidate only
+        self.assertEqual(county['D4.2'][0], D(3))
+        self.assertEqual(self.points(period, ns.other)['D4.3'][0],
+            D('1.5'))                               # 2 − 0.5
+        deduction, = Deduction.search([('score.item', '=', 'D4.3')])
+        self.assertEqual((deduction.origin, deduction.occurred_at),
+            (letter_fact, local(2025, 3, 10, 17, 30)))
+        # overdue opinions made automatic: −0.5 pointing at the opinion;
+        # the approved candidate of the same opinion does not count again
+        config.overdue_opinions_automatic = True
+        config.save()
+        d31, = [e for e in proposed if e.item == 'D3.1']
+        attach(d31)
+        Event.approve([d31])
+        period = self.compute()
+        self.assertEqual(self.points(period, ns.county)['D3.1'][0],
+            D('3.5'))
+        deduction, = Deduction.search([('score.item', '=', 'D3.1'),
+                ('score.period', '=', period.id)])
+        self.assertEqual(deduction.origin, overdue)
