@@ -3,8 +3,8 @@
 """Demo of the assessment: last month's events of 埇桥区 and 市城管局
 (supervision, a commendation, a late consolidation); every month of the
 generated history (scripts/demo/history.py) scored and published with its
-bulletin, as the monthly cron does, and the quarter it closes; the
-current month scored as a draft."""
+bulletin, as the monthly cron does; the current month scored as a
+draft."""
 import datetime as dt
 
 
@@ -45,14 +45,8 @@ def score(today):
     pool = Pool()
     Period = pool.get('sushi.assessment.period')
     Bulletin = pool.get('sushi.assessment.bulletin')
-    history = first_day(MONTHS, today)
-    periods = []
-    for months in range(MONTHS, 0, -1):
-        month = first_day(months, today)
-        periods.append(Period.get_or_create('month', month))
-        quarter = first_day(2, month)
-        if month.month % 3 == 0 and quarter >= history:
-            periods.append(Period.get_or_create('quarter', month))
+    periods = [Period.get_or_create('month', first_day(months, today))
+        for months in range(MONTHS, 0, -1)]
     periods = [p for p in periods if p.state != 'published']
     for period in periods:
         Period.compute([period])
