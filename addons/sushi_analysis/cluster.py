@@ -20,19 +20,26 @@ API for other modules (supervision, consultation, reports):
   description, tickets, units, kind)} to create a consultation topic
   (CON-05 a) or a supervision (SUP-02 (3)) from a cluster.
 - `Cluster.mark_proposed(clusters, record)`: remember the topic or
-  supervision made from them (`proposed_as`)."""
+  supervision made from them (`proposed_as`).
+
+The buttons 提请会商议题 (CON-05 a) and 提请督办 (SUP-02 (3)) of an active
+cluster call sushi_supervision's `Topic.propose_from_tickets` or create a
+proposed `sushi.supervision.candidate`, when that module is installed."""
 import datetime as dt
 from collections import defaultdict
 
 from sql.aggregate import Max
 
+from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
-from trytond.rpc import RPC
+from trytond.model.exceptions import AccessError
 from trytond.modules.sushi_ticket import clock
-from trytond.modules.sushi_ticket.ticket import normalize_phone
+from trytond.modules.sushi_ticket.ticket import OPEN_STATES, normalize_phone
 from trytond.pool import Pool
+from trytond.pyson import Bool, Eval
+from trytond.rpc import RPC
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from . import dedup
 from .ticket import ticket_text
@@ -72,7 +79,8 @@ class Cluster(ModelSQL, ModelView):
             "Responsible Units"), 'get_units')
     proposed_as = fields.Reference("Proposed as",
         selection='get_proposed_models', readonly=True,
-        help="The consultation topic or supervision made from the cluster.")
+        help="The consultation topic, supervision or supervision "
+        "candidate made from the cluster.")
 
     @classmethod
     def __setup__(cls):
@@ -86,6 +94,17 @@ class Cluster(ModelSQL, ModelView):
                 Index(t, (t.state, Index.Equality()),
                     (t.last_at, Index.Range())),
                 })
+        proposable = (Eval('state') != 'active') | Bool(Eval('proposed_as'))
+        cls._buttons.update({
+                'propose_topic': {
+                    'invisible': proposable,
+                    'depends': ['state', 'proposed_as'],
+                    },
+                'propose_supervision': {
+                    'invisible': proposable,
+                    'depends': ['state', 'proposed_as'],
+                    },
+                })
 
     @classmethod
     def default_state(cls):
@@ -96,7 +115,8 @@ class Cluster(ModelSQL, ModelView):
         "The models a cluster may be proposed as, when installed."
         pool = Pool()
         models = [(None, '')]
-        for name in ['sushi.consultation.topic', 'sushi.supervision']:
+        for name in ['sushi.consultation.topic', 'sushi.supervision',
+                'sushi.supervision.candidate']:
             try:
                 Model = pool.get(name)
             except KeyError:
@@ -253,7 +273,6 @@ class Cluster(ModelSQL, ModelView):
         Configuration = pool.get('sushi.configuration')
         Line = pool.get('sushi.analysis.cluster-sushi.ticket')
         Ticket = pool.get('sushi.ticket')
-        from trytond.modules.sushi_ticket.ticket import OPEN_STATES
         config = Configuration.get_values()
         line = Line.__table__()
         t = Ticket.__table__()
@@ -347,6 +366,74 @@ class Cluster(ModelSQL, ModelView):
     def mark_proposed(cls, clusters, record):
         "Remember the record (topic, supervision) made from clusters."
         cls.write(list(clusters), {'proposed_as': str(record)})
+
+    @classmethod
+    def _proposable(cls, clusters, model):
+        """Return the model of sushi_supervision the clusters are proposed
+        to; only active clusters not proposed yet."""
+        try:
+            Model = Pool().get(model)
+        except KeyError:
+            raise AccessError(gettext(
+                    'sushi_analysis.msg_cluster_propose_unavailable'))
+        for cluster in clusters:
+            if cluster.state != 'active' or cluster.proposed_as:
+                raise AccessError(gettext(
+                        'sushi_analysis.msg_cluster_propose_state',
+                        cluster=cluster.rec_name))
+        return Model
+
+    @classmethod
+    @ModelView.button
+    def propose_topic(cls, clusters):
+        """CON-05 (a): propose each cluster to the 1+X consultation's
+        topic pool, from big-data analysis, with its requests; the suggested
+        lead is the units' most frequent lead (the Office decides)."""
+        Topic = cls._proposable(clusters, 'sushi.consultation.topic')
+        values = cls.proposal_values(clusters)
+        for cluster in clusters:
+            proposal = values[cluster.id]
+            # the button's groups decide who proposes; the pool is the
+            # Office's, which analysts do not otherwise write
+            with without_check_access():
+                topic = Topic.propose_from_tickets(
+                    cluster.tickets, proposal['title'],
+                    description=proposal['description'], source='big_data')
+            cls.mark_proposed([cluster], topic)
+
+    @classmethod
+    @ModelView.button
+    def propose_supervision(cls, clusters):
+        """SUP-02 (3): propose routine supervision of each cluster
+        (reported repeatedly or by many) to the Office's candidates, on its
+        latest open request and that request's unit; the officer confirms
+        or dismisses it."""
+        Candidate = cls._proposable(clusters, 'sushi.supervision.candidate')
+        # SUP-02 lists the matters of routine supervision
+        trigger, level = 'scope_repeated', 'routine'
+        now = clock.now()
+        for cluster in clusters:
+            tickets = sorted(cluster.tickets,
+                key=lambda t: (t.state in OPEN_STATES, t.received_at, t.id))
+            ticket = tickets[-1]
+            unit = ticket.lead_unit or ticket.region
+            key = '%s:%s:%s:%s' % (trigger, ticket.id,
+                unit.id if unit else None, ticket.round or 1)
+            with without_check_access():
+                existing = Candidate.search([('key', '=', key)], limit=1)
+                if existing:
+                    candidate, = existing
+                else:
+                    candidate, = Candidate.create([{
+                                'key': key,
+                                'trigger': trigger,
+                                'level': level,
+                                'ticket': ticket.id,
+                                'unit': unit.id if unit else None,
+                                'fact_at': cluster.last_at,
+                                'proposed_at': now,
+                                }])
+            cls.mark_proposed([cluster], candidate)
 
 
 class ClusterTicket(ModelSQL):

@@ -9,7 +9,6 @@ handled in Python.  Points are Decimal (exact fractions inside the
 formulas), so SQLite and PostgreSQL give the same scores."""
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal
 from fractions import Fraction
 
 from sql import Literal, Null

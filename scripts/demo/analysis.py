@@ -1,55 +1,53 @@
 # This file is part of 宿事速办.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"""Demo data of the analysis module: a burst of 停水 calls about one estate
-(多人一投), a repeat caller (一人多投), earlier weeks for the hot-word
-baseline, then one clustering run and yesterday's daily report."""
+"""Demo of the analysis (研判): the reports the hourly cron would have made
+over the generated history (scripts/demo/history.py, which also planted
+the clusters): the monthly reports of the past months, the weekly reports
+of the last weeks, the daily reports of the last days and a special
+report of the blocking issues (堵点).  They are made as root, as the cron
+makes them, and not e-mailed.  The oldest blocking matter is then
+proposed as a consultation topic (CON-05 a) and the largest other active
+one for supervision (SUP-02 3), through the cluster's buttons."""
 import datetime as dt
 
-from proteus import Model
+from history import first_day, local_now, run, to_local
 
-BURST = ['汴河花园5栋停水了，到现在还没来水', '汴河花园小区五号楼从昨晚开始没水，做饭都成问题',
-    '汴河路汴河花园5号楼断水一天了，也没有停水通知', '汴河花园五栋自来水停了，老人孩子吃水困难',
-    '汴河花园停水一整天了，物业说不清楚原因']
-REPEAT = '滨河人家楼下烧烤店油烟太大，呛得窗户都不敢开'
-BACKGROUND = ['淮海路路灯不亮，晚上走路很危险', '银河小区门口垃圾没人清运，臭味很大',
-    '人民路路面坑洼不平，电动车容易摔倒', '凤凰城小区电梯坏了好几天没人修',
-    '胜利路占道经营，行人只能走机动车道']
+MONTHS = 5
+WEEKS = 4
+DAYS = 3
 
 
 def load():
-    "Create the demo requests, cluster them and make yesterday's report."
     from proteus import config as pconfig
-    cfg = pconfig.get_config()
-    cfg.user = 1
-    cfg._context = Model.get('res.user').get_preferences(True, {})
-    Ticket = Model.get('sushi.ticket')
-    Unit = Model.get('sushi.unit')
-    Cluster = Model.get('sushi.analysis.cluster')
-    Report = Model.get('sushi.analysis.report')
-    if Cluster.find([]):
+    run(pconfig.get_config().database_name, generate)
+
+
+def generate():
+    from trytond.pool import Pool
+    Report = Pool().get('sushi.analysis.report')
+    if Report.search([], limit=1):
         return
-    county, = Unit.find([('code', '=', 'yongqiao_district')])
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    yesterday = now - dt.timedelta(days=1)
-    records = []
-    for week in range(1, 5):
-        for i, text in enumerate(BACKGROUND):
-            records.append(Ticket(request_type='complaint', title=text[:16],
-                    description=text, region=county,
-                    requester_phone='1395557%04d' % (week * 10 + i),
-                    received_at=now - dt.timedelta(days=7 * week, hours=i)))
-    for i, text in enumerate(BURST):
-        records.append(Ticket(request_type='complaint', title=text[:16],
-                description=text, region=county,
-                requester_phone='1385557%04d' % i,
-                received_at=yesterday.replace(hour=1 + i)))
-    for day in (20, 9, 1):
-        records.append(Ticket(request_type='complaint', title=REPEAT[:16],
-                description=REPEAT, region=county,
-                requester_phone='13855579999',
-                received_at=now - dt.timedelta(days=day)))
-    Ticket.save(records)
-    Ticket.click(records, 'accept')
-    Cluster.update_clusters({})
-    start = (now + dt.timedelta(hours=8) - dt.timedelta(days=1)).date()
-    Report.generate('daily', start, start, {})
+    today = to_local(local_now()).date()
+    periods = []
+    for months in range(MONTHS, 0, -1):
+        start = first_day(months, today)
+        periods.append(('monthly', start,
+                first_day(months - 1, today) - dt.timedelta(days=1)))
+    monday = today - dt.timedelta(days=today.weekday())
+    for weeks in range(WEEKS, 0, -1):
+        start = monday - dt.timedelta(days=7 * weeks)
+        periods.append(('weekly', start, start + dt.timedelta(days=6)))
+    for days in range(DAYS, 0, -1):
+        day = today - dt.timedelta(days=days)
+        periods.append(('daily', day, day))
+    periods.append(('special', today - dt.timedelta(days=30),
+            today - dt.timedelta(days=1)))
+    for kind, start, end in periods:
+        Report.generate(kind, start, end)
+    Cluster = Pool().get('sushi.analysis.cluster')
+    blocking = Cluster.blocking_clusters()
+    if blocking:
+        Cluster.propose_topic(blocking[:1])
+    others = [c for c in Cluster.active_clusters() if not c.proposed_as]
+    if others:
+        Cluster.propose_supervision(others[:1])

@@ -1,8 +1,10 @@
 # This file is part of 宿事速办.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """Demo of the assessment: last month's events of 埇桥区 and 市城管局
-(supervision, a commendation, a late consolidation), the month scored and
-published, the current month scored as a draft."""
+(supervision, a commendation, a late consolidation); every month of the
+generated history (scripts/demo/history.py) scored and published with its
+bulletin, as the monthly cron does; the current month scored as a
+draft."""
 import datetime as dt
 
 
@@ -31,9 +33,25 @@ def load():
         Attachment(resource=event, name='证明材料.pdf', type='data',
             data=b'%PDF-1.4 demo').save()
         event.click('approve')
-    for date, publish in [(last, True), (today, False)]:
-        period = Period(kind='month', start_date=date.replace(day=1))
-        period.save()
-        period.click('compute')
-        if publish:
-            period.click('publish')
+    from proteus import config as pconfig
+    from history import run
+    run(pconfig.get_config().database_name, lambda: score(today))
+
+
+def score(today):
+    "Score and publish the months of the history, score the current one."
+    from trytond.pool import Pool
+    from history import MONTHS, first_day
+    pool = Pool()
+    Period = pool.get('sushi.assessment.period')
+    Bulletin = pool.get('sushi.assessment.bulletin')
+    periods = [Period.get_or_create('month', first_day(months, today))
+        for months in range(MONTHS, 0, -1)]
+    periods = [p for p in periods if p.state != 'published']
+    for period in periods:
+        Period.compute([period])
+        Period.publish([period])
+    Bulletin.send(periods)
+    current = Period.get_or_create('month', today)
+    if current.state != 'published':
+        Period.compute([current])

@@ -153,6 +153,15 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
             [repeat])
         values = Cluster.proposal_values([repeat])[repeat.id]
         self.assertEqual(len(values['tickets']), 3)
+        # CON-05 a, SUP-02 (3): the proposals go to sushi_supervision,
+        # which this test database does not have: a clear refusal
+        from trytond.model.exceptions import AccessError
+        with self.assertRaises(AccessError) as refused:
+            Cluster.propose_topic([repeat])
+        self.assertIn('sushi_supervision', refused.exception.message)
+        with self.assertRaises(AccessError):
+            Cluster.propose_supervision([repeat])
+        self.assertFalse(Cluster(repeat.id).proposed_as)
 
     @with_transaction()
     def test_hot_words_burst(self):
