@@ -41,6 +41,7 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -473,6 +474,9 @@ def main():
         help="search the ranking weights on the development questions")
     parser.add_argument('--no-relevance', action='store_true',
         help="time generated questions only")
+    parser.add_argument('--no-baseline', action='store_true',
+        help="skip the bigram baseline (it holds every entry's bigrams "
+        "in memory: about 2 GB at 1 000 000 entries)")
     parser.add_argument('--worker', help=argparse.SUPPRESS)
     parser.add_argument('--result', help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -510,6 +514,8 @@ def main():
                 command.append('--tune')
             if args.no_relevance:
                 command.append('--no-relevance')
+            if args.no_baseline:
+                command.append('--no-baseline')
             if args.profile:
                 command.append('--profile')
             log(f'==> {backend}')
@@ -535,6 +541,8 @@ def print_table(results, args):
         print('|---|---|---|---|---|---|---|---|---|---|---|')
         for name, figures in [('search', r['relevance']),
                 ('bigram baseline', r['baseline'])]:
+            if not figures:
+                continue
             for part in ['dev', 'held-out', 'all']:
                 f = figures[part]
                 weak = (f"{f['no-answer weak']:.2f}"
@@ -553,13 +561,14 @@ def print_table(results, args):
     print('| backend | knowledge search | p50 | p95 | p99 | max | target |')
     print('|---|---|---|---|---|---|---|')
     for r in results:
-        ok = '✅' if r['p95'] <= 50 else '❌'
+        target = 20 if r['entries'] <= 100_000 else 50
+        ok = '✅' if r['p95'] <= target else '❌'
         print(f"| {r['version']} | `Entry.search_text` over "
             f"{r['entries']:,} entries ({r['published']:,} published), "
             f"{r['queries']} questions, limit {args.limit}; "
             f"{r['answered']} with results | {r['p50']:.1f} ms | "
             f"**{r['p95']:.1f} ms** | {r['p99']:.1f} ms | "
-            f"{r['max']:.1f} ms | p95 ≤ 50 ms "
+            f"{r['max']:.1f} ms | p95 ≤ {target} ms "
             f"{ok if r['backend'] == 'postgresql' else ''} |")
     print()
     cpu = platform.processor() or platform.machine()
@@ -634,11 +643,12 @@ def worker(args):
         rankings, bands, set_timings = relevance(pool, keys, set_questions)
         figures = report(rankings, bands, set_questions)
         figures['timings'] = summary(set_timings)
-        base_rankings, base_timings = baseline_rankings(
-            pool, keys, set_questions)
-        baseline = report(base_rankings,
-            [None] * len(base_rankings), set_questions)
-        baseline['timings'] = summary(base_timings)
+        if not args.no_baseline:
+            base_rankings, base_timings = baseline_rankings(
+                pool, keys, set_questions)
+            baseline = report(base_rankings,
+                [None] * len(base_rankings), set_questions)
+            baseline['timings'] = summary(base_timings)
         misses = [(q[0], r[:3], sorted(q[1]))
             for r, q in zip(rankings, set_questions)
             if q[1] and not any(q[1].get(k) == 2 for k in r[:1])]
@@ -708,9 +718,57 @@ def create_database():
     benchtools.create_database(DATABASE, 'sushi_knowledge')
 
 
+class Indexer:
+    """Term.index_words for many generated texts: the same words, with
+    jieba's cut of each sentence remembered.  jieba cuts a text into blocks
+    at punctuation, so the cut of a text is the cut of its sentences one
+    after the other; the bigrams and characters are taken from the whole
+    text as the module does.  The first entries are checked against
+    Term.index_words itself (a difference stops the bench)."""
+    CHECK = 200
+    SENTENCE = re.compile('(?<=[。；;!?！？，,、：:])')
+
+    def __init__(self, Term):
+        from trytond.modules.sushi_knowledge import term
+        self.Term, self.term = Term, term
+        self.tokenizer = Term.tokenizer()
+        self.stop = Term.lexicon()[0]
+        self.standard = Term.standardizer()
+        self.cache = {}
+        self.checked = 0
+
+    def cut(self, piece):
+        words = self.cache.get(piece)
+        if words is None:
+            words = [t for t in self.tokenizer.cut_for_search(piece)
+                if self.term.is_word(t) and t.strip() not in self.stop]
+            if len(self.cache) < 500_000:
+                self.cache[piece] = words
+        return words
+
+    def __call__(self, *texts):
+        words = []
+        for text in texts:
+            if text:
+                text = self.standard(text)
+                for piece in self.SENTENCE.split(text):
+                    words.extend(self.cut(piece))
+                words.extend(self.term.bigrams(text))
+                words.extend(dict.fromkeys(
+                        ''.join(self.term._HAN.findall(text))))
+        result = ' '.join(t.strip() for t in words if t.strip())
+        if self.checked < self.CHECK:
+            self.checked += 1
+            expected = self.Term.index_words(*texts)
+            if result != expected:
+                raise AssertionError(f'Indexer differs from '
+                    f'Term.index_words on {texts!r}')
+        return result
+
+
 def insert_entries(pool, generator, count, batch=2000):
     """Insert count entries with one multi-row INSERT per batch; their
-    words are cut by the module (Term.index_words), as on save."""
+    words are those the module cuts (Term.index_words, see Indexer)."""
     from sql.functions import CurrentTimestamp
     from trytond.transaction import Transaction
     Entry = pool.get('sushi.knowledge.entry')
@@ -729,6 +787,7 @@ def insert_entries(pool, generator, count, batch=2000):
             table.published_at, table.retired_at,
             table.search_title, table.search_body]
         cursor = transaction.connection.cursor()
+        index_words = Indexer(Term)
         done = 0
         while done < count:
             rows = []
@@ -747,9 +806,9 @@ def insert_entries(pool, generator, count, batch=2000):
                         (local(2025, 7, 1, 0)
                             if e['state'] in {'withdrawn', 'expired'}
                             else None),
-                        Term.index_words(e['title'], e['keywords'],
+                        index_words(e['title'], e['keywords'],
                             e['document_number']),
-                        Term.index_words(e['content'])])
+                        index_words(e['content'])])
             segment_seconds += time.perf_counter() - start
             start = time.perf_counter()
             cursor.execute(*table.insert(columns, rows))

@@ -60,8 +60,9 @@ Pool.start()
 pool = Pool(sys.argv[1]); pool.init()
 with Transaction().start(sys.argv[1], 0):
     cursor = Transaction().connection.cursor()
-    cursor.execute('SELECT channel_ref, number, description, '
-        'requester_phone FROM sushi_ticket WHERE channel = %s',
+    cursor.execute('SELECT t.channel_ref, t.number, t.description, '
+        '(SELECT COUNT(*) FROM sushi_sms s WHERE s.ticket = t.id '
+        "AND s.kind = 'intake') FROM sushi_ticket t WHERE t.channel = %s",
         (int(sys.argv[2]),))
     print(json.dumps(cursor.fetchall()))
 '''
@@ -171,6 +172,13 @@ class Client(threading.Thread):
                 number = None
                 if status == 200:
                     number = json.loads(data)[0]['service_request_id']
+                else:
+                    # the specification answers 400 for every failure but
+                    # a missing resource or key; the body has the code
+                    try:
+                        status = int(json.loads(data)[0]['code'])
+                    except (ValueError, LookupError, TypeError):
+                        pass
                 self.results.append((status, ref, number, elapsed))
                 break
 
@@ -182,6 +190,9 @@ def main():
     parser.add_argument('--workers', type=int, default=4)
     parser.add_argument('--kill', action='store_true',
         help='kill -9 the server in the middle of the burst, restart it')
+    parser.add_argument('--reuse', action='store_true',
+        help='reuse the database of an earlier run on SUSHI_BENCH_PG '
+        '(created when missing; earlier work orders are kept)')
     args = parser.parse_args()
 
     cluster = None
@@ -191,25 +202,33 @@ def main():
         cluster = Cluster()
         uri = cluster.start()
         log(f'PostgreSQL cluster at {uri}')
+    # as production serves it (config/production.conf): tasks such as the
+    # acknowledgement SMS are queued for trytond-worker, not run in the
+    # request
     env = dict(os.environ, TRYTOND_DATABASE__URI=uri,
-        TRYTOND_DATABASE_NAMES=DATABASE, PYTHONOPTIMIZE='1')
+        TRYTOND_DATABASE_NAMES=DATABASE, PYTHONOPTIMIZE='1',
+        TRYTOND_QUEUE__WORKER='True')
     env.pop('TRYTOND_CONFIG', None)
     server = None
     try:
         from runtests import find_pg_bin
         parts = urllib.parse.urlsplit(uri)
-        subprocess.run([find_pg_bin('createdb'), '-h', parts.hostname,
-                '-p', str(parts.port), '-U', parts.username or 'tryton',
-                DATABASE], check=True)
+        exists = subprocess.run([find_pg_bin('createdb'), '-h',
+                parts.hostname, '-p', str(parts.port), '-U',
+                parts.username or 'tryton', DATABASE],
+            stderr=subprocess.DEVNULL).returncode
+        if exists and not args.reuse:
+            raise RuntimeError(f'database {DATABASE} exists (use --reuse)')
         t0 = time.perf_counter()
-        with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
-            passfile.write('bench-admin')
-            passfile.flush()
-            subprocess.run([str(BIN / 'trytond-admin'), '-d', DATABASE,
-                    '-u', 'sushi_portal', '--activate-dependencies',
-                    '--email', 'admin@example.org'],
-                env=dict(env, TRYTONPASSFILE=passfile.name), check=True,
-                stdout=subprocess.DEVNULL)
+        if not exists:
+            with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
+                passfile.write('bench-admin')
+                passfile.flush()
+                subprocess.run([str(BIN / 'trytond-admin'), '-d', DATABASE,
+                        '-u', 'sushi_portal', '--activate-dependencies',
+                        '--email', 'admin@example.org'],
+                    env=dict(env, TRYTONPASSFILE=passfile.name), check=True,
+                    stdout=subprocess.DEVNULL)
         log(f'database ready in {time.perf_counter() - t0:.0f} s')
         key, service, channel = subprocess.run(
             [sys.executable, '-c', ISSUE_KEY, DATABASE], env=env,
@@ -252,10 +271,12 @@ def main():
                 check=True, capture_output=True, text=True).stdout)
         stored = {}
         duplicates = 0
-        for ref, number, description, phone in rows:
+        no_sms = 0
+        for ref, number, description, sms in rows:
             if ref in stored:
                 duplicates += 1
             stored[ref] = (number, description)
+            no_sms += sms != 1
         lost = [ref for ref, number in by_ref.items()
             if ref not in stored or stored[ref][0] != number
             or ref not in stored[ref][1]]
@@ -272,10 +293,12 @@ def main():
                 'work_orders': len(rows), 'unique_refs': len(by_ref),
                 'lost': len(lost), 'duplicated': duplicates,
                 'inconsistent_answers': inconsistent,
+                'orders_without_one_queued_sms': no_sms,
                 'server_errors': sum(v for k, v in statuses.items()
                     if k >= 500),
                 }, ensure_ascii=False))
         ok = (not lost and not duplicates and not inconsistent
+            and not no_sms
             and not any(k >= 500 for k in statuses)
             and len(rows) == len(by_ref))
         return 0 if ok else 1

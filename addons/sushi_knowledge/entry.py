@@ -9,8 +9,8 @@ in turn.  The versions of an entry share its first version, so the history
 tells what was published when."""
 import datetime as dt
 
-from sql import Literal, Null
-from sql.operators import ILike
+from sql import Null
+from sql.operators import ILike, Or
 from sql.functions import CurrentTimestamp
 
 from trytond.i18n import gettext
@@ -533,14 +533,16 @@ class Entry(Workflow, ModelSQL, ModelView):
         cursor = Transaction().connection.cursor()
         ids = []
         for sub_words in grouped_slice(sorted(words), 50):
-            where = Literal(False)
+            conditions = []
             for word in sub_words:
                 pattern = '%' + (word.replace('\\', '\\\\')
                     .replace('%', '\\%').replace('_', '\\_')) + '%'
                 for column in [entry.title, entry.keywords,
                         entry.document_number, entry.content]:
-                    where |= ILike(column, pattern, escape='\\')
-            cursor.execute(*entry.select(entry.id, where=where))
+                    conditions.append(ILike(column, pattern, escape='\\'))
+            # one flat OR: nested a | b | c … overflows SQLite's parser
+            # when the dictionary gains many words at once (module data)
+            cursor.execute(*entry.select(entry.id, where=Or(conditions)))
             ids.extend(i for i, in cursor)
         ids = sorted(set(ids))
         for sub_ids in grouped_slice(ids, 200):

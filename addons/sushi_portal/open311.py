@@ -5,14 +5,18 @@ the eight online channels post their requests here and read them back.
 
 Every answer is JSON or XML by the path's suffix; every refusal is the
 specification's error list, [{"code", "description"}] or
-<errors><error>…</error></errors>, with HTTP 400 (bad input), 403 (bad or
-missing api_key), 404 (unknown service, request or path), 405 (method) or
-429 (rate limit).  GET answers hold no personal data: descriptions are
+<errors><error>…</error></errors>.  As the specification's "Errors"
+section asks, the HTTP status is always 404 for what does not exist, 403
+for a wrong or missing api_key and 400 for every other refusal; the code
+in the body is more specific where HTTP has a name for it (405 method,
+429 rate limit, 500 failure, 503 database busy — these with Retry-After).  GET answers hold no personal data: descriptions are
 masked, addresses cut to the road, coordinates rounded to about 100 m."""
 import datetime as dt
+import hashlib
 import json
 import logging
 import re
+import threading
 from functools import wraps
 from http import HTTPStatus
 from urllib.parse import urlsplit
@@ -21,6 +25,7 @@ from lxml import etree
 from werkzeug.exceptions import HTTPException
 
 from trytond import backend
+from trytond.cache import Cache, LRUDict
 from trytond.exceptions import UserError, UserWarning
 from trytond.i18n import gettext
 from trytond.model.exceptions import SQLConstraintError
@@ -88,6 +93,15 @@ def _xml_value(element, value):
         element.text = _clean(str(value))
 
 
+# The declaration exactly as the specification's examples write it.
+XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
+
+
+def xml_bytes(element):
+    return XML_DECLARATION + etree.tostring(element, encoding='utf-8',
+        xml_declaration=False)
+
+
 def to_xml(root, item, rows):
     """The XML of the specification: <root><item><field>…</item></root>;
     lists of dicts nest as <attributes><attribute>, <values><value>,
@@ -95,7 +109,7 @@ def to_xml(root, item, rows):
     element = etree.Element(root)
     for row in rows:
         _xml_fill(etree.SubElement(element, item), row)
-    return etree.tostring(element, xml_declaration=True, encoding='utf-8')
+    return xml_bytes(element)
 
 
 PLURALS = {'attributes': 'attribute', 'values': 'value',
@@ -127,8 +141,7 @@ def respond(fmt, root, item, rows, status=HTTPStatus.OK, single=False):
         if single:
             element = etree.Element(root)
             _xml_fill(element, rows)
-            body = etree.tostring(element, xml_declaration=True,
-                encoding='utf-8')
+            body = xml_bytes(element)
         else:
             body = to_xml(root, item, rows)
     else:
@@ -145,12 +158,23 @@ def _json_clean(value):
     return _clean(value)
 
 
+# GeoReport v2, "Errors": 404 for resources that don't exist, 403 for a
+# wrong or missing api_key, 400 for any other error (including "General
+# Service Error ... eg CRM is down"); the body's code may be more specific.
+SPECIFICATION_STATUSES = {HTTPStatus.BAD_REQUEST, HTTPStatus.FORBIDDEN,
+    HTTPStatus.NOT_FOUND}
+RETRY_AFTER = {HTTPStatus.TOO_MANY_REQUESTS: '60',
+    HTTPStatus.SERVICE_UNAVAILABLE: '5'}
+
+
 def error_response(fmt, error):
     rows = [{'code': error.code, 'description': error.description}]
+    status = (error.status if error.status in SPECIFICATION_STATUSES
+        else HTTPStatus.BAD_REQUEST)
     response = respond(fmt if fmt in FORMATS else 'xml', 'errors', 'error',
-        rows, status=error.status)
-    if error.status == 429:
-        response.headers['Retry-After'] = '60'
+        rows, status=status)
+    if error.status in RETRY_AFTER:
+        response.headers['Retry-After'] = RETRY_AFTER[error.status]
     return response
 
 
@@ -299,10 +323,43 @@ def single(params, name):
     return value.strip() if value else None
 
 
+def listed(params, name):
+    """The values of a parameter that may be repeated and comma
+    delimited."""
+    value = params.get(name) or []
+    if isinstance(value, str):
+        value = [value]
+    return [v.strip() for vs in value for v in vs.split(',') if v.strip()]
+
+
+# The services, their attributes and the jurisdiction, kept a minute in
+# each server process: every request checks against them, and a category,
+# region or jurisdiction changed by the administrators shows within that
+# minute.
+_catalogue = Cache('sushi_portal.open311_catalogue', duration=60,
+    context=False)
+
+
+def catalogue(pool):
+    """Return ({service_code: (category id, is a leaf)}, the attributes of
+    every service, the jurisdiction_id)."""
+    cached = _catalogue.get(None)
+    if cached is None:
+        Category = pool.get('sushi.category')
+        Configuration = pool.get('sushi.portal.configuration')
+        categories = Category.search([], order=[('id', 'DESC')])
+        parents = {c.parent.id for c in categories if c.parent}
+        codes = {c.code: (c.id, c.id not in parents) for c in categories
+            if c.code}
+        cached = (codes, attributes(pool),
+            Configuration(1).jurisdiction_id)
+        _catalogue.set(None, cached)
+    return cached
+
+
 def check_jurisdiction(pool, params):
-    Configuration = pool.get('sushi.portal.configuration')
     jurisdiction = single(params, 'jurisdiction_id')
-    if jurisdiction and jurisdiction != Configuration(1).jurisdiction_id:
+    if jurisdiction and jurisdiction != catalogue(pool)[2]:
         raise Open311Error(HTTPStatus.NOT_FOUND, gettext(
                 'sushi_portal.msg_open311_jurisdiction',
                 jurisdiction=jurisdiction[:40]))
@@ -365,14 +422,14 @@ def service_row(category, root):
 
 
 def find_service(pool, code):
+    "The leaf category of a service_code (404 for others)."
     Category = pool.get('sushi.category')
-    categories = Category.search([('code', '=', code)], limit=1)
-    if not categories or Category.search(
-            [('parent', '=', categories[0].id)], count=True):
+    category_id, leaf = catalogue(pool)[0].get(code, (None, False))
+    if not leaf:
         raise Open311Error(HTTPStatus.NOT_FOUND, gettext(
                 'sushi_portal.msg_open311_service',
                 service_code=code[:40]))
-    return categories[0]
+    return Category(category_id)
 
 
 def attributes(pool):
@@ -458,7 +515,8 @@ def service_list(request, pool, fmt):
 def service_definition(request, pool, code, fmt):
     check_jurisdiction(pool, parameters(request))
     category = find_service(pool, code)
-    row = {'service_code': category.code, 'attributes': attributes(pool)}
+    row = {'service_code': category.code,
+        'attributes': catalogue(pool)[1]}
     return respond(fmt, 'service_definition', None, row, single=True)
 
 
@@ -513,7 +571,7 @@ def request_values(pool, params, channel):
         match = re.fullmatch(r'attribute\[([^\]]{1,40})\](\[\])?', key)
         if match:
             given[match.group(1)] = value
-    definitions = {a['code']: a for a in attributes(pool)}
+    definitions = {a['code']: a for a in catalogue(pool)[1]}
     for code in given:
         if code not in definitions:
             raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
@@ -623,10 +681,9 @@ def get_requests(request, pool, fmt):
     config = Configuration(1)
     params = parameters(request)
     check_jurisdiction(pool, params)
-    ids = single(params, 'service_request_id')
+    numbers = listed(params, 'service_request_id')
     domain = []
-    if ids:
-        numbers = [i.strip() for i in ids.split(',') if i.strip()]
+    if numbers:
         if len(numbers) > config.requests_limit or not all(
                 REQUEST_ID.match(n) for n in numbers):
             raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
@@ -634,13 +691,13 @@ def get_requests(request, pool, fmt):
         # the ids override every other filter
         domain.append(('number', 'in', numbers))
     else:
-        codes = single(params, 'service_code')
+        # both "can be declared multiple times, comma delimited"
+        codes = listed(params, 'service_code')
         if codes:
-            domain.append(('category.code', 'in',
-                    [c.strip() for c in codes.split(',') if c.strip()]))
-        statuses = single(params, 'status')
+            domain.append(('category.code', 'in', codes))
+        statuses = listed(params, 'status')
         if statuses:
-            statuses = {s.strip().lower() for s in statuses.split(',')}
+            statuses = {s.lower() for s in statuses}
             if not statuses <= {'open', 'closed'}:
                 raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
                         'sushi_portal.msg_open311_status'))
@@ -669,8 +726,9 @@ def get_requests(request, pool, fmt):
             domain.append(('received_at', '<=', end))
     tickets = Ticket.search(domain, limit=config.requests_limit,
         order=[('received_at', 'DESC'), ('id', 'DESC')])
+    state_names = dict(Ticket.fields_get(['state'])['state']['selection'])
     return respond(fmt, 'service_requests', 'request',
-        [request_row(t) for t in tickets])
+        [request_row(t, state_names) for t in tickets])
 
 
 @app.route(BASE + '/requests/<number>.<fmt>', methods=ALL_METHODS)
@@ -710,17 +768,44 @@ def _unknown(request, pool, fmt):
         gettext('sushi_portal.msg_open311_path'))
 
 
-def request_row(ticket):
+# Masked descriptions by the SHA-256 of what masking reads (description,
+# names, address), so that a GET of 1 000 requests masks only what changed
+# since the last one; the raw text is not kept.
+_masked = LRUDict(8192)
+_masked_lock = threading.Lock()
+
+
+def masked_description(ticket, names):
+    key = hashlib.sha256(json.dumps([ticket.description, names,
+                ticket.address], ensure_ascii=False).encode('utf-8')
+        ).digest()
+    with _masked_lock:
+        text = _masked.get(key)
+    if text is None:
+        text = mask(ticket.description, names=names,
+            addresses=[ticket.address])
+        with _masked_lock:
+            _masked[key] = text
+    return text
+
+
+def request_row(ticket, state_names=None):
     """One request as GET shows it: no name, phone, e-mail or exact
     address (PUB-05); the description masked."""
     lat = round(ticket.latitude, 3) if ticket.latitude is not None else None
     long_ = (round(ticket.longitude, 3)
         if ticket.longitude is not None else None)
-    state_names = dict(ticket.fields_get(['state'])['state']['selection'])
+    if state_names is None:
+        state_names = dict(
+            ticket.fields_get(['state'])['state']['selection'])
     closed = ticket.state in OPEN311_CLOSED
+    disclosed = (ticket.disclosure
+        and ticket.request_type in Pool().get('sushi.configuration')
+        .get_values()['disclosed_request_types'])
     names = [ticket.requester_name] + [
         r.handler_name for a in ticket.assignments for r in getattr(
-            a, 'replies', []) if getattr(r, 'handler_name', None)]
+            a, 'replies', []) if getattr(r, 'handler_name', None)
+        ] if disclosed else []
     return {
         'service_request_id': ticket.number,
         'status': 'closed' if closed else 'open',
@@ -729,11 +814,8 @@ def request_row(ticket):
         'service_code': ticket.category.code if ticket.category else None,
         # PUB-05: reports and praise, and orders kept from publication,
         # show no description at all (whistle-blowers)
-        'description': mask(ticket.description, names=names,
-            addresses=[ticket.address])
-        if ticket.disclosure and ticket.request_type in Pool().get(
-            'sushi.configuration').get_values()['disclosed_request_types']
-        else None,
+        'description': (masked_description(ticket, names)
+            if disclosed else None),
         'agency_responsible': (ticket.lead_unit.name
             if ticket.lead_unit else None),
         'service_notice': None,

@@ -13,12 +13,12 @@ FMT = {'name': 'format', 'in': 'path', 'required': True,
 JURISDICTION = {'name': 'jurisdiction_id', 'in': 'query',
     'schema': {'type': 'string'},
     'description': 'Optional: this endpoint serves one jurisdiction.'}
+# GeoReport v2 "Errors": HTTP 404, 403 (api_key) or 400 for all else; the
+# body's code says more (405 method, 429 rate limit, 500, 503 busy).
 ERRORS = {
     '400': {'$ref': '#/components/responses/Error'},
     '403': {'$ref': '#/components/responses/Error'},
     '404': {'$ref': '#/components/responses/Error'},
-    '405': {'$ref': '#/components/responses/Error'},
-    '429': {'$ref': '#/components/responses/Error'},
     }
 
 
@@ -116,7 +116,12 @@ def document(server_url):
         'components': {
             'responses': {'Error': {
                     'description': 'A list of errors; XML '
-                    '<errors><error><code/><description/></error></errors>',
+                    '<errors><error><code/><description/></error></errors>. '
+                    'HTTP 404 for what does not exist, 403 for a wrong or '
+                    'missing api_key, 400 for every other refusal; the '
+                    'code in the body may be more specific: 405 (method), '
+                    '429 (rate limit, with Retry-After), 500 (failure), '
+                    '503 (database busy, with Retry-After).',
                     'content': {'application/json': {'schema': _list(
                                 '#/components/schemas/Error')}}}},
             'schemas': {

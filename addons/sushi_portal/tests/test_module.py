@@ -1,12 +1,172 @@
 # This file is part of 宿事速办.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import re
+
+from lxml import etree
+
+from trytond.modules import create_graph, get_modules
 from trytond.modules.sushi_ticket.tests.tools import TranslationTestMixin
-from trytond.tests.test_tryton import ModuleTestCase
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tools import find_path
+from trytond.transaction import Transaction
+from trytond.wizard import StateView
+
+HAN = re.compile('[\u3400-\u9fff]')
+LATIN_WORD = re.compile('[A-Za-z][A-Za-z-]*')
+# Latin words a Chinese user reads as they are
+KEPT = {'API', 'ID', 'URL', 'SMS', 'Open311', 'QQ', 'Excel', 'HTML', 'CSV',
+    'JSON', 'XML', 'ODT', 'PDF', 'SHA-256', 'IP', 'App', 'APP',
+    # the names of protocols and services, as Tryton's translators keep them
+    'SIP', 'Skype'}
+# view attributes a person reads
+READ_ATTRIBUTES = ('string', 'sum', 'confirm', 'help', 'placeholder')
+
+
+def untranslated(text):
+    "A label with Latin words and no Chinese character."
+    if not text or not isinstance(text, str) or HAN.search(text):
+        return False
+    return any(w not in KEPT for w in LATIN_WORD.findall(text))
+
+
+def load_chinese(pool):
+    """Load the zh_CN translations of every activated module in
+    dependency order, as trytond-admin -l zh_CN does (overrides last)."""
+    Module = pool.get('ir.module')
+    Translation = pool.get('ir.translation')
+    Lang = pool.get('ir.lang')
+    lang, = Lang.search([('code', '=', 'zh_CN')])
+    lang.translatable = True
+    lang.save()
+    activated = {m.name for m in Module.search(
+            [('state', '=', 'activated')])}
+    graph = create_graph(get_modules(with_test=True))
+    for node in graph:
+        if node.name not in activated:
+            continue
+        paths = []
+        for name in ['zh_CN.po', 'override/zh_CN.po']:
+            try:
+                paths.append(find_path(f'{node.name}/locale/{name}'))
+            except FileNotFoundError:
+                pass
+        if paths:
+            Translation.translation_import('zh_CN', node.name, paths)
+    Translation._translation_cache.clear()
 
 
 class SushiPortalTestCase(TranslationTestMixin, ModuleTestCase):
     "Test the sushi_portal module"
     module = 'sushi_portal'
+
+    @with_transaction()
+    def test_chinese_everywhere(self):
+        """Every label each role reaches from its menus is Chinese: menus,
+        actions, tabs, view labels, fields, help, selections, buttons,
+        toolbar actions, wizards and the preferences — also those of the
+        core modules (ir, res, party, country)"""
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        ModelAccess = pool.get('ir.model.access')
+        Menu = pool.get('ir.ui.menu')
+        User = pool.get('res.user')
+        load_chinese(pool)
+
+        roles = [d.db_id for d in ModelData.search([
+                    ('model', '=', 'res.group'),
+                    ('module', 'like', 'sushi_%')])]
+        self.assertGreaterEqual(len(roles), 8)
+        users = User.create([{
+                    'name': f'role {r}', 'login': f'role_{r}',
+                    'groups': [('add', [r])]} for r in roles])
+        found, seen = {}, set()
+
+        def check(where, text):
+            if untranslated(text):
+                found.setdefault(text, where)
+
+        def walk_view(model, view_id, view_type, depth=0):
+            if (model, view_id, view_type) in seen:
+                return
+            seen.add((model, view_id, view_type))
+            Model = pool.get(model)
+            view = Model.fields_view_get(view_id, view_type)
+            where = f'{model} {view_type} view'
+            for element in etree.fromstring(view['arch']).iter():
+                for attribute in READ_ATTRIBUTES:
+                    check(f'{where} <{element.tag}>', element.get(attribute))
+            for name, field in view['fields'].items():
+                check(f'{model}.{name}', field.get('string'))
+                check(f'{model}.{name} help', field.get('help'))
+                if isinstance(field.get('selection'), list):
+                    for _, label in field['selection']:
+                        check(f'{model}.{name} selection', label)
+                for sub_type, sub in (field.get('views') or {}).items():
+                    for sub_name, sub_field in sub['fields'].items():
+                        check(f'{field["relation"]}.{sub_name}',
+                            sub_field.get('string'))
+                if (depth == 0 and field['type'] in {'one2many', 'many2many'}
+                        and ModelAccess.check(field['relation'], 'read',
+                            raise_exception=False)):
+                    for sub_type in ['tree', 'form']:
+                        walk_view(field['relation'], None, sub_type, 1)
+            toolbar = Model.view_toolbar_get()
+            for kind in ['print', 'action', 'relate']:
+                for action in toolbar[kind]:
+                    check(f'{model} toolbar {kind}', action['name'])
+                    if action.get('wiz_name'):
+                        walk_wizard(action['wiz_name'])
+
+        def walk_wizard(name):
+            "The forms of a wizard and their buttons."
+            if name in seen:
+                return
+            seen.add(name)
+            Wizard = pool.get(name, type='wizard')
+            for state_name, state in Wizard.states.items():
+                if not isinstance(state, StateView):
+                    continue
+                for button in state.get_buttons(Wizard, state_name):
+                    check(f'{name} button', button['string'])
+                if ModelAccess.check(state.model_name, 'read',
+                        raise_exception=False):
+                    module, fs_id = state.view.split('.')
+                    walk_view(state.model_name,
+                        ModelData.get_id(module, fs_id), 'form')
+
+        for user in users:
+            with Transaction().set_user(user.id), \
+                    Transaction().set_context(language='zh_CN',
+                        _check_access=True):
+                preferences = User.get_preferences_fields_view()
+                for name, field in preferences['fields'].items():
+                    check(f'preferences {name}', field.get('string'))
+                for menu in Menu.search([]):
+                    check(f'menu {menu.complete_name}', menu.name)
+                    action = menu.action
+                    if not action:
+                        continue
+                    check(f'action of {menu.name}', action.name)
+                    if action.__name__ == 'ir.action.wizard':
+                        walk_wizard(action.wiz_name)
+                    if action.__name__ != 'ir.action.act_window':
+                        continue
+                    window = action
+                    for tab in window.act_window_domains:
+                        check(f'tab of {menu.name}', tab.name)
+                    if not ModelAccess.check(window.res_model, 'read',
+                            raise_exception=False):
+                        continue
+                    views = [(v.view.id, v.view.type)
+                        for v in window.act_window_views] or [
+                        (None, 'tree'), (None, 'form')]
+                    for view_id, view_type in views:
+                        walk_view(window.res_model, view_id, view_type)
+        self.assertGreater(len(seen), 20)
+        self.assertFalse(found, msg='not in Chinese:\n' + '\n'.join(
+                    f'{where}: {text!r}' for text, where in sorted(
+                        found.items(), key=lambda i: i[1])))
 
 
 del ModuleTestCase
