@@ -169,6 +169,12 @@ def run_worker(backend, names, uri, prefix, index, count):
     if backend == 'sqlite':
         env['DB_NAME'] = ':memory:'
         env['DB_CACHE'] = cache
+        # Once [cache] clean_timeout (300 s) has passed, Tryton's cache
+        # sync asks for an autocommit connection; on SQLite in memory that
+        # is the test's own connection, so the open test data would be
+        # committed and seen by the next test ("another unit has the same
+        # code").  Long runs on a loaded machine hit it.
+        env['TRYTOND_CACHE__CLEAN_TIMEOUT'] = str(10 ** 9)
     else:
         env['DB_NAME'] = f'test_sushi_{index}'
         # Activated databases are kept as templates on the cluster (the
