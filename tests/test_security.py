@@ -510,6 +510,28 @@ class PasswordTestCase(SecurityTestCase):
             {'password': second, 'password_current': first}, {})
         Client(SERVER.url, SERVER.database, login, second)
 
+    def test_current_password_guesses_rate_limited(self):
+        """A session guessing the current password meets the login's rate
+        limit: wrong guesses count as failed logins ([session]
+        max_attempt = 5), then not even the right one is checked, and the
+        login form without a device cookie is closed the same way"""
+        login = 'guess_%s' % random.randrange(10 ** 6)
+        password, new = 'Suzhou-12345-an', 'Bianhe-Road-88x'
+        self.user('admin').model('res.user', 'create', [{
+                    'login': login, 'name': '猜密测试', 'password': password}])
+        user = Client(SERVER.url, SERVER.database, login, password)
+        for i in range(6):
+            self.assertRefused(lambda: user.call(
+                    'model.res.user.set_preferences',
+                    {'password': new, 'password_current': f'guess-{i}'}, {}))
+        with self.assertRaises(RPCError) as cm:
+            user.call('model.res.user.set_preferences',
+                {'password': new, 'password_current': password}, {})
+        self.assertEqual(cm.exception.status, 429)
+        with self.assertRaises(RPCError) as cm:
+            Client(SERVER.url, SERVER.database, login, password)
+        self.assertEqual(cm.exception.status, 429)
+
     def test_logins_and_emails_hidden(self):
         "Staff see each other's names, not logins or e-mails"
         for login in ['handler', 'intake', 'city_leader']:
