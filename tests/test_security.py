@@ -403,11 +403,15 @@ class LockedFieldTestCase(SecurityTestCase):
                         refused = False
                     except RPCError as e:
                         self.assertNotIn(e.status, {500, 503})
-                        # the guard's message (msg_field_locked)
-                        refused = not guard_only or any(
-                            text in e.message for text in [
-                                '当前状态下不能修改',
-                                'cannot be changed in its current state'])
+                        refused = True
+                        # a model's own check refused first: not the
+                        # guard's decision (msg_field_locked)
+                        if guard_only and not any(
+                                text in e.message for text in [
+                                    '当前状态下不能修改',
+                                    'cannot be changed in its current '
+                                    'state']):
+                            continue
                     if refused != locked:
                         wrong.append(f'{model} {state} {name}: '
                             f"{'refused' if refused else 'accepted'}")

@@ -9,8 +9,8 @@ They call the models as a client would (a user, access checks on), inside
 the test's transaction."""
 from contextlib import contextmanager
 
+from trytond.exceptions import UserError
 from trytond.model import ModelSQL, fields
-from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import PYSON
 from trytond.transaction import Transaction
@@ -128,11 +128,10 @@ def assert_states_enforced(test, records, user):
                 refused = False
             except ReadonlyFieldError:
                 refused = True
-            except (ValueCheckError, AccessError):
+            except UserError:
+                # the model's own checks or rights refused first: not the
+                # guard's decision
                 continue
-            except Exception:
-                # other checks of the model (not the guard's concern)
-                refused = False
             if refused != bool(readonly):
                 wrong.append(f'{Class.__name__} {getattr(record, "state", "")}'
                     f' {fname}: {"refused" if refused else "accepted"}')
