@@ -341,11 +341,19 @@ class LockedFieldTestCase(SecurityTestCase):
         """The server refuses a write exactly where the form's states lock
         the field, for every field of every work-order model in every
         state the demo has (writing each field's own value back)."""
+        self.assertEveryFieldInEveryState(['sushi.ticket',
+                'sushi.ticket.assignment', 'sushi.ticket.reply',
+                'sushi.ticket.extension'])
+
+    def assertEveryFieldInEveryState(self, models, guard_only=False):
+        """Write each field's own value back in each state of each model:
+        refused exactly where the form's states lock it.  With guard_only,
+        only the guard's refusal counts (the models' own business checks
+        may refuse a write for other reasons)."""
         from trytond.pyson import PYSONDecoder
         admin = self.user('admin')
         wrong = []
-        for model in ['sushi.ticket', 'sushi.ticket.assignment',
-                'sushi.ticket.reply', 'sushi.ticket.extension']:
+        for model in models:
             definitions = admin.model(model, 'fields_get', None)
             names = [n for n, f in definitions.items()
                 if f['type'] not in {'one2many', 'many2many', 'binary',
@@ -379,9 +387,16 @@ class LockedFieldTestCase(SecurityTestCase):
                     except RPCError as e:
                         self.assertNotIn(e.status, {500, 503})
                         refused = True
+                        lock = any(text in e.message for text in [
+                                '当前状态下不能修改',
+                                'cannot be changed in its current state'])
+                        # a model's own check refused first: not the
+                        # guard's decision (msg_field_locked)
+                        if guard_only and not lock:
+                            continue
                         if locked:
-                            self.assertIn('当前状态下不能修改', e.message,
-                                msg=f'{model} {state} {name}')
+                            self.assertTrue(lock, msg=f'{model} {state} '
+                                f'{name}: {e.message}')
                     if refused != locked:
                         wrong.append(f'{model} {state} {name}: '
                             f"{'refused' if refused else 'accepted'}")
@@ -416,6 +431,79 @@ def changed(definition, value, any_id):
             'microsecond': 0},
         'timedelta': lambda: {'__class__': 'timedelta', 'seconds': 3600},
         }.get(kind, lambda: 1)()
+
+# Models of the other modules holding units' work or requesters' data,
+# with a field to read (issue #16, after the work-order models).
+OTHER_MODELS = [
+    ('sushi.supervision', 'content'),
+    ('sushi.supervision.opinion', 'text'),
+    ('sushi.consultation.topic', 'description'),
+    ('sushi.assessment.event', 'description'),
+    ('sushi.assessment.deduction', 'description'),
+    ('sushi.analysis.report.section', 'body'),
+    ('sushi.portal.disclosure', 'request_text'),
+    ('sushi.knowledge.entry', 'content'),
+    ]
+
+
+class OtherModulesTestCase(SecurityTestCase):
+    """The matrix on the models of knowledge, supervision (consultation),
+    assessment, analysis and portal: read, search, export_data, nested
+    paths and locked fields over JSON-RPC."""
+
+    def test_other_units_records_refused(self):
+        "ORG-11: what a unit's search leaves out, read and export refuse"
+        admin = self.user('admin')
+        checked = 0
+        for login in ['handler', 'city_handler']:
+            user = self.user(login)
+            for model, name in OTHER_MODELS:
+                every = admin.model(model, 'search', [], 0, 200, None)
+                try:
+                    visible = user.model(model, 'search', [], 0, None, None)
+                except RPCError as e:
+                    self.assertNotIn(e.status, {500, 503})
+                    visible = []
+                hidden = sorted(set(every) - set(visible))[:3]
+                for id_ in hidden:
+                    checked += 1
+                    self.assertRefused(lambda: user.model(model, 'read',
+                            [id_], [name]))
+                    self.assertRefused(lambda: user.model(model,
+                            'export_data', [id_], [name], False))
+                if hidden and visible:
+                    self.assertEqual(user.model(model, 'export_data_domain',
+                            [('id', 'in', hidden)], [name], 0, None, None,
+                            False), [], msg=model)
+        self.assertGreater(checked, 5)
+
+    def test_no_requester_through_other_modules(self):
+        "PUB-06: city leader and analyst reach no requester by a path"
+        admin = self.user('admin')
+        checked = 0
+        for model, path in [
+                ('sushi.supervision', 'tickets.requester_phone'),
+                ('sushi.analysis.cluster', 'tickets.requester_phone'),
+                ('sushi.consultation.topic', 'tickets.ticket.requester_phone'),
+                ('sushi.portal.disclosure', 'ticket.requester_name'),
+                ('sushi.assessment.event', 'ticket.requester_phone')]:
+            ids = admin.model(model, 'search', [], 0, 1, None)
+            for login in ['city_leader', 'analyst'] if ids else []:
+                checked += 1
+                user = self.user(login)
+                self.assertRefused(lambda: user.model(model, 'read', ids,
+                        [path]))
+                self.assertRefused(lambda: user.model(model, 'export_data',
+                        ids, [path.replace('.', '/')], False))
+        self.assertGreater(checked, 2)
+
+    def test_locked_fields_of_other_modules(self):
+        """What the forms of the other modules lock, the server refuses:
+        every field in every state the demo has"""
+        self.assertEveryFieldInEveryState(['sushi.supervision',
+                'sushi.consultation.topic', 'sushi.assessment.event',
+                'sushi.assessment.period', 'sushi.knowledge.entry',
+                'sushi.portal.disclosure'], guard_only=True)
 
 
 class CreateTestCase(SecurityTestCase):
@@ -525,6 +613,28 @@ class PasswordTestCase(SecurityTestCase):
         user.call('model.res.user.set_preferences',
             {'password': second, 'password_current': first}, {})
         Client(SERVER.url, SERVER.database, login, second)
+
+    def test_current_password_guesses_rate_limited(self):
+        """A session guessing the current password meets the login's rate
+        limit: wrong guesses count as failed logins ([session]
+        max_attempt = 5), then not even the right one is checked, and the
+        login form without a device cookie is closed the same way"""
+        login = 'guess_%s' % random.randrange(10 ** 6)
+        password, new = 'Suzhou-12345-an', 'Bianhe-Road-88x'
+        self.user('admin').model('res.user', 'create', [{
+                    'login': login, 'name': '猜密测试', 'password': password}])
+        user = Client(SERVER.url, SERVER.database, login, password)
+        for i in range(6):
+            self.assertRefused(lambda: user.call(
+                    'model.res.user.set_preferences',
+                    {'password': new, 'password_current': f'guess-{i}'}, {}))
+        with self.assertRaises(RPCError) as cm:
+            user.call('model.res.user.set_preferences',
+                {'password': new, 'password_current': password}, {})
+        self.assertEqual(cm.exception.status, 429)
+        with self.assertRaises(RPCError) as cm:
+            Client(SERVER.url, SERVER.database, login, password)
+        self.assertEqual(cm.exception.status, 429)
 
     def test_logins_and_emails_hidden(self):
         "Staff see each other's names, not logins or e-mails"

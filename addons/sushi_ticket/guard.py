@@ -40,10 +40,16 @@ TYPES = {
     }
 
 
+# Set while a guarded create runs: what its own code creates (logs,
+# lines) is internal, as in a workflow transition.
+INNER = '_sushi_guard_inner'
+
+
 def external():
     "Whether the current call comes from a user through the client."
     transaction = Transaction()
-    return bool(transaction.user and transaction.check_access)
+    return bool(transaction.user and transaction.check_access
+        and not transaction.context.get(INNER))
 
 
 def _base_name(name):
@@ -250,6 +256,10 @@ class GuardMixin(ReadGuardMixin):
                     locked = cls._guard_create_fields(values)
                 if locked:
                     cls._guard_refuse(locked)
+            # the records the model's own create makes are not the user's
+            # (e.g. a topic's "proposed" log entry)
+            with Transaction().set_context({INNER: True}):
+                return super().create(vlist)
         return super().create(vlist)
 
     @classmethod

@@ -1,7 +1,7 @@
 # This file is part of 宿事速办.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from trytond import config
-from trytond.exceptions import UserError
+from trytond.exceptions import RateLimitException, UserError
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
@@ -57,13 +57,29 @@ class User(metaclass=PoolMeta):
                     values['password'], str):
                 raise PasswordError(gettext(
                         'sushi_ticket.msg_password_empty'))
-            user = cls(Transaction().user)
-            if not isinstance(current, str) or not current or (
-                    not cls._login_password(
-                        user.login, {'password': current})):
-                raise UserError(gettext(
-                        'sushi_ticket.msg_password_current_wrong'))
+            cls._check_password_current(cls(Transaction().user), current)
         super().set_preferences(values)
+
+    @classmethod
+    def _check_password_current(cls, user, current):
+        """The current password, with the login's rate limit: a wrong one
+        counts as a failed login of the user's login (without device, as
+        at the login form of a new device), and beyond `[session]
+        max_attempt` failures no attempt is even checked — a stolen session
+        cannot guess the password faster than the login form allows."""
+        LoginAttempt = Pool().get('res.user.login.attempt')
+        if LoginAttempt.count(user.login, None) > config.getint(
+                'session', 'max_attempt', default=5):
+            raise RateLimitException()
+        if (isinstance(current, str) and current
+                and cls._login_password(user.login, {'password': current})):
+            return
+        # The refusal rolls the transaction back: the attempt is recorded
+        # in a transaction of its own.
+        with Transaction().new_transaction() as transaction:
+            LoginAttempt.add(user.login, None)
+            transaction.commit()
+        raise UserError(gettext('sushi_ticket.msg_password_current_wrong'))
 
     def get_status_bar(self, name):
         """Platform users with calendar rights see, from 1 November, that

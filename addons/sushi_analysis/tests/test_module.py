@@ -306,5 +306,70 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
         with zipfile.ZipFile(io.BytesIO(content)) as z:
             self.assertIn('xl/worksheets/sheet1.xml', z.namelist())
 
+    @with_transaction()
+    def test_isolation_on_every_path(self):
+        """#16, ANA-09, PUB-06: every model guarded; a unit reads only the
+        report sections of its units, on every path (read, search,
+        export_data, nested paths); analysts see clusters, not phones"""
+        from trytond.model.exceptions import AccessError
+        from trytond.modules.sushi_ticket.tests.guard_tools import (
+            as_user, assert_guarded, assert_values_checked)
+        pool = Pool()
+        Report = pool.get('sushi.analysis.report')
+        Section = pool.get('sushi.analysis.report.section')
+        Cluster = pool.get('sushi.analysis.cluster')
+        Statistic = pool.get('sushi.analysis.statistic')
+        Pivot = pool.get('sushi.analysis.statistic.pivot', type='report')
+        assert_guarded(self, 'sushi_analysis')
+        ns = setup_network()
+        assert_values_checked(self, 'sushi_analysis', ns.analyst)
+        report, = Report.create([{'kind': 'daily', 'title': '日报',
+                    'period_start': dt.date(2025, 7, 1),
+                    'period_end': dt.date(2025, 7, 1),
+                    'summary': '全市热点', 'sections': [('create', [
+                                {'title': '埇桥区', 'body': '汴河花园停水',
+                                    'unit': ns.county.id},
+                                {'title': '萧县', 'body': '龙城路路灯',
+                                    'unit': ns.other.id}])]}])
+        own, other = sorted(report.sections, key=lambda s: s.title != '埇桥区')
+        with as_user(ns.leader):
+            self.assertEqual(Section.search([]), [own])
+            for i, call in enumerate([
+                    lambda: Section.read([other.id], ['body']),
+                    lambda: Section.export_data([Section(other.id)],
+                        ['body']),
+                    lambda: Section.export_data([Section(own.id)],
+                        ['report/summary']),
+                    lambda: Section.read([own.id], ['report.summary']),
+                    lambda: Report.read([report.id], ['document']),
+                    lambda: Cluster.search([]),
+                    lambda: Statistic.search([]),
+                    lambda: Pivot.execute([], {}),
+                    ]):
+                with self.assertRaises(AccessError, msg=i):
+                    call()
+            row, = Section.export_data([Section(own.id)], ['body'])
+            self.assertEqual(row, ['汴河花园停水'])
+            # through the report, only the sections of his units
+            row, = Report.read([report.id], ['title', 'sections.body'])
+            self.assertEqual([s['body'] for s in row['sections.']],
+                ['汴河花园停水'])
+        # analysts read clusters and their orders, never the requesters
+        ticket = make('汴河花园5栋停水了', region=ns.county.id)
+        cluster, = Cluster.create([{'kind': 'many_to_one', 'name': '汴河花园',
+                    'tickets': [('add', [ticket.id])]}])
+        for user in [ns.analyst, ns.city_leader]:
+            with as_user(user):
+                self.assertEqual(Cluster.read([cluster.id],
+                        ['tickets.title'])[0]['tickets.'][0]['title'],
+                    ticket.title)
+                for name in ['tickets.requester_phone',
+                        'tickets.requester_name']:
+                    with self.assertRaises(AccessError):
+                        Cluster.read([cluster.id], [name])
+                with self.assertRaises(AccessError):
+                    Cluster.export_data([Cluster(cluster.id)],
+                        ['tickets/requester_phone'])
+
 
 del ModuleTestCase

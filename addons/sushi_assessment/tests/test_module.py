@@ -1,7 +1,10 @@
 # This file is part of 宿事速办.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-from trytond.modules.sushi_ticket.tests.tools import TranslationTestMixin
-from trytond.tests.test_tryton import ModuleTestCase
+from trytond.model.exceptions import AccessError
+from trytond.modules.sushi_ticket.tests.tools import (
+    TranslationTestMixin, at, create_ticket)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 from .test_assessment import AssessmentCases
 
@@ -10,6 +13,63 @@ class SushiAssessmentTestCase(
         AssessmentCases, TranslationTestMixin, ModuleTestCase):
     "Test the sushi_assessment module"
     module = 'sushi_assessment'
+
+    @with_transaction()
+    def test_isolation_on_every_path(self):
+        """#16, ORG-11: every model guarded; a unit gets another unit's
+        deductions and events on no path (read, export_data, nested, the
+        bulletin's workbook); what the form locks the server refuses"""
+        from trytond.modules.sushi_ticket.tests.guard_tools import (
+            as_user, assert_guarded, assert_states_enforced,
+            assert_values_checked)
+        pool = Pool()
+        Period = pool.get('sushi.assessment.period')
+        Deduction = pool.get('sushi.assessment.deduction')
+        Bulletin = pool.get('sushi.assessment.bulletin')
+        Event = pool.get('sushi.assessment.event')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        assert_guarded(self, 'sushi_assessment')
+        ns = self.units()
+        assert_values_checked(self, 'sushi_assessment', ns.other_handler)
+        officer, = User.create([{'login': 'officer', 'name': '考核专员',
+                    'groups': [('add', [ModelData.get_id(
+                                    'sushi_assessment',
+                                    'group_assessment_officer')])]}])
+        self.march(ns)
+        draft = self.event(ns.county, 'D3.2', 3, approve=False,
+            ticket=create_ticket().id)
+        approved = self.event(ns.county, 'D1.4', 1)
+        period = self.compute()
+        with at(2025, 4, 3, 10):
+            Period.publish([period])
+            bulletin, = Bulletin.send([period])
+        county = [d for d in Deduction.search([])
+            if d.score.unit == ns.county]
+        self.assertTrue(county)
+        with as_user(ns.other_handler):
+            self.assertFalse({d.score.unit for d in Deduction.search([])}
+                - {ns.other})
+            for call in [
+                    lambda: Deduction.read([county[0].id], ['description']),
+                    lambda: Deduction.export_data([Deduction(county[0].id)],
+                        ['description', 'origin']),
+                    lambda: Event.read([draft.id], ['description']),
+                    lambda: Event.export_data([Event(draft.id)],
+                        ['ticket/requester_phone']),
+                    lambda: Bulletin.read([bulletin.id], ['workbook']),
+                    lambda: Bulletin.export_data([Bulletin(bulletin.id)],
+                        ['workbook']),
+                    ]:
+                with self.assertRaises(AccessError):
+                    call()
+            # the printable bulletin (scores and ranking) is every unit's
+            row, = Bulletin.read([bulletin.id], ['document', 'period.name'])
+            self.assertTrue(row['document'])
+        with as_user(ns.city_leader):
+            Bulletin.read([bulletin.id], ['workbook'])
+        assert_states_enforced(self, [Event(draft.id), Event(approved.id)],
+            officer)
 
 
 del ModuleTestCase

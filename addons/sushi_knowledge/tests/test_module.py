@@ -519,5 +519,49 @@ class SushiKnowledgeTestCase(TranslationTestMixin, ModuleTestCase):
         with self.assertRaises(ValidationError):
             Ticket.answer_from_knowledge([ticket], [draft])
 
+    @with_transaction()
+    def test_isolation_on_every_path(self):
+        """#16: every model guarded; a unit's draft stays its own on every
+        path (search, read, export_data, nested); what the form locks
+        after publication the server refuses; hostile values refused"""
+        from trytond.modules.sushi_ticket.tests.guard_tools import (
+            as_user, assert_guarded, assert_states_enforced,
+            assert_values_checked)
+        from trytond.modules.sushi_ticket.tests.tools import create_ticket
+        pool = Pool()
+        Entry = pool.get('sushi.knowledge.entry')
+        Correction = pool.get('sushi.knowledge.correction')
+        assert_guarded(self, 'sushi_knowledge')
+        fund = get_unit('housing_provident_fund_center')
+        medical = get_unit('medical_security_bureau')
+        handler = create_user('gjj', 'unit_handler', [fund])
+        admin = create_user('kb_admin', 'admin')
+        assert_values_checked(self, 'sushi_knowledge', handler)
+        theirs = create_entry(title='医保缴费标准', owner_unit=medical.id)
+        published = create_entry(title='医保报销流程', owner_unit=medical.id)
+        publish(published)
+        # a correction reported on another unit's order, with a requester
+        ticket = create_ticket()
+        correction, = Correction.create([{'entry': published.id,
+                    'description': '报销比例有误', 'ticket': ticket.id}])
+        with as_user(handler):
+            for call in [
+                    lambda: Entry.read([theirs.id], ['content']),
+                    lambda: Entry.export_data([Entry(theirs.id)],
+                        ['title', 'content']),
+                    lambda: Correction.read([correction.id],
+                        ['ticket.requester_phone']),
+                    lambda: Correction.export_data(
+                        [Correction(correction.id)],
+                        ['ticket/requester_phone']),
+                    ]:
+                with self.assertRaises(AccessError):
+                    call()
+            self.assertEqual(Entry.export_data_domain(
+                    [('id', '=', theirs.id)], ['content']), [])
+            row, = Entry.export_data([Entry(published.id)], ['title'])
+            self.assertEqual(row, ['医保报销流程'])
+        assert_states_enforced(self, [theirs, published], admin)
+
 
 del ModuleTestCase

@@ -4,8 +4,10 @@ import re
 
 from lxml import etree
 
+from trytond.model.exceptions import AccessError
 from trytond.modules import create_graph, get_modules
-from trytond.modules.sushi_ticket.tests.tools import TranslationTestMixin
+from trytond.modules.sushi_ticket.tests.tools import (
+    TranslationTestMixin, create_ticket, setup_network)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.tools import find_path
@@ -167,6 +169,48 @@ class SushiPortalTestCase(TranslationTestMixin, ModuleTestCase):
         self.assertFalse(found, msg='not in Chinese:\n' + '\n'.join(
                     f'{where}: {text!r}' for text, where in sorted(
                         found.items(), key=lambda i: i[1])))
+
+    def test_isolation_on_every_path(self):
+        """#16, PUB-06, ORG-11: every model guarded; a disclosure awaiting
+        review is its unit's and the platform's only, on every path; the
+        requester behind a disclosure only through the order's own rules;
+        one-time codes are nobody's to read"""
+        from trytond.modules.sushi_ticket.tests.guard_tools import (
+            as_user, assert_guarded, assert_states_enforced,
+            assert_values_checked)
+        pool = Pool()
+        Disclosure = pool.get('sushi.portal.disclosure')
+        Code = pool.get('sushi.portal.code')
+        assert_guarded(self, 'sushi_portal')
+        ns = setup_network()
+        assert_values_checked(self, 'sushi_portal', ns.other_handler)
+        ticket = create_ticket()
+        draft, published = Disclosure.create([{
+                    'ticket': ticket.id, 'unit': ns.county.id,
+                    'title': '道路积水', 'request_text': '张先生反映积水',
+                    } for _ in range(2)])
+        Disclosure.write([published], {'state': 'published'})
+        with as_user(ns.other_handler):
+            self.assertEqual(Disclosure.search([]), [published])
+            for call in [
+                    lambda: Disclosure.read([draft.id], ['request_text']),
+                    lambda: Disclosure.export_data([Disclosure(draft.id)],
+                        ['request_text']),
+                    lambda: Disclosure.read([published.id],
+                        ['ticket.requester_phone']),
+                    lambda: Code.search([]),
+                    ]:
+                with self.assertRaises(AccessError):
+                    call()
+        with as_user(ns.handler):
+            self.assertEqual(set(Disclosure.search([])), {draft, published})
+        for user in [ns.analyst, ns.city_leader]:
+            with as_user(user):
+                with self.assertRaises(AccessError):
+                    Disclosure.export_data([Disclosure(published.id)],
+                        ['ticket/requester_name'])
+        assert_states_enforced(self,
+            [Disclosure(draft.id), Disclosure(published.id)], ns.reviewer)
 
 
 del ModuleTestCase

@@ -822,5 +822,67 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         self.assertIn('埇桥区', text)
         self.assertIn('<svg', text)
 
+    @with_transaction()
+    def test_isolation_on_every_path(self):
+        """#16, PUB-06, ORG-11: every model guarded; another unit gets no
+        case on any path (read, export_data, nested, the ledger and its
+        workbook); requesters only through the ticket's own rules, logged
+        for units; what the form locks the server refuses"""
+        from trytond.modules.sushi_ticket.tests.guard_tools import (
+            assert_guarded, assert_states_enforced, assert_values_checked)
+        pool = Pool()
+        Supervision = pool.get('sushi.supervision')
+        Report = pool.get('sushi.supervision.report')
+        Access = pool.get('sushi.ticket.pii_access')
+        Spreadsheet = pool.get('sushi.supervision.report.xlsx',
+            type='report')
+        Document = pool.get('sushi.supervision.report.document',
+            type='report')
+        assert_guarded(self, 'sushi_supervision')
+        ns = setup_network()
+        assert_values_checked(self, 'sushi_supervision', ns.supervisor)
+        ticket, _ = dispatched(ns)
+        draft = self.case(ns, ticket)
+        case = self.case(ns, ticket)
+        Supervision.register([case])
+        with patch.object(report_module, 'send_message_transactional'):
+            report, = Report.generate_monthly(now=local(2025, 4, 1, 9))
+        with as_user(ns.other_handler):
+            for call in [
+                    lambda: Supervision.read([case.id], ['content']),
+                    lambda: Supervision.export_data([Supervision(case.id)],
+                        ['content', 'responsible_phone']),
+                    lambda: Supervision.read([case.id],
+                        ['tickets.requester_phone']),
+                    lambda: Report.read([report.id], ['problems']),
+                    lambda: Spreadsheet.execute([report.id], {}),
+                    lambda: Document.execute([report.id], {}),
+                    ]:
+                with self.assertRaises(AccessError):
+                    call()
+            self.assertEqual(Supervision.export_data_domain(
+                    [('id', '=', case.id)], ['content']), [])
+        # city leaders read the cases, not the requesters behind them
+        with as_user(ns.city_leader):
+            Supervision.read([case.id], ['content', 'tickets.title'])
+            for call in [
+                    lambda: Supervision.read([case.id],
+                        ['tickets.requester_phone']),
+                    lambda: Supervision.export_data([Supervision(case.id)],
+                        ['tickets/requester_name']),
+                    ]:
+                with self.assertRaises(AccessError):
+                    call()
+        # the lead unit reads its requester through the case: logged
+        before = Access.search_count([('ticket', '=', ticket.id)])
+        with as_user(ns.handler):
+            row, = Supervision.export_data([Supervision(case.id)],
+                ['tickets/requester_phone'])
+        self.assertEqual(row, [ticket.requester_phone])
+        self.assertGreater(
+            Access.search_count([('ticket', '=', ticket.id)]), before)
+        assert_states_enforced(self, [draft, Supervision(case.id)],
+            ns.supervisor)
+
 
 del ModuleTestCase

@@ -683,6 +683,29 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
                 self.assertEqual((row['login'], row['email']), (None, None),
                     msg=role)
 
+    @with_transaction()
+    def test_password_guesses_count_as_failed_logins(self):
+        "#16: beyond [session] max_attempt, no current password is checked"
+        from unittest.mock import patch
+        from trytond.exceptions import RateLimitException
+        pool = Pool()
+        User = pool.get('res.user')
+        LoginAttempt = pool.get('res.user.login.attempt')
+        password = 'Suzhou-12345-an'
+        user, = User.create([{'login': 'guess', 'name': 'guess',
+                    'password': password}])
+        values = {'password': 'Bianhe-Road-88x', 'password_current': password}
+        with as_user(user):
+            with patch.object(LoginAttempt, 'count', return_value=6), \
+                    self.assertRaises(RateLimitException):
+                User.set_preferences(values)
+            # a wrong guess is recorded as a failed login of that login
+            with patch.object(LoginAttempt, 'add') as add, \
+                    self.assertRaises(UserError):
+                User.set_preferences(dict(values, password_current='x'))
+            add.assert_called_once_with('guess', None)
+            User.set_preferences(values)
+
     # --- writes of every field in every state (issue #16) ---------------
 
     @with_transaction()

@@ -1,0 +1,114 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The guard of sushi_ticket/guard.py on every stored model of the module
+(issue #16): the form's states hold on the server for writes from outside,
+create takes only what the new form lets a user type, values are checked
+for type, size, NUL bytes and existing references, nested reads need the
+right to read their first field, and exports read through read() (record
+rules, field access and the personal-data log apply on every path)."""
+from trytond.modules.sushi_ticket.guard import GuardMixin
+from trytond.pool import PoolMeta
+
+
+class Supervision(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.supervision'
+
+
+class SupervisionTicket(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.supervision-sushi.ticket'
+
+
+class SupervisionCoUnit(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.supervision-co_unit'
+
+
+class SupervisionResponsibleUnit(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.supervision-responsible_unit'
+
+
+class Opinion(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.supervision.opinion'
+
+
+class Action(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.supervision.action'
+
+
+class Consequence(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.supervision.consequence'
+
+
+class Candidate(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.supervision.candidate'
+
+
+class Accountability(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.accountability'
+
+
+class AccountabilityTicket(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.accountability-sushi.ticket'
+
+
+class AccountabilitySupervision(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.accountability-sushi.supervision'
+
+
+class MonthlyReport(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.supervision.report'
+
+
+class MonthlyReportLine(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.supervision.report.line'
+
+
+class MonthlyReportCase(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.supervision.report-sushi.supervision'
+
+
+class Topic(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.consultation.topic'
+
+
+class TopicSuggestedUnit(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.consultation.topic-suggested_unit'
+
+
+class TopicCoUnit(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.consultation.topic-co_unit'
+
+
+class TopicTicket(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.consultation.topic-sushi.ticket'
+
+
+class TopicEvent(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.consultation.topic.event'
+
+
+class Communication(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.consultation.communication'
+
+
+class Consultation(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.consultation'
+
+
+class ConsultationItem(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.consultation.item'
+
+
+class Letter(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.consultation.letter'
+
+
+class Fact(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.consultation.fact'
+
+
+class ConsultationReport(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.consultation.report'
+
+
+class ConsultationReportLine(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.consultation.report.line'
