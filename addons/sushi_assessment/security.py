@@ -6,7 +6,7 @@ create takes only what the new form lets a user type, values are checked
 for type, size, NUL bytes and existing references, nested reads need the
 right to read their first field, and exports read through read() (record
 rules, field access and the personal-data log apply on every path)."""
-from trytond.modules.sushi_ticket.guard import GuardMixin
+from trytond.modules.sushi_ticket.guard import GuardMixin, ReadGuardMixin
 from trytond.pool import PoolMeta
 
 
@@ -40,3 +40,7 @@ class Objection(GuardMixin, metaclass=PoolMeta):
 
 class Bulletin(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.assessment.bulletin'
+
+
+class Pivot(ReadGuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.assessment.pivot'

@@ -38,6 +38,10 @@ class Consequence(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.supervision.consequence'
 
 
+class SupervisionFact(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.supervision.fact'
+
+
 class Candidate(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.supervision.candidate'
 
