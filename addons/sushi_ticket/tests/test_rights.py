@@ -704,7 +704,6 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
                     self.assertRaises(UserError):
                 User.set_preferences(dict(values, password_current='x'))
             add.assert_called_once_with('guess', None)
-            User.set_preferences(values)
 
     # --- writes of every field in every state (issue #16) ---------------
 
