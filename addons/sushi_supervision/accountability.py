@@ -5,6 +5,7 @@ evidence, the method and the deciding body, and fault tolerance (ACC-11).
 ACC-02 and ACC-03 are proposed from the stored facts by a set-based cron;
 the others are entered by the Office."""
 from sql import Cast, Literal, Null
+from sql.conditionals import Coalesce
 from sql.operators import Concat, Exists
 
 from trytond.i18n import gettext
@@ -212,8 +213,9 @@ class Accountability(Workflow, ModelSQL, ModelView):
             ('acc02_overdue', (a.red_card == true)
                 & (a.red_card_cause == 'overdue') & ~approved,
                 a.red_card_at),
+            # flagged before the time was stored: its last write
             ('acc03_returned_twice', a.accountability_candidate == true,
-                a.write_date),
+                Coalesce(a.accountability_candidate_at, a.write_date)),
             ]
         for code, where, fact_at in facts:
             cursor.execute(*table.insert([

@@ -214,6 +214,9 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
     accountability_candidate = fields.Boolean(
         "Accountability Candidate", readonly=True,
         help="Returned for re-handling twice in a row (REV-03, ACC-03).")
+    accountability_candidate_at = fields.DateTime(
+        "Accountability Candidate at", readonly=True,
+        help="When the second return in a row flagged it (REV-03, ACC-03).")
     # CBK-04: the unit's explanation of objective causes to the requester
     objective_explanation = fields.Text("Explanation of Objective Causes",
         readonly=True)
@@ -974,7 +977,9 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
             if (a.consecutive_returns or 0) >= limit
             and not a.accountability_candidate]
         if flagged:
-            cls.write(flagged, {'accountability_candidate': True})
+            # the fact is dated when it happens (ACC-03)
+            cls.write(flagged, {'accountability_candidate': True,
+                    'accountability_candidate_at': clock.now()})
             Event.log(flagged, 'consecutive_returns')
 
     @classmethod

@@ -532,7 +532,9 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         ext, = Extension.search([('assignment', '=', a_extended.id)])
         sql_write('sushi.ticket.extension', [ext.id], state='approved')
         sql_write('sushi.ticket.assignment', [a_twice.id],
-            accountability_candidate=True, due_at=local(2025, 3, 30, 17, 30))
+            accountability_candidate=True,
+            accountability_candidate_at=local(2025, 3, 11, 15),
+            due_at=local(2025, 3, 30, 17, 30))
         sql_write('sushi.ticket.assignment', [a_extended.id],
             red_card=True, red_card_at=local(2025, 3, 13, 9),
             red_card_cause='overdue')
@@ -545,9 +547,9 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
                 # the card is a fact of the due time (LGT-05): 12 March 17:30
                 ('acc02_overdue', overdue.id, 'candidate', True,
                     local(2025, 3, 12, 17, 30)),
+                # dated at the second return (ACC-03), not at a later write
                 ('acc03_returned_twice', twice.id, 'candidate', True,
-                    Pool().get('sushi.ticket.assignment')(a_twice.id
-                        ).write_date),
+                    local(2025, 3, 11, 15)),
                 })
         record, = Accountability.search([('case_type', '=', 'acc02_overdue')])
         Accountability.investigate([record])

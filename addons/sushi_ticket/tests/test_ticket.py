@@ -700,23 +700,29 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         ticket, assignment, reply = self.replied(ns)
         config = Configuration(1)
         self.assertEqual(config.consecutive_returns_limit, 2)
-        for round_, limit, flagged in [(0, 2, False), (1, 3, False),
-                (2, 3, True)]:
+        for round_, day, limit, flagged in [(0, 6, 2, False),
+                (1, 7, 3, False), (2, 10, 3, True)]:
             config.consecutive_returns_limit = limit
             config.save()
             if round_:
-                with Transaction().set_user(ns.handler.id):
+                with at(2025, 3, day, 9), Transaction().set_user(
+                        ns.handler.id):
                     reply = write_reply(assignment)
                     Reply.request_sign_off([reply])
-                with Transaction().set_user(ns.leader.id):
+                with at(2025, 3, day, 10), Transaction().set_user(
+                        ns.leader.id):
                     Reply.sign_off([reply])
             reply.review_note = '未逐项回应诉求'
             reply.save()
-            with Transaction().set_user(ns.reviewer.id):
+            with at(2025, 3, day, 11), Transaction().set_user(
+                    ns.reviewer.id):
                 Reply.return_([reply])
             self.assertEqual(assignment.consecutive_returns, round_ + 1)
             self.assertEqual(
                 bool(assignment.accountability_candidate), flagged)
+            # the fact is dated at the return that made it (ACC-03)
+            self.assertEqual(assignment.accountability_candidate_at,
+                local(2025, 3, 10, 11) if flagged else None)
 
     @with_transaction()
     def test_pub02_pub05_published_types_are_configuration(self):
