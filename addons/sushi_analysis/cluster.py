@@ -417,22 +417,26 @@ class Cluster(ModelSQL, ModelView):
                 key=lambda t: (t.state in OPEN_STATES, t.received_at, t.id))
             ticket = tickets[-1]
             unit = ticket.lead_unit or ticket.region
-            key = '%s:%s:%s:%s' % (trigger, ticket.id,
-                unit.id if unit else None, ticket.round or 1)
+            # the key of sushi_supervision's own cluster candidates, so its
+            # cron does not propose the same cluster again
+            key = '%s:cluster:%s' % (trigger, cluster.id)
+            values = {
+                'key': key,
+                'trigger': trigger,
+                'level': level,
+                'ticket': ticket.id,
+                'unit': unit.id if unit else None,
+                'fact_at': cluster.last_at,
+                'proposed_at': now,
+                }
+            if 'cluster' in Candidate._fields:
+                values['cluster'] = cluster.id
             with without_check_access():
                 existing = Candidate.search([('key', '=', key)], limit=1)
                 if existing:
                     candidate, = existing
                 else:
-                    candidate, = Candidate.create([{
-                                'key': key,
-                                'trigger': trigger,
-                                'level': level,
-                                'ticket': ticket.id,
-                                'unit': unit.id if unit else None,
-                                'fact_at': cluster.last_at,
-                                'proposed_at': now,
-                                }])
+                    candidate, = Candidate.create([values])
             cls.mark_proposed([cluster], candidate)
 
 
