@@ -39,7 +39,8 @@ class SushiAssessmentTestCase(
         self.march(ns)
         draft = self.event(ns.county, 'D3.2', 3, approve=False,
             ticket=create_ticket().id)
-        approved = self.event(ns.county, 'D1.4', 1)
+        approved = self.event(ns.county, 'D3.2', 1,
+            ticket=create_ticket().id)
         period = self.compute()
         with at(2025, 4, 3, 10):
             Period.publish([period])

@@ -170,6 +170,7 @@ class SushiPortalTestCase(TranslationTestMixin, ModuleTestCase):
                     f'{where}: {text!r}' for text, where in sorted(
                         found.items(), key=lambda i: i[1])))
 
+    @with_transaction()
     def test_isolation_on_every_path(self):
         """#16, PUB-06, ORG-11: every model guarded; a disclosure awaiting
         review is its unit's and the platform's only, on every path; the
