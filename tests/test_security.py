@@ -128,6 +128,63 @@ class SecurityTestCase(unittest.TestCase):
         return self.user('admin').model('sushi.ticket.pii_access',
             'search_count', [('ticket', '=', ticket)])
 
+    def assertEveryFieldInEveryState(self, models, guard_only=False):
+        """Write each field's own value back in each state of each model:
+        refused exactly where the form's states lock it.  With guard_only,
+        only the guard's refusal counts (the models' own business checks
+        may refuse a write for other reasons)."""
+        from trytond.pyson import PYSONDecoder
+        admin = self.user('admin')
+        wrong = []
+        for model in models:
+            definitions = admin.model(model, 'fields_get', None)
+            names = [n for n, f in definitions.items()
+                if f['type'] not in {'one2many', 'many2many', 'binary',
+                    'dict', 'reference'}
+                and not n.startswith(('create_', 'write_'))
+                and n not in {'id', 'rec_name', 'last_modified_at'}
+                and not f.get('readonly')]
+            ids = admin.model(model, 'search', [], 0, None, None)
+            states = {}
+            for row in admin.model(model, 'read', ids, ['state']):
+                states.setdefault(row['state'], row['id'])
+            for state, id_ in sorted(states.items()):
+                row, = admin.model(model, 'read', [id_],
+                    sorted(set(definitions)
+                        - {n for n, f in definitions.items()
+                            if f['type'] in {'binary'}}))
+                for name in names:
+                    readonly = definitions[name].get('states', '{}')
+                    env = dict(row, context={}, id=id_)
+                    locked = bool(PYSONDecoder(env).decode(readonly)
+                        .get('readonly', False))
+                    # A locked field gets a new value, refused for the lock
+                    # itself; an open one its own value (valid as it is).
+                    value = (changed(definitions[name], row[name],
+                            lambda relation: admin.model(relation, 'search',
+                                [], 0, 1, None)[0])
+                        if locked else row[name])
+                    try:
+                        admin.model(model, 'write', [id_], {name: value})
+                        refused = False
+                    except RPCError as e:
+                        self.assertNotIn(e.status, {500, 503})
+                        refused = True
+                        lock = any(text in e.message for text in [
+                                '当前状态下不能修改',
+                                'cannot be changed in its current state'])
+                        # a model's own check refused first: not the
+                        # guard's decision (msg_field_locked)
+                        if guard_only and not lock:
+                            continue
+                        if locked:
+                            self.assertTrue(lock, msg=f'{model} {state} '
+                                f'{name}: {e.message}')
+                    if refused != locked:
+                        wrong.append(f'{model} {state} {name}: '
+                            f"{'refused' if refused else 'accepted'}")
+        self.assertFalse(wrong, msg='\n'.join(wrong))
+
 
 class ExportTestCase(SecurityTestCase):
     "Finding 1: export_data and every read path apply the record rules."
@@ -345,62 +402,6 @@ class LockedFieldTestCase(SecurityTestCase):
                 'sushi.ticket.assignment', 'sushi.ticket.reply',
                 'sushi.ticket.extension'])
 
-    def assertEveryFieldInEveryState(self, models, guard_only=False):
-        """Write each field's own value back in each state of each model:
-        refused exactly where the form's states lock it.  With guard_only,
-        only the guard's refusal counts (the models' own business checks
-        may refuse a write for other reasons)."""
-        from trytond.pyson import PYSONDecoder
-        admin = self.user('admin')
-        wrong = []
-        for model in models:
-            definitions = admin.model(model, 'fields_get', None)
-            names = [n for n, f in definitions.items()
-                if f['type'] not in {'one2many', 'many2many', 'binary',
-                    'dict', 'reference'}
-                and not n.startswith(('create_', 'write_'))
-                and n not in {'id', 'rec_name', 'last_modified_at'}
-                and not f.get('readonly')]
-            ids = admin.model(model, 'search', [], 0, None, None)
-            states = {}
-            for row in admin.model(model, 'read', ids, ['state']):
-                states.setdefault(row['state'], row['id'])
-            for state, id_ in sorted(states.items()):
-                row, = admin.model(model, 'read', [id_],
-                    sorted(set(definitions)
-                        - {n for n, f in definitions.items()
-                            if f['type'] in {'binary'}}))
-                for name in names:
-                    readonly = definitions[name].get('states', '{}')
-                    env = dict(row, context={}, id=id_)
-                    locked = bool(PYSONDecoder(env).decode(readonly)
-                        .get('readonly', False))
-                    # A locked field gets a new value, refused for the lock
-                    # itself; an open one its own value (valid as it is).
-                    value = (changed(definitions[name], row[name],
-                            lambda relation: admin.model(relation, 'search',
-                                [], 0, 1, None)[0])
-                        if locked else row[name])
-                    try:
-                        admin.model(model, 'write', [id_], {name: value})
-                        refused = False
-                    except RPCError as e:
-                        self.assertNotIn(e.status, {500, 503})
-                        refused = True
-                        lock = any(text in e.message for text in [
-                                '当前状态下不能修改',
-                                'cannot be changed in its current state'])
-                        # a model's own check refused first: not the
-                        # guard's decision (msg_field_locked)
-                        if guard_only and not lock:
-                            continue
-                        if locked:
-                            self.assertTrue(lock, msg=f'{model} {state} '
-                                f'{name}: {e.message}')
-                    if refused != locked:
-                        wrong.append(f'{model} {state} {name}: '
-                            f"{'refused' if refused else 'accepted'}")
-        self.assertFalse(wrong, msg='\n'.join(wrong))
 
 
 def changed(definition, value, any_id):

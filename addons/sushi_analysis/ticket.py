@@ -230,8 +230,9 @@ class Ticket(metaclass=PoolMeta):
                             and not word.isdigit()
                             and word not in stop_words):
                         rows.append([ticket.id, 'word', word, received])
-            if rows:
+            # 6 parameters a row: PostgreSQL takes at most 65 535 a query
+            for chunk in grouped_slice(rows, 5000):
                 cursor.execute(*k.insert(
                         [k.ticket, k.kind, k.key, k.received_at,
                             k.create_uid, k.create_date],
-                        [r + [Transaction().user, now] for r in rows]))
+                        [r + [Transaction().user, now] for r in chunk]))
