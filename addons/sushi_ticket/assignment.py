@@ -14,7 +14,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.tools import reduce_ids
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
 from . import clock
@@ -404,8 +404,9 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def get_ticket_field(cls, assignments, names):
-        """The ticket's title, type and state in one query per 1 000 rows
-        (issue #14: browsing the tickets loaded every column of each)."""
+        """The ticket's title, type and state in one query per slice of
+        rows (issue #14: browsing the tickets loaded every column of
+        each)."""
         pool = Pool()
         Ticket = pool.get('sushi.ticket')
         a = cls.__table__()
@@ -414,11 +415,10 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         source = {'ticket_title': 'title', 'request_type': 'request_type',
             'ticket_state': 'state'}
         result = {n: {} for n in names}
-        ids = [r.id for r in assignments]
-        for i in range(0, len(ids), 1000):
+        for sub_ids in grouped_slice([r.id for r in assignments]):
             cursor.execute(*a.join(t, condition=a.ticket == t.id).select(
                     a.id, *[Column(t, source[n]) for n in names],
-                    where=reduce_ids(a.id, ids[i:i + 1000])))
+                    where=reduce_ids(a.id, sub_ids)))
             for id_, *values in cursor:
                 for name, value in zip(names, values):
                     result[name][id_] = value
@@ -633,7 +633,6 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         """RET-05: the platform agrees; a returned lead sends the ticket
         back to the dispatch queue, where re-dispatch restarts the clocks
         (RET-08)."""
-        pool = Pool()
         now = clock.now()
         cls.write(assignments, {
                 'return_decision': 'approved',

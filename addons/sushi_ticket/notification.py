@@ -19,6 +19,7 @@ from trytond.i18n import gettext
 from trytond.model import Model
 from trytond.pool import Pool
 from trytond.sendmail import send_message_transactional
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 KINDS = {
@@ -115,17 +116,18 @@ class Notification(Model):
         if not wanted:
             return
         label = gettext(KINDS[kind])
-        # the lines from one query per 1 000 assignments, not from browsed
-        # records (issue #14: the first sweep notifies tens of thousands)
+        # the lines from one query per slice of assignments, not from
+        # browsed records (issue #14: the first sweep notifies tens of
+        # thousands)
         pool = Pool()
         t = pool.get('sushi.ticket').__table__()
         u = pool.get('sushi.unit').__table__()
         notices = []
-        for i in range(0, len(wanted), 1000):
+        for sub_ids in grouped_slice(wanted):
             cursor.execute(*a.join(t, condition=a.ticket == t.id
                     ).join(u, condition=a.unit == u.id
                     ).select(a.id, a.unit, a.due_at, t.number, t.title,
-                    u.name, where=a.id.in_(wanted[i:i + 1000]),
+                    u.name, where=a.id.in_(list(sub_ids)),
                     order_by=[a.id]))
             for id_, unit, due_at, number, title, name in cursor:
                 notices.append((unit, label,
