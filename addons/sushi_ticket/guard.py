@@ -10,6 +10,7 @@ The models get it as a base of a small extension class (see
 `GUARDED_MODELS` below and in the other modules), so one mechanism serves
 them all; internal code (workflow transitions, crons) is not restricted."""
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
 
 from trytond.i18n import gettext
@@ -71,14 +72,44 @@ class ReadGuardMixin:
                         model=cls.__names__()['model']))
 
     @classmethod
+    def _guard_paths(cls, fields_names):
+        """The rights of every step of every nested path, whatever the
+        data (PUB-06).  Tryton checks the field access of a path's later
+        steps only when it reads the targets, that is when the relation is
+        not empty: `tickets.ticket.requester_phone` of a topic without
+        orders answered where one with orders is refused.  Checked on the
+        models, as Tryton's search checks a domain's paths, a path is
+        refused or allowed the same on every record."""
+        pool = Pool()
+        ModelAccess = pool.get('ir.model.access')
+        FieldAccess = pool.get('ir.model.field.access')
+        to_check = defaultdict(set)
+        targets = set()
+        for name in fields_names:
+            if not isinstance(name, str) or '.' not in name:
+                continue
+            Model = cls
+            parts = name.split('.')
+            for i, part in enumerate(parts):
+                part = part.split(':', 1)[0]
+                field = Model._fields.get(part)
+                if field is None:
+                    break  # Tryton's read refuses an unknown field
+                to_check[Model.__name__].add(part)
+                if i == len(parts) - 1 or not hasattr(field, 'get_target'):
+                    break
+                Model = field.get_target()
+                targets.add(Model.__name__)
+        for model_name in sorted(targets):
+            ModelAccess.check(model_name, 'read')
+        for model_name, names in to_check.items():
+            FieldAccess.check(model_name, sorted(names), 'read')
+
+    @classmethod
     def read(cls, ids, fields_names):
         if external():
             cls._guard_ids(ids)
-            # A nested path needs the right to read its first field.
-            nested = {_base_name(n) for n in fields_names} - set(fields_names)
-            if nested:
-                Pool().get('ir.model.field.access').check(
-                    cls.__name__, sorted(nested), 'read')
+            cls._guard_paths(fields_names)
         return super().read(ids, fields_names)
 
     @classmethod
@@ -105,6 +136,7 @@ class ReadGuardMixin:
                     parts.append(part)
                 paths.add('.'.join(parts))
             paths.discard('id')
+            cls._guard_paths(paths)
             if ids and paths:
                 cls.read(ids, sorted(paths))
         return super().export_data(records, fields_names, header=header)

@@ -643,6 +643,18 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
                 with self.assertRaises(AccessError):
                     Ticket.export_data([Ticket(ticket.id)],
                         ['requester_party/name'])
+                # a later step of a path is refused whatever the data:
+                # the order repeats none, the relation is empty
+                for name in ['repeat_of.requester_phone',
+                        'duplicate_of.requester_party.name',
+                        'assignments.ticket.requester_name']:
+                    with self.assertRaises(AccessError, msg=name):
+                        Ticket.read([ticket.id], [name])
+                    with self.assertRaises(AccessError, msg=name):
+                        Ticket.export_data([Ticket(ticket.id)],
+                            [name.replace('.', '/')])
+                    with self.assertRaises(AccessError, msg=name):
+                        Ticket.read([], [name])
 
     @with_transaction()
     def test_export_applies_record_rules_and_logs(self):
