@@ -66,6 +66,13 @@ with Transaction().start(db, 0, context={'language': 'zh_CN'}) as tx:
                 }])
     # EXT-01: the unit leader consented; the platform decides next
     Extension.write([extension], {'state': 'leader_approved'})
+    # PUB-02..05: a draft disclosure of each order (awaiting review)
+    Disclosure = pool.get('sushi.portal.disclosure')
+    disclosures = Disclosure.create([{
+                'ticket': t.id, 'unit': t.lead_unit.id,
+                'request_type': t.request_type, 'title': t.title,
+                'request_text': '诉求人反映：' + t.title,
+                } for t in [own, other]])
     tx.commit()
     print(json.dumps({
                 'own_ticket': own.id, 'other_ticket': other.id,
@@ -75,6 +82,7 @@ with Transaction().start(db, 0, context={'language': 'zh_CN'}) as tx:
                 'own_addresses': [a.id for a in mine.addresses],
                 'other_addresses': [a.id for a in theirs.addresses],
                 'extension': extension.id,
+                'disclosures': [d.id for d in disclosures],
                 }))
 '''
 
@@ -517,6 +525,25 @@ class OtherModulesTestCase(SecurityTestCase):
                         lambda: user.model(model, method, *args))
                     self.assertNotIn('139', message, msg=(model, method))
         self.assertEqual(checked, 12)
+
+    def test_draft_disclosures_of_own_orders_only(self):
+        """PUB-02..05, ORG-11: a unit reads the draft disclosures of its
+        own orders (埇桥区, the county, included), not another unit's; the
+        platform reads both"""
+        own, other = DATA['disclosures']
+        Disclosure = 'sushi.portal.disclosure'
+        for login, visible in [('handler', {own}), ('leader', {own}),
+                ('city_handler', {other}), ('reviewer', {own, other}),
+                ('intake', {own, other})]:
+            user = self.user(login)
+            found = set(user.model(Disclosure, 'search',
+                    [('id', 'in', [own, other])], 0, None, None))
+            self.assertEqual(found, visible, msg=login)
+            for id_ in {own, other} - visible:
+                self.assertRefused(lambda: user.model(Disclosure, 'read',
+                        [id_], ['request_text']))
+                self.assertRefused(lambda: user.model(Disclosure,
+                        'export_data', [id_], ['request_text'], False))
 
     def test_locked_fields_of_other_modules(self):
         """What the forms of the other modules lock, the server refuses:

@@ -7,6 +7,18 @@ from trytond.modules.sushi_ticket.guard import GuardMixin
 from trytond.pool import PoolMeta
 
 
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def _unit_rule_models(cls):
+        # the unit rule of security.xml evaluates `sushi_unit_tree`, which
+        # ir.rule puts in its context only for the models listed here: a
+        # rule on another model sees [] and matches nothing (why a unit,
+        # the county included, could not read its own drafts)
+        return super()._unit_rule_models() | {'sushi.portal.disclosure'}
+
+
 class Configuration(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.portal.configuration'
 

@@ -172,28 +172,70 @@ class SushiPortalTestCase(TranslationTestMixin, ModuleTestCase):
 
     @with_transaction()
     def test_isolation_on_every_path(self):
-        """#16, PUB-06, ORG-11: every model guarded; a disclosure awaiting
-        review is its unit's and the platform's only, on every path; the
+        """#16, PUB-06, ORG-11, PUB-02..05: every model guarded; a
+        disclosure awaiting review is its orders' units' and the
+        platform's only (the county's own included), on every path; the
         requester behind a disclosure only through the order's own rules;
         one-time codes are nobody's to read"""
         from trytond.modules.sushi_ticket.tests.guard_tools import (
             as_user, assert_guarded, assert_states_enforced,
             assert_values_checked)
+        from trytond.modules.sushi_ticket.tests.tools import (
+            at, dispatch_ticket)
         pool = Pool()
         Disclosure = pool.get('sushi.portal.disclosure')
         Code = pool.get('sushi.portal.code')
         assert_guarded(self, 'sushi_portal')
         ns = setup_network()
         assert_values_checked(self, 'sushi_portal', ns.other_handler)
-        # one disclosure per order
-        draft, published = Disclosure.create([{
-                    'ticket': create_ticket().id, 'unit': ns.county.id,
+        # one disclosure per order: a draft of an order of 埇桥区 (the
+        # county), a draft and a published one of orders of 萧县
+        tickets = [create_ticket() for _ in range(3)]
+        with at(2025, 3, 3, 9):
+            dispatch_ticket(tickets[0], ns.county, basis='属地管理')
+            for ticket in tickets[1:]:
+                dispatch_ticket(ticket, ns.other, basis='属地管理')
+        own, draft, published = Disclosure.create([{
+                    'ticket': ticket.id, 'unit': unit.id,
                     'request_type': 'complaint', 'title': '道路积水',
                     'request_text': '张先生反映积水',
-                    } for _ in range(2)])
-        Disclosure.write([draft, published], {'unit': ns.county.id})
+                    } for ticket, unit in zip(tickets,
+                    [ns.county, ns.other, ns.other])])
         Disclosure.write([published], {'state': 'published'})
-        with as_user(ns.other_handler):
+        # PUB-02..05: units read their orders' disclosures and the
+        # published ones; the platform reads them all
+        for user, visible in [
+                (ns.handler, {own, published}),
+                (ns.leader, {own, published}),
+                (ns.other_handler, {draft, published}),
+                (ns.city_handler, {published}),
+                (ns.reviewer, {own, draft, published}),
+                (ns.intake, {own, draft, published}),
+                (ns.city_leader, {own, draft, published}),
+                ]:
+            with as_user(user):
+                self.assertEqual(set(Disclosure.search([])), visible,
+                    msg=user.login)
+                for hidden in {own, draft, published} - visible:
+                    for call in [
+                            lambda: Disclosure.read([hidden.id],
+                                ['request_text']),
+                            lambda: Disclosure.export_data(
+                                [Disclosure(hidden.id)], ['request_text']),
+                            ]:
+                        with self.assertRaises(AccessError,
+                                msg=user.login):
+                            call()
+        # a unit asks for an exemption of its own order's draft only
+        with as_user(ns.handler):
+            Disclosure.write([Disclosure(own.id)],
+                {'exemption_reason': '涉及个人隐私'})
+            with self.assertRaises(AccessError):
+                Disclosure.write([Disclosure(published.id)],
+                    {'exemption_reason': '涉及个人隐私'})
+        # the published disclosure of 萧县's order: 市城管局 reads it, not
+        # the requester behind it
+        with as_user(ns.city_handler):
             for call in [
                     lambda: Disclosure.read([published.id],
                         ['ticket.requester_phone']),
@@ -207,7 +249,7 @@ class SushiPortalTestCase(TranslationTestMixin, ModuleTestCase):
                     Disclosure.export_data([Disclosure(published.id)],
                         ['ticket/requester_name'])
         assert_states_enforced(self,
-            [Disclosure(draft.id), Disclosure(published.id)], ns.reviewer)
+            [Disclosure(own.id), Disclosure(published.id)], ns.reviewer)
 
 
 del ModuleTestCase
