@@ -1,7 +1,9 @@
 # This file is part of 宿事速办.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from werkzeug.exceptions import TooManyRequests
+
 from trytond import config
-from trytond.exceptions import RateLimitException, UserError
+from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
@@ -70,7 +72,11 @@ class User(metaclass=PoolMeta):
         LoginAttempt = Pool().get('res.user.login.attempt')
         if LoginAttempt.count(user.login, None) > config.getint(
                 'session', 'max_attempt', default=5):
-            raise RateLimitException()
+            # HTTP 429, as Tryton's login answers: a RateLimitException
+            # raised in a model method reaches a JSON-RPC client as a 200
+            # with an empty error (jsonrpc.JSONProtocol.response turns
+            # every TrytonException of a call into the body's error)
+            raise TooManyRequests()
         if (isinstance(current, str) and current
                 and cls._login_password(user.login, {'password': current})):
             return

@@ -699,7 +699,7 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
     def test_password_guesses_count_as_failed_logins(self):
         "#16: beyond [session] max_attempt, no current password is checked"
         from unittest.mock import patch
-        from trytond.exceptions import RateLimitException
+        from werkzeug.exceptions import TooManyRequests
         pool = Pool()
         User = pool.get('res.user')
         LoginAttempt = pool.get('res.user.login.attempt')
@@ -709,7 +709,7 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
         values = {'password': 'Bianhe-Road-88x', 'password_current': password}
         with as_user(user):
             with patch.object(LoginAttempt, 'count', return_value=6), \
-                    self.assertRaises(RateLimitException):
+                    self.assertRaises(TooManyRequests):
                 User.set_preferences(values)
             # a wrong guess is recorded as a failed login of that login
             with patch.object(LoginAttempt, 'add') as add, \
