@@ -66,6 +66,30 @@ with Transaction().start(db, 0, context={'language': 'zh_CN'}) as tx:
                 }])
     # EXT-01: the unit leader consented; the platform decides next
     Extension.write([extension], {'state': 'leader_approved'})
+    # a draft reply and extension of 市城管局's order (ORG-11)
+    theirs_signed, = Assignment.search([('ticket', '=', other.id),
+            ('state', '=', 'signed')], limit=1)
+    Reply = pool.get('sushi.ticket.reply')
+    recent = dt.datetime.now() - dt.timedelta(minutes=10)
+    other_reply, = (Reply.search([('assignment', '=', theirs_signed.id)],
+            limit=1) or Reply.create([{
+                    'assignment': theirs_signed.id,
+                    'content': '经现场核查，已清理占道经营摊点。',
+                    'result': 'resolved', 'contacted_at': recent,
+                    'contact_method': 'phone',
+                    'contact_summary': '电话告知诉求人处理结果。',
+                    'requester_satisfaction': 'satisfied',
+                    'handler_name': '赵工', 'handler_phone': '0557-3029999',
+                    }]))
+    other_extension, = (Extension.search(
+            [('assignment', '=', theirs_signed.id)], limit=1)
+        or Extension.create([{
+                    'assignment': theirs_signed.id, 'days': 3,
+                    'reason': '需等待供电部门停电检修', 'basis': '涉及线路改造',
+                    'application': '关于延期办理的申请',
+                    'requester_informed_at': recent,
+                    'requester_informed_method': 'phone',
+                    }]))
     # PUB-02..05: a draft disclosure of each order (awaiting review)
     Disclosure = pool.get('sushi.portal.disclosure')
     disclosures = [(Disclosure.search([('ticket', '=', t.id)])
@@ -84,6 +108,8 @@ with Transaction().start(db, 0, context={'language': 'zh_CN'}) as tx:
                 'other_addresses': [a.id for a in theirs.addresses],
                 'extension': extension.id,
                 'disclosures': [d.id for d in disclosures],
+                'other_reply': other_reply.id,
+                'other_extension': other_extension.id,
                 }))
 '''
 
@@ -228,6 +254,29 @@ class ExportTestCase(SecurityTestCase):
         rows = handler.model('sushi.ticket', 'export_data_domain',
             [('id', '=', other)], ['requester_phone'], 0, None, None, False)
         self.assertEqual(rows, [])
+
+    def test_other_units_replies_and_extensions_refused(self):
+        """ORG-11, PUB-06 (#16 finding 1): another unit's reply and
+        extension, by read, a Function field, search_read, export_data and
+        export_data_domain"""
+        handler = self.user('handler')
+        for model, id_, names in [
+                ('sushi.ticket.reply', DATA['other_reply'],
+                    ['content', 'assignment.ticket.requester_phone']),
+                ('sushi.ticket.extension', DATA['other_extension'],
+                    ['reason', 'assignment.ticket.requester_name']),
+                ('sushi.ticket', DATA['other_ticket'], ['rec_name'])]:
+            for name in names:
+                self.assertRefused(lambda: handler.model(model, 'read',
+                        [id_], [name]))
+                self.assertRefused(lambda: handler.model(model,
+                        'export_data', [id_], [name.replace('.', '/')],
+                        False))
+                self.assertEqual(handler.model(model, 'search_read',
+                        [('id', '=', id_)], 0, None, None, [name]), [])
+                self.assertEqual(handler.model(model, 'export_data_domain',
+                        [('id', '=', id_)], [name.replace('.', '/')], 0,
+                        None, None, False), [])
 
     def test_export_own_order_is_logged(self):
         "PUB-06: a unit's export of its requester's phone is logged"
@@ -397,6 +446,21 @@ class LockedFieldTestCase(SecurityTestCase):
             for login in ['dispatcher', 'reviewer', 'admin']:
                 self.assertRefused(lambda: self.user(login).model(
                         'sushi.ticket', 'write', [own], values))
+
+    def test_closed_order_cannot_be_retitled(self):
+        "#16 finding 4, ARC-02: the reviewer cannot retitle a closed order"
+        admin = self.user('admin')
+        closed = admin.model('sushi.ticket', 'search',
+            [('state', '=', 'closed')], 0, 1, None)
+        self.assertTrue(closed)
+        before = admin.model('sushi.ticket', 'read', closed,
+            ['title', 'events'])[0]
+        for login in ['reviewer', 'dispatcher', 'supervisor']:
+            self.assertRefused(lambda: self.user(login).model(
+                    'sushi.ticket', 'write', closed, {'title': '改标题'}))
+        after = admin.model('sushi.ticket', 'read', closed,
+            ['title', 'events'])[0]
+        self.assertEqual(after, before)
 
     def test_allowed_change_of_handled_order_is_an_event(self):
         "The audit trail records an allowed change with old and new value"
@@ -673,6 +737,8 @@ class PasswordTestCase(SecurityTestCase):
         self.user('admin').model('res.user', 'create', [{
                     'login': login, 'name': '猜密测试', 'password': password}])
         user = Client(SERVER.url, SERVER.database, login, password)
+        # the user's own browser: a device cookie of a successful login
+        cookie = user.model('res.user.device', 'renew', None)
         for i in range(6):
             self.assertRefused(lambda: user.call(
                     'model.res.user.set_preferences',
@@ -684,6 +750,11 @@ class PasswordTestCase(SecurityTestCase):
         with self.assertRaises(RPCError) as cm:
             Client(SERVER.url, SERVER.database, login, password)
         self.assertEqual(cm.exception.status, 429)
+        # the lock-out trade-off (SECURITY.md): the device that logged in
+        # before keeps its own count and still logs in
+        user_id, session = client().call('common.db.login', login,
+            {'password': password, 'device_cookie': cookie}, 'zh_CN')[:2]
+        self.assertTrue(session)
 
     def test_logins_and_emails_hidden(self):
         "Staff see each other's names, not logins or e-mails"

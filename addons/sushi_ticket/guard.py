@@ -260,36 +260,86 @@ class GuardMixin(ReadGuardMixin):
                 fields='、'.join(strings[n]['string'] for n in names)))
 
     @classmethod
-    def _guard_create_fields(cls, values):
+    def _guard_create_fields(cls, values, parent=None):
         """The fields a user may give at create: those the new form edits.
         A value the new form already shows (its default, or empty as sao
-        sends it) is no change."""
+        sends it) is no change.  parent: {inverse field: parent record}
+        of a line created nested in its parent (states may read
+        `_parent_<field>`)."""
         defaults = cls.default_get(list(cls._fields), with_rec_name=False)
 
         def plain(values):
             return {k: v for k, v in values.items()
                 if cls._fields[k]._type not in {'one2many', 'many2many'}}
         changed = cls._guard_changed(cls(**plain(defaults)), values)
-        record = cls(**{**plain(defaults), **plain(values)})
+        record = cls(**{**plain(defaults), **plain(values), **(parent or {})})
         return cls._guard_readonly(record, changed)
+
+    @classmethod
+    def _guard_new(cls, values, parent=None):
+        "The unsaved record a client's create values describe."
+        defaults = cls.default_get(list(cls._fields), with_rec_name=False)
+        return cls(**{k: v for k, v in {**defaults, **values}.items()
+                if cls._fields[k]._type not in {'one2many', 'many2many'}},
+            **(parent or {}))
+
+    @classmethod
+    def _guard_create(cls, vlist, parent=None):
+        """The checks of a client's create: known fields, values, only what
+        the new form edits; and the same for the lines the client creates
+        nested in it (the `create` actions of its one2many and many2many
+        values), before anything is created.  The records the create
+        makes then are all internal (INNER): those the client asked for
+        are checked here, once, and those the model's own code makes (a
+        log entry) are not the client's."""
+        for values in vlist:
+            if not isinstance(values, dict):
+                raise ValueCheckError(gettext(
+                        'sushi_ticket.msg_field_unknown',
+                        model=cls.__names__()['model'], fields=repr(values)))
+            unknown = [n for n in values if n not in cls._fields]
+            if unknown:
+                raise ValueCheckError(gettext(
+                        'sushi_ticket.msg_field_unknown',
+                        model=cls.__names__()['model'],
+                        fields=', '.join(map(str, unknown))))
+            cls._guard_values(values)
+            with without_check_access():
+                locked = cls._guard_create_fields(values, parent)
+            if locked:
+                cls._guard_refuse(locked)
+            for name, value in values.items():
+                field = cls._fields[name]
+                if (field._type not in {'one2many', 'many2many'}
+                        or not isinstance(value, (list, tuple))):
+                    continue
+                Target = field.get_target()
+                for action in value:
+                    if not isinstance(action, (list, tuple)) or not action:
+                        continue  # Tryton refuses it
+                    if action[0] == 'create' and len(action) > 1:
+                        if issubclass(Target, GuardMixin):
+                            inverse = getattr(field, 'field', None)
+                            if inverse in Target._fields:
+                                with without_check_access():
+                                    line_parent = {
+                                        inverse: cls._guard_new(values)}
+                            else:
+                                line_parent = None
+                            Target._guard_create(action[1], line_parent)
+                    elif isinstance(Target, type) and issubclass(
+                            Target, ReadGuardMixin):
+                        ids = action[1] if len(action) > 1 else []
+                        if isinstance(ids, (list, tuple)):
+                            Target._guard_ids(ids)
 
     @classmethod
     def create(cls, vlist):
         if external():
-            for values in vlist:
-                unknown = [n for n in values if n not in cls._fields]
-                if unknown:
-                    raise ValueCheckError(gettext(
-                            'sushi_ticket.msg_field_unknown',
-                            model=cls.__names__()['model'],
-                            fields=', '.join(map(str, unknown))))
-                cls._guard_values(values)
-                with without_check_access():
-                    locked = cls._guard_create_fields(values)
-                if locked:
-                    cls._guard_refuse(locked)
+            cls._guard_create(vlist)
             # the records the model's own create makes are not the user's
-            # (e.g. a topic's "proposed" log entry)
+            # (e.g. a topic's "proposed" log entry); the nested lines the
+            # client asked for were checked above
             with Transaction().set_context({INNER: True}):
                 return super().create(vlist)
         return super().create(vlist)

@@ -760,6 +760,35 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(event.actor, ns.dispatcher)
 
     @with_transaction()
+    def test_nested_lines_checked_at_create(self):
+        """#16 finding 8, INT-07: the lines a client creates nested in its
+        create get the checks of their own create (size, NUL byte, locked
+        fields, ids); what the create makes itself is not the client's"""
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        Recording = pool.get('sushi.ticket.recording')
+        ns = setup_network()
+        base = {'title': '路灯不亮', 'requester_phone': '13905573333'}
+        call = {'call_started_at': local(2025, 3, 3, 8, 50),
+            'call_ended_at': local(2025, 3, 3, 8, 55)}
+        with at(2025, 3, 3, 9):
+            for line in [{'location': 'x' * 1000}, {'location': 'a\x00b'},
+                    {'audio_id': 'forged'}, {'agent': 2 ** 63},
+                    {'agent': -1}, {'no_such_field': 1}]:
+                with as_user(ns.intake), self.assertRaises(UserError,
+                        msg=line):
+                    Ticket.create([{**base, 'recordings': [
+                                    ('create', [{**call, **line}])]}])
+            self.assertEqual(Recording.search([]), [])
+            with as_user(ns.intake):
+                ticket, = Ticket.create([{**base, 'recordings': [
+                                ('create', [{**call,
+                                            'location': 'pbx://2025/1.wav'}])]}])
+        recording, = Recording.search([])
+        self.assertEqual(recording.ticket, ticket)
+        self.assertEqual(recording.location, 'pbx://2025/1.wav')
+
+    @with_transaction()
     def test_create_takes_intake_fields_only(self):
         "INT-07: number, outcome, unit and dates are the workflow's"
         Ticket = Pool().get('sushi.ticket')
