@@ -95,6 +95,7 @@ with Transaction().start(db, 0, context={'language': 'zh_CN'}) as tx:
     disclosures = [(Disclosure.search([('ticket', '=', t.id)])
             or Disclosure.create([{
                         'ticket': t.id, 'unit': t.lead_unit.id,
+                        'number': t.number,
                         'request_type': t.request_type, 'title': t.title,
                         'request_text': '诉求人反映：' + t.title,
                         }]))[0] for t in [own, other]]
@@ -609,6 +610,13 @@ class OtherModulesTestCase(SecurityTestCase):
                         [id_], ['request_text']))
                 self.assertRefused(lambda: user.model(Disclosure,
                         'export_data', [id_], ['request_text'], False))
+        # the public: published disclosures only
+        for row in self.user('admin').model(Disclosure, 'read', [own, other],
+                ['number', 'state']):
+            self.assertEqual(row['state'], 'draft')
+            status, _, _ = http(SERVER.url + f'{SERVER.database}/portal/'
+                f'cases/{row["number"]}')
+            self.assertEqual(status, 404)
 
     def test_locked_fields_of_other_modules(self):
         """What the forms of the other modules lock, the server refuses:

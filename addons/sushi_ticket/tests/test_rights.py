@@ -809,4 +809,11 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
             with as_user(ns.intake):
                 ticket, = Ticket.create([{**base,
                             'received_at': local(2025, 3, 3, 8, 30)}])
+            # the tolerance is the hotline's configuration, not a constant
+            Configuration = Pool().get('sushi.configuration')
+            Configuration.write([Configuration(1)],
+                {'intake_past_days': 40})
+            with as_user(ns.intake):
+                Ticket.create([{**base,
+                            'received_at': local(2025, 2, 1, 9)}])
         self.assertEqual(ticket.state, 'draft')
