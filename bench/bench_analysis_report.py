@@ -206,6 +206,35 @@ def measure(args, index_ms=None):
         transaction.rollback()
     log('update_clusters: %d new tickets in %.2f s (%.2f s CPU), %d '
         'clusters' % (args.batch, *figures['cluster'], clusters))
+    # the intake check through the ORM (search and reads), as the form
+    # calls it, on requests of the day looked up again as new ones
+    with Transaction().start(DATABASE, 0) as transaction, \
+            Transaction().set_context(sushi_now=local(2025, 11, 19, 9)):
+        Ticket = Pool().get('sushi.ticket')
+        t = Ticket.__table__()
+        cursor = transaction.connection.cursor()
+        cursor.execute(*t.select(t.title, t.description, t.address,
+                t.requester_phone, where=t.received_at >= local(2025, 11, 18),
+                order_by=[t.id], limit=args.checks))
+        timings, cpus, found = [], [], []
+        for title, description, address, phone in cursor.fetchall():
+            draft = Ticket(title=title, description=description,
+                address=address, requester_phone=phone, state='draft',
+                received_at=local(2025, 11, 19, 9))
+            t0 = time.perf_counter()
+            c0 = time.process_time()
+            found.append(len(draft.find_duplicates()))
+            timings.append((time.perf_counter() - t0) * 1000)
+            cpus.append((time.process_time() - c0) * 1000)
+        timings.sort()
+        cpus.sort()
+        figures['check'] = (timings[len(timings) // 2],
+            timings[int(len(timings) * .95) - 1],
+            cpus[int(len(cpus) * .95) - 1])
+        log('find_duplicates: %d checks, median %.1f ms, p95 %.1f ms, '
+            'CPU p95 %.1f ms, %.1f duplicates shown on average' % (
+                len(timings), *figures['check'], sum(found) / len(found)))
+        transaction.rollback()
     Report = None
     for kind, first, last, at in [
             ('daily', DAY, DAY, local(2025, 11, 19, 8, 30)),
@@ -256,6 +285,8 @@ def main():
     parser.add_argument('--day', type=int, default=60000)
     parser.add_argument('--baseline', type=int, default=60000)
     parser.add_argument('--batch', type=int, default=210)
+    parser.add_argument('--checks', type=int, default=200,
+        help='intake checks through the ORM')
     parser.add_argument('--copies', type=int, default=6,
         help='the day and the baseline are the generated requests and '
         'copies of them (indexing is the slow part of the set-up)')
