@@ -5,8 +5,9 @@ requesters, one matter) and 一人多投 (one requester, many requests).
 
 The cron takes the tickets created since its last run, finds for each the
 earlier tickets on the same matter through the analysis index (same place
-or phone, duplicate score at least the cluster threshold) and adds it to
-their cluster, or opens one.  A cluster is `active` once it passes the
+and problem, or phone; duplicate score at least the cluster threshold; the
+candidates of a batch of 500 in one query) and adds it to their cluster,
+or opens one.  A cluster is `active` once it passes the
 thresholds of the configuration (ANA-11), `forming` before.
 
 API for other modules (supervision, consultation, reports):
@@ -25,7 +26,9 @@ API for other modules (supervision, consultation, reports):
 The buttons 提请会商议题 (CON-05 a) and 提请督办 (SUP-02 (3)) of an active
 cluster call sushi_supervision's `Topic.propose_from_tickets` or create a
 proposed `sushi.supervision.candidate`, when that module is installed."""
+import bisect
 import datetime as dt
+import heapq
 from collections import defaultdict
 
 from sql.aggregate import Max
@@ -146,8 +149,10 @@ class Cluster(ModelSQL, ModelView):
 
     @classmethod
     def update_clusters(cls):
-        """Cluster the tickets created since the last run (ANA-11); one
-        candidate lookup per new ticket through the analysis index."""
+        """Cluster the tickets created since the last run (ANA-11): the
+        candidates of a batch of new tickets are looked up in one query
+        through the analysis index and read in one query; each new ticket
+        then joins its matches' cluster or opens one."""
         pool = Pool()
         Configuration = pool.get('sushi.configuration')
         Ticket = pool.get('sushi.ticket')
@@ -164,8 +169,11 @@ class Cluster(ModelSQL, ModelView):
         rows = cursor.fetchall()
         touched = set()
         for sub in grouped_slice([r[0] for r in rows], 500):
-            for ticket in Ticket.browse(list(sub)):
-                touched |= cls._cluster_ticket(ticket, config)
+            tickets = Ticket.browse(list(sub))
+            matches = cls._batch_matches(tickets, config)
+            for ticket in tickets:
+                touched |= cls._cluster_ticket(
+                    ticket, config, matches[ticket.id])
         if touched:
             cls.refresh(cls.browse(sorted(touched)))
         if rows:
@@ -175,45 +183,109 @@ class Cluster(ModelSQL, ModelView):
     @classmethod
     def _matches(cls, ticket, config):
         "Return [(ticket, same phone)] of earlier tickets on its matter."
+        return cls._batch_matches([ticket], config)[ticket.id]
+
+    @classmethod
+    def _batch_matches(cls, tickets, config, limit=200):
+        """Return {ticket id: [(earlier ticket, same phone)]} of the tickets
+        on the matter of each ticket: sharing a place and problem key or
+        the phone in the window before it (the longer of the two ANA-11
+        windows), at most limit candidates each (the latest), scoring at
+        least the cluster threshold.  One query for the candidates' keys,
+        one for their texts."""
         pool = Pool()
         Key = pool.get('sushi.analysis.ticket_key')
         Ticket = pool.get('sushi.ticket')
-        text = ticket_text(ticket)
-        phone = (normalize_phone(ticket.requester_phone)
-            if ticket.requester_phone else None)
-        keys = dedup.keys(text, phone)
-        if not keys:
-            return []
-        days = max(config['many_to_one_days'], config['one_to_many_days'])
+        days = dt.timedelta(days=max(
+                config['many_to_one_days'], config['one_to_many_days']))
+        threshold = config['cluster_threshold']
+        result = {t.id: [] for t in tickets}
+        lookups = {}
+        for ticket in tickets:
+            text = ticket_text(ticket)
+            phone = (normalize_phone(ticket.requester_phone)
+                if ticket.requester_phone else None)
+            keys = dedup.lookup_keys(text, phone, threshold)
+            if keys:
+                lookups[ticket.id] = (ticket, text, phone, keys)
+        if not lookups:
+            return result
         k = Key.__table__()
         t = Ticket.__table__()
         cursor = Transaction().connection.cursor()
-        cursor.execute(*k.join(t, condition=k.ticket == t.id).select(
-                k.ticket,
-                where=k.key.in_(sorted(keys))
-                & (k.received_at >= ticket.received_at - dt.timedelta(
-                        days=days))
-                & (k.received_at <= ticket.received_at)
-                & (k.ticket != ticket.id) & ~t.state.in_(IGNORED_STATES),
-                group_by=[k.ticket], order_by=[Max(k.received_at).desc],
-                limit=200))
-        matches = []
-        for other in Ticket.browse([i for i, in cursor]):
-            same_phone = bool(phone and other.requester_phone
-                and normalize_phone(other.requester_phone) == phone)
-            value = dedup.similarity(text, ticket_text(other))
-            if same_phone and value >= 0.4:
-                value += 0.15
-            if value >= config['cluster_threshold']:
-                matches.append((other, same_phone))
-        return matches
+        all_keys = sorted(set().union(*(l[3] for l in lookups.values())))
+        first = min(l[0].received_at for l in lookups.values()) - days
+        last = max(l[0].received_at for l in lookups.values())
+        by_key = defaultdict(list)
+        for sub in grouped_slice(all_keys, 1000):
+            cursor.execute(*k.join(t, condition=k.ticket == t.id).select(
+                    k.key, k.ticket, k.received_at,
+                    where=k.key.in_(list(sub)) & (k.received_at >= first)
+                    & (k.received_at <= last)
+                    & ~t.state.in_(IGNORED_STATES)))
+            for key, other, received in cursor:
+                by_key[key].append((received, other))
+        times = {}
+        for key, rows in by_key.items():
+            rows.sort()
+            times[key] = [r[0] for r in rows]
+
+        def newest(key, until):
+            "The rows of key received up to until, the latest first."
+            rows = by_key.get(key, [])
+            for i in range(bisect.bisect_right(times.get(key, []), until)
+                    - 1, -1, -1):
+                yield rows[i]
+        candidates = {}
+        for ticket, _, _, keys in lookups.values():
+            since = ticket.received_at - days
+            chosen, seen = [], {ticket.id}
+            for received, other in heapq.merge(
+                    *(newest(key, ticket.received_at) for key in keys),
+                    reverse=True):
+                if received < since:
+                    break
+                if other not in seen:
+                    seen.add(other)
+                    chosen.append(other)
+                    if len(chosen) >= limit:
+                        break
+            candidates[ticket.id] = chosen
+        texts = {}
+        others = sorted(set().union(*candidates.values()))
+        for sub in grouped_slice(others, 1000):
+            cursor.execute(*t.select(t.id, t.title, t.description,
+                    t.address, t.requester_phone,
+                    where=t.id.in_(list(sub))))
+            for id_, title, description, address, phone in cursor:
+                texts[id_] = (' '.join(filter(None,
+                            [title, description, address])),
+                    normalize_phone(phone) if phone else None)
+        matched = {}
+        for ticket, text, phone, _ in lookups.values():
+            for other in candidates[ticket.id]:
+                other_text, other_phone = texts[other]
+                same_phone = bool(phone and other_phone == phone)
+                value = dedup.similarity(text, other_text)
+                if same_phone and value >= 0.4:
+                    value += 0.15
+                if value >= threshold:
+                    matched.setdefault(ticket.id, []).append(
+                        (other, same_phone))
+        records = {r.id: r for r in Ticket.browse(sorted({o
+                        for m in matched.values() for o, _ in m}))}
+        for ticket_id, found in matched.items():
+            result[ticket_id] = [(records[o], same) for o, same in found]
+        return result
 
     @classmethod
-    def _cluster_ticket(cls, ticket, config):
-        "Put ticket in its clusters; return the ids of the clusters touched."
+    def _cluster_ticket(cls, ticket, config, matches=None):
+        """Put ticket in its clusters, given its matches (looked up when
+        None); return the ids of the clusters touched."""
         pool = Pool()
         Line = pool.get('sushi.analysis.cluster-sushi.ticket')
-        matches = cls._matches(ticket, config)
+        if matches is None:
+            matches = cls._matches(ticket, config)
         touched = set()
         for kind, days, others in [
                 ('many_to_one', config['many_to_one_days'],
@@ -331,9 +403,12 @@ class Cluster(ModelSQL, ModelView):
     def blocking_clusters(cls, date=None):
         """Return the active clusters with open requests whose first
         request is older than `blocking_open_days` (ANA-07)."""
-        Configuration = Pool().get('sushi.configuration')
+        pool = Pool()
+        Calendar = pool.get('sushi.calendar')
+        Configuration = pool.get('sushi.configuration')
         days = Configuration.get_values()['blocking_open_days']
-        now = clock.now() if date is None else dt.datetime.combine(
+        # the local start of the day (Asia/Shanghai), stored as UTC
+        now = clock.now() if date is None else Calendar.local_datetime(
             date, dt.time())
         return cls.search([
                 ('state', '=', 'active'),

@@ -50,6 +50,12 @@ class Configuration(metaclass=PoolMeta):
     daily_report_to_leaders = fields.Boolean("Daily Report to City Leaders",
         help="The daily report goes to the heads of the handling units; "
         "copy it to the city leaders too (D-24).")
+    # ANA-04 interpretation: configurable to the next working day
+    daily_report_working_day = fields.Boolean(
+        "Daily Report on the Next Working Day",
+        help="Make the daily reports of the days before a working day on "
+        "that working day (Saturday's and Sunday's on Monday with "
+        "Friday's) instead of every morning.")
     report_time = fields.Time("Reports Generated at", required=True,
         help="Local time after which the due reports are generated.")
 
@@ -109,6 +115,10 @@ class Configuration(metaclass=PoolMeta):
 
     @classmethod
     def default_daily_report_to_leaders(cls):
+        return False
+
+    @classmethod
+    def default_daily_report_working_day(cls):
         return False
 
     @classmethod

@@ -373,12 +373,51 @@ def bigram_dice(a, b):
     return _dice(bigrams(a), bigrams(b))
 
 
+KEY_PLACES = frozenset(['estate', 'site', 'road', 'village'])
+# The highest score two requests naming one indexed place with disjoint
+# problems can reach (`score`: 0.2 + 0.2 * rest): at a threshold above
+# it, only requests sharing a place *and* a problem (or the phone) can be
+# duplicates, and the candidates are looked up by both at once.
+PRUNE_BELOW = 0.4
+
+
 def keys(text, phone=None):
     """Return the index keys of a request: its place names (estates,
     sites, roads, villages) and its phone; candidates share one."""
     places = analyse(text)[0]
     result = {'%s:%s' % (kind, name) for kind, name in places
-        if kind in {'estate', 'site', 'road', 'village'}}
+        if kind in KEY_PLACES}
+    if phone:
+        result.add('phone:%s' % phone)
+    return result
+
+
+def matter_keys(text):
+    """Return the place-and-problem keys of a request: one per indexed
+    place and problem concept ('estate:金色家园|water_cut'), or the place
+    with an empty problem ('estate:金色家园|') when it names no known
+    problem.  Far more selective than the places alone: an estate has
+    hundreds of requests a quarter, on dozens of matters."""
+    places, concepts = analyse(text)[:2]
+    names = ['%s:%s' % (kind, name) for kind, name in places
+        if kind in KEY_PLACES]
+    return {'%s|%s' % (name, concept) for name in names
+        for concept in (concepts or [''])}
+
+
+def lookup_keys(text, phone=None, threshold=1.0):
+    """Return the index keys to find the candidate duplicates of a request
+    by, for a score threshold.  Above PRUNE_BELOW: its place-and-problem
+    keys, the same places without a known problem, and its phone; a
+    request with no known problem (or a low threshold) looks up its
+    places.  Both give the same duplicates at that threshold: see
+    PRUNE_BELOW."""
+    places, concepts = analyse(text)[:2]
+    if not concepts or threshold <= PRUNE_BELOW:
+        return keys(text, phone)
+    result = matter_keys(text)
+    result.update('%s:%s|' % (kind, name) for kind, name in places
+        if kind in KEY_PLACES)
     if phone:
         result.add('phone:%s' % phone)
     return result

@@ -106,18 +106,28 @@ class Report(Workflow, ModelSQL, ModelView):
     def due_periods(cls, now=None):
         """Return [(kind, first day, last day)] of the reports due at now
         (local time) by the schedule of ANA-04..06: the daily report of
-        yesterday, on Tuesday the weekly report of last week, in the first
-        week of a month the monthly report of last month; only after the
-        configured report time."""
+        yesterday (or, with daily_report_working_day, on a working day those
+        of the days since the last working day), on Tuesday the weekly
+        report of last week, in the first week of a month the monthly
+        report of last month; only after the configured report time."""
         pool = Pool()
         Calendar = pool.get('sushi.calendar')
         Configuration = pool.get('sushi.configuration')
+        config = Configuration.get_values()
         local = Calendar.to_local(now or clock.now())
-        if local.time() < Configuration.get_values()['report_time']:
+        if local.time() < config['report_time']:
             return []
         today = local.date()
-        due = [('daily', today - dt.timedelta(days=1),
-                today - dt.timedelta(days=1))]
+        yesterday = today - dt.timedelta(days=1)
+        days = [yesterday]
+        if config['daily_report_working_day']:
+            # ANA-04: each day's report by the next working day
+            if not Calendar.is_working_day(today):
+                days = []
+            else:
+                while not Calendar.is_working_day(days[0]):
+                    days.insert(0, days[0] - dt.timedelta(days=1))
+        due = [('daily', day, day) for day in days]
         if today.weekday() >= 1:  # Tuesday or later (ANA-05)
             monday = today - dt.timedelta(days=today.weekday() + 7)
             due.append(('weekly', monday, monday + dt.timedelta(days=6)))

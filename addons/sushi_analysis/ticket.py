@@ -28,6 +28,7 @@ from . import dedup
 
 KEY_KINDS = [
     ('place', "Place"),
+    ('matter', "Place and Problem"),
     ('phone', "Phone"),
     ('word', "Word"),
     ]
@@ -102,7 +103,10 @@ class Ticket(metaclass=PoolMeta):
             return []
         phone = (normalize_phone(self.requester_phone)
             if self.requester_phone else None)
-        keys = dedup.keys(text, phone)
+        threshold = config['similar_threshold']
+        # place-and-problem keys: only the requests that can reach the
+        # threshold are read (dedup.PRUNE_BELOW)
+        keys = dedup.lookup_keys(text, phone, threshold)
         if not keys:
             # nothing to look up by: the ticket module's own narrowing
             return [(t, s, self._duplicate_reasons(t, text, phone))
@@ -128,21 +132,27 @@ class Ticket(metaclass=PoolMeta):
         candidates = self.search([('id', 'in', ids)]) if ids else []
         scored = []
         for candidate in candidates:
-            value, reasons = self._duplicate_score(candidate, text, phone)
-            if value >= config['similar_threshold']:
-                scored.append((candidate, value, reasons))
+            value, relation, words, same_phone = self._duplicate_score(
+                candidate, text, phone)
+            if value >= threshold:
+                scored.append((candidate, value, relation, words,
+                        same_phone))
         scored.sort(key=lambda s: (-s[1], -s[0].id))
-        return scored[:limit]
+        # the reasons of the ones shown only
+        return [(candidate, value, self._duplicate_reasons(
+                    candidate, text, phone, relation, words, same_phone))
+            for candidate, value, relation, words, same_phone
+            in scored[:limit]]
 
     def _duplicate_score(self, other, text, phone):
+        "Return (score, place relation, shared words, same phone)."
         value, relation, words = dedup.score(text, ticket_text(other))
         same_phone = bool(phone and other.requester_phone
             and normalize_phone(other.requester_phone) == phone)
         if same_phone and value >= 0.4:
             # the same caller on a like problem: the same matter
             value = min(1.0, value + 0.15)
-        return value, self._duplicate_reasons(
-            other, text, phone, relation, words, same_phone)
+        return value, relation, words, same_phone
 
     def _duplicate_reasons(self, other, text, phone, relation=None,
             words=None, same_phone=None):
@@ -217,6 +227,8 @@ class Ticket(metaclass=PoolMeta):
                     rows.append([ticket.id,
                             'phone' if key.startswith('phone:') else 'place',
                             key, received])
+                for key in sorted(dedup.matter_keys(text)):
+                    rows.append([ticket.id, 'matter', key, received])
                 # jieba's words and the problem words of the dedup lexicon,
                 # which jieba may cut apart (路灯 in 淮海路路灯不亮)
                 words = set(tokenizer.cut(dedup.normalize(text)))

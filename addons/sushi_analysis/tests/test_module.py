@@ -111,6 +111,253 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
             self.assertEqual(draft.find_similar(), [(same, found[0][1])])
 
     @with_transaction()
+    def test_ticket_similarity_is_the_scorer(self):
+        """PLT-02: Ticket.similarity is the analysis scorer: the same
+        template about another estate scores 0.25 * problem = 0.25; the
+        same estate, building and problem 0.45 + 0.4 + 0.15 = 1.0"""
+        Ticket = Pool().get('sushi.ticket')
+        self.assertAlmostEqual(Ticket.similarity(
+                '金色家园3号楼停水了', '阳光新城3号楼停水了'), 0.25)
+        # rest bigrams 金色 色家 家园 园3 3号 号楼 / 金色 色家 家园 园三 三栋:
+        # Dice 6/11, doubled above 1
+        self.assertAlmostEqual(Ticket.similarity(
+                '金色家园3号楼停水了', '金色家园三栋停水了'), 1.0)
+
+    def test_lookup_keys(self):
+        """PLT-02: above 0.4 candidates are looked up by place and problem
+        (and the place without a known problem, and the phone); below it,
+        or with no known problem, by place"""
+        text = '金色家园3号楼停水了'
+        self.assertEqual(dedup.lookup_keys(text, '13905570001', 0.7), {
+                'estate:金色家园|water_cut', 'estate:金色家园|',
+                'phone:13905570001'})
+        self.assertEqual(dedup.lookup_keys(text, None, 0.4),
+            {'estate:金色家园'})
+        self.assertEqual(dedup.lookup_keys('金色家园3号楼', None, 0.7),
+            {'estate:金色家园'})
+        self.assertEqual(dedup.matter_keys(text),
+            {'estate:金色家园|water_cut'})
+        self.assertEqual(dedup.matter_keys('金色家园3号楼'),
+            {'estate:金色家园|'})
+
+    def test_quality_on_held_out_set(self):
+        """PLT-02 quality target of #12 on the held-out split of the
+        labelled set at the default threshold 0.70: precision >= 0.9,
+        F1 >= 0.85 (bench/bench_dedup.py quality prints the figures)"""
+        import itertools
+        import json
+        from pathlib import Path
+        path = Path(__file__).resolve().parents[3] / 'bench' / 'data' / (
+            'dedup_labelled.jsonl')
+        if not path.exists():
+            self.skipTest('no labelled set beside the module')
+        with open(path, encoding='utf-8') as f:
+            rows = [json.loads(line) for line in f if line.strip()]
+        rows = [r for r in rows if r['split'] == 'heldout']
+        tp = fp = fn = 0
+        for a, b in itertools.combinations(rows, 2):
+            found = dedup.similarity(a['text'], b['text']) >= 0.7
+            same = a['group'] == b['group']
+            tp += found and same
+            fp += found and not same
+            fn += same and not found
+        precision, recall = tp / (tp + fp), tp / (tp + fn)
+        self.assertGreaterEqual(precision, 0.9)
+        self.assertGreaterEqual(
+            2 * precision * recall / (precision + recall), 0.85)
+
+    @with_transaction()
+    def test_repeat_window(self):
+        """SCP-04 b, c: closed orders within repeat_window_days (90) of the
+        new request are shown, older ones not"""
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        # 1 July 10:00 less 90 days is 2 April 10:00
+        inside = make('金色家园3栋没水了', when=(2025, 4, 2, 11),
+            state='closed')
+        make('金色家园3栋没水了', when=(2025, 4, 2, 9), state='closed')
+        with at(2025, 7, 1, 10):
+            draft = Ticket(description='金色家园三栋从昨晚开始没水了',
+                requester_phone=PHONES[0], state='draft',
+                received_at=local(2025, 7, 1, 10))
+            self.assertEqual([t for t, _, _ in draft.find_duplicates(
+                        finished=True)], [inside])
+            self.assertEqual(draft.find_duplicates(), [])
+
+    @with_transaction()
+    def test_cluster_window_and_threshold_settings(self):
+        """ANA-11: a requester more than 7 days after the others is not
+        counted; the requester threshold is a setting"""
+        pool = Pool()
+        Cluster = pool.get('sushi.analysis.cluster')
+        Configuration = pool.get('sushi.configuration')
+        with at(2025, 6, 30, 0):
+            Configuration.write([Configuration(1)],
+                {'cluster_checkpoint': local(2025, 6, 30, 0)})
+        make('汴河花园5栋停水了', phone=PHONES[0], when=(2025, 7, 1, 8))
+        make('汴河花园五号楼没水了', phone=PHONES[1], when=(2025, 7, 2, 8))
+        # 10 July less 7 days is 3 July: the two are out of its window
+        make('汴河花园5号楼断水了', phone=PHONES[2], when=(2025, 7, 10, 8))
+        with at(2025, 7, 10, 12):
+            Cluster.update_clusters()
+        cluster, = Cluster.search([])
+        self.assertEqual((cluster.state, cluster.ticket_count,
+                cluster.requester_count), ('forming', 2, 2))
+        Configuration.write([Configuration(1)],
+            {'many_to_one_requesters': 2})
+        Cluster.refresh([cluster])
+        self.assertEqual(Cluster(cluster.id).state, 'active')
+
+    @with_transaction()
+    def test_hot_words_by_region_over_a_week(self):
+        """ANA-04, ANA-05: burst scores by region, over a week: with c in
+        the week and b in the 4 weeks before, e = (b + 0.5) * 7 / 28 and
+        score = (c - e) / sqrt(e + 1)"""
+        pool = Pool()
+        Trend = pool.get('sushi.analysis.trend')
+        Unit = pool.get('sushi.unit')
+        county, = Unit.search([('code', '=', 'yongqiao_district')])
+        other, = Unit.search([('code', '=', 'xiao_county')])
+        # 埇桥区: 停水 6 times in the week of 7 July, twice in June
+        for day in (7, 8, 9, 10, 11, 12):
+            make('翡翠城停水了', when=(2025, 7, day, 9), region=county.id)
+        for day in (10, 20):
+            make('翡翠城停水了', when=(2025, 6, day, 9), region=county.id)
+        # 萧县: 停水 twice in the week, under the minimum of 3
+        for day in (7, 8):
+            make('龙城路停水了', when=(2025, 7, day, 9), region=other.id)
+        words = Trend.hot_words(local(2025, 7, 7, 0), local(2025, 7, 14, 0),
+            group='region')
+        water = [(w['group'], w['count'], w['baseline'], w['score'])
+            for w in words if w['word'] == '停水']
+        # e = 2.5 * 7 / 28 = 0.625; (6 - 0.625) / sqrt(1.625) = 4.22
+        self.assertEqual(water, [(county.id, 6, 2, 4.22)])
+
+    @with_transaction()
+    def test_report_schedule(self):
+        """ANA-04..06: the daily report the next morning, the weekly on
+        Tuesday, the monthly in the first week; with the ANA-04 option,
+        the daily reports on the next working day"""
+        pool = Pool()
+        Report = pool.get('sushi.analysis.report')
+        Configuration = pool.get('sushi.configuration')
+        d = dt.date
+        # Monday 7 July 2025
+        self.assertEqual(Report.due_periods(local(2025, 7, 7, 7, 59)), [])
+        self.assertEqual(Report.due_periods(local(2025, 7, 7, 8, 30)), [
+                ('daily', d(2025, 7, 6), d(2025, 7, 6)),
+                ('monthly', d(2025, 6, 1), d(2025, 6, 30))])
+        # Tuesday 8 July: no monthly after the 7th
+        self.assertEqual(Report.due_periods(local(2025, 7, 8, 9)), [
+                ('daily', d(2025, 7, 7), d(2025, 7, 7)),
+                ('weekly', d(2025, 6, 30), d(2025, 7, 6))])
+        Configuration.write([Configuration(1)],
+            {'daily_report_working_day': True})
+        # Saturday 12 July: no daily report
+        self.assertEqual(Report.due_periods(local(2025, 7, 12, 9)), [
+                ('weekly', d(2025, 6, 30), d(2025, 7, 6))])
+        # Monday 14 July: Friday's, Saturday's and Sunday's
+        self.assertEqual(Report.due_periods(local(2025, 7, 14, 9)), [
+                ('daily', d(2025, 7, 11), d(2025, 7, 11)),
+                ('daily', d(2025, 7, 12), d(2025, 7, 12)),
+                ('daily', d(2025, 7, 13), d(2025, 7, 13))])
+
+    @with_transaction()
+    def test_special_and_emergency_reports(self):
+        """ANA-07: the special report lists the active clusters open
+        longer than blocking_open_days (30), tagged to their units;
+        ANA-08: the emergency report lists the emergency transfers"""
+        pool = Pool()
+        Report = pool.get('sushi.analysis.report')
+        Cluster = pool.get('sushi.analysis.cluster')
+        Unit = pool.get('sushi.unit')
+        county, = Unit.search([('code', '=', 'yongqiao_district')])
+        ticket = make('翡翠城夜间施工噪音扰民', when=(2025, 5, 31, 22),
+            region=county.id)
+        # 1 July 00:00 (Shanghai) less 30 days is 1 June 00:00: the first
+        # request of 31 May 22:00 is older, that of 2 June is not
+        old, recent = Cluster.create([{
+                    'kind': 'many_to_one', 'name': '翡翠城 施工',
+                    'state': 'active', 'open_count': 1,
+                    'first_at': local(2025, 5, 31, 22),
+                    'last_at': local(2025, 7, 1, 22),
+                    'tickets': [('add', [ticket.id])]}, {
+                    'kind': 'many_to_one', 'name': '银河小区 垃圾',
+                    'state': 'active', 'open_count': 1,
+                    'first_at': local(2025, 6, 2, 9),
+                    'last_at': local(2025, 7, 1, 9)}])
+        with at(2025, 7, 1, 10):
+            self.assertEqual(Cluster.blocking_clusters(dt.date(2025, 7, 1)),
+                [old])
+            special = Report.generate('special', dt.date(2025, 6, 1),
+                dt.date(2025, 7, 1))
+        blocking = [(s.title, s.unit) for s in special.sections
+            if s.body.startswith('Blocking issue')]
+        self.assertEqual(blocking, [('翡翠城 施工', county)])
+        self.assertIn('翡翠城 施工', bytes(special.document).decode('utf-8'))
+        emergency = make('化工厂爆炸起火', when=(2025, 7, 1, 9),
+            state='transferred')
+        data = Report.collect('emergency', dt.date(2025, 7, 1),
+            dt.date(2025, 7, 1))
+        self.assertEqual(data['emergencies'], [emergency])
+
+    @with_transaction()
+    def test_daily_report_recipients(self):
+        """ANA-03, D-24: the daily report goes to the analysts and unit
+        heads, to the city leaders only when configured"""
+        pool = Pool()
+        Report = pool.get('sushi.analysis.report')
+        Configuration = pool.get('sushi.configuration')
+        setup_network()
+        make('汴河花园5栋停水了', when=(2025, 7, 1, 9))
+
+        def recipients():
+            report = Report.generate('daily', dt.date(2025, 7, 1),
+                dt.date(2025, 7, 1))
+            with patch('trytond.modules.sushi_analysis.report.'
+                    'send_message_transactional') as send, \
+                    patch('trytond.modules.sushi_ticket.notification.'
+                        'send_message_transactional'):
+                Report.send([report])
+            return {call.args[0]['To'] for call in send.call_args_list}
+        with at(2025, 7, 2, 9):
+            sent = recipients()
+            self.assertTrue(any('analyst' in r for r in sent))
+            self.assertFalse(any('city_leader' in r for r in sent))
+            Configuration.write([Configuration(1)],
+                {'daily_report_to_leaders': True})
+            self.assertTrue(any('city_leader' in r for r in recipients()))
+
+    @with_transaction()
+    def test_statistics_by_category_channel_and_unit(self):
+        "ANA-10: the counts by category, channel and lead unit"
+        pool = Pool()
+        Statistic = pool.get('sushi.analysis.statistic')
+        Category = pool.get('sushi.category')
+        Channel = pool.get('sushi.channel')
+        Unit = pool.get('sushi.unit')
+        county, = Unit.search([('code', '=', 'yongqiao_district')])
+        first, second = Category.search([], limit=2, order=[('id', 'ASC')])
+        channel, = Channel.search([], limit=1, order=[('id', 'ASC')])
+        for i in range(2):
+            make('淮海路路灯不亮', when=(2025, 7, 1, 9 + i),
+                category=first.id, channel=channel.id, lead_unit=county.id)
+        make('龙城路路灯不亮', when=(2025, 7, 2, 9), category=second.id,
+            channel=channel.id)
+        with Transaction().set_context(from_date=dt.date(2025, 7, 1),
+                to_date=dt.date(2025, 7, 31)):
+            records = Statistic.search([])
+        totals = {}
+        for record in records:
+            for name in ('category', 'channel', 'unit'):
+                key = (name, getattr(record, name))
+                totals[key] = totals.get(key, 0) + record.count
+        self.assertEqual(totals[('category', first)], 2)
+        self.assertEqual(totals[('category', second)], 1)
+        self.assertEqual(totals[('channel', channel)], 3)
+        self.assertEqual(totals[('unit', county)], 2)
+
+    @with_transaction()
     def test_clusters(self):
         "ANA-11: 3 requesters in 7 days, one requester 3 times in 30 days"
         pool = Pool()
