@@ -278,7 +278,9 @@ class Candidate(Workflow, ModelSQL, ModelView):
         """SUP-14: the officer confirms; a draft case is made with the
         candidate's level, trigger, ticket and unit, to be registered.
         Of two officers confirming at once, the first makes the case and
-        the second gets an error (the candidate row is locked)."""
+        the second gets an error (the candidate row is locked).  Returns
+        nothing (a button's answer goes to the client): the case is the
+        candidate's `supervision`."""
         pool = Pool()
         Supervision = pool.get('sushi.supervision')
         now = clock.now()
@@ -288,7 +290,6 @@ class Candidate(Workflow, ModelSQL, ModelView):
             candidate.decided_at = now
             candidate.decided_by = Transaction().user or None
         cls.save(candidates)
-        return cases
 
     def case_values(self):
         "The values of the draft case the confirmation makes."
@@ -434,11 +435,10 @@ class CandidateCluster(metaclass=PoolMeta):
     @classmethod
     def confirm(cls, candidates):
         Cluster = Pool().get('sushi.analysis.cluster')
-        cases = super().confirm(candidates)
+        super().confirm(candidates)
         # as the button's body: the cluster remembers the case
         with without_check_access():
             for candidate in cls.browse([c.id for c in candidates]):
                 if candidate.cluster and candidate.supervision:
                     Cluster.mark_proposed([candidate.cluster],
                         candidate.supervision)
-        return cases
