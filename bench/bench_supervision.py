@@ -71,6 +71,12 @@ def parse_args():
         help="keep the PostgreSQL cluster and its database in DIR")
     parser.add_argument('--setup-only', action='store_true',
         help="with --data: build the database and stop")
+    parser.add_argument('--update', action='store_true',
+        help="with --data: update sushi_supervision in the stored database "
+        "first (new indexes) and stop")
+    parser.add_argument('--explain', action='store_true',
+        help="with --data: print EXPLAIN ANALYZE of each trigger's query "
+        "and stop")
     parser.add_argument('--worker', help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -105,7 +111,7 @@ def main():
             + [a for a in sys.argv[1:]], env=env, cwd=ROOT)
         if process.returncode:
             sys.exit(f'benchmark failed (exit {process.returncode})')
-        if args.setup_only:
+        if args.setup_only or args.explain or args.update:
             return
         with open(result_file) as f:
             result = json.load(f)
@@ -175,9 +181,53 @@ def worker(args):
         if ready:
             with open(ready, 'w') as f:
                 json.dump(result, f)
+    if args.update:
+        return update(args)
     if args.setup_only:
         return
+    if args.explain:
+        return explain(args)
     measure(args, result)
+
+
+def update(args):
+    "trytond-admin -u sushi_supervision on the stored database."
+    import tempfile as tmp
+    from benchtools import DATABASE, log, vacuum
+    admin = Path(sys.executable).with_name('trytond-admin')
+    start = time.perf_counter()
+    with tmp.NamedTemporaryFile('w', suffix='.pass') as passfile:
+        passfile.write('bench-admin')
+        passfile.flush()
+        subprocess.run([sys.executable, str(admin), '-d', DATABASE,
+                '-u', 'sushi_supervision'], check=True,
+            env=dict(os.environ, TRYTONPASSFILE=passfile.name),
+            stdout=subprocess.DEVNULL)
+    vacuum('sushi_ticket')
+    log(f'updated in {time.perf_counter() - start:.0f} s')
+
+
+def explain(args):
+    "EXPLAIN ANALYZE of each trigger's query, slowest first."
+    from benchtools import DATABASE, local, log
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    Pool(DATABASE).init()
+    Candidate = Pool(DATABASE).get('sushi.supervision.candidate')
+    now = local(*dt.datetime.fromisoformat(args.now).timetuple()[:5])
+    plans = []
+    with Transaction().start(DATABASE, 0) as transaction:
+        cursor = transaction.connection.cursor()
+        for trigger, query, *_ in Candidate.queries(now):
+            sql, values = tuple(query)
+            cursor.execute('EXPLAIN ANALYZE SELECT COUNT(f.*) FROM (%s) AS f'
+                % sql, values)
+            plan = [r for r, in cursor]
+            seconds = float(plan[-1].split()[-2]) / 1000
+            plans.append((seconds, trigger, plan))
+    for seconds, trigger, plan in sorted(plans, reverse=True):
+        log(f'--- {trigger}: {seconds:.3f} s')
+        log('\n'.join(plan))
 
 
 def setup(args):
