@@ -18,9 +18,10 @@ reported on half of the signed open assignments.
 
 Measured:
 - ONE SELECT: the candidate queries (`Candidate.queries`, the facts of
-  every trigger, every column computed) counted in one statement, without the INSERT and without
-  the "already proposed" and "already supervised" anti-joins: the least a
-  cron proposing these facts must read.  Median of --repeat runs.
+  every trigger, every column computed) counted in one statement,
+  without the INSERT and without the "already proposed" and "already
+  supervised" anti-joins: the least a cron proposing these facts must
+  read.  Median of --repeat runs.
 - `Candidate.propose(now)`, first run: every candidate is new and inserted;
   then commit.
 - `Candidate.propose(now + 1 h)`, steady state: nothing new.
