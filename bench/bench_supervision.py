@@ -18,19 +18,28 @@ reported on half of the signed open assignments.
 
 Measured:
 - ONE SELECT: the candidate queries (`Candidate.queries`, the facts of
-  every trigger) counted in one statement, without the INSERT and without
-  the "already proposed" and "already supervised" anti-joins: the least a
-  cron proposing these facts must read.  Median of --repeat runs.
+  every trigger, every column computed) counted in one statement,
+  without the INSERT and without the "already proposed" and "already
+  supervised" anti-joins: the least a cron proposing these facts must
+  read.  Median of --repeat runs.
 - `Candidate.propose(now)`, first run: every candidate is new and inserted;
   then commit.
 - `Candidate.propose(now + 1 h)`, steady state: nothing new.
 - Target: each at most 2 × the SELECT.
 
-PostgreSQL runs in a throwaway cluster (scripts/runtests.py's Cluster).
+PostgreSQL runs in a throwaway cluster (scripts/runtests.py's Cluster),
+or, with --data DIR, in a cluster kept in DIR: the first run builds the
+database there (activation and setup, about half an hour on 2 cores) and
+later runs only measure, after removing the candidates of the previous
+run.  --setup-only builds and stops, so the setup can run at a low
+priority and the measure alone under a shared lock.
 
 Usage:
     .venv/bin/python bench/bench_supervision.py              # 1 M tickets
     .venv/bin/python bench/bench_supervision.py --tickets 200000 --open 20000
+    nice -n 10 .venv/bin/python bench/bench_supervision.py --data DIR \
+        --setup-only
+    flock LOCK .venv/bin/python bench/bench_supervision.py --data DIR
 """
 import argparse
 import datetime as dt
@@ -59,6 +68,16 @@ def parse_args():
         help="local (Asia/Shanghai) time of the cron (2025-11-19T10:00)")
     parser.add_argument('--repeat', type=int, default=3)
     parser.add_argument('--seed', type=int, default=2025)
+    parser.add_argument('--data', type=Path,
+        help="keep the PostgreSQL cluster and its database in DIR")
+    parser.add_argument('--setup-only', action='store_true',
+        help="with --data: build the database and stop")
+    parser.add_argument('--update', action='store_true',
+        help="with --data: update sushi_supervision in the stored database "
+        "first (new indexes) and stop")
+    parser.add_argument('--explain', action='store_true',
+        help="with --data: print EXPLAIN ANALYZE of each trigger's query "
+        "and stop")
     parser.add_argument('--worker', help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -74,6 +93,8 @@ def main():
     from runtests import Cluster, MailServer
 
     tmp = tempfile.mkdtemp(prefix='sushi-bench-supervision-')
+    if args.data:
+        args.data.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items()
         if not k.startswith('TRYTOND_')}
     env['TRYTOND_DATABASE__PATH'] = tmp
@@ -81,7 +102,7 @@ def main():
         filter(None, [str(BENCH), env.get('PYTHONPATH')]))
     mail = MailServer()
     env.update(mail.start())
-    cluster = Cluster()
+    cluster = StoredCluster(args.data) if args.data else Cluster()
     started = time.monotonic()
     try:
         env['TRYTOND_DATABASE__URI'] = cluster.start()
@@ -91,6 +112,8 @@ def main():
             + [a for a in sys.argv[1:]], env=env, cwd=ROOT)
         if process.returncode:
             sys.exit(f'benchmark failed (exit {process.returncode})')
+        if args.setup_only or args.explain or args.update:
+            return
         with open(result_file) as f:
             result = json.load(f)
     finally:
@@ -100,21 +123,130 @@ def main():
     print_table(result, args, time.monotonic() - started)
 
 
+class StoredCluster:
+    """A PostgreSQL cluster kept in a directory between runs (--data):
+    created on the first start, stopped but not removed."""
+
+    def __init__(self, path):
+        sys.path.insert(0, str(ROOT / 'scripts'))
+        from runtests import Cluster
+        self.cluster = Cluster.__new__(Cluster)
+        self.cluster.dir = str(path.resolve() / 'pg')
+        self.cluster.port = free_port()
+        self.cluster.prefix = []
+        os.makedirs(self.cluster.dir, exist_ok=True)
+        if os.geteuid() == 0:
+            import pwd
+            pw = pwd.getpwnam('postgres')
+            os.chown(self.cluster.dir, pw.pw_uid, pw.pw_gid)
+            self.cluster.prefix = ['runuser', '-u', 'postgres', '--']
+
+    def start(self):
+        from runtests import find_pg_bin
+        cluster = self.cluster
+        data = os.path.join(cluster.dir, 'data')
+        if os.path.exists(data):
+            options = (f'-p {cluster.port} -k {cluster.dir} '
+                '-c listen_addresses=127.0.0.1 -c fsync=off '
+                '-c synchronous_commit=off -c full_page_writes=off '
+                '-c max_connections=200')
+            cluster.run(find_pg_bin('pg_ctl'), '-D', data, '-o', options,
+                '-l', os.path.join(cluster.dir, 'log'), '-w', 'start')
+            return f'postgresql://tryton@127.0.0.1:{cluster.port}/'
+        return cluster.start()
+
+    def stop(self):
+        from runtests import find_pg_bin
+        self.cluster.run(find_pg_bin('pg_ctl'), '-D',
+            os.path.join(self.cluster.dir, 'data'), '-m', 'fast', '-w',
+            'stop')
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
 def worker(args):
+    from benchtools import DATABASE, database_version, local, log, vacuum
+
+    ready = args.data / 'ready.json' if args.data else None
+    if ready and ready.exists():
+        with open(ready) as f:
+            result = json.load(f)
+        log(f"stored database: {result['tickets']:,} tickets")
+    else:
+        result = setup(args)
+        if ready:
+            with open(ready, 'w') as f:
+                json.dump(result, f)
+    if args.update:
+        return update(args)
+    if args.setup_only:
+        return
+    if args.explain:
+        return explain(args)
+    measure(args, result)
+
+
+def update(args):
+    "trytond-admin -u sushi_supervision on the stored database."
+    import tempfile as tmp
+    from benchtools import DATABASE, log, vacuum
+    admin = Path(sys.executable).with_name('trytond-admin')
+    start = time.perf_counter()
+    with tmp.NamedTemporaryFile('w', suffix='.pass') as passfile:
+        passfile.write('bench-admin')
+        passfile.flush()
+        subprocess.run([sys.executable, str(admin), '-d', DATABASE,
+                '-u', 'sushi_supervision'], check=True,
+            env=dict(os.environ, TRYTONPASSFILE=passfile.name),
+            stdout=subprocess.DEVNULL)
+    vacuum('sushi_ticket')
+    log(f'updated in {time.perf_counter() - start:.0f} s')
+
+
+def explain(args):
+    "EXPLAIN ANALYZE of each trigger's query, slowest first."
+    from benchtools import DATABASE, local, log
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    Pool(DATABASE).init()
+    Candidate = Pool(DATABASE).get('sushi.supervision.candidate')
+    now = local(*dt.datetime.fromisoformat(args.now).timetuple()[:5])
+    plans = []
+    with Transaction().start(DATABASE, 0) as transaction:
+        cursor = transaction.connection.cursor()
+        for trigger, query, *_ in Candidate.queries(now):
+            sql, values = tuple(query)
+            cursor.execute('EXPLAIN ANALYZE SELECT COUNT(f.*) FROM (%s) AS f'
+                % sql, values)
+            plan = [r for r, in cursor]
+            seconds = float(plan[-1].split()[-2]) / 1000
+            plans.append((seconds, trigger, plan))
+    for seconds, trigger, plan in sorted(plans, reverse=True):
+        log(f'--- {trigger}: {seconds:.3f} s')
+        log('\n'.join(plan))
+
+
+def setup(args):
+    "Create the database and the work orders; return their figures."
     from benchtools import (
-        DATABASE, create_database, database_version, local, log, vacuum)
+        DATABASE, create_database, local, log, vacuum)
     from sweep import setup_open_tickets
 
     result = {}
     start = time.perf_counter()
     create_database(module='sushi_supervision')
+    result['activation_seconds'] = time.perf_counter() - start
     log(f'database created and sushi_supervision activated in '
         f'{time.perf_counter() - start:.0f} s')
 
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     Pool(DATABASE).init()
-    result['version'] = database_version()
     pool = Pool(DATABASE)
     Ticket = pool.get('sushi.ticket')
     Assignment = pool.get('sushi.ticket.assignment')
@@ -136,6 +268,25 @@ def worker(args):
     result.update(counts)
     log(f"setup: {counts['tickets']:,} tickets ({counts['open']:,} open, "
         f"{counts['red']:,} red cards) in {result['setup_seconds']:.0f} s")
+    return result
+
+
+def measure(args, result):
+    "Time the single SELECT and the cron; write the figures."
+    from benchtools import DATABASE, database_version, local, log, vacuum
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    Pool(DATABASE).init()
+    result['version'] = database_version()
+    pool = Pool(DATABASE)
+    Candidate = pool.get('sushi.supervision.candidate')
+    now = local(*dt.datetime.fromisoformat(args.now).timetuple()[:5])
+    # a stored database keeps the candidates of its last run
+    with Transaction().start(DATABASE, 0) as transaction:
+        cursor = transaction.connection.cursor()
+        cursor.execute('DELETE FROM "%s"' % Candidate._table)
+        transaction.commit()
+    vacuum(Candidate._table)
 
     # ONE SELECT of the facts of every trigger
     durations = []
@@ -143,11 +294,14 @@ def worker(args):
         with Transaction().start(DATABASE, 0) as transaction:
             cursor = transaction.connection.cursor()
             # one statement: the sum of the row counts of every trigger's
-            # query (a UNION would have to type their NULL columns)
+            # query (a UNION would have to type their NULL columns); the
+            # whole row is counted, so every column the cron inserts (the
+            # fact dates' subqueries too) is computed
             parts, params = [], []
             for i, (_, query, *_) in enumerate(Candidate.queries(now)):
                 sql, values = tuple(query)
-                parts.append('(SELECT COUNT(*) FROM (%s) AS f%d)' % (sql, i))
+                parts.append('(SELECT COUNT(f%d.*) FROM (%s) AS f%d)'
+                    % (i, sql, i))
                 params.extend(values)
             start = time.perf_counter()
             cursor.execute('SELECT ' + ' + '.join(parts), params)

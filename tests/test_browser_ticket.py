@@ -21,7 +21,7 @@ import zoneinfo
 
 from playwright.sync_api import expect
 
-from tests import browser
+from tests import browser, rpc
 
 SHANGHAI = zoneinfo.ZoneInfo('Asia/Shanghai')
 
@@ -531,3 +531,82 @@ class TicketBrowserTest(unittest.TestCase):
                     ('办结', '演示受理员'),
                     ('归档', '演示受理员'),
                     ])
+
+    def test_supervisor_decides_candidates(self):
+        """SUP-14, SUP-05 1, LGT-04, SUP-02 3: the supervisor's candidate
+        list in sao, in Chinese: the overdue order nobody signed for is
+        proposed for level-1 supervision and confirmed into a draft case;
+        a cluster of requests the analyst proposed is dismissed, not
+        without a reason."""
+        server = self.server
+
+        def client(login):
+            return rpc.Client(server.url, server.database, login,
+                server.password)
+
+        def run(admin, method):
+            "The scheduler runs a job now."
+            cron, = admin.model('ir.cron', 'search', [('method', '=', method)])
+            admin.model('ir.cron', 'run_once', [cron])
+
+        # Three residents of one building report the same water cut
+        # (多人一投, ANA-11); the analyst proposes the matter (SUP-02 3)
+        intake = client('intake')
+        county, = intake.model('sushi.unit', 'search',
+            [('code', '=', 'yongqiao_district')])
+        category, = intake.model('sushi.category', 'search',
+            [('code', '=', 'housing_property')])
+        water = []
+        for phone in ['13905573101', '13905573102', '13905573103']:
+            ticket, = intake.model('sushi.ticket', 'create', [{
+                        'request_type': 'complaint',
+                        'title': '锦绣花园7栋停水三天',
+                        'description': '埇桥区锦绣花园7栋停水三天了，'
+                        '物业说是管道坏了，一直没人来修。',
+                        'category': category, 'region': county,
+                        'address': '埇桥区锦绣花园7栋',
+                        'requester_name': '刘先生', 'requester_phone': phone,
+                        }])
+            intake.model('sushi.ticket', 'accept', [ticket])
+            water.append(ticket)
+        admin = client('admin')
+        run(admin, 'sushi.analysis.cluster|update_clusters')
+        analyst = client('analyst')
+        cluster, = analyst.model('sushi.analysis.cluster', 'search',
+            [('tickets', 'in', water), ('state', '=', 'active')])
+        analyst.model('sushi.analysis.cluster', 'propose_supervision',
+            [cluster])
+        # the candidate job of the hour (SUP-14)
+        run(admin, 'sushi.supervision.candidate|propose')
+
+        red = server.lights['red']
+        with self.person('supervisor') as sao:
+            sao.menu('宿事速办', '督办', '督办候选')
+            sao.domain_tab('待确认')
+            # LGT-04, SUP-05 1: overdue and never signed for: level 1
+            self.assertEqual(sao.cell(red, '建议级别'), '一级督办')
+            self.assertEqual(sao.cell(red, '督办情形'),
+                '一级：超出规定办理时限未办理')
+            self.assertEqual(sao.cell(red, '单位'), '埇桥区')
+            sao.open_row(red)
+            sao.expect_value('state', '待确认')
+            sao.button('confirm', '确认督办')
+            sao.expect_value('state', '已确认')
+            # the draft case the Office registers next (SUP-09 1)
+            self.assertTrue(sao.value('supervision'))
+            self.assertEqual(sao.value('decided_by'), '演示督办员')
+
+            # the analyst's proposal: routine supervision (SUP-02 3)
+            sao.to_list()
+            sao.domain_tab('待确认')
+            repeated = '群众多次、集中反映事项未解决'
+            self.assertEqual(sao.cell(repeated, '建议级别'), '日常督办')
+            sao.open_row(repeated)
+            # dismissed only with a reason: a Chinese error, nothing saved
+            sao.button('dismiss', '不予督办')
+            self.assertIn('理由', sao.message())
+            sao.expect_value('state', '待确认')
+            sao.fill('reason', '物业已于当日抢修，供水恢复，不予督办')
+            sao.button('dismiss', '不予督办')
+            sao.expect_value('state', '不予督办')
+            self.assertEqual(sao.value('decided_by'), '演示督办员')

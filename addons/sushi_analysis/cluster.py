@@ -24,8 +24,9 @@ API for other modules (supervision, consultation, reports):
   supervision made from them (`proposed_as`).
 
 The buttons 提请会商议题 (CON-05 a) and 提请督办 (SUP-02 (3)) of an active
-cluster call sushi_supervision's `Topic.propose_from_tickets` or create a
-proposed `sushi.supervision.candidate`, when that module is installed."""
+cluster call sushi_supervision's `Topic.propose_from_tickets` or
+`Candidate.propose_clusters`, when that module is installed (looked up in
+the pool at run time: analysis does not depend on supervision)."""
 import bisect
 import datetime as dt
 import heapq
@@ -76,6 +77,9 @@ class Cluster(ModelSQL, ModelView):
     open_count = fields.Integer("Still Open", readonly=True)
     first_at = fields.DateTime("First Request", readonly=True)
     last_at = fields.DateTime("Last Request", readonly=True)
+    activated_at = fields.DateTime("Activated at", readonly=True,
+        help="When the cluster first passed its threshold: the time of "
+        "the request that made it active (SUP-02 3 dates its fact so).")
     region = fields.Many2One('sushi.unit', "Region", readonly=True)
     category = fields.Many2One('sushi.category', "Category", readonly=True)
     units = fields.Function(fields.Many2Many('sushi.unit', None, None,
@@ -351,18 +355,21 @@ class Cluster(ModelSQL, ModelView):
         cursor = Transaction().connection.cursor()
         figures = {}
         phones = defaultdict(set)
+        requests = defaultdict(list)
         for sub in grouped_slice([c.id for c in clusters], 1000):
             cursor.execute(*line.join(t, condition=line.ticket == t.id
                     ).select(line.cluster, t.requester_phone, t.state,
-                    t.received_at, where=line.cluster.in_(list(sub))))
-            for cluster, phone, state, received in cursor:
+                    t.received_at, t.id, where=line.cluster.in_(list(sub))))
+            for cluster, phone, state, received, ticket in cursor:
                 count, open_, first, last = figures.get(
                     cluster, (0, 0, received, received))
                 figures[cluster] = (count + 1,
                     open_ + (state in OPEN_STATES + ['merged']),
                     min(first, received), max(last, received))
-                phones[cluster].add(normalize_phone(phone) if phone
-                    else 'anonymous-%s' % count)
+                requester = (normalize_phone(phone) if phone
+                    else 'anonymous-%s' % ticket)
+                phones[cluster].add(requester)
+                requests[cluster].append((received, ticket, requester))
         to_write = []
         for cluster in clusters:
             count, open_, first, last = figures.get(
@@ -375,16 +382,36 @@ class Cluster(ModelSQL, ModelView):
             state = 'active' if active else 'forming'
             if active and not open_:
                 state = 'resolved'
-            to_write.extend([[cluster], {
-                        'ticket_count': count,
-                        'requester_count': requesters,
-                        'open_count': open_,
-                        'first_at': first,
-                        'last_at': last,
-                        'state': state,
-                        }])
+            values = {
+                'ticket_count': count,
+                'requester_count': requesters,
+                'open_count': open_,
+                'first_at': first,
+                'last_at': last,
+                'state': state,
+                }
+            # SUP-02 (3): the first activation is a fact, kept as it was
+            if active and not cluster.activated_at:
+                values['activated_at'] = cls._activated_at(
+                    cluster.kind, requests[cluster.id], config)
+            to_write.extend([[cluster], values])
         if to_write:
             cls.write(*to_write)
+
+    @staticmethod
+    def _activated_at(kind, requests, config):
+        """The time of the request with which the cluster passed its
+        threshold: the N-th distinct requester (多人一投) or the N-th
+        request (一人多投) in the order received."""
+        seen = set()
+        for number, (received, _, requester) in enumerate(
+                sorted(requests), 1):
+            seen.add(requester)
+            if kind == 'many_to_one':
+                if len(seen) >= config['many_to_one_requesters']:
+                    return received
+            elif number >= config['one_to_many_tickets']:
+                return received
 
     @classmethod
     def active_clusters(cls, kind=None, since=None, region=None):
@@ -480,38 +507,16 @@ class Cluster(ModelSQL, ModelView):
     @ModelView.button
     def propose_supervision(cls, clusters):
         """SUP-02 (3): propose routine supervision of each cluster
-        (reported repeatedly or by many) to the Office's candidates, on its
-        latest open request and that request's unit; the officer confirms
-        or dismisses it."""
+        (reported repeatedly or by many) to the Office's candidates through
+        sushi_supervision's `Candidate.propose_clusters`, as its cron would
+        (one candidate per cluster, never twice); the officer confirms or
+        dismisses it."""
         Candidate = cls._proposable(clusters, 'sushi.supervision.candidate')
-        # SUP-02 lists the matters of routine supervision
-        trigger, level = 'scope_repeated', 'routine'
-        now = clock.now()
-        for cluster in clusters:
-            tickets = sorted(cluster.tickets,
-                key=lambda t: (t.state in OPEN_STATES, t.received_at, t.id))
-            ticket = tickets[-1]
-            unit = ticket.lead_unit or ticket.region
-            # the key of sushi_supervision's own cluster candidates, so its
-            # cron does not propose the same cluster again
-            key = '%s:cluster:%s' % (trigger, cluster.id)
-            values = {
-                'key': key,
-                'trigger': trigger,
-                'level': level,
-                'ticket': ticket.id,
-                'unit': unit.id if unit else None,
-                'fact_at': cluster.last_at,
-                'proposed_at': now,
-                }
-            if 'cluster' in Candidate._fields:
-                values['cluster'] = cluster.id
-            with without_check_access():
-                existing = Candidate.search([('key', '=', key)], limit=1)
-                if existing:
-                    candidate, = existing
-                else:
-                    candidate, = Candidate.create([values])
+        # the button's groups decide who proposes; the candidates are the
+        # Office's, which analysts do not otherwise write
+        with without_check_access():
+            candidates = Candidate.propose_clusters(clusters)
+        for cluster, candidate in zip(clusters, candidates):
             cls.mark_proposed([cluster], candidate)
 
 

@@ -7,8 +7,8 @@ their detectable trigger (SUP-06 1) and are always decided by a person."""
 import datetime as dt
 
 from sql import Cast, Literal, Null
-from sql.aggregate import Count
-from sql.conditionals import Coalesce
+from sql.aggregate import Count, Max, Min
+from sql.conditionals import Case, Coalesce
 from sql.operators import Concat, Exists
 
 from trytond.i18n import gettext
@@ -17,6 +17,7 @@ from trytond.modules.sushi_ticket import clock
 from trytond.modules.sushi_ticket.workflow import transition
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import CandidateError
@@ -30,6 +31,21 @@ HANDLING = ['dispatched', 'in_progress', 'replied', 'reviewed', 'verifying']
 
 def cast(column):
     return Cast(column, 'VARCHAR')
+
+
+def ticket_flags(t):
+    """The ticket conditions of the per-ticket triggers, by name.  The
+    ticket table has a partial index on each (ticket.py), so that at 1 M
+    orders each trigger reads its few flagged orders, not the table."""
+    true = Literal(True)
+    return {
+        'second_dissatisfied': (t.second_evaluation == 'dissatisfied')
+        & (t.unit_at_fault == true),
+        'provincial_repeat': (t.provincial == true) & (t.repeat_of != Null),
+        'callback': t.escalation_requested == true,
+        'important': (t.leader_instruction == true) | (t.provincial == true),
+        'first_dissatisfied': t.first_evaluation == 'dissatisfied',
+        }
 
 
 class Candidate(Workflow, ModelSQL, ModelView):
@@ -118,6 +134,8 @@ class Candidate(Workflow, ModelSQL, ModelView):
         Ticket = pool.get('sushi.ticket')
         Action = pool.get('sushi.supervision.action')
         Request = pool.get('sushi.knowledge.request')
+        Callback = pool.get('sushi.ticket.callback')
+        Event = pool.get('sushi.ticket.event')
         Configuration = pool.get('sushi.configuration')
         config = Configuration.get_values()
         a = Assignment.__table__()
@@ -159,34 +177,51 @@ class Candidate(Workflow, ModelSQL, ModelView):
                         a.ticket, Literal(None), a.unit,
                         Coalesce(a.red_card_at, a.due_at),
                         where=where)))
-        first_dissatisfied = ((t.first_evaluation == 'dissatisfied')
+        flag = ticket_flags(t)
+        first_dissatisfied = (flag['first_dissatisfied']
             & t.state.in_(HANDLING))
+        # the facts are dated when they happened: the callback that
+        # recorded the rating, the event of the verifier's proposal; the
+        # ticket's own times only for orders rated before those records
+        cb = Callback.__table__()
+        ev = Event.__table__()
+
+        def rated(aggregate, *rounds):
+            where = (cb.ticket == t.id) & (cb.result == 'dissatisfied')
+            if rounds:
+                where &= cb.round.in_(list(rounds))
+            return cb.select(aggregate(cb.recorded_at), where=where)
+        escalated = ev.select(Min(ev.at),
+            where=(ev.ticket == t.id) & (ev.action == 'escalate'))
+        important_overdue = Exists(a.select(Literal(1),
+                where=(a.ticket == t.id) & overdue))
         per_ticket = [
             # SUP-05 (3), CBK-07
-            ('l1_second_dissatisfied',
-                (t.second_evaluation == 'dissatisfied')
-                & (t.unit_at_fault == true), t.closed_at),
+            ('l1_second_dissatisfied', flag['second_dissatisfied'],
+                Coalesce(rated(Min, 2), t.closed_at)),
             # SUP-05 (5)
-            ('l1_provincial_repeat', (t.provincial == true)
-                & (t.repeat_of != Null) & t.state.in_(HANDLING),
+            ('l1_provincial_repeat',
+                flag['provincial_repeat'] & t.state.in_(HANDLING),
                 t.dispatched_at),
             # CBK-05: the verifier proposed escalated supervision
-            ('l1_callback', t.escalation_requested == true, t.write_date),
-            # SUP-06 (1), SUP-13: overdue or badly handled important order
-            ('l2_important_order',
-                ((t.leader_instruction == true) | (t.provincial == true))
-                & (Exists(a.select(Literal(1),
-                            where=(a.ticket == t.id) & overdue))
+            ('l1_callback', flag['callback'],
+                Coalesce(escalated, t.write_date)),
+            # SUP-06 (1), SUP-13: overdue or badly handled important order:
+            # dated at its deadline, or at the bad rating
+            ('l2_important_order', flag['important']
+                & (important_overdue
                     | (t.final_evaluation == 'dissatisfied')),
-                t.deadline),
+                Case((important_overdue, t.deadline),
+                    else_=Coalesce(rated(Max), t.closed_at))),
             ]
         # SUP-12: the switch decides what a first dissatisfaction starts
+        first_at = Coalesce(rated(Min, 1), t.write_date)
         if config['l1_on_first_dissatisfaction']:
             per_ticket.append(('l1_first_dissatisfied', first_dissatisfied,
-                    t.write_date))
+                    first_at))
         else:
             per_ticket.append(('scope_dissatisfied', first_dissatisfied,
-                    t.write_date))
+                    first_at))
         for trigger, where, fact in per_ticket:
             result.append((trigger, t.select(
                         key(trigger, t.id, t.lead_unit, t.round),
@@ -205,6 +240,12 @@ class Candidate(Workflow, ModelSQL, ModelView):
         trigger.  A ticket already in a registered case of the proposed
         level or above is not proposed again; a key is never proposed
         twice (dismissed stays dismissed)."""
+        now = now or clock.now()
+        cls._insert(cls.queries(now), now)
+
+    @classmethod
+    def _insert(cls, queries, now):
+        "Insert the new candidates of the (trigger, select[, names])."
         pool = Pool()
         Supervision = pool.get('sushi.supervision')
         Link = pool.get('sushi.supervision-sushi.ticket')
@@ -213,11 +254,10 @@ class Candidate(Workflow, ModelSQL, ModelView):
         case = Supervision.__table__()
         link = Link.__table__()
         cursor = Transaction().connection.cursor()
-        now = now or clock.now()
         user = Transaction().user or 0
         ranks = {'routine': ['routine'] + ESCALATED_LEVELS,
             'L1': ESCALATED_LEVELS, 'L2': ['L2', 'L3'], 'L3': ['L3']}
-        for trigger, query, *extra in cls.queries(now):
+        for trigger, query, *extra in queries:
             # extra: the candidate columns of further selected values
             extra = list(extra[0]) if extra else []
             level = trigger_level(trigger)
@@ -251,7 +291,9 @@ class Candidate(Workflow, ModelSQL, ModelView):
         """SUP-14: the officer confirms; a draft case is made with the
         candidate's level, trigger, ticket and unit, to be registered.
         Of two officers confirming at once, the first makes the case and
-        the second gets an error (the candidate row is locked)."""
+        the second gets an error (the candidate row is locked).  Returns
+        nothing (a button's answer goes to the client): the case is the
+        candidate's `supervision`."""
         pool = Pool()
         Supervision = pool.get('sushi.supervision')
         now = clock.now()
@@ -261,7 +303,6 @@ class Candidate(Workflow, ModelSQL, ModelView):
             candidate.decided_at = now
             candidate.decided_by = Transaction().user or None
         cls.save(candidates)
-        return cases
 
     def case_values(self):
         "The values of the draft case the confirmation makes."
@@ -306,6 +347,7 @@ class CandidateCluster(metaclass=PoolMeta):
     analysis module knows nothing of supervision, so the module graph
     stays acyclic and either module works without the other."""
     __name__ = 'sushi.supervision.candidate'
+    CLUSTER_TRIGGER = 'scope_repeated'
 
     cluster = fields.Many2One('sushi.analysis.cluster', "Request Cluster",
         readonly=True, ondelete='CASCADE')
@@ -325,6 +367,12 @@ class CandidateCluster(metaclass=PoolMeta):
 
     @classmethod
     def queries(cls, now):
+        return super().queries(now) + [cls.cluster_query(now)]
+
+    @classmethod
+    def cluster_query(cls, now, clusters=None):
+        """The (trigger, select, names) of the clusters to propose, all or
+        among clusters (ids)."""
         pool = Pool()
         Cluster = pool.get('sushi.analysis.cluster')
         Line = pool.get('sushi.analysis.cluster-sushi.ticket')
@@ -332,7 +380,6 @@ class CandidateCluster(metaclass=PoolMeta):
         c = Cluster.__table__()
         line = Line.__table__()
         t = Ticket.__table__()
-        result = super().queries(now)
         # the unit most of the cluster's requests were dispatched to, else
         # the cluster's region
         lead = line.join(t, condition=line.ticket == t.id).select(
@@ -341,18 +388,50 @@ class CandidateCluster(metaclass=PoolMeta):
             group_by=[t.lead_unit],
             order_by=[Count(t.id).desc, t.lead_unit.asc],
             limit=1)
-        trigger = 'scope_repeated'
-        key = Concat(cast(Literal(trigger + ':cluster:')), cast(c.id))
+        key = Concat(cast(Literal(cls.CLUSTER_TRIGGER + ':cluster:')),
+            cast(c.id))
         # an active cluster (past the ANA-11 thresholds) with requests
-        # still open, not yet made into a topic or a case; dated at its
-        # latest request, the one that keeps the matter alive
-        result.append((trigger, c.select(
-                    key, Literal(None), Literal(None),
-                    Coalesce(lead, c.region), c.last_at, c.id,
-                    where=(c.state == 'active') & (c.open_count > 0)
-                    & (c.proposed_as == Null)),
-                ['cluster']))
-        return result
+        # still open, not yet made into a topic or a case; dated when it
+        # became active (the request that passed the threshold; clusters
+        # activated before that time was recorded: their latest request)
+        where = ((c.state == 'active') & (c.open_count > 0)
+            & (c.proposed_as == Null))
+        if clusters is not None:
+            where &= c.id.in_(list(clusters))
+        return (cls.CLUSTER_TRIGGER, c.select(
+                key, Literal(None), Literal(None),
+                Coalesce(lead, c.region), Coalesce(c.activated_at, c.last_at),
+                c.id, where=where),
+            ['cluster'])
+
+    @classmethod
+    def cluster_key(cls, cluster):
+        "The key of the candidate of a cluster: one per cluster."
+        return '%s:cluster:%s' % (cls.CLUSTER_TRIGGER, cluster.id)
+
+    @classmethod
+    def propose_clusters(cls, clusters, now=None):
+        """SUP-02 (3): propose the clusters now (the analysts' button
+        提请督办), as the cron would: one INSERT ... SELECT of those not
+        proposed yet.  Return the candidate of each cluster, in order; a
+        cluster already proposed keeps its candidate (whatever the
+        officer decided).  A cluster that is not active with open
+        requests, or already made into a topic or case, is refused."""
+        now = now or clock.now()
+        ids = [c.id for c in clusters]
+        for sub in grouped_slice(ids):
+            cls._insert([cls.cluster_query(now, sub)], now)
+        keys = {cls.cluster_key(c): c for c in clusters}
+        found = {}
+        for sub in grouped_slice(list(keys)):
+            for candidate in cls.search([('key', 'in', list(sub))]):
+                found[keys[candidate.key].id] = candidate
+        for cluster in clusters:
+            if cluster.id not in found:
+                raise CandidateError(gettext(
+                        'sushi_supervision.msg_candidate_cluster',
+                        cluster=cluster.rec_name))
+        return [found[c.id] for c in clusters]
 
     def case_values(self):
         values = super().case_values()
@@ -369,11 +448,10 @@ class CandidateCluster(metaclass=PoolMeta):
     @classmethod
     def confirm(cls, candidates):
         Cluster = Pool().get('sushi.analysis.cluster')
-        cases = super().confirm(candidates)
+        super().confirm(candidates)
         # as the button's body: the cluster remembers the case
         with without_check_access():
             for candidate in cls.browse([c.id for c in candidates]):
                 if candidate.cluster and candidate.supervision:
                     Cluster.mark_proposed([candidate.cluster],
                         candidate.supervision)
-        return cases

@@ -718,11 +718,6 @@ class Supervision(Workflow, ModelSQL, ModelView):
                 raise SupervisionError(gettext(
                         'sushi_supervision.msg_supervision_verify_note',
                         case=case.rec_name))
-        cls.write(cases, {
-                'verification_result': 're_supervise',
-                'verified_at': clock.now(),
-                'verified_by': Transaction().user or None,
-                })
         Opinion.create([{
                     'supervision': c.id,
                     'unit': c.lead_unit.id,
@@ -731,6 +726,14 @@ class Supervision(Workflow, ModelSQL, ModelView):
                         c.deadline > clock.now()) else
                     Opinion.default_deadline(),
                     } for c in cases])
+        # the findings live on as the opinion: the next re-check of the
+        # new feedback writes its own
+        cls.write(cases, {
+                'verification_result': 're_supervise',
+                'verified_at': clock.now(),
+                'verified_by': Transaction().user or None,
+                'verification_note': None,
+                })
 
     @classmethod
     @transition('archived')

@@ -387,6 +387,18 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
         self.assertEqual((cluster.ticket_count, cluster.requester_count),
             (3, 3))
         self.assertIn('汴河花园', cluster.name)
+        # SUP-02 (3) dates its fact when the cluster became active: the
+        # third requester's call, 7 July 8:00, not the cron's run at 12:00
+        self.assertEqual(cluster.activated_at, local(2025, 7, 7, 8))
+        # a fourth requester later leaves that moment as it was
+        make('汴河花园5栋停水了，到现在没来水', phone='13905570005',
+            when=(2025, 7, 8, 10))
+        with at(2025, 7, 8, 12):
+            Cluster.update_clusters()
+        cluster, = Cluster.search([('kind', '=', 'many_to_one')])
+        self.assertEqual((cluster.requester_count, cluster.last_at,
+                cluster.activated_at),
+            (4, local(2025, 7, 8, 10), local(2025, 7, 7, 8)))
         # one requester calls three times in 30 days: 一人多投
         for day in (2, 12, 25):
             make('滨河人家楼下烧烤店油烟太大，呛得不敢开窗', phone=PHONES[3],
@@ -396,6 +408,8 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
         repeat, = Cluster.search([('kind', '=', 'one_to_many')])
         self.assertEqual((repeat.state, repeat.ticket_count,
                 repeat.requester_count), ('active', 3, 1))
+        # the third request (ANA-11 one_to_many_tickets 3) made it active
+        self.assertEqual(repeat.activated_at, local(2025, 7, 25, 20))
         self.assertEqual(Cluster.active_clusters(kind='one_to_many'),
             [repeat])
         values = Cluster.proposal_values([repeat])[repeat.id]

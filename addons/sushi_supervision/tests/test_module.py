@@ -300,6 +300,25 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         opinion, = case.opinions
         self.assertEqual((opinion.unit, opinion.text),
             (ns.county, '现场复核仍有积水'))
+        # fed back again and drawn again: this time the re-check confirms
+        # it, and the case is archived at once (step 7)
+        case.feedback = '已清淤，复查无积水'
+        case.save()
+        with at(2025, 3, 21, 9), patch.object(
+                Supervision, 'draw', return_value=True):
+            Supervision.submit_feedback([case])
+        case = Supervision(case.id)
+        with self.assertRaises(UserError):
+            Supervision.confirm_verification([case])
+        case.verification_note = '现场复核：积水已排除'
+        case.save()
+        with at(2025, 3, 21, 15), Transaction().set_user(ns.supervisor.id):
+            Supervision.confirm_verification([case])
+        case = Supervision(case.id)
+        self.assertEqual((case.state, case.verification_result,
+                case.verified_at, case.verified_by, case.archived_at),
+            ('archived', 'confirmed', local(2025, 3, 21, 15), ns.supervisor,
+                local(2025, 3, 21, 15)))
 
     @with_transaction()
     def test_escalation_keeps_history(self):
@@ -333,6 +352,74 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
                 ('public_commitment', 'deputy_in_charge', None, 'leader'),
                 ('interview', 'deputy_in_charge', 'office', 'leader')})
         self.assertFalse(Consequence.search([('supervision', '=', old.id)]))
+        # the consequence is recorded when done, by whom it concerns
+        commitment, = Consequence.search([('supervision', '=', new.id),
+                ('kind', '=', 'public_commitment')])
+        self.assertEqual(commitment.programme, '《直播宿州》“宿事速办在行动”')
+        with at(2025, 3, 25, 20):
+            Consequence.record_done([commitment])
+        commitment = Consequence(commitment.id)
+        self.assertEqual((commitment.state, commitment.done_at),
+            ('done', local(2025, 3, 25, 20)))
+        # SUP-07, SUP-08: level 3 is the city leaders'; the principal
+        # leader commits publicly and is interviewed by 市委督查办
+        with at(2025, 4, 1, 9):
+            top, = Supervision.escalate_to([new], 'L3', 'l3_major',
+                '二级督办后仍未解决，报请市领导挂牌督办')
+        self.assertEqual((top.level, top.body, top.method, top.previous),
+            ('L3', 'city_leaders', 'thematic', Supervision(new.id)))
+        Supervision.register([top])
+        planned = {(c.kind, c.leader_role, c.interviewer, c.person)
+            for c in Consequence.search([('supervision', '=', top.id)])}
+        self.assertEqual(planned, {
+                ('public_commitment', 'principal', None, 'principal'),
+                ('interview', 'principal', 'inspection_office', 'principal')})
+        # nobody named: nothing recorded as done
+        interview, = Consequence.search([('supervision', '=', top.id),
+                ('kind', '=', 'interview')])
+        interview.person = None
+        interview.save()
+        with self.assertRaises(UserError):
+            Consequence.record_done([interview])
+
+    @with_transaction()
+    def test_ledger_lights(self):
+        """SUP-09 3, LGT-01: the ledger's light of a case follows its
+        deadline and its open opinions' deadlines; the opinions overdue
+        are counted"""
+        pool = Pool()
+        Supervision = pool.get('sushi.supervision')
+        Opinion = pool.get('sushi.supervision.opinion')
+        ns = setup_network()
+        ticket, _ = dispatched(ns)
+        # due Tuesday 18 March 17:30; an opinion due Monday 17 March 12:00
+        case = self.case(ns, ticket)
+        Supervision.register([case])
+        Supervision.assign([case])
+        opinion, = Opinion.create([{'supervision': case.id,
+                    'unit': ns.county.id, 'text': '请于3月17日中午前反馈进展',
+                    'deadline': local(2025, 3, 17, 12)}])
+
+        def light(*when):
+            with at(*when):
+                row, = Supervision.read([case.id],
+                    ['light', 'overdue_opinions'])
+            return row['light'], row['overdue_opinions']
+        # Thursday: both deadlines after the next working day's close
+        self.assertEqual(light(2025, 3, 13, 9), ('green', 0))
+        # Friday: the opinion is due by Monday's close, the next working
+        # day (the weekend does not count)
+        self.assertEqual(light(2025, 3, 14, 9), ('yellow', 0))
+        # Monday 13:00: the opinion is overdue
+        self.assertEqual(light(2025, 3, 17, 13), ('red', 1))
+        # answered (late): Tuesday 9:00, the case itself is due by the
+        # next working day's close
+        Opinion.write([opinion], {'answer': '已完成管道疏通'})
+        with at(2025, 3, 17, 14):
+            Opinion.answer_opinion([opinion])
+        self.assertEqual(light(2025, 3, 18, 9), ('yellow', 0))
+        # past the case's deadline
+        self.assertEqual(light(2025, 3, 18, 18), ('red', 0))
 
     # --- SMS at the gateway -------------------------------------------
 
@@ -423,11 +510,39 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         pool = Pool()
         Candidate = pool.get('sushi.supervision.candidate')
         Action = pool.get('sushi.supervision.action')
+        Callback = pool.get('sushi.ticket.callback')
+        Event = pool.get('sushi.ticket.event')
         ns = setup_network()
         tickets, request, _ = self.facts(ns)
+        # a provincial order handled in time but rated badly at the second
+        # callback, 11 March 15:40 (SUP-06 1, SUP-13; the unit not at
+        # fault: no SUP-05 3), and an order whose
+        # verifier proposed escalated supervision on 11 March 10:00
+        # (CBK-05)
+        tickets['rated'], rated = dispatched(ns, title='省级交办件办理不满意',
+            provincial=True)
+        tickets['callback'], escalated = dispatched(ns, title='回访提请督办')
+        sql_write('sushi.ticket.assignment', [rated.id, escalated.id],
+            state='completed', completed_at=local(2025, 3, 10, 9))
+        sql_write('sushi.ticket', [tickets['rated'].id], state='closed',
+            first_evaluation='dissatisfied', second_evaluation='dissatisfied',
+            final_evaluation='dissatisfied',
+            closed_at=local(2025, 3, 11, 15, 40))
+        Callback.create([{'ticket': tickets['rated'].id, 'round': 2,
+                    'channel': 'phone_callback', 'given': 'dissatisfied',
+                    'result': 'dissatisfied', 'reason': '路面仍有积水',
+                    'reason_clear': True,
+                    'recorded_at': local(2025, 3, 11, 15, 40)}])
+        sql_write('sushi.ticket', [tickets['callback'].id],
+            state='verifying', escalation_requested=True)
+        with at(2025, 3, 11, 10):
+            Event.log([tickets['callback']], 'escalate',
+                comment='核实：承办单位未实际处理')
         county, city = ns.county.code, ns.city.code
         Candidate.propose(now=local(2025, 3, 13, 9))
         expected = {
+            ('l2_important_order', 'rated', 'L2', county),
+            ('l1_callback', 'callback', 'L1', county),
             ('l1_not_handled', 'idle', 'L1', county),
             ('scope_overdue', 'slow', 'routine', county),
             ('l1_not_handled', 'leader', 'L1', county),
@@ -438,6 +553,25 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
             ('scope_knowledge', 'request', 'routine', city),
             }
         self.assertEqual(self.proposed(tickets, request), expected)
+        # each dated when its fact happened: the red card at the due time
+        # of 12 March 17:30 (7 working days from 3 March 9:00, LGT-05), the
+        # second rating's closing, the bad rating's callback, the
+        # verifier's proposal, the answer scripts' due time
+        dated = {(c.trigger, c.ticket or c.knowledge_request): c.fact_at
+            for c in Candidate.search([])}
+        for trigger, subject, when in [
+                ('l1_not_handled', tickets['idle'], (2025, 3, 12, 17, 30)),
+                ('l2_important_order', tickets['leader'],
+                    (2025, 3, 12, 17, 30)),
+                ('l1_second_dissatisfied', tickets['second'],
+                    (2025, 3, 12, 9)),
+                ('l2_important_order', tickets['rated'],
+                    (2025, 3, 11, 15, 40)),
+                ('l1_callback', tickets['callback'], (2025, 3, 11, 10)),
+                ('scope_knowledge', request, (2025, 3, 10, 17, 30)),
+                ]:
+            self.assertEqual(dated[trigger, subject], local(*when),
+                msg=trigger)
         # the same facts are not proposed twice
         Candidate.propose(now=local(2025, 3, 13, 10))
         self.assertEqual(Candidate.search_count([]), len(expected))
@@ -482,8 +616,10 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         Candidate.propose(now=local(2025, 3, 13, 9))
         idle, = Candidate.search([('ticket', '=', tickets['idle'].id)])
         with at(2025, 3, 13, 10), as_user(ns.supervisor):
-            case, = Candidate.confirm([Candidate(idle.id)])
+            # a button: nothing for the client but the saved candidate
+            self.assertIsNone(Candidate.confirm([Candidate(idle.id)]))
         idle = Candidate(idle.id)
+        case = idle.supervision
         self.assertEqual((idle.state, idle.supervision, idle.decided_by,
                 idle.decided_at),
             ('confirmed', case, ns.supervisor, local(2025, 3, 13, 10)))
@@ -569,6 +705,29 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
                 Accountability.read([record.id], ['persons'])
         with as_user(ns.other_handler):
             self.assertEqual(Accountability.search([]), [])
+        # ACC-01 and ACC-08: the Office records a manual case and decides
+        # it with a method; ACC-03's candidate is dismissed with the reason
+        manual, = Accountability.create([{'unit': ns.county.id,
+                    'case_type': 'acc01_refusal',
+                    'tickets': [('add', [overdue.id])],
+                    'description': '无正当理由拒不办理转办工单'}])
+        # recorded by the Office: under investigation from the start
+        self.assertEqual((manual.automatic, manual.state), (False, 'open'))
+        manual.method = 'warning'
+        manual.deciding_body = 'office'
+        manual.decided_on = dt.date(2025, 3, 21)
+        manual.evidence = '承办单位书面答复拒绝办理，无法律依据'
+        manual.save()
+        Accountability.decide([manual])
+        self.assertEqual(Accountability(manual.id).state, 'decided')
+        returned, = Accountability.search([
+                ('case_type', '=', 'acc03_returned_twice')])
+        with self.assertRaises(UserError):
+            Accountability.dismiss([returned])
+        returned.decision = '第二次退回系诉求人补充新诉求所致，不予追责'
+        returned.save()
+        Accountability.dismiss([returned])
+        self.assertEqual(Accountability(returned.id).state, 'dismissed')
 
     # --- rights -------------------------------------------------------
 
@@ -723,6 +882,9 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
                     'requester_count': 3, 'open_count': 3,
                     'first_at': local(2025, 3, 3, 9),
                     'last_at': local(2025, 3, 5, 9),
+                    # the analysis cron recorded when the third requester
+                    # made it active
+                    'activated_at': local(2025, 3, 4, 14),
                     'region': ns.county.id,
                     'tickets': [('add', [first.id, second.id, third.id])],
                     }, {
@@ -734,13 +896,20 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         Candidate.propose(now=local(2025, 3, 6, 9))
         candidate, = Candidate.search([('cluster', '!=', None)])
         # routine supervision (SUP-02 3) against the unit most of its
-        # requests went to, dated at its latest request
+        # requests went to, dated when the cluster became active
         self.assertEqual((candidate.trigger, candidate.level, candidate.unit,
                 candidate.cluster, candidate.ticket, candidate.fact_at),
             ('scope_repeated', 'routine', ns.county, active, None,
-                local(2025, 3, 5, 9)))
+                local(2025, 3, 4, 14)))
+        # the analysts' button on a cluster the cron proposed already gives
+        # back the cron's candidate: nothing is proposed twice
+        self.assertEqual(Candidate.propose_clusters([active]), [candidate])
+        # a forming cluster is no matter for supervision yet
+        with self.assertRaises(UserError):
+            Candidate.propose_clusters([forming])
         with at(2025, 3, 6, 10), as_user(ns.supervisor):
-            case, = Candidate.confirm([candidate])
+            Candidate.confirm([candidate])
+        case = Candidate(candidate.id).supervision
         case = Supervision(case.id)
         self.assertEqual((case.level, case.trigger, case.lead_unit,
                 set(case.tickets)),
@@ -749,6 +918,44 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         # proposed once: a cluster made into a case is not proposed again
         Candidate.propose(now=local(2025, 3, 7, 9))
         self.assertEqual(Candidate.search_count([('cluster', '!=', None)]), 1)
+
+    @with_transaction()
+    def test_cluster_button_proposes(self):
+        """SUP-02 3, SUP-14: the analysts' button 提请督办 on a cluster makes
+        the candidate the cron would, once"""
+        pool = Pool()
+        Candidate = pool.get('sushi.supervision.candidate')
+        Cluster = pool.get('sushi.analysis.cluster')
+        ns = setup_network()
+        first, _ = dispatched(ns, ns.city, title='烧烤油烟扰民')
+        second, _ = dispatched(ns, ns.city, title='烧烤店油烟大')
+        cluster, = Cluster.create([{
+                    'name': '滨河人家楼下烧烤油烟', 'kind': 'one_to_many',
+                    'state': 'active', 'ticket_count': 2,
+                    'requester_count': 1, 'open_count': 2,
+                    'first_at': local(2025, 3, 3, 9),
+                    'last_at': local(2025, 3, 3, 9),
+                    'activated_at': local(2025, 3, 3, 9),
+                    'region': ns.county.id,
+                    'tickets': [('add', [first.id, second.id])],
+                    }])
+        with at(2025, 3, 6, 10), as_user(ns.analyst):
+            Cluster.propose_supervision([cluster])
+        candidate, = Candidate.search([])
+        # both requests went to the city bureau: the candidate is its
+        self.assertEqual((candidate.key, candidate.trigger, candidate.level,
+                candidate.state, candidate.unit, candidate.cluster,
+                candidate.fact_at, candidate.proposed_at),
+            ('scope_repeated:cluster:%d' % cluster.id, 'scope_repeated',
+                'routine', 'proposed', ns.city, cluster,
+                local(2025, 3, 3, 9), local(2025, 3, 6, 10)))
+        self.assertEqual(Cluster(cluster.id).proposed_as, candidate)
+        # the cron does not propose the cluster a second time
+        Candidate.propose(now=local(2025, 3, 7, 9))
+        self.assertEqual(Candidate.search([]), [candidate])
+        # nor does a second press (the button is gone once proposed)
+        with self.assertRaises(UserError), as_user(ns.analyst):
+            Cluster.propose_supervision([Cluster(cluster.id)])
 
     # --- the monthly report -------------------------------------------
 
@@ -777,6 +984,17 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
                         'note': '现场督办', 'non_cooperation':
                         'no_on_site_cooperation',
                         'evidence': '现场无人接待，照片为证'}])
+        # an opinion of 25 March still unanswered, one answered in time
+        Opinion = pool.get('sushi.supervision.opinion')
+        late, kept = Opinion.create([{'supervision': routine.id,
+                    'unit': ns.county.id, 'text': '请于3月25日前反馈',
+                    'deadline': local(2025, 3, 25, 17, 30)}, {
+                    'supervision': routine.id, 'unit': ns.county.id,
+                    'text': '请于3月28日前报送整改方案',
+                    'deadline': local(2025, 3, 28, 17, 30)}])
+        Opinion.write([kept], {'answer': '整改方案已报送'})
+        with at(2025, 3, 27, 9):
+            Opinion.answer_opinion([kept])
         # not March: a case registered in April is left out
         april, _ = dispatched(ns, title='四月')
         with at(2025, 4, 2, 9):
@@ -792,8 +1010,9 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
             (dt.date(2025, 3, 1), dt.date(2025, 3, 31)))
         line, = report.lines
         self.assertEqual((line.unit, line.routine, line.level_1,
-                line.level_2, line.level_3, line.non_cooperation),
-            (ns.county, 1, 1, 1, 0, 1))
+                line.level_2, line.level_3, line.non_cooperation,
+                line.overdue_opinions),
+            (ns.county, 1, 1, 1, 0, 1, 1))
         # D3.2 and D3.1 as written: 1 + 2 + 0.5
         self.assertEqual(line.deduction, 3.5)
         self.assertEqual(len(report.cases), 3)
@@ -823,6 +1042,13 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
             else content
         self.assertIn('埇桥区', text)
         self.assertIn('<svg', text)
+        # SUP-04, D3.1: a non-cooperation finding needs its evidence (the
+        # client's transaction is rolled back; this test's goes on)
+        with self.assertRaises(UserError):
+            Action.create([{'ticket': second.id, 'unit': ns.county.id,
+                        'kind': 'phone', 'at': local(2025, 3, 21, 9),
+                        'note': '电话督办', 'non_cooperation':
+                        'no_on_site_cooperation'}])
 
     @with_transaction()
     def test_isolation_on_every_path(self):
