@@ -326,8 +326,12 @@ def explain(pool, Transaction, log):
             captured = []
 
             def capture(self, query, params=None, *args, **kwargs):
-                captured.append((query, params))
-                return execute(self, query, params, *args, **kwargs)
+                start = time.perf_counter()
+                try:
+                    return execute(self, query, params, *args, **kwargs)
+                finally:
+                    captured.append((query, params,
+                            time.perf_counter() - start))
             cls.execute = capture
             try:
                 Period.compute([period])
@@ -335,7 +339,13 @@ def explain(pool, Transaction, log):
                 cls.execute = execute
             log(f'--- plans of the compute of {month:%Y-%m} '
                 f'({len(captured)} statements)')
-            for query, params in captured:
+            total = sum(d for _, _, d in captured)
+            log(f'{total:.1f} s in the statements; the slowest:')
+            for query, params, duration in sorted(
+                    captured, key=lambda c: -c[2])[:8]:
+                text = query if isinstance(query, str) else str(query)
+                log(f'  {duration:6.2f} s  ' + text[:150].replace('\n', ' '))
+            for query, params, duration in captured:
                 text = query if isinstance(query, str) else str(query)
                 head = text.lstrip().split(None, 1)[0].upper()
                 if head not in {'SELECT', 'INSERT', 'UPDATE', 'DELETE'}:
@@ -346,7 +356,8 @@ def explain(pool, Transaction, log):
                 plan = [r[0] for r in cursor.fetchall()]
                 scans = [line.strip() for line in plan
                     if 'Scan' in line]
-                log(text[:160].replace('\n', ' ') + ' …')
+                log(f'[{duration:.2f} s] ' + text[:160].replace('\n', ' ')
+                    + ' …')
                 for line in scans:
                     log('    ' + line)
             transaction.rollback()

@@ -353,7 +353,7 @@ class AssessmentCases:
         Config = pool.get('sushi.assessment.configuration')
         Leader = pool.get('sushi.unit.leader')
         Review = pool.get('sushi.assessment.review')
-        Duty = pool.get('sushi.knowledge.duty')
+        Request = pool.get('sushi.knowledge.request')
         Entry = pool.get('sushi.knowledge.entry')
         Correction = pool.get('sushi.knowledge.correction')
         Callback = pool.get('sushi.ticket.callback')
@@ -377,10 +377,12 @@ class AssessmentCases:
                         'annotation': '阅，请按期办结。'}])
         # D5.1 (F5): an answer script due Mon 10 March 17:30, sent Thu 13
         # March: 11, 12, 13 March = 3 working days → 4 − 3 = 1
-        Duty.create([{'kind': 'answer_script', 'unit': city.id,
-                    'subject': '占道经营投诉答复口径',
-                    'due_at': local(2025, 3, 10, 17, 30),
-                    'submitted_at': local(2025, 3, 13, 10)}])
+        request, = Request.create([{'subject': '占道经营投诉答复口径',
+                    'unit': city.id}])
+        f._update(Request, request, {'state': 'submitted',
+                'requested_at': local(2025, 3, 6, 9),
+                'due_at': local(2025, 3, 10, 17, 30),
+                'submitted_at': local(2025, 3, 13, 10)})
         # D5.3: one confirmed correction of its entry → 3 − 1 = 2
         entry, = Entry.create([{'title': '占道经营处罚标准',
                     'kind': Entry.fields_get(['kind'])['kind'][
