@@ -384,9 +384,8 @@ class AssessmentCases:
                 'due_at': local(2025, 3, 10, 17, 30),
                 'submitted_at': local(2025, 3, 13, 10)})
         # D5.3: one confirmed correction of its entry → 3 − 1 = 2
-        entry, = Entry.create([{'title': '占道经营处罚标准',
-                    'kind': Entry.fields_get(['kind'])['kind'][
-                        'selection'][0][0],
+        entry, = Entry.create([{'title': '占道经营投诉答复口径',
+                    'kind': 'faq_script',
                     'owner_unit': city.id,
                     'effective_date': dt.date(2025, 1, 1)}])
         correction, = Correction.create([{'entry': entry.id,
