@@ -388,6 +388,7 @@ class AssessmentCases:
                     'kind': 'faq_script',
                     'owner_unit': city.id,
                     'effective_date': dt.date(2025, 1, 1)}])
+        f._update(Entry, entry, {'state': 'expired'})  # never published
         correction, = Correction.create([{'entry': entry.id,
                     'description': '处罚标准已修订'}])
         f._update(Correction, correction, {'state': 'confirmed',
