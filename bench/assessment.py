@@ -282,10 +282,16 @@ def measure(args, pool, Transaction, log, cprofiled):
         hand = min(runs)
     log(f'hand-written aggregate: {hand:.1f} s ({len(rows)} units; runs '
         + ', '.join(f'{r:.1f}' for r in runs) + f' s; {load()})')
+    import datetime as dt
+    Period = pool.get('sushi.assessment.period')
     with Transaction().start(DATABASE, 0) as transaction:
-        import datetime as dt
-        Period = pool.get('sushi.assessment.period')
-        period = Period.get_or_create('month', dt.date(2025, 3, 1))
+        # a kept database may have the period already: create it apart,
+        # then compute with its lock (compute locks the period)
+        period_id = Period.get_or_create('month', dt.date(2025, 3, 1)).id
+        transaction.commit()
+    with Transaction().start(DATABASE, 0, _lock_records={
+                Period._table: [period_id]}) as transaction:
+        period = Period(period_id)
         start = time.perf_counter()
         with cprofiled(args, 'compute'):
             Period.compute([period])
