@@ -432,7 +432,8 @@ class AssessmentCases:
                 ('unresolved', (2025, 4, 1, 0, 30))]:
             ticket = create_ticket()
             f._update(f.Ticket, ticket, {'lead_unit': city.id})
-            callback, = Callback.create([{'ticket': ticket.id}])
+            callback, = Callback.create([{'ticket': ticket.id,
+                        'channel': 'phone_callback'}])
             f._update(Callback, callback, {'resolution': resolution,
                     'recorded_at': local(*when)})
         period = self.compute()
