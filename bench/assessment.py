@@ -14,6 +14,11 @@ a second evaluation (3 % dissatisfied).
 
 Usage (PostgreSQL in a throwaway cluster):
     .venv/bin/python bench/assessment.py [--tickets N]
+or, keeping the cluster in DIR to build once and measure many times:
+    nice -n 10 .venv/bin/python bench/assessment.py --data DIR --build-only
+    flock LOCK .venv/bin/python bench/assessment.py --data DIR
+(--update re-runs trytond-admin -u sushi_assessment on the kept database,
+e.g. after the module's indexes changed.)
 """
 import argparse
 import os
@@ -33,28 +38,86 @@ def main():
     parser.add_argument('--tickets', type=int, default=1_800_000)
     parser.add_argument('--cprofile', metavar='DIR',
         help="profile Period.compute with cProfile into DIR")
+    parser.add_argument('--data', metavar='DIR',
+        help="keep the PostgreSQL cluster in DIR (built once, reused)")
+    parser.add_argument('--build-only', action='store_true')
+    parser.add_argument('--update', action='store_true',
+        help="update sushi_assessment on the kept database first")
+    parser.add_argument('--explain', action='store_true',
+        help="print the plan of every statement of the compute")
     parser.add_argument('--worker', action='store_true')
+    parser.add_argument('--built', action='store_true')
     args = parser.parse_args()
     if args.worker:
         return worker(args)
     sys.path.insert(0, str(ROOT / 'scripts'))
     from runtests import Cluster
-    tmp = tempfile.mkdtemp(prefix='sushi-bench-assessment-')
+
+    class KeptCluster(Cluster):
+        "A cluster kept in a directory of the caller's."
+
+        def __init__(self, directory):
+            super().__init__()
+            shutil.rmtree(self.dir, ignore_errors=True)
+            self.dir = directory
+            os.makedirs(directory, exist_ok=True)
+            if self.prefix:
+                import pwd
+                pw = pwd.getpwnam('postgres')
+                os.chown(directory, pw.pw_uid, pw.pw_gid)
+
+        def start(self):
+            if os.path.isdir(os.path.join(self.dir, 'data')):
+                data = os.path.join(self.dir, 'data')
+                options = (f'-p {self.port} -k {self.dir} '
+                    '-c listen_addresses=127.0.0.1 -c fsync=off '
+                    '-c synchronous_commit=off -c full_page_writes=off '
+                    '-c max_connections=200')
+                self.run(find_pg_bin('pg_ctl'), '-D', data, '-o', options,
+                    '-l', os.path.join(self.dir, 'log'), '-w', 'start')
+                return f'postgresql://tryton@127.0.0.1:{self.port}/'
+            return super().start()
+
+        def stop(self):
+            self.run(find_pg_bin('pg_ctl'), '-D',
+                os.path.join(self.dir, 'data'), '-m', 'fast', '-w', 'stop')
+
+    from runtests import find_pg_bin
     env = {k: v for k, v in os.environ.items()
         if not k.startswith('TRYTOND_')}
-    env['TRYTOND_DATABASE__PATH'] = tmp
     env['PYTHONPATH'] = os.pathsep.join(
         filter(None, [str(BENCH), env.get('PYTHONPATH')]))
-    cluster = Cluster()
+    if args.data:
+        tmp = os.path.abspath(args.data)
+        cluster = KeptCluster(tmp)
+        marker = os.path.join(tmp, 'built')
+        built = os.path.exists(marker)
+    else:
+        tmp = tempfile.mkdtemp(prefix='sushi-bench-assessment-')
+        cluster = Cluster()
+        marker, built = None, False
+    env['TRYTOND_DATABASE__PATH'] = os.path.join(tmp, 'files')
+    os.makedirs(env['TRYTOND_DATABASE__PATH'], exist_ok=True)
     try:
         env['TRYTOND_DATABASE__URI'] = cluster.start()
+        if built and args.update:
+            admin = Path(sys.executable).with_name('trytond-admin')
+            subprocess.run([sys.executable, str(admin), '-d', 'bench',
+                    '-u', 'sushi_assessment'], env=env, cwd=ROOT,
+                check=True, stdout=subprocess.DEVNULL)
         subprocess.run([sys.executable, '-O', __file__, '--worker',
                 '--tickets', str(args.tickets)]
-            + (['--cprofile', args.cprofile] if args.cprofile else []),
+            + (['--cprofile', args.cprofile] if args.cprofile else [])
+            + (['--built'] if built else [])
+            + (['--explain'] if args.explain else [])
+            + (['--build-only'] if args.build_only else []),
             env=env, cwd=ROOT, check=True)
+        if marker and not built:
+            Path(marker).write_text(str(args.tickets))
     finally:
         cluster.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not args.data:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def columns(cursor, table):
@@ -75,14 +138,30 @@ def clone(cursor, table, source_id, n, overrides):
         f'WHERE s.id = {source_id}')
 
 
+def load():
+    return 'load average %.1f %.1f %.1f' % os.getloadavg()
+
+
 def worker(args):
-    from benchtools import (
-        DATABASE, cprofiled, create_database, local, log, vacuum)
-    start = time.perf_counter()
-    create_database(module='sushi_assessment')
-    log(f'database created in {time.perf_counter() - start:.0f} s')
+    from benchtools import DATABASE, cprofiled, log
     from trytond.pool import Pool
     from trytond.transaction import Transaction
+    if not args.built:
+        build(args)
+    if args.build_only:
+        return
+    pool = Pool(DATABASE)
+    pool.init()
+    measure(args, pool, Transaction, log, cprofiled)
+
+
+def build(args):
+    from benchtools import DATABASE, create_database, local, log, vacuum
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    start = time.perf_counter()
+    create_database(module='sushi_assessment')
+    log(f'database created in {time.perf_counter() - start:.0f} s ({load()})')
     pool = Pool(DATABASE)
     pool.init()
     n = args.tickets
@@ -153,8 +232,16 @@ def worker(args):
                 })
         transaction.commit()
         log(f'{n:,} orders, assignments and replies in '
-            f'{time.perf_counter() - start:.0f} s')
+            f'{time.perf_counter() - start:.0f} s ({load()})')
     vacuum('sushi_ticket', 'sushi_ticket_assignment', 'sushi_ticket_reply')
+
+
+DATABASE_NAME = 'bench'
+
+
+def measure(args, pool, Transaction, log, cprofiled):
+    from benchtools import DATABASE
+    base = "TIMESTAMP '2025-03-01 00:00' - INTERVAL '8 hours'"
 
     # the hand-written aggregate: the counts behind the AUTO items
     aggregate = f"""
@@ -194,11 +281,17 @@ def worker(args):
             runs.append(time.perf_counter() - start)
         hand = min(runs)
     log(f'hand-written aggregate: {hand:.1f} s ({len(rows)} units; runs '
-        + ', '.join(f'{r:.1f}' for r in runs) + ' s)')
+        + ', '.join(f'{r:.1f}' for r in runs) + f' s; {load()})')
+    import datetime as dt
+    Period = pool.get('sushi.assessment.period')
     with Transaction().start(DATABASE, 0) as transaction:
-        import datetime as dt
-        Period = pool.get('sushi.assessment.period')
-        period = Period.get_or_create('month', dt.date(2025, 3, 1))
+        # a kept database may have the period already: create it apart,
+        # then compute with its lock (compute locks the period)
+        period_id = Period.get_or_create('month', dt.date(2025, 3, 1)).id
+        transaction.commit()
+    with Transaction().start(DATABASE, 0, _lock_records={
+                Period._table: [period_id]}) as transaction:
+        period = Period(period_id)
         start = time.perf_counter()
         with cprofiled(args, 'compute'):
             Period.compute([period])
@@ -207,13 +300,73 @@ def worker(args):
         Deduction = pool.get('sushi.assessment.deduction')
         count = Deduction.search_count([('score.period', '=', period.id)])
     log(f'Period.compute of March 2025: {compute:.1f} s '
-        f'({count:,} deductions), {compute / hand:.2f}× the aggregate')
+        f'({count:,} deductions), {compute / hand:.2f}× the aggregate '
+        f'({load()})')
     with Transaction().start(DATABASE, 0, _lock_records={
                 Period._table: [period.id]}) as transaction:
         start = time.perf_counter()
         Period.compute([Period(period.id)])
         again = time.perf_counter() - start
-    log(f'recompute (same facts): {again:.1f} s')
+    log(f'recompute (same facts): {again:.1f} s ({load()})')
+    if args.explain:
+        explain(pool, Transaction, log)
+
+
+def explain(pool, Transaction, log):
+    """The plan of every statement Period.compute runs, for March (the
+    whole table is the month: scans are expected) and for February 2025
+    (no order: a month of a long history, every statement should read an
+    index)."""
+    import datetime as dt
+    Period = pool.get('sushi.assessment.period')
+    for month in [dt.date(2025, 3, 1), dt.date(2025, 2, 1)]:
+        with Transaction().start(DATABASE_NAME, 0) as transaction:
+            period_id = Period.get_or_create('month', month).id
+            transaction.commit()
+        with Transaction().start(DATABASE_NAME, 0, _lock_records={
+                    Period._table: [period_id]}) as transaction:
+            period = Period(period_id)
+            cursor = transaction.connection.cursor()
+            cls = type(cursor)
+            execute = cls.execute
+            captured = []
+
+            def capture(self, query, params=None, *args, **kwargs):
+                start = time.perf_counter()
+                try:
+                    return execute(self, query, params, *args, **kwargs)
+                finally:
+                    captured.append((query, params,
+                            time.perf_counter() - start))
+            cls.execute = capture
+            try:
+                Period.compute([period])
+            finally:
+                cls.execute = execute
+            log(f'--- plans of the compute of {month:%Y-%m} '
+                f'({len(captured)} statements)')
+            total = sum(d for _, _, d in captured)
+            log(f'{total:.1f} s in the statements; the slowest:')
+            for query, params, duration in sorted(
+                    captured, key=lambda c: -c[2])[:8]:
+                text = query if isinstance(query, str) else str(query)
+                log(f'  {duration:6.2f} s  ' + text[:150].replace('\n', ' '))
+            for query, params, duration in captured:
+                text = query if isinstance(query, str) else str(query)
+                head = text.lstrip().split(None, 1)[0].upper()
+                if head not in {'SELECT', 'INSERT', 'UPDATE', 'DELETE'}:
+                    continue
+                if ' FROM ' not in text.upper():
+                    continue
+                cursor.execute('EXPLAIN ' + text, params)
+                plan = [r[0] for r in cursor.fetchall()]
+                scans = [line.strip() for line in plan
+                    if 'Scan' in line]
+                log(f'[{duration:.2f} s] ' + text[:160].replace('\n', ' ')
+                    + ' …')
+                for line in scans:
+                    log('    ' + line)
+            transaction.rollback()
 
 
 if __name__ == '__main__':

@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from fractions import Fraction
 
-from sql import Literal, Null
+from sql import Literal, Null, Union
 from sql.aggregate import Count, Max, Min, Sum
 from sql.conditionals import Case, Coalesce
 from sql.functions import CurrentTimestamp
@@ -81,10 +81,12 @@ class Engine:
         self.zeroed = set()          # score ids
         self.not_applicable = set()  # score ids
         self.formula_points = {}     # score id → points
+        self.fact_queries = []
         self.auto_deductions()
         self.supervision_deductions()
         self.consultation_deductions()
         self.opinion_deductions()
+        self.flush_facts()
         self.event_deductions()
         self.designations()
         self.leader_review()
@@ -140,15 +142,35 @@ class Engine:
         self.ids = {(u, i): sid for sid, u, i in self.cursor}
 
     def insert_deductions(self, item, kind, query):
-        """Insert the deductions of item from query, a select of (unit,
-        amount, origin, occurred_at, description) columns."""
+        """Queue the deductions of item from query, a select of (unit,
+        amount, origin, occurred_at, description) columns; flush_facts
+        inserts every queued query with one INSERT … SELECT."""
+        self.fact_queries.append((item, kind, query))
+
+    def flush_facts(self):
+        """One INSERT … SELECT of the UNION ALL of the queued fact
+        queries, joined to the period's score rows by (unit, item).  Each
+        branch keeps its own WHERE on a fact date, so each reads its own
+        partial index (ticket.py)."""
+        queries, self.fact_queries = self.fact_queries, []
+        if not queries:
+            return
         score, deduction = self.score, self.deduction
-        sub = query
-        select = sub.join(score, condition=(score.unit == sub.unit)
+        branches = [q.select(q.unit.as_('unit'),
+                Cast(Literal(item), 'VARCHAR').as_('item'),
+                Cast(Literal(kind), 'VARCHAR').as_('kind'),
+                q.amount.as_('amount'),
+                Cast(q.origin, 'VARCHAR').as_('origin'),
+                q.occurred_at.as_('occurred_at'),
+                Cast(q.description, 'VARCHAR').as_('description'))
+            for item, kind, q in queries]
+        union = branches[0] if len(branches) == 1 else Union(
+            *branches, all_=True)
+        select = union.join(score, condition=(score.unit == union.unit)
             & (score.period == self.period.id)
-            & (score.item == item)).select(
-            score.id, Literal(kind), sub.amount, sub.origin,
-            sub.occurred_at, sub.description, Literal(False),
+            & (score.item == union.item)).select(
+            score.id, union.kind, union.amount, union.origin,
+            union.occurred_at, union.description, Literal(False),
             Literal(self.user), CurrentTimestamp())
         self.cursor.execute(*deduction.insert([
                     deduction.score, deduction.kind, deduction.amount,
@@ -190,23 +212,18 @@ class Engine:
                 when.as_('occurred_at'), t.number.as_('description'),
                 where=where & self.in_period(when))
 
-        fields_ = pool.get('sushi.ticket.assignment')._fields
-
-        def dated(fact, fallback):
-            "The date the ticket module gave the fact, if it stores one."
-            if fact in fields_:
-                return Coalesce(getattr(a, fact), fallback)
-            return fallback
+        # The dates sushi_ticket stores with each fact (LGT-05) are read
+        # as they are: the range on the fact date is what the partial
+        # indexes of ticket.py serve.
         # D2.1a 及时签收: −0.5 per order signed late (SGN), dated when the
-        # sign-in deadline passed
+        # sign-in deadline passed (late_sign_in_at)
         self.insert_deductions('D2.1a', 'late_sign_in', facts(
-                dated('late_sign_in_at', a.sign_deadline),
-                a.late_sign_in == true, '0.5'))
-        # D2.1b 实时退单: −0.5 per overdue return, −0.5 per return without
-        # a valid reason (RET-03, RET-04)
+                a.late_sign_in_at, a.late_sign_in == true, '0.5'))
+        # D2.1b 实时退单: −0.5 per overdue return, dated when the return
+        # window ended (return_overdue_at), −0.5 per return without a valid
+        # reason (RET-03, RET-04)
         self.insert_deductions('D2.1b', 'overdue_return', facts(
-                dated('return_overdue_at', a.return_requested_at),
-                a.return_overdue == true, '0.5'))
+                a.return_overdue_at, a.return_overdue == true, '0.5'))
         self.insert_deductions('D2.1b', 'no_valid_reason', facts(
                 a.return_decided_at,
                 (a.return_decision == 'rejected')
@@ -440,6 +457,11 @@ class Engine:
         escalated = {(e.unit.id, e.ticket.id) for e in events
             if e.item == 'D3.2' and e.ticket}
         automatic = self.automatic_origins()
+        flagged_orders = set()
+        if self.config['review_recorded']:
+            flagged_orders = self.flagged_dispatched(
+                {e.ticket.id for e in events
+                    if e.item == 'D1.4' and e.ticket})
         rows = []
         for event in events:
             if event.link and (event.score_item, str(event.link)) in automatic:
@@ -452,6 +474,11 @@ class Engine:
             if event.item == 'D1.4' and event.quantity is not None:
                 # the review figures of the period (F3)
                 self.review_counts[unit] += event.quantity
+                continue
+            if (event.item == 'D1.4' and event.ticket
+                    and self.config['review_recorded']
+                    and (unit, event.ticket.id) in flagged_orders):
+                # the unreviewed 督办件 is deducted from the records
                 continue
             if event.item == 'K2':
                 amount = I.k2_deduction(event.quantity,
@@ -501,6 +528,99 @@ class Engine:
                             at, gettext('sushi_assessment.' + message)))
         self.insert_rows(rows)
 
+    # --- one scan of a month's orders -----------------------------------
+
+    def is_month(self):
+        return self.period.kind == 'month'
+
+    def month_figures(self):
+        """The per-order figures of a month period in one GROUP BY over the
+        orders dispatched, completed or due in it (each range read by its
+        index, ticket.py): by (unit, request type, limit) the counters of
+        D1.4 (F3: dispatched, reviewed), D2.3 (F2: Σ handling days, n),
+        D2.5 (F1: N, D2) and ASM-02 (due, fed back and completed on time).
+        The same conditions as the per-item queries used for quarters and
+        years (leader_review, handling_speed, satisfaction_counts,
+        rates)."""
+        if getattr(self, '_figures', None) is not None:
+            return self._figures
+        pool = self.pool
+        a = pool.get('sushi.ticket.assignment').__table__()
+        t = pool.get('sushi.ticket').__table__()
+        r = pool.get('sushi.ticket.reply').__table__()
+        review = pool.get('sushi.assessment.review').__table__()
+        false, true = Literal(False), Literal(True)
+        start, end = self.start, self.end
+        not_info = Coalesce(a.for_information, false) == false
+        dispatched = (a.dispatched_at >= start) & (a.dispatched_at < end) \
+            & not_info
+        completed = (a.completed_at >= start) & (a.completed_at < end)
+        due = (a.due_at >= start) & (a.due_at < end) & not_info
+        # F2 exclusions: statutory, sudden, information-only, praise
+        speed = completed & (a.handling_days != Null) \
+            & (a.limit_days != Null) & not_info \
+            & (Coalesce(a.statutory, false) == false) \
+            & (t.urgency != 'sudden') & (t.request_type != 'praise')
+        # F1 exclusions
+        satisfied = completed & (a.role == 'lead') & not_info \
+            & (Coalesce(t.admin_mediation, false) == false) \
+            & (Coalesce(t.law_enforcement_case, false) == false) \
+            & (Coalesce(t.outside_guidance_scope, false) == false) \
+            & (t.request_type != 'praise')
+        dissatisfied = t.second_evaluation == 'dissatisfied'
+        if not self.config['count_objective_dissatisfaction']:
+            dissatisfied &= Coalesce(t.objective_cause, false) == false
+        # ASM-02: a reply by the due time (the first reply ≤ due ⟺ some
+        # reply ≤ due), or the statutory order's progress report in time
+        fed = Exists(r.select(Literal(1), where=(r.assignment == a.id)
+                & (r.submitted_at <= a.due_at))) | (
+            (Coalesce(a.statutory, false) == true)
+            & (a.progress_reported_at != Null)
+            & (a.progress_reported_at <= a.progress_due_at))
+        done = (a.completed_at != Null) & (a.completed_at <= a.due_at)
+
+        def n(condition):
+            return Sum(Case((condition, 1), else_=0))
+        self.cursor.execute(*a.join(t, condition=t.id == a.ticket).join(
+                review, 'LEFT', condition=(review.assignment == a.id)
+                & (review.reviewed_at < end)).select(
+                a.unit, t.request_type, a.limit_days,
+                n(dispatched), n(dispatched & (review.id != Null)),
+                Sum(Case((speed, a.handling_days), else_=0)), n(speed),
+                n(satisfied), n(satisfied & dissatisfied),
+                n(due), n(due & fed), n(due & done),
+                where=((a.dispatched_at >= start) & (a.dispatched_at < end))
+                | completed | ((a.due_at >= start) & (a.due_at < end)),
+                group_by=[a.unit, t.request_type, a.limit_days]))
+        figures = defaultdict(lambda: {
+                'dispatched': 0, 'reviewed': 0, 'speed': {},
+                'completed': 0, 'dissatisfied': 0,
+                'due': 0, 'fed': 0, 'done': 0})
+        for (unit, rtype, limit, n_dispatched, n_reviewed, days, n_speed,
+                n_sat, n_d2, n_due, n_fed, n_done) in self.cursor:
+            unit = figures[unit]
+            unit['dispatched'] += int(n_dispatched or 0)
+            unit['reviewed'] += int(n_reviewed or 0)
+            if n_speed:
+                unit['speed'][rtype, limit] = (int(days), int(n_speed))
+            unit['completed'] += int(n_sat or 0)
+            unit['dissatisfied'] += int(n_d2 or 0)
+            unit['due'] += int(n_due or 0)
+            unit['fed'] += int(n_fed or 0)
+            unit['done'] += int(n_done or 0)
+        self._figures = figures
+        return figures
+
+    def flagged_dispatched(self, ticket_ids):
+        "(unit, ticket) of the tickets dispatched in the period."
+        if not ticket_ids:
+            return set()
+        a = self.pool.get('sushi.ticket.assignment').__table__()
+        self.cursor.execute(*a.select(a.unit, a.ticket,
+                where=self.in_period(a.dispatched_at)
+                & a.ticket.in_(list(ticket_ids))))
+        return set(self.cursor)
+
     def dispatched_counts(self):
         a = self.pool.get('sushi.ticket.assignment').__table__()
         with replica_cursor() as cursor:  # the standby when configured
@@ -511,24 +631,44 @@ class Engine:
             return dict(cursor)
 
     def leader_review(self):
-        """D1.4 (F3): the item is missing when nothing was dispatched; the
-        rate deduction needs the review figures entered for the period."""
-        counts = self.dispatched_counts()
+        """D1.4 (F3): n = orders dispatched to the unit in the period
+        (information-only excluded; none → 合理缺项), r = those reviewed
+        by a leader of the unit (sushi.assessment.review, recorded before
+        the period's end) plus the reviews outside the system an officer
+        entered (approved D1.4 events with a quantity); d1 = 1 per full 5
+        points of rate below the threshold (30 counties, 50 departments,
+        parks 30 by D-13), d2 = 1 per supervised or provincial order not
+        reviewed, pointing at the order."""
+        at = self.end - dt.timedelta(seconds=1)
+        recorded = self.config['review_recorded']
+        if recorded and self.is_month():
+            Review = self.pool.get('sushi.assessment.review')
+            figures = {u: [f['dispatched'], f['reviewed'], []]
+                for u, f in self.month_figures().items()}
+            for u, aids in Review.unreviewed_flagged(
+                    self.start, self.end, self.end).items():
+                figures[u][2] = aids
+        elif recorded:
+            Review = self.pool.get('sushi.assessment.review')
+            figures = Review.counts(self.start, self.end, self.end)
+        else:
+            figures = {u: [n, 0, []]
+                for u, n in self.dispatched_counts().items()}
         thresholds = {'county': 'review_threshold_county',
             'park': 'review_threshold_park'}
         rows = []
-        at = self.end - dt.timedelta(seconds=1)
+        self.review_flagged = set()
         for uid, unit in self.units.items():
             sid = self.ids[uid, 'D1.4']
-            n = counts.get(uid, 0)
+            n, r, unreviewed = figures.get(uid, (0, 0, []))
             if not n:
                 self.not_applicable.add(sid)
                 continue
-            if uid not in self.review_counts:
-                continue
+            if not recorded and uid not in self.review_counts:
+                continue  # no figures entered: nothing to deduct
+            r = min(n, r + self.review_counts.get(uid, 0))
             threshold = self.config[thresholds.get(
                     unit['group'], 'review_threshold_department')]
-            r = self.review_counts[uid]
             d1 = I.review_deduction(n, r, 0, threshold,
                 self.config['review_step'], self.config['review_rounding'])
             if d1:
@@ -536,6 +676,10 @@ class Engine:
                         gettext('sushi_assessment.msg_review_rate',
                             rate=quantize(Fraction(r, n) * 100),
                             threshold=threshold)))
+            for aid in unreviewed:
+                rows.append((sid, 'not_reviewed', 1,
+                        f'sushi.ticket.assignment,{aid}', at,
+                        gettext('sushi_assessment.msg_not_reviewed')))
         self.insert_rows(rows)
 
     def handling_speed(self):
@@ -553,19 +697,27 @@ class Engine:
                 self.period.end_date):
             start, end = self.utc(first), self.utc(
                 last + dt.timedelta(days=1))
-            self.cursor.execute(*a.join(t, condition=t.id == a.ticket
-                    ).select(a.unit, t.request_type, a.limit_days,
-                    Sum(a.handling_days), Count(Literal(1)),
-                    where=(a.completed_at >= start) & (a.completed_at < end)
-                    & (a.handling_days != Null) & (a.limit_days != Null)
-                    & (Coalesce(a.for_information, False) == Literal(False))
-                    & (Coalesce(a.statutory, False) == Literal(False))
-                    & (t.urgency != 'sudden')
-                    & (t.request_type != 'praise'),
-                    group_by=[a.unit, t.request_type, a.limit_days]))
+            if self.is_month():
+                rows_ = [(u, rtype, limit, days, count)
+                    for u, f in self.month_figures().items()
+                    for (rtype, limit), (days, count) in f['speed'].items()]
+            else:
+                self.cursor.execute(*a.join(t, condition=t.id == a.ticket
+                        ).select(a.unit, t.request_type, a.limit_days,
+                        Sum(a.handling_days), Count(Literal(1)),
+                        where=(a.completed_at >= start)
+                        & (a.completed_at < end)
+                        & (a.handling_days != Null) & (a.limit_days != Null)
+                        & (Coalesce(a.for_information, False)
+                            == Literal(False))
+                        & (Coalesce(a.statutory, False) == Literal(False))
+                        & (t.urgency != 'sudden')
+                        & (t.request_type != 'praise'),
+                        group_by=[a.unit, t.request_type, a.limit_days]))
+                rows_ = self.cursor.fetchall()
             figures = defaultdict(dict)
             pooled = defaultdict(lambda: [0, 0])
-            for unit, rtype, limit, days, count in self.cursor:
+            for unit, rtype, limit, days, count in rows_:
                 if unit not in self.units:
                     continue
                 key = (rtype, limit)
@@ -621,6 +773,18 @@ class Engine:
 
     def satisfaction_counts(self, start, end):
         "F1: (N, D2) by unit of the lead orders completed in [start, end)."
+        if self.is_month() and (start, end) == (self.start, self.end):
+            return {u: (f['completed'], f['dissatisfied'])
+                for u, f in self.month_figures().items()
+                if f['completed'] and u in self.units}
+        if self.is_month() and start < self.start and end == self.end:
+            # quarter to date: the earlier months, then this month's scan
+            counts = self.satisfaction_counts(start, self.start)
+            for u, (n, d2) in self.satisfaction_counts(
+                    self.start, self.end).items():
+                before = counts.get(u, (0, 0))
+                counts[u] = (before[0] + n, before[1] + d2)
+            return counts
         pool = self.pool
         a = pool.get('sushi.ticket.assignment').__table__()
         t = pool.get('sushi.ticket').__table__()
@@ -935,11 +1099,43 @@ class Engine:
         the orders due in the period, resolution of the callbacks, and the
         satisfaction rate of F1 over the period."""
         pool = self.pool
-        a = pool.get('sushi.ticket.assignment').__table__()
-        r = pool.get('sushi.ticket.reply').__table__()
         t = pool.get('sushi.ticket').__table__()
         c = pool.get('sushi.ticket.callback').__table__()
         digits = self.config['digits']
+        rates = defaultdict(dict)
+
+        def pct(part, whole):
+            if not whole:
+                return None
+            return quantize(Fraction(int(part or 0), whole) * 100, digits)
+        if self.is_month():
+            counts = [(u, f['due'], f['fed'], f['done'])
+                for u, f in self.month_figures().items() if f['due']]
+        else:
+            counts = self.due_counts()
+        for uid, due, fed_n, done_n in counts:
+            rates[uid]['orders_due'] = due
+            rates[uid]['on_time_feedback_rate'] = pct(fed_n, due)
+            rates[uid]['on_time_completion_rate'] = pct(done_n, due)
+        self.cursor.execute(*c.join(t, condition=t.id == c.ticket).select(
+                t.lead_unit, Count(Literal(1)),
+                Sum(Case((c.resolution == 'resolved', 1), else_=0)),
+                where=(c.resolution != Null) & self.in_period(c.recorded_at),
+                group_by=[t.lead_unit]))
+        for uid, n, resolved in self.cursor:
+            rates[uid]['resolution_rate'] = pct(resolved, n)
+        for uid, (n, d2) in self.satisfaction_counts(
+                self.start, self.end).items():
+            rates[uid]['orders_completed'] = n
+            rates[uid]['satisfaction_rate'] = quantize(
+                I.satisfaction_rate(n, d2), digits) if n else None
+        return rates
+
+    def due_counts(self):
+        "ASM-02: (unit, due, fed back on time, completed on time)."
+        pool = self.pool
+        a = pool.get('sushi.ticket.assignment').__table__()
+        r = pool.get('sushi.ticket.reply').__table__()
         # the first reply of each assignment due in the period only
         due = pool.get('sushi.ticket.assignment').__table__()
         first = r.join(due, condition=due.id == r.assignment).select(
@@ -959,29 +1155,7 @@ class Engine:
                 where=self.in_period(a.due_at)
                 & (Coalesce(a.for_information, False) == Literal(False)),
                 group_by=[a.unit]))
-        rates = defaultdict(dict)
-
-        def pct(part, whole):
-            if not whole:
-                return None
-            return quantize(Fraction(int(part or 0), whole) * 100, digits)
-        for uid, due, fed_n, done_n in self.cursor:
-            rates[uid]['orders_due'] = due
-            rates[uid]['on_time_feedback_rate'] = pct(fed_n, due)
-            rates[uid]['on_time_completion_rate'] = pct(done_n, due)
-        self.cursor.execute(*c.join(t, condition=t.id == c.ticket).select(
-                t.lead_unit, Count(Literal(1)),
-                Sum(Case((c.resolution == 'resolved', 1), else_=0)),
-                where=(c.resolution != Null) & self.in_period(c.recorded_at),
-                group_by=[t.lead_unit]))
-        for uid, n, resolved in self.cursor:
-            rates[uid]['resolution_rate'] = pct(resolved, n)
-        for uid, (n, d2) in self.satisfaction_counts(
-                self.start, self.end).items():
-            rates[uid]['orders_completed'] = n
-            rates[uid]['satisfaction_rate'] = quantize(
-                I.satisfaction_rate(n, d2), digits) if n else None
-        return rates
+        return self.cursor.fetchall()
 
 
 del Max, SUB_ITEMS

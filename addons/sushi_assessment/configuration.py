@@ -58,6 +58,11 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     review_step = fields.Integer("Review Step (points of %)", required=True)
     review_rounding = fields.Selection(ROUNDINGS, "Review Rate Rounding",
         required=True)
+    review_recorded = fields.Boolean("Leader Reviews Recorded in the System",
+        help="D1.4: the review rate and the unreviewed supervised and "
+        "provincial orders come from the leader reviews recorded on the "
+        "orders (plus reviewed orders an officer enters); otherwise only "
+        "from the figures an officer enters.")
     # D-17
     no_double_count_penalty_vs_escalation = fields.Boolean(
         "No Double Counting of Penalties and Escalations",
@@ -151,6 +156,10 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_review_rounding(cls):
         return 'floor'
+
+    @classmethod
+    def default_review_recorded(cls):
+        return True
 
     @classmethod
     def default_no_double_count_penalty_vs_escalation(cls):

@@ -26,3 +26,7 @@ class EventError(UserError):
 
 class ObjectionError(UserError):
     pass
+
+
+class ReviewError(UserError):
+    pass

@@ -37,6 +37,7 @@ DEDUCTION_KINDS = [
     ('knowledge_correction', "Knowledge Entry Corrected"),
     ('designation', "Designation Missing"),
     ('formula', "Formula"),
+    ('not_reviewed', "Order Not Reviewed by a Leader"),
     ('event', "Assessment Event"),
     ]
 ORIGINS = [

@@ -39,5 +39,9 @@ class Bulletin(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.assessment.bulletin'
 
 
+class Review(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.assessment.review'
+
+
 class Pivot(ReadGuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.assessment.pivot'

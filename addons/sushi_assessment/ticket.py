@@ -39,6 +39,21 @@ class Assignment(metaclass=PoolMeta):
                 })
 
 
+class Ticket(metaclass=PoolMeta):
+    __name__ = 'sushi.ticket'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        true = Literal(True)
+        cls._sql_indexes.update({
+                # D1.4 d2: the few supervised and provincial orders
+                Index(t, (t.id, Index.Range()),
+                    where=(t.is_supervised == true) | (t.provincial == true)),
+                })
+
+
 class Reply(metaclass=PoolMeta):
     __name__ = 'sushi.ticket.reply'
 

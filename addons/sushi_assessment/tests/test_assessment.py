@@ -96,15 +96,21 @@ class AssessmentCases:
         f = Facts()
         county, other = ns.county, ns.other
         # D2.1a: three late sign-ins (−1.5); 萧县 five (floor at 0)
+        # (dated, as sushi_ticket dates them, at the deadline that passed)
         for _ in range(3):
             f.order(county, late_sign_in=True,
-                sign_deadline=local(2025, 3, 3, 17, 30))
+                sign_deadline=local(2025, 3, 3, 17, 30),
+                late_sign_in_at=local(2025, 3, 3, 17, 30))
         for _ in range(5):
             f.order(other, late_sign_in=True,
-                sign_deadline=local(2025, 3, 4, 17, 30))
-        # D2.1b: one overdue return, one without valid reason (−1)
+                sign_deadline=local(2025, 3, 4, 17, 30),
+                late_sign_in_at=local(2025, 3, 4, 17, 30))
+        # D2.1b: one overdue return (its window closed 5 March 17:30),
+        # one without valid reason (−1)
         f.order(county, return_overdue=True,
-            return_requested_at=local(2025, 3, 6, 10))
+            return_requested_at=local(2025, 3, 6, 10),
+            return_deadline=local(2025, 3, 5, 17, 30),
+            return_overdue_at=local(2025, 3, 5, 17, 30))
         f.order(county, return_decision='rejected',
             return_rejection_cause='no_valid_reason',
             return_decided_at=local(2025, 3, 7, 10))
@@ -136,10 +142,25 @@ class AssessmentCases:
             signed_off_by=ns.leader.id)
         f.reply(completed[1], submitted_at=local(2025, 3, 13, 9),
             signed_off_by=None, handler_phone=None)
-        # D1.4: 3 orders reviewed of the 14 dispatched (21.4 % < 30 %:
-        # 8.6 points short, one full step of 5 → −1) and one supervised
-        # order not reviewed (−1)
-        self.event(county, 'D1.4', 0, quantity=3)
+        # D1.4 (F3): of the 14 orders dispatched to 埇桥区 in March, the
+        # deputy leader reviewed two in the system (one of them the
+        # provincial order) and the officer entered one reviewed on paper;
+        # a review of 2 April is after the period: 3/14 = 21.4 % < 30 %,
+        # 8.6 points short, one full step of 5 → −1; the supervised order
+        # is not reviewed → −1 (the officer's event on it does not count
+        # again): 3 − 1 − 1 = 1
+        Review = Pool().get('sushi.assessment.review')
+        Leader = Pool().get('sushi.unit.leader')
+        deputy, = Leader.search([('unit', '=', county.id),
+                ('role', '=', 'deputy_in_charge')])
+        f._update(f.Ticket, completed[3].ticket, {'provincial': True})
+        for assignment, when in [(completed[0], (2025, 3, 14, 9)),
+                (completed[3], (2025, 3, 31, 18)),
+                (completed[1], (2025, 4, 2, 9))]:
+            with at(*when):
+                Review.create([{'assignment': assignment.id,
+                            'leader': deputy.id, 'annotation': '请抓紧办理。'}])
+        self.event(county, 'D1.4', 0, quantity=1)
         supervised = completed[2].ticket
         f._update(f.Ticket, supervised, {'is_supervised': True})
         self.event(county, 'D1.4', 1, ticket=supervised.id)
@@ -150,6 +171,7 @@ class AssessmentCases:
         for day in [5, 6, 7]:
             self.event(county, 'B1', 1, date=dt.date(2025, 3, day))
         self.event(county, 'P2', 1)
+        self.march_orders = completed
         return completed
 
     def compute(self, kind='month', date=dt.date(2025, 3, 1)):
@@ -244,30 +266,40 @@ class AssessmentCases:
         other = self.points(period, ns.other)
         # 萧县: five late sign-ins floor at 0; no deputy leader and no
         # section (−2); 4 days of average against 52/6 → 6; 100 % → 10;
-        # no order dispatched? 7 orders → D1.4 applies, no figures → 3
+        # D1.4 (F3): 7 orders dispatched, none reviewed: 0 % is 30
+        # points below 30 %, six steps of 5 → −6, floor 0
         self.assertEqual(other['D2.1a'][0], D(0))
         self.assertEqual(other['D1.1'][0], D(1))
         self.assertEqual(other['D2.3'][0], D(6))
         self.assertEqual(other['D2.5'][0], D(10))
-        self.assertEqual(other['D1.4'], (D(3), True))
-        # 萧县: 80 − 2 − 2 − 2 (D5.2) = 74 → 92.5; ranks: 萧县 first
+        self.assertEqual(other['D1.4'], (D(0), True))
+        # 萧县: 80 − 2 − 2 − 2 (D5.2) − 3 (D1.4) = 71 → 88.75
         result_other = self.result(period, ns.other)
-        self.assertEqual(result_other.daily, D(74))
-        self.assertEqual(result_other.total, D('92.50'))
-        self.assertEqual(result_other.rank, 1)
+        self.assertEqual(result_other.daily, D(71))
+        self.assertEqual(result_other.total, D('88.75'))
         # the three other counties have no order: D1.4, D2.3, D2.5 leave
         # the maximum (61), D1.1 0 (nobody designated), D5.2 1:
-        # 56 / 61 × 100 = 91.80, sharing rank 2; 埇桥区 is 5th
+        # 56 / 61 × 100 = 91.80, sharing rank 1; 萧县 4th, 埇桥区 5th
         Unit = Pool().get('sushi.unit')
         lingbi, = Unit.search([('code', '=', 'lingbi_county')])
         result_lingbi = self.result(period, lingbi)
         self.assertEqual(result_lingbi.applicable_max, D(61))
         self.assertEqual(result_lingbi.total, D('91.80'))
-        self.assertEqual(result_lingbi.rank, 2)
+        self.assertEqual(result_lingbi.rank, 1)
+        self.assertEqual(result_other.rank, 4)
         self.assertEqual(result.rank, 5)
+        # D1.4: the rate and the unreviewed supervised order, pointing at
+        # the order's assignment
+        Deduction = Pool().get('sushi.assessment.deduction')
+        self.assertEqual(sorted((d.kind, d.amount, str(d.origin))
+                for d in Deduction.search([
+                        ('score.period', '=', period.id),
+                        ('score.unit', '=', ns.county.id),
+                        ('score.item', '=', 'D1.4')])),
+            [('formula', D(1), str(period)),
+                ('not_reviewed', D(1), str(self.march_orders[2]))])
 
         # computing the draft again gives the same rows
-        Deduction = Pool().get('sushi.assessment.deduction')
 
         def snapshot():
             return sorted((d.score.unit.id, d.score.item, d.amount,
@@ -310,13 +342,153 @@ class AssessmentCases:
         self.assertEqual(result.total, D('90.91'))
 
     @with_transaction()
+    def test_items_by_hand(self):
+        """SCORING §2 item by item for 市城管局 (三类, key work, no expert
+        seat) in March 2025, hand-computed: D1.1 zeroing (communication
+        failure), D1.2 floor, D1.3, D1.4 department threshold 50 (F3),
+        D2.1c zeroing (RET-06 twice + buck-passing), D2.4a, D2.6, D3.2,
+        D4.1, D4.2, D5.1 (F5), D5.3, K1–K4, B2/B3 caps, P1–P5, §3 with
+        100/80, D-17, D-01 (44) and the ASM-02 resolution rate"""
+        pool = Pool()
+        Config = pool.get('sushi.assessment.configuration')
+        Leader = pool.get('sushi.unit.leader')
+        Review = pool.get('sushi.assessment.review')
+        Request = pool.get('sushi.knowledge.request')
+        Entry = pool.get('sushi.knowledge.entry')
+        Correction = pool.get('sushi.knowledge.correction')
+        Callback = pool.get('sushi.ticket.callback')
+        ns = self.units()
+        city = ns.city
+        f = Facts()
+        # D2.1c: the same order improperly returned twice, verified as
+        # buck-passing: 3 − 1 − 1 = 1, but the item scores 0 (RET-06)
+        twice = create_ticket()
+        for day in [5, 12]:
+            f.order(city, ticket=twice, improper_return='confirmed',
+                buck_passing=True, return_decided_at=local(2025, 3, day, 10))
+        # D1.4 (F3): 3 orders dispatched, 1 reviewed by its leader:
+        # 33.3 % < 50 % (department), 16.7 points short, 3 full steps of 5
+        # → 3 − 3 = 0 (a county would keep 3 at 30 %)
+        plain = f.order(city)
+        leader, = Leader.create([{'unit': city.id, 'user': ns.principal.id,
+                    'role': 'principal'}])
+        with at(2025, 3, 4, 9):
+            Review.create([{'assignment': plain.id, 'leader': leader.id,
+                        'annotation': '阅，请按期办结。'}])
+        # D5.1 (F5): an answer script due Mon 10 March 17:30, sent Thu 13
+        # March: 11, 12, 13 March = 3 working days → 4 − 3 = 1
+        request, = Request.create([{'subject': '占道经营投诉答复口径',
+                    'unit': city.id}])
+        f._update(Request, request, {'state': 'submitted',
+                'requested_at': local(2025, 3, 6, 9),
+                'due_at': local(2025, 3, 10, 17, 30),
+                'submitted_at': local(2025, 3, 13, 10)})
+        # D5.3: one confirmed correction of its entry → 3 − 1 = 2
+        entry, = Entry.create([{'title': '占道经营投诉答复口径',
+                    'kind': 'faq_script',
+                    'owner_unit': city.id,
+                    'effective_date': dt.date(2025, 1, 1)}])
+        f._update(Entry, entry, {'state': 'expired'})  # never published
+        correction, = Correction.create([{'entry': entry.id,
+                    'description': '处罚标准已修订'}])
+        f._update(Correction, correction, {'state': 'confirmed',
+                'unit': city.id, 'confirmed_at': local(2025, 3, 20, 10)})
+        # events: D1.1 communication failure (item 0), D1.2 three
+        # missing rules (2 − 3 → floor 0), D1.3 −0.5, D2.4a −0.5 −1,
+        # D2.6 −1, D4.1 −0.5, D4.2 −0.5, D3.2 level 2 on order X (−2)
+        x = create_ticket()
+        self.event(city, 'D1.1', 0, zeroing=True)
+        for _ in range(3):
+            self.event(city, 'D1.2', 1)
+        self.event(city, 'D1.3', '0.5')
+        self.event(city, 'D2.4a', '0.5')
+        self.event(city, 'D2.4a', 1)
+        self.event(city, 'D2.6', 1)
+        self.event(city, 'D4.1', '0.5')
+        self.event(city, 'D4.2', '0.5')
+        self.event(city, 'D3.2', 2, ticket=x.id)
+        # key work: K1 no plan (0), K2 7 working days late (以上 → 0),
+        # K3a and K3e not done (6 − 0.5 − 1 = 4.5), K4 justified missing
+        self.event(city, 'K1', 5)
+        self.event(city, 'K2', 0, quantity=7)
+        self.event(city, 'K3a', '0.5')
+        self.event(city, 'K3e', 1)
+        # additional: B2 1 + 0.5 + 1 (cap 2), B3 3 × 0.5 (cap 1);
+        # P1, P2, P3, P4 on order X, P5: −5 → A = 3 − 5 = −2
+        for amount in ['1', '0.5', '1']:
+            self.event(city, 'B2', amount)
+        for _ in range(3):
+            self.event(city, 'B3', '0.5')
+        self.event(city, 'P1', 1)
+        self.event(city, 'P2', 1)
+        self.event(city, 'P3', 1)
+        self.event(city, 'P4', 1, ticket=x.id)
+        self.event(city, 'P5', 1)
+        # ASM-02 resolution rate: 2 of the 3 March callbacks resolved;
+        # the one of 1 April (local) is another month's
+        for resolution, when in [('resolved', (2025, 3, 20, 10)),
+                ('resolved', (2025, 3, 21, 10)),
+                ('unresolved', (2025, 3, 22, 10)),
+                ('unresolved', (2025, 4, 1, 0, 30))]:
+            ticket = create_ticket()
+            f._update(f.Ticket, ticket, {'lead_unit': city.id})
+            callback, = Callback.create([{'ticket': ticket.id,
+                        'channel': 'phone_callback'}])
+            f._update(Callback, callback, {'resolution': resolution,
+                    'recorded_at': local(*when)})
+        period = self.compute()
+        scores = self.points(period, city)
+        expected = {
+            'D1.1': 0, 'D1.2': 0, 'D1.3': '1.5', 'D1.4': 0,
+            'D2.1a': 2, 'D2.1b': 2, 'D2.1c': 0, 'D2.2': 5,
+            'D2.4a': '4.5', 'D2.4b': 3, 'D2.4c': 1, 'D2.6': 3,
+            'D3.1': 4, 'D3.2': 6, 'D4.1': '0.5', 'D4.2': '2.5', 'D4.3': 2,
+            'D5.1': 1, 'D5.2': 1, 'D5.3': 2,
+            'K1': 0, 'K2': 0, 'K3': '4.5',
+            'B1': 0, 'B2': 2, 'B3': 1, 'P1': -1, 'P2': -1, 'P3': -1,
+            'P4': -1, 'P5': -1,
+            }
+        for item, value in expected.items():
+            self.assertEqual(scores[item], (D(value), True), msg=item)
+        # no order completed: D2.3 and D2.5 are justified missing items;
+        # no expert seat: K4 too
+        for item in ['D2.3', 'D2.5', 'K4']:
+            self.assertFalse(scores[item][1], msg=item)
+        # §3: daily 41 of 64, key 4.5 of 16: 100 × 45.5 / 80 − 2 = 54.875
+        result = self.result(period, city)
+        self.assertEqual((result.daily, result.key, result.additional,
+                result.applicable_max, result.total),
+            (D(41), D('4.5'), D(-2), D(80), D('54.88')))
+        self.assertEqual(result.resolution_rate, D('66.67'))
+        self.assertIsNone(result.on_time_feedback_rate)  # nothing due
+        # D-17: P4 on order X already cost the level-2 escalation (D3.2):
+        # not counted again → penalty 4, A = −1, total 55.88
+        config = Config(1)
+        config.no_double_count_penalty_vs_escalation = True
+        config.save()
+        period = self.compute()
+        self.assertEqual(self.points(period, city)['P4'][0], D(0))
+        self.assertEqual(self.result(period, city).total, D('55.88'))
+        # D-01 with 44: the handling sub-items count 44/42; earned × 42 =
+        # (41 − 20.5) × 42 + 20.5 × 44 + 4.5 × 42 = 1952, maximum × 42 =
+        # (64 − 26) × 42 + 26 × 44 + 16 × 42 = 3412: 57.2098… − 2 → 55.21
+        config.no_double_count_penalty_vs_escalation = False
+        config.handling_points = '44'
+        config.save()
+        period = self.compute()
+        result = self.result(period, city)
+        self.assertEqual((result.daily, result.total),
+            (D('41.98'), D('55.21')))
+
+    @with_transaction()
     def test_year_aggregation(self):
         "§4: cumulative deductions or the mean of monthly scores"
         Config = Pool().get('sushi.assessment.configuration')
         ns = self.units()
         self.march(ns)
         Facts().order(ns.county, late_sign_in=True,
-            sign_deadline=local(2025, 5, 6, 17, 30))
+            sign_deadline=local(2025, 5, 6, 17, 30),
+            late_sign_in_at=local(2025, 5, 6, 17, 30))
         year = self.compute('year', dt.date(2025, 1, 1))
         scores = self.points(year, ns.county)
         # 4 late sign-ins in the year: 2 − 2 = 0; D2.3 mean of March
@@ -381,6 +553,28 @@ class AssessmentCases:
         with self.assertRaises(UserError):
             self.event(ns.county, 'D1.4', 1, approve=False,
                 ticket=plain.ticket.id)
+        # D1.4 review records: only a leader of the unit the order was
+        # dispatched to, once per order, and a recorded review is a fact
+        Review = pool.get('sushi.assessment.review')
+        Leader = pool.get('sushi.unit.leader')
+        stranger, = Leader.create([{'unit': ns.other.id,
+                    'user': ns.other_handler.id}])
+        deputy, = Leader.search([('unit', '=', ns.county.id),
+                ('role', '=', 'deputy_in_charge')])
+        with self.assertRaises(UserError):
+            Review.create([{'assignment': plain.id, 'leader': stranger.id,
+                        'annotation': '阅'}])
+        self.assertEqual(Review.search([]), [])
+        with at(2025, 3, 5, 9):
+            review, = Review.create([{'assignment': plain.id,
+                        'leader': deputy.id, 'annotation': '阅'}])
+        self.assertEqual((review.unit, review.reviewed_at),
+            (ns.county, local(2025, 3, 5, 9)))
+        with self.assertRaises(UserError):
+            Review.write([review], {'annotation': '改'})
+        with self.assertRaises(UserError):
+            Review.create([{'assignment': plain.id, 'leader': deputy.id,
+                        'annotation': '再阅'}])
 
     @with_transaction()
     def test_objection_and_isolation(self):
