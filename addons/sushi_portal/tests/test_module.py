@@ -61,13 +61,17 @@ def load_chinese(pool):
 class SushiPortalTestCase(TranslationTestMixin, ModuleTestCase):
     "Test the sushi_portal module"
     module = 'sushi_portal'
+    # #13 (6): the translation walk covers every role's menus of the whole
+    # platform, the supervision and assessment menus included
+    extras = ['sushi_supervision', 'sushi_assessment']
 
     @with_transaction()
     def test_chinese_everywhere(self):
         """Every label each role reaches from its menus is Chinese: menus,
         actions, tabs, view labels, fields, help, selections, buttons,
-        toolbar actions, wizards and the preferences — also those of the
-        core modules (ir, res, party, country)"""
+        toolbar actions, wizards and the preferences — of every module of
+        the platform (supervision and assessment included) and of the core
+        modules (ir, res, party, country)"""
         pool = Pool()
         ModelData = pool.get('ir.model.data')
         ModelAccess = pool.get('ir.model.access')

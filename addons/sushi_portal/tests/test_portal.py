@@ -290,6 +290,36 @@ class PortalTestCase(RouteTestCase):
         self.assertEqual(self.client().get(
                 self.url(f'cases/{number}')).status_code, 404)
 
+    def test_published_by_default_types(self):
+        """PUB-02, PUB-05: consultations, help requests, suggestions and
+        complaints are drafted for publication once closed, reports and
+        praise never; without review they are published at once"""
+        # (the configuration singleton may be made here: lock its table)
+        with Transaction().start(self.db_name, 0,
+                _lock_tables=['sushi_portal_configuration']):
+            pool = Pool()
+            Ticket = pool.get('sushi.ticket')
+            Disclosure = pool.get('sushi.portal.disclosure')
+            Configuration = pool.get('sushi.portal.configuration')
+            types = ['consult', 'help', 'suggestion', 'complaint', 'report',
+                'praise']
+            tickets = {t: create_ticket(request_type=t) for t in types}
+            Ticket.write(list(tickets.values()), {'state': 'closed'})
+            Disclosure.prepare_closed()
+            disclosures = Disclosure.search([('ticket', 'in',
+                        [t.id for t in tickets.values()])])
+            self.assertEqual(
+                {d.request_type: d.state for d in disclosures},
+                {'consult': 'draft', 'help': 'draft', 'suggestion': 'draft',
+                    'complaint': 'draft'})
+            Configuration.write([Configuration(1)],
+                {'review_before_publish': False})
+            later = create_ticket(request_type='help')
+            Ticket.write([later], {'state': 'closed'})
+            disclosure, = Disclosure.prepare([later])
+            self.assertEqual(disclosure.state, 'published')
+            self.assertTrue(disclosure.published_at)
+
     def test_pages_render(self):
         "Every page renders in Chinese with labels for its fields"
         client = self.client()
