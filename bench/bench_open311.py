@@ -84,7 +84,8 @@ with Transaction().start(sys.argv[1], 0):
     cursor = Transaction().connection.cursor()
     cursor.execute('SELECT i.channel_ref, i.token, i.state, t.number '
         'FROM sushi_portal_intake i LEFT JOIN sushi_ticket t '
-        'ON t.id = i.ticket WHERE i.channel = %s', (int(sys.argv[2]),))
+        'ON t.id = i.ticket WHERE i.channel = %s AND i.channel_ref LIKE %s',
+        (int(sys.argv[2]), sys.argv[3] + '-%'))
     print(json.dumps(cursor.fetchall()))
 '''
 CHECK = '''
@@ -97,8 +98,8 @@ with Transaction().start(sys.argv[1], 0):
     cursor = Transaction().connection.cursor()
     cursor.execute('SELECT t.channel_ref, t.number, t.description, '
         '(SELECT COUNT(*) FROM sushi_sms s WHERE s.ticket = t.id '
-        "AND s.kind = 'intake') FROM sushi_ticket t WHERE t.channel = %s",
-        (int(sys.argv[2]),))
+        "AND s.kind = 'intake') FROM sushi_ticket t WHERE t.channel = %s "
+        "AND t.channel_ref LIKE %s", (int(sys.argv[2]), sys.argv[3] + '-%'))
     print(json.dumps(cursor.fetchall()))
 '''
 
@@ -174,7 +175,7 @@ class Client(threading.Thread):
             if refs and self.rng.random() < 1 / 3:
                 ref = self.rng.choice(refs)
             else:
-                ref = f'c{self.index}-{i}'
+                ref = f'{self.args.tag}-c{self.index}-{i}'
                 refs.append(ref)
             body = urllib.parse.urlencode({
                     'api_key': self.key,
@@ -228,13 +229,14 @@ def drain(env, processes):
     runs = [subprocess.Popen([sys.executable, '-c', DRAIN, DATABASE],
             env=env, stdout=subprocess.PIPE, text=True)
         for _ in range(processes)]
-    handled = 0
+    handled, busy = 0, 0
     for run in runs:
         out, _ = run.communicate()
         if run.returncode:
             raise RuntimeError('drain failed')
         handled += int(out.split()[0])
-    return handled, time.perf_counter() - start
+        busy = max(busy, float(out.split()[1]))
+    return handled, time.perf_counter() - start, busy
 
 
 def main():
@@ -257,6 +259,9 @@ def main():
         help='reuse the database of an earlier run on SUSHI_BENCH_PG '
         '(created when missing; earlier work orders are kept)')
     args = parser.parse_args()
+    # the run's refs start with this tag: a reused database keeps the
+    # orders of earlier runs apart
+    args.tag = 'r%d' % time.time()
 
     cluster = None
     uri = os.environ.get('SUSHI_BENCH_PG')
@@ -290,14 +295,21 @@ def main():
             return 0
         by_ref = report.pop('by_ref')
         if report['intake'] == 'batch':
-            handled, seconds = drain(env, args.drain)
+            report['load_average_before_drain'] = [
+                round(x, 2) for x in os.getloadavg()]
+            handled, seconds, busy = drain(env, args.drain)
             report['drain_processes'] = args.drain
             report['drained'] = handled
+            # wall time with the processes' start, and their own
             report['drain_seconds'] = round(seconds, 1)
+            report['drain_seconds_in_process_queue'] = round(busy, 1)
+            report['load_average_after_drain'] = [
+                round(x, 2) for x in os.getloadavg()]
             report['drained_per_second'] = round(handled / seconds, 1) \
                 if seconds else None
             queue = json.loads(subprocess.run(
-                    [sys.executable, '-c', QUEUE, DATABASE, channel],
+                    [sys.executable, '-c', QUEUE, DATABASE, channel,
+                        report['tag']],
                     env=env, check=True, capture_output=True,
                     text=True).stdout)
             tokens = {}
@@ -310,7 +322,8 @@ def main():
                 if tokens.get(token, (None,))[0] == ref else None
                 for ref, token in by_ref.items()}
         rows = json.loads(subprocess.run(
-                [sys.executable, '-c', CHECK, DATABASE, channel], env=env,
+                [sys.executable, '-c', CHECK, DATABASE, channel,
+                    report['tag']], env=env,
                 check=True, capture_output=True, text=True).stdout)
         stored = {}
         duplicates = 0
@@ -403,7 +416,7 @@ def burst(args, uri, env):
             inconsistent += 1
     p95 = latencies[int(len(latencies) * 0.95) - 1] if latencies else 0
     return {
-        'clients': args.clients, 'requests': total,
+        'tag': args.tag, 'clients': args.clients, 'requests': total,
         'workers': args.workers, 'intake': args.intake,
         'killed': args.kill,
         'seconds': round(wall, 1),

@@ -9,7 +9,7 @@ import json
 import logging
 import secrets
 
-from sql import Literal
+from sql import Conflict, Literal
 
 from trytond import backend
 from trytond.exceptions import UserError, UserWarning
@@ -74,24 +74,41 @@ class Intake(GuardMixin, ModelSQL, ModelView):
         token; a resubmission of the same channel and channel_ref returns
         the token of the first.  One SELECT and one INSERT: the fast path
         of GeoReport's asynchronous intake."""
+        transaction = Transaction()
         table = cls.__table__()
-        cursor = Transaction().connection.cursor()
+        cursor = transaction.connection.cursor()
         channel, ref = values['channel'], values.get('channel_ref')
-        if ref:
-            cursor.execute(*table.select(table.token,
-                    where=(table.channel == channel)
-                    & (table.channel_ref == ref), limit=1))
-            row = cursor.fetchone()
-            if row:
-                return row[0]
         token = secrets.token_urlsafe(18)
         now = clock.now()
-        cursor.execute(*table.insert([table.token, table.channel,
-                    table.channel_ref, table.received_at, table.state,
-                    table.data, table.create_uid, table.create_date], [[
-                        token, channel, ref, now, 'queued',
-                        json.dumps(values, ensure_ascii=False),
-                        Transaction().user, now]]))
+        columns = [table.token, table.channel, table.channel_ref,
+            table.received_at, table.state, table.data, table.create_uid,
+            table.create_date]
+        row = [token, channel, ref, now, 'queued',
+            json.dumps(values, ensure_ascii=False), transaction.user, now]
+        first = table.select(table.token, where=(table.channel == channel)
+            & (table.channel_ref == ref), limit=1)
+        if ref and transaction.database.has_returning():
+            # one round trip for a new request: a resubmission does
+            # nothing and returns nothing (under repeatable read, one
+            # racing an uncommitted first raises a serialisation error,
+            # and the route's transaction is retried)
+            cursor.execute(*table.insert(columns, [row],
+                    on_conflict=Conflict(table, indexed_columns=[
+                            table.channel, table.channel_ref]),
+                    returning=[table.token]))
+            inserted = cursor.fetchone()
+            if inserted:
+                return inserted[0]
+            cursor.execute(*first)
+            found = cursor.fetchone()
+            if found:
+                return found[0]
+        elif ref:
+            cursor.execute(*first)
+            found = cursor.fetchone()
+            if found:
+                return found[0]
+        cursor.execute(*table.insert(columns, [row]))
         return token
 
     @classmethod

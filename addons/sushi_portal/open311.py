@@ -682,7 +682,9 @@ def queue_request(pool, params, values, fmt):
     Ticket = pool.get('sushi.ticket')
     Intake = pool.get('sushi.portal.intake')
     # the guard of the work order's create: types, sizes, references
-    Ticket._guard_values(values)
+    # (the channel is the key's, the category the catalogue's: checked)
+    Ticket._guard_values({k: v for k, v in values.items()
+            if k not in {'channel', 'category'}})
     try:
         token = Intake.enqueue(values)
     except backend.DatabaseIntegrityError:
