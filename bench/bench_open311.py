@@ -291,7 +291,8 @@ def main():
                 kept = json.load(file)
             report, channel = kept['report'], kept['channel']
         if args.phase == 'burst':
-            log(json.dumps(report, ensure_ascii=False))
+            log(json.dumps({k: v for k, v in report.items()
+                        if k != 'by_ref'}, ensure_ascii=False))
             return 0
         by_ref = report.pop('by_ref')
         if report['intake'] == 'batch':
