@@ -136,18 +136,9 @@ class Intake(GuardMixin, ModelSQL, ModelView):
         Configuration = pool.get('sushi.portal.configuration')
         transaction = Transaction()
         size = batch_size or Configuration(1).intake_batch_size
-        database = transaction.database
-        table = cls.__table__()
         handled = batches = 0
         while max_batches is None or batches < max_batches:
-            query = table.select(table.id, where=table.state == 'queued',
-                order_by=[table.id.asc], limit=size)
-            if database.has_select_for():
-                For = database.get_select_for_skip_locked()
-                query.for_ = For('UPDATE')
-            cursor = transaction.connection.cursor()
-            cursor.execute(*query)
-            ids = [r for r, in cursor]
+            ids = cls._take(size=size)
             if not ids:
                 break
             cls._process(cls.browse(ids))
@@ -155,6 +146,25 @@ class Intake(GuardMixin, ModelSQL, ModelView):
             handled += len(ids)
             batches += 1
         return handled
+
+    @classmethod
+    def _take(cls, size=None, ids=None):
+        """Lock and return the ids of queued requests no other process
+        holds: the oldest size ones, or those of ids."""
+        transaction = Transaction()
+        database = transaction.database
+        table = cls.__table__()
+        where = table.state == 'queued'
+        if ids is not None:
+            where &= table.id.in_(list(ids))
+        query = table.select(table.id, where=where,
+            order_by=[table.id.asc], limit=size)
+        if database.has_select_for():
+            For = database.get_select_for_skip_locked()
+            query.for_ = For('UPDATE')
+        cursor = transaction.connection.cursor()
+        cursor.execute(*query)
+        return [r for r, in cursor]
 
     @classmethod
     def _process(cls, intakes):
@@ -165,10 +175,11 @@ class Intake(GuardMixin, ModelSQL, ModelView):
         try:
             cls._create_tickets(intakes)
         except (UserError, UserWarning, backend.DatabaseIntegrityError):
-            if len(intakes) == 1:
-                raise
             transaction.rollback()
             for intake in cls.browse([i.id for i in intakes]):
+                # the rollback released the batch's locks
+                if not cls._take(ids=[intake.id]):
+                    continue
                 try:
                     cls._create_tickets([intake])
                 except (UserError, UserWarning,
@@ -178,9 +189,11 @@ class Intake(GuardMixin, ModelSQL, ModelView):
                         or str(exception)
                     logger.info("Open311 token %s failed: %s",
                         intake.token, message)
-                    cls.write([cls(intake.id)], {
-                            'state': 'failed', 'error': message[:2000],
-                            'processed_at': clock.now()})
+                    if cls._take(ids=[intake.id]):
+                        cls.write([cls(intake.id)], {
+                                'state': 'failed',
+                                'error': message[:2000],
+                                'processed_at': clock.now()})
                 transaction.commit()
 
     @classmethod
