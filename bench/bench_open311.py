@@ -12,7 +12,14 @@ no duplicate (one work order per channel_ref).  With --kill the server
 is killed with SIGKILL in the middle of the burst and restarted; the
 clients resubmit what got no answer.
 
+--intake batch (the default) runs the asynchronous intake: POST answers a
+token and the queue becomes work orders afterwards, through the cron's
+method run by --drain processes in parallel (timed apart: how long until
+every queued request is a work order).  --phase burst / drain split the
+two (the answers are kept in --answers), so each fits a timing lock.
+
     .venv/bin/python bench/bench_open311.py --clients 50 --requests 1000
+    .venv/bin/python bench/bench_open311.py --intake realtime
     .venv/bin/python bench/bench_open311.py --clients 20 --requests 100 --kill
 """
 import argparse
@@ -42,7 +49,10 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 Pool.start()
 pool = Pool(sys.argv[1]); pool.init()
-with Transaction().start(sys.argv[1], 0) as transaction:
+with Transaction().start(sys.argv[1], 0,
+        _lock_tables=['sushi_portal_configuration']) as transaction:
+    Configuration = pool.get('sushi.portal.configuration')
+    Configuration.write([Configuration(1)], {'open311_intake': sys.argv[2]})
     APIKey = pool.get('sushi.portal.api_key')
     Channel = pool.get('sushi.channel')
     Category = pool.get('sushi.category')
@@ -51,6 +61,32 @@ with Transaction().start(sys.argv[1], 0) as transaction:
     leaf = [c for c in Category.search([]) if not c.children][0]
     transaction.commit()
     print(secret, leaf.code, channel.id)
+'''
+DRAIN = '''
+import sys, time
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+Pool.start()
+pool = Pool(sys.argv[1]); pool.init()
+with Transaction().start(sys.argv[1], 0, readonly=False) as transaction:
+    start = time.perf_counter()
+    handled = pool.get('sushi.portal.intake').process_queue()
+    transaction.commit()
+    print(handled, time.perf_counter() - start)
+'''
+QUEUE = '''
+import sys, json
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+Pool.start()
+pool = Pool(sys.argv[1]); pool.init()
+with Transaction().start(sys.argv[1], 0):
+    cursor = Transaction().connection.cursor()
+    cursor.execute('SELECT i.channel_ref, i.token, i.state, t.number '
+        'FROM sushi_portal_intake i LEFT JOIN sushi_ticket t '
+        'ON t.id = i.ticket WHERE i.channel = %s AND i.channel_ref LIKE %s',
+        (int(sys.argv[2]), sys.argv[3] + '-%'))
+    print(json.dumps(cursor.fetchall()))
 '''
 CHECK = '''
 import sys, json
@@ -62,8 +98,8 @@ with Transaction().start(sys.argv[1], 0):
     cursor = Transaction().connection.cursor()
     cursor.execute('SELECT t.channel_ref, t.number, t.description, '
         '(SELECT COUNT(*) FROM sushi_sms s WHERE s.ticket = t.id '
-        "AND s.kind = 'intake') FROM sushi_ticket t WHERE t.channel = %s",
-        (int(sys.argv[2]),))
+        "AND s.kind = 'intake') FROM sushi_ticket t WHERE t.channel = %s "
+        "AND t.channel_ref LIKE %s", (int(sys.argv[2]), sys.argv[3] + '-%'))
     print(json.dumps(cursor.fetchall()))
 '''
 
@@ -139,7 +175,7 @@ class Client(threading.Thread):
             if refs and self.rng.random() < 1 / 3:
                 ref = self.rng.choice(refs)
             else:
-                ref = f'c{self.index}-{i}'
+                ref = f'{self.args.tag}-c{self.index}-{i}'
                 refs.append(ref)
             body = urllib.parse.urlencode({
                     'api_key': self.key,
@@ -171,7 +207,10 @@ class Client(threading.Thread):
                 elapsed = time.perf_counter() - start
                 number = None
                 if status == 200:
-                    number = json.loads(data)[0]['service_request_id']
+                    # the work order number, or the token of the queue
+                    answer = json.loads(data)[0]
+                    number = (answer.get('service_request_id')
+                        or answer['token'])
                 else:
                     # the specification answers 400 for every failure but
                     # a missing resource or key; the body has the code
@@ -183,21 +222,52 @@ class Client(threading.Thread):
                 break
 
 
+def drain(env, processes):
+    """Run the cron's method in processes in parallel until the queue is
+    empty; return (requests handled, seconds)."""
+    start = time.perf_counter()
+    runs = [subprocess.Popen([sys.executable, '-c', DRAIN, DATABASE],
+            env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(processes)]
+    handled, busy = 0, 0
+    for run in runs:
+        out, _ = run.communicate()
+        if run.returncode:
+            raise RuntimeError('drain failed')
+        handled += int(out.split()[0])
+        busy = max(busy, float(out.split()[1]))
+    return handled, time.perf_counter() - start, busy
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--clients', type=int, default=50)
     parser.add_argument('--requests', type=int, default=1000)
     parser.add_argument('--workers', type=int, default=4)
+    parser.add_argument('--intake', choices=['batch', 'realtime'],
+        default='batch', help='asynchronous (token) or synchronous intake')
+    parser.add_argument('--drain', type=int, default=2,
+        help='processes that turn the queue into work orders (batch)')
+    parser.add_argument('--phase', choices=['all', 'burst', 'drain'],
+        default='all', help='burst only, drain and check only, or both')
+    parser.add_argument('--answers', default=os.path.join(
+            tempfile.gettempdir(), 'bench311-answers.json'),
+        help='where the burst keeps its answers for the drain phase')
     parser.add_argument('--kill', action='store_true',
         help='kill -9 the server in the middle of the burst, restart it')
     parser.add_argument('--reuse', action='store_true',
         help='reuse the database of an earlier run on SUSHI_BENCH_PG '
         '(created when missing; earlier work orders are kept)')
     args = parser.parse_args()
+    # the run's refs start with this tag: a reused database keeps the
+    # orders of earlier runs apart
+    args.tag = 'r%d' % time.time()
 
     cluster = None
     uri = os.environ.get('SUSHI_BENCH_PG')
     if not uri:
+        if args.phase != 'all':
+            raise SystemExit('--phase needs SUSHI_BENCH_PG')
         from runtests import Cluster
         cluster = Cluster()
         uri = cluster.start()
@@ -210,33 +280,109 @@ def main():
         TRYTOND_QUEUE__WORKER='True')
     env.pop('TRYTOND_CONFIG', None)
     server = None
+    report = {}
     try:
-        from runtests import find_pg_bin
-        parts = urllib.parse.urlsplit(uri)
-        exists = subprocess.run([find_pg_bin('createdb'), '-h',
-                parts.hostname, '-p', str(parts.port), '-U',
-                parts.username or 'tryton', DATABASE],
-            stderr=subprocess.DEVNULL).returncode
-        if exists and not args.reuse:
-            raise RuntimeError(f'database {DATABASE} exists (use --reuse)')
-        t0 = time.perf_counter()
-        if not exists:
-            with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
-                passfile.write('bench-admin')
-                passfile.flush()
-                subprocess.run([str(BIN / 'trytond-admin'), '-d', DATABASE,
-                        '-u', 'sushi_portal', '--activate-dependencies',
-                        '--email', 'admin@example.org'],
-                    env=dict(env, TRYTONPASSFILE=passfile.name), check=True,
-                    stdout=subprocess.DEVNULL)
-        log(f'database ready in {time.perf_counter() - t0:.0f} s')
-        key, service, channel = subprocess.run(
-            [sys.executable, '-c', ISSUE_KEY, DATABASE], env=env,
-            check=True, capture_output=True, text=True).stdout.split()
-        port = free_port()
-        server = Server(env, args.workers, port)
+        if args.phase != 'drain':
+            report, channel = burst(args, uri, env)
+            with open(args.answers, 'w') as file:
+                json.dump({'report': report, 'channel': channel}, file)
+        else:
+            with open(args.answers) as file:
+                kept = json.load(file)
+            report, channel = kept['report'], kept['channel']
+        if args.phase == 'burst':
+            log(json.dumps({k: v for k, v in report.items()
+                        if k != 'by_ref'}, ensure_ascii=False))
+            return 0
+        by_ref = report.pop('by_ref')
+        if report['intake'] == 'batch':
+            report['load_average_before_drain'] = [
+                round(x, 2) for x in os.getloadavg()]
+            handled, seconds, busy = drain(env, args.drain)
+            report['drain_processes'] = args.drain
+            report['drained'] = handled
+            # wall time with the processes' start, and their own
+            report['drain_seconds'] = round(seconds, 1)
+            report['drain_seconds_in_process_queue'] = round(busy, 1)
+            report['load_average_after_drain'] = [
+                round(x, 2) for x in os.getloadavg()]
+            report['drained_per_second'] = round(handled / seconds, 1) \
+                if seconds else None
+            queue = json.loads(subprocess.run(
+                    [sys.executable, '-c', QUEUE, DATABASE, channel,
+                        report['tag']],
+                    env=env, check=True, capture_output=True,
+                    text=True).stdout)
+            tokens = {}
+            report['queue_not_done'] = 0
+            for ref, token, state, number in queue:
+                tokens[token] = (ref, number)
+                report['queue_not_done'] += state != 'done'
+            # every token answered names its request's work order
+            by_ref = {ref: tokens.get(token, (None, None))[1]
+                if tokens.get(token, (None,))[0] == ref else None
+                for ref, token in by_ref.items()}
+        rows = json.loads(subprocess.run(
+                [sys.executable, '-c', CHECK, DATABASE, channel,
+                    report['tag']], env=env,
+                check=True, capture_output=True, text=True).stdout)
+        stored = {}
+        duplicates = 0
+        no_sms = 0
+        for ref, number, description, sms in rows:
+            if ref in stored:
+                duplicates += 1
+            stored[ref] = (number, description)
+            no_sms += sms != 1
+        lost = [ref for ref, number in by_ref.items()
+            if not number or ref not in stored or stored[ref][0] != number
+            or ref not in stored[ref][1]]
+        report.update({
+                'work_orders': len(rows), 'unique_refs': len(by_ref),
+                'lost': len(lost), 'duplicated': duplicates,
+                'orders_without_one_queued_sms': no_sms,
+                })
+        log(json.dumps(report, ensure_ascii=False))
+        ok = (not lost and not duplicates and not report['inconsistent_answers']
+            and not no_sms and not report['server_errors']
+            and not report.get('queue_not_done')
+            and len(rows) == len(by_ref))
+        return 0 if ok else 1
+    finally:
+        if cluster:
+            cluster.stop()
+
+
+def burst(args, uri, env):
+    "Run the burst; return its report (with by_ref) and the channel id."
+    from runtests import find_pg_bin
+    parts = urllib.parse.urlsplit(uri)
+    exists = subprocess.run([find_pg_bin('createdb'), '-h',
+            parts.hostname, '-p', str(parts.port), '-U',
+            parts.username or 'tryton', DATABASE],
+        stderr=subprocess.DEVNULL).returncode
+    if exists and not args.reuse:
+        raise RuntimeError(f'database {DATABASE} exists (use --reuse)')
+    t0 = time.perf_counter()
+    if not exists:
+        with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
+            passfile.write('bench-admin')
+            passfile.flush()
+            subprocess.run([str(BIN / 'trytond-admin'), '-d', DATABASE,
+                    '-u', 'sushi_portal', '--activate-dependencies',
+                    '--email', 'admin@example.org'],
+                env=dict(env, TRYTONPASSFILE=passfile.name), check=True,
+                stdout=subprocess.DEVNULL)
+    log(f'database ready in {time.perf_counter() - t0:.0f} s')
+    key, service, channel = subprocess.run(
+        [sys.executable, '-c', ISSUE_KEY, DATABASE, args.intake], env=env,
+        check=True, capture_output=True, text=True).stdout.split()
+    port = free_port()
+    server = Server(env, args.workers, port)
+    try:
         server.start()
-        log(f'gunicorn: {args.workers} workers on port {port}')
+        log(f'gunicorn: {args.workers} workers on port {port}, '
+            f'{args.intake} intake; load average {os.getloadavg()}')
         results = []
         start_at = time.time() + 1
         clients = [Client(i, args, port, key, service, results, start_at)
@@ -253,60 +399,39 @@ def main():
         for client in clients:
             client.join()
         wall = time.time() - start_at
-        answered = [r for r in results if r[0] != 'noanswer']
-        no_answer = len(results) - len(answered)
-        statuses = {}
-        for status, *_ in answered:
-            statuses[status] = statuses.get(status, 0) + 1
-        latencies = sorted(r[3] for r in answered if r[0] == 200)
-        by_ref = {}
-        inconsistent = 0
-        for status, ref, number, _ in answered:
-            if status != 200:
-                continue
-            if by_ref.setdefault(ref, number) != number:
-                inconsistent += 1
-        rows = json.loads(subprocess.run(
-                [sys.executable, '-c', CHECK, DATABASE, channel], env=env,
-                check=True, capture_output=True, text=True).stdout)
-        stored = {}
-        duplicates = 0
-        no_sms = 0
-        for ref, number, description, sms in rows:
-            if ref in stored:
-                duplicates += 1
-            stored[ref] = (number, description)
-            no_sms += sms != 1
-        lost = [ref for ref, number in by_ref.items()
-            if ref not in stored or stored[ref][0] != number
-            or ref not in stored[ref][1]]
-        p95 = latencies[int(len(latencies) * 0.95) - 1] if latencies else 0
-        log(json.dumps({
-                'clients': args.clients, 'requests': total,
-                'workers': args.workers, 'killed': args.kill,
-                'seconds': round(wall, 1),
-                'requests_per_second': round(len(answered) / wall, 1),
-                'p50_ms': round(statistics.median(latencies) * 1000, 1)
-                if latencies else None,
-                'p95_ms': round(p95 * 1000, 1),
-                'statuses': statuses, 'no_answer_resubmitted': no_answer,
-                'work_orders': len(rows), 'unique_refs': len(by_ref),
-                'lost': len(lost), 'duplicated': duplicates,
-                'inconsistent_answers': inconsistent,
-                'orders_without_one_queued_sms': no_sms,
-                'server_errors': sum(v for k, v in statuses.items()
-                    if k >= 500),
-                }, ensure_ascii=False))
-        ok = (not lost and not duplicates and not inconsistent
-            and not no_sms
-            and not any(k >= 500 for k in statuses)
-            and len(rows) == len(by_ref))
-        return 0 if ok else 1
+        load = os.getloadavg()
     finally:
-        if server:
-            server.stop()
-        if cluster:
-            cluster.stop()
+        server.stop()
+    answered = [r for r in results if r[0] != 'noanswer']
+    no_answer = len(results) - len(answered)
+    statuses = {}
+    for status, *_ in answered:
+        statuses[status] = statuses.get(status, 0) + 1
+    latencies = sorted(r[3] for r in answered if r[0] == 200)
+    by_ref = {}
+    inconsistent = 0
+    for status, ref, number, _ in answered:
+        if status != 200:
+            continue
+        if by_ref.setdefault(ref, number) != number:
+            inconsistent += 1
+    p95 = latencies[int(len(latencies) * 0.95) - 1] if latencies else 0
+    return {
+        'tag': args.tag, 'clients': args.clients, 'requests': total,
+        'workers': args.workers, 'intake': args.intake,
+        'killed': args.kill,
+        'seconds': round(wall, 1),
+        'requests_per_second': round(len(answered) / wall, 1),
+        'p50_ms': round(statistics.median(latencies) * 1000, 1)
+        if latencies else None,
+        'p95_ms': round(p95 * 1000, 1),
+        'load_average_at_end': [round(x, 2) for x in load],
+        'statuses': statuses, 'no_answer_resubmitted': no_answer,
+        'inconsistent_answers': inconsistent,
+        'server_errors': sum(v for k, v in statuses.items()
+            if isinstance(k, int) and k >= 500),
+        'by_ref': by_ref,
+        }, channel
 
 
 if __name__ == '__main__':

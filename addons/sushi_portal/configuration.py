@@ -21,6 +21,19 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         required=True, domain=[('requests_days', '>', 0)])
     requests_limit = fields.Integer("Most Requests per GET", required=True,
         domain=[('requests_limit', '>', 0)])
+    open311_intake = fields.Selection([
+            ('realtime', "Synchronous (POST answers the number)"),
+            ('batch', "Asynchronous (POST answers a token)"),
+            ], "Open311 Intake", required=True,
+        help="Synchronous: each POST creates and registers the work order "
+        "before answering.  Asynchronous: a POST is checked, queued and "
+        "answered with a token at once; the queue becomes work orders in "
+        "batches and GET tokens gives their numbers.  Applies within a "
+        "minute in every server process.")
+    intake_batch_size = fields.Integer("Queued Requests per Batch",
+        required=True, domain=[('intake_batch_size', '>', 0)],
+        help="How many queued Open311 requests become work orders in one "
+        "transaction.")
     web_channel = fields.Many2One('sushi.channel', "Citizen Pages Channel",
         required=True,
         help="The channel of the requests submitted on the citizen pages.")
@@ -57,6 +70,21 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_requests_limit(cls):
         return 1000
+
+    @classmethod
+    def default_open311_intake(cls):
+        return 'realtime'
+
+    @classmethod
+    def default_intake_batch_size(cls):
+        return 200
+
+    @classmethod
+    def write(cls, *args):
+        from .open311 import _catalogue
+        super().write(*args)
+        # the intake mode and the jurisdiction are cached with the catalogue
+        _catalogue.clear()
 
     @classmethod
     def default_web_channel(cls):

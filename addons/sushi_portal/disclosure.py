@@ -295,3 +295,6 @@ class Cron(metaclass=PoolMeta):
         cls.method.selection.append(
             ('sushi.portal.disclosure|prepare_closed',
                 "Prepare Disclosures of Closed Orders"))
+        cls.method.selection.append(
+            ('sushi.portal.intake|process_queue',
+                "Register Queued Open311 Requests"))

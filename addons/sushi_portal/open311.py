@@ -56,6 +56,7 @@ MAX_LENGTH = {'description': 4000, 'address_string': 500, 'media_url': 1024,
     'channel_ref': 100}
 DEFAULT_MAX_LENGTH = 200
 REQUEST_ID = re.compile(r'^[0-9A-Za-z-]{1,40}$')
+TOKEN = re.compile(r'^[0-9A-Za-z_-]{1,64}$')
 
 
 class Open311Error(Exception):
@@ -342,7 +343,8 @@ _catalogue = Cache('sushi_portal.open311_catalogue', duration=60,
 
 def catalogue(pool):
     """Return ({service_code: (category id, is a leaf)}, the attributes of
-    every service, the jurisdiction_id)."""
+    every service, the jurisdiction_id, the intake mode: 'realtime' or
+    'batch')."""
     cached = _catalogue.get(None)
     if cached is None:
         Category = pool.get('sushi.category')
@@ -351,8 +353,9 @@ def catalogue(pool):
         parents = {c.parent.id for c in categories if c.parent}
         codes = {c.code: (c.id, c.id not in parents) for c in categories
             if c.code}
-        cached = (codes, attributes(pool),
-            Configuration(1).jurisdiction_id)
+        config = Configuration(1)
+        cached = (codes, attributes(pool), config.jurisdiction_id,
+            config.open311_intake)
         _catalogue.set(None, cached)
     return cached
 
@@ -408,13 +411,15 @@ def services(pool):
     return rows
 
 
-def service_row(category, root):
+def service_row(category, root, mode='realtime'):
     return {
         'service_code': category.code,
         'service_name': category.name,
         'description': category.rec_name,
         'metadata': True,
-        'type': 'realtime',
+        # GeoReport v2: realtime answers the service_request_id, batch a
+        # token to look it up later
+        'type': mode,
         # "a comma separated list of tags": none are kept for categories
         'keywords': None,
         'group': root.name if root != category else None,
@@ -506,7 +511,8 @@ def discovery(request, pool, fmt):
 @open311()
 def service_list(request, pool, fmt):
     check_jurisdiction(pool, parameters(request))
-    rows = [service_row(c, r) for c, r in services(pool)]
+    mode = catalogue(pool)[3]
+    rows = [service_row(c, r, mode) for c, r in services(pool)]
     return respond(fmt, 'services', 'service', rows)
 
 
@@ -649,6 +655,8 @@ def post_request(request, pool, fmt):
     channel = authenticate(pool, params, request)
     check_jurisdiction(pool, params)
     values = request_values(pool, params, channel)
+    if catalogue(pool)[3] == 'batch':
+        return queue_request(pool, params, values, fmt)
     try:
         ticket, created = Ticket.submit(values)
     except (SQLConstraintError, backend.DatabaseIntegrityError):
@@ -664,6 +672,31 @@ def post_request(request, pool, fmt):
     return respond(fmt, 'service_requests', 'request', [{
                 'service_request_id': ticket.number,
                 'service_notice': service_notice(ticket),
+                'account_id': single(params, 'account_id'),
+                }])
+
+
+def queue_request(pool, params, values, fmt):
+    """The asynchronous intake: the values checked as the work order's
+    create checks them, stored in one insert, answered with a token."""
+    Ticket = pool.get('sushi.ticket')
+    Intake = pool.get('sushi.portal.intake')
+    # the guard of the work order's create: types, sizes, references
+    # (the channel is the key's, the category the catalogue's: checked)
+    Ticket._guard_values({k: v for k, v in values.items()
+            if k not in {'channel', 'category'}})
+    try:
+        token = Intake.enqueue(values)
+    except backend.DatabaseIntegrityError:
+        # the same channel_ref queued by a concurrent request
+        Transaction().rollback()
+        if not values.get('channel_ref'):
+            raise
+        token = Intake.enqueue(values)
+    return respond(fmt, 'service_requests', 'request', [{
+                'token': token,
+                'service_notice': gettext('sushi_portal.msg_open311_queued',
+                    token=token),
                 'account_id': single(params, 'account_id'),
                 }])
 
@@ -749,10 +782,22 @@ def get_request(request, pool, number, fmt):
 @app.route(BASE + '/tokens/<token>.<fmt>', methods=ALL_METHODS)
 @open311()
 def get_token(request, pool, token, fmt):
-    # Intake is synchronous: POST answers with the service_request_id and
-    # never hands out a token.
-    raise Open311Error(HTTPStatus.NOT_FOUND, gettext(
-            'sushi_portal.msg_open311_token', token=token[:40]))
+    "The work order number of a token, once the queue has made it."
+    Intake = pool.get('sushi.portal.intake')
+    check_jurisdiction(pool, parameters(request))
+    found = Intake.lookup(token) if TOKEN.match(token) else None
+    if not found:
+        raise Open311Error(HTTPStatus.NOT_FOUND, gettext(
+                'sushi_portal.msg_open311_token', token=token[:40]))
+    state, number, error = found
+    if state == 'failed':
+        raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                'sushi_portal.msg_open311_token_failed', token=token,
+                error=error))
+    return respond(fmt, 'service_requests', 'request', [{
+                'service_request_id': number,
+                'token': token,
+                }])
 
 
 @app.route(BASE + '/<path:rest>', methods=ALL_METHODS)

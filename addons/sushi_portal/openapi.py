@@ -4,7 +4,8 @@
 beside it at /<database>/open311/v2/openapi.json."""
 import json
 
-from trytond.protocols.wrappers import Response
+from trytond.protocols.wrappers import (
+    Response, with_pool, with_transaction)
 from trytond.wsgi import app
 
 FMT = {'name': 'format', 'in': 'path', 'required': True,
@@ -32,7 +33,11 @@ def _list(ref):
     return {'type': 'array', 'items': {'$ref': ref}}
 
 
-def document(server_url):
+def document(server_url, mode='realtime'):
+    """The description of the API as it runs: mode is the intake of
+    POST requests, 'realtime' (the work order number at once) or 'batch'
+    (a token, then GET tokens/{token})."""
+    batch = mode == 'batch'
     string = {'type': 'string'}
     nullable = {'type': 'string', 'nullable': True}
     when = {'type': 'string', 'format': 'date-time', 'nullable': True,
@@ -43,7 +48,11 @@ def document(server_url):
             'title': '宿事速办 Open311 GeoReport v2',
             'version': '2.0',
             'description': (
-                'GeoReport v2 (http://wiki.open311.org/GeoReport_v2) for '
+                ('Intake is asynchronous (services of type batch): POST '
+                    'answers a token. ' if batch else 'Intake is '
+                    'synchronous (services of type realtime): POST answers '
+                    'the service_request_id. ')
+                + 'GeoReport v2 (http://wiki.open311.org/GeoReport_v2) for '
                 'the eight online channels of the Suzhou 12345 hotline. '
                 'Datetimes are W3C at +08:00. GET answers carry no '
                 'personal data: descriptions are masked, addresses cut to '
@@ -83,7 +92,10 @@ def document(server_url):
                                 'schema': {'$ref': '#/components/schemas/'
                                     'NewRequest'}}}},
                     'responses': _ok(_list('#/components/schemas/'
-                            'RequestCreated'), 'The work order number')},
+                            'RequestCreated'),
+                        'Intake is asynchronous: a token, the work order '
+                        'number follows through GET tokens/{token}'
+                        if batch else 'The work order number')},
                 'get': {
                     'summary': 'Service requests',
                     'parameters': [FMT, JURISDICTION] + [
@@ -107,11 +119,17 @@ def document(server_url):
                     'responses': _ok(_list('#/components/schemas/'
                             'ServiceRequest'), 'The request')}},
             '/tokens/{token}.{format}': {'get': {
-                    'summary': 'Token lookup (intake is synchronous: '
-                    'always 404)',
+                    'summary': 'The work order number of a token; '
+                    'service_request_id is null while the request is '
+                    'queued, a 400 error if it could not be registered'
+                    if batch else 'Token lookup (intake is synchronous: '
+                    'POST hands out no token, so always 404)',
                     'parameters': [{'name': 'token', 'in': 'path',
-                            'required': True, 'schema': string}, FMT],
-                    'responses': ERRORS}},
+                            'required': True, 'schema': string}, FMT,
+                        JURISDICTION],
+                    'responses': _ok(_list('#/components/schemas/'
+                            'Token'), 'The token and its number')
+                    if batch else ERRORS}},
             },
         'components': {
             'responses': {'Error': {
@@ -191,10 +209,15 @@ def document(server_url):
                             'description': 'Extension: the channel\'s '
                             'own id; a resubmission returns the same '
                             'service_request_id.'}}},
-                'RequestCreated': {'type': 'object', 'properties': {
-                        'service_request_id': string,
+                'RequestCreated': {'type': 'object',
+                    'required': ['token' if batch else 'service_request_id'],
+                    'properties': {
+                        ('token' if batch else 'service_request_id'): string,
                         'service_notice': nullable,
                         'account_id': nullable}},
+                'Token': {'type': 'object', 'properties': {
+                        'service_request_id': nullable,
+                        'token': string}},
                 'ServiceRequest': {'type': 'object', 'properties': {
                         'service_request_id': string,
                         'status': {'type': 'string',
@@ -217,8 +240,13 @@ def document(server_url):
 
 
 @app.route('/<database_name>/open311/v2/openapi.json', methods={'GET'})
-def openapi(request, database_name):
-    url = request.host_url.rstrip('/') + '/%s/open311/v2' % database_name
-    return Response(json.dumps(document(url), ensure_ascii=False),
+@with_pool
+@with_transaction()
+def openapi(request, pool):
+    from .open311 import catalogue
+    url = request.host_url.rstrip('/') + '/%s/open311/v2' % (
+        pool.database_name)
+    return Response(json.dumps(document(url, catalogue(pool)[3]),
+            ensure_ascii=False),
         content_type='application/json; charset=utf-8',
         headers={'Access-Control-Allow-Origin': '*'})

@@ -8,8 +8,11 @@ from trytond.transaction import Transaction
 HOMES = [
     ('group_sushi_city_leader', 'sushi_portal', 'act_dashboard_url'),
     ('group_sushi_intake', 'sushi_ticket', 'act_ticket_intake'),
-    ('group_sushi_dispatcher', 'sushi_ticket', 'act_ticket_form'),
+    ('group_sushi_dispatcher', 'sushi_portal', 'act_ticket_dispatch_queue'),
     ('group_sushi_reviewer', 'sushi_ticket', 'act_reply_review'),
+    # the supervision candidates when sushi_supervision is activated, else
+    # the work orders (a missing XML id falls through to the next entry)
+    ('group_sushi_supervisor', 'sushi_supervision', 'act_candidate'),
     ('group_sushi_supervisor', 'sushi_ticket', 'act_ticket_form'),
     ('group_sushi_unit_leader', 'sushi_ticket', 'act_reply_unit'),
     ('group_sushi_unit_handler', 'sushi_ticket', 'act_assignment_unit'),

@@ -61,17 +61,22 @@ def load_chinese(pool):
 class SushiPortalTestCase(TranslationTestMixin, ModuleTestCase):
     "Test the sushi_portal module"
     module = 'sushi_portal'
+    # #13 (6): the translation walk covers every role's menus of the whole
+    # platform, the supervision and assessment menus included
+    extras = ['sushi_supervision', 'sushi_assessment']
 
     @with_transaction()
     def test_chinese_everywhere(self):
         """Every label each role reaches from its menus is Chinese: menus,
         actions, tabs, view labels, fields, help, selections, buttons,
-        toolbar actions, wizards and the preferences — also those of the
-        core modules (ir, res, party, country)"""
+        toolbar actions, wizards and the preferences — of every module of
+        the platform (supervision and assessment included) and of the core
+        modules (ir, res, party, country)"""
         pool = Pool()
         ModelData = pool.get('ir.model.data')
         ModelAccess = pool.get('ir.model.access')
         Menu = pool.get('ir.ui.menu')
+        ActWindow = pool.get('ir.action.act_window')
         User = pool.get('res.user')
         load_chinese(pool)
 
@@ -137,6 +142,34 @@ class SushiPortalTestCase(TranslationTestMixin, ModuleTestCase):
                     walk_view(state.model_name,
                         ModelData.get_id(module, fs_id), 'form')
 
+        def walk_window(window, where):
+            "The tabs and views of a window; the actions of a board."
+            for tab in window.act_window_domains:
+                check(f'tab of {where}', tab.name)
+            if not window.res_model:
+                # a board: its labels and the windows it shows
+                for act_view in window.act_window_views:
+                    arch = etree.fromstring(act_view.view.arch)
+                    for element in arch.iter():
+                        for attribute in READ_ATTRIBUTES:
+                            check(f'board of {where}',
+                                element.get(attribute))
+                        if element.tag == 'action':
+                            module, fs_id = element.get('name').split('.')
+                            board_action = ActWindow(ModelData.get_id(
+                                    module, fs_id))
+                            check(f'board of {where}', board_action.name)
+                            walk_window(board_action, board_action.name)
+                return
+            if not ModelAccess.check(window.res_model, 'read',
+                    raise_exception=False):
+                return
+            views = [(v.view.id, v.view.type)
+                for v in window.act_window_views] or [
+                (None, 'tree'), (None, 'form')]
+            for view_id, view_type in views:
+                walk_view(window.res_model, view_id, view_type)
+
         for user in users:
             with Transaction().set_user(user.id), \
                     Transaction().set_context(language='zh_CN',
@@ -152,23 +185,27 @@ class SushiPortalTestCase(TranslationTestMixin, ModuleTestCase):
                     check(f'action of {menu.name}', action.name)
                     if action.__name__ == 'ir.action.wizard':
                         walk_wizard(action.wiz_name)
-                    if action.__name__ != 'ir.action.act_window':
-                        continue
-                    window = action
-                    for tab in window.act_window_domains:
-                        check(f'tab of {menu.name}', tab.name)
-                    if not ModelAccess.check(window.res_model, 'read',
-                            raise_exception=False):
-                        continue
-                    views = [(v.view.id, v.view.type)
-                        for v in window.act_window_views] or [
-                        (None, 'tree'), (None, 'form')]
-                    for view_id, view_type in views:
-                        walk_view(window.res_model, view_id, view_type)
+                    if action.__name__ == 'ir.action.act_window':
+                        walk_window(action, menu.name)
         self.assertGreater(len(seen), 20)
         self.assertFalse(found, msg='not in Chinese:\n' + '\n'.join(
                     f'{where}: {text!r}' for text, where in sorted(
                         found.items(), key=lambda i: i[1])))
+
+    @with_transaction()
+    def test_role_home_with_supervision(self):
+        """#13 (5): with supervision activated the supervisor lands on the
+        supervision candidates"""
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        Action = pool.get('ir.action')
+        supervisor, = User.create([{'name': 'supervisor',
+                    'login': 'home_supervisor', 'groups': [('add', [
+                                ModelData.get_id('sushi_ticket',
+                                    'group_sushi_supervisor')])]}])
+        self.assertEqual(User.role_home(supervisor), [Action.get_action_id(
+                    ModelData.get_id('sushi_supervision', 'act_candidate'))])
 
     @with_transaction()
     def test_isolation_on_every_path(self):

@@ -342,6 +342,121 @@ class Open311TestCase(RouteTestCase):
             data=json.dumps(data), content_type='application/json')
         self.assertEqual(response.status_code, 200, response.text)
 
+    def configure(self, **values):
+        "Write the portal configuration (the singleton made on first use)."
+        with Transaction().start(self.db_name, 0,
+                _lock_tables=['sushi_portal_configuration']) as transaction:
+            Configuration = Pool().get('sushi.portal.configuration')
+            Configuration.write([Configuration(1)], values)
+            transaction.commit()
+
+    def set_intake(self, mode):
+        self.configure(open311_intake=mode)
+
+    def process_queue(self, **kwargs):
+        with Transaction().start(self.db_name, 0) as transaction:
+            handled = Pool().get('sushi.portal.intake').process_queue(
+                **kwargs)
+            transaction.commit()
+            return handled
+
+    def test_async_intake(self):
+        """INT-01: asynchronous intake (GeoReport "batch"): POST checks in
+        full and answers a token, the queue becomes registered work orders
+        in batches, GET tokens answers the number; channel_ref idempotent;
+        services and OpenAPI say batch"""
+        self.set_intake('batch')
+        self.addCleanup(self.set_intake, 'realtime')
+        services = self.client().get(self.url('services.json')).json
+        self.assertEqual({s['type'] for s in services}, {'batch'})
+        document = self.client().get(self.url('openapi.json')).json
+        self.assertEqual(document['components']['schemas']['RequestCreated'][
+                'required'], ['token'])
+        self.assertIn('200', document['paths']['/tokens/{token}.{format}'][
+                'get']['responses'])
+        with Transaction().start(self.db_name, 0):
+            before = Pool().get('sushi.ticket').search([], count=True)
+        # bad input gets the specification's error at once, nothing queued
+        self.assertError(self.post(**self.valid(service_code=None)), 400)
+        self.assertError(self.post(**self.valid(
+                    **{'attribute[request_type]': 'x'})), 400)
+        self.assertError(self.post(**self.valid(
+                    address_string='路' * 400)), 400)
+        self.assertError(self.post(**self.valid(), api_key='nope'), 403)
+        first = self.post(**self.valid(channel_ref='ASYNC-1',
+                account_id='acc-9'))
+        self.assertEqual(first.status_code, 200, first.text)
+        answer, = first.json
+        self.assertEqual(set(answer), {'token', 'service_notice',
+                'account_id'})
+        token = answer['token']
+        self.assertIn(token, answer['service_notice'])
+        again, = self.post(**self.valid(channel_ref='ASYNC-1')).json
+        self.assertEqual(again['token'], token)
+        xml = self.post(fmt='xml', **self.valid(channel_ref='ASYNC-2'))
+        other = etree.fromstring(xml.data)[0].findtext('token')
+        self.assertNotEqual(other, token)
+        # queued: the token is known, the number not yet
+        self.assertEqual(self.client().get(self.url(
+                    f'tokens/{token}.json')).json,
+            [{'service_request_id': None, 'token': token}])
+        self.assertError(self.client().get(self.url('tokens/nope.json')),
+            404)
+        with Transaction().start(self.db_name, 0):
+            self.assertEqual(
+                Pool().get('sushi.ticket').search([], count=True), before)
+        # two batches of one
+        self.assertEqual(self.process_queue(batch_size=1), 2)
+        self.assertEqual(self.process_queue(), 0)
+        row, = self.client().get(self.url(f'tokens/{token}.json')).json
+        number = row['service_request_id']
+        self.assertTrue(number)
+        root = etree.fromstring(self.client().get(self.url(
+                    f'tokens/{other}.xml')).data)
+        self.assertEqual(root.tag, 'service_requests')
+        self.assertEqual([c.tag for c in root[0]],
+            ['service_request_id', 'token'])
+        ticket = self.ticket(number)
+        self.assertEqual(ticket['state'], 'accepted')
+        self.assertEqual(ticket['phone'], PHONE)
+        self.assertEqual(ticket['name'], NAME_LAST + NAME_FIRST)
+        self.assertEqual(ticket['type'], 'complaint')
+        self.assertEqual(ticket['sms'], ['intake'])
+        # a resubmission after the work order exists: the same token
+        late, = self.post(**self.valid(channel_ref='ASYNC-1')).json
+        self.assertEqual(late['token'], token)
+        self.assertEqual(self.process_queue(), 0)
+        with Transaction().start(self.db_name, 0):
+            Intake = Pool().get('sushi.portal.intake')
+            self.assertEqual(
+                Pool().get('sushi.ticket').search([], count=True),
+                before + 2)
+            # the personal data leaves the queue with the work order
+            self.assertEqual({i.data for i in Intake.search([])}, {None})
+
+    def test_async_intake_failure(self):
+        """INT-01: a queued request the work order refuses marks only
+        itself failed; its token answers the reason"""
+        self.set_intake('batch')
+        self.addCleanup(self.set_intake, 'realtime')
+        good, = self.post(**self.valid(channel_ref='ASYNC-OK')).json
+        bad, = self.post(**self.valid(channel_ref='ASYNC-BAD')).json
+        with Transaction().start(self.db_name, 0) as transaction:
+            Intake = Pool().get('sushi.portal.intake')
+            intake, = Intake.search([('token', '=', bad['token'])])
+            data = json.loads(intake.data)
+            data['request_type'] = 'gone'  # as if a type was withdrawn
+            Intake.write([intake], {'data': json.dumps(data)})
+            transaction.commit()
+        # in batches of one: a batch that is only the bad request too
+        self.assertEqual(self.process_queue(batch_size=1), 2)
+        self.assertEqual(self.process_queue(), 0)
+        self.assertTrue(self.client().get(self.url(
+                    f'tokens/{good["token"]}.json')).json[0][
+                'service_request_id'])
+        self.assertError(self.client().get(self.url(
+                    f'tokens/{bad["token"]}.json')), 400)
+
     # GET requests
     def test_get_requests_without_personal_data(self):
         "PUB-05: GET shows no name, phone, e-mail or exact address"
@@ -393,6 +508,121 @@ class Open311TestCase(RouteTestCase):
             with self.subTest(query=query):
                 self.assertError(self.client().get(
                         self.url('requests.json?' + query)), 400)
+
+    def test_post_location_media_jurisdiction(self):
+        """INT-01: lat/long alone or address_string alone locate a request;
+        media_url is kept and shown; the right jurisdiction_id is accepted,
+        another is 404"""
+        response = self.post(**self.valid(address_string=None,
+                lat='33.64612', long='116.98431',
+                media_url='https://img.example.org/p/1.jpg',
+                jurisdiction_id='suzhou.ah.cn'))
+        self.assertEqual(response.status_code, 200, response.text)
+        number = response.json[0]['service_request_id']
+        row, = self.client().get(self.url(f'requests/{number}.json')).json
+        # rounded to 3 decimals (about 100 m): PUB-05
+        self.assertEqual((row['lat'], row['long']), (33.646, 116.984))
+        self.assertEqual(row['media_url'], 'https://img.example.org/p/1.jpg')
+        self.assertIsNone(row['address'])
+        response = self.post(**self.valid(lat=None, long=None,
+                address_string='埇桥区银河一路'))
+        self.assertEqual(response.status_code, 200, response.text)
+        number = response.json[0]['service_request_id']
+        row, = self.client().get(self.url(f'requests/{number}.json')).json
+        self.assertEqual((row['lat'], row['long']), (None, None))
+        self.assertEqual(row['address'], '埇桥区银河一路')
+        self.assertError(self.post(**self.valid(
+                    jurisdiction_id='hefei.ah.cn')), 404)
+        self.assertError(self.post(**self.valid(lat='33.6', long=None,
+                    address_string=None)), 400)
+
+    def test_get_requests_limits(self):
+        """INT-01: GET requests answers the last 90 days by default, at most
+        requests_limit rows, newest first; datetimes are W3C at +08:00"""
+        old_received = (dt.datetime.utcnow().replace(microsecond=0)
+            - dt.timedelta(days=100))
+        # 100 days ago at +08:00, by hand
+        old_local = (old_received + dt.timedelta(hours=8)).strftime(
+            '%Y-%m-%dT%H:%M:%S+08:00')
+        with Transaction().start(self.db_name, 0) as transaction:
+            Ticket = Pool().get('sushi.ticket')
+            old, = Ticket.create([{
+                        'channel': self.channels['app'],
+                        'request_type': 'help', 'title': '旧诉求',
+                        'description': '一百天前的诉求。',
+                        'received_at': old_received}])
+            old_number = old.number
+            transaction.commit()
+        numbers = [self.post(**self.valid()).json[0]['service_request_id']
+            for _ in range(3)]
+        listed = [r['service_request_id']
+            for r in self.client().get(self.url('requests.json')).json]
+        self.assertNotIn(old_number, listed)
+        self.assertEqual(listed[:3], numbers[::-1])
+        start = (old_received - dt.timedelta(days=1)).strftime('%Y-%m-%d')
+        end = (old_received + dt.timedelta(days=1)).strftime('%Y-%m-%d')
+        row, = [r for r in self.client().get(self.url(
+                    f'requests.json?start_date={start}&end_date={end}')).json
+            if r['service_request_id'] == old_number]
+        self.assertEqual(row['requested_datetime'], old_local)
+        for name in ['updated_datetime', 'expected_datetime']:
+            self.assertTrue(row[name] is None or W3C.match(row[name]), name)
+        self.configure(requests_limit=2)
+        try:
+            listed = [r['service_request_id']
+                for r in self.client().get(self.url('requests.json')).json]
+            self.assertEqual(listed, numbers[:0:-1])
+            # more ids than the limit is refused
+            self.assertError(self.client().get(self.url(
+                        'requests.json?service_request_id='
+                        + ','.join(numbers))), 400)
+        finally:
+            self.configure(requests_limit=1000)
+
+    def test_key_rotation_grace(self):
+        """INT-01: a rotated key keeps working during its grace period, the
+        successor at once; a revoked key stops at once"""
+        with Transaction().start(self.db_name, 0) as transaction:
+            APIKey = Pool().get('sushi.portal.api_key')
+            Channel = Pool().get('sushi.channel')
+            (key, old), = APIKey.issue([Channel(self.channels['app'])])
+            (successor, new), = APIKey.rotate_keys([key],
+                grace=dt.timedelta(hours=1))
+            transaction.commit()
+        for secret in [old, new]:
+            self.assertEqual(self.post(**self.valid(), api_key=secret
+                    ).status_code, 200)
+        with Transaction().start(self.db_name, 0) as transaction:
+            APIKey = Pool().get('sushi.portal.api_key')
+            APIKey.revoke([APIKey(key.id)])
+            transaction.commit()
+        self.assertError(self.post(**self.valid(), api_key=old), 403)
+        self.assertEqual(self.post(**self.valid(), api_key=new
+                ).status_code, 200)
+
+    def test_no_personal_data_in_any_get(self):
+        """PUB-05, PUB-06: no GET route of the API (discovery, services,
+        definitions, requests, tokens, OpenAPI) shows the planted name,
+        phone, e-mail or house number, in JSON or XML"""
+        number = self.post(**self.valid()).json[0]['service_request_id']
+        self.set_intake('batch')
+        self.addCleanup(self.set_intake, 'realtime')
+        token = self.post(**self.valid(channel_ref='PD-1')).json[0]['token']
+        self.process_queue()
+        paths = ['openapi.json']
+        for fmt in ['json', 'xml']:
+            paths += [f'discovery.{fmt}', f'services.{fmt}',
+                f'services/{self.service_code}.{fmt}', f'requests.{fmt}',
+                f'requests/{number}.{fmt}', f'tokens/{token}.{fmt}',
+                f'requests.{fmt}?service_request_id={number}']
+        for path in paths:
+            with self.subTest(path=path):
+                response = self.client().get(self.url(path))
+                self.assertEqual(response.status_code, 200, response.text)
+                text = response.data.decode('utf-8')
+                for secret in [PHONE, NAME_LAST + NAME_FIRST, NAME_FIRST,
+                        'qian@example.org', '88号', '501室', '33.6461']:
+                    self.assertNotIn(secret, text)
 
     # fuzz
     def test_fuzz(self):

@@ -65,7 +65,8 @@ class PortalTestCase(RouteTestCase):
             cls.reviewed.append(ticket.number)
         cls.leader_id = ns.leader.id
         cls.user_ids = {n: getattr(ns, n).id for n in ['handler',
-                'intake', 'city_leader', 'leader']}
+                'intake', 'city_leader', 'leader', 'dispatcher',
+                'supervisor']}
         User = pool.get('res.user')
         User.write([ns.city_leader, ns.handler], {'password': PASSWORD})
 
@@ -290,6 +291,38 @@ class PortalTestCase(RouteTestCase):
         self.assertEqual(self.client().get(
                 self.url(f'cases/{number}')).status_code, 404)
 
+    def test_published_by_default_types(self):
+        """PUB-02, PUB-05: consultations, help requests, suggestions and
+        complaints are drafted for publication once closed, reports and
+        praise never; without review they are published at once"""
+        # (the configuration singleton may be made here: lock its table)
+        with Transaction().start(self.db_name, 0,
+                _lock_tables=['sushi_portal_configuration']) as transaction:
+            pool = Pool()
+            Ticket = pool.get('sushi.ticket')
+            Disclosure = pool.get('sushi.portal.disclosure')
+            Configuration = pool.get('sushi.portal.configuration')
+            types = ['consult', 'help', 'suggestion', 'complaint', 'report',
+                'praise']
+            tickets = {t: create_ticket(request_type=t) for t in types}
+            Ticket.write(list(tickets.values()), {'state': 'closed'})
+            Disclosure.prepare_closed()
+            disclosures = Disclosure.search([('ticket', 'in',
+                        [t.id for t in tickets.values()])])
+            self.assertEqual(
+                {d.request_type: d.state for d in disclosures},
+                {'consult': 'draft', 'help': 'draft', 'suggestion': 'draft',
+                    'complaint': 'draft'})
+            Configuration.write([Configuration(1)],
+                {'review_before_publish': False})
+            later = create_ticket(request_type='help')
+            Ticket.write([later], {'state': 'closed'})
+            disclosure, = Disclosure.prepare([later])
+            self.assertEqual(disclosure.state, 'published')
+            self.assertTrue(disclosure.published_at)
+            # the other tests keep the review
+            transaction.rollback()
+
     def test_pages_render(self):
         "Every page renders in Chinese with labels for its fields"
         client = self.client()
@@ -337,7 +370,7 @@ class PortalTestCase(RouteTestCase):
                 for r in data['regions']))
 
     def test_role_home(self):
-        "Each role lands on its work after login"
+        "#13 (5): each role lands on its work after login"
         with Transaction().start(self.db_name, 0):
             pool = Pool()
             User = pool.get('res.user')
@@ -351,6 +384,10 @@ class PortalTestCase(RouteTestCase):
                 'intake': action('sushi_ticket', 'act_ticket_intake'),
                 'city_leader': action('sushi_portal', 'act_dashboard_url'),
                 'leader': action('sushi_ticket', 'act_reply_unit'),
+                'dispatcher': action('sushi_portal',
+                    'act_ticket_dispatch_queue'),
+                # without sushi_supervision: the work orders
+                'supervisor': action('sushi_ticket', 'act_ticket_form'),
                 }
             for login, action_id in expected.items():
                 with Transaction().set_user(self.user_ids[login]):

@@ -1,0 +1,242 @@
+# This file is part of 宿事速办.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Asynchronous Open311 intake (GeoReport v2 "batch" services): a POST
+is checked in full, stored durably in one short insert and answered with
+a token; the cron turns the queue into work orders in batches through
+the normal create and accept, and GET tokens/<token> answers the work
+order number once it exists."""
+import json
+import logging
+import secrets
+
+from sql import Conflict, Literal
+
+from trytond import backend
+from trytond.exceptions import UserError, UserWarning
+from trytond.model import Index, ModelSQL, ModelView, Unique, fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+from trytond.modules.sushi_ticket import clock
+from trytond.modules.sushi_ticket.guard import GuardMixin
+
+logger = logging.getLogger(__name__)
+
+
+class Intake(GuardMixin, ModelSQL, ModelView):
+    __name__ = 'sushi.portal.intake'
+    __string__ = "Queued Open311 Request"
+    _rec_name = 'token'
+
+    token = fields.Char("Token", required=True, readonly=True, strip=False)
+    channel = fields.Many2One('sushi.channel', "Channel", required=True,
+        readonly=True, ondelete='RESTRICT')
+    channel_ref = fields.Char("Channel Reference", readonly=True)
+    received_at = fields.DateTime("Received at", required=True,
+        readonly=True)
+    state = fields.Selection([
+            ('queued', "Queued"),
+            ('done', "Work Order Created"),
+            ('failed', "Failed"),
+            ], "State", required=True, readonly=True)
+    # the checked ticket values as JSON; personal data, cleared once the
+    # work order exists (minimum exposure)
+    data = fields.Text("Data", readonly=True)
+    ticket = fields.Many2One('sushi.ticket', "Work Order", readonly=True,
+        ondelete='SET NULL')
+    error = fields.Text("Error", readonly=True)
+    processed_at = fields.DateTime("Processed at", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('token_unique', Unique(t, t.token),
+                'sushi_portal.msg_intake_token_unique'),
+            # INT-01: channel_ref keeps resubmissions idempotent
+            ('channel_ref_unique', Unique(t, t.channel, t.channel_ref),
+                'sushi_portal.msg_intake_channel_ref_unique'),
+            ]
+        cls._sql_indexes.update({
+                Index(t, (t.id, Index.Range()),
+                    where=t.state == 'queued'),
+                })
+        cls._order = [('received_at', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def default_state(cls):
+        return 'queued'
+
+    @classmethod
+    def enqueue(cls, values):
+        """Store the checked ticket values of a POST and return its
+        token; a resubmission of the same channel and channel_ref returns
+        the token of the first.  One SELECT and one INSERT: the fast path
+        of GeoReport's asynchronous intake."""
+        transaction = Transaction()
+        table = cls.__table__()
+        cursor = transaction.connection.cursor()
+        channel, ref = values['channel'], values.get('channel_ref')
+        token = secrets.token_urlsafe(18)
+        now = clock.now()
+        columns = [table.token, table.channel, table.channel_ref,
+            table.received_at, table.state, table.data, table.create_uid,
+            table.create_date]
+        row = [token, channel, ref, now, 'queued',
+            json.dumps(values, ensure_ascii=False), transaction.user, now]
+        first = table.select(table.token, where=(table.channel == channel)
+            & (table.channel_ref == ref), limit=1)
+        if ref and transaction.database.has_returning():
+            # one round trip for a new request: a resubmission does
+            # nothing and returns nothing (under repeatable read, one
+            # racing an uncommitted first raises a serialisation error,
+            # and the route's transaction is retried)
+            cursor.execute(*table.insert(columns, [row],
+                    on_conflict=Conflict(table, indexed_columns=[
+                            table.channel, table.channel_ref]),
+                    returning=[table.token]))
+            inserted = cursor.fetchone()
+            if inserted:
+                return inserted[0]
+            cursor.execute(*first)
+            found = cursor.fetchone()
+            if found:
+                return found[0]
+        elif ref:
+            cursor.execute(*first)
+            found = cursor.fetchone()
+            if found:
+                return found[0]
+        cursor.execute(*table.insert(columns, [row]))
+        return token
+
+    @classmethod
+    def lookup(cls, token):
+        "Return (state, work order number, error) of a token, or None."
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        table = cls.__table__()
+        ticket = Ticket.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.join(ticket, 'LEFT',
+                condition=ticket.id == table.ticket).select(
+                table.state, ticket.number, table.error,
+                where=table.token == token, limit=1))
+        row = cursor.fetchone()
+        return tuple(row) if row else None
+
+    @classmethod
+    def process_queue(cls, batch_size=None, max_batches=None):
+        """Turn queued requests into work orders, oldest first, batch
+        after batch, each batch committed (the cron's method; several
+        workers may run it at once: each takes rows the others have not
+        locked).  Return the number of requests handled."""
+        pool = Pool()
+        Configuration = pool.get('sushi.portal.configuration')
+        transaction = Transaction()
+        size = batch_size or Configuration(1).intake_batch_size
+        handled = batches = 0
+        while max_batches is None or batches < max_batches:
+            ids = cls._take(size=size)
+            if not ids:
+                break
+            cls._process(cls.browse(ids))
+            transaction.commit()
+            handled += len(ids)
+            batches += 1
+        return handled
+
+    @classmethod
+    def _take(cls, size=None, ids=None):
+        """Lock and return the ids of queued requests no other process
+        holds: the oldest size ones, or those of ids."""
+        transaction = Transaction()
+        database = transaction.database
+        table = cls.__table__()
+        where = table.state == 'queued'
+        if ids is not None:
+            where &= table.id.in_(list(ids))
+        query = table.select(table.id, where=where,
+            order_by=[table.id.asc], limit=size)
+        if database.has_select_for():
+            For = database.get_select_for_skip_locked()
+            query.for_ = For('UPDATE')
+        cursor = transaction.connection.cursor()
+        cursor.execute(*query)
+        return [r for r, in cursor]
+
+    @classmethod
+    def _process(cls, intakes):
+        """Create the work orders of the intakes in one create and one
+        accept; when the batch fails, each on its own, so one bad request
+        marks only itself failed."""
+        transaction = Transaction()
+        try:
+            cls._create_tickets(intakes)
+        except (UserError, UserWarning, backend.DatabaseIntegrityError):
+            transaction.rollback()
+            for intake in cls.browse([i.id for i in intakes]):
+                # the rollback released the batch's locks
+                if not cls._take(ids=[intake.id]):
+                    continue
+                try:
+                    cls._create_tickets([intake])
+                except (UserError, UserWarning,
+                        backend.DatabaseIntegrityError) as exception:
+                    transaction.rollback()
+                    message = getattr(exception, 'message', None) \
+                        or str(exception)
+                    logger.info("Open311 token %s failed: %s",
+                        intake.token, message)
+                    if cls._take(ids=[intake.id]):
+                        cls.write([cls(intake.id)], {
+                                'state': 'failed',
+                                'error': message[:2000],
+                                'processed_at': clock.now()})
+                transaction.commit()
+
+    @classmethod
+    def _create_tickets(cls, intakes):
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        # a channel_ref already a work order (submitted before the
+        # intake went asynchronous, or by the channel over RPC)
+        refs = {(i.channel.id, i.channel_ref) for i in intakes
+            if i.channel_ref}
+        existing = {}
+        if refs:
+            for ticket in Ticket.search([
+                        ('channel_ref', 'in', list({r for _, r in refs})),
+                        ('channel', 'in', list({c for c, _ in refs})),
+                        ]):
+                existing[(ticket.channel.id, ticket.channel_ref)] = ticket
+        new, vlist = [], []
+        for intake in intakes:
+            if (intake.channel.id, intake.channel_ref) in existing:
+                continue
+            values = json.loads(intake.data)
+            values['channel'] = intake.channel.id
+            values['received_at'] = intake.received_at
+            new.append(intake)
+            vlist.append(values)
+        tickets = Ticket.create(vlist) if vlist else []
+        if tickets:
+            Ticket.register_online(tickets)
+        by_intake = dict(zip(new, tickets))
+        now = clock.now()
+        to_write = []
+        for intake in intakes:
+            ticket = by_intake.get(intake) or existing[
+                (intake.channel.id, intake.channel_ref)]
+            to_write.append((intake.id, ticket.id))
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        for intake_id, ticket_id in to_write:
+            cursor.execute(*table.update(
+                    [table.state, table.ticket, table.data,
+                        table.processed_at, table.write_date,
+                        table.write_uid],
+                    [Literal('done'), ticket_id, None, now, now,
+                        Transaction().user],
+                    where=table.id == intake_id))
