@@ -73,6 +73,20 @@ PG_SETTINGS = {
     'default_statistics_target': '200',
     'max_connections': '200',
     }
+# Only while the build loads (then the cluster restarts with PG_SETTINGS):
+# with wal_level=minimal the rows of tables truncated in the loading
+# transaction are not written to the WAL (half the writes, no 8 GB of WAL
+# on the disk at 10 M); fsync off is safe for data that is rebuilt on a
+# crash.
+BUILD_SETTINGS = {
+    'wal_level': 'minimal',
+    'max_wal_senders': '0',
+    'fsync': 'off',
+    'full_page_writes': 'off',
+    'synchronous_commit': 'off',
+    'maintenance_work_mem': '1GB',
+    'checkpoint_timeout': '30min',
+    }
 START = dt.datetime(2025, 1, 1)
 DAYS = 720                       # two years of received orders
 NOW_LOCAL = START + dt.timedelta(days=DAYS, hours=10)   # 2026-12-22 10:00
@@ -106,6 +120,11 @@ def parse_args():
     parser.add_argument('--explain', action='store_true',
         help="EXPLAIN ANALYZE the statements of operations over 200 ms")
     parser.add_argument('--skip-sweep', action='store_true')
+    parser.add_argument('--old-rule', action='store_true',
+        help="time with the unit rule on orders as it was before issue "
+        "#14's rewrite (restored after)")
+    parser.add_argument('--build-only', action='store_true',
+        help="build, then stop (with --keep: leave the cluster running)")
     parser.add_argument('--seed', type=int, default=14)
     parser.add_argument('--json', help="write the figures to this file")
     return parser.parse_args()
@@ -117,7 +136,7 @@ def log(message):
 
 # --- the cluster ------------------------------------------------------------
 
-def start_cluster(args):
+def start_cluster(args, settings=PG_SETTINGS, port=None):
     from runtests import Cluster, find_pg_bin, free_port
     if args.uri:
         return args.uri, None
@@ -142,14 +161,27 @@ def start_cluster(args):
         cluster.run(find_pg_bin('initdb'), '-D', data, '-U', 'tryton',
             '-A', 'trust', '-E', 'UTF8', '--locale=C',
             '--lc-ctype=C.UTF-8')
-    port = free_port()
+    port = port or free_port()
     with open(port_file, 'w') as f:
         f.write(str(port))
     options = (f'-p {port} -k {cluster.dir} -c listen_addresses=127.0.0.1 '
-        + ' '.join(f'-c {k}={v}' for k, v in PG_SETTINGS.items()))
+        + ' '.join(f'-c {k}={v}' for k, v in settings.items()))
     cluster.run(find_pg_bin('pg_ctl'), '-D', data, '-o', options,
         '-l', os.path.join(cluster.dir, 'log'), '-w', 'start')
     return f'postgresql://tryton@127.0.0.1:{port}/', cluster
+
+
+def restart_cluster(args, cluster):
+    "Restart the cluster with the production settings after the build."
+    from runtests import find_pg_bin
+    data = os.path.join(cluster.dir, 'data')
+    with open(os.path.join(cluster.dir, 'port')) as f:
+        port = int(f.read())
+    cluster.run(find_pg_bin('pg_ctl'), '-D', data, '-m', 'fast', '-w',
+        'stop')
+    # the same port: trytond's configuration keeps the URI
+    uri, _ = start_cluster(args, port=port)
+    return uri
 
 
 # --- the build ---------------------------------------------------------------
@@ -197,6 +229,10 @@ def load(args):
         # the rows are consistent by construction: no per-row foreign key
         # triggers during the load (the benchmark's role is a superuser)
         cursor.execute('SET LOCAL session_replication_role = replica')
+        # new files in this transaction: not WAL-logged with wal_level
+        # minimal (BUILD_SETTINGS)
+        cursor.execute('TRUNCATE sushi_ticket, sushi_ticket_assignment, '
+            'sushi_ticket_event CASCADE')
         vlist = resolver.ticket_values(requests)
         codes = {c.id: c.number_code or '00' for c in Channel.search([])}
         from trytond.modules.sushi_ticket.ticket import TYPE_CODES
@@ -234,7 +270,10 @@ def load(args):
         log(f'build: rows loaded ({time.perf_counter() - started:.0f} s); '
             f'{len(indexes)} indexes to re-create')
         for definition in indexes:
+            index_start = time.perf_counter()
             cursor.execute(definition)
+            log(f'build: {time.perf_counter() - index_start:6.1f} s '
+                f'{definition[:110]}')
         for table in tables:
             cursor.execute("SELECT setval('%s_id_seq', "
                 "(SELECT MAX(id) FROM \"%s\"))" % (table, table))
@@ -309,6 +348,8 @@ def case(expression, shares):
 def fill(cursor, args, names, templates, units):
     """Multiply the templates into args.tickets tickets, their assignments
     and events, in SQL."""
+    from trytond.modules.sushi_ticket.ticket import (
+        OPEN_STATES as TICKET_OPEN_STATES)
     n = args.tickets
     open_from = int(n * (1 - OPEN_SHARE))
     # a deterministic pseudo-random number in [0, 1) of g and a salt
@@ -370,7 +411,7 @@ def fill(cursor, args, names, templates, units):
         "signed_at, return_deadline, limit_days, due_at, original_due_at, "
         "yellow_at, light, late_sign_in, deemed_accepted, sign_reminded, "
         "red_card, review_return_count, consecutive_returns, completed_at, "
-        "create_uid, create_date")
+        "ticket_open, create_uid, create_date")
     values = ("s.g, {unit}, '{role}', 1, a_state, false, d, 1, "
         "'属地管理、职责分工', d + INTERVAL '2 hours', "
         "CASE WHEN a_state <> 'dispatched' THEN d + INTERVAL '1 hour' END, "
@@ -378,7 +419,9 @@ def fill(cursor, args, names, templates, units):
         "d + INTERVAL '7 days', d + INTERVAL '5 days', 'green', false, "
         "false, false, false, 0, 0, "
         "CASE WHEN a_state = 'completed' THEN "
-        "d + INTERVAL '4 days' END, 0, d")
+        "d + INTERVAL '4 days' END, "
+        f"s.state IN ({', '.join(repr(x) for x in TICKET_OPEN_STATES)}), "
+        "0, d")
     source = (f"FROM (SELECT s.*, s.received_at + INTERVAL '40 minutes' "
         f"AS d, CASE s.state {a_state} END AS a_state FROM scale_t s "
         f"WHERE s.{dispatched}) s")
@@ -429,6 +472,26 @@ def update_module(database):
     log(f'trytond-admin -u sushi_ticket: {time.perf_counter() - start:.0f}'
         ' s')
     vacuum(database)
+
+
+def set_unit_rule(database, domain, source=False):
+    """Write the unit rule on orders (rule_ticket_unit): domain as stored
+    (PYSON), or as Python source; return the one it replaces."""
+    from trytond.pool import Pool
+    from trytond.pyson import Eval, PYSONEncoder
+    from trytond.transaction import Transaction
+    with Transaction().start(database, 0) as transaction:
+        pool = Pool()
+        Rule = pool.get('ir.rule')
+        ModelData = pool.get('ir.model.data')
+        rule = Rule(ModelData.get_id('sushi_ticket', 'rule_ticket_unit'))
+        old = rule.domain
+        if source:
+            domain = PYSONEncoder().encode(eval(domain, {'Eval': Eval}))
+        Rule.write([rule], {'domain': domain})
+        transaction.commit()
+    log(f'unit rule on orders: {domain}')
+    return old
 
 
 # --- the users -------------------------------------------------------------
@@ -869,7 +932,9 @@ def main():
     args = parse_args()
     if not sys.flags.optimize:
         os.execv(sys.executable, [sys.executable, '-O'] + sys.argv)
-    uri, cluster = start_cluster(args)
+    fresh = args.build and not args.uri
+    uri, cluster = start_cluster(args,
+        {**PG_SETTINGS, **BUILD_SETTINGS} if fresh else PG_SETTINGS)
     tmp = tempfile.mkdtemp(prefix='sushi-scale-')
     os.environ.update({
             'TRYTOND_DATABASE__URI': uri,
@@ -883,6 +948,15 @@ def main():
         log(f'PostgreSQL at {uri}')
         if args.build:
             build(args)
+            if fresh:
+                from trytond import backend
+                backend.Database(args.database).close()
+                uri = restart_cluster(args, cluster)
+                os.environ['TRYTOND_DATABASE__URI'] = uri
+                log(f'PostgreSQL restarted with the production settings at '
+                    f'{uri}')
+            if args.build_only:
+                return
         elif args.update:
             update_module(args.database)
         from trytond.pool import Pool
@@ -902,6 +976,10 @@ def main():
             cursor.execute('SHOW server_version')
             counts['PostgreSQL'] = cursor.fetchone()[0].split()[0]
         log(f'data: {counts}')
+        if args.old_rule:
+            restore = set_unit_rule(args.database,
+                "[('assignments.unit', 'in', Eval('sushi_unit_tree', []))]",
+                source=True)
         logins = users(args)
         timer = Timer(args)
         sample = samples(args)
@@ -911,6 +989,8 @@ def main():
         sweep = None
         if not args.skip_sweep and timer.wanted('sweep'):
             sweep = time_sweep(args)
+        if args.old_rule:
+            set_unit_rule(args.database, restore)
         print_table(args, timer, sweep, counts)
         if args.json:
             with open(args.json, 'w') as f:

@@ -19,6 +19,7 @@ from trytond.transaction import Transaction
 
 from . import clock
 from .exceptions import AssignmentError, DispatchError, ReturnError
+from .ticket import OPEN_STATES as TICKET_OPEN_STATES
 from .tools import LIGHT_ROWS, IdSearchMixin
 from .workflow import check_user_values, transition
 
@@ -68,6 +69,12 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
     children = fields.One2Many('sushi.ticket.assignment', 'parent',
         "Sub-Unit Assignments", readonly=True)
     round = fields.Integer("Round", required=True, readonly=True)
+    # issue #14: the order's open state copied here so that the unit record
+    # rule on orders (ticket.xml) can use the partial (unit, ticket) index
+    # of open orders.  Kept by Ticket.write: True on every assignment of an
+    # order in OPEN_STATES (set before the state is written), False once
+    # the order leaves them (set after).
+    ticket_open = fields.Boolean("Order Open", readonly=True)
     state = fields.Selection(STATES, "State", required=True, readonly=True,
         sort=False)
     for_information = fields.Boolean("For Information", readonly=True)
@@ -252,6 +259,9 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                 Index(t, (t.unit, Index.Equality()),
                     (t.ticket, Index.Range()),
                     where=(t.role == 'lead') & (t.parent == Null)),
+                Index(t, (t.unit, Index.Equality()),
+                    (t.ticket, Index.Range()),
+                    where=t.ticket_open == Literal(True)),
                 Index(t, (t.dispatched_at, Index.Range(order='DESC')),
                     (t.id, Index.Range(order='DESC'))),
                 Index(t, (t.unit, Index.Equality()),
@@ -330,6 +340,28 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 })
+
+    @classmethod
+    def __register__(cls, module):
+        table_h = cls.__table_handler__(module)
+        fill_open = not table_h.column_exist('ticket_open')
+        super().__register__(module)
+        if fill_open:
+            # issue #14: the new column defaults to True on every row; the
+            # finished orders' assignments get False
+            Ticket = Pool().get('sushi.ticket')
+            table = cls.__table__()
+            ticket = Ticket.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.update([table.ticket_open], [False],
+                    where=table.ticket.in_(ticket.select(ticket.id,
+                            where=~ticket.state.in_(TICKET_OPEN_STATES)))))
+
+    @classmethod
+    def default_ticket_open(cls):
+        # an order is open while it gets assignments; True is also what
+        # the rule needs if one is ever added to a finished order
+        return True
 
     @classmethod
     def default_state(cls):
@@ -1027,12 +1059,12 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         red cards (LGT-02, LIM-02) and lights (LGT-03) of the open
         assignments in ONE UPDATE of the rows that change (a row updated
         twice in a transaction is written twice), with an event per late
-        sign-in and red card, and notices for the reminders, the yellow
-        lights and the red cards.  The tickets' lights are read from their
-        assignments (Ticket.get_light), so no ticket row is written."""
+        sign-in and red card; the notices for the reminders, the yellow
+        lights and the red cards are queued (notify_swept).  The tickets'
+        lights are read from their assignments (Ticket.get_light), so no
+        ticket row is written."""
         pool = Pool()
         Event = pool.get('sushi.ticket.event')
-        Notification = pool.get('sushi.notification')
         Configuration = pool.get('sushi.configuration')
         config = Configuration.get_values()
         a = cls.__table__()
@@ -1112,5 +1144,15 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                 where=reminded | late | deemed | carded | relit))
         clock.forget(cls.__name__, 'sushi.ticket')
         pool.get('sushi.ticket').sweep_dispatch_window(now)
+        # issue #14: the sweep records the facts; the notices are queued
+        # (a worker, or the cron after its commit, sends them), in slices
+        # so that several workers share a first sweep's tens of thousands
         for kind, assignment_ids in notices:
-            Notification.notify_assignments(assignment_ids, kind)
+            for sub_ids in grouped_slice(assignment_ids, 10000):
+                cls.__queue__.notify_swept(cls.browse(list(sub_ids)), kind)
+
+    @classmethod
+    def notify_swept(cls, assignments, kind):
+        "Queue task of the sweep: the notices of kind for assignments."
+        Pool().get('sushi.notification').notify_assignments(
+            [a.id for a in assignments], kind)

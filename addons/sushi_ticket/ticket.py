@@ -5,7 +5,7 @@ state; the per-unit steps live on `sushi.ticket.assignment`."""
 import datetime as dt
 import re
 
-from sql import Literal
+from sql import Literal, Null
 from sql.aggregate import Max
 from sql.conditionals import Case, Coalesce
 
@@ -14,6 +14,7 @@ from trytond.model import (
     ChatMixin, Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
 from . import clock
@@ -718,6 +719,42 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         tickets = super().create(vlist)
         Event.log(tickets, 'intake', to_state='draft')
         return tickets
+
+    @classmethod
+    def write(cls, *args):
+        # issue #14: keep the assignments' ticket_open in step with the
+        # state for the unit record rule (ticket.xml).  An order that opens
+        # gets True before its state is written, one that leaves the open
+        # states False after: the rule's checks before and after the write
+        # see every open order's assignments as open.
+        opened, finished = set(), set()
+        actions = iter(args)
+        for records, values in zip(actions, actions):
+            if 'state' in values:
+                ids = {r.id for r in records}
+                if values['state'] in OPEN_STATES:
+                    opened |= ids
+                    finished -= ids
+                else:
+                    finished |= ids
+                    opened -= ids
+        cls._set_assignments_open(opened, True)
+        super().write(*args)
+        cls._set_assignments_open(finished, False)
+
+    @classmethod
+    def _set_assignments_open(cls, ticket_ids, value):
+        if not ticket_ids:
+            return
+        Assignment = Pool().get('sushi.ticket.assignment')
+        table = Assignment.__table__()
+        cursor = Transaction().connection.cursor()
+        for sub_ids in grouped_slice(sorted(ticket_ids)):
+            cursor.execute(*table.update([table.ticket_open], [value],
+                    where=reduce_ids(table.ticket, sub_ids)
+                    & ((table.ticket_open != value)
+                        | (table.ticket_open == Null))))
+        clock.forget(Assignment.__name__)
 
     @classmethod
     def copy(cls, tickets, default=None):

@@ -231,6 +231,7 @@ class NotificationTestCase(unittest.TestCase):
             Assignment = Pool().get('sushi.ticket.assignment')
             with at(2025, 3, 10, 9):
                 Assignment.sweep()
+                run_queue()   # the sweep queues its notices (issue #14)
             self.assertEqual(Assignment(assignment).light, 'yellow')
             transaction.commit()
         self.assert_mailed_staff(token, '[宿事速办] %s' % near_due, emails,
@@ -241,6 +242,7 @@ class NotificationTestCase(unittest.TestCase):
             with Transaction().start(DB_NAME, 0) as transaction:
                 with at(2025, 3, 12, hour):
                     Pool().get('sushi.ticket.assignment').sweep()
+                    run_queue()
                 transaction.commit()
         self.assert_mailed_staff(token, '[宿事速办] %s' % overdue, emails,
             number)

@@ -13,10 +13,12 @@ from trytond.exceptions import UserError
 from trytond.model import ModelSQL
 from trytond.model.exceptions import AccessButtonError, AccessError
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from ..exceptions import UnitRightError
+from ..ticket import OPEN_STATES
 from .test_ticket import write_reply
 from .tools import (
     DBTestCase, at, create_ticket, local, setup_network, dispatch_ticket, redispatch)
@@ -306,6 +308,47 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
             ({b}, {other}, {b}, {reply_b}))
         self.assertEqual(visible(ns.city_handler),
             (set(), set(), set(), set()))
+
+    @with_transaction()
+    def test_unit_sees_its_orders_open_and_finished(self):
+        "ORG-10: a unit sees its orders whatever their state (issue #14)"
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        Assignment = pool.get('sushi.ticket.assignment')
+        ns = setup_network()
+        (a, b, c), (county, town, other) = self.two_units(ns)
+        tickets = [a.id, b.id, c.id]
+
+        def seen(user):
+            with as_user(user):
+                return set(Ticket.search([('id', 'in', tickets)]))
+
+        def flags():
+            return {x.id: x.ticket_open
+                for x in Assignment.browse([county, town, other])}
+
+        self.assertEqual(flags(),
+            {county.id: True, town.id: True, other.id: True})
+        # the order of 埇桥区 finishes, then is reopened (as the platform)
+        Ticket.write([a], {'state': 'closed'})
+        self.assertEqual(flags(),
+            {county.id: False, town.id: False, other.id: True})
+        self.assertEqual(seen(ns.handler), {a})
+        self.assertEqual(seen(ns.town_handler), {a})
+        self.assertEqual(seen(ns.other_handler), {b})
+        Ticket.write([a], {'state': 'in_progress'}, [b], {'state': 'closed'})
+        self.assertEqual(flags(),
+            {county.id: True, town.id: True, other.id: False})
+        self.assertEqual(seen(ns.handler), {a})
+        self.assertEqual(seen(ns.other_handler), {b})
+        self.assertEqual(seen(ns.city_handler), set())
+        # the rule's two cases split on the states that keep ticket_open
+        rule = pool.get('ir.rule')(pool.get('ir.model.data').get_id(
+                'sushi_ticket', 'rule_ticket_unit'))
+        (_, (opened, _), (finished, _)), = PYSONDecoder(
+            {'sushi_unit_tree': []}).decode(rule.domain)
+        self.assertEqual((opened[2], finished[2]),
+            (OPEN_STATES, OPEN_STATES))
 
     @with_transaction()
     def test_sub_unit_sees_only_its_part(self):

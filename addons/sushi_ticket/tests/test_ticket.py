@@ -505,6 +505,7 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         for hour in [18, 19]:
             with at(2025, 3, 12, hour):
                 Assignment.sweep()
+                run_queue()   # the sweep queues its notices (issue #14)
         assignment = Assignment(assignment.id)
         self.assertEqual((assignment.light, assignment.red_card),
             ('red', True))
