@@ -13,12 +13,10 @@ from trytond.exceptions import UserError
 from trytond.model import ModelSQL
 from trytond.model.exceptions import AccessButtonError, AccessError
 from trytond.pool import Pool
-from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from ..exceptions import UnitRightError
-from ..ticket import OPEN_STATES
 from .test_ticket import write_reply
 from .tools import (
     DBTestCase, at, create_ticket, local, setup_network, dispatch_ticket, redispatch)
@@ -342,13 +340,6 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(seen(ns.handler), {a})
         self.assertEqual(seen(ns.other_handler), {b})
         self.assertEqual(seen(ns.city_handler), set())
-        # the rule's two cases split on the states that keep ticket_open
-        rule = pool.get('ir.rule')(pool.get('ir.model.data').get_id(
-                'sushi_ticket', 'rule_ticket_unit'))
-        (_, (opened, _), (finished, _)), = PYSONDecoder(
-            {'sushi_unit_tree': []}).decode(rule.domain)
-        self.assertEqual((opened[2], finished[2]),
-            (OPEN_STATES, OPEN_STATES))
 
     @with_transaction()
     def test_sub_unit_sees_only_its_part(self):
