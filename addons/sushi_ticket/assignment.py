@@ -554,12 +554,12 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         "Sign for the order (SGN-01..05): receipt, not acceptance."
         pool = Pool()
         Event = pool.get('sushi.ticket.event')
+        Unit = pool.get('sushi.unit')
         now = clock.now()
         user = Transaction().user or None
         late = []
         for assignment in assignments:
-            Pool().get('sushi.unit').check_member(
-                [assignment.unit], assignment)
+            Unit.check_member([assignment.unit], assignment)
             if assignment.return_requested_at and not (
                     assignment.return_decision):
                 # the return request must be decided first, not left open
@@ -590,13 +590,13 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         accepted and flagged (RET-03)."""
         pool = Pool()
         Calendar = pool.get('sushi.calendar')
+        Unit = pool.get('sushi.unit')
         review_days = pool.get('sushi.configuration').get_values()[
             'return_review_days']
         now = clock.now()
         user = Transaction().user or None
         for assignment in assignments:
-            Pool().get('sushi.unit').check_member(
-                [assignment.unit], assignment)
+            Unit.check_member([assignment.unit], assignment)
             if assignment.return_requested_at:
                 raise ReturnError(gettext(
                         'sushi_ticket.msg_return_once',
@@ -858,10 +858,10 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         "LIM-02: a progress update (动态办理信息) on a long order."
         pool = Pool()
         Event = pool.get('sushi.ticket.event')
+        Unit = pool.get('sushi.unit')
         now = clock.now()
         for assignment in assignments:
-            Pool().get('sushi.unit').check_member(
-                [assignment.unit], assignment)
+            Unit.check_member([assignment.unit], assignment)
             if not (assignment.progress_note or '').strip():
                 raise AssignmentError(gettext(
                         'sushi_ticket.msg_progress_missing',
@@ -875,9 +875,9 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     @ModelView.button_action('sushi_ticket.wizard_redispatch')
     def redispatch(cls, assignments):
+        Unit = Pool().get('sushi.unit')
         for assignment in assignments:
-            Pool().get('sushi.unit').check_member(
-                [assignment.unit], assignment)
+            Unit.check_member([assignment.unit], assignment)
             if assignment.unit.tier != '2' or assignment.parent:
                 raise DispatchError(gettext(
                         'sushi_ticket.msg_redispatch_tier',
@@ -889,10 +889,10 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         the new assignments (ORG-10, ORG-13)."""
         pool = Pool()
         Notification = pool.get('sushi.notification')
+        Unit = pool.get('sushi.unit')
         children = []
         for assignment in assignments:
-            Pool().get('sushi.unit').check_member(
-                [assignment.unit], assignment)
+            Unit.check_member([assignment.unit], assignment)
             if assignment.unit.tier != '2' or assignment.parent:
                 raise DispatchError(gettext(
                         'sushi_ticket.msg_redispatch_tier',
@@ -916,16 +916,16 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     @ModelView.button_action('sushi_ticket.act_extension_new')
     def new_extension(cls, assignments):
+        Unit = Pool().get('sushi.unit')
         for assignment in assignments:
-            Pool().get('sushi.unit').check_member(
-                [assignment.unit], assignment)
+            Unit.check_member([assignment.unit], assignment)
 
     @classmethod
     @ModelView.button_action('sushi_ticket.act_reply_new')
     def new_reply(cls, assignments):
+        Unit = Pool().get('sushi.unit')
         for assignment in assignments:
-            Pool().get('sushi.unit').check_member(
-                [assignment.unit], assignment)
+            Unit.check_member([assignment.unit], assignment)
 
     @classmethod
     @transition('cancelled', event='cancel')

@@ -868,7 +868,11 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
 
     @with_transaction()
     def test_archive_after_delay(self):
-        "ARC-01: closed orders are archived by the cron, then read-only"
+        """ARC-01: closed orders are archived by the cron, then read-only
+        (ARC-05): the form locks every field the server refuses to change
+        (the SCP-06 classes and the disclosure flag too), while the closed
+        order still takes them."""
+        from .guard_tools import assert_states_enforced
         pool = Pool()
         Ticket = pool.get('sushi.ticket')
         Callback = pool.get('sushi.ticket.callback')
@@ -880,11 +884,23 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         with at(2025, 3, 8, 10):
             Ticket.archive_closed()
         self.assertEqual(Ticket(ticket.id).state, 'closed')
+        # SCP-06, PUB-02: a closed order still takes its classes
+        closed = Ticket(ticket.id)
+        for name in ['admin_mediation', 'law_enforcement_case',
+                'outside_guidance_scope', 'disclosure']:
+            self.assertFalse(closed._guard_readonly(closed, [name]), name)
+        assert_states_enforced(self, [closed], ns.dispatcher)
         with at(2025, 3, 9, 11):
             Ticket.archive_closed()
         ticket = Ticket(ticket.id)
         self.assertEqual(ticket.state, 'archived')
         self.assertIn('archive', [e.action for e in ticket.events])
+        self.assertEqual(ticket._guard_readonly(ticket, [
+                    'admin_mediation', 'law_enforcement_case',
+                    'outside_guidance_scope', 'disclosure', 'recordings']),
+            ['admin_mediation', 'law_enforcement_case',
+                'outside_guidance_scope', 'disclosure', 'recordings'])
+        assert_states_enforced(self, [ticket], ns.dispatcher)
 
     @with_transaction()
     def test_events_append_only(self):
