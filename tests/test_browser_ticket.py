@@ -296,7 +296,10 @@ class TicketBrowserTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = browser.shared_server()
-        cls.browser = browser.Browser(cls.server)
+        # Three minutes a step: the machine's two cores are shared with
+        # other test runs, and the story's steps wait on the server.
+        cls.browser = browser.Browser(cls.server, timeout=180_000)
+        expect.set_options(timeout=60_000)
         cls.addClassCleanup(cls.browser.stop)
         cls.browser.start()
 

@@ -13,7 +13,7 @@ from sql.conditionals import Case, Coalesce
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
-from trytond.pyson import Eval
+from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
@@ -353,7 +353,14 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def view_attributes(cls):
-        return super().view_attributes() + [LIGHT_ROWS]
+        return super().view_attributes() + [LIGHT_ROWS,
+            # RET-05, EXT-04: the platform's own light, apart from the
+            # unit's, in the platform's decision queue
+            ('/tree/field[@name="decision_light"]', 'visual',
+                If(Eval('decision_light') == 'red', 'danger',
+                    If(Eval('decision_light') == 'green', 'success', '')),
+                ['decision_light']),
+            ]
 
     def get_rec_name(self, name):
         return '%s · %s' % (self.ticket.rec_name, self.unit.rec_name)
