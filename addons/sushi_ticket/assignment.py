@@ -13,7 +13,7 @@ from sql.conditionals import Case, Coalesce
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
-from trytond.pyson import Eval
+from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
@@ -385,7 +385,14 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def view_attributes(cls):
-        return super().view_attributes() + [LIGHT_ROWS]
+        return super().view_attributes() + [LIGHT_ROWS,
+            # RET-05, EXT-04: the platform's own light, apart from the
+            # unit's, in the platform's decision queue
+            ('/tree/field[@name="decision_light"]', 'visual',
+                If(Eval('decision_light') == 'red', 'danger',
+                    If(Eval('decision_light') == 'green', 'success', '')),
+                ['decision_light']),
+            ]
 
     def get_rec_name(self, name):
         return '%s · %s' % (self.ticket.rec_name, self.unit.rec_name)
@@ -586,12 +593,12 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         "Sign for the order (SGN-01..05): receipt, not acceptance."
         pool = Pool()
         Event = pool.get('sushi.ticket.event')
+        Unit = pool.get('sushi.unit')
         now = clock.now()
         user = Transaction().user or None
         late = []
         for assignment in assignments:
-            Pool().get('sushi.unit').check_member(
-                [assignment.unit], assignment)
+            Unit.check_member([assignment.unit], assignment)
             if assignment.return_requested_at and not (
                     assignment.return_decision):
                 # the return request must be decided first, not left open
@@ -622,13 +629,13 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         accepted and flagged (RET-03)."""
         pool = Pool()
         Calendar = pool.get('sushi.calendar')
+        Unit = pool.get('sushi.unit')
         review_days = pool.get('sushi.configuration').get_values()[
             'return_review_days']
         now = clock.now()
         user = Transaction().user or None
         for assignment in assignments:
-            Pool().get('sushi.unit').check_member(
-                [assignment.unit], assignment)
+            Unit.check_member([assignment.unit], assignment)
             if assignment.return_requested_at:
                 raise ReturnError(gettext(
                         'sushi_ticket.msg_return_once',
@@ -890,10 +897,10 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         "LIM-02: a progress update (动态办理信息) on a long order."
         pool = Pool()
         Event = pool.get('sushi.ticket.event')
+        Unit = pool.get('sushi.unit')
         now = clock.now()
         for assignment in assignments:
-            Pool().get('sushi.unit').check_member(
-                [assignment.unit], assignment)
+            Unit.check_member([assignment.unit], assignment)
             if not (assignment.progress_note or '').strip():
                 raise AssignmentError(gettext(
                         'sushi_ticket.msg_progress_missing',
@@ -907,9 +914,9 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     @ModelView.button_action('sushi_ticket.wizard_redispatch')
     def redispatch(cls, assignments):
+        Unit = Pool().get('sushi.unit')
         for assignment in assignments:
-            Pool().get('sushi.unit').check_member(
-                [assignment.unit], assignment)
+            Unit.check_member([assignment.unit], assignment)
             if assignment.unit.tier != '2' or assignment.parent:
                 raise DispatchError(gettext(
                         'sushi_ticket.msg_redispatch_tier',
@@ -921,10 +928,10 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         the new assignments (ORG-10, ORG-13)."""
         pool = Pool()
         Notification = pool.get('sushi.notification')
+        Unit = pool.get('sushi.unit')
         children = []
         for assignment in assignments:
-            Pool().get('sushi.unit').check_member(
-                [assignment.unit], assignment)
+            Unit.check_member([assignment.unit], assignment)
             if assignment.unit.tier != '2' or assignment.parent:
                 raise DispatchError(gettext(
                         'sushi_ticket.msg_redispatch_tier',
@@ -948,16 +955,16 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     @ModelView.button_action('sushi_ticket.act_extension_new')
     def new_extension(cls, assignments):
+        Unit = Pool().get('sushi.unit')
         for assignment in assignments:
-            Pool().get('sushi.unit').check_member(
-                [assignment.unit], assignment)
+            Unit.check_member([assignment.unit], assignment)
 
     @classmethod
     @ModelView.button_action('sushi_ticket.act_reply_new')
     def new_reply(cls, assignments):
+        Unit = Pool().get('sushi.unit')
         for assignment in assignments:
-            Pool().get('sushi.unit').check_member(
-                [assignment.unit], assignment)
+            Unit.check_member([assignment.unit], assignment)
 
     @classmethod
     @transition('cancelled', event='cancel')

@@ -181,10 +181,10 @@ class Extension(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button
     @transition('requested', event='extension_request')
     def submit(cls, extensions):
+        Unit = Pool().get('sushi.unit')
         now = clock.now()
         for extension in extensions:
-            Pool().get('sushi.unit').check_member(
-                [extension.assignment.unit], extension)
+            Unit.check_member([extension.assignment.unit], extension)
             deadline, late = extension.check_filing(now)
             extension.filing_deadline = deadline
             extension.late_window = late
@@ -198,9 +198,9 @@ class Extension(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
     def leader_approve(cls, extensions):
         "EXT-01 (2): the unit's responsible leader consents (D-30)."
         pool = Pool()
+        Unit = pool.get('sushi.unit')
         for extension in extensions:
-            Pool().get('sushi.unit').check_leader(
-                [extension.assignment.unit], extension)
+            Unit.check_leader([extension.assignment.unit], extension)
         now = clock.now()
         days = pool.get('sushi.configuration').get_values()[
             'return_review_days']
@@ -219,9 +219,9 @@ class Extension(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button
     @transition('rejected', event='extension_reject')
     def leader_reject(cls, extensions):
+        Unit = Pool().get('sushi.unit')
         for extension in extensions:
-            Pool().get('sushi.unit').check_leader(
-                [extension.assignment.unit], extension)
+            Unit.check_leader([extension.assignment.unit], extension)
         cls.write(extensions, {
                 'decided_by': Transaction().user or None,
                 'decided_at': clock.now(),

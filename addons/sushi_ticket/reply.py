@@ -252,14 +252,14 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def create(cls, vlist):
         pool = Pool()
+        Unit = pool.get('sushi.unit')
         pool.get('sushi.ticket.assignment')
         replies = super().create(vlist)
         for reply in replies:
             if reply.assignment.state not in {'dispatched', 'signed'}:
                 raise ReplyError(gettext('sushi_ticket.msg_reply_state',
                         assignment=reply.assignment.rec_name))
-            Pool().get('sushi.unit').check_member(
-                [reply.assignment.unit], reply)
+            Unit.check_member([reply.assignment.unit], reply)
         return replies
 
     def check_complete(self):
@@ -302,9 +302,9 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button
     @transition('waiting_sign_off', event='reply_draft')
     def request_sign_off(cls, replies):
+        Unit = Pool().get('sushi.unit')
         for reply in replies:
-            Pool().get('sushi.unit').check_member(
-                [reply.assignment.unit], reply)
+            Unit.check_member([reply.assignment.unit], reply)
             if reply.assignment.state not in {'dispatched', 'signed'}:
                 raise ReplyError(gettext('sushi_ticket.msg_reply_state',
                         assignment=reply.assignment.rec_name))
@@ -315,9 +315,9 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
     @transition('draft', event='reply_send_back')
     def send_back(cls, replies):
         "The leader sends the draft back to the handler."
+        Unit = Pool().get('sushi.unit')
         for reply in replies:
-            Pool().get('sushi.unit').check_leader(
-                [reply.assignment.unit], reply)
+            Unit.check_leader([reply.assignment.unit], reply)
 
     @classmethod
     @ModelView.button
@@ -330,13 +330,14 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         Calendar = pool.get('sushi.calendar')
         Configuration = pool.get('sushi.configuration')
         Ticket = pool.get('sushi.ticket')
+        Unit = pool.get('sushi.unit')
         now = clock.now()
         review_days = Configuration.get_values()['review_days']
         for reply in replies:
             reply.check_complete()
             # RPL-04: a supervised order needs the principal leader
             unit = reply.assignment.unit
-            reply.signed_off_role = Pool().get('sushi.unit').check_leader(
+            reply.signed_off_role = Unit.check_leader(
                 [unit], reply,
                 principal=reply.assignment.ticket.is_supervised)[unit.id]
             reply.signed_off_by = Transaction().user
@@ -360,10 +361,10 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         """REV-01: the reply conforms.  A lead's reply completes the order
         and opens the callback (CBK); a sub-unit's reply is accepted by its
         tier-2 unit (ORG-10)."""
+        Unit = Pool().get('sushi.unit')
         for reply in replies:
             if reply.kind == 'sub_reply':
-                Pool().get('sushi.unit').check_member(
-                    [reply.assignment.parent.unit], reply)
+                Unit.check_member([reply.assignment.parent.unit], reply)
             elif reply.kind == 'reply':
                 reply.check_reviewer()
         cls.accept_replies(replies)
@@ -410,11 +411,11 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         pool = Pool()
         Assignment = pool.get('sushi.ticket.assignment')
         Ticket = pool.get('sushi.ticket')
+        Unit = pool.get('sushi.unit')
         now = clock.now()
         for reply in replies:
             if reply.kind == 'sub_reply':
-                Pool().get('sushi.unit').check_member(
-                    [reply.assignment.parent.unit], reply)
+                Unit.check_member([reply.assignment.parent.unit], reply)
             else:
                 reply.check_reviewer()
             if not reply.failed_elements and not (

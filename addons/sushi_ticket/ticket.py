@@ -93,6 +93,9 @@ TYPE_CODES = {'consult': '01', 'help': '02', 'complaint': '03',
     'report': '04', 'suggestion': '05', 'praise': '06'}
 
 _intake_readonly = ~Eval('state').in_(INTAKE_STATES)
+# ARC-05: an archived order is read-only (check_modification refuses any
+# change): the fields open in every other state are locked in the form too.
+_archived_readonly = Eval('state') == 'archived'
 
 
 def _intake_outcome(state):
@@ -171,7 +174,8 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         domain=[('kind', 'in', ['county', 'park'])],
         states={'readonly': _intake_readonly},
         help="The county, district or park where the matter arises.")
-    attachments = fields.One2Many('ir.attachment', 'resource', "Attachments")
+    attachments = fields.One2Many('ir.attachment', 'resource', "Attachments",
+        states={'readonly': _archived_readonly})
     # special classes (categories.md §1)
     provincial = fields.Boolean("Assigned by the Province",
         states={'readonly': _intake_readonly})
@@ -181,13 +185,17 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         help="Linked to a supervision case: replies need the principal "
         "leader's sign-off (RPL-04).")
     admin_mediation = fields.Boolean("Administrative Mediation",
+        states={'readonly': _archived_readonly},
         help="Excluded from the satisfaction rate (SCP-06).")
     law_enforcement_case = fields.Boolean("Law-Enforcement Case",
+        states={'readonly': _archived_readonly},
         help="Excluded from the satisfaction rate (SCP-06).")
     outside_guidance_scope = fields.Boolean("Outside the Guidance Scope",
+        states={'readonly': _archived_readonly},
         help="Outside the scope of 国办发〔2020〕53号: excluded from the "
         "satisfaction rate (SCP-06).")
     disclosure = fields.Boolean("Disclose Publicly",
+        states={'readonly': _archived_readonly},
         help="Publish the acceptance and result with personal data masked "
         "(PUB-02).")
     # intake outcome
@@ -263,7 +271,7 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
     events = fields.One2Many('sushi.ticket.event', 'ticket', "Timeline",
         readonly=True)
     recordings = fields.One2Many('sushi.ticket.recording', 'ticket',
-        "Call Recordings")
+        "Call Recordings", states={'readonly': _archived_readonly})
     # callback and rating (CBK)
     callbacks = fields.One2Many('sushi.ticket.callback', 'ticket',
         "Callbacks", readonly=True)

@@ -10,6 +10,7 @@ the test's transaction."""
 from contextlib import contextmanager
 
 from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError
 from trytond.model import ModelSQL, fields
 from trytond.pool import Pool
 from trytond.pyson import PYSON
@@ -140,7 +141,11 @@ def changed_value(field, value):
 def assert_states_enforced(test, records, user):
     """For each record, a new value is refused exactly for the fields the
     form shows read-only in the record's state (an open field is written
-    its own value, valid as it is)."""
+    its own value, valid as it is).  An open field must also be accepted
+    by the model's own checks: a model that refuses any change to the
+    record in its state (an archived order) while the form leaves a field
+    open is a disagreement too; the record rules are not (the client
+    reads them with the record and opens it read-only)."""
     wrong = []
     for record in records:
         Class = record.__class__
@@ -169,9 +174,17 @@ def assert_states_enforced(test, records, user):
                 refused = False
             except ReadonlyFieldError:
                 refused = True
-            except UserError:
-                # the model's own checks or rights refused first: not the
-                # guard's decision
+            except AccessError:
+                # the record rules or the model's rights: not the form's
+                continue
+            except UserError as e:
+                if not readonly:
+                    # the form offers what the model refuses
+                    wrong.append(f'{Class.__name__} '
+                        f'{getattr(record, "state", "")} {fname}: open in '
+                        f'the form, refused by the model: {e.message}')
+                # a locked field: the model's own checks refused first,
+                # not the guard's decision
                 continue
             if refused != bool(readonly):
                 wrong.append(f'{Class.__name__} {getattr(record, "state", "")}'

@@ -17,6 +17,7 @@ from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from ..exceptions import UnitRightError
+from .guard_tools import assert_states_enforced
 from .test_ticket import write_reply
 from .tools import (
     DBTestCase, at, create_ticket, local, setup_network, dispatch_ticket, redispatch)
@@ -784,6 +785,14 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
                     {'requester_phone': '13900000000'}, {'title': '改'}]:
                 with as_user(user), self.assertRaises(UserError):
                     Ticket.write([Ticket(a.id)], values)
+        # every field of the order at intake and in handling, and of its
+        # parts and the extension: the form and the server agree (the
+        # shared check of guard_tools; the archived order in
+        # test_archive_after_delay)
+        assert_states_enforced(self, [Ticket(a.id), Ticket(c.id)],
+            ns.dispatcher)
+        assert_states_enforced(self, [county], ns.handler)
+        assert_states_enforced(self, [Extension(extension.id)], ns.handler)
         # an allowed change is an event with old and new value
         with as_user(ns.dispatcher):
             Ticket.write([Ticket(a.id)], {'admin_mediation': True})

@@ -359,12 +359,27 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
             Assignment.sweep()
         assignment = Assignment(assignment.id)
         self.assertTrue(assignment.late_sign_in)
+        # LGT-05: dated when the deadline passed, not when the sweep ran
+        self.assertEqual(as_local(assignment.late_sign_in_at),
+            dt.datetime(2025, 3, 4, 12, 0))
         with at(2025, 3, 4, 13), Transaction().set_user(ns.handler.id):
             Assignment.sign([assignment])
         self.assertEqual(assignment.state, 'signed')
         self.assertEqual(ticket.state, 'in_progress')
         events = [e.action for e in ticket.events]
         self.assertEqual(events.count('late_sign_in'), 1)
+        # With no sweep in between, the late sign-in itself records the
+        # same fact, dated at the deadline
+        other = create_ticket()
+        unswept, = self.dispatch(other, ns.county, when=(2025, 3, 3, 14))
+        with at(2025, 3, 4, 16), Transaction().set_user(ns.handler.id):
+            Assignment.sign([unswept])
+        unswept = Assignment(unswept.id)
+        self.assertTrue(unswept.late_sign_in)
+        self.assertEqual(as_local(unswept.late_sign_in_at),
+            dt.datetime(2025, 3, 4, 12, 0))
+        self.assertEqual(
+            [e.action for e in other.events].count('late_sign_in'), 1)
 
     @with_transaction()
     def test_only_unit_staff_sign(self):
@@ -461,6 +476,12 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         with at(2025, 3, 5, 9):
             Assignment.request_return([assignment])
         self.assertTrue(assignment.return_overdue)
+        # LGT-05: dated at the end of the window (RET-01: 17:30 of the first
+        # working day after Monday's dispatch), not at the request
+        self.assertEqual(as_local(assignment.return_overdue_at),
+            dt.datetime(2025, 3, 4, 17, 30))
+        # RET-03: filed late, it does not stop the unit's clock
+        self.assertIsNone(assignment.clock_paused_at)
         with at(2025, 3, 5, 10):
             Assignment.reject_return([assignment])
         self.assertEqual(assignment.state, 'signed')
@@ -766,6 +787,13 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         Callback = Pool().get('sushi.ticket.callback')
         ns = setup_network()
         ticket, _, _ = self.reviewed(ns)
+        # A "clear reason" needs the reason: refused by the model itself
+        # (not only by the callback wizard), nothing stored
+        with self.assertRaises(CallbackError):
+            Callback.record_rating(ticket, 'phone_callback',
+                'dissatisfied', reason=' ', reason_clear=True)
+        self.assertEqual((ticket.state, ticket.callbacks),
+            ('reviewed', ()))
         callback = Callback.record_rating(ticket, 'phone_callback',
             'dissatisfied', reason='不太满意', reason_clear=False)
         self.assertEqual((callback.given, callback.result),
@@ -869,7 +897,11 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
 
     @with_transaction()
     def test_archive_after_delay(self):
-        "ARC-01: closed orders are archived by the cron, then read-only"
+        """ARC-01: closed orders are archived by the cron, then read-only
+        (ARC-05): the form locks every field the server refuses to change
+        (the SCP-06 classes and the disclosure flag too), while the closed
+        order still takes them."""
+        from .guard_tools import assert_states_enforced
         pool = Pool()
         Ticket = pool.get('sushi.ticket')
         Callback = pool.get('sushi.ticket.callback')
@@ -881,11 +913,23 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         with at(2025, 3, 8, 10):
             Ticket.archive_closed()
         self.assertEqual(Ticket(ticket.id).state, 'closed')
+        # SCP-06, PUB-02: a closed order still takes its classes
+        closed = Ticket(ticket.id)
+        for name in ['admin_mediation', 'law_enforcement_case',
+                'outside_guidance_scope', 'disclosure']:
+            self.assertFalse(closed._guard_readonly(closed, [name]), name)
+        assert_states_enforced(self, [closed], ns.dispatcher)
         with at(2025, 3, 9, 11):
             Ticket.archive_closed()
         ticket = Ticket(ticket.id)
         self.assertEqual(ticket.state, 'archived')
         self.assertIn('archive', [e.action for e in ticket.events])
+        self.assertEqual(ticket._guard_readonly(ticket, [
+                    'admin_mediation', 'law_enforcement_case',
+                    'outside_guidance_scope', 'disclosure', 'recordings']),
+            ['admin_mediation', 'law_enforcement_case',
+                'outside_guidance_scope', 'disclosure', 'recordings'])
+        assert_states_enforced(self, [ticket], ns.dispatcher)
 
     @with_transaction()
     def test_events_append_only(self):
@@ -1247,6 +1291,73 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(as_local(town.due_at),
             dt.datetime(2025, 3, 14, 17, 30))
         self.assertIsNone(county.clock_paused_at)
+
+    @with_transaction()
+    def test_org13_paused_due_time_carried_down(self):
+        """ORG-13, LGT-05: the platform's time moves the tier-2 due time
+        and the tier-3 part that shares it"""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Extension = pool.get('sushi.ticket.extension')
+        ns = setup_network()
+        ticket, county = self.signed(ns)
+        with at(2025, 3, 3, 11), Transaction().set_user(ns.handler.id):
+            town, = redispatch(county, ns.town, '请符离镇核实处理')
+        extension = self.extension(county, 2)
+        with at(2025, 3, 10, 10), Transaction().set_user(ns.handler.id):
+            Extension.submit([extension])
+        with at(2025, 3, 10, 11), Transaction().set_user(ns.leader.id):
+            Extension.leader_approve([extension])
+        with at(2025, 3, 13, 11), Transaction().set_user(ns.dispatcher.id):
+            Extension.reject([extension])
+        county, town = Assignment.browse([county.id, town.id])
+        # Wednesday 12 March 17:30 plus the 72 hours the platform took
+        self.assertEqual(as_local(county.due_at),
+            dt.datetime(2025, 3, 15, 17, 30))
+        self.assertEqual(as_local(town.due_at),
+            dt.datetime(2025, 3, 15, 17, 30))
+
+    @with_transaction()
+    def test_lgt05_extension_approved_after_due_time_carries_no_card(self):
+        """LGT-05, EXT-04, ACC-02: the platform approves after the due
+        time: no card meanwhile, the due time moves from the old one"""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Extension = pool.get('sushi.ticket.extension')
+        ns = setup_network()
+        ticket, assignment = self.signed(ns)
+        self.assertEqual(as_local(assignment.due_at),
+            dt.datetime(2025, 3, 12, 17, 30))
+        extension = self.extension(assignment, 2)
+        with at(2025, 3, 10, 10), Transaction().set_user(ns.handler.id):
+            Extension.submit([extension])
+        with at(2025, 3, 10, 11), Transaction().set_user(ns.leader.id):
+            Extension.leader_approve([extension])
+        with at(2025, 3, 13, 9):
+            Assignment.sweep()
+        assignment = Assignment(assignment.id)
+        self.assertFalse(assignment.red_card)
+        self.assertFalse(assignment.overdue_accountability_candidate)
+        with at(2025, 3, 13, 10), Transaction().set_user(ns.dispatcher.id):
+            Extension.approve([extension])
+        assignment = Assignment(assignment.id)
+        # two working days after Wednesday 17:30: Friday 17:30
+        self.assertEqual(as_local(assignment.due_at),
+            dt.datetime(2025, 3, 14, 17, 30))
+        self.assertIsNone(assignment.clock_paused_at)
+        # Monday 11:00 to Thursday 10:00
+        self.assertEqual(assignment.paused_duration, dt.timedelta(hours=71))
+        self.assertNotEqual(assignment.light, 'red')
+        with at(2025, 3, 14, 18):
+            Assignment.sweep()
+        assignment = Assignment(assignment.id)
+        self.assertTrue(assignment.red_card)
+        self.assertEqual(as_local(assignment.red_card_at),
+            dt.datetime(2025, 3, 14, 17, 30))
+        # ACC-02: carded with an approved extension: no candidate
+        self.assertFalse(assignment.overdue_accountability_candidate)
+        self.assertEqual([e.action for e in assignment.ticket.events
+                ].count('red_card'), 1)
 
     @with_transaction()
     def test_tri08_lim07_co_unit_due_times(self):
