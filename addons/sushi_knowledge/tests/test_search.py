@@ -143,6 +143,12 @@ class ColloquialTests:
                     Entry.search_text('明天会下雨吗')} - {'weak'}, set())
             found = Entry.search_text('自来水开户要带什么')
             self.assertEqual(search.band(found[0][1]), 'confident')
+            # the call-taker reads "no confident answer", not a wrong one
+            start = Pool().get('sushi.knowledge.search.start')()
+            start.query, start.kinds = '股票怎么开户', None
+            start.on_change_query()
+            self.assertEqual(start.results[0].band, 'weak')
+            self.assertTrue(start.summary.startswith('No confident answer'))
 
     @with_transaction()
     def test_synonyms_are_dictionary_data(self):
