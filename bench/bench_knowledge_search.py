@@ -718,7 +718,7 @@ def worker(args):
     figures = baseline = None
     if set_questions:
         rankings, bands, set_timings = relevance(pool, keys, set_questions,
-            limit=50 if args.entries else 10)
+            limit=100 if args.entries else 10)
         figures = report([r[:10] for r in rankings], bands, set_questions)
         figures['timings'] = summary(set_timings)
         if args.entries:

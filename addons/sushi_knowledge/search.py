@@ -382,9 +382,10 @@ def candidates(Entry, units, kinds, chars=False):
         for id_, i in _execute(sql, values):
             found[id_] += rare[i].weight
     credited = set()
+    order, order_params = _title_order(units)
     while common:
-        rows = _execute(base.format(unit=0) + f' LIMIT {int(RARE)}',
-            params + [_terms([u.text for u in common])])
+        rows = _execute(base.format(unit=0) + order + f' LIMIT {int(RARE)}',
+            params + [_terms([u.text for u in common])] + order_params)
         weight = sum(u.weight for u in common)
         for id_, _ in rows:
             if id_ not in credited:
@@ -395,6 +396,25 @@ def candidates(Entry, units, kinds, chars=False):
         # the least informative half left out: a few queries at most
         common = common[:(len(common) + 1) // 2]
     return found
+
+
+def _title_order(units, count=8):
+    """Return (sql, params) of the ORDER BY that takes, among more entries
+    than can be ranked, first those whose title and keywords hold the
+    most of the question (the weight of its count heaviest units held as
+    tokens of `search_title`), then the shortest titles: a title that is
+    the question beats one that merely mentions it.  Without it the
+    entries would be cut in the table's order, the newest last."""
+    param = Flavor.get().param
+    chosen = sorted(units, key=lambda u: -u.weight)[:count]
+    if not chosen:
+        return ' ORDER BY "a"."id"', []
+    cases = ' + '.join(
+        f"CASE WHEN (' ' || \"a\".\"search_title\" || ' ') LIKE {param} "
+        f'THEN {float(u.weight)!r} ELSE 0 END' for u in chosen)
+    return (f' ORDER BY ({cases}) DESC, '
+        'LENGTH("a"."search_title"), "a"."id"',
+        [f'% {u.text} %' for u in chosen])
 
 
 def _indexed(unit):
@@ -420,18 +440,29 @@ def rank(Entry, ids, units):
     for sub_ids in grouped_slice(list(ids), FIRST_PASS):
         cursor.execute(*entry.select(entry.id, entry.search_title,
                 entry.search_body, entry.content, entry.usage_count,
+                entry.title, entry.keywords, entry.document_number,
                 where=entry.id.in_(list(sub_ids))))
         rows.extend(cursor)
     if not rows or not units:
         return []
+    from .term import normalize
     texts = []
     wanted = [u.text for u in units]
-    for id_, head, body, content, usage in rows:
+    words = [u.text for u in units if u.kind == 'word' and len(u.text) > 2]
+    for id_, head, body, content, usage, *title in rows:
         # the index is a bag of tokens: words, bigrams, characters
         head, body = (head or '').split(), (body or '').split()
         length = TITLE * len(head) + len(body)
         head, body = Counter(head), Counter(body)
         counts = {t: TITLE * head[t] + body[t] for t in wanted}
+        if words:
+            # a long word jieba cut otherwise in this text (共享单车乱停放:
+            # 共享 单车) is still in its text
+            raw_head = normalize(' '.join(filter(None, title)))
+            raw_body = normalize(content or '')
+            for word in words:
+                counts[word] = max(counts[word],
+                    TITLE * raw_head.count(word) + raw_body.count(word))
         texts.append((id_, usage or 0, content, counts, length))
     average = sum(t[-1] for t in texts) / len(texts) or 1
     total = sum(u.weight for u in units) or 1
@@ -462,16 +493,24 @@ def search_entries(Entry, query, limit=20, kinds=None, marks=('【', '】'),
     if not units:
         return []
     found = candidates(Entry, units, kinds)
+    weak = False
     if not found:
         # No entry shares a word or bigram: the characters of the
-        # question, so that a question with an answer never finds nothing
-        # (the score tells it is a weak match).
+        # question, so that a question with an answer never finds nothing;
+        # single characters are no confident answer, whatever their share
+        # (the scores are scaled below the 'possible' band).
         units += char_units(units)
         found = candidates(Entry, units, kinds, chars=True)
+        weak = True
     if not found:
         return []
     first = sorted(found, key=lambda i: (-found[i], -i))[:FIRST_PASS]
     ranked = rank(Entry, first, units)[:limit]
+    if weak:
+        Configuration = Pool().get('sushi.configuration')
+        factor = 0.99 * Configuration.get_values()[
+            'knowledge_possible_score']
+        ranked = [(v * factor, *r) for v, *r in ranked]
     # the records are not read here: the snippets come from the text
     # read for the ranking
     entries = Entry.browse([i for _, _, i, _ in ranked])

@@ -218,10 +218,13 @@ class ColloquialTests:
         Entry = Pool().get('sushi.knowledge.entry')
         entries = self.corpus()
         with clock(2025, 3, 3, 10):
-            # no bigram of 证丢 is in any entry; 丢 only in the lost-card one
-            found = Entry.search_text('证丢')
+            # no entry holds the bigram 遗证; 遗 is only in the lost card's
+            self.assertEqual(search.frequencies(['遗证'])[0].get('遗证', 0),
+                0)
+            found = Entry.search_text('遗证')
             self.assertTrue(found)
             self.assertEqual(found[0][0], entries['id_lost'])
+            # characters alone are no confident answer
             self.assertEqual(search.band(found[0][1]), 'weak')
 
     @with_transaction()
