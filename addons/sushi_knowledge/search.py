@@ -15,11 +15,14 @@ question as its words and its character bigrams together:
   become the standard words of the knowledge base (辞职 → 离职), both as
   dictionary data (`sushi.knowledge.term`) applied to entries too.
 - Candidates: the entries holding the question's rare bigrams, and those
-  holding all its common ones, the least informative (by inverse document
-  frequency) left out one by one when too few hold them all.
-- Ranking: the share of the question's weight an entry holds (coverage)
-  plus a BM25 score over words and bigrams, the title counting more than
-  the content; weights tuned on the relevance set of bench/data and fixed.
+  holding all its common ones, the least informative half (by inverse
+  document frequency) left out while too few hold them all; the ranking
+  then weighs every word of the question again, the subject words too.
+- Ranking of at most FIRST_PASS candidates: the share of the question's
+  weight an entry holds (coverage) plus a BM25 score over the tokens of
+  its index (words, bigrams, characters: already in standard words, so
+  nothing is cut again per candidate), the title counting more than the
+  content; weights tuned on the relevance set of bench/data and fixed.
   The score (0 to 1) is also the confidence: below the configured
   thresholds the best entry is only a weak match.
 
@@ -297,8 +300,7 @@ def _grams(text):
     return bigrams(text) if len(text) > 2 else []
 
 
-def _where(entry, kinds):
-    today = common.today()
+def _where(entry, kinds, today):
     where = ((entry.state == 'published')
         & (entry.effective_date <= today)
         & ((entry.expiry_date == Null) | (entry.expiry_date >= today)))
@@ -310,8 +312,16 @@ def _where(entry, kinds):
 def _base_query(Entry, kinds):
     """Return (sql, params) of the published entries in force, the
     condition on their index to be appended ({match} in sql)."""
+    sql, params = _base_sql(Entry, tuple(sorted(kinds or [])),
+        common.today(), backend.name)
+    return sql, list(params)
+
+
+@functools.lru_cache(maxsize=64)
+def _base_sql(Entry, kinds, today, backend_name):
+    "The SQL of _base_query, built once a day per kinds."
     entry = Entry.__table__()
-    query = entry.select(entry.id, where=_where(entry, kinds))
+    query = entry.select(entry.id, where=_where(entry, kinds, today))
     sql, params = tuple(query)
     param = Flavor.get().param
     if backend.name == 'postgresql':
@@ -321,7 +331,7 @@ def _base_query(Entry, kinds):
         match = (f' AND "a"."id" IN (SELECT rowid FROM "{FTS_TABLE}" '
             f'WHERE "{FTS_TABLE}" MATCH {param})')
     return sql.replace('SELECT "a"."id" FROM', 'SELECT "a"."id", {unit} FROM'
-        ) + match, list(params)
+        ) + match, tuple(params)
 
 
 def _terms(terms):
@@ -354,7 +364,7 @@ def candidates(Entry, units, kinds, chars=False):
     first.  Each rare one (held by at most RARE entries) brings all its
     entries; the common ones are asked together, all of them in one
     entry, and when too few entries hold them all the least informative
-    (lowest inverse document frequency) is left out, one by one.  The
+    half (lowest inverse document frequency) is left out.  The
     first-pass score is the weight of the units an entry is known to
     hold.  With chars, the single characters of the question are the
     units instead."""
@@ -372,9 +382,10 @@ def candidates(Entry, units, kinds, chars=False):
         for id_, i in _execute(sql, values):
             found[id_] += rare[i].weight
     credited = set()
+    order, order_params = _title_order(units)
     while common:
-        rows = _execute(base.format(unit=0) + f' LIMIT {int(RARE)}',
-            params + [_terms([u.text for u in common])])
+        rows = _execute(base.format(unit=0) + order + f' LIMIT {int(RARE)}',
+            params + [_terms([u.text for u in common])] + order_params)
         weight = sum(u.weight for u in common)
         for id_, _ in rows:
             if id_ not in credited:
@@ -382,8 +393,28 @@ def candidates(Entry, units, kinds, chars=False):
                 credited.add(id_)
         if len(found) >= FIRST_PASS or len(common) == 1:
             break
-        common = common[:-1]
+        # the least informative half left out: a few queries at most
+        common = common[:(len(common) + 1) // 2]
     return found
+
+
+def _title_order(units, count=8):
+    """Return (sql, params) of the ORDER BY that takes, among more entries
+    than can be ranked, first those whose title and keywords hold the
+    most of the question (the weight of its count heaviest units held as
+    tokens of `search_title`), then the shortest titles: a title that is
+    the question beats one that merely mentions it.  Without it the
+    entries would be cut in the table's order, the newest last."""
+    param = Flavor.get().param
+    chosen = sorted(units, key=lambda u: -u.weight)[:count]
+    if not chosen:
+        return ' ORDER BY "a"."id"', []
+    cases = ' + '.join(
+        f"CASE WHEN (' ' || \"a\".\"search_title\" || ' ') LIKE {param} "
+        f'THEN {float(u.weight)!r} ELSE 0 END' for u in chosen)
+    return (f' ORDER BY ({cases}) DESC, '
+        'LENGTH("a"."search_title"), "a"."id"',
+        [f'% {u.text} %' for u in chosen])
 
 
 def _indexed(unit):
@@ -393,49 +424,62 @@ def _indexed(unit):
 
 
 def rank(Entry, ids, units):
-    """Return [(score, usage, id)] of the entries of ids for the question of
-    units, best first.
+    """Return [(score, usage, id, content)] of the entries of ids for the
+    question of units, best first.
 
     The score is in [0, 1): COVERAGE times the share of the question's
     weight the entry holds (title, keywords and document number or
     content) plus the rest times a BM25 score over the question's words
     and bigrams, with the title TITLE times the content, scaled by its
-    highest value.  Colloquial words are compared as their standard
-    words."""
-    Term = Pool().get('sushi.knowledge.term')
+    highest value.  The entries' texts are read as they are indexed
+    (`search_title`, `search_body`: already in standard words), so that
+    nothing is cut or replaced again per candidate."""
     entry = Entry.__table__()
     cursor = Transaction().connection.cursor()
     rows = []
     for sub_ids in grouped_slice(list(ids), FIRST_PASS):
-        cursor.execute(*entry.select(entry.id, entry.title, entry.keywords,
-                entry.document_number, entry.content, entry.usage_count,
+        cursor.execute(*entry.select(entry.id, entry.search_title,
+                entry.search_body, entry.content, entry.usage_count,
+                entry.title, entry.keywords, entry.document_number,
                 where=entry.id.in_(list(sub_ids))))
         rows.extend(cursor)
     if not rows or not units:
         return []
-    standard = Term.standardizer()
+    from .term import normalize
     texts = []
-    for id_, title, keywords, number, content, usage in rows:
-        head = standard(' '.join(filter(None, [title, keywords, number])))
-        body = standard(content or '')
-        texts.append((id_, usage or 0, head, body,
-                TITLE * len(head) + len(body)))
+    wanted = [u.text for u in units]
+    words = [u.text for u in units if u.kind == 'word' and len(u.text) > 2]
+    for id_, head, body, content, usage, *title in rows:
+        # the index is a bag of tokens: words, bigrams, characters
+        head, body = (head or '').split(), (body or '').split()
+        length = TITLE * len(head) + len(body)
+        head, body = Counter(head), Counter(body)
+        counts = {t: TITLE * head[t] + body[t] for t in wanted}
+        if words:
+            # a long word jieba cut otherwise in this text (共享单车乱停放:
+            # 共享 单车) is still in its text
+            raw_head = normalize(' '.join(filter(None, title)))
+            raw_body = normalize(content or '')
+            for word in words:
+                counts[word] = max(counts[word],
+                    TITLE * raw_head.count(word) + raw_body.count(word))
+        texts.append((id_, usage or 0, content, counts, length))
     average = sum(t[-1] for t in texts) / len(texts) or 1
     total = sum(u.weight for u in units) or 1
     k1, b = K1, B
     best = total * (k1 + 1)
     ranked = []
-    for id_, usage, head, body, length in texts:
+    for id_, usage, content, counts, length in texts:
         norm = k1 * (1 - b + b * length / average)
         score = covered = 0
         for unit in units:
-            x = TITLE * head.count(unit.text) + body.count(unit.text)
+            x = counts.get(unit.text)
             if x:
                 covered += unit.weight
                 score += unit.weight * x * (k1 + 1) / (x + norm)
         value = COVERAGE * covered / total + (1 - COVERAGE) * score / best
-        ranked.append((value, usage, id_))
-    ranked.sort(reverse=True)
+        ranked.append((value, usage, id_, content))
+    ranked.sort(key=lambda r: r[:3], reverse=True)
     return ranked
 
 
@@ -449,20 +493,30 @@ def search_entries(Entry, query, limit=20, kinds=None, marks=('【', '】'),
     if not units:
         return []
     found = candidates(Entry, units, kinds)
+    weak = False
     if not found:
         # No entry shares a word or bigram: the characters of the
-        # question, so that a question with an answer never finds nothing
-        # (the score tells it is a weak match).
+        # question, so that a question with an answer never finds nothing;
+        # single characters are no confident answer, whatever their share
+        # (the scores are scaled below the 'possible' band).
         units += char_units(units)
         found = candidates(Entry, units, kinds, chars=True)
+        weak = True
     if not found:
         return []
     first = sorted(found, key=lambda i: (-found[i], -i))[:FIRST_PASS]
     ranked = rank(Entry, first, units)[:limit]
-    entries = Entry.browse([i for _, _, i in ranked])
+    if weak:
+        Configuration = Pool().get('sushi.configuration')
+        factor = 0.99 * Configuration.get_values()[
+            'knowledge_possible_score']
+        ranked = [(v * factor, *r) for v, *r in ranked]
+    # the records are not read here: the snippets come from the text
+    # read for the ranking
+    entries = Entry.browse([i for _, _, i, _ in ranked])
     return [(entry, round(score, 6),
-            snippet(entry.content, marked, marks=marks, escape=escape))
-        for entry, (score, _, _) in zip(entries, ranked)]
+            snippet(content, marked, marks=marks, escape=escape))
+        for entry, (score, _, _, content) in zip(entries, ranked)]
 
 
 def band(score):
@@ -479,7 +533,7 @@ def band(score):
 
 def matched_words(text, marked):
     "Return the words of marked found in text, longest first."
-    folded = ''.join(_fold_char(c) for c in text or '')
+    folded = _fold(text or '')
     return [w for w in marked if w in folded]
 
 
@@ -492,9 +546,17 @@ def _fold_char(char):
     return lowered if len(lowered) == 1 else char
 
 
+def _fold(text):
+    "Return text folded as the index is, one character for one."
+    folded = unicodedata.normalize('NFKC', text).lower()
+    if len(folded) == len(text):
+        return folded
+    return ''.join(_fold_char(c) for c in text)
+
+
 def _spans(text, words):
     "Return the sorted, non-overlapping (start, end) of words in text."
-    folded = ''.join(_fold_char(c) for c in text)
+    folded = _fold(text)
     taken = []
     for word in words:
         start = folded.find(word)

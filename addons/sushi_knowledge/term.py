@@ -262,7 +262,7 @@ class Term(DeactivableMixin, ModelSQL, ModelView):
             text = normalize(text)
             if pattern is not None:
                 text = pattern.sub(replace, text)
-            return text
+            return arabic_numerals(text)
         return standard
 
     @classmethod
@@ -327,6 +327,51 @@ class Term(DeactivableMixin, ModelSQL, ModelView):
             if gram not in grams:
                 grams.append(gram)
         return words, all_words, grams[:4 * MAX_QUERY_WORDS]
+
+
+_DIGITS = {'零': 0, '〇': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4,
+    '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
+_UNITS = {'十': 10, '百': 100, '千': 1000}
+# a run of Chinese numerals, and the measure word after it if any
+_NUMERAL = re.compile(r'([零〇一二两三四五六七八九十百千万]+)'
+    r'([岁周年个月天日元块号次层级倍套辆米里])?')
+
+
+def chinese_number(run):
+    """Return the value of a run of Chinese numerals (七十 70, 八十五 85,
+    两万 20000, 一百零五 105); digits without units read one by one
+    (一二三 123)."""
+    if not set(run) & (set(_UNITS) | {'万'}):
+        return int(''.join(str(_DIGITS[c]) for c in run))
+    total = section = number = 0
+    for char in run:
+        if char in _DIGITS:
+            number = _DIGITS[char]
+        elif char in _UNITS:
+            section += (number or 1) * _UNITS[char]
+            number = 0
+        else:  # 万
+            total += (section + number or 1) * 10000
+            section = number = 0
+    return total + section + number
+
+
+def arabic_numerals(text):
+    """Return text with the Chinese numerals that count something written
+    in digits, so that callers' 七十多岁, 八十五了, 四个月 meet the entries'
+    70周岁, 85岁, 4个月.  Applied to questions and entries alike; a numeral
+    is converted when a measure word follows it or when it has a unit
+    (十, 百, 千, 万) and two characters at least, so that words such as
+    统一, 第一 or 万一 stay as they are."""
+    def replace(match):
+        run, measure = match.group(1), match.group(2)
+        if run[0] not in _DIGITS and run[0] != '十':
+            return match.group(0)
+        if not measure and (len(run) < 2
+                or not set(run) & (set(_UNITS) | {'万'})):
+            return match.group(0)
+        return str(chinese_number(run)) + (measure or '')
+    return _NUMERAL.sub(replace, text)
 
 
 def _trie_pattern(words):

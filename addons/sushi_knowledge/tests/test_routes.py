@@ -52,6 +52,20 @@ class KnowledgeRouteTestCase(RouteTestCase):
         self.assertTrue(first['published_at'].endswith('+00:00'))
         self.assertIn('<mark>提取</mark>', first['snippet'])
 
+    def test_search_same_ranking(self):
+        "KB-08, TRI-02: the API ranks a colloquial question as the call-taker's search does"
+        from trytond.pool import Pool
+        from trytond.transaction import Transaction
+        question = '俺想问下公积金咋提取'
+        data = self.get('search', q=question, limit=10).json
+        with Transaction().start(self.db_name, 0, readonly=True):
+            Entry = Pool().get('sushi.knowledge.entry')
+            found = Entry.search_text(question, limit=10)
+            expected = [(e.id, round(r, 6)) for e, r, _ in found]
+        self.assertEqual(
+            [(r['id'], r['rank']) for r in data['results']], expected)
+        self.assertEqual(data['results'][0]['id'], self.answer)
+
     def test_search_escapes_markup(self):
         "The snippet is safe HTML: the entry's own markup is escaped"
         data = self.get('search', q='居住证').json

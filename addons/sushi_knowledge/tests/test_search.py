@@ -143,6 +143,12 @@ class ColloquialTests:
                     Entry.search_text('明天会下雨吗')} - {'weak'}, set())
             found = Entry.search_text('自来水开户要带什么')
             self.assertEqual(search.band(found[0][1]), 'confident')
+            # the call-taker reads "no confident answer", not a wrong one
+            start = Pool().get('sushi.knowledge.search.start')()
+            start.query, start.kinds = '股票怎么开户', None
+            start.on_change_query()
+            self.assertEqual(start.results[0].band, 'weak')
+            self.assertTrue(start.summary.startswith('No confident answer'))
 
     @with_transaction()
     def test_synonyms_are_dictionary_data(self):
@@ -169,6 +175,59 @@ class ColloquialTests:
         self.assertEqual(words, ['共享单车'])
 
     @with_transaction()
+    def test_seeded_dictionary(self):
+        "KB-08: a few hundred colloquial synonyms, fillers and stop words are seeded"
+        Term = Pool().get('sushi.knowledge.term')
+        synonyms = {t.word: t.canonical for t in Term.search([
+                    ('kind', '=', 'synonym')])}
+        self.assertGreaterEqual(len(synonyms), 300)
+        for word, canonical in [('辞职', '离职'), ('电瓶车', '电动车'),
+                ('解押', '抵押注销'), ('掉了', '丢失'), ('回老家', '回原籍')]:
+            self.assertEqual(synonyms[word], canonical)
+        fillers = {t.word for t in Term.search([('kind', '=', 'filler')])}
+        self.assertTrue({'咋整', '俺', '这边'} <= fillers)
+        self.assertGreaterEqual(
+            Term.search_count([('kind', '=', 'stop')]), 100)
+        # the caller's words read as the entries' words
+        words, _ = Term.query_words('辞职了咋整')
+        self.assertEqual(words, ['离职'])
+
+    @with_transaction()
+    def test_reviewer_edits_dictionary(self):
+        "KB-08: the platform's reviewers keep the synonyms; call-takers read them"
+        from trytond.model.exceptions import AccessError
+        from .test_module import create_user
+        Term = Pool().get('sushi.knowledge.term')
+        reviewer = create_user('kb_reviewer', 'reviewer')
+        agent = create_user('kb_agent', 'intake')
+        with Transaction().set_user(reviewer.id), \
+                Transaction().set_context(_check_access=True):
+            term, = Term.create([{'word': '小蓝车', 'kind': 'synonym',
+                        'canonical': '共享单车'}])
+            Term.write([term], {'canonical': '共享电单车'})
+        with Transaction().set_user(agent.id), \
+                Transaction().set_context(_check_access=True):
+            self.assertTrue(Term.search([('word', '=', '小蓝车')]))
+            with self.assertRaises(AccessError):
+                Term.create([{'word': '小绿车', 'kind': 'synonym',
+                            'canonical': '共享单车'}])
+
+    @with_transaction()
+    def test_answerable_question_never_empty(self):
+        "TRI-02: a question sharing no word with its answer still finds it, as a weak match"
+        Entry = Pool().get('sushi.knowledge.entry')
+        entries = self.corpus()
+        with clock(2025, 3, 3, 10):
+            # no entry holds the bigram 遗证; 遗 is only in the lost card's
+            self.assertEqual(search.frequencies(['遗证'])[0].get('遗证', 0),
+                0)
+            found = Entry.search_text('遗证')
+            self.assertTrue(found)
+            self.assertEqual(found[0][0], entries['id_lost'])
+            # characters alone are no confident answer
+            self.assertEqual(search.band(found[0][1]), 'weak')
+
+    @with_transaction()
     def test_document_frequencies(self):
         "KB-08: publication and withdrawal keep the word counts of the search"
         Entry = Pool().get('sushi.knowledge.entry')
@@ -186,6 +245,107 @@ class ColloquialTests:
         counted, total_counted = search.frequencies(['抵押'])
         self.assertEqual(counted.get('抵押', 0), again.get('抵押', 0))
         self.assertEqual(total_counted, total_again)
+
+
+def bench_module():
+    "The relevance benchmark of the repository, or None when not there."
+    import importlib.util
+    from pathlib import Path
+    path = (Path(search.__file__).resolve().parents[2]
+        / 'bench' / 'bench_knowledge_search.py')
+    if not path.exists():
+        return None
+    spec = importlib.util.spec_from_file_location('bench_kb', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class RelevanceSetTestCase(unittest.TestCase):
+    "Issue #15 (1): the labelled relevance set and its figures, no database."
+
+    def setUp(self):
+        self.bench = bench_module()
+        if self.bench is None:
+            self.skipTest('bench/ is not installed with the module')
+
+    def test_relevance_set(self):
+        "KB-08: 400+ entries in clusters, 300+ graded questions, some unanswerable"
+        entries, questions = self.bench.load_set()
+        self.assertGreaterEqual(len(entries), 400)
+        self.assertEqual(len({e['key'] for e in entries}), len(entries))
+        # clusters of near neighbours: 公积金 for 购房, 租房, 退休, 离职 …
+        fund = [e for e in entries if e['key'].startswith('gjj')]
+        self.assertGreaterEqual(len(fund), 16)
+        for word in ['购房', '租房', '退休', '离职']:
+            self.assertTrue(any(word in e['title'] or word in e['keywords']
+                    for e in fund), word)
+        self.assertGreaterEqual(len(questions), 300)
+        answerable = [q for q in questions if q[1]]
+        self.assertGreaterEqual(len(questions) - len(answerable), 20)
+        for text, grades, _ in answerable:
+            self.assertEqual(set(grades.values()) - {1, 2}, set(), text)
+            self.assertIn(2, grades.values(), text)
+        # short questions, long stories, dialect and typos
+        self.assertTrue(any(len(q[0]) <= 5 for q in answerable))
+        self.assertGreaterEqual(
+            sum(len(q[0]) >= 30 for q in answerable), 10)
+        for word in ['咋', '俺', '社宝卡', '身分证']:
+            self.assertTrue(any(word in q[0] for q in questions), word)
+        # a third held out, the same questions every time
+        held = [q for q in questions if q[2]]
+        self.assertEqual(len(held), len(questions) // 3)
+
+    def test_relevance_figures(self):
+        "KB-08: hit@1, hit@3, MRR@10, nDCG@10 and empty, worked by hand"
+        questions = [
+            ('q1', {'a': 2}, False),
+            ('q2', {'b': 2, 'c': 1}, False),
+            ('q3', {'d': 2}, False),
+            ('q4', {'e': 2}, False),
+            ('q5', {}, False),  # no answer: not counted
+            ]
+        rankings = [['a', 'x'], ['c', 'x', 'b'], ['x'], [], ['y']]
+        figures = self.bench.scores(rankings, questions)
+        self.assertEqual(figures['questions'], 4)
+        self.assertAlmostEqual(figures['hit@1'], 1 / 4)
+        self.assertAlmostEqual(figures['hit@3'], 2 / 4)
+        # reciprocal ranks 1, 1/3, 0, 0
+        self.assertAlmostEqual(figures['mrr@10'], (1 + 1 / 3) / 4)
+        # q1: 1; q2: (1 + 3/log2(4)) / (3 + 1/log2(3)); q3, q4: 0
+        import math
+        q2 = (1 + 3 / 2) / (3 + 1 / math.log2(3))
+        self.assertAlmostEqual(figures['ndcg@10'], (1 + q2) / 4)
+        self.assertAlmostEqual(figures['empty'], 1 / 4)
+
+    def test_bigram_baseline(self):
+        "KB-08: the baseline ranks by the question's distinct bigrams held"
+        baseline = self.bench.BigramBaseline([
+                (1, '公积金提取'), (2, '公积金贷款额度'), (3, '医保报销')])
+        # 公积 积金 贷款: 2 holds 3, 1 holds 2
+        self.assertEqual(baseline.search('公积金贷款'), [2, 1])
+        self.assertEqual(baseline.search('火星'), [])
+
+
+class NumeralTestCase(unittest.TestCase):
+    "Callers' Chinese numerals read as the entries' digits, no database."
+
+    def test_chinese_numerals(self):
+        "KB-08: 七十多岁 meets 70周岁, 统一 and 第一 stay words"
+        from ..term import arabic_numerals
+        for text, expected in [
+                ('七十多岁了还能开车吗', '70多岁了还能开车吗'),
+                ('我爸八十五了', '我爸85了'),
+                ('干了四个月活', '干了4个月活'),
+                ('花了二十多万', '花了20多万'),
+                ('两万块', '20000块'),
+                ('一百零五', '105'),
+                ('十五天内', '15天内'),
+                ('统一办理', '统一办理'),
+                ('万一丢了', '万一丢了'),
+                ('五保户', '五保户'),
+                ]:
+            self.assertEqual(arabic_numerals(text), expected, text)
 
 
 class SearchTestCase(ColloquialTests, DBTestCase, unittest.TestCase):
