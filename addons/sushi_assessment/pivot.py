@@ -12,6 +12,7 @@ from sql.conditionals import Case
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.sushi_ticket.report import report_record
 from trytond.pool import Pool
 from trytond.report import Report
 
@@ -76,13 +77,7 @@ class PivotSpreadsheet(Report):
 
     @classmethod
     def execute(cls, ids, data):
-        pool = Pool()
-        ActionReport = pool.get('ir.action.report')
-        Period = pool.get('sushi.assessment.period')
-        action_report, = ActionReport.search([
-                ('report_name', '=', cls.__name__)])
-        cls.check_access(action_report, Period.__name__, ids)
-        period = Period(ids[0])
+        period = report_record(cls, 'sushi.assessment.period', ids)
         name = gettext('sushi_assessment.msg_pivot_name')
         return ('xlsx', workbook(period), False, f'{period.name}-{name}')
 

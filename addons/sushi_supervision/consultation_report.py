@@ -21,6 +21,7 @@ from trytond import config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.modules.sushi_ticket import clock
+from trytond.modules.sushi_ticket.report import report_record
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.report import Report
@@ -392,15 +393,11 @@ class MonthlyReportSpreadsheet(Report):
     @classmethod
     def execute(cls, ids, data):
         pool = Pool()
-        ActionReport = pool.get('ir.action.report')
-        Report_ = pool.get('sushi.consultation.report')
         Line = pool.get('sushi.consultation.report.line')
         Topic = pool.get('sushi.consultation.topic')
         Calendar = pool.get('sushi.calendar')
-        action_report, = ActionReport.search([
-                ('report_name', '=', cls.__name__)])
-        cls.check_access(action_report, Report_.__name__, ids)
-        report = Report_(ids[0])
+        Report_ = pool.get('sushi.consultation.report')
+        report = report_record(cls, Report_.__name__, ids)
         line_fields = Line.fields_get(['unit'] + MEASURES)
         topic_fields = Topic.fields_get(['title', 'kind', 'theme_month',
                 'lead_unit', 'co_units', 'form', 'state', 'light'])

@@ -19,6 +19,7 @@ from trytond import config
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.modules.sushi_ticket import clock
+from trytond.modules.sushi_ticket.report import report_record
 from trytond.pool import Pool
 from trytond.report import Report
 from trytond.sendmail import send_message_transactional
@@ -414,15 +415,9 @@ class MonthlyReportSpreadsheet(Report):
 
     @classmethod
     def execute(cls, ids, data):
-        pool = Pool()
-        ActionReport = pool.get('ir.action.report')
-        MonthlyReport = pool.get('sushi.supervision.report')
-        action_report, = ActionReport.search([
-                ('report_name', '=', cls.__name__)])
-        cls.check_access(action_report, MonthlyReport.__name__, ids)
-        report = MonthlyReport(ids[0])
+        report = report_record(cls, 'sushi.supervision.report', ids)
         if not report.workbook:
-            MonthlyReport.generate([report])
+            report.__class__.generate([report])
         return ('xlsx', bytes(report.workbook), False, report.rec_name)
 
 

@@ -4,6 +4,10 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError, ValidationError
 
 
+class ReportSelectionError(UserError):
+    pass
+
+
 class CalendarMissingYearError(UserError):
     "A working-day computation needs a year that has no official schedule."
 

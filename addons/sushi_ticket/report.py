@@ -11,6 +11,21 @@ from trytond.pool import Pool
 from trytond.report import Report
 
 from . import clock
+from .exceptions import ReportSelectionError
+
+
+def report_record(report, model_name, ids):
+    """Return the one record a report of one record prints, after the
+    report's access check (its action, the model's read access and record
+    rules); an empty selection is a clear error, not an IndexError."""
+    ActionReport = Pool().get('ir.action.report')
+    action_report, = ActionReport.search([
+            ('report_name', '=', report.__name__)])
+    report.check_access(action_report, model_name, ids)
+    if not ids:
+        raise ReportSelectionError(
+            gettext('sushi_ticket.msg_report_no_record'))
+    return Pool().get(model_name)(ids[0])
 
 # The columns: field, width.  No requester name, phone or party.
 COLUMNS = [

@@ -1056,6 +1056,8 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         case on any path (read, export_data, nested, the ledger and its
         workbook); requesters only through the ticket's own rules, logged
         for units; what the form locks the server refuses"""
+        from trytond.modules.sushi_ticket.exceptions import (
+            ReportSelectionError)
         from trytond.modules.sushi_ticket.tests.guard_tools import (
             assert_guarded, assert_states_enforced, assert_values_checked)
         pool = Pool()
@@ -1090,6 +1092,9 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
                     call()
             self.assertEqual(Supervision.export_data_domain(
                     [('id', '=', case.id)], ['content']), [])
+        # the workbook of no report is a clear error, not a crash
+        with as_user(ns.supervisor), self.assertRaises(ReportSelectionError):
+            Spreadsheet.execute([], {})
         # city leaders read the cases, not the requesters behind them
         with as_user(ns.city_leader):
             Supervision.read([case.id], ['content', 'tickets.title'])
