@@ -433,7 +433,8 @@ class AssessmentCases:
             ticket = create_ticket()
             f._update(f.Ticket, ticket, {'lead_unit': city.id})
             callback, = Callback.create([{'ticket': ticket.id,
-                        'channel': 'phone_callback'}])
+                        'round': 1, 'channel': 'phone_callback',
+                        'given': 'satisfied', 'result': 'satisfied'}])
             f._update(Callback, callback, {'resolution': resolution,
                     'recorded_at': local(*when)})
         period = self.compute()
