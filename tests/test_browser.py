@@ -41,7 +41,7 @@ class BrowserTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = browser.shared_server()
-        cls.browser = browser.Browser(cls.server)
+        cls.browser = browser.Browser(cls.server, timeout=180_000)
         cls.addClassCleanup(cls.browser.stop)
         cls.browser.start()
 
