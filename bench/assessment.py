@@ -53,43 +53,13 @@ def main():
     sys.path.insert(0, str(ROOT / 'scripts'))
     from runtests import Cluster
 
-    class KeptCluster(Cluster):
-        "A cluster kept in a directory of the caller's."
-
-        def __init__(self, directory):
-            super().__init__()
-            shutil.rmtree(self.dir, ignore_errors=True)
-            self.dir = directory
-            os.makedirs(directory, exist_ok=True)
-            if self.prefix:
-                import pwd
-                pw = pwd.getpwnam('postgres')
-                os.chown(directory, pw.pw_uid, pw.pw_gid)
-
-        def start(self):
-            if os.path.isdir(os.path.join(self.dir, 'data')):
-                data = os.path.join(self.dir, 'data')
-                options = (f'-p {self.port} -k {self.dir} '
-                    '-c listen_addresses=127.0.0.1 -c fsync=off '
-                    '-c synchronous_commit=off -c full_page_writes=off '
-                    '-c max_connections=200')
-                self.run(find_pg_bin('pg_ctl'), '-D', data, '-o', options,
-                    '-l', os.path.join(self.dir, 'log'), '-w', 'start')
-                return f'postgresql://tryton@127.0.0.1:{self.port}/'
-            return super().start()
-
-        def stop(self):
-            self.run(find_pg_bin('pg_ctl'), '-D',
-                os.path.join(self.dir, 'data'), '-m', 'fast', '-w', 'stop')
-
-    from runtests import find_pg_bin
     env = {k: v for k, v in os.environ.items()
         if not k.startswith('TRYTOND_')}
     env['PYTHONPATH'] = os.pathsep.join(
         filter(None, [str(BENCH), env.get('PYTHONPATH')]))
     if args.data:
         tmp = os.path.abspath(args.data)
-        cluster = KeptCluster(tmp)
+        cluster = Cluster(tmp)
         marker = os.path.join(tmp, 'built')
         built = os.path.exists(marker)
     else:

@@ -135,44 +135,12 @@ def retrieval(rows, function, threshold):
 
 # --- speed ---------------------------------------------------------------
 
-class StoredCluster:
+def StoredCluster(directory):
     """A PostgreSQL cluster kept in a directory between runs: --setup
     builds the data once (run it under nice), the timed runs reuse it."""
-
-    def __init__(self, directory):
-        sys.path.insert(0, str(ROOT / 'scripts'))
-        from runtests import Cluster
-        self.cluster = Cluster.__new__(Cluster)
-        Cluster.__init__(self.cluster)
-        import shutil
-        shutil.rmtree(self.cluster.dir, ignore_errors=True)
-        directory = Path(directory).resolve()
-        directory.mkdir(parents=True, exist_ok=True)
-        self.cluster.dir = str(directory)
-        if self.cluster.prefix:
-            import os
-            import pwd
-            pw = pwd.getpwnam('postgres')
-            os.chown(directory, pw.pw_uid, pw.pw_gid)
-
-    def start(self):
-        from runtests import find_pg_bin
-        data = Path(self.cluster.dir) / 'data'
-        if data.exists():
-            options = (f'-p {self.cluster.port} -k {self.cluster.dir} '
-                '-c listen_addresses=127.0.0.1 -c fsync=off '
-                '-c synchronous_commit=off -c full_page_writes=off '
-                '-c max_connections=200')
-            self.cluster.run(find_pg_bin('pg_ctl'), '-D', str(data), '-o',
-                options, '-l', str(Path(self.cluster.dir) / 'log'), '-w',
-                'start')
-            return f'postgresql://tryton@127.0.0.1:{self.cluster.port}/'
-        return self.cluster.start()
-
-    def stop(self):
-        from runtests import find_pg_bin
-        self.cluster.run(find_pg_bin('pg_ctl'), '-D',
-            str(Path(self.cluster.dir) / 'data'), '-m', 'fast', '-w', 'stop')
+    sys.path.insert(0, str(ROOT / 'scripts'))
+    from runtests import Cluster
+    return Cluster(Path(directory).resolve())
 
 
 def speed(args):

@@ -503,7 +503,7 @@ def main():
         reuse = False
         try:
             if backend == 'postgresql' and args.data:
-                cluster = KeptCluster(Path(args.data) / 'pg')
+                cluster = Cluster(Path(args.data) / 'pg')
                 reuse = cluster.exists
                 env['TRYTOND_DATABASE__URI'] = cluster.start()
                 reuse = reuse and (Path(args.data) / 'ready').exists()
@@ -553,40 +553,6 @@ def main():
                 cluster.stop()
             shutil.rmtree(tmp, ignore_errors=True)
     print_table(results, args)
-
-
-def KeptCluster(directory):
-    "A PostgreSQL cluster kept in directory between runs."
-    from runtests import Cluster, find_pg_bin
-
-    class Kept(Cluster):
-        def __init__(self):
-            super().__init__()
-            shutil.rmtree(self.dir, ignore_errors=True)
-            self.dir = str(directory)
-            self.exists = (directory / 'data').exists()
-            directory.mkdir(parents=True, exist_ok=True)
-            if self.prefix:
-                import pwd
-                pw = pwd.getpwnam('postgres')
-                os.chown(self.dir, pw.pw_uid, pw.pw_gid)
-
-        def start(self):
-            if not self.exists:
-                return super().start()
-            data = os.path.join(self.dir, 'data')
-            options = (f'-p {self.port} -k {self.dir} '
-                '-c listen_addresses=127.0.0.1 -c fsync=off '
-                '-c synchronous_commit=off -c full_page_writes=off '
-                '-c max_connections=200')
-            self.run(find_pg_bin('pg_ctl'), '-D', data, '-o', options,
-                '-l', os.path.join(self.dir, 'log'), '-w', 'start')
-            return f'postgresql://tryton@127.0.0.1:{self.port}/'
-
-        def stop(self):
-            self.run(find_pg_bin('pg_ctl'), '-D',
-                os.path.join(self.dir, 'data'), '-m', 'fast', '-w', 'stop')
-    return Kept()
 
 
 def print_table(results, args):

@@ -123,50 +123,12 @@ def main():
     print_table(result, args, time.monotonic() - started)
 
 
-class StoredCluster:
+def StoredCluster(path):
     """A PostgreSQL cluster kept in a directory between runs (--data):
     created on the first start, stopped but not removed."""
-
-    def __init__(self, path):
-        sys.path.insert(0, str(ROOT / 'scripts'))
-        from runtests import Cluster
-        self.cluster = Cluster.__new__(Cluster)
-        self.cluster.dir = str(path.resolve() / 'pg')
-        self.cluster.port = free_port()
-        self.cluster.prefix = []
-        os.makedirs(self.cluster.dir, exist_ok=True)
-        if os.geteuid() == 0:
-            import pwd
-            pw = pwd.getpwnam('postgres')
-            os.chown(self.cluster.dir, pw.pw_uid, pw.pw_gid)
-            self.cluster.prefix = ['runuser', '-u', 'postgres', '--']
-
-    def start(self):
-        from runtests import find_pg_bin
-        cluster = self.cluster
-        data = os.path.join(cluster.dir, 'data')
-        if os.path.exists(data):
-            options = (f'-p {cluster.port} -k {cluster.dir} '
-                '-c listen_addresses=127.0.0.1 -c fsync=off '
-                '-c synchronous_commit=off -c full_page_writes=off '
-                '-c max_connections=200')
-            cluster.run(find_pg_bin('pg_ctl'), '-D', data, '-o', options,
-                '-l', os.path.join(cluster.dir, 'log'), '-w', 'start')
-            return f'postgresql://tryton@127.0.0.1:{cluster.port}/'
-        return cluster.start()
-
-    def stop(self):
-        from runtests import find_pg_bin
-        self.cluster.run(find_pg_bin('pg_ctl'), '-D',
-            os.path.join(self.cluster.dir, 'data'), '-m', 'fast', '-w',
-            'stop')
-
-
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
+    sys.path.insert(0, str(ROOT / 'scripts'))
+    from runtests import Cluster
+    return Cluster(path.resolve() / 'pg')
 
 
 def worker(args):

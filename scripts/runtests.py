@@ -54,10 +54,19 @@ def find_pg_bin(name):
 
 
 class Cluster:
-    "A throwaway PostgreSQL cluster, run as postgres when we are root."
+    """A PostgreSQL cluster, run as postgres when we are root: a throwaway
+    one, or, given a directory, one kept there between runs (the
+    benchmarks' data: created on the first start, stopped, not removed;
+    `exists` says whether it was there already)."""
 
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix='sushi-pg-')
+    def __init__(self, directory=None):
+        self.kept = directory is not None
+        if self.kept:
+            self.dir = os.path.abspath(directory)
+            os.makedirs(self.dir, exist_ok=True)
+        else:
+            self.dir = tempfile.mkdtemp(prefix='sushi-pg-')
+        self.exists = os.path.isdir(os.path.join(self.dir, 'data'))
         self.port = free_port()
         self.prefix = []
         if os.geteuid() == 0:
@@ -71,8 +80,9 @@ class Cluster:
 
     def start(self):
         data = os.path.join(self.dir, 'data')
-        self.run(find_pg_bin('initdb'), '-D', data, '-U', 'tryton',
-            '-A', 'trust', '-E', 'UTF8', '--no-locale')
+        if not os.path.isdir(data):
+            self.run(find_pg_bin('initdb'), '-D', data, '-U', 'tryton',
+                '-A', 'trust', '-E', 'UTF8', '--no-locale')
         options = (f'-p {self.port} -k {self.dir} '
             '-c listen_addresses=127.0.0.1 -c fsync=off '
             '-c synchronous_commit=off -c full_page_writes=off '
@@ -86,7 +96,8 @@ class Cluster:
             self.run(find_pg_bin('pg_ctl'), '-D',
                 os.path.join(self.dir, 'data'), '-m', 'fast', '-w', 'stop')
         finally:
-            shutil.rmtree(self.dir, ignore_errors=True)
+            if not self.kept:
+                shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class MailServer:

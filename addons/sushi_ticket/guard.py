@@ -266,22 +266,17 @@ class GuardMixin(ReadGuardMixin):
         sends it) is no change.  parent: {inverse field: parent record}
         of a line created nested in its parent (states may read
         `_parent_<field>`)."""
-        defaults = cls.default_get(list(cls._fields), with_rec_name=False)
-
-        def plain(values):
-            return {k: v for k, v in values.items()
-                if cls._fields[k]._type not in {'one2many', 'many2many'}}
-        changed = cls._guard_changed(cls(**plain(defaults)), values)
-        record = cls(**{**plain(defaults), **plain(values), **(parent or {})})
-        return cls._guard_readonly(record, changed)
+        changed = cls._guard_changed(cls._guard_new({}), values)
+        return cls._guard_readonly(cls._guard_new(values, parent), changed)
 
     @classmethod
     def _guard_new(cls, values, parent=None):
-        "The unsaved record a client's create values describe."
+        """The unsaved record a client's create values describe (its
+        defaults, then its values, then its parent; no x2many lines)."""
         defaults = cls.default_get(list(cls._fields), with_rec_name=False)
-        return cls(**{k: v for k, v in {**defaults, **values}.items()
-                if cls._fields[k]._type not in {'one2many', 'many2many'}},
-            **(parent or {}))
+        values = {k: v for k, v in {**defaults, **values}.items()
+            if cls._fields[k]._type not in {'one2many', 'many2many'}}
+        return cls(**{**values, **(parent or {})})
 
     @classmethod
     def _guard_create(cls, vlist, parent=None):
