@@ -6,7 +6,7 @@ dismisses each one with a reason.  Levels 2 and 3 are proposed only from
 their detectable trigger (SUP-06 1) and are always decided by a person."""
 import datetime as dt
 
-from sql import Cast, Literal, Null
+from sql import Cast, Expression, Literal, Null
 from sql.aggregate import Count, Max, Min
 from sql.conditionals import Case, Coalesce
 from sql.operators import Concat, Exists
@@ -23,7 +23,7 @@ from trytond.transaction import Transaction, without_check_access
 from .exceptions import CandidateError
 from .supervision import (
     COUNTED_STATES, ESCALATED_LEVELS, LEVELS, LEVEL_BODY, LEVEL_METHOD,
-    TRIGGERS, trigger_level)
+    TRIGGERS, trigger_level, whole_seconds)
 
 # The ticket states in which an order is still in the units' hands.
 HANDLING = ['dispatched', 'in_progress', 'replied', 'reviewed', 'verifying']
@@ -31,6 +31,24 @@ HANDLING = ['dispatched', 'in_progress', 'replied', 'reviewed', 'verifying']
 
 def cast(column):
     return Cast(column, 'VARCHAR')
+
+
+def candidate_key(trigger, *parts):
+    """The key of a candidate, unique: the trigger and the parts that name
+    its fact (ticket, unit, round; request; cluster), joined by ':'.  The
+    one definition of the key: with SQL columns among parts it is the
+    expression the cron's INSERT ... SELECT stores; with values only, the
+    string to look a candidate up by."""
+    if not any(isinstance(p, Expression) for p in parts):
+        return ':'.join(str(p) for p in (trigger, *parts))
+    # typed literals: PostgreSQL cannot infer "param || param"
+    expression = cast(Literal(trigger))
+    for part in parts:
+        if not isinstance(part, Expression):
+            part = Literal(str(part))
+        expression = Concat(Concat(expression, cast(Literal(':'))),
+            cast(part))
+    return expression
 
 
 def ticket_flags(t):
@@ -146,14 +164,6 @@ class Candidate(Workflow, ModelSQL, ModelView):
         true = Literal(True)
         grace = now - dt.timedelta(days=config['routine_grace_days'])
 
-        def key(trigger, *columns):
-            # typed literals: PostgreSQL cannot infer "param || param"
-            expression = cast(Literal(trigger))
-            for column in columns:
-                expression = Concat(Concat(expression, cast(Literal(':'))),
-                    cast(column))
-            return expression
-
         overdue = ((a.red_card == true) & a.state.in_(light)
             & (a.due_at < now))
         # "未办理": not signed in, or signed with nothing reported since
@@ -173,7 +183,7 @@ class Candidate(Workflow, ModelSQL, ModelView):
         result = []
         for trigger, where in per_assignment:
             result.append((trigger, a.select(
-                        key(trigger, a.ticket, a.unit, a.round),
+                        candidate_key(trigger, a.ticket, a.unit, a.round),
                         a.ticket, Literal(None), a.unit,
                         Coalesce(a.red_card_at, a.due_at),
                         where=where)))
@@ -224,13 +234,13 @@ class Candidate(Workflow, ModelSQL, ModelView):
                     first_at))
         for trigger, where, fact in per_ticket:
             result.append((trigger, t.select(
-                        key(trigger, t.id, t.lead_unit, t.round),
+                        candidate_key(trigger, t.id, t.lead_unit, t.round),
                         t.id, Literal(None), t.lead_unit, fact,
                         where=where & (t.lead_unit != Null))))
         # SUP-02 (4), KB-07: answer scripts not submitted by their due time
         result.append(('scope_knowledge', r.select(
-                    key('scope_knowledge', r.id), Literal(None), r.id,
-                    r.unit, r.due_at,
+                    candidate_key('scope_knowledge', r.id), Literal(None),
+                    r.id, r.unit, r.due_at,
                     where=(r.state == 'requested') & (r.due_at < now))))
         return result
 
@@ -246,6 +256,7 @@ class Candidate(Workflow, ModelSQL, ModelView):
     @classmethod
     def _insert(cls, queries, now):
         "Insert the new candidates of the (trigger, select[, names])."
+        now = whole_seconds(now)
         pool = Pool()
         Supervision = pool.get('sushi.supervision')
         Link = pool.get('sushi.supervision-sushi.ticket')
@@ -272,6 +283,7 @@ class Candidate(Workflow, ModelSQL, ModelView):
                     where=existing.key == key))
             query.where &= ~covered
             base, values = query.columns[:5], query.columns[5:]
+            base = base[:4] + (whole_seconds(base[4]),)
             query.columns = base + (Literal(trigger), Literal(level),
                 Literal('proposed'), Literal(now), Literal(user),
                 Literal(now)) + values
@@ -388,8 +400,7 @@ class CandidateCluster(metaclass=PoolMeta):
             group_by=[t.lead_unit],
             order_by=[Count(t.id).desc, t.lead_unit.asc],
             limit=1)
-        key = Concat(cast(Literal(cls.CLUSTER_TRIGGER + ':cluster:')),
-            cast(c.id))
+        key = candidate_key(cls.CLUSTER_TRIGGER, 'cluster', c.id)
         # an active cluster (past the ANA-11 thresholds) with requests
         # still open, not yet made into a topic or a case; dated when it
         # became active (the request that passed the threshold; clusters
@@ -407,7 +418,7 @@ class CandidateCluster(metaclass=PoolMeta):
     @classmethod
     def cluster_key(cls, cluster):
         "The key of the candidate of a cluster: one per cluster."
-        return '%s:cluster:%s' % (cls.CLUSTER_TRIGGER, cluster.id)
+        return candidate_key(cls.CLUSTER_TRIGGER, 'cluster', cluster.id)
 
     @classmethod
     def propose_clusters(cls, clusters, now=None):

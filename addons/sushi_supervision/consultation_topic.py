@@ -578,9 +578,15 @@ class Topic(Workflow, ModelSQL, ModelView):
     @classmethod
     @ModelView.button
     def request_letters(cls, topics):
+        """The button 请求函复: `ask_for_letters`; nothing for the client
+        (a button returns no records: sao could not read them)."""
+        cls.ask_for_letters(topics)
+
+    @classmethod
+    def ask_for_letters(cls, topics):
         """CON-04: the lead asks each co-unit for its written reply by the
         due time it sets; a co-unit with an open request is not asked
-        again."""
+        again.  Returns the letters requested."""
         pool = Pool()
         Letter = pool.get('sushi.consultation.letter')
         Notification = pool.get('sushi.notification')

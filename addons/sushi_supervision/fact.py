@@ -19,6 +19,8 @@ from trytond.modules.sushi_ticket.workflow import AppendOnlyMixin
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
+from .supervision import whole_seconds
+
 
 ITEMS = [
     ('D3.1', "D3.1 Primary Supervision"),
@@ -118,14 +120,14 @@ class Fact(FactMixin, AppendOnlyMixin, ModelSQL, ModelView):
     def detect(cls, now=None):
         """Cron: store the opinions still unanswered past their deadline
         (D3.1), set-based like the tickets' sweep."""
-        now = now or clock.now()
+        now = whole_seconds(now or clock.now())
         cls._insert(lambda o: (o.state == 'open') & (o.deadline < now), now)
 
     @classmethod
     def record_answers(cls, opinions):
         """Opinions answered now: an answer after the deadline is a fact
         (stored if the sweep has not yet), and completes it."""
-        now = clock.now()
+        now = whole_seconds(clock.now())
         ids = [o.id for o in opinions]
         if not ids:
             return

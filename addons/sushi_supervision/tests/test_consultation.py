@@ -18,6 +18,7 @@ from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from ..consultation_exceptions import ConsultationError, ConsultationRightError
+from .tools import click
 
 
 def as_user(user):
@@ -64,7 +65,7 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
             topic.kind = 'monthly_theme'
             topic.theme_month = dt.date(2025, 3, 1)
             topic.save()
-            Topic.accept([topic])
+            click([topic], 'accept')
         return Topic(topic.id)
 
     def held(self, ns, ticket=None):
@@ -79,12 +80,12 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
             topic.planned_at = local(2025, 3, 5, 9)
             topic.location = '埇桥区政府第三会议室'
             topic.save()
-            Topic.schedule([topic])
+            click([topic], 'schedule')
         with at(2025, 3, 5, 12), as_user(ns.handler):
             meeting = Meeting(Topic(topic.id).meeting.id)
             meeting.held_at = local(2025, 3, 5, 9)
             meeting.save()
-            Meeting.hold([meeting])
+            click([meeting], 'hold')
         return Topic(topic.id), Meeting(meeting.id)
 
     def write_minutes(self, meeting, ns, deadline=(2025, 3, 31, 17, 30)):
@@ -167,7 +168,9 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
             topic = Topic(topic.id)
             topic.letter_due_at = local(2025, 3, 12, 17, 30)
             topic.save()
-            letter, = Topic.request_letters([topic])
+            # the button as sao presses it: no records for the client
+            self.assertIsNone(click([topic], 'request_letters'))
+        letter, = Topic(topic.id).letters
         self.assertEqual(letter.unit, ns.city)
         self.assertEqual(letter.state, 'requested')
 
@@ -191,7 +194,7 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
             self.assertIn('Agreed Items', str(cm.exception.message))
             self.assertNotIn('Theme', str(cm.exception.message))
             meeting = self.write_minutes(Meeting(meeting.id), ns)
-            Meeting.submit_minutes([meeting])
+            click([meeting], 'submit_minutes')
         meeting = Meeting(meeting.id)
         # Monday 17 March is past Friday 14 March 17:30: late, D4.2
         self.assertTrue(meeting.minutes_late)
@@ -208,7 +211,7 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
             letter = Letter(letter.id)
             letter.opinion = '同意出具技术意见,月底前完成。'
             letter.save()
-            Letter.send([letter])
+            click([letter], 'send')
         letter = Letter(letter.id)
         self.assertTrue(letter.late)
         self.assertEqual(as_local(letter.received_at),
@@ -219,7 +222,7 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
 
         # agreed items with lights: yellow 2 working days before 31 March
         with at(2025, 3, 18, 9), as_user(ns.handler):
-            Topic.implement([Topic(topic.id)])
+            click([Topic(topic.id)], 'implement')
         items = Item.search([('topic', '=', topic.id)])
         self.assertEqual(len(items), 2)
         self.assertEqual(as_local(items[0].yellow_from),
@@ -253,8 +256,8 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
             county_item = Item(county_item.id)
             county_item.result = '管道已疏通。'
             county_item.save()
-            Item.complete([county_item])
-            Topic.close([Topic(topic.id)])
+            click([county_item], 'complete')
+            click([Topic(topic.id)], 'close')
         topic = Topic(topic.id)
         self.assertEqual(topic.state, 'done')
         self.assertTrue(Item(county_item.id).late)
@@ -342,7 +345,7 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
                         'method': 'phone', 'outcome': 'understood',
                         'summary': '电话说明原因,诉求人表示理解。',
                         }])
-            Topic.file_no_solution([Topic(topic.id)])
+            click([Topic(topic.id)], 'file_no_solution')
         topic = Topic(topic.id)
         self.assertEqual(topic.state, 'filed_no_solution')
         link, = topic.tickets
@@ -369,6 +372,15 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(topic.suggested_lead, ns.county)
         self.assertEqual(list(topic.suggested_co_units), [ns.city])
         self.assertEqual(len(topic.tickets), 4)
+        # CON-05: the Office declines it, not without a reason (the button
+        # as sao presses it)
+        with at(2025, 3, 4, 9), as_user(ns.supervisor):
+            with self.assertRaises(ConsultationError):
+                click([topic], 'decline')
+            topic.decline_reason = '已纳入本月主题会商，不再单独会商'
+            topic.save()
+            self.assertIsNone(click([topic], 'decline'))
+        self.assertEqual(Topic(topic.id).state, 'declined')
 
     @with_transaction()
     def test_propose_wizard(self):
@@ -442,7 +454,7 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
                 topic = Topic(topic.id)
                 topic.letter_due_at = local(2025, 3, 12, 17, 30)
                 topic.save()
-                letter, = Topic.request_letters([topic])
+                letter, = Topic.ask_for_letters([topic])
         # a co-unit does not write on the lead's topic
         with at(2025, 3, 4, 10, 30), as_user(ns.city_handler), \
                 Transaction().set_context(_check_access=True):
@@ -536,3 +548,12 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
             data = data.decode('utf-8')
         self.assertIn('汴河路 &lt;排水&gt; &amp; 管网', data)
         self.assertIn('三、各责任单位履责办理情况', data)
+        # compiled and sent again from the client (the buttons as sao
+        # presses them)
+        with at(2025, 3, 24, 9), patch('trytond.modules.sushi_supervision.'
+                'consultation_report.send_message_transactional') as send:
+            self.assertIsNone(click([report], 'generate'))
+            self.assertIsNone(click([report], 'send'))
+        report = Report(report.id)
+        self.assertEqual(report.generated_at, local(2025, 3, 24, 9))
+        self.assertEqual(send.call_count, 2)
