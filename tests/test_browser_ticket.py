@@ -264,6 +264,18 @@ class Sao:
                 return texts
             self.page.wait_for_timeout(200)
 
+    def confirm(self):
+        """Answer yes to the question sao asks before a button (its
+        confirm attribute); return the question."""
+        dialog = self.page.locator('.modal.in').filter(
+            has=self.page.locator('.alert-info'))
+        dialog.wait_for()
+        text = dialog.locator('.modal-body').inner_text().strip()
+        dialog.locator('.modal-footer .btn-primary').click()
+        dialog.wait_for(state='hidden')
+        self.settle()
+        return text
+
     def wizard_button(self, label):
         "Click a button of the front wizard dialog; wait until it is gone."
         dialog = self.page.locator('.modal.in').last
@@ -577,6 +589,8 @@ class TicketBrowserTest(unittest.TestCase):
             sao.button('register', '立项')
             sao.expect_value('state', '已立项')
             sao.button('assign', '交办')
+            # SUP-09 2: sao asks first: the requester is told by SMS
+            self.assertIn('短信', sao.confirm())
             sao.expect_value('state', '已交办')
             sao.page_tab('反馈与复核')
             sao.fill('feedback', '已督促承办单位处理，诉求人表示满意。')
