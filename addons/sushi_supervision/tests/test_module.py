@@ -386,10 +386,12 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         ticket, _ = dispatched(ns, leader_instruction=True)
         case = self.case(ns, ticket)
         Supervision.register([case])
-        # the button 提级督办 opens the escalation wizard in sao
-        action = click([case], 'escalate')
-        self.assertEqual((action['type'], action['wiz_name']),
-            ('ir.action.wizard', 'sushi.supervision.escalate'))
+        # the button 提级督办 opens the escalation wizard in sao (its
+        # action's id)
+        wizard = pool.get('ir.action.wizard')(pool.get(
+                'ir.model.data').get_id('sushi_supervision',
+                'wizard_escalate'))
+        self.assertEqual(click([case], 'escalate'), wizard.action.id)
         with self.assertRaises(UserError):
             Supervision.escalate_to([case], 'L2', 'l2_important_order', '')
         with self.assertRaises(UserError):
