@@ -461,7 +461,7 @@ class Engine:
         flagged_orders = {(unit, ticket)
             for unit, orders in self.flagged_orders().items()
             for _, ticket, supervised, provincial, _ in orders
-            if self.reviewed_per_order(supervised, provincial)}
+            if self.charged_per_order(supervised, provincial)}
         rows = []
         for event in events:
             if event.link and (event.score_item, str(event.link)) in automatic:
@@ -642,7 +642,7 @@ class Engine:
                     self.start, self.end, self.end)
         return self._flagged
 
-    def reviewed_per_order(self, supervised, provincial):
+    def charged_per_order(self, supervised, provincial):
         """D1.4: whether an unreviewed order costs 1 point by itself: the
         督办件 always (督办件阅批每少1件扣1分); the 省级件 only with the
         SCORING F3 reading (`review_provincial` = per_order), by default
@@ -701,7 +701,7 @@ class Engine:
             orders = flagged.get(uid, [])
             for aid, _, supervised, provincial, reviewed in orders:
                 if (not reviewed
-                        and self.reviewed_per_order(supervised, provincial)):
+                        and self.charged_per_order(supervised, provincial)):
                     rows.append((sid, 'not_reviewed', 1,
                             f'sushi.ticket.assignment,{aid}', at,
                             gettext('sushi_assessment.msg_not_reviewed')))
