@@ -107,7 +107,7 @@ class AssessmentCases:
         with at(*when), Transaction().set_user(getattr(user, 'id', user)):
             review, = Review.create([{'assignment': assignment.id,
                         'annotation': '阅', **values}])
-        return Review(review.id)
+        return review.id
 
     def march(self, ns):
         """埇桥区 and 萧县 in March 2025 (both counties, non-key units)."""
@@ -771,6 +771,7 @@ class AssessmentCases:
         # the leader is the user who records it, dated by the clock
         with as_user(ns.principal):
             review = self.review_as(ns.principal, plain, {})
+        review = Review(review)
         self.assertEqual((review.leader, review.unit, review.reviewed_at),
             (principal, ns.county, local(2025, 3, 5, 9)))
         with self.assertRaises(UserError):
