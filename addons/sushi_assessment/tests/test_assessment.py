@@ -779,6 +779,11 @@ class AssessmentCases:
         with self.assertRaises(UserError):
             self.review_as(ns.leader, plain, {})
         self.assertEqual(Review.search([]), [review])
+        # the unit's staff read it in the client; another unit does not
+        with as_user(ns.handler):
+            self.assertEqual(Review.search([]), [review])
+        with as_user(ns.other_handler):
+            self.assertEqual(Review.search([]), [])
 
     @with_transaction()
     def test_objection_and_isolation(self):
