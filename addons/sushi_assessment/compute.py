@@ -457,11 +457,11 @@ class Engine:
         escalated = {(e.unit.id, e.ticket.id) for e in events
             if e.item == 'D3.2' and e.ticket}
         automatic = self.automatic_origins()
-        flagged_orders = set()
-        if self.config['review_recorded']:
-            flagged_orders = self.flagged_dispatched(
-                {e.ticket.id for e in events
-                    if e.item == 'D1.4' and e.ticket})
+        # the orders whose missing review the records deduct one by one
+        flagged_orders = {(unit, ticket)
+            for unit, orders in self.flagged_orders().items()
+            for _, ticket, supervised, provincial, _ in orders
+            if self.charged_per_order(supervised, provincial)}
         rows = []
         for event in events:
             if event.link and (event.score_item, str(event.link)) in automatic:
@@ -476,9 +476,9 @@ class Engine:
                 self.review_counts[unit] += event.quantity
                 continue
             if (event.item == 'D1.4' and event.ticket
-                    and self.config['review_recorded']
                     and (unit, event.ticket.id) in flagged_orders):
-                # the unreviewed 督办件 is deducted from the records
+                # the records decide on this 督办件 (deducted there when
+                # not reviewed)
                 continue
             if event.item == 'K2':
                 amount = I.k2_deduction(event.quantity,
@@ -630,6 +630,26 @@ class Engine:
                     group_by=[a.unit]))
             return dict(cursor)
 
+    def flagged_orders(self):
+        """{unit: [(assignment, ticket, supervised, provincial, reviewed)]}
+        of the 督办件 and 省级件 dispatched in the period, from the review
+        records ({} when reviews are not recorded in the system)."""
+        if getattr(self, '_flagged', None) is None:
+            self._flagged = {}
+            if self.config['review_recorded']:
+                Review = self.pool.get('sushi.assessment.review')
+                self._flagged = Review.flagged_orders(
+                    self.start, self.end, self.end)
+        return self._flagged
+
+    def charged_per_order(self, supervised, provincial):
+        """D1.4: whether an unreviewed order costs 1 point by itself: the
+        督办件 always (督办件阅批每少1件扣1分); the 省级件 only with the
+        SCORING F3 reading (`review_provincial` = per_order), by default
+        (the seed) they count in their own 100 % rate."""
+        return supervised or (provincial
+            and self.config['review_provincial'] == 'per_order')
+
     def leader_review(self):
         """D1.4 (F3): n = orders dispatched to the unit in the period
         (information-only excluded; none → 合理缺项), r = those reviewed
@@ -637,17 +657,19 @@ class Engine:
         the period's end) plus the reviews outside the system an officer
         entered (approved D1.4 events with a quantity); d1 = 1 per full 5
         points of rate below the threshold (30 counties, 50 departments,
-        parks 30 by D-13), d2 = 1 per supervised or provincial order not
-        reviewed, pointing at the order."""
+        parks 30 by D-13); d2 = 1 per supervised order (督办件) not
+        reviewed, pointing at the order; the provincial orders (省级件,
+        not supervised) must reach 100 %: 1 per full 5 points below (the
+        seed, 附件5 四(一)1(4)), or, with `review_provincial` = per_order
+        (SCORING F3), 1 per provincial order not reviewed."""
         at = self.end - dt.timedelta(seconds=1)
         recorded = self.config['review_recorded']
+        step = self.config['review_step']
+        rounding = self.config['review_rounding']
+        provincial_rate = self.config['review_provincial'] == 'rate'
         if recorded and self.is_month():
-            Review = self.pool.get('sushi.assessment.review')
             figures = {u: [f['dispatched'], f['reviewed'], []]
                 for u, f in self.month_figures().items()}
-            for u, aids in Review.unreviewed_flagged(
-                    self.start, self.end, self.end).items():
-                figures[u][2] = aids
         elif recorded:
             Review = self.pool.get('sushi.assessment.review')
             figures = Review.counts(self.start, self.end, self.end)
@@ -658,9 +680,10 @@ class Engine:
             'park': 'review_threshold_park'}
         rows = []
         self.review_flagged = set()
+        flagged = self.flagged_orders()
         for uid, unit in self.units.items():
             sid = self.ids[uid, 'D1.4']
-            n, r, unreviewed = figures.get(uid, (0, 0, []))
+            n, r = figures.get(uid, (0, 0, []))[:2]
             if not n:
                 self.not_applicable.add(sid)
                 continue
@@ -669,17 +692,31 @@ class Engine:
             r = min(n, r + self.review_counts.get(uid, 0))
             threshold = self.config[thresholds.get(
                     unit['group'], 'review_threshold_department')]
-            d1 = I.review_deduction(n, r, 0, threshold,
-                self.config['review_step'], self.config['review_rounding'])
+            d1 = I.review_deduction(n, r, 0, threshold, step, rounding)
             if d1:
                 rows.append((sid, 'formula', d1, str(self.period), at,
                         gettext('sushi_assessment.msg_review_rate',
                             rate=quantize(Fraction(r, n) * 100),
                             threshold=threshold)))
-            for aid in unreviewed:
-                rows.append((sid, 'not_reviewed', 1,
-                        f'sushi.ticket.assignment,{aid}', at,
-                        gettext('sushi_assessment.msg_not_reviewed')))
+            orders = flagged.get(uid, [])
+            for aid, _, supervised, provincial, reviewed in orders:
+                if (not reviewed
+                        and self.charged_per_order(supervised, provincial)):
+                    rows.append((sid, 'not_reviewed', 1,
+                            f'sushi.ticket.assignment,{aid}', at,
+                            gettext('sushi_assessment.msg_not_reviewed')))
+            provincial = [reviewed for _, _, supervised, is_provincial,
+                reviewed in orders if is_provincial and not supervised]
+            if provincial_rate and provincial:
+                # 省级件阅批率达到100%…阅批率每少5%扣1分
+                n_p, r_p = len(provincial), sum(provincial)
+                d3 = I.review_deduction(n_p, r_p, 0, 100, step, rounding)
+                if d3:
+                    rows.append((sid, 'provincial_rate', d3,
+                            str(self.period), at, gettext(
+                                'sushi_assessment.msg_provincial_rate',
+                                rate=quantize(Fraction(r_p, n_p) * 100),
+                                missing=n_p - r_p)))
         self.insert_rows(rows)
 
     def handling_speed(self):

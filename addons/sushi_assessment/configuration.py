@@ -63,6 +63,15 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         "provincial orders come from the leader reviews recorded on the "
         "orders (plus reviewed orders an officer enters); otherwise only "
         "from the figures an officer enters.")
+    # D1.4: the seed (附件5 四(一)1(4)) vs SCORING F3 d2
+    review_provincial = fields.Selection([
+            ('rate', "Rate of 100% (seed)"),
+            ('per_order', "1 Point per Order Not Reviewed (SCORING F3)"),
+            ], "Provincial Orders Not Reviewed", required=True,
+        help="D1.4: the seed deducts 1 point per supervised order (督办件) "
+        "not reviewed and requires 100% for provincial orders (省级件), a "
+        "shortfall costing 1 point per 5% (default); SCORING F3 deducts 1 "
+        "point per provincial order not reviewed as well.")
     # D-17
     no_double_count_penalty_vs_escalation = fields.Boolean(
         "No Double Counting of Penalties and Escalations",
@@ -156,6 +165,10 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_review_rounding(cls):
         return 'floor'
+
+    @classmethod
+    def default_review_provincial(cls):
+        return 'rate'
 
     @classmethod
     def default_review_recorded(cls):

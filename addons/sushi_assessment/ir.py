@@ -48,5 +48,6 @@ class Rule(metaclass=PoolMeta):
                 'sushi.assessment.objection',
                 'sushi.assessment.pivot',
                 'sushi.assessment.result',
+                'sushi.assessment.review',
                 'sushi.assessment.score',
                 }

@@ -38,6 +38,7 @@ DEDUCTION_KINDS = [
     ('designation', "Designation Missing"),
     ('formula', "Formula"),
     ('not_reviewed', "Order Not Reviewed by a Leader"),
+    ('provincial_rate', "Provincial Orders Review Rate"),
     ('event', "Assessment Event"),
     ]
 ORIGINS = [

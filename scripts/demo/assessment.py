@@ -4,8 +4,17 @@
 (supervision, a commendation, a late consolidation); every month of the
 generated history (scripts/demo/history.py) scored and published with its
 bulletin, as the monthly cron does; the current month scored as a
-draft."""
+draft. Before scoring, the leaders' reviews (领导阅批, D1.4) of the
+history's orders."""
 import datetime as dt
+
+ANNOTATIONS = [
+    '阅。请抓紧办理，按期回复群众。',
+    '已阅，请分管科室核实情况后依法依规答复。',
+    '阅。此件请分管负责同志督促落实，办结后报我。',
+    '请认真调查处理，做好解释工作，防止矛盾激化。',
+    '已阅，同意承办科室的办理意见。',
+    ]
 
 
 def load():
@@ -45,6 +54,7 @@ def score(today):
     pool = Pool()
     Period = pool.get('sushi.assessment.period')
     Bulletin = pool.get('sushi.assessment.bulletin')
+    reviews()
     periods = [Period.get_or_create('month', first_day(months, today))
         for months in range(MONTHS, 0, -1)]
     periods = [p for p in periods if p.state != 'published']
@@ -55,3 +65,70 @@ def score(today):
     current = Period.get_or_create('month', today)
     if current.state != 'published':
         Period.compute([current])
+
+
+def reviews():
+    """D1.4: the leaders' reviews of the orders dispatched so far, written
+    with one multi-row INSERT per batch (as the history is): the 督办件
+    and 省级件 nearly all, the other orders by a share that differs from
+    unit to unit (20–80 %), reviewed 20 hours after the dispatch. The
+    units without a leader get a demo leader account (principal)."""
+    from sql import Literal, Null
+    from sql.conditionals import Coalesce
+    from trytond.modules.sushi_ticket import clock
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    pool = Pool()
+    Assignment = pool.get('sushi.ticket.assignment')
+    Ticket = pool.get('sushi.ticket')
+    Review = pool.get('sushi.assessment.review')
+    Leader = pool.get('sushi.unit.leader')
+    Unit = pool.get('sushi.unit')
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    a, t = Assignment.__table__(), Ticket.__table__()
+    review = Review.__table__()
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*review.select(review.id, limit=1))
+    if cursor.fetchone():
+        return
+    now = clock.now()
+    false = Literal(False)
+    cursor.execute(*a.join(t, condition=t.id == a.ticket).select(
+            a.id, a.unit, a.dispatched_at,
+            Coalesce(t.is_supervised, false) | Coalesce(t.provincial, false),
+            where=(a.dispatched_at != Null)
+            & (Coalesce(a.for_information, false) == false),
+            order_by=[a.id]))
+    orders = cursor.fetchall()
+    units = {unit for _, unit, _, _ in orders}
+    leaders = {}
+    for leader in Leader.search([('unit', 'in', list(units))],
+            order=[('role', 'ASC'), ('id', 'ASC')]):
+        leaders.setdefault(leader.unit.id, leader.id)
+    missing = Unit.browse(sorted(units - set(leaders)))
+    if missing:
+        group = ModelData.get_id('sushi_ticket', 'group_sushi_unit_leader')
+        users = User.create([{'login': f'leader_{unit.id}',
+                    'name': f'{unit.name}负责同志(演示)',
+                    'groups': [('add', [group])]} for unit in missing])
+        for leader in Leader.create([{'unit': unit.id, 'user': user.id,
+                        'role': 'principal'}
+                    for unit, user in zip(missing, users)]):
+            leaders[leader.unit.id] = leader.id
+    rows = []
+    for aid, unit, dispatched, flagged in orders:
+        share = 20 + (unit * 37) % 61
+        if flagged:
+            reviewed = aid % 9 != 0
+        else:
+            reviewed = (aid * 7919) % 100 < share
+        at = dispatched + dt.timedelta(hours=20)
+        if reviewed and at < now:
+            rows.append([aid, unit, leaders[unit],
+                    ANNOTATIONS[aid % len(ANNOTATIONS)], at, 0, at])
+    columns = [review.assignment, review.unit, review.leader,
+        review.annotation, review.reviewed_at, review.create_uid,
+        review.create_date]
+    for i in range(0, len(rows), 1000):
+        cursor.execute(*review.insert(columns, rows[i:i + 1000]))

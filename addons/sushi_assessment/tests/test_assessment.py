@@ -16,10 +16,12 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
+from trytond.modules.sushi_ticket.tests.guard_tools import as_user
 from trytond.modules.sushi_ticket.tests.tools import (
     at, create_ticket, local, setup_network)
 
 from .. import items as I
+from ..exceptions import ReviewError
 
 
 def attach(record):
@@ -91,6 +93,22 @@ class AssessmentCases:
             Event.approve([event])
         return event
 
+    def review(self, assignment, user, when, annotation='阅，请抓紧办理。'):
+        "D1.4: `user`, a leader of the order's unit, records the review."
+        Review = Pool().get('sushi.assessment.review')
+        with at(*when), Transaction().set_user(user.id):
+            review, = Review.create([{'assignment': assignment.id,
+                        'annotation': annotation}])
+        return review
+
+    def review_as(self, user, assignment, values, when=(2025, 3, 5, 9)):
+        "A review of `assignment` created by `user` with `values`."
+        Review = Pool().get('sushi.assessment.review')
+        with at(*when), Transaction().set_user(getattr(user, 'id', user)):
+            review, = Review.create([{'assignment': assignment.id,
+                        'annotation': '阅', **values}])
+        return review.id
+
     def march(self, ns):
         """埇桥区 and 萧县 in March 2025 (both counties, non-key units)."""
         f = Facts()
@@ -149,17 +167,11 @@ class AssessmentCases:
         # 8.6 points short, one full step of 5 → −1; the supervised order
         # is not reviewed → −1 (the officer's event on it does not count
         # again): 3 − 1 − 1 = 1
-        Review = Pool().get('sushi.assessment.review')
-        Leader = Pool().get('sushi.unit.leader')
-        deputy, = Leader.search([('unit', '=', county.id),
-                ('role', '=', 'deputy_in_charge')])
         f._update(f.Ticket, completed[3].ticket, {'provincial': True})
         for assignment, when in [(completed[0], (2025, 3, 14, 9)),
                 (completed[3], (2025, 3, 31, 18)),
                 (completed[1], (2025, 4, 2, 9))]:
-            with at(*when):
-                Review.create([{'assignment': assignment.id,
-                            'leader': deputy.id, 'annotation': '请抓紧办理。'}])
+            self.review(assignment, ns.leader, when)
         self.event(county, 'D1.4', 0, quantity=1)
         supervised = completed[2].ticket
         f._update(f.Ticket, supervised, {'is_supervised': True})
@@ -372,9 +384,7 @@ class AssessmentCases:
         plain = f.order(city)
         leader, = Leader.create([{'unit': city.id, 'user': ns.principal.id,
                     'role': 'principal'}])
-        with at(2025, 3, 4, 9):
-            Review.create([{'assignment': plain.id, 'leader': leader.id,
-                        'annotation': '阅，请按期办结。'}])
+        self.review(plain, ns.principal, (2025, 3, 4, 9))
         # D5.1 (F5): an answer script due Mon 10 March 17:30, sent Thu 13
         # March: 11, 12, 13 March = 3 working days → 4 − 3 = 1
         request, = Request.create([{'subject': '占道经营投诉答复口径',
@@ -505,6 +515,183 @@ class AssessmentCases:
         # March 0.5, May 1.5, ten months 2: 22/12 = 1.83
         self.assertEqual(scores['D2.1a'][0], D('1.83'))
 
+    @with_transaction()
+    def test_leader_review_provincial_park_quarter_year(self):
+        """D1.4 (F3, D-13): 督办件 −1 each; 省级件 must reach 100 %, 1 per
+        full 5 points below (the seed, default) or −1 each (SCORING F3,
+        `review_provincial` = per_order); the park threshold; a quarter
+        and a year from the review records"""
+        pool = Pool()
+        Config = pool.get('sushi.assessment.configuration')
+        Deduction = pool.get('sushi.assessment.deduction')
+        Leader = pool.get('sushi.unit.leader')
+        Unit = pool.get('sushi.unit')
+        ns = self.units()
+        f = Facts()
+        county = ns.county
+
+        def flagged(**values):
+            order = f.order(county)
+            f._update(f.Ticket, order.ticket, values)
+            return order
+        # March, 埇桥区: p1 provincial, reviewed 10 March; p2 provincial,
+        # reviewed only on 2 April; m1 reviewed 12 March; s1 supervised,
+        # never reviewed (and the officer's −1 on it too)
+        p1, p2 = flagged(provincial=True), flagged(provincial=True)
+        m1 = f.order(county)
+        s1 = flagged(is_supervised=True)
+        for order, when in [(p1, (2025, 3, 10, 9)), (p2, (2025, 4, 2, 9)),
+                (m1, (2025, 3, 12, 9))]:
+            self.review(order, ns.leader, when)
+        self.event(county, 'D1.4', 1, ticket=s1.ticket.id)
+        # January, 埇桥区: eight orders not reviewed, j9 reviewed
+        for _ in range(8):
+            f.order(county, dispatched=(2025, 1, 6, 9))
+        j9 = f.order(county, dispatched=(2025, 1, 6, 9))
+        self.review(j9, ns.principal, (2025, 1, 20, 9))
+        # March, 市经开区 (park): 5 orders, 1 reviewed by its leader
+        park, = Unit.search([('code', '=', 'econ_dev_zone')])
+        Leader.create([{'unit': park.id, 'user': ns.analyst.id}])
+        parks = [f.order(park) for _ in range(5)]
+        self.review(parks[0], ns.analyst, (2025, 3, 20, 9))
+
+        def d14(period, unit):
+            return sorted((d.kind, d.amount, str(d.origin))
+                for d in Deduction.search([
+                        ('score.period', '=', period.id),
+                        ('score.unit', '=', unit.id),
+                        ('score.item', '=', 'D1.4')]))
+        march = self.compute()
+        # 埇桥区, seed: n = 4, r = 2 (p1, m1): 50 % ≥ 30 → d1 = 0;
+        # s1 −1 (the officer's event on it is not counted again);
+        # 省级件 1 of 2 = 50 %, 50 points below 100, 10 steps → −10:
+        # 3 − 11 → 0
+        self.assertEqual(self.points(march, county)['D1.4'], (D(0), True))
+        self.assertEqual(d14(march, county), [
+                ('not_reviewed', D(1), str(s1)),
+                ('provincial_rate', D(10), str(march))])
+        # 市经开区: 1 of 5 = 20 %, 10 below the park's 30 (D-13): 2 steps
+        # → 3 − 2 = 1
+        self.assertEqual(self.points(march, park)['D1.4'], (D(1), True))
+        # Q1 (Review.counts): n = 13, r = 3 (p1, m1, j9): 23.08 %, 6.92
+        # below 30 → −1; s1 −1; 省级件 50 % → −10: deductions 12 → 0
+        quarter = self.compute('quarter', dt.date(2025, 1, 1))
+        self.assertEqual(d14(quarter, county), [
+                ('formula', D(1), str(quarter)),
+                ('not_reviewed', D(1), str(s1)),
+                ('provincial_rate', D(10), str(quarter))])
+        self.assertEqual(self.points(quarter, county)['D1.4'][0], D(0))
+        # the year: p2's review of 2 April counts: r = 4 of 13 = 30.77 %
+        # → 0; 省级件 2 of 2 = 100 % → 0; s1 −1: 3 − 1 = 2
+        year = self.compute('year', dt.date(2025, 1, 1))
+        self.assertEqual(d14(year, county), [
+                ('not_reviewed', D(1), str(s1))])
+        self.assertEqual(self.points(year, county)['D1.4'][0], D(2))
+
+        config = Config(1)
+        config.review_provincial = 'per_order'
+        config.review_threshold_park = 25
+        config.save()
+        march = self.compute()
+        # SCORING F3: s1 −1, p2 −1: 3 − 2 = 1; no rate for 省级件
+        self.assertEqual(d14(march, county), sorted([
+                    ('not_reviewed', D(1), str(p2)),
+                    ('not_reviewed', D(1), str(s1))]))
+        self.assertEqual(self.points(march, county)['D1.4'][0], D(1))
+        # park threshold 25: 20 % is 5 below, one step → 3 − 1 = 2
+        self.assertEqual(self.points(march, park)['D1.4'][0], D(2))
+        # Q1: −1 (rate) −1 (s1) −1 (p2) → 0; the year: s1 → 2
+        quarter = self.compute('quarter', dt.date(2025, 1, 1))
+        self.assertEqual(sum(d[1] for d in d14(quarter, county)), D(3))
+        year = self.compute('year', dt.date(2025, 1, 1))
+        self.assertEqual(self.points(year, county)['D1.4'][0], D(2))
+
+    @with_transaction()
+    def test_speed_and_satisfaction_alternatives(self):
+        """F2 (D2.3) baselines by category, by request type across all
+        units or the limit alone, per full or started day; F1 (D2.5) mean
+        or pooled category average, per full or started point"""
+        Config = Pool().get('sushi.assessment.configuration')
+        ns = self.units()
+        f = Facts()
+        # complaints (limit 7) completed in March: 埇桥区 10, 10, 12, 12
+        # working days, one second 'dissatisfied'; 萧县 3, 5; 市城管局
+        # (三类, another category) 16
+        for unit, days, evaluation in [
+                (ns.county, 10, 'dissatisfied'), (ns.county, 10, None),
+                (ns.county, 12, None), (ns.county, 12, None),
+                (ns.other, 3, None), (ns.other, 5, None),
+                (ns.city, 16, None)]:
+            f.order(unit, handling_days=days, limit_days=7,
+                completed_at=local(2025, 3, 14, 10),
+                ticket_values={'second_evaluation': evaluation})
+        config = Config(1)
+        results = []
+        for speed, speed_rounding, average, rounding in [
+                ('category', 'floor', 'mean', 'floor'),
+                ('category', 'ceil', 'pooled', 'floor'),
+                ('type', 'floor', 'mean', 'ceil'),
+                ('limit', 'floor', 'pooled', 'ceil')]:
+            config.speed_baseline = speed
+            config.speed_rounding = speed_rounding
+            config.satisfaction_average = average
+            config.satisfaction_rounding = rounding
+            config.save()
+            period = self.compute()
+            scores = [self.points(period, u)
+                for u in [ns.county, ns.other, ns.city]]
+            results.append(tuple(s[i][0] for s in scores
+                    for i in ['D2.3', 'D2.5']))
+        # F2 by category: counties pooled 52/6 = 8.67 > 7; 埇桥区 11, 2.33
+        # above: 2 full days → 5 (3 started → 4.5); 萧县 4 → 6; 市城管局
+        # its own category 16 → 6. By type across all units: 68/7 = 9.71:
+        # 埇桥区 1.29 → 1 → 5.5, 市城管局 6.29 → 6 → 3. The limit 7 alone:
+        # 埇桥区 4 → 4, 市城管局 9 → 1.5.
+        # F1: 埇桥区 75 %, 萧县 100 %, 市城管局 100 % (its category): the
+        # mean 87.5, 12.5 below → 12 → 4 (13 → 3.5); pooled 1 − 1/6 =
+        # 83.33, 8.33 below → 8 → 6 (9 → 5.5)
+        self.assertEqual(results, [
+                (D(5), D(4), D(6), D(10), D(6), D(10)),
+                (D('4.5'), D(6), D(6), D(10), D(6), D(10)),
+                (D('5.5'), D('3.5'), D(6), D(10), D(3), D(10)),
+                (D(4), D('5.5'), D(6), D(10), D('1.5'), D(10)),
+                ])
+
+    @with_transaction()
+    def test_expert_seat_and_knowledge_cap(self):
+        """K4a/K4b for a unit with expert seats (requires_expert_seat),
+        each all or nothing, 100 = 80 + 20 applicable; D-16: the reviewer's
+        D5.2 point beyond the categories' 2 only when allowed"""
+        Config = Pool().get('sushi.assessment.configuration')
+        ns = self.units()
+        city = ns.city
+        city.requires_expert_seat = True
+        city.save()
+        # K4a, K4b: all or nothing (2 points each)
+        with self.assertRaises(UserError):
+            self.event(city, 'K4b', 1, approve=False)
+        self.event(city, 'K4a', 2)
+        # D5.2: no knowledge entry (4 categories missing, −2) and the
+        # reviewer's −0.5 for non-uniform scripts
+        self.event(city, 'D5.2', '0.5')
+        period = self.compute()
+        scores = self.points(period, city)
+        self.assertEqual(scores['K4'], (D(2), True))
+        self.assertEqual(scores['D5.2'], (D(1), True))  # at most −2
+        # daily: 61 applicable (no order: D1.4, D2.3, D2.5 missing) − 2
+        # (D1.1: no deputy, no section) − 2 (D5.2) = 57; key 5 + 5 + 6 +
+        # 2 = 18 of 20: 100 × 75 / 81 = 92.59
+        result = self.result(period, city)
+        self.assertEqual((result.daily, result.key, result.applicable_max,
+                result.total), (D(57), D(18), D(81), D('92.59')))
+        # D-16 allowed: 3 − 2.5 = 0.5; 100 × 74.5 / 81 = 91.98
+        config = Config(1)
+        config.knowledge_extra_deduction = True
+        config.save()
+        period = self.compute()
+        self.assertEqual(self.points(period, city)['D5.2'][0], D('0.5'))
+        self.assertEqual(self.result(period, city).total, D('91.98'))
+
     # --- publishing, bad input, objections, isolation --------------------
 
     @with_transaction()
@@ -555,27 +742,49 @@ class AssessmentCases:
             self.event(ns.county, 'D1.4', 1, approve=False,
                 ticket=plain.ticket.id)
         # D1.4 review records: only a leader of the unit the order was
-        # dispatched to, once per order, and a recorded review is a fact
+        # dispatched to, in their own name, once per order, and a recorded
+        # review is a fact
         Review = pool.get('sushi.assessment.review')
         Leader = pool.get('sushi.unit.leader')
         stranger, = Leader.create([{'unit': ns.other.id,
                     'user': ns.other_handler.id}])
-        deputy, = Leader.search([('unit', '=', ns.county.id),
-                ('role', '=', 'deputy_in_charge')])
-        with self.assertRaises(UserError):
-            Review.create([{'assignment': plain.id, 'leader': stranger.id,
-                        'annotation': '阅'}])
+        deputy, principal = [Leader.search([('unit', '=', ns.county.id),
+                        ('role', '=', role)])[0]
+            for role in ['deputy_in_charge', 'principal']]
+        # a leader of another unit, and the administrator: no leader of
+        # 埇桥区, refused whatever leader they name; root (imports, the
+        # demo) names the leader, who must be one of 埇桥区
+        for user, values in [(ns.other_handler, {}),
+                (ns.other_handler, {'leader': deputy.id}),
+                (Transaction().user, {'leader': deputy.id}),
+                (0, {'leader': stranger.id}), (0, {})]:
+            with self.assertRaises(ReviewError):
+                self.review_as(user, plain, values)
+        # a leader of 埇桥区 naming a colleague: refused by the model, and
+        # through the client (RPC, access checks on) the leader cannot be
+        # given at all
+        with self.assertRaises(ReviewError):
+            self.review_as(ns.principal, plain, {'leader': deputy.id})
+        with as_user(ns.principal), self.assertRaises(UserError):
+            self.review_as(ns.principal, plain, {'leader': deputy.id})
         self.assertEqual(Review.search([]), [])
-        with at(2025, 3, 5, 9):
-            review, = Review.create([{'assignment': plain.id,
-                        'leader': deputy.id, 'annotation': '阅'}])
-        self.assertEqual((review.unit, review.reviewed_at),
-            (ns.county, local(2025, 3, 5, 9)))
+        # the leader is the user who records it, dated by the clock
+        with as_user(ns.principal):
+            review = self.review_as(ns.principal, plain, {})
+        review = Review(review)
+        self.assertEqual((review.leader, review.unit, review.reviewed_at),
+            (principal, ns.county, local(2025, 3, 5, 9)))
         with self.assertRaises(UserError):
             Review.write([review], {'annotation': '改'})
+        self.assertEqual(Review.search([]), [review])
+        # the unit's staff read it in the client; another unit does not
+        with as_user(ns.handler):
+            self.assertEqual(Review.search([]), [review])
+        with as_user(ns.other_handler):
+            self.assertEqual(Review.search([]), [])
+        # once per order (last: the database refuses the second row)
         with self.assertRaises(UserError):
-            Review.create([{'assignment': plain.id, 'leader': deputy.id,
-                        'annotation': '再阅'}])
+            self.review_as(ns.leader, plain, {})
 
     @with_transaction()
     def test_objection_and_isolation(self):
@@ -632,9 +841,21 @@ class AssessmentCases:
             with zipfile.ZipFile(io.BytesIO(bulletin.workbook)) as book:
                 # the ranking bars and the rates of each group sheet
                 self.assertIn('xl/charts/chart1.xml', book.namelist())
+                sheet = book.read('xl/worksheets/sheet1.xml').decode()
+                strings = book.read('xl/sharedStrings.xml').decode()
+            # frozen headers; the deductions sheet names the origin record
+            # (the supervised order not reviewed, D1.4)
+            self.assertIn('<pane', sheet)
+            self.assertIn(self.march_orders[2].rec_name, strings)
             html = bytes(bulletin.document).decode('utf-8')
             self.assertIn('埇桥区', html)
             self.assertIn('<svg', html)
+        # sent in the client to the staff and the leaders of 埇桥区
+        ResNotification = pool.get('res.notification')
+        notified = {n.user for n in ResNotification.search([
+                    ('model', '=', 'sushi.assessment.result')])}
+        self.assertLessEqual({ns.handler, ns.leader, ns.principal},
+            notified)
         # the unit × item table: one row per unit, one column per item
         Pivot = pool.get('sushi.assessment.pivot')
         month = [p for p in done if p.kind == 'month'][0]
