@@ -131,6 +131,23 @@ def retrieval(rows, function, threshold):
         'candidates read per request: %.1f → %.1f' % (threshold, above,
             found['place'], found['place and problem'], lost,
             read['place'] / len(rows), read['place and problem'] / len(rows)))
+    # at intake a pair is shown only when the lookup offers it (the later
+    # request finds the earlier one, or the other way round) and it scores
+    # above the threshold
+    for name in ('dev', 'heldout'):
+        split = [r for r in rows if r['split'] == name]
+        scored = []
+        for a, b, same in pairs(split):
+            offered = bool(
+                dedup.lookup_keys(a['text'], None, threshold)
+                & index[b['text']]
+                or dedup.lookup_keys(b['text'], None, threshold)
+                & index[a['text']])
+            scored.append((function(a['text'], b['text'])
+                    if offered else 0.0, same))
+        print('intake (lookup and score) at %.2f, %s: precision %.3f, '
+            'recall %.3f, F1 %.3f' % ((threshold, name)
+                + evaluate(scored, threshold)))
 
 
 # --- speed ---------------------------------------------------------------

@@ -46,7 +46,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from . import dedup
-from .ticket import ticket_text
+from .ticket import TextRow, phone_score, ticket_text
 
 KINDS = [
     ('many_to_one', "Many Requesters, One Matter"),
@@ -185,11 +185,6 @@ class Cluster(ModelSQL, ModelView):
                     'cluster_checkpoint': max(r[1] for r in rows)})
 
     @classmethod
-    def _matches(cls, ticket, config):
-        "Return [(ticket, same phone)] of earlier tickets on its matter."
-        return cls._batch_matches([ticket], config)[ticket.id]
-
-    @classmethod
     def _batch_matches(cls, tickets, config, limit=200):
         """Return {ticket id: [(earlier ticket, same phone)]} of the tickets
         on the matter of each ticket: sharing a place and problem key or
@@ -258,21 +253,21 @@ class Cluster(ModelSQL, ModelView):
         texts = {}
         others = sorted(set().union(*candidates.values()))
         for sub in grouped_slice(others, 1000):
-            cursor.execute(*t.select(t.id, t.title, t.description,
-                    t.address, t.requester_phone,
+            cursor.execute(*t.select(
+                    *(getattr(t, f) for f in TextRow._fields),
                     where=t.id.in_(list(sub))))
-            for id_, title, description, address, phone in cursor:
-                texts[id_] = (' '.join(filter(None,
-                            [title, description, address])),
-                    normalize_phone(phone) if phone else None)
+            for row in cursor:
+                row = TextRow(*row)
+                texts[row.id] = (ticket_text(row),
+                    normalize_phone(row.requester_phone)
+                    if row.requester_phone else None)
         matched = {}
         for ticket, text, phone, _ in lookups.values():
             for other in candidates[ticket.id]:
                 other_text, other_phone = texts[other]
                 same_phone = bool(phone and other_phone == phone)
-                value = dedup.similarity(text, other_text)
-                if same_phone and value >= 0.4:
-                    value += 0.15
+                value = phone_score(
+                    dedup.similarity(text, other_text), same_phone)
                 if value >= threshold:
                     matched.setdefault(ticket.id, []).append(
                         (other, same_phone))
@@ -283,13 +278,12 @@ class Cluster(ModelSQL, ModelView):
         return result
 
     @classmethod
-    def _cluster_ticket(cls, ticket, config, matches=None):
-        """Put ticket in its clusters, given its matches (looked up when
-        None); return the ids of the clusters touched."""
+    def _cluster_ticket(cls, ticket, config, matches):
+        """Put ticket in its clusters, given its matches [(earlier ticket,
+        same phone)] (`_batch_matches`); return the ids of the clusters
+        touched."""
         pool = Pool()
         Line = pool.get('sushi.analysis.cluster-sushi.ticket')
-        if matches is None:
-            matches = cls._matches(ticket, config)
         touched = set()
         for kind, days, others in [
                 ('many_to_one', config['many_to_one_days'],

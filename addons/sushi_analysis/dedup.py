@@ -80,8 +80,12 @@ PLACE_KINDS = [
     ('village', '村 组 庄'),
     ('town', '镇 乡 街道'),
     ]
+# Homophones callers and typists write for a suffix (小曲 for 小区, 露 for
+# 路): read as the suffix, so that both spellings give one place key.
+SUFFIX_HOMOPHONES = {'小曲': '小区', '花圆': '花园', '家圆': '家园',
+    '露': '路'}
 # Words that are no part of a place name even before a suffix.
-_NOT_PLACE = set('我你他她在的了是有到从与及把被对向往附近门口旁边'
+_NOT_PLACE = set('我你他她在的了是有到从与及把被对向往附近门旁边'
     '这那个们家住位于县市省号栋幢单元层称说映话好喂下就都也还')
 _STOP = set('的了吗呢啊吧呀嘛哦着过得地之其而及与和或在是有没不也都就还又再才'
     '很太更最被把让给对向从我你他她它们这那个些里儿样请问想要需能可会该怎么'
@@ -93,7 +97,7 @@ _FILLERS = ('来电人 市民 反映 反应 投诉 举报 咨询 求助 希望 �
 CN_DIGITS = {'零': 0, '〇': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4,
     '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
 _BUILDING = re.compile(
-    r'([0-9一二两三四五六七八九十百零〇]{1,4})\s*(?:号楼|栋|幢|号楼栋|座)')
+    r'([0-9一二两三四五六七八九十百零〇]{1,4})\s*(?:号楼|号搂|栋|幢|号楼栋|座)')
 _PUNCT = re.compile(r'[\s\W_]+')
 
 
@@ -125,6 +129,9 @@ def _suffix_pattern():
     for kind, suffixes in PLACE_KINDS:
         if suffixes:
             words.extend((s, kind) for s in suffixes.split())
+    kinds = dict(words)
+    words.extend((typo, kinds[suffix])
+        for typo, suffix in SUFFIX_HOMOPHONES.items())
     words.sort(key=lambda w: -len(w[0]))
     return words
 
@@ -139,10 +146,11 @@ _CONCEPT_OF = {}
 for _word, _concept in _CONCEPT_WORDS:
     _CONCEPT_OF.setdefault(_word, set()).add(_concept)
 # Suffixes that also end ordinary words: they need a name of 2+ chars.
-_WEAK_SUFFIXES = {'城', '园', '里', '府', '湾', '组', '庄', '厂', '桥', '街'}
+_WEAK_SUFFIXES = {'城', '园', '里', '府', '湾', '组', '庄', '厂', '桥', '街',
+    '露'}
 # Characters that end ordinary words before a suffix: 马路, 公路, 占路,
 # 走路, 路路边 are no road names.
-_GENERIC_END = set('马公道走占修土泥岔小大上进过出有条段边路街村镇乡')
+_GENERIC_END = set('马公道走占修土泥岔小大上进过出有条段边路街村镇乡夜')
 _PINYIN = {}
 _SYLLABLES = {}
 
@@ -217,6 +225,9 @@ def _place_name(text, end):
         pass
     if last is not None and last.end() < len(name):
         name = name[last.end():]
+        # "幸福街和东风" before 街: 和 joins two roads
+        if name[0] in '和与及' and len(name) >= 3:
+            name = name[1:]
     # "埇桥区汴河" before 路: the district is no part of the road's name
     cut = max(name.rfind('区'), name.rfind('市'))
     if cut >= 0 and len(name) - cut - 1 >= 2:
@@ -236,18 +247,25 @@ def analyse(text):
     places, cores = set(), set()
     for match in _BUILDING.finditer(text):
         places.add(('building', str(cn_number(match.group(1)))))
+    found = _find_concepts(text)
+    # a suffix inside a longer concept word is none: 广场 of 广场舞
+    inside = [(i, i + len(w)) for i, w in found]
     for match in _SUFFIX_RE.finditer(text):
         suffix = match.group(0)
         name = _place_name(text, match.start())
         if (len(name) < 2 or len(name) + len(suffix) < 3
                 or (len(suffix) == 1 and name[-1] in _GENERIC_END)
-                or _CONCEPT_RE.search(name)):
+                or _CONCEPT_RE.search(name)
+                or any(start <= match.start() and match.end() <= end
+                    and end - start > len(suffix)
+                    for start, end in inside)):
             continue
+        suffix = SUFFIX_HOMOPHONES.get(suffix, suffix)
         places.add((_SUFFIX_KIND[suffix], name + suffix))
         cores.add(name if len(name) >= 2 else name + suffix)
     concepts, words = set(), []
     covered = bytearray(len(text))
-    for i, word in _find_concepts(text):
+    for i, word in found:
         concepts |= _CONCEPT_OF[word]
         words.append(word)
         covered[i:i + len(word)] = b'\x01' * len(word)
@@ -278,11 +296,25 @@ def _name_similar(a, b):
         return True
     # homophone typos: 育才露路 is 育才路
     pa, pb = pinyin(a), pinyin(b)
-    if len(a) >= 3 and len(b) >= 3 and (pa in pb or pb in pa):
+    if len(a) >= 3 and len(b) >= 3 and (
+            pa.startswith(pb) or pb.startswith(pa)):
         return True
+    # one typo in a long name, not in its suffix: 锦华新村小区 and
+    # 新华新村小区 are two estates
+    a, b = _core(a), _core(b)
     if len(a) == len(b) and len(a) >= 5:
         return sum(x != y for x, y in zip(a, b)) <= 1
     return False
+
+
+def _core(name):
+    "The name without its place suffixes: 金色 of 金色家园小区."
+    while True:
+        ends = [m for m in _SUFFIX_RE.finditer(name)
+            if m.end() == len(name) and m.start() >= 2]
+        if not ends:
+            return name
+        name = name[:ends[0].start()]
 
 
 def place_relation(places_a, places_b):

@@ -10,8 +10,11 @@ check looks up the tickets sharing a place or the phone through the index
 on (key, received_at), then scores only those (`dedup.score`); the hot
 words and periodic issues count the word rows in SQL."""
 import datetime as dt
+import logging
+from collections import namedtuple
 
-from sql.aggregate import Max
+from sql.aggregate import Count, Max
+from sql.operators import Exists
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, fields
@@ -26,12 +29,23 @@ from trytond.transaction import Transaction
 
 from . import dedup
 
+logger = logging.getLogger(__name__)
+
 KEY_KINDS = [
     ('place', "Place"),
     ('matter', "Place and Problem"),
     ('phone', "Phone"),
     ('word', "Word"),
+    ('version', "Index Version"),
     ]
+# The version of the lookup keys (places, place-and-problem, phone) that
+# `index_keys` writes, kept as a 'version' row of each ticket: tickets of
+# the lookup window indexed by an older version are re-keyed when the
+# module is updated (`Ticket.__register__`).  Raise it whenever the keys
+# a text gives change (dedup.CONCEPTS, the place suffixes, the key form).
+# 1 (no row): places and phone; 2: + place-and-problem keys, suffix
+# homophones (小曲, 露) and the place fixes of dedup (广场舞, 和).
+KEY_VERSION = '2'
 # The fillers of the duplicate finder say nothing of the matter either; the
 # other such words are the setting statistics_stop_words.
 FILLERS = frozenset(dedup._FILLERS)
@@ -61,10 +75,39 @@ class TicketKey(ModelSQL):
                 })
 
 
+TEXT_FIELDS = ('title', 'description', 'address')
+# A ticket's row as the set-based code reads it, for ticket_text
+TextRow = namedtuple('TextRow', ('id',) + TEXT_FIELDS + ('requester_phone',
+        'received_at'))
+
+
 def ticket_text(ticket):
-    "The text a ticket is compared by: title, request and address."
+    """The text a ticket is compared by: title, request and address (of a
+    record or of a TextRow read by SQL)."""
     return ' '.join(filter(None, [getattr(ticket, name, None)
-                for name in ('title', 'description', 'address')]))
+                for name in TEXT_FIELDS]))
+
+
+def phone_score(value, same_phone):
+    """The duplicate score of two requests by the same caller: a like
+    problem (0.4 at least) from the same phone is the same matter."""
+    if same_phone and value >= 0.4:
+        return min(1.0, value + 0.15)
+    return value
+
+
+def lookup_rows(ticket):
+    """Return the lookup key rows [kind, key] of a ticket (record or
+    TextRow): its places, place-and-problem keys, phone and the
+    KEY_VERSION they were made by."""
+    text = ticket_text(ticket)
+    phone = (normalize_phone(ticket.requester_phone)
+        if ticket.requester_phone else None)
+    rows = [['phone' if key.startswith('phone:') else 'place', key]
+        for key in sorted(dedup.keys(text, phone))]
+    rows.extend(['matter', key] for key in sorted(dedup.matter_keys(text)))
+    rows.append(['version', KEY_VERSION])
+    return rows
 
 
 class Ticket(metaclass=PoolMeta):
@@ -149,10 +192,7 @@ class Ticket(metaclass=PoolMeta):
         value, relation, words = dedup.score(text, ticket_text(other))
         same_phone = bool(phone and other.requester_phone
             and normalize_phone(other.requester_phone) == phone)
-        if same_phone and value >= 0.4:
-            # the same caller on a like problem: the same matter
-            value = min(1.0, value + 0.15)
-        return value, relation, words, same_phone
+        return phone_score(value, same_phone), relation, words, same_phone
 
     def _duplicate_reasons(self, other, text, phone, relation=None,
             words=None, same_phone=None):
@@ -199,6 +239,79 @@ class Ticket(metaclass=PoolMeta):
             cls.index_keys(tickets)
 
     @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        if module == 'sushi_analysis':
+            cls.rekey_outdated()
+
+    @classmethod
+    def _lookup_window_days(cls):
+        """The longest window the duplicate check and the clusters look
+        back over (similar, repeat and the ANA-11 windows), read by SQL:
+        at update time the other modules' columns may not exist yet."""
+        pool = Pool()
+        Configuration = pool.get('sushi.configuration')
+        names = ['similar_window_days', 'repeat_window_days',
+            'many_to_one_days', 'one_to_many_days']
+        c = Configuration.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*c.select(*(getattr(c, n) for n in names),
+                order_by=[c.id], limit=1))
+        row = cursor.fetchone() or [None] * len(names)
+        return max(value if value is not None
+            else getattr(Configuration, 'default_%s' % name)()
+            for name, value in zip(names, row))
+
+    @classmethod
+    def rekey_outdated(cls, batch=2000):
+        """Rewrite the lookup keys of the tickets of the lookup window that
+        an older KEY_VERSION indexed (a database indexed before the
+        place-and-problem keys: the duplicate check and the clusters would
+        no longer find them).  Set-based: each batch of tickets is read by
+        one query, its old lookup keys deleted by one and the new ones
+        inserted by one; the words are left as they are (jieba's, not
+        versioned).  Progress is logged.  Return the tickets re-keyed."""
+        pool = Pool()
+        Key = pool.get('sushi.analysis.ticket_key')
+        k = Key.__table__()
+        v = Key.__table__()
+        t = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        since = clock.now() - dt.timedelta(days=cls._lookup_window_days())
+        outdated = (t.received_at >= since) & ~Exists(v.select(v.id,
+                where=(v.ticket == t.id) & (v.kind == 'version')
+                & (v.key == KEY_VERSION)))
+        cursor.execute(*t.select(Count(t.id), where=outdated))
+        total, = cursor.fetchone()
+        if not total:
+            return 0
+        logger.info('re-keying %d tickets received since %s (analysis '
+            'index version %s)', total, since, KEY_VERSION)
+        user, now = Transaction().user, clock.now()
+        done, last = 0, 0
+        while True:
+            cursor.execute(*t.select(*(getattr(t, f) for f in TextRow._fields),
+                    where=outdated & (t.id > last),
+                    order_by=[t.id], limit=batch))
+            tickets = [TextRow(*r) for r in cursor]
+            if not tickets:
+                break
+            last = tickets[-1].id
+            ids = [r.id for r in tickets]
+            cursor.execute(*k.delete(where=k.ticket.in_(ids)
+                    & (k.kind != 'word')))
+            rows = [[r.id, kind, key, r.received_at, user, now]
+                for r in tickets
+                for kind, key in lookup_rows(r)]
+            for chunk in grouped_slice(rows, 5000):
+                cursor.execute(*k.insert(
+                        [k.ticket, k.kind, k.key, k.received_at,
+                            k.create_uid, k.create_date], list(chunk)))
+            done += len(tickets)
+            logger.info('re-keyed %d of %d tickets', done, total)
+        return done
+
+    @classmethod
     def index_keys(cls, tickets):
         """(Re)write the analysis index rows of tickets: places, phone and
         words (jieba with the domain dictionary, stop words left out)."""
@@ -221,14 +334,8 @@ class Ticket(metaclass=PoolMeta):
             for ticket in sub:
                 text = ticket_text(ticket)
                 received = ticket.received_at or now
-                phone = (normalize_phone(ticket.requester_phone)
-                    if ticket.requester_phone else None)
-                for key in sorted(dedup.keys(text, phone)):
-                    rows.append([ticket.id,
-                            'phone' if key.startswith('phone:') else 'place',
-                            key, received])
-                for key in sorted(dedup.matter_keys(text)):
-                    rows.append([ticket.id, 'matter', key, received])
+                rows.extend([ticket.id, kind, key, received]
+                    for kind, key in lookup_rows(ticket))
                 # jieba's words and the problem words of the dedup lexicon,
                 # which jieba may cut apart (路灯 in 淮海路路灯不亮)
                 words = set(tokenizer.cut(dedup.normalize(text)))

@@ -579,8 +579,10 @@ class History:
         planted = Ticket.search([('number', 'in', sorted(self.planted))],
             order=[('received_at', 'ASC'), ('id', 'ASC')])
         touched = set()
+        matches = Cluster._batch_matches(planted, config)
         for ticket in planted:
-            touched |= Cluster._cluster_ticket(ticket, config)
+            touched |= Cluster._cluster_ticket(
+                ticket, config, matches[ticket.id])
         Cluster.refresh(Cluster.browse(sorted(touched)))
         Configuration.write([Configuration(1)], {
                 'cluster_checkpoint': self.now})
