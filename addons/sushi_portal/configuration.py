@@ -34,6 +34,11 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         required=True, domain=[('intake_batch_size', '>', 0)],
         help="How many queued Open311 requests become work orders in one "
         "transaction.")
+    intake_retention_days = fields.Integer(
+        "Keep Handled Queued Requests (days)", required=True,
+        domain=[('intake_retention_days', '>', 0)],
+        help="How long a queued Open311 request is kept once it is a work "
+        "order (or failed): its token answers the number for so long.")
     web_channel = fields.Many2One('sushi.channel', "Citizen Pages Channel",
         required=True,
         help="The channel of the requests submitted on the citizen pages.")
@@ -78,6 +83,10 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_intake_batch_size(cls):
         return 200
+
+    @classmethod
+    def default_intake_retention_days(cls):
+        return 30
 
     @classmethod
     def write(cls, *args):

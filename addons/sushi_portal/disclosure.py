@@ -298,3 +298,6 @@ class Cron(metaclass=PoolMeta):
         cls.method.selection.append(
             ('sushi.portal.intake|process_queue',
                 "Register Queued Open311 Requests"))
+        cls.method.selection.append(
+            ('sushi.portal.intake|purge',
+                "Delete Old Queued Open311 Requests"))

@@ -5,16 +5,19 @@ is checked in full, stored durably in one short insert and answered with
 a token; the cron turns the queue into work orders in batches through
 the normal create and accept, and GET tokens/<token> answers the work
 order number once it exists."""
+import datetime as dt
 import json
 import logging
 import secrets
 
-from sql import Conflict, Literal
+from sql import Conflict, Literal, Union, With
+from sql.conditionals import Case
 
 from trytond import backend
 from trytond.exceptions import UserError, UserWarning
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
 from trytond.modules.sushi_ticket import clock
@@ -72,43 +75,43 @@ class Intake(GuardMixin, ModelSQL, ModelView):
     def enqueue(cls, values):
         """Store the checked ticket values of a POST and return its
         token; a resubmission of the same channel and channel_ref returns
-        the token of the first.  One SELECT and one INSERT: the fast path
-        of GeoReport's asynchronous intake."""
+        the token of the first.  One statement where the database can
+        (the fast path of GeoReport's asynchronous intake)."""
         transaction = Transaction()
         table = cls.__table__()
         cursor = transaction.connection.cursor()
         channel, ref = values['channel'], values.get('channel_ref')
         token = secrets.token_urlsafe(18)
         now = clock.now()
-        columns = [table.token, table.channel, table.channel_ref,
-            table.received_at, table.state, table.data, table.create_uid,
-            table.create_date]
-        row = [token, channel, ref, now, 'queued',
-            json.dumps(values, ensure_ascii=False), transaction.user, now]
-        first = table.select(table.token, where=(table.channel == channel)
-            & (table.channel_ref == ref), limit=1)
-        if ref and transaction.database.has_returning():
-            # one round trip for a new request: a resubmission does
-            # nothing and returns nothing (under repeatable read, one
-            # racing an uncommitted first raises a serialisation error,
-            # and the route's transaction is retried)
-            cursor.execute(*table.insert(columns, [row],
-                    on_conflict=Conflict(table, indexed_columns=[
-                            table.channel, table.channel_ref]),
-                    returning=[table.token]))
-            inserted = cursor.fetchone()
-            if inserted:
-                return inserted[0]
-            cursor.execute(*first)
-            found = cursor.fetchone()
-            if found:
-                return found[0]
-        elif ref:
-            cursor.execute(*first)
-            found = cursor.fetchone()
-            if found:
-                return found[0]
-        cursor.execute(*table.insert(columns, [row]))
+        insert = table.insert([table.token, table.channel,
+                table.channel_ref, table.received_at, table.state,
+                table.data, table.create_uid, table.create_date],
+            [[token, channel, ref, now, 'queued',
+                    json.dumps(values, ensure_ascii=False),
+                    transaction.user, now]])
+        if not ref:
+            cursor.execute(*insert)
+            return token
+        first = table.select(table.token,
+            where=(table.channel == channel) & (table.channel_ref == ref))
+        if transaction.database.has_returning():
+            # the new token, or (a resubmission: the insert does nothing)
+            # the first's, in one round trip; one racing an uncommitted
+            # first waits for it and, under repeatable read, raises a
+            # serialisation error: the route's transaction is retried
+            insert.on_conflict = Conflict(table,
+                indexed_columns=[table.channel, table.channel_ref])
+            insert.returning = [table.token]
+            # (one row: the insert's is not in the select's snapshot)
+            inserted = With('token', query=insert)
+            cursor.execute(*Union(inserted.select(inserted.token), first,
+                    all_=True, with_=[inserted]))
+            return cursor.fetchone()[0]
+        cursor.execute(*first)
+        found = cursor.fetchone()
+        if found:
+            return found[0]
+        cursor.execute(*insert)
         return token
 
     @classmethod
@@ -230,13 +233,33 @@ class Intake(GuardMixin, ModelSQL, ModelView):
             ticket = by_intake.get(intake) or existing[
                 (intake.channel.id, intake.channel_ref)]
             to_write.append((intake.id, ticket.id))
+        # one statement for the batch
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
-        for intake_id, ticket_id in to_write:
+        for sub in grouped_slice(to_write):
+            sub = list(sub)
             cursor.execute(*table.update(
                     [table.state, table.ticket, table.data,
                         table.processed_at, table.write_date,
                         table.write_uid],
-                    [Literal('done'), ticket_id, None, now, now,
-                        Transaction().user],
-                    where=table.id == intake_id))
+                    [Literal('done'),
+                        Case(*((table.id == i, t) for i, t in sub)),
+                        None, now, now, Transaction().user],
+                    where=reduce_ids(table.id, [i for i, _ in sub])))
+
+    @classmethod
+    def purge(cls):
+        """Delete the requests handled more than intake_retention_days
+        ago (the cron's method): their tokens are no longer answered (404)
+        and a late resubmission of their channel_ref is linked to the
+        existing work order, not duplicated.  Their personal data left
+        with the work order; a failed request's goes with the row."""
+        pool = Pool()
+        Configuration = pool.get('sushi.portal.configuration')
+        days = Configuration(1).intake_retention_days
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.delete(
+                where=table.state.in_(['done', 'failed'])
+                & (table.processed_at
+                    < clock.now() - dt.timedelta(days=days))))

@@ -655,6 +655,8 @@ def post_request(request, pool, fmt):
     channel = authenticate(pool, params, request)
     check_jurisdiction(pool, params)
     values = request_values(pool, params, channel)
+    # the channel is the key's, the category the catalogue's
+    Ticket.check_online(values, known={'channel', 'category'})
     if catalogue(pool)[3] == 'batch':
         return queue_request(pool, params, values, fmt)
     try:
@@ -677,14 +679,10 @@ def post_request(request, pool, fmt):
 
 
 def queue_request(pool, params, values, fmt):
-    """The asynchronous intake: the values checked as the work order's
-    create checks them, stored in one insert, answered with a token."""
-    Ticket = pool.get('sushi.ticket')
+    """The asynchronous intake: the values, checked as the work order's
+    create checks them (post_request), stored in one insert, answered
+    with a token."""
     Intake = pool.get('sushi.portal.intake')
-    # the guard of the work order's create: types, sizes, references
-    # (the channel is the key's, the category the catalogue's: checked)
-    Ticket._guard_values({k: v for k, v in values.items()
-            if k not in {'channel', 'category'}})
     try:
         token = Intake.enqueue(values)
     except backend.DatabaseIntegrityError:

@@ -1,8 +1,10 @@
 # This file is part of 宿事速办.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """What the Open311 channels give beyond the ticket's own fields."""
+from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import PoolMeta
+from trytond.transaction import without_check_access
 
 OPEN311_CLOSED = {'rejected', 'answered', 'transferred', 'merged',
     'closed', 'archived'}
@@ -21,6 +23,41 @@ class Ticket(metaclass=PoolMeta):
     def open311_status(self):
         "Open311 knows open and closed only."
         return 'closed' if self.state in OPEN311_CLOSED else 'open'
+
+    @classmethod
+    def check_online(cls, values, known=()):
+        """Refuse, before anything is stored or numbered, what creating
+        the work order of an online channel's values would refuse: the
+        guard (types, sizes, NUL bytes, references; known: the
+        references the caller already holds as records) and Tryton's
+        validation of the record the values describe (required fields,
+        selections, digits, domains, the models' validate).  Both intake
+        modes of Open311 run it, so a request the queue would turn into
+        a failed token is refused at the POST."""
+        cls._guard_values({k: v for k, v in values.items()
+                if k not in known})
+        # the new row as create would store it: its defaults, then the
+        # values, the fields not given empty, times to the second;
+        # function fields are computed from saved rows only
+        stored = {n for n, f in cls._fields.items()
+            if n != 'id' and not isinstance(f, fields.Function)}
+        with without_check_access():
+            row = cls.preprocess_values('create', {
+                    **cls.default_get(list(stored), with_rec_name=False),
+                    **values})
+        for name in stored:
+            field = cls._fields[name]
+            if name not in row:
+                row[name] = () if field._type in {
+                    'one2many', 'many2many'} else None
+            elif field._type in {'datetime', 'timestamp', 'time'}:
+                row[name] = field.sql_format(row[name])
+        # unsaved, as a client's new record (the SQL constraints a
+        # database lacks are checked against saved rows: none for it),
+        # named so in the errors
+        row['rec_name'] = gettext('sushi_portal.msg_new_work_order')
+        ticket = cls(-1, **row)
+        cls._validate([ticket], field_names=stored)
 
     @classmethod
     def register_online(cls, tickets):

@@ -200,10 +200,7 @@ class SushiPortalTestCase(TranslationTestMixin, ModuleTestCase):
         User = pool.get('res.user')
         ModelData = pool.get('ir.model.data')
         Action = pool.get('ir.action')
-        supervisor, = User.create([{'name': 'supervisor',
-                    'login': 'home_supervisor', 'groups': [('add', [
-                                ModelData.get_id('sushi_ticket',
-                                    'group_sushi_supervisor')])]}])
+        supervisor = setup_network().supervisor
         self.assertEqual(User.role_home(supervisor), [Action.get_action_id(
                     ModelData.get_id('sushi_supervision', 'act_candidate'))])
 

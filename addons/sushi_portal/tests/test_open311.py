@@ -457,6 +457,91 @@ class Open311TestCase(RouteTestCase):
         self.assertError(self.client().get(self.url(
                     f'tokens/{bad["token"]}.json')), 400)
 
+    def test_async_intake_refuses_at_once(self):
+        """INT-01: in batch mode a POST is refused at once (400, the
+        specification's error body) for whatever the work order's create
+        would refuse later, with the same answer as in realtime mode: one
+        check.  These requests used to be queued and become failed
+        tokens."""
+        self.set_intake('batch')
+        self.addCleanup(self.set_intake, 'realtime')
+        cases = {
+            # the work order keeps 6 decimals (digits of the field)
+            'latitude': self.valid(lat='33.6461234'),
+            'longitude': self.valid(long='116.98421234'),
+            }
+        with Transaction().start(self.db_name, 0, context={
+                    'language': 'zh_CN'}):
+            Intake = Pool().get('sushi.portal.intake')
+            before = Intake.search([], count=True)
+            labels = Pool().get('sushi.ticket').fields_get(list(cases))
+        for name, data in cases.items():
+            with self.subTest(case=name):
+                for fmt in ['json', 'xml']:
+                    response = self.post(fmt=fmt, **data)
+                    self.assertError(response, 400, fmt=fmt)
+                    # the message (zh_CN.po) names the field and the new
+                    # order, not an internal id
+                    text = response.data.decode('utf-8')
+                    self.assertIn(labels[name]['string'], text)
+                    self.assertNotIn('-1', text)
+        # realtime answers the same refusal
+        self.set_intake('realtime')
+        realtime = self.post(**cases['latitude'])
+        self.set_intake('batch')
+        batch = self.post(**cases['latitude'])
+        self.assertEqual(realtime.json, batch.json)
+        with Transaction().start(self.db_name, 0):
+            self.assertEqual(Intake.search([], count=True), before)
+
+    def test_intake_purge(self):
+        """Handled queued requests older than intake_retention_days are
+        deleted (their tokens then 404), queued ones are kept; a batch
+        marks each request done with its own work order"""
+        self.set_intake('batch')
+        self.addCleanup(self.set_intake, 'realtime')
+        self.configure(intake_retention_days=30)
+        old, = self.post(**self.valid(channel_ref='PURGE-OLD')).json
+        other, = self.post(**self.valid(channel_ref='PURGE-OTHER')).json
+        self.assertEqual(self.process_queue(), 2)
+        queued, = self.post(**self.valid(channel_ref='PURGE-QUEUED')).json
+        with Transaction().start(self.db_name, 0) as transaction:
+            Intake = Pool().get('sushi.portal.intake')
+            done = Intake.search([('token', 'in',
+                        [old['token'], other['token']])])
+            self.assertEqual({(i.state, bool(i.ticket), i.data)
+                    for i in done}, {('done', True, None)})
+            self.assertNotEqual(done[0].ticket, done[1].ticket)
+            handled_at = done[0].processed_at
+            # 30 days after is kept, 31 days after is not
+            with Transaction().set_context(
+                    sushi_now=handled_at + dt.timedelta(days=30)):
+                Intake.purge()
+            self.assertEqual(Intake.search([('token', 'in', [
+                            old['token'], other['token'],
+                            queued['token']])], count=True), 3)
+            with Transaction().set_context(
+                    sushi_now=handled_at + dt.timedelta(days=31)):
+                Intake.purge()
+            self.assertEqual([i.token for i in Intake.search([('token', 'in',
+                                [old['token'], other['token'],
+                                    queued['token']])])],
+                [queued['token']])
+            transaction.commit()
+        self.assertError(self.client().get(self.url(
+                    f'tokens/{old["token"]}.json')), 404)
+        # a late resubmission is linked to the work order, not duplicated
+        self.post(**self.valid(channel_ref='PURGE-OLD'))
+        with Transaction().start(self.db_name, 0):
+            Ticket = Pool().get('sushi.ticket')
+            count = Ticket.search([('channel_ref', '=', 'PURGE-OLD')],
+                count=True)
+        self.process_queue()
+        with Transaction().start(self.db_name, 0):
+            self.assertEqual(Ticket.search(
+                    [('channel_ref', '=', 'PURGE-OLD')], count=True), count)
+            self.assertEqual(count, 1)
+
     # GET requests
     def test_get_requests_without_personal_data(self):
         "PUB-05: GET shows no name, phone, e-mail or exact address"
