@@ -785,12 +785,37 @@ def reused_entries(pool):
         cursor.execute('SELECT COUNT(*) FROM sushi_knowledge_entry '
             "WHERE state = 'published'")
         published = cursor.fetchone()[0]
-    # the set's entries cut again with the module's current code (their
-    # word counts follow); the generated ones are kept as inserted
+    # the dictionary words term.xml gained since the database was built
+    # (they re-index the entries that hold them), then the set's entries
+    # cut again with the module's current code (their word counts follow);
+    # the generated ones are kept as inserted
+    with Transaction().start(DATABASE, 0) as transaction:
+        add_new_terms(pool)
+        transaction.commit()
     with Transaction().start(DATABASE, 0) as transaction:
         Entry.reindex(Entry.browse(sorted(keys)))
         transaction.commit()
     return published, keys
+
+
+def add_new_terms(pool):
+    "Create the words of the module's term.xml that the database lacks."
+    import xml.etree.ElementTree as ET
+    from trytond.transaction import Transaction
+    Term = pool.get('sushi.knowledge.term')
+    tree = ET.parse(ROOT / 'addons' / 'sushi_knowledge' / 'term.xml')
+    with Transaction().set_context(active_test=False):
+        known = {t.word for t in Term.search([])}
+    new = []
+    for record in tree.iter('record'):
+        if record.get('model') != 'sushi.knowledge.term':
+            continue
+        values = {f.get('name'): f.text for f in record.iter('field')}
+        if values['word'] not in known:
+            new.append(values)
+    if new:
+        Term.create(new)
+        log(f'{len(new)} dictionary words added from term.xml')
 
 
 def time_phases():

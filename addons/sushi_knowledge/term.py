@@ -7,6 +7,7 @@ of Suzhou's units, towns and policies, so administrators keep a domain
 dictionary (`sushi.knowledge.term`); the names and other names of the
 handling units are added to it automatically.  Each process keeps one
 jieba tokenizer per database, rebuilt when the dictionary changes."""
+import functools
 import logging
 import re
 import threading
@@ -41,6 +42,22 @@ def normalize(text):
     """Fold full-width letters and digits to half-width and letters to lower
     case, so that ＡＢＣ１２３ and abc123 are the same words."""
     return unicodedata.normalize('NFKC', text or '').lower()
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(char):
+    folded = normalize(char)
+    return folded if len(folded) == 1 else char
+
+
+def fold(text):
+    """Return normalize(text) one character for one, so that a position in
+    it is the same position in text (to mark words in the original text):
+    a character that normalize would expand (㎡, ﬁ) stays as it is."""
+    folded = normalize(text)
+    if len(folded) == len(text or ''):
+        return folded
+    return ''.join(_fold_char(c) for c in text)
 
 
 def is_word(token):
@@ -256,7 +273,14 @@ class Term(DeactivableMixin, ModelSQL, ModelView):
         _, synonyms, pattern = cls.lexicon()
 
         def replace(match):
-            return synonyms[match.group(0)]
+            word, start = match.group(0), match.start()
+            standard = synonyms[word]
+            # the standard word already begins inside the colloquial one
+            # (能报销: 能报 → 报销 would read 报销销): left as it is
+            for i in range(1, len(word)):
+                if match.string.startswith(standard, start + i):
+                    return word
+            return standard
 
         def standard(text):
             text = normalize(text)

@@ -191,6 +191,14 @@ class ColloquialTests:
         # the caller's words read as the entries' words
         words, _ = Term.query_words('辞职了咋整')
         self.assertEqual(words, ['离职'])
+        # euphemisms and colloquial turns of the domain
+        for word, canonical in [('人走了', '死亡'), ('去世', '死亡'),
+                ('年假', '年休假'), ('打零工', '灵活就业'), ('退钱', '退费')]:
+            self.assertEqual(synonyms[word], canonical)
+        # a standard word that begins inside the colloquial one is kept
+        # once: 能报 → 报销, but 能报销 does not read 报销销
+        self.assertEqual(Term.standard_text('看病能报销吗'), '就医能报销吗')
+        self.assertEqual(Term.standard_text('这个能报吗'), '这个报销吗')
 
     @with_transaction()
     def test_reviewer_edits_dictionary(self):
