@@ -8,6 +8,7 @@ import unittest
 
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
@@ -15,6 +16,7 @@ from ..exceptions import (
     CalendarMissingYearError, CallbackError, DispatchError,
     ExtensionError, IntakeError, ReplyError, ReturnError, TransitionError,
     UnitRightError)
+from ..ticket import TAB_STATES
 from .tools import (
     DBTestCase, as_local, at, create_ticket, local, run_queue,
     setup_network, dispatch_ticket, redispatch)
@@ -533,6 +535,11 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(assignment.red_card_cause, 'overdue')
         ticket = Ticket(ticket.id)
         self.assertEqual((ticket.light, ticket.red_card), ('red', True))
+        # the 红灯 tabs (orders and assignments, issue #14's light index)
+        self.assertEqual(Ticket.search([('light', '=', 'red')]), [ticket])
+        self.assertEqual(
+            Assignment.search([('light', '=', 'red')]), [assignment])
+        self.assertEqual(Ticket.search([('light', '=', 'green')]), [])
         self.assertEqual(
             [e.action for e in ticket.events].count('red_card'), 1)
         # The staff of the unit were told in the web client
@@ -540,6 +547,21 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         notices = Notification.search([('user', '=', ns.handler.id)])
         self.assertTrue(any('红牌' in (n.label or '') or 'overdue' in (
                     n.label or '').lower() for n in notices))
+
+    @with_transaction()
+    def test_list_tabs_have_their_index(self):
+        "Issue #14: every order tab of several states has its own index"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        ActionDomain = pool.get('ir.action.act_window.domain')
+        tabs = []
+        for action in ['act_ticket_form', 'act_ticket_unit']:
+            for tab in ActionDomain.search([('act_window', '=',
+                            ModelData.get_id('sushi_ticket', action))]):
+                for clause in PYSONDecoder().decode(tab.domain or '[]'):
+                    if tuple(clause[:2]) == ('state', 'in'):
+                        tabs.append(sorted(clause[2]))
+        self.assertEqual(sorted(tabs), sorted(sorted(s) for s in TAB_STATES))
 
     # --- extension ----------------------------------------------------
 
