@@ -734,7 +734,8 @@ def time_list(timer, args, rng, name, model, users, domain, order, limit,
         run_users(timer, f'{name}: tab count', calls, users,
             lambda i: Pool().get(model).search_count(full_domain(), 0, 1000))
     # a deep page: a random offset in the second half of the list
-    if not timer.wanted(f'{name}: deep page'):
+    if not (timer.wanted(f'{name}: deep page')
+            or timer.wanted(f'{name}: next page after a deep one')):
         return
     sizes = {}
     for u in users:
@@ -752,10 +753,30 @@ def time_list(timer, args, rng, name, model, users, domain, order, limit,
                 fields.setdefault(model, view_fields(Model, 'tree')))
         run_users(timer, f'{name}: deep page (of {max(sizes.values()):,})',
             calls, users, deep)
+        # sao's next page: the page after one the user has just seen (a
+        # deep one, not timed), continued from its last row (IdSearchMixin)
+        offsets = {}
+
+        def seen(i):
+            u = Transaction().user
+            offsets[u] = int(sizes[u] * rng.uniform(0.5, 0.98))
+            list(Pool().get(model).search(full_domain(), offsets[u], limit,
+                    order_()))
+
+        def next_page(i):
+            u = Transaction().user
+            Model = Pool().get(model)
+            ids = list(map(int, Model.search(full_domain(),
+                        offsets[u] + limit, limit, order_())))
+            Model.read(ids[:1000 // max(len(fields.get(model, [1])), 1)],
+                fields.setdefault(model, view_fields(Model, 'tree')))
+        run_users(timer, f'{name}: next page after a deep one', calls,
+            users, next_page, prepare=seen)
 
 
-def run_users(timer, name, calls, users, function):
-    "timer.run rotating over users: one call each in turn."
+def run_users(timer, name, calls, users, function, prepare=None):
+    """timer.run rotating over users: one call each in turn (after
+    prepare(i), not timed, in the same transaction)."""
     from trytond.transaction import Transaction
     if not timer.wanted(name):
         return
@@ -765,6 +786,8 @@ def run_users(timer, name, calls, users, function):
         u = users[i % len(users)]
         with Transaction().start(timer.args.database, u,
                 context=RPC_CONTEXT, readonly=True):
+            if prepare:
+                prepare(i)
             start = time.perf_counter()
             function(i)
             if i >= len(users):  # one warm-up call per user

@@ -6,6 +6,7 @@ placed in March 2025 (Monday 3 March, an ordinary week) or around the
 import datetime as dt
 import unittest
 
+from trytond import backend
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
@@ -562,6 +563,30 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
                     if tuple(clause[:2]) == ('state', 'in'):
                         tabs.append(sorted(clause[2]))
         self.assertEqual(sorted(tabs), sorted(sorted(s) for s in TAB_STATES))
+
+    @with_transaction()
+    def test_next_page_continues_the_page_before(self):
+        "Issue #14: a list's next page continues after the page before"
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        with at(2025, 3, 3, 9):
+            tickets = [create_ticket(title=f'第{i}件') for i in range(5)]
+        # one received time: the order is by id, newest first
+        newest_first = sorted(tickets, key=lambda t: t.id, reverse=True)
+        pages = [Ticket.search([], offset, 2) for offset in [0, 2, 4]]
+        self.assertEqual(pages, [newest_first[0:2], newest_first[2:4],
+                newest_first[4:5]])
+        self.assertEqual(Ticket.search([], 2, 2), newest_first[2:4])
+        # an order received meanwhile: OFFSET would show page 1's last row
+        # again; the continuation (PostgreSQL) shows the next ones
+        Ticket.search([], 0, 2)
+        with at(2025, 3, 3, 10):
+            create_ticket(title='新来的')
+        expected = newest_first[2:4] if backend.name == 'postgresql' \
+            else newest_first[1:3]
+        self.assertEqual(Ticket.search([], 2, 2), expected)
+        # another order, domain or limit: OFFSET as before
+        self.assertEqual(Ticket.search([], 2, 3), newest_first[1:4])
 
     # --- extension ----------------------------------------------------
 
