@@ -410,6 +410,12 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         _, operator, value = clause[:3]
         units = Pool().get('sushi.unit').user_unit_tree()
         if (operator == '=') == bool(value):
+            if len(units) == 1:
+                # issue #14: `unit = x`, not `unit = ANY([x])`, so that the
+                # (unit, dispatched_at DESC, id DESC) index gives the list's
+                # order (PostgreSQL does not take the order from an index
+                # searched with ANY)
+                return [('unit', '=', units[0])]
             return [('unit', 'in', units)]
         return [('unit', 'not in', units)]
 
