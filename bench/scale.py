@@ -753,25 +753,32 @@ def time_list(timer, args, rng, name, model, users, domain, order, limit,
                 fields.setdefault(model, view_fields(Model, 'tree')))
         run_users(timer, f'{name}: deep page (of {max(sizes.values()):,})',
             calls, users, deep)
-        # sao's next page: the page after one the user has just seen (a
-        # deep one, not timed), continued from its last row (IdSearchMixin)
+        # sao's next page: the user scrolls on from a deep page (one OFFSET
+        # search per user, not timed); each call is the page after the one
+        # before, continued from its last row (IdSearchMixin)
+        next_name = f'{name}: next page after a deep one'
+        if not timer.wanted(next_name):
+            return
         offsets = {}
-
-        def seen(i):
-            u = Transaction().user
-            offsets[u] = int(sizes[u] * rng.uniform(0.5, 0.98))
-            list(Pool().get(model).search(full_domain(), offsets[u], limit,
-                    order_()))
+        for u in users:
+            with Transaction().start(args.database, u, context=RPC_CONTEXT,
+                    readonly=True):
+                # each user's pages fit in its list
+                pages = (calls + len(users)) // len(users) + 1
+                offsets[u] = max(0, min(int(sizes[u] * rng.uniform(0.5, 0.9)),
+                        sizes[u] - (pages + 1) * limit))
+                Pool().get(model).search(full_domain(), offsets[u], limit,
+                    order_())
 
         def next_page(i):
             u = Transaction().user
+            offsets[u] += limit
             Model = Pool().get(model)
-            ids = list(map(int, Model.search(full_domain(),
-                        offsets[u] + limit, limit, order_())))
+            ids = list(map(int, Model.search(full_domain(), offsets[u],
+                        limit, order_())))
             Model.read(ids[:1000 // max(len(fields.get(model, [1])), 1)],
                 fields.setdefault(model, view_fields(Model, 'tree')))
-        run_users(timer, f'{name}: next page after a deep one', calls,
-            users, next_page, prepare=seen)
+        run_users(timer, next_name, calls, users, next_page)
 
 
 def run_users(timer, name, calls, users, function, prepare=None):
