@@ -243,8 +243,12 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_indexes.update({
                 Index(t, (t.ticket, Index.Range())),
+                # the unit's per-state tabs (本单位派件), in the list order
+                # ('mine' with one unit searches unit = x, see search_mine)
                 Index(t, (t.unit, Index.Equality()),
-                    (t.state, Index.Equality())),
+                    (t.state, Index.Equality()),
+                    (t.dispatched_at, Index.Range(order='DESC')),
+                    (t.id, Index.Range(order='DESC'))),
                 # issue #14: the record rules' subqueries (unit -> tickets,
                 # the lead unit's tickets) and the lists' order
                 Index(t, (t.unit, Index.Equality()),
