@@ -115,6 +115,8 @@ def parse_args():
         help="reuse the database built by an earlier run")
     parser.add_argument('--update', action='store_true',
         help="trytond-admin -u sushi_ticket before timing (new indexes)")
+    parser.add_argument('--update-only', action='store_true',
+        help="with --update: update, then stop (time the upgrade alone)")
     parser.add_argument('--only', help="regular expression: time only the "
         "operations whose name matches")
     parser.add_argument('--explain', action='store_true',
@@ -348,8 +350,6 @@ def case(expression, shares):
 def fill(cursor, args, names, templates, units):
     """Multiply the templates into args.tickets tickets, their assignments
     and events, in SQL."""
-    from trytond.modules.sushi_ticket.ticket import (
-        OPEN_STATES as TICKET_OPEN_STATES)
     n = args.tickets
     open_from = int(n * (1 - OPEN_SHARE))
     # a deterministic pseudo-random number in [0, 1) of g and a salt
@@ -411,7 +411,7 @@ def fill(cursor, args, names, templates, units):
         "signed_at, return_deadline, limit_days, due_at, original_due_at, "
         "yellow_at, light, late_sign_in, deemed_accepted, sign_reminded, "
         "red_card, review_return_count, consecutive_returns, completed_at, "
-        "ticket_open, create_uid, create_date")
+        "create_uid, create_date")
     values = ("s.g, {unit}, '{role}', 1, a_state, false, d, 1, "
         "'属地管理、职责分工', d + INTERVAL '2 hours', "
         "CASE WHEN a_state <> 'dispatched' THEN d + INTERVAL '1 hour' END, "
@@ -419,9 +419,7 @@ def fill(cursor, args, names, templates, units):
         "d + INTERVAL '7 days', d + INTERVAL '5 days', 'green', false, "
         "false, false, false, 0, 0, "
         "CASE WHEN a_state = 'completed' THEN "
-        "d + INTERVAL '4 days' END, "
-        f"s.state IN ({', '.join(repr(x) for x in TICKET_OPEN_STATES)}), "
-        "0, d")
+        "d + INTERVAL '4 days' END, 0, d")
     source = (f"FROM (SELECT s.*, s.received_at + INTERVAL '40 minutes' "
         f"AS d, CASE s.state {a_state} END AS a_state FROM scale_t s "
         f"WHERE s.{dispatched}) s")
@@ -464,14 +462,37 @@ def vacuum(database):
 
 
 def update_module(database):
-    "trytond-admin -u sushi_ticket: the module's new indexes."
+    """trytond-admin -u sushi_ticket: the module's new indexes (the
+    upgrade's cost: its time and the indexes it creates or drops)."""
     admin = Path(sys.executable).with_name('trytond-admin')
+    before = index_sizes(database)
     start = time.perf_counter()
     subprocess.run([sys.executable, str(admin), '-d', database,
             '-u', 'sushi_ticket'], check=True, stdout=subprocess.DEVNULL)
     log(f'trytond-admin -u sushi_ticket: {time.perf_counter() - start:.0f}'
         ' s')
+    after = index_sizes(database)
+    for name in sorted(set(before) ^ set(after)):
+        size, definition = after.get(name) or before[name]
+        log(f"  {'created' if name in after else 'dropped'} "
+            f"({size}): {definition}")
     vacuum(database)
+
+
+def index_sizes(database):
+    "{index name: (size, definition)} of the three big tables."
+    from trytond import backend
+    db = backend.Database(database).connect()
+    connection = db.get_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute("SELECT indexname, "
+            "pg_size_pretty(pg_relation_size(indexname::regclass)), "
+            "indexdef FROM pg_indexes WHERE tablename IN ('sushi_ticket', "
+            "'sushi_ticket_assignment', 'sushi_ticket_event')")
+        return {n: (size, d) for n, size, d in cursor}
+    finally:
+        db.put_connection(connection)
 
 
 def set_unit_rule(database, domain, source=False):
@@ -713,6 +734,9 @@ def time_list(timer, args, rng, name, model, users, domain, order, limit,
         run_users(timer, f'{name}: tab count', calls, users,
             lambda i: Pool().get(model).search_count(full_domain(), 0, 1000))
     # a deep page: a random offset in the second half of the list
+    if not (timer.wanted(f'{name}: deep page')
+            or timer.wanted(f'{name}: next page after a deep one')):
+        return
     sizes = {}
     for u in users:
         with Transaction().start(args.database, u, context=RPC_CONTEXT,
@@ -729,10 +753,37 @@ def time_list(timer, args, rng, name, model, users, domain, order, limit,
                 fields.setdefault(model, view_fields(Model, 'tree')))
         run_users(timer, f'{name}: deep page (of {max(sizes.values()):,})',
             calls, users, deep)
+        # sao's next page: the user scrolls on from a deep page (one OFFSET
+        # search per user, not timed); each call is the page after the one
+        # before, continued from its last row (IdSearchMixin)
+        next_name = f'{name}: next page after a deep one'
+        if not timer.wanted(next_name):
+            return
+        offsets = {}
+        for u in users:
+            with Transaction().start(args.database, u, context=RPC_CONTEXT,
+                    readonly=True):
+                # each user's pages fit in its list
+                pages = (calls + len(users)) // len(users) + 1
+                offsets[u] = max(0, min(int(sizes[u] * rng.uniform(0.5, 0.9)),
+                        sizes[u] - (pages + 1) * limit))
+                Pool().get(model).search(full_domain(), offsets[u], limit,
+                    order_())
+
+        def next_page(i):
+            u = Transaction().user
+            offsets[u] += limit
+            Model = Pool().get(model)
+            ids = list(map(int, Model.search(full_domain(), offsets[u],
+                        limit, order_())))
+            Model.read(ids[:1000 // max(len(fields.get(model, [1])), 1)],
+                fields.setdefault(model, view_fields(Model, 'tree')))
+        run_users(timer, next_name, calls, users, next_page)
 
 
-def run_users(timer, name, calls, users, function):
-    "timer.run rotating over users: one call each in turn."
+def run_users(timer, name, calls, users, function, prepare=None):
+    """timer.run rotating over users: one call each in turn (after
+    prepare(i), not timed, in the same transaction)."""
     from trytond.transaction import Transaction
     if not timer.wanted(name):
         return
@@ -742,6 +793,8 @@ def run_users(timer, name, calls, users, function):
         u = users[i % len(users)]
         with Transaction().start(timer.args.database, u,
                 context=RPC_CONTEXT, readonly=True):
+            if prepare:
+                prepare(i)
             start = time.perf_counter()
             function(i)
             if i >= len(users):  # one warm-up call per user
@@ -959,6 +1012,8 @@ def main():
                 return
         elif args.update:
             update_module(args.database)
+            if args.update_only:
+                return
         from trytond.pool import Pool
         Pool(args.database).init()
         from trytond.transaction import Transaction

@@ -5,7 +5,7 @@ state; the per-unit steps live on `sushi.ticket.assignment`."""
 import datetime as dt
 import re
 
-from sql import Literal, Null
+from sql import Literal
 from sql.aggregate import Max
 from sql.conditionals import Case, Coalesce
 
@@ -14,7 +14,6 @@ from trytond.model import (
     ChatMixin, Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
-from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
 from . import clock
@@ -46,6 +45,32 @@ HANDLING_STATES = ['dispatched', 'in_progress', 'replied']
 OPEN_STATES = ['accepted'] + HANDLING_STATES + ['reviewed', 'verifying']
 FINISHED_STATES = ['closed', 'archived']
 INTAKE_STATES = ['draft', 'accepted']
+# The tabs of the order lists over several states (ticket.xml): each has a
+# partial index in the list order (issue #14); a test checks they agree
+TAB_STATES = [
+    ['dispatched', 'in_progress'],
+    ['rejected', 'answered', 'transferred', 'merged'],
+    FINISHED_STATES,
+    ['dispatched', 'in_progress', 'replied', 'reviewed', 'verifying'],
+    ]
+
+
+def tab_conditions(table):
+    """state IN states of each tab of TAB_STATES, written so that no two
+    have the same SQL text: Tryton compares and hashes an Index's where
+    without its parameters, so `state IN (%s, %s)` of two tabs of two
+    states would make one index.  The k-th tab of a length is written
+    `state IN (the first n - k) OR state = … (the last k)`."""
+    lengths = []
+    for states in TAB_STATES:
+        k = lengths.count(len(states))
+        lengths.append(len(states))
+        condition = table.state.in_(states[:len(states) - k])
+        for state in states[len(states) - k:]:
+            condition |= table.state == state
+        yield condition
+
+
 # States that Ticket.process derives from the assignments
 PROCESSED_STATES = INTAKE_STATES + HANDLING_STATES + ['reviewed', 'verifying']
 # The ticket state while its lead assignment is in a state
@@ -333,6 +358,13 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
                 Index(t, (t.received_at, Index.Range(order='DESC')),
                     (t.id, Index.Range(order='DESC')),
                     where=t.state.in_(OPEN_STATES)),
+                # the tabs of more than one state (act_ticket_form,
+                # act_ticket_unit): a page, deep or not, walks the tab's own
+                # rows in the list order, index only
+                *(Index(t, (t.received_at, Index.Range(order='DESC')),
+                        (t.id, Index.Range(order='DESC')),
+                        where=condition)
+                    for condition in tab_conditions(t)),
                 Index(t, (t.category, Index.Equality()),
                     (t.received_at, Index.Range())),
                 # the search bar: number by its beginning (search_rec_name),
@@ -727,42 +759,6 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         tickets = super().create(vlist)
         Event.log(tickets, 'intake', to_state='draft')
         return tickets
-
-    @classmethod
-    def write(cls, *args):
-        # issue #14: keep the assignments' ticket_open in step with the
-        # state for the unit record rule (ticket.xml).  An order that opens
-        # gets True before its state is written, one that leaves the open
-        # states False after: the rule's checks before and after the write
-        # see every open order's assignments as open.
-        opened, finished = set(), set()
-        actions = iter(args)
-        for records, values in zip(actions, actions):
-            if 'state' in values:
-                ids = {r.id for r in records}
-                if values['state'] in OPEN_STATES:
-                    opened |= ids
-                    finished -= ids
-                else:
-                    finished |= ids
-                    opened -= ids
-        cls._set_assignments_open(opened, True)
-        super().write(*args)
-        cls._set_assignments_open(finished, False)
-
-    @classmethod
-    def _set_assignments_open(cls, ticket_ids, value):
-        if not ticket_ids:
-            return
-        Assignment = Pool().get('sushi.ticket.assignment')
-        table = Assignment.__table__()
-        cursor = Transaction().connection.cursor()
-        for sub_ids in grouped_slice(sorted(ticket_ids)):
-            cursor.execute(*table.update([table.ticket_open], [value],
-                    where=reduce_ids(table.ticket, sub_ids)
-                    & ((table.ticket_open != value)
-                        | (table.ticket_open == Null))))
-        clock.forget(Assignment.__name__)
 
     @classmethod
     def copy(cls, tickets, default=None):

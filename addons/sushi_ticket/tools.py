@@ -3,8 +3,13 @@
 "Small helpers the models of the sushi modules share."
 import logging
 import re
+import threading
+import time
 
-from trytond.model import Unique
+from sql import Column
+
+from trytond.cache import LRUDict
+from trytond.model import Unique, fields
 from trytond.pyson import Eval, If
 
 logger = logging.getLogger(__name__)
@@ -84,14 +89,32 @@ def create_trigram_extension():
     return True
 
 
+# Issue #14: where the page before ended, per user, model, domain, order
+# and context: {(…): {offset: (order value, id, monotonic time)}}
+_PAGES = LRUDict(4096)
+_PAGES_LOCK = threading.Lock()
+PAGE_TTL = 600   # seconds a page's end is remembered
+
+
 class IdSearchMixin:
-    """Issue #14: search() selects the ids only.
+    """Issue #14: search() selects the ids only, and the next page of a
+    list continues where the one before ended.
 
     ModelSQL.search selects every eager column of each found row to fill
     the transaction cache, and trytond's cursor_dict rebuilds psycopg's
     column description for each row: a list page of 1 000 work orders cost
     a second in Python for columns the list does not show.  read() loads
-    what the view shows, for the rows it shows."""
+    what the view shows, for the rows it shows.
+
+    sao pages by OFFSET, and PostgreSQL walks every row before the offset:
+    a page near the millionth row walks a million index entries.  When a
+    search in the model's own order (`(column DESC, id DESC)`) asks the
+    offset at which a page of the same user, domain, order and context
+    ended less than PAGE_TTL ago, it continues after that page's last row
+    instead (`column <= last AND (column < last OR id < last id)`, no
+    OFFSET): the same rows while the list does not change, and no row seen
+    twice or skipped when new orders arrive at its top.  PostgreSQL only
+    (SQLite compares datetimes as text)."""
     __slots__ = ()
 
     @classmethod
@@ -103,6 +126,70 @@ class IdSearchMixin:
                 order=order, count=count, query=query)
         select = super().search(domain, offset=offset, limit=limit,
             order=order, query=True)
+        table, column = cls._page_column(select, order, limit)
+        key = None
+        if column is not None:
+            transaction = Transaction()
+            try:
+                key = (transaction.database.name, transaction.user,
+                    cls.__name__, repr(domain), repr(order), limit,
+                    repr(sorted(transaction.context.items(),
+                            key=lambda i: i[0])))
+            except Exception:
+                key = None
+        if key is not None:
+            with _PAGES_LOCK:
+                start = _PAGES.get(key, {}).get(offset) if offset else None
+            if start and time.monotonic() - start[2] < PAGE_TTL:
+                value, last, _ = start
+                # `column <= value` first: the index of the order starts
+                # there (an OR alone would be a filter of every row)
+                after = (column <= value) & (
+                    (column < value) | (table.id < last))
+                select.where = (after if select.where is None
+                    else select.where & after)
+                select.offset = None
+            select.columns = tuple(select.columns) + (
+                column.as_('_page_value'),)
         cursor = Transaction().connection.cursor()
         cursor.execute(*select)
-        return cls.browse([r[0] for r in cursor])
+        rows = cursor.fetchall()
+        if key is not None and rows and len(rows) == limit:
+            with _PAGES_LOCK:
+                pages = _PAGES.setdefault(key, {})
+                if len(pages) > 1000:
+                    pages.clear()
+                pages[offset + limit] = (
+                    rows[-1][-1], rows[-1][0], time.monotonic())
+        return cls.browse([r[0] for r in rows])
+
+    @classmethod
+    def _page_column(cls, select, order, limit):
+        """The main table of select and the column of the model's order if
+        its pages can continue from the one before, else (None, None)."""
+        from sql import Join, Table
+        from trytond import backend
+        none = None, None
+        if backend.name != 'postgresql' or not limit:
+            return none
+        own = [(n, d.upper()) for n, d in cls._order]
+        if (len(own) != 2 or own[0][1] != 'DESC'
+                or own[1] != ('id', 'DESC')):
+            return none
+        if order is not None and [(n, (d or 'ASC').upper())
+                for n, d in order] != own:
+            return none
+        if (select.distinct or select.group_by or select.having
+                or len(select.from_) != 1):
+            return none
+        table = select.from_[0]
+        while isinstance(table, Join):
+            table = table.left
+        if not isinstance(table, Table) or table._name != cls._table:
+            return none
+        field = cls._fields[own[0][0]]
+        if not field.required or isinstance(field, fields.Function):
+            return none
+        return table, Column(table, own[0][0])
+
+

@@ -313,31 +313,20 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
         "ORG-10: a unit sees its orders whatever their state (issue #14)"
         pool = Pool()
         Ticket = pool.get('sushi.ticket')
-        Assignment = pool.get('sushi.ticket.assignment')
         ns = setup_network()
-        (a, b, c), (county, town, other) = self.two_units(ns)
+        (a, b, c), _ = self.two_units(ns)
         tickets = [a.id, b.id, c.id]
 
         def seen(user):
             with as_user(user):
                 return set(Ticket.search([('id', 'in', tickets)]))
 
-        def flags():
-            return {x.id: x.ticket_open
-                for x in Assignment.browse([county, town, other])}
-
-        self.assertEqual(flags(),
-            {county.id: True, town.id: True, other.id: True})
         # the order of 埇桥区 finishes, then is reopened (as the platform)
         Ticket.write([a], {'state': 'closed'})
-        self.assertEqual(flags(),
-            {county.id: False, town.id: False, other.id: True})
         self.assertEqual(seen(ns.handler), {a})
         self.assertEqual(seen(ns.town_handler), {a})
         self.assertEqual(seen(ns.other_handler), {b})
         Ticket.write([a], {'state': 'in_progress'}, [b], {'state': 'closed'})
-        self.assertEqual(flags(),
-            {county.id: True, town.id: True, other.id: False})
         self.assertEqual(seen(ns.handler), {a})
         self.assertEqual(seen(ns.other_handler), {b})
         self.assertEqual(seen(ns.city_handler), set())

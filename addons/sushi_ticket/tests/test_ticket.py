@@ -6,8 +6,10 @@ placed in March 2025 (Monday 3 March, an ordinary week) or around the
 import datetime as dt
 import unittest
 
+from trytond import backend
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
@@ -15,6 +17,7 @@ from ..exceptions import (
     CalendarMissingYearError, CallbackError, DispatchError,
     ExtensionError, IntakeError, ReplyError, ReturnError, TransitionError,
     UnitRightError)
+from ..ticket import TAB_STATES
 from .tools import (
     DBTestCase, as_local, at, create_ticket, local, run_queue,
     setup_network, dispatch_ticket, redispatch)
@@ -533,6 +536,11 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(assignment.red_card_cause, 'overdue')
         ticket = Ticket(ticket.id)
         self.assertEqual((ticket.light, ticket.red_card), ('red', True))
+        # the 红灯 tabs (orders and assignments, issue #14's light index)
+        self.assertEqual(Ticket.search([('light', '=', 'red')]), [ticket])
+        self.assertEqual(
+            Assignment.search([('light', '=', 'red')]), [assignment])
+        self.assertEqual(Ticket.search([('light', '=', 'green')]), [])
         self.assertEqual(
             [e.action for e in ticket.events].count('red_card'), 1)
         # The staff of the unit were told in the web client
@@ -540,6 +548,45 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         notices = Notification.search([('user', '=', ns.handler.id)])
         self.assertTrue(any('红牌' in (n.label or '') or 'overdue' in (
                     n.label or '').lower() for n in notices))
+
+    @with_transaction()
+    def test_list_tabs_have_their_index(self):
+        "Issue #14: every order tab of several states has its own index"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        ActionDomain = pool.get('ir.action.act_window.domain')
+        tabs = []
+        for action in ['act_ticket_form', 'act_ticket_unit']:
+            for tab in ActionDomain.search([('act_window', '=',
+                            ModelData.get_id('sushi_ticket', action))]):
+                for clause in PYSONDecoder().decode(tab.domain or '[]'):
+                    if tuple(clause[:2]) == ('state', 'in'):
+                        tabs.append(sorted(clause[2]))
+        self.assertEqual(sorted(tabs), sorted(sorted(s) for s in TAB_STATES))
+
+    @with_transaction()
+    def test_next_page_continues_the_page_before(self):
+        "Issue #14: a list's next page continues after the page before"
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        with at(2025, 3, 3, 9):
+            tickets = [create_ticket(title=f'第{i}件') for i in range(5)]
+        # one received time: the order is by id, newest first
+        newest_first = sorted(tickets, key=lambda t: t.id, reverse=True)
+        pages = [Ticket.search([], offset, 2) for offset in [0, 2, 4]]
+        self.assertEqual(pages, [newest_first[0:2], newest_first[2:4],
+                newest_first[4:5]])
+        self.assertEqual(Ticket.search([], 2, 2), newest_first[2:4])
+        # an order received meanwhile: OFFSET would show page 1's last row
+        # again; the continuation (PostgreSQL) shows the next ones
+        Ticket.search([], 0, 2)
+        with at(2025, 3, 3, 10):
+            create_ticket(title='新来的')
+        expected = newest_first[2:4] if backend.name == 'postgresql' \
+            else newest_first[1:3]
+        self.assertEqual(Ticket.search([], 2, 2), expected)
+        # another order, domain or limit: OFFSET as before
+        self.assertEqual(Ticket.search([], 2, 3), newest_first[1:4])
 
     # --- extension ----------------------------------------------------
 
