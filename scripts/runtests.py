@@ -10,6 +10,7 @@ Usage: scripts/runtests.py [--backend sqlite|postgresql|both] [test ...]
 Exit status 0 only when every test passed on every backend run.
 """
 import argparse
+import contextlib
 import glob
 import json
 import os
@@ -133,128 +134,256 @@ class MailServer:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-# Seconds each test module took alone on SQLite on an idle two-core machine
-# (scripts/timedtests.py's table, 30 Nov 2026), to share the modules out
-# among the workers; a module not listed counts DEFAULT_ESTIMATE.
-ESTIMATES = {}
-DEFAULT_ESTIMATE = 60
+# Seconds each test module took in the last full run (30 Nov 2026, both
+# backends side by side at load average 4-7), to hand out the longest
+# first; only their order matters.  A module not listed counts
+# DEFAULT_ESTIMATE.
+ESTIMATES = {
+    'sqlite': {
+        'tests.test_browser_ticket': 100,
+        'trytond.modules.sushi_portal.tests.test_module': 285,
+        'trytond.modules.sushi_assessment.tests.test_module': 240,
+        'trytond.modules.sushi_portal.tests.test_open311': 176,
+        'trytond.modules.sushi_supervision.tests.test_module': 163,
+        'trytond.modules.sushi_knowledge.tests.test_routes': 147,
+        'trytond.modules.sushi_analysis.tests.test_module': 142,
+        'trytond.modules.sushi_knowledge.tests.test_module': 135,
+        'tests.test_security': 132,
+        'tests.test_browser': 113,
+        'trytond.modules.sushi_supervision.tests.test_consultation': 71,
+        'tests.test_browser_knowledge': 54,
+        'trytond.modules.sushi_ticket.tests.test_notification': 43,
+        'trytond.modules.sushi_ticket.tests.test_module': 33,
+        'trytond.modules.sushi_ticket.tests.test_scenario': 30,
+        'trytond.modules.sushi_ticket.tests.test_calendar': 30,
+        'trytond.modules.sushi_knowledge.tests.test_scenario': 25,
+        'trytond.modules.sushi_ticket.tests.test_ticket': 22,
+        'trytond.modules.sushi_ticket.tests.test_rights': 14,
+        'trytond.modules.sushi_assessment.tests.test_scenario': 14,
+        'trytond.modules.sushi_knowledge.tests.test_search': 13,
+        'trytond.modules.sushi_analysis.tests.test_scenario': 13,
+        'trytond.modules.sushi_supervision.tests.test_scenario': 12,
+        'tests.test_browser_portal': 11,
+        'trytond.modules.sushi_portal.tests.test_portal': 10,
+        'trytond.modules.sushi_portal.tests.test_masking': 5,
+        'trytond.modules.sushi_ticket.tests.test_routes': 2,
+        },
+    'postgresql': {
+        'trytond.modules.sushi_assessment.tests.test_module': 430,
+        'trytond.modules.sushi_supervision.tests.test_module': 279,
+        'tests.test_browser': 249,
+        'trytond.modules.sushi_knowledge.tests.test_routes': 229,
+        'trytond.modules.sushi_knowledge.tests.test_module': 222,
+        'trytond.modules.sushi_analysis.tests.test_module': 203,
+        'trytond.modules.sushi_portal.tests.test_module': 178,
+        'tests.test_browser_ticket': 94,
+        'tests.test_security': 85,
+        'trytond.modules.sushi_ticket.tests.test_calendar': 80,
+        'trytond.modules.sushi_supervision.tests.test_concurrency': 80,
+        'trytond.modules.sushi_ticket.tests.test_notification': 79,
+        'trytond.modules.sushi_portal.tests.test_open311': 78,
+        'trytond.modules.sushi_ticket.tests.test_scenario': 74,
+        'trytond.modules.sushi_ticket.tests.test_ticket': 49,
+        'trytond.modules.sushi_knowledge.tests.test_scenario': 47,
+        'tests.test_browser_knowledge': 46,
+        'trytond.modules.sushi_ticket.tests.test_module': 39,
+        'trytond.modules.sushi_assessment.tests.test_scenario': 32,
+        'tests.test_scaleout': 31,
+        'trytond.modules.sushi_supervision.tests.test_scenario': 27,
+        'trytond.modules.sushi_ticket.tests.test_rights': 23,
+        'trytond.modules.sushi_knowledge.tests.test_search': 22,
+        'trytond.modules.sushi_analysis.tests.test_scenario': 16,
+        'tests.test_browser_portal': 9,
+        'trytond.modules.sushi_supervision.tests.test_consultation': 8,
+        'trytond.modules.sushi_portal.tests.test_portal': 8,
+        'trytond.modules.sushi_portal.tests.test_masking': 5,
+        'trytond.modules.sushi_ticket.tests.test_routes': 5,
+        },
+    }
+DEFAULT_ESTIMATE = 30
 
 
 def groups(names):
-    """The test modules in groups that must run in one process: those of
-    one addon (their module tests build the same cached databases, which
-    two processes must not write at once) and those of tests/ (they share
-    one demo server)."""
+    """The test modules in the groups that must run in one process: the
+    browser tests of tests/ (they share one live server); every other
+    module is a group of its own (processes of one backend share the
+    activated databases and the demo database through locks)."""
     found = {}
     for name in names:
-        parts = name.split('.')
-        key = parts[2] if parts[:2] == ['trytond', 'modules'] else parts[0]
+        key = 'browser' if name.startswith('tests.test_browser') else name
         found.setdefault(key, []).append(name)
     return list(found.values())
 
 
-def share_out(names, workers):
-    "The groups dealt out to workers, the longest first to the least busy."
-    loads = [[0, []] for _ in range(max(1, workers))]
-    for group in sorted(groups(names), key=lambda g: -sum(
-                ESTIMATES.get(n, DEFAULT_ESTIMATE) for n in g)):
-        load = min(loads, key=lambda l: l[0])
-        load[0] += sum(ESTIMATES.get(n, DEFAULT_ESTIMATE) for n in group)
-        load[1].extend(group)
-    # in the order of the list given, for a readable output
-    return [sorted(names_, key=names.index) for _, names_ in loads if names_]
+def estimate(backend, group):
+    table = ESTIMATES.get(backend, {})
+    return sum(table.get(n, DEFAULT_ESTIMATE) for n in group)
 
 
-def run_worker(backend, names, uri, prefix, index, count):
-    env = os.environ.copy()
-    mail = MailServer()
-    env.update(mail.start())
-    env['PYTHONPATH'] = os.pathsep.join(
-        filter(None, [str(ROOT), env.get('PYTHONPATH')]))
-    cache = tempfile.mkdtemp(prefix=f'sushi-dbcache-{backend}-')
-    timings = os.path.join(cache, 'timings.json')
-    env['SUSHI_TEST_TIMINGS'] = timings
-    # The browser tests' demo database, built once by this process.
-    env['SUSHI_DEMO_CACHE'] = os.path.join(cache, 'demo')
-    env['TRYTOND_DATABASE_URI'] = uri
-    if backend == 'sqlite':
-        env['DB_NAME'] = ':memory:'
-        env['DB_CACHE'] = cache
-        # Once [cache] clean_timeout (300 s) has passed, Tryton's cache
-        # sync asks for an autocommit connection; on SQLite in memory that
-        # is the test's own connection, so the open test data would be
-        # committed and seen by the next test ("another unit has the same
-        # code").  Long runs on a loaded machine hit it.
-        env['TRYTOND_CACHE__CLEAN_TIMEOUT'] = str(10 ** 9)
-    else:
-        env['DB_NAME'] = f'test_sushi_{index}'
-        # Activated databases are kept as templates on the cluster (the
-        # workers run different addons' tests: no template is built twice).
-        env['DB_CACHE'] = uri.rstrip('/')
-    env.pop('TRYTOND_CONFIG', None)
-    if count > 1:
-        prefix = f'{prefix[:-2]} {index}/{count}] ' if prefix else (
-            f'[{index}/{count}] ')
-    print(f'{prefix}==> {backend}: {len(names)} test modules', flush=True)
-    start = time.monotonic()
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / 'scripts' / 'timedtests.py')] + names,
-        cwd=ROOT, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    output = []
-    for line in process.stdout:
-        sys.stdout.write(prefix + line)
+class Worker:
+    """A scripts/timedtests.py process of one backend, given groups of test
+    modules one after the other on its standard input."""
+
+    def __init__(self, backend, uri, shared, index, prefix):
+        self.backend = backend
+        self.prefix = prefix
+        os.makedirs(shared, exist_ok=True)
+        self.mail = MailServer()
+        env = os.environ.copy()
+        env.update(self.mail.start())
+        env['PYTHONPATH'] = os.pathsep.join(
+            filter(None, [str(ROOT), env.get('PYTHONPATH')]))
+        self.timings = os.path.join(shared, f'timings-{index}.json')
+        env['SUSHI_TEST_TIMINGS'] = self.timings
+        # The browser tests' demo database, built once per backend (a lock
+        # file there makes the other processes wait for it).
+        env['SUSHI_DEMO_CACHE'] = os.path.join(shared, 'demo')
+        # One build of each set of activated modules per backend
+        # (scripts/activation.py).
+        env['SUSHI_TEST_LOCKS'] = os.path.join(shared, 'locks')
+        env['TRYTOND_DATABASE_URI'] = uri
+        if backend == 'sqlite':
+            env['DB_NAME'] = ':memory:'
+            env['DB_CACHE'] = os.path.join(shared, 'dbcache')
+            # Once [cache] clean_timeout (300 s) has passed, Tryton's
+            # cache sync asks for an autocommit connection; on SQLite in
+            # memory that is the test's own connection, so the open test
+            # data would be committed and seen by the next test ("another
+            # unit has the same code").  Long runs on a loaded machine
+            # hit it.
+            env['TRYTOND_CACHE__CLEAN_TIMEOUT'] = str(10 ** 9)
+        else:
+            env['DB_NAME'] = f'test_sushi_{index}'
+            # Activated databases are kept as templates on the cluster.
+            env['DB_CACHE'] = uri.rstrip('/')
+        env.pop('TRYTOND_CONFIG', None)
+        self.output = []
+        self.seconds = 0
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / 'scripts' / 'timedtests.py'), '-'],
+            cwd=ROOT, env=env, stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def _line(self, line):
+        sys.stdout.write(self.prefix + line)
         sys.stdout.flush()
-        output.append(line)
-    process.wait()
-    mail.stop()
-    try:
-        with open(timings, encoding='utf-8') as f:
-            modules = json.load(f)
-    except (OSError, ValueError):
-        modules = []
-    shutil.rmtree(cache, ignore_errors=True)
-    text = ''.join(output)
-    match = re.findall(r'^Ran (\d+) tests? in', text, re.M)
-    count_ = int(match[-1]) if match else 0
-    status = re.findall(r'^(OK.*|FAILED.*)$', text, re.M)
-    return {
-        'backend': backend, 'ok': process.returncode == 0, 'count': count_,
-        'status': status[-1] if status else f'exit {process.returncode}',
-        'seconds': time.monotonic() - start, 'modules': modules,
-        }
+        self.output.append(line)
+
+    def run(self, group):
+        "Run one group; False when the process has died."
+        started = time.monotonic()
+        try:
+            self.process.stdin.write(' '.join(group) + '\n')
+            self.process.stdin.flush()
+        except OSError:
+            return False
+        for line in self.process.stdout:
+            if line.startswith(DONE):
+                self.seconds += time.monotonic() - started
+                return True
+            self._line(line)
+        self.seconds += time.monotonic() - started
+        return False
+
+    def finish(self):
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        for line in self.process.stdout:
+            self._line(line)
+        self.process.wait()
+        self.mail.stop()
+        try:
+            with open(self.timings, encoding='utf-8') as f:
+                modules = json.load(f)
+        except (OSError, ValueError):
+            modules = []
+        text = ''.join(self.output)
+        match = re.findall(r'^Ran (\d+) tests? in', text, re.M)
+        status = re.findall(r'^(OK.*|FAILED.*)$', text, re.M)
+        return {
+            'backend': self.backend, 'ok': self.process.returncode == 0,
+            'count': int(match[-1]) if match else 0,
+            'status': status[-1] if status else (
+                f'exit {self.process.returncode}'),
+            'seconds': self.seconds, 'modules': modules,
+            }
 
 
-def run_backend(backend, names, uri, prefix='', workers=1):
-    "The tests on one backend, in workers processes at once."
-    import concurrent.futures
-    start = time.monotonic()
-    parts = share_out(names, workers)
-    with concurrent.futures.ThreadPoolExecutor(len(parts)) as executor:
-        results = list(executor.map(
-                lambda a: run_worker(backend, a[1], uri, prefix, a[0],
-                    len(parts)),
-                enumerate(parts, 1)))
-    return {
-        'backend': backend, 'ok': all(r['ok'] for r in results),
-        'count': sum(r['count'] for r in results),
-        'status': ', '.join(r['status'] for r in results),
-        'seconds': time.monotonic() - start,
-        'modules': [m for r in results for m in r['modules']],
-        }
+DONE = '#timedtests-done'
 
 
-def run_postgresql(names, prefix='', workers=1):
-    uri = os.environ.get('SUSHI_TEST_POSTGRESQL_URI')
+def run_all(backends, names, jobs):
+    """The tests of every backend in `jobs` processes at once.  Each
+    process takes its backend's groups, the longest first; when its
+    backend has none left it helps the backend with the most left (a
+    process of that backend instead), so that both end together."""
+    import threading
+    uris = {'sqlite': 'sqlite://'}
     cluster = None
-    if not uri:
-        cluster = Cluster()
-        uri = cluster.start()
+    shared = tempfile.mkdtemp(prefix='sushi-tests-')
+    if 'postgresql' in backends:
+        uris['postgresql'] = os.environ.get('SUSHI_TEST_POSTGRESQL_URI')
+        if not uris['postgresql']:
+            cluster = Cluster()
+            uris['postgresql'] = cluster.start()
+    queues = {b: sorted(groups(names), key=lambda g: -estimate(b, g))
+        for b in backends}
+    lock = threading.Lock()
+    results = []
+    counter = iter(range(1, 1000))
+    started = time.monotonic()
+
+    def slot(backend):
+        worker = None
+        while True:
+            with lock:
+                if not queues[backend]:
+                    left = [b for b in backends if queues[b]]
+                    if not left:
+                        break
+                    backend = max(left, key=lambda b: sum(
+                            estimate(b, g) for g in queues[b]))
+                group = queues[backend].pop(0)
+                index = next(counter)
+            if worker is not None and worker.backend != backend:
+                results.append(worker.finish())
+                worker = None
+            if worker is None:
+                prefix = f'[{backend} {index}] ' if jobs > 1 else (
+                    f'[{backend}] ' if len(backends) > 1 else '')
+                worker = Worker(backend, uris[backend],
+                    os.path.join(shared, backend), index, prefix)
+            if not worker.run(group):
+                results.append(worker.finish())
+                worker = None
+        if worker is not None:
+            results.append(worker.finish())
+
     try:
-        return run_backend('postgresql', names, uri, prefix, workers)
+        threads = [threading.Thread(target=slot,
+                args=(backends[i % len(backends)],))
+            for i in range(max(1, jobs))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     finally:
         if cluster:
             cluster.stop()
+        shutil.rmtree(shared, ignore_errors=True)
+    wall = time.monotonic() - started
+    summary = []
+    for backend in backends:
+        mine = [r for r in results if r['backend'] == backend]
+        summary.append({
+                'backend': backend, 'ok': bool(mine)
+                and all(r['ok'] for r in mine),
+                'count': sum(r['count'] for r in mine),
+                'status': ', '.join(r['status'] for r in mine),
+                'seconds': sum(r['seconds'] for r in mine),
+                'modules': [m for r in mine for m in r['modules']],
+                })
+    return summary, wall
 
 
 def main():
@@ -264,30 +393,13 @@ def main():
     parser.add_argument('--jobs', type=int,
         default=int(os.environ.get('SUSHI_TEST_JOBS', os.cpu_count() or 1)),
         help="test processes at once (default: the number of cores); "
-        "with both backends, half of them on each")
+        "with both backends, half of them start on each")
     parser.add_argument('tests', nargs='*')
     args = parser.parse_args()
     names = args.tests or test_names()
-    results = []
-    if args.backend == 'both' and args.jobs > 1:
-        # Both backends at once, each line tagged with its backend.
-        import concurrent.futures
-        workers = args.jobs // 2
-        with concurrent.futures.ThreadPoolExecutor(2) as executor:
-            futures = [
-                executor.submit(run_backend, 'sqlite', names, 'sqlite://',
-                    '[sqlite] ', workers),
-                executor.submit(run_postgresql, names, '[postgresql] ',
-                    workers),
-                ]
-            results = [f.result() for f in futures]
-    else:
-        workers = max(1, args.jobs)
-        if args.backend in {'sqlite', 'both'}:
-            results.append(run_backend('sqlite', names, 'sqlite://',
-                    workers=workers))
-        if args.backend in {'postgresql', 'both'}:
-            results.append(run_postgresql(names, workers=workers))
+    backends = ['sqlite', 'postgresql'] if args.backend == 'both' else [
+        args.backend]
+    results, wall = run_all(backends, names, max(1, args.jobs))
     print()
     seconds = {}
     for r in results:
@@ -305,7 +417,8 @@ def main():
         print()
     for r in results:
         print(f"{r['backend']:>10}: {r['count']} tests, {r['status']} "
-            f"({r['seconds']:.0f} s)")
+            f"({r['seconds']:.0f} s in its processes)")
+    print(f"Wall time: {wall:.0f} s")
     total = sum(r['count'] for r in results)
     ok = all(r['ok'] for r in results)
     print(f"Ran {total} tests on {len(results)} backend(s): "

@@ -12,6 +12,8 @@ this; the output is otherwise unittest's own (`Ran N tests in`, `OK`,
 Usage: python scripts/timedtests.py [--top N] NAME ...
 """
 import argparse
+import json
+import os
 import sys
 import time
 import traceback
@@ -39,21 +41,37 @@ class TimedResult(unittest.TextTestResult):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument('--top', type=int, default=10,
+    parser.add_argument('--top', type=int,
+        default=int(os.environ.get('SUSHI_TEST_TOP', 10)),
         help="how many of the slowest tests to list")
-    parser.add_argument('names', nargs='+')
+    parser.add_argument('names', nargs='+',
+        help="test modules; `-`: read them from the standard input, one "
+        "a line (a group of modules on one line, separated by spaces), "
+        "and after each line write a line `%s <seconds>` (how "
+        "scripts/runtests.py hands out the modules)" % DONE)
     args = parser.parse_args()
 
+    if os.environ.get('DB_CACHE'):
+        # activation on the cached sushi_ticket database, one build per
+        # set when processes share the cache (scripts/activation.py)
+        import activation
+        activation.install()
     loader = unittest.TestLoader()
     stream = unittest.runner._WritelnDecorator(sys.stderr)
     result = TimedResult(stream, descriptions=True, verbosity=2)
     unittest.registerResult(result)
     modules = []
+    in_tests = {}
+    # this process's CPU seconds (the database server's not included):
+    # a figure that a loaded machine changes less than the wall time
+    cpu_times = {}
     start = time.monotonic()
     result.startTestRun()
     try:
-        for name in args.names:
+        for name in _names(args.names, stream):
             before = result.testsRun
+            first = len(result.durations)
+            cpu = time.process_time()
             started = time.monotonic()
             try:
                 suite = loader.loadTestsFromName(name)
@@ -62,16 +80,25 @@ def main():
             suite.run(result)
             modules.append((time.monotonic() - started, name,
                     result.testsRun - before))
+            in_tests[name] = sum(d for d, _ in result.durations[first:])
+            cpu_times[name] = time.process_time() - cpu
             stream.flush()
     finally:
         result.stopTestRun()
     taken = time.monotonic() - start
+    if os.environ.get('SUSHI_TEST_TIMINGS'):
+        # for scripts/runtests.py's table of both backends
+        with open(os.environ['SUSHI_TEST_TIMINGS'], 'w',
+                encoding='utf-8') as f:
+            json.dump([(n, s, c) for s, n, c in modules], f)
     result.printErrors()
     stream.writeln(result.separator2)
     stream.writeln('Seconds per test module (fixtures included), '
         'slowest first:')
     for seconds, name, count in sorted(modules, reverse=True):
-        stream.writeln(f'{seconds:8.1f} s {count:4d} tests  {name}')
+        stream.writeln(f'{seconds:8.1f} s {count:4d} tests  {name}'
+            f'  (fixtures {max(0, seconds - in_tests[name]):.1f} s, '
+            f'CPU {cpu_times[name]:.1f} s)')
     if args.top:
         stream.writeln(f'Slowest {args.top} tests:')
         for seconds, name in sorted(result.durations, reverse=True)[
@@ -94,6 +121,23 @@ def main():
     stream.writeln(f"{status} ({', '.join(infos)})" if infos else status)
     stream.flush()
     sys.exit(0 if ok else 1)
+
+
+DONE = '#timedtests-done'
+
+
+def _names(names, stream):
+    "The names given, those read from stdin in place of `-`."
+    for name in names:
+        if name != '-':
+            yield name
+            continue
+        for line in sys.stdin:
+            started = time.monotonic()
+            yield from line.split()
+            stream.flush()
+            stream.writeln(f'{DONE} {time.monotonic() - started:.1f}')
+            stream.flush()
 
 
 def _failed(name, exc_info):

@@ -145,10 +145,16 @@ def assert_states_enforced(test, records, user):
     by the model's own checks: a model that refuses any change to the
     record in its state (an archived order) while the form leaves a field
     open is a disagreement too; the record rules are not (the client
-    reads them with the record and opens it read-only)."""
+    reads them with the record and opens it read-only).
+
+    A field the user may not write at all (AccessError: rights or record
+    rules) decides nothing; a record none of whose fields was decided
+    fails, so that the check cannot pass without checking."""
     wrong = []
+    test.assertTrue(records, msg='no record to check')
     for record in records:
         Class = record.__class__
+        checked, denied = 0, []
         for fname, field in sorted(Class._fields.items()):
             if (field._type in {'one2many', 'many2many', 'binary', 'dict',
                         'reference'}
@@ -176,8 +182,10 @@ def assert_states_enforced(test, records, user):
                 refused = True
             except AccessError:
                 # the record rules or the model's rights: not the form's
+                denied.append(fname)
                 continue
             except UserError as e:
+                checked += 1
                 if not readonly:
                     # the form offers what the model refuses
                     wrong.append(f'{Class.__name__} '
@@ -186,7 +194,12 @@ def assert_states_enforced(test, records, user):
                 # a locked field: the model's own checks refused first,
                 # not the guard's decision
                 continue
+            checked += 1
             if refused != bool(readonly):
                 wrong.append(f'{Class.__name__} {getattr(record, "state", "")}'
                     f' {fname}: {"refused" if refused else "accepted"}')
+        if not checked:
+            wrong.append(f'{Class.__name__} {record.id} '
+                f'{getattr(record, "state", "")}: no field checked'
+                f' (refused by the rights or rules: {", ".join(denied)})')
     test.assertFalse(wrong, msg='\n'.join(wrong))

@@ -7,11 +7,13 @@ import os
 import re
 
 import polib
+from sql import Null
 
 from trytond import config
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.tools import find_path
+from trytond.transaction import Transaction
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 PLACEHOLDER = re.compile(r'%\(\w+\)s')
@@ -40,12 +42,35 @@ class TranslationTestMixin:
         TranslationSet = pool.get('ir.translation.set', type='wizard')
         TranslationUpdate = pool.get('ir.translation.update', type='wizard')
 
+        View = pool.get('ir.ui.view')
+        Report = pool.get('ir.action.report')
+
         lang, = Lang.search([('code', '=', 'zh_CN')])
         lang.translatable = True
         lang.save()
-        session_id, _, _ = TranslationSet.create()
-        TranslationSet.execute(session_id, {}, 'set_')
-        TranslationSet.delete(session_id)
+        # Only this module's strings are exported below: the other
+        # modules' are left out of the set and update wizards, which would
+        # otherwise redo the whole database's strings in every module's
+        # test (the transaction is rolled back).
+        table = Translation.__table__()
+        Transaction().connection.cursor().execute(*table.delete(
+                where=(table.module != self.module) | (table.module == Null)))
+        with Transaction().set_context(active_test=False):
+            views = View.search([('module', '=', self.module)])
+        for Model, records in [
+                (View, views),
+                (Report, Report.search([('module', '=', self.module),
+                            ('translatable', '=', True)])),
+                ]:
+            if not records:
+                continue
+            # the wizard as the client runs it on the selected records
+            with Transaction().set_context(active_model=Model.__name__,
+                    active_ids=[r.id for r in records],
+                    active_id=records[0].id):
+                session_id, _, _ = TranslationSet.create()
+                TranslationSet.execute(session_id, {}, 'set_')
+                TranslationSet.delete(session_id)
         session_id, _, _ = TranslationUpdate.create()
         TranslationUpdate.execute(
             session_id, {'start': {'language': lang.id}}, 'update')
@@ -53,6 +78,7 @@ class TranslationTestMixin:
 
         exported = Translation.translation_export('zh_CN', self.module)
         template = polib.pofile(exported.decode('utf-8')) if exported else []
+        self.assertTrue(template, msg=f'no string of {self.module} found')
         path = find_path(os.path.join(self.module, 'locale', 'zh_CN.po'))
         po = polib.pofile(path) if path else []
         done = {(e.msgctxt, e.msgid): e for e in po
