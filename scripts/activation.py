@@ -8,6 +8,9 @@ a set not yet cached is activated here on a copy of the cached
 sushi_ticket database (of the same language): only the modules the set
 adds are installed, as `trytond-admin -u` adds modules to a live
 database.  The base is built (and cached) the usual way the first time.
+Only with SUSHI_TEST_BASE set (runtests.py sets it when the run covers
+more than one addon: one addon's sets alone would pay for the base more
+than they gain).
 
 Several test processes may share one DB_CACHE (runtests.py runs a
 backend's test modules in more than one process): an exclusive lock per
@@ -103,7 +106,8 @@ def install():
         with _locked(name):
             if test_tryton.restore_db_cache(name):
                 return
-            if modules == [BASE] or not _needs_base(modules):
+            if (modules == [BASE] or not os.environ.get('SUSHI_TEST_BASE')
+                    or not _needs_base(modules)):
                 return original(modules, lang=lang)
             # the base (restored, or built and cached), then the set's
             # own modules on it

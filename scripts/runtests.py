@@ -224,7 +224,7 @@ class Worker:
     """A scripts/timedtests.py process of one backend, given groups of test
     modules one after the other on its standard input."""
 
-    def __init__(self, backend, uri, shared, index, prefix):
+    def __init__(self, backend, uri, shared, index, prefix, base=False):
         self.backend = backend
         self.prefix = prefix
         os.makedirs(shared, exist_ok=True)
@@ -257,6 +257,8 @@ class Worker:
             # Activated databases are kept as templates on the cluster.
             env['DB_CACHE'] = uri.rstrip('/')
         env.pop('TRYTOND_CONFIG', None)
+        if base:
+            env['SUSHI_TEST_BASE'] = '1'
         self.output = []
         self.seconds = 0
         self.process = subprocess.Popen(
@@ -326,6 +328,11 @@ def run_all(backends, names, jobs):
         if not uris['postgresql']:
             cluster = Cluster()
             uris['postgresql'] = cluster.start()
+    # Module sets activated on the cached sushi_ticket database
+    # (scripts/activation.py) when the run covers several addons, whose
+    # sets share that base.
+    base = len({n.split('.')[2] if n.startswith('trytond.modules.') else
+            n.split('.')[0] for n in names}) > 1
     queues = {b: sorted(groups(names), key=lambda g: -estimate(b, g))
         for b in backends}
     lock = threading.Lock()
@@ -352,7 +359,7 @@ def run_all(backends, names, jobs):
                 prefix = f'[{backend} {index}] ' if jobs > 1 else (
                     f'[{backend}] ' if len(backends) > 1 else '')
                 worker = Worker(backend, uris[backend],
-                    os.path.join(shared, backend), index, prefix)
+                    os.path.join(shared, backend), index, prefix, base)
             if not worker.run(group):
                 results.append(worker.finish())
                 worker = None
