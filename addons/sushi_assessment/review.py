@@ -6,8 +6,7 @@ item D1.4 (SCORING F3) counts.
 A leader of the unit records the review of an order with the annotation
 (批示意见); the record is dated when it is made and never changes."""
 from sql import Literal
-from sql.aggregate import Count, Sum
-from sql.conditionals import Case, Coalesce
+from sql.conditionals import Coalesce
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
@@ -82,34 +81,6 @@ class Review(ModelSQL, ModelView):
         if reviews and not Transaction().user == 0:
             raise ReviewError(gettext('sushi_assessment.msg_review_readonly'))
         super().delete(reviews)
-
-    @classmethod
-    def counts(cls, start, end, reviewed_before):
-        """F3 by unit: (n, r, unreviewed flagged assignment ids) of the
-        orders dispatched in [start, end), information-only orders
-        excluded; an order is reviewed if its review was recorded before
-        reviewed_before; flagged = supervised (督办件) or provincial
-        (省级件)."""
-        pool = Pool()
-        a = pool.get('sushi.ticket.assignment').__table__()
-        t = pool.get('sushi.ticket').__table__()
-        review = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        false = Literal(False)
-        reviewed = review.reviewed_at != None  # noqa: E711
-        query = a.join(t, condition=t.id == a.ticket).join(review, 'LEFT',
-            condition=(review.assignment == a.id)
-            & (review.reviewed_at < reviewed_before))
-        cursor.execute(*query.select(a.unit, Count(Literal(1)),
-                Sum(Case((reviewed, 1), else_=0)),
-                where=(a.dispatched_at >= start) & (a.dispatched_at < end)
-                & (Coalesce(a.for_information, false) == false),
-                group_by=[a.unit]))
-        figures = {u: [n, int(r or 0), []] for u, n, r in cursor}
-        for unit, aids in cls.unreviewed_flagged(
-                start, end, reviewed_before).items():
-            figures[unit][2] = aids
-        return figures
 
     @classmethod
     def unreviewed_flagged(cls, start, end, reviewed_before):
