@@ -11,8 +11,8 @@ import datetime as dt
 from collections import defaultdict
 from fractions import Fraction
 
-from sql import Literal, Null, Union
-from sql.aggregate import Count, Max, Min, Sum
+from sql import From, Literal, Null, Union, Values
+from sql.aggregate import Count, Sum
 from sql.conditionals import Case, Coalesce
 from sql.functions import CurrentTimestamp
 from sql.operators import Concat, Exists
@@ -20,7 +20,6 @@ from sql import Cast
 
 from trytond.i18n import gettext
 from trytond.modules.sushi_knowledge.common import late_days
-from trytond.modules.sushi_ticket.replica import replica_cursor
 from trytond.pool import Pool
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
@@ -118,28 +117,35 @@ class Engine:
                 }
 
     def insert_scores(self):
+        """The period's score rows in one INSERT … SELECT: the assessed
+        units × the items of SCORING §2; key items apply to units with key
+        work, K4 only to those that also staff the expert seat."""
         score = self.score
-        rows = []
-        self.applicable_at_start = {}
-        for uid, unit in self.units.items():
-            for item in ITEMS:
-                applicable = True
-                if item.component == 'key':
-                    applicable = unit['key'] and (
-                        item.code != 'K4' or unit['expert'])
-                self.applicable_at_start[uid, item.code] = applicable
-                rows.append([self.period.id, uid, item.code,
-                        item.component, item.max, item.max, D(0),
-                        applicable, False, self.user, CurrentTimestamp()])
-        columns = [score.period, score.unit, score.item, score.component,
-            score.max_points, score.points, score.deducted,
-            score.applicable, score.zeroed, score.create_uid,
-            score.create_date]
-        for sub in grouped_slice(rows, 500):
-            self.cursor.execute(*score.insert(columns, values=list(sub)))
+        unit = self.pool.get('sushi.unit').__table__()
+        item = Values([[i.code, i.component, i.max] for i in ITEMS])
+        code, component, maximum = (
+            item.column1, item.column2, item.column3)
+        true, false = Literal(True), Literal(False)
+        applicable = Case((component != 'key', true),
+            ((Coalesce(unit.has_key_work, false) == true)
+                & ((code != 'K4')
+                    | (Coalesce(unit.requires_expert_seat, false) == true)),
+                true), else_=false)
+        self.cursor.execute(*score.insert([score.period, score.unit,
+                    score.item, score.component, score.max_points,
+                    score.points, score.deducted, score.applicable,
+                    score.zeroed, score.create_uid, score.create_date],
+                From([unit, item]).select(Literal(self.period.id), unit.id,
+                    code, component, maximum, maximum, Literal(D(0)),
+                    applicable, false, Literal(self.user),
+                    CurrentTimestamp(),
+                    where=(unit.assessed == true) & (unit.active == true))))
         self.cursor.execute(*score.select(score.id, score.unit, score.item,
-                where=score.period == self.period.id))
-        self.ids = {(u, i): sid for sid, u, i in self.cursor}
+                score.applicable, where=score.period == self.period.id))
+        self.ids, self.applicable_at_start = {}, {}
+        for sid, u, i, applicable in self.cursor:
+            self.ids[u, i] = sid
+            self.applicable_at_start[u, i] = bool(applicable)
 
     def insert_deductions(self, item, kind, query):
         """Queue the deductions of item from query, a select of (unit,
@@ -261,12 +267,18 @@ class Engine:
                 a.red_card_at, a.red_card == true, '0.5'))
 
         def replies(where, amount):
-            return r.join(a, condition=a.id == r.assignment).join(t,
-                condition=t.id == a.ticket).select(
-                a.unit.as_('unit'), Literal(D(amount)).as_('amount'),
+            # the period's replies come from their partial index
+            # (ticket.py); unit and number are read by key for each of
+            # them: a join lets the planner hash every assignment
+            ra = pool.get('sushi.ticket.assignment').__table__()
+            rt = pool.get('sushi.ticket').__table__()
+            return r.select(
+                ra.select(ra.unit, where=ra.id == r.assignment).as_('unit'),
+                Literal(D(amount)).as_('amount'),
                 _origin('sushi.ticket.reply', r.id).as_('origin'),
                 r.submitted_at.as_('occurred_at'),
-                t.number.as_('description'),
+                ra.join(rt, condition=rt.id == ra.ticket).select(rt.number,
+                    where=ra.id == r.assignment).as_('description'),
                 where=where & self.in_period(r.submitted_at))
         # D2.4b 压实办理责任: −0.5 per reply submitted without sign-off
         self.insert_deductions('D2.4b', 'no_sign_off', replies(
@@ -528,29 +540,29 @@ class Engine:
                             at, gettext('sushi_assessment.' + message)))
         self.insert_rows(rows)
 
-    # --- one scan of a month's orders -----------------------------------
+    # --- the per-order counters: one GROUP BY per month -----------------
 
-    def is_month(self):
-        return self.period.kind == 'month'
-
-    def month_figures(self):
-        """The per-order figures of a month period in one GROUP BY over the
-        orders dispatched, completed or due in it (each range read by its
-        index, ticket.py): by (unit, request type, limit) the counters of
-        D1.4 (F3: dispatched, reviewed), D2.3 (F2: Σ handling days, n),
-        D2.5 (F1: N, D2) and ASM-02 (due, fed back and completed on time).
-        The same conditions as the per-item queries used for quarters and
-        years (leader_review, handling_speed, satisfaction_counts,
-        rates)."""
-        if getattr(self, '_figures', None) is not None:
-            return self._figures
+    def month_figures(self, first, completed_only=False):
+        """The per-order figures of the calendar month starting on the date
+        first, by unit, in one GROUP BY over the orders dispatched,
+        completed or due in it (each range read by its index, ticket.py):
+        D1.4 (F3: dispatched, reviewed before the period's end), D2.3 (F2:
+        Σ handling days and n by request type × limit), D2.5 (F1: N, D2)
+        and ASM-02 (due, fed back and completed on time).  Every period
+        kind sums its months (figures): one set of conditions for all.
+        completed_only reads only the orders completed in the month (an
+        earlier month of a quarter to date: D2.5 alone)."""
+        cache = self.__dict__.setdefault('_figures', {})
+        if first in cache and (completed_only or not cache[first][0]):
+            return cache[first][1]
         pool = self.pool
         a = pool.get('sushi.ticket.assignment').__table__()
         t = pool.get('sushi.ticket').__table__()
         r = pool.get('sushi.ticket.reply').__table__()
         review = pool.get('sushi.assessment.review').__table__()
         false, true = Literal(False), Literal(True)
-        start, end = self.start, self.end
+        start = self.utc(first)
+        end = self.utc(bounds('month', first)[1] + dt.timedelta(days=1))
         not_info = Coalesce(a.for_information, false) == false
         dispatched = (a.dispatched_at >= start) & (a.dispatched_at < end) \
             & not_info
@@ -581,21 +593,20 @@ class Engine:
 
         def n(condition):
             return Sum(Case((condition, 1), else_=0))
+        where = completed
+        if not completed_only:
+            where |= ((a.dispatched_at >= start) & (a.dispatched_at < end)) \
+                | ((a.due_at >= start) & (a.due_at < end))
         self.cursor.execute(*a.join(t, condition=t.id == a.ticket).join(
                 review, 'LEFT', condition=(review.assignment == a.id)
-                & (review.reviewed_at < end)).select(
+                & (review.reviewed_at < self.end)).select(
                 a.unit, t.request_type, a.limit_days,
                 n(dispatched), n(dispatched & (review.id != Null)),
                 Sum(Case((speed, a.handling_days), else_=0)), n(speed),
                 n(satisfied), n(satisfied & dissatisfied),
                 n(due), n(due & fed), n(due & done),
-                where=((a.dispatched_at >= start) & (a.dispatched_at < end))
-                | completed | ((a.due_at >= start) & (a.due_at < end)),
-                group_by=[a.unit, t.request_type, a.limit_days]))
-        figures = defaultdict(lambda: {
-                'dispatched': 0, 'reviewed': 0, 'speed': {},
-                'completed': 0, 'dissatisfied': 0,
-                'due': 0, 'fed': 0, 'done': 0})
+                where=where, group_by=[a.unit, t.request_type, a.limit_days]))
+        figures = defaultdict(self._counters)
         for (unit, rtype, limit, n_dispatched, n_reviewed, days, n_speed,
                 n_sat, n_d2, n_due, n_fed, n_done) in self.cursor:
             unit = figures[unit]
@@ -608,27 +619,32 @@ class Engine:
             unit['due'] += int(n_due or 0)
             unit['fed'] += int(n_fed or 0)
             unit['done'] += int(n_done or 0)
-        self._figures = figures
+        cache[first] = (completed_only, figures)
         return figures
 
-    def flagged_dispatched(self, ticket_ids):
-        "(unit, ticket) of the tickets dispatched in the period."
-        if not ticket_ids:
-            return set()
-        a = self.pool.get('sushi.ticket.assignment').__table__()
-        self.cursor.execute(*a.select(a.unit, a.ticket,
-                where=self.in_period(a.dispatched_at)
-                & a.ticket.in_(list(ticket_ids))))
-        return set(self.cursor)
+    @staticmethod
+    def _counters():
+        return {'dispatched': 0, 'reviewed': 0, 'speed': {},
+            'completed': 0, 'dissatisfied': 0, 'due': 0, 'fed': 0, 'done': 0}
 
-    def dispatched_counts(self):
-        a = self.pool.get('sushi.ticket.assignment').__table__()
-        with replica_cursor() as cursor:  # the standby when configured
-            cursor.execute(*a.select(a.unit, Count(Literal(1)),
-                    where=self.in_period(a.dispatched_at)
-                    & (Coalesce(a.for_information, False) == Literal(False)),
-                    group_by=[a.unit]))
-            return dict(cursor)
+    def figures(self, first, last, completed_only=False):
+        "The month_figures of the months from first to last, summed by unit."
+        spans = list(months(first, last))
+        if len(spans) == 1:
+            return self.month_figures(first, completed_only)
+        total = defaultdict(self._counters)
+        for month, _ in spans:
+            for unit, counters in self.month_figures(
+                    month, completed_only).items():
+                for key, value in counters.items():
+                    if key == 'speed':
+                        for pair, (days, n) in value.items():
+                            before = total[unit]['speed'].get(pair, (0, 0))
+                            total[unit]['speed'][pair] = (
+                                before[0] + days, before[1] + n)
+                    else:
+                        total[unit][key] += value
+        return total
 
     def flagged_orders(self):
         """{unit: [(assignment, ticket, supervised, provincial, reviewed)]}
@@ -667,23 +683,16 @@ class Engine:
         step = self.config['review_step']
         rounding = self.config['review_rounding']
         provincial_rate = self.config['review_provincial'] == 'rate'
-        if recorded and self.is_month():
-            figures = {u: [f['dispatched'], f['reviewed'], []]
-                for u, f in self.month_figures().items()}
-        elif recorded:
-            Review = self.pool.get('sushi.assessment.review')
-            figures = Review.counts(self.start, self.end, self.end)
-        else:
-            figures = {u: [n, 0, []]
-                for u, n in self.dispatched_counts().items()}
+        figures = {u: (f['dispatched'], f['reviewed'] if recorded else 0)
+            for u, f in self.figures(self.period.start_date,
+                self.period.end_date).items()}
         thresholds = {'county': 'review_threshold_county',
             'park': 'review_threshold_park'}
         rows = []
-        self.review_flagged = set()
         flagged = self.flagged_orders()
         for uid, unit in self.units.items():
             sid = self.ids[uid, 'D1.4']
-            n, r = figures.get(uid, (0, 0, []))[:2]
+            n, r = figures.get(uid, (0, 0))
             if not n:
                 self.not_applicable.add(sid)
                 continue
@@ -723,35 +732,16 @@ class Engine:
         """D2.3 (F2): per month, 0.5 per full day by which a unit's average
         handling time of a request type exceeds the baseline; the score of
         a longer period is the mean of its applicable months (§4)."""
-        pool = self.pool
-        a = pool.get('sushi.ticket.assignment').__table__()
-        t = pool.get('sushi.ticket').__table__()
         mode = self.config['speed_baseline']
         month_scores = defaultdict(list)
         interview = self.interviews()
         rows = []
         for first, last in months(self.period.start_date,
                 self.period.end_date):
-            start, end = self.utc(first), self.utc(
-                last + dt.timedelta(days=1))
-            if self.is_month():
-                rows_ = [(u, rtype, limit, days, count)
-                    for u, f in self.month_figures().items()
-                    for (rtype, limit), (days, count) in f['speed'].items()]
-            else:
-                self.cursor.execute(*a.join(t, condition=t.id == a.ticket
-                        ).select(a.unit, t.request_type, a.limit_days,
-                        Sum(a.handling_days), Count(Literal(1)),
-                        where=(a.completed_at >= start)
-                        & (a.completed_at < end)
-                        & (a.handling_days != Null) & (a.limit_days != Null)
-                        & (Coalesce(a.for_information, False)
-                            == Literal(False))
-                        & (Coalesce(a.statutory, False) == Literal(False))
-                        & (t.urgency != 'sudden')
-                        & (t.request_type != 'praise'),
-                        group_by=[a.unit, t.request_type, a.limit_days]))
-                rows_ = self.cursor.fetchall()
+            end = self.utc(last + dt.timedelta(days=1))
+            rows_ = [(u, rtype, limit, days, count)
+                for u, f in self.month_figures(first).items()
+                for (rtype, limit), (days, count) in f['speed'].items()]
             figures = defaultdict(dict)
             pooled = defaultdict(lambda: [0, 0])
             for unit, rtype, limit, days, count in rows_:
@@ -808,41 +798,11 @@ class Engine:
                 event.amount)
         return result
 
-    def satisfaction_counts(self, start, end):
-        "F1: (N, D2) by unit of the lead orders completed in [start, end)."
-        if self.is_month() and (start, end) == (self.start, self.end):
-            return {u: (f['completed'], f['dissatisfied'])
-                for u, f in self.month_figures().items()
-                if f['completed'] and u in self.units}
-        if self.is_month() and start < self.start and end == self.end:
-            # quarter to date: the earlier months, then this month's scan
-            counts = self.satisfaction_counts(start, self.start)
-            for u, (n, d2) in self.satisfaction_counts(
-                    self.start, self.end).items():
-                before = counts.get(u, (0, 0))
-                counts[u] = (before[0] + n, before[1] + d2)
-            return counts
-        pool = self.pool
-        a = pool.get('sushi.ticket.assignment').__table__()
-        t = pool.get('sushi.ticket').__table__()
-        dissatisfied = t.second_evaluation == 'dissatisfied'
-        if not self.config['count_objective_dissatisfaction']:
-            dissatisfied &= Coalesce(t.objective_cause, False) == Literal(
-                False)
-        false = Literal(False)
-        self.cursor.execute(*a.join(t, condition=t.id == a.ticket).select(
-                a.unit, Count(Literal(1)),
-                Sum(Case((dissatisfied, 1), else_=0)),
-                where=(a.completed_at >= start) & (a.completed_at < end)
-                & (a.role == 'lead')
-                & (Coalesce(a.for_information, False) == false)
-                & (Coalesce(t.admin_mediation, False) == false)
-                & (Coalesce(t.law_enforcement_case, False) == false)
-                & (Coalesce(t.outside_guidance_scope, False) == false)
-                & (t.request_type != 'praise'),
-                group_by=[a.unit]))
-        return {u: (n, int(d or 0)) for u, n, d in self.cursor
-            if u in self.units}
+    def satisfaction_counts(self, first, last):
+        "F1: (N, D2) by unit of the lead orders completed from first to last."
+        return {u: (f['completed'], f['dissatisfied'])
+            for u, f in self.figures(first, last, completed_only=True).items()
+            if f['completed'] and u in self.units}
 
     def satisfaction(self):
         """D2.5 (F1): per calendar quarter (quarter to date for a month),
@@ -861,7 +821,7 @@ class Engine:
         rows = []
         for first, last in ranges:
             end = self.utc(last + dt.timedelta(days=1))
-            counts = self.satisfaction_counts(self.utc(first), end)
+            counts = self.satisfaction_counts(first, last)
             by_group = defaultdict(list)
             for uid, figures in counts.items():
                 by_group[self.units[uid]['group']].append(figures)
@@ -1145,11 +1105,9 @@ class Engine:
             if not whole:
                 return None
             return quantize(Fraction(int(part or 0), whole) * 100, digits)
-        if self.is_month():
-            counts = [(u, f['due'], f['fed'], f['done'])
-                for u, f in self.month_figures().items() if f['due']]
-        else:
-            counts = self.due_counts()
+        counts = [(u, f['due'], f['fed'], f['done'])
+            for u, f in self.figures(self.period.start_date,
+                self.period.end_date).items() if f['due']]
         for uid, due, fed_n, done_n in counts:
             rates[uid]['orders_due'] = due
             rates[uid]['on_time_feedback_rate'] = pct(fed_n, due)
@@ -1162,37 +1120,10 @@ class Engine:
         for uid, n, resolved in self.cursor:
             rates[uid]['resolution_rate'] = pct(resolved, n)
         for uid, (n, d2) in self.satisfaction_counts(
-                self.start, self.end).items():
+                self.period.start_date, self.period.end_date).items():
             rates[uid]['orders_completed'] = n
             rates[uid]['satisfaction_rate'] = quantize(
                 I.satisfaction_rate(n, d2), digits) if n else None
         return rates
 
-    def due_counts(self):
-        "ASM-02: (unit, due, fed back on time, completed on time)."
-        pool = self.pool
-        a = pool.get('sushi.ticket.assignment').__table__()
-        r = pool.get('sushi.ticket.reply').__table__()
-        # the first reply of each assignment due in the period only
-        due = pool.get('sushi.ticket.assignment').__table__()
-        first = r.join(due, condition=due.id == r.assignment).select(
-            r.assignment, Min(r.submitted_at).as_('first'),
-            where=(r.submitted_at != Null) & self.in_period(due.due_at)
-            & (Coalesce(due.for_information, False) == Literal(False)),
-            group_by=[r.assignment])
-        fed = ((first.first != Null) & (first.first <= a.due_at)) | (
-            (Coalesce(a.statutory, False) == Literal(True))
-            & (a.progress_reported_at != Null)
-            & (a.progress_reported_at <= a.progress_due_at))
-        done = (a.completed_at != Null) & (a.completed_at <= a.due_at)
-        self.cursor.execute(*a.join(first, 'LEFT',
-                condition=first.assignment == a.id).select(
-                a.unit, Count(Literal(1)),
-                Sum(Case((fed, 1), else_=0)), Sum(Case((done, 1), else_=0)),
-                where=self.in_period(a.due_at)
-                & (Coalesce(a.for_information, False) == Literal(False)),
-                group_by=[a.unit]))
-        return self.cursor.fetchall()
-
-
-del Max, SUB_ITEMS
+del SUB_ITEMS

@@ -7,8 +7,7 @@ A leader of the unit records the review of an order with the annotation
 (批示意见) in their own name: the leader is the user who records it; the
 record is dated when it is made and never changes."""
 from sql import Literal
-from sql.aggregate import Count, Sum
-from sql.conditionals import Case, Coalesce
+from sql.conditionals import Coalesce
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
@@ -120,60 +119,6 @@ class Review(ModelSQL, ModelView):
         if reviews and not Transaction().user == 0:
             raise ReviewError(gettext('sushi_assessment.msg_review_readonly'))
         super().delete(reviews)
-
-    @classmethod
-    def counts(cls, start, end, reviewed_before):
-        """F3 by unit: (n, r, unreviewed flagged assignment ids) of the
-        orders dispatched in [start, end), information-only orders
-        excluded; an order is reviewed if its review was recorded before
-        reviewed_before; flagged = supervised (督办件) or provincial
-        (省级件)."""
-        pool = Pool()
-        a = pool.get('sushi.ticket.assignment').__table__()
-        t = pool.get('sushi.ticket').__table__()
-        review = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        false = Literal(False)
-        reviewed = review.reviewed_at != None  # noqa: E711
-        query = a.join(t, condition=t.id == a.ticket).join(review, 'LEFT',
-            condition=(review.assignment == a.id)
-            & (review.reviewed_at < reviewed_before))
-        cursor.execute(*query.select(a.unit, Count(Literal(1)),
-                Sum(Case((reviewed, 1), else_=0)),
-                where=(a.dispatched_at >= start) & (a.dispatched_at < end)
-                & (Coalesce(a.for_information, false) == false),
-                group_by=[a.unit]))
-        figures = {u: [n, int(r or 0), []] for u, n, r in cursor}
-        for unit, aids in cls.unreviewed_flagged(
-                start, end, reviewed_before).items():
-            figures[unit][2] = aids
-        return figures
-
-    @classmethod
-    def unreviewed_flagged(cls, start, end, reviewed_before):
-        """{unit: assignment ids} of the supervised (督办件) and provincial
-        (省级件) orders dispatched in [start, end), information-only
-        excluded, without a review recorded before reviewed_before; read
-        from the few flagged tickets (their partial index, ticket.py)."""
-        pool = Pool()
-        a = pool.get('sushi.ticket.assignment').__table__()
-        t = pool.get('sushi.ticket').__table__()
-        review = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        false, true = Literal(False), Literal(True)
-        cursor.execute(*t.join(a, condition=a.ticket == t.id).join(
-                review, 'LEFT', condition=(review.assignment == a.id)
-                & (review.reviewed_at < reviewed_before)).select(
-                a.unit, a.id,
-                where=((t.is_supervised == true) | (t.provincial == true))
-                & (a.dispatched_at >= start) & (a.dispatched_at < end)
-                & (Coalesce(a.for_information, false) == false)
-                & (review.id == None),  # noqa: E711
-                order_by=[a.id]))
-        result = {}
-        for unit, aid in cursor:
-            result.setdefault(unit, []).append(aid)
-        return result
 
     @classmethod
     def flagged_orders(cls, start, end, reviewed_before):

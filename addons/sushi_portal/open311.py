@@ -571,7 +571,10 @@ def request_values(pool, params, channel):
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
             raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
                     'sushi_portal.msg_open311_lat_long'))
-        values['latitude'], values['longitude'] = latitude, longitude
+        # GeoReport's own example sends 8 decimals and phones send 15:
+        # the work order keeps 6 (about 0.1 m), so round, do not refuse
+        values['latitude'] = round(latitude, 6)
+        values['longitude'] = round(longitude, 6)
     given = {}
     for key, value in params.items():
         match = re.fullmatch(r'attribute\[([^\]]{1,40})\](\[\])?', key)

@@ -329,6 +329,39 @@ class AssessmentCases:
         self.assertEqual(origins['event'], 'sushi.assessment.event')
 
     @with_transaction()
+    def test_review_event_counted_once(self):
+        """D1.4 (F3 d2): the officer's event on an unreviewed 督办件 the
+        records already deduct is not counted again; an approved event on
+        any other order counts, for a month and for its quarter"""
+        ns = self.units()
+        f = Facts()
+        Review = Pool().get('sushi.assessment.review')
+        Leader = Pool().get('sushi.unit.leader')
+        deputy, = Leader.search([('unit', '=', ns.county.id),
+                ('role', '=', 'deputy_in_charge')])
+        supervised = {'is_supervised': True}
+        # 埇桥区 in March: an order reviewed on 5 March, a 督办件 not
+        # reviewed, and a 督办件 sent for information only (not in F3's n,
+        # not deducted from the records), each 督办件 with an approved
+        # per-order event
+        reviewed = f.order(ns.county)
+        with at(2025, 3, 5, 9):
+            Review.create([{'assignment': reviewed.id,
+                        'leader': deputy.id, 'annotation': '已阅。'}])
+        unreviewed = f.order(ns.county, ticket_values=supervised)
+        informed = f.order(ns.county, for_information=True,
+            ticket_values=supervised)
+        self.event(ns.county, 'D1.4', 1, ticket=unreviewed.ticket.id)
+        self.event(ns.county, 'D1.4', 1, ticket=informed.ticket.id)
+        # n = 2, r = 1: 50 % ≥ 30 %, d1 = 0; the unreviewed 督办件 −1 from
+        # the records (its event not again), the informed one's event −1:
+        # 3 − 1 − 1 = 1; the first quarter has the same orders: 1
+        for kind in ['month', 'quarter']:
+            period = self.compute(kind)
+            self.assertEqual(self.points(period, ns.county)['D1.4'],
+                (D(1), True), msg=kind)
+
+    @with_transaction()
     def test_key_work_conversion(self):
         "§3: a 三类 unit without expert seats: (D + K) × 100 / (80 + 16)"
         ns = self.units()

@@ -466,9 +466,9 @@ class Open311TestCase(RouteTestCase):
         self.set_intake('batch')
         self.addCleanup(self.set_intake, 'realtime')
         cases = {
-            # the work order keeps 6 decimals (digits of the field)
-            'latitude': self.valid(lat='33.6461234'),
-            'longitude': self.valid(long='116.98421234'),
+            # a NUL byte in the text: the guard of the work order's
+            # create refuses it
+            'description': self.valid(description='污水管道堵塞\x00'),
             }
         with Transaction().start(self.db_name, 0, context={
                     'language': 'zh_CN'}):
@@ -487,12 +487,21 @@ class Open311TestCase(RouteTestCase):
                     self.assertNotIn('-1', text)
         # realtime answers the same refusal
         self.set_intake('realtime')
-        realtime = self.post(**cases['latitude'])
+        realtime = self.post(**cases['description'])
         self.set_intake('batch')
-        batch = self.post(**cases['latitude'])
+        batch = self.post(**cases['description'])
         self.assertEqual(realtime.json, batch.json)
         with Transaction().start(self.db_name, 0):
             self.assertEqual(Intake.search([], count=True), before)
+        # a phone's full GPS precision (GeoReport's example has 8
+        # decimals) is taken, rounded to the field's 6
+        accepted = self.post(**self.valid(lat='33.646123456789',
+                long='116.98421234', channel_ref='GPS-FULL'))
+        self.assertEqual(accepted.status_code, 200, accepted.text)
+        with Transaction().start(self.db_name, 0):
+            queued, = Intake.search([('channel_ref', '=', 'GPS-FULL')])
+            self.assertIn('33.646123', queued.data)
+            self.assertNotIn('33.6461234', queued.data)
 
     def test_intake_purge(self):
         """Handled queued requests older than intake_retention_days are
