@@ -74,7 +74,6 @@ class AssessmentCases:
     module's test case so that the module is activated once."""
 
     def units(self):
-        Unit = Pool().get('sushi.unit')
         ns = setup_network()
         ns.county.responsible_section = '区政务服务中心热线科'
         ns.county.save()
@@ -335,7 +334,6 @@ class AssessmentCases:
         any other order counts, for a month and for its quarter"""
         ns = self.units()
         f = Facts()
-        Review = Pool().get('sushi.assessment.review')
         Leader = Pool().get('sushi.unit.leader')
         deputy, = Leader.search([('unit', '=', ns.county.id),
                 ('role', '=', 'deputy_in_charge')])
@@ -345,9 +343,7 @@ class AssessmentCases:
         # not deducted from the records), each 督办件 with an approved
         # per-order event
         reviewed = f.order(ns.county)
-        with at(2025, 3, 5, 9):
-            Review.create([{'assignment': reviewed.id,
-                        'leader': deputy.id, 'annotation': '已阅。'}])
+        self.review(reviewed, deputy.user, (2025, 3, 5, 9), '已阅。')
         unreviewed = f.order(ns.county, ticket_values=supervised)
         informed = f.order(ns.county, for_information=True,
             ticket_values=supervised)
@@ -397,7 +393,6 @@ class AssessmentCases:
         pool = Pool()
         Config = pool.get('sushi.assessment.configuration')
         Leader = pool.get('sushi.unit.leader')
-        Review = pool.get('sushi.assessment.review')
         Request = pool.get('sushi.knowledge.request')
         Entry = pool.get('sushi.knowledge.entry')
         Correction = pool.get('sushi.knowledge.correction')
