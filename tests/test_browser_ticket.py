@@ -267,11 +267,8 @@ class Sao:
     def confirm(self):
         """Answer yes to the question sao asks before a button (its
         confirm attribute); return the question."""
-        return self.answer(self.page.locator('.modal.in').filter(
-                has=self.page.locator('.alert-info')))
-
-    def answer(self, dialog):
-        "Press the primary button of dialog; return its text."
+        dialog = self.page.locator('.modal.in').filter(
+            has=self.page.locator('.alert-info'))
         dialog.wait_for()
         text = dialog.locator('.modal-body').inner_text().strip()
         dialog.locator('.modal-footer .btn-primary').click()
@@ -295,8 +292,14 @@ class Sao:
 
     def message(self):
         "The text of the front warning or error dialog, closed after."
-        return self.answer(self.page.locator(
-                '.modal.in:is(.warning-dialog, .error-dialog, .message-dialog)'))
+        dialog = self.page.locator(
+            '.modal.in:is(.warning-dialog, .error-dialog, .message-dialog)')
+        dialog.wait_for()
+        text = dialog.locator('.modal-body').inner_text().strip()
+        dialog.locator('.modal-footer .btn-primary').click()
+        dialog.wait_for(state='hidden')
+        self.settle()
+        return text
 
 
 class TicketBrowserTest(unittest.TestCase):

@@ -92,12 +92,24 @@ class Engine:
         self.handling_speed()
         self.satisfaction()
         self.knowledge()
+        self.analyze()
         self.score_points()
         self.results()
         self.pool.get('sushi.assessment.score')._fields  # keep pool warm
         from trytond.modules.sushi_ticket import clock
         clock.forget('sushi.assessment.score', 'sushi.assessment.deduction',
             'sushi.assessment.result')
+
+    def analyze(self):
+        """PostgreSQL: refresh the planner's statistics of the score and
+        deduction rows just written before reading them back (a period's
+        thousands of rows in one transaction; without them the planner
+        takes the tables for empty and joins them by nested loops)."""
+        from trytond import backend
+        if backend.name != 'postgresql':
+            return
+        for name in ['sushi.assessment.score', 'sushi.assessment.deduction']:
+            self.cursor.execute('ANALYZE "%s"' % self.pool.get(name)._table)
 
     def load_units(self):
         unit = self.pool.get('sushi.unit').__table__()
