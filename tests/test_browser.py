@@ -55,6 +55,10 @@ class BrowserTestCase(unittest.TestCase):
         dialog.locator('input#login').fill(login)
         dialog.locator('button[type=submit]').click()
         password = page.locator('.ask-dialog input[type=password]')
+        # the first login after the demo build waited over 180 s on
+        # PostgreSQL in two full runs of 30 Nov (not explained yet; the
+        # next logins are quick): give the password dialog 10 minutes
+        password.wait_for(timeout=600_000)
         password.fill(self.server.password)
         page.locator('.ask-dialog .btn-primary').click()
         page.locator('#menu .column-char').first.wait_for()
