@@ -17,7 +17,6 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import AccountabilityError
-from .supervision import whole_seconds
 
 CASE_TYPES = [
     ('acc01_refusal', "ACC-01 Refused to handle without justification"),
@@ -202,7 +201,7 @@ class Accountability(Workflow, ModelSQL, ModelView):
         a = Assignment.__table__()
         e = Extension.__table__()
         cursor = Transaction().connection.cursor()
-        now = whole_seconds(now or clock.now())
+        now = clock.whole_seconds(now or clock.now())
         true = Literal(True)
 
         def key(code):
@@ -225,7 +224,7 @@ class Accountability(Workflow, ModelSQL, ModelView):
                         table.state, table.created_at, table.create_uid,
                         table.create_date],
                     a.select(key(code), a.unit, Literal(code), a.id,
-                        whole_seconds(fact_at), true, Literal('candidate'), Literal(now),
+                        clock.whole_seconds(fact_at), true, Literal('candidate'), Literal(now),
                         Literal(0), Literal(now),
                         where=where & ~Exists(existing.select(Literal(1),
                                 where=existing.key == key(code))))))

@@ -23,7 +23,7 @@ from trytond.transaction import Transaction, without_check_access
 from .exceptions import CandidateError
 from .supervision import (
     COUNTED_STATES, ESCALATED_LEVELS, LEVELS, LEVEL_BODY, LEVEL_METHOD,
-    TRIGGERS, trigger_level, whole_seconds)
+    TRIGGERS, trigger_level)
 
 # The ticket states in which an order is still in the units' hands.
 HANDLING = ['dispatched', 'in_progress', 'replied', 'reviewed', 'verifying']
@@ -256,7 +256,7 @@ class Candidate(Workflow, ModelSQL, ModelView):
     @classmethod
     def _insert(cls, queries, now):
         "Insert the new candidates of the (trigger, select[, names])."
-        now = whole_seconds(now)
+        now = clock.whole_seconds(now)
         pool = Pool()
         Supervision = pool.get('sushi.supervision')
         Link = pool.get('sushi.supervision-sushi.ticket')
@@ -283,7 +283,7 @@ class Candidate(Workflow, ModelSQL, ModelView):
                     where=existing.key == key))
             query.where &= ~covered
             base, values = query.columns[:5], query.columns[5:]
-            base = base[:4] + (whole_seconds(base[4]),)
+            base = base[:4] + (clock.whole_seconds(base[4]),)
             query.columns = base + (Literal(trigger), Literal(level),
                 Literal('proposed'), Literal(now), Literal(user),
                 Literal(now)) + values

@@ -19,7 +19,6 @@ from trytond.modules.sushi_ticket.workflow import AppendOnlyMixin
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from .supervision import whole_seconds
 
 
 ITEMS = [
@@ -120,14 +119,14 @@ class Fact(FactMixin, AppendOnlyMixin, ModelSQL, ModelView):
     def detect(cls, now=None):
         """Cron: store the opinions still unanswered past their deadline
         (D3.1), set-based like the tickets' sweep."""
-        now = whole_seconds(now or clock.now())
+        now = clock.whole_seconds(now or clock.now())
         cls._insert(lambda o: (o.state == 'open') & (o.deadline < now), now)
 
     @classmethod
     def record_answers(cls, opinions):
         """Opinions answered now: an answer after the deadline is a fact
         (stored if the sweep has not yet), and completes it."""
-        now = whole_seconds(clock.now())
+        now = clock.whole_seconds(clock.now())
         ids = [o.id for o in opinions]
         if not ids:
             return

@@ -6,8 +6,7 @@ the history (SUP-01..14)."""
 import datetime as dt
 import hashlib
 
-from sql import Expression, Literal, Null
-from sql.functions import DateTrunc
+from sql import Literal, Null
 from sql.operators import Exists
 
 from trytond.i18n import gettext
@@ -66,18 +65,6 @@ TRIGGERS = [
         "Inaction causing petitions beyond level (SUP-07 3)"),
     ('l3_major', "Other major complex problem (SUP-07 4)"),
     ]
-
-
-def whole_seconds(value):
-    """A time (a value or an SQL expression) in whole seconds, as the ORM
-    stores a DateTime.  The set-based INSERTs of this module store times
-    themselves: a sub-second time stays so on SQLite (PostgreSQL's
-    TIMESTAMP(0) rounds it), and sao, whose datetime widgets show seconds,
-    then takes the form for changed and asks "记录有改动 是否保存？" when
-    the user leaves it."""
-    if isinstance(value, Expression):
-        return DateTrunc('second', value)
-    return value.replace(microsecond=0) if value else value
 
 
 def trigger_level(trigger):

@@ -6,6 +6,9 @@ datetimes.  Tests and scenarios set it through the context key
 tests the key is ignored, so that no client can backdate a sign-in."""
 import datetime as dt
 
+from sql import Expression
+from sql.functions import DateTrunc
+
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -25,3 +28,15 @@ def forget(*model_names):
             if name in cache:
                 cache[name].clear()
     transaction.counter += 1
+
+
+def whole_seconds(value):
+    """A time (a value or an SQL expression) in whole seconds, as the ORM
+    stores a DateTime.  Set-based INSERTs and UPDATEs store times
+    themselves: a sub-second time stays so on SQLite (PostgreSQL's
+    TIMESTAMP(0) rounds it), and sao, whose datetime widgets show seconds,
+    then takes the form for changed and asks "记录有改动 是否保存？" when
+    the user leaves it."""
+    if isinstance(value, Expression):
+        return DateTrunc('second', value)
+    return value.replace(microsecond=0) if value else value
