@@ -304,6 +304,7 @@ class Worker:
         status = re.findall(r'^(OK.*|FAILED.*)$', text, re.M)
         return {
             'backend': self.backend, 'ok': self.process.returncode == 0,
+            'failures': failures(self.output),
             'count': int(match[-1]) if match else 0,
             'status': status[-1] if status else (
                 f'exit {self.process.returncode}'),
@@ -312,6 +313,29 @@ class Worker:
 
 
 DONE = '#timedtests-done'
+RULE = re.compile(r'^(=+|-+)$')
+
+
+def failures(lines):
+    """(kind and test, last lines of its traceback) of every ERROR and
+    FAIL block unittest printed: repeated after the final summary, so
+    that the tail of a CI log says which test failed and why."""
+    found, block, inside = [], None, False
+    for line in lines:
+        line = line.rstrip('\n')
+        match = re.match(r'^(ERROR|FAIL): (.+)$', line)
+        if match:
+            block = [f'{match[1]} {match[2]}', []]
+            found.append(block)
+            inside = False
+        elif block is not None and RULE.match(line) and len(line) >= 40:
+            if inside:
+                block, inside = None, False
+            else:
+                inside = True
+        elif block is not None and inside and line.strip():
+            block[1].append(line.strip())
+    return [(head, body[-3:]) for head, body in found]
 
 
 def run_all(backends, names, jobs):
@@ -389,6 +413,7 @@ def run_all(backends, names, jobs):
                 'status': ', '.join(r['status'] for r in mine),
                 'seconds': sum(r['seconds'] for r in mine),
                 'modules': [m for r in mine for m in r['modules']],
+                'failures': [f for r in mine for f in r['failures']],
                 })
     return summary, wall
 
@@ -430,6 +455,11 @@ def main():
     ok = all(r['ok'] for r in results)
     print(f"Ran {total} tests on {len(results)} backend(s): "
         f"{'OK' if ok else 'FAILED'}")
+    for r in results:
+        for head, tail in r['failures']:
+            print(f"[{r['backend']}] {head}")
+            for line in tail:
+                print(f'    {line[:300]}')
     sys.exit(0 if ok else 1)
 
 
