@@ -27,13 +27,14 @@ The buttons 提请会商议题 (CON-05 a) and 提请督办 (SUP-02 (3)) of an ac
 cluster call sushi_supervision's `Topic.propose_from_tickets` or
 `Candidate.propose_clusters`, when that module is installed (looked up in
 the pool at run time: analysis does not depend on supervision)."""
-import bisect
 import datetime as dt
-import heapq
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
+from sql import Column, Lateral, Values, Window
 from sql.aggregate import Max
+from sql.functions import RowNumber
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
@@ -59,6 +60,9 @@ STATES = [
     ]
 # Tickets that are no request on a matter of the city.
 IGNORED_STATES = ['draft', 'rejected', 'transferred']
+# A ticket as the cluster cron reads it by SQL (ticket_text reads it)
+TicketRow = namedtuple('TicketRow', TextRow._fields + ('state', 'region',
+        'category'))
 
 
 class Cluster(ModelSQL, ModelView):
@@ -153,10 +157,8 @@ class Cluster(ModelSQL, ModelView):
 
     @classmethod
     def update_clusters(cls):
-        """Cluster the tickets created since the last run (ANA-11): the
-        candidates of a batch of new tickets are looked up in one query
-        through the analysis index and read in one query; each new ticket
-        then joins its matches' cluster or opens one."""
+        """Cluster the tickets created since the last run (ANA-11), in
+        batches of 500 (`cluster_tickets`)."""
         pool = Pool()
         Configuration = pool.get('sushi.configuration')
         Ticket = pool.get('sushi.ticket')
@@ -166,18 +168,14 @@ class Cluster(ModelSQL, ModelView):
             now - dt.timedelta(days=config['one_to_many_days']))
         t = Ticket.__table__()
         cursor = Transaction().connection.cursor()
-        cursor.execute(*t.select(t.id, Max(t.create_date),
+        cursor.execute(*t.select(t.id, t.create_date,
                 where=(t.create_date > checkpoint)
                 & ~t.state.in_(IGNORED_STATES),
-                group_by=[t.id], order_by=[t.id]))
+                order_by=[t.id]))
         rows = cursor.fetchall()
         touched = set()
         for sub in grouped_slice([r[0] for r in rows], 500):
-            tickets = Ticket.browse(list(sub))
-            matches = cls._batch_matches(tickets, config)
-            for ticket in tickets:
-                touched |= cls._cluster_ticket(
-                    ticket, config, matches[ticket.id])
+            touched |= cls.cluster_tickets(list(sub), config)
         if touched:
             cls.refresh(cls.browse(sorted(touched)))
         if rows:
@@ -185,154 +183,234 @@ class Cluster(ModelSQL, ModelView):
                     'cluster_checkpoint': max(r[1] for r in rows)})
 
     @classmethod
-    def _batch_matches(cls, tickets, config, limit=200):
-        """Return {ticket id: [(earlier ticket, same phone)]} of the tickets
-        on the matter of each ticket: sharing a place and problem key or
-        the phone in the window before it (the longer of the two ANA-11
-        windows), at most limit candidates each (the latest), scoring at
-        least the cluster threshold.  One query for the candidates' keys,
-        one for their texts."""
-        pool = Pool()
-        Key = pool.get('sushi.analysis.ticket_key')
-        Ticket = pool.get('sushi.ticket')
+    def cluster_tickets(cls, ids, config=None):
+        """Put the tickets of ids (in that order) in their clusters: each
+        joins the cluster of its matches (`_match_rows`) or opens one with
+        them.  Set-based: the candidates of all of them in one query
+        (`_candidates`), their texts in one, the clusters they are in
+        already in one, the new clusters in one create and their lines in
+        one INSERT; Python only scores the candidates.  Return the ids of
+        the clusters touched (to `refresh`)."""
+        if config is None:
+            config = Pool().get('sushi.configuration').get_values()
+        tickets = cls._ticket_rows(ids)
+        return cls._assign(tickets, cls._match_rows(tickets, config), config)
+
+    @classmethod
+    def _ticket_rows(cls, ids):
+        "Return the TicketRow of each ticket of ids, in that order."
+        Ticket = Pool().get('sushi.ticket')
+        t = Ticket.__table__()
+        cursor = Transaction().connection.cursor()
+        rows = {}
+        for sub in grouped_slice(ids, 1000):
+            cursor.execute(*t.select(
+                    *(getattr(t, f) for f in TicketRow._fields),
+                    where=t.id.in_(list(sub))))
+            rows.update((r[0], TicketRow(*r)) for r in cursor)
+        return [rows[i] for i in ids if i in rows]
+
+    @classmethod
+    def _candidates(cls, lookups, limit):
+        """Yield (ticket, other) for lookups [(ticket, key, until,
+        since)]: the latest limit tickets but ticket itself sharing one of
+        its keys, received between since and until; the latest first.  One
+        query a thousand lookups: on PostgreSQL a LATERAL join reads only
+        the last limit rows of each key, from the index on (key,
+        received_at) that includes the ticket; elsewhere the rows of each
+        key are ranked by a window function.  The keys' rows are then
+        merged per ticket in the same query."""
+        Key = Pool().get('sushi.analysis.ticket_key')
+        cursor = Transaction().connection.cursor()
+        for sub in grouped_slice(sorted(lookups), 1000):
+            v = Values([list(l) for l in sub])
+            k = Key.__table__()
+            match = ((k.key == v.column2) & (k.received_at <= v.column3)
+                & (k.received_at >= v.column4) & (k.ticket != v.column1))
+            if backend.name == 'postgresql':
+                last = Lateral(k.select(
+                        k.ticket.as_('other'), k.received_at.as_('received'),
+                        where=match, order_by=[k.received_at.desc],
+                        limit=limit))
+                per_key = v.join(last, type_='CROSS').select(
+                    v.column1.as_('ticket'), Column(last, 'other'),
+                    Column(last, 'received'))
+            else:
+                ranked = v.join(k, condition=match).select(
+                    v.column1.as_('ticket'), k.ticket.as_('other'),
+                    k.received_at.as_('received'),
+                    RowNumber(window=Window([v.column1, v.column2],
+                            order_by=[k.received_at.desc])).as_('rank'))
+                per_key = ranked.select(ranked.ticket, ranked.other,
+                    ranked.received, where=ranked.rank <= limit)
+            merged = per_key.select(per_key.ticket, per_key.other,
+                Max(per_key.received).as_('received'),
+                group_by=[per_key.ticket, per_key.other])
+            ranked = merged.select(merged.ticket, merged.other,
+                RowNumber(window=Window([merged.ticket], order_by=[
+                            merged.received.desc, merged.other.desc])
+                    ).as_('rank'))
+            cursor.execute(*ranked.select(ranked.ticket, ranked.other,
+                    where=ranked.rank <= limit,
+                    order_by=[ranked.ticket, ranked.rank]))
+            yield from cursor
+
+    @classmethod
+    def _match_rows(cls, tickets, config, limit=200):
+        """Return {ticket id: [(TicketRow, same phone)]} of the earlier
+        tickets on the matter of each of tickets (TicketRows): sharing a
+        lookup key (place and problem, or phone) in the window before it
+        (the longer of the two ANA-11 windows), the latest limit of them,
+        scoring at least the cluster threshold; the latest first."""
         days = dt.timedelta(days=max(
                 config['many_to_one_days'], config['one_to_many_days']))
         threshold = config['cluster_threshold']
         result = {t.id: [] for t in tickets}
-        lookups = {}
+        lookups, own = [], {}
         for ticket in tickets:
             text = ticket_text(ticket)
             phone = (normalize_phone(ticket.requester_phone)
                 if ticket.requester_phone else None)
-            keys = dedup.lookup_keys(text, phone, threshold)
-            if keys:
-                lookups[ticket.id] = (ticket, text, phone, keys)
-        if not lookups:
-            return result
-        k = Key.__table__()
-        t = Ticket.__table__()
-        cursor = Transaction().connection.cursor()
-        all_keys = sorted(set().union(*(l[3] for l in lookups.values())))
-        first = min(l[0].received_at for l in lookups.values()) - days
-        last = max(l[0].received_at for l in lookups.values())
-        by_key = defaultdict(list)
-        for sub in grouped_slice(all_keys, 1000):
-            cursor.execute(*k.join(t, condition=k.ticket == t.id).select(
-                    k.key, k.ticket, k.received_at,
-                    where=k.key.in_(list(sub)) & (k.received_at >= first)
-                    & (k.received_at <= last)
-                    & ~t.state.in_(IGNORED_STATES)))
-            for key, other, received in cursor:
-                by_key[key].append((received, other))
-        times = {}
-        for key, rows in by_key.items():
-            rows.sort()
-            times[key] = [r[0] for r in rows]
-
-        def newest(key, until):
-            "The rows of key received up to until, the latest first."
-            rows = by_key.get(key, [])
-            for i in range(bisect.bisect_right(times.get(key, []), until)
-                    - 1, -1, -1):
-                yield rows[i]
-        candidates = {}
-        for ticket, _, _, keys in lookups.values():
-            since = ticket.received_at - days
-            chosen, seen = [], {ticket.id}
-            for received, other in heapq.merge(
-                    *(newest(key, ticket.received_at) for key in keys),
-                    reverse=True):
-                if received < since:
-                    break
-                if other not in seen:
-                    seen.add(other)
-                    chosen.append(other)
-                    if len(chosen) >= limit:
-                        break
-            candidates[ticket.id] = chosen
-        texts = {}
-        others = sorted(set().union(*candidates.values()))
-        for sub in grouped_slice(others, 1000):
-            cursor.execute(*t.select(
-                    *(getattr(t, f) for f in TextRow._fields),
-                    where=t.id.in_(list(sub))))
-            for row in cursor:
-                row = TextRow(*row)
-                texts[row.id] = (ticket_text(row),
-                    normalize_phone(row.requester_phone)
-                    if row.requester_phone else None)
-        matched = {}
-        for ticket, text, phone, _ in lookups.values():
-            for other in candidates[ticket.id]:
+            own[ticket.id] = (ticket, text, phone)
+            for key in sorted(dedup.lookup_keys(text, phone, threshold)):
+                lookups.append((ticket.id, key, ticket.received_at,
+                        ticket.received_at - days))
+        candidates = defaultdict(list)
+        for ticket, other in cls._candidates(lookups, limit):
+            candidates[ticket].append(other)
+        # the tickets of no matter are left out here, not in the lookup
+        # (which reads the index only): they are few (drafts being typed,
+        # rejected, transferred) and take no more than their place
+        rows = {r.id: r for r in cls._ticket_rows(
+                sorted(set().union(*candidates.values())))
+            if r.state not in IGNORED_STATES}
+        texts = {i: (ticket_text(r), normalize_phone(r.requester_phone)
+                if r.requester_phone else None) for i, r in rows.items()}
+        for ticket_id, others in candidates.items():
+            _, text, phone = own[ticket_id]
+            for other in others:
+                if other not in texts:
+                    continue
                 other_text, other_phone = texts[other]
                 same_phone = bool(phone and other_phone == phone)
                 value = phone_score(
                     dedup.similarity(text, other_text), same_phone)
                 if value >= threshold:
-                    matched.setdefault(ticket.id, []).append(
-                        (other, same_phone))
-        records = {r.id: r for r in Ticket.browse(sorted({o
-                        for m in matched.values() for o, _ in m}))}
-        for ticket_id, found in matched.items():
-            result[ticket_id] = [(records[o], same) for o, same in found]
+                    result[ticket_id].append((rows[other], same_phone))
         return result
 
     @classmethod
-    def _cluster_ticket(cls, ticket, config, matches):
-        """Put ticket in its clusters, given its matches [(earlier ticket,
-        same phone)] (`_batch_matches`); return the ids of the clusters
-        touched."""
+    def _assign(cls, tickets, matches, config):
+        """Put each of tickets (TicketRows, in order) in its clusters given
+        its matches {ticket id: [(TicketRow, same phone)]}: per kind, the
+        latest cluster still open (not resolved, last request within the
+        kind's window) of the ticket or its matches, else a new one named
+        by the places and words they share.  The clusters the tickets and
+        matches are in are read in one query, kept up to date in memory;
+        the new clusters are created at once and all lines inserted by one
+        query.  Return the ids of the clusters touched."""
         pool = Pool()
         Line = pool.get('sushi.analysis.cluster-sushi.ticket')
-        touched = set()
-        for kind, days, others in [
-                ('many_to_one', config['many_to_one_days'],
-                    [o for o, _ in matches]),
-                ('one_to_many', config['one_to_many_days'],
-                    [o for o, same in matches if same]),
-                ]:
-            since = ticket.received_at - dt.timedelta(days=days)
-            others = [o for o in others if o.received_at >= since]
-            if not others:
-                continue
-            lines = Line.search([
-                    ('ticket', 'in', [o.id for o in others] + [ticket.id]),
-                    ('cluster.kind', '=', kind),
-                    ('cluster.state', '!=', 'resolved'),
-                    ('cluster.last_at', '>=', since),
-                    ], order=[('cluster.last_at', 'DESC')])
-            if lines:
-                cluster = lines[0].cluster
-                members = {l.ticket.id for l in lines
-                    if l.cluster == cluster}
-            else:
-                place = dedup.shared_places(
-                    ticket_text(ticket), ticket_text(others[0]))
-                _, _, words = dedup.score(
-                    ticket_text(ticket), ticket_text(others[0]))
-                name = ' '.join(filter(None, ['、'.join(place[:2]),
-                            '、'.join(words[:3])])) or (ticket.title or '')
-                cluster, = cls.create([{
-                            'kind': kind,
-                            'name': name[:100],
-                            'region': ticket.region.id
-                            if ticket.region else None,
-                            'category': ticket.category.id
-                            if ticket.category else None,
-                            'first_at': min(o.received_at
-                                for o in others + [ticket]),
-                            'last_at': ticket.received_at,
-                            }])
-                members = set()
-            new = [o.id for o in others + [ticket] if o.id not in members]
-            if cluster.last_at and ticket.received_at > cluster.last_at:
-                # later tickets of this run must find it
-                cls.write([cluster], {'last_at': ticket.received_at})
-            if new:
-                Line.create([{'cluster': cluster.id, 'ticket': i}
-                        for i in dict.fromkeys(new)])
-            touched.add(cluster.id)
-        return touched
+        line = Line.__table__()
+        c = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        involved = sorted({t.id for t in tickets} | {o.id
+                for found in matches.values() for o, _ in found})
+        # (kind, ticket) -> clusters; cluster -> [kind, last_at, members]
+        of = defaultdict(set)
+        clusters = {}
+        for sub in grouped_slice(involved, 1000):
+            cursor.execute(*line.join(c, condition=line.cluster == c.id
+                    ).select(line.ticket, c.id, c.kind, c.last_at,
+                    where=line.ticket.in_(list(sub))
+                    & (c.state != 'resolved')))
+            for ticket, cluster, kind, last_at in cursor:
+                of[kind, ticket].add(cluster)
+                clusters.setdefault(cluster, [kind, last_at, set()])[
+                    2].add(ticket)
+        new = {}  # temporary (negative) id -> values
+        lines, touched = [], set()
+        for ticket in tickets:
+            found = matches.get(ticket.id, [])
+            for kind, days, others in [
+                    ('many_to_one', config['many_to_one_days'],
+                        [o for o, _ in found]),
+                    ('one_to_many', config['one_to_many_days'],
+                        [o for o, same in found if same]),
+                    ]:
+                since = ticket.received_at - dt.timedelta(days=days)
+                others = [o for o in others if o.received_at >= since]
+                if not others:
+                    continue
+                open_ = [i for o in others + [ticket] for i in of[kind, o.id]
+                    if clusters[i][1] and clusters[i][1] >= since]
+                if open_:
+                    cluster = max(open_, key=lambda i: (clusters[i][1], i))
+                else:
+                    cluster = -len(new) - 1
+                    new[cluster] = cls._new_values(kind, ticket, others[0])
+                    clusters[cluster] = [kind, None, set()]
+                touched.add(cluster)
+                _, last_at, members = clusters[cluster]
+                for other in others + [ticket]:
+                    if other.id not in members:
+                        members.add(other.id)
+                        of[kind, other.id].add(cluster)
+                        lines.append([cluster, other.id])
+                clusters[cluster][1] = max(filter(None, [last_at,
+                            ticket.received_at]))
+        if new:
+            order = sorted(new, reverse=True)
+            created = cls.create([new[i] for i in order])
+            ids = dict(zip(order, (r.id for r in created)))
+        else:
+            ids = {}
+        now, user = clock.now(), Transaction().user
+        rows = [[ids.get(cluster, cluster), ticket, user, now]
+            for cluster, ticket in lines]
+        for chunk in grouped_slice(rows, 5000):
+            cursor.execute(*line.insert([line.cluster, line.ticket,
+                        line.create_uid, line.create_date], list(chunk)))
+        return {ids.get(i, i) for i in touched}
+
+    @classmethod
+    def _new_values(cls, kind, ticket, other):
+        """The values of a new cluster of kind opened by ticket with other
+        (TicketRows): named by their shared places and problem words."""
+        text, other_text = ticket_text(ticket), ticket_text(other)
+        place = dedup.shared_places(text, other_text)
+        _, _, words = dedup.score(text, other_text)
+        name = ' '.join(filter(None, ['、'.join(place[:2]),
+                    '、'.join(words[:3])])) or (ticket.title or '')
+        return {
+            'kind': kind,
+            'name': name[:100],
+            'region': ticket.region,
+            'category': ticket.category,
+            'first_at': min(other.received_at, ticket.received_at),
+            'last_at': ticket.received_at,
+            }
+
+    @classmethod
+    def _batch_matches(cls, tickets, config):
+        """Return {ticket id: [(earlier ticket, same phone)]} of tickets
+        (records): `_match_rows` for the callers that hold records (the
+        demo history)."""
+        Ticket = Pool().get('sushi.ticket')
+        matches = cls._match_rows(
+            cls._ticket_rows([t.id for t in tickets]), config)
+        return {i: [(Ticket(o.id), same) for o, same in found]
+            for i, found in matches.items()}
+
+    @classmethod
+    def _cluster_ticket(cls, ticket, config, matches):
+        """Put ticket (a record) in its clusters given its matches
+        [(earlier ticket, same phone)] (`_batch_matches`); return the ids
+        of the clusters touched.  `cluster_tickets` does a batch at once."""
+        rows = {r.id: r for r in cls._ticket_rows(
+                [ticket.id] + [o.id for o, _ in matches])}
+        return cls._assign([rows[ticket.id]], {ticket.id: [
+                    (rows[o.id], same) for o, same in matches]}, config)
 
     @classmethod
     def refresh(cls, clusters):

@@ -67,8 +67,10 @@ class TicketKey(ModelSQL):
         super().__setup__()
         t = cls.__table__()
         cls._sql_indexes.update({
+                # the ticket included: the lookups (intake check, cluster
+                # cron) read the index only
                 Index(t, (t.key, Index.Equality()),
-                    (t.received_at, Index.Range())),
+                    (t.received_at, Index.Range()), include=[t.ticket]),
                 Index(t, (t.kind, Index.Equality()),
                     (t.received_at, Index.Range())),
                 Index(t, (t.ticket, Index.Equality())),
@@ -118,6 +120,13 @@ class Ticket(metaclass=PoolMeta):
             help="Open orders (and recently closed ones) on the same "
             "matter, the likeliest first, with why."),
         'on_change_with_duplicate_hints')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # the cluster cron takes the tickets created since its checkpoint
+        cls._sql_indexes.add(Index(t, (t.create_date, Index.Range())))
 
     @classmethod
     def similarity(cls, a, b):

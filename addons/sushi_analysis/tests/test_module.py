@@ -238,6 +238,42 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
             self.assertEqual(draft.find_duplicates(), [])
 
     @with_transaction()
+    def test_cluster_candidates_latest_per_matter(self):
+        """ANA-11: the cron's candidates are the latest requests sharing a
+        lookup key in the window before the ticket (by key in one query,
+        merged); itself, later ones and those of no matter are left out"""
+        pool = Pool()
+        Cluster = pool.get('sushi.analysis.cluster')
+        config = pool.get('sushi.configuration').get_values()
+        old = make('汴河花园5栋停水了', phone=PHONES[0], when=(2025, 6, 1, 8))
+        a = make('汴河花园5栋停水了', phone=PHONES[1], when=(2025, 7, 1, 8))
+        b = make('汴河花园五号楼没水了', phone=PHONES[2], when=(2025, 7, 2, 8))
+        rejected = make('汴河花园停水三天了', phone=PHONES[3],
+            when=(2025, 7, 2, 9), state='rejected')
+        # another matter at the same place, by the new ticket's phone
+        c = make('汴河花园门口路灯不亮', phone=PHONES[0], when=(2025, 7, 2, 10))
+        new = make('汴河花园5号楼还是没水', phone=PHONES[0],
+            when=(2025, 7, 3, 8))
+        make('汴河花园5栋停水了', phone=PHONES[1], when=(2025, 7, 4, 8))
+        row, = Cluster._ticket_rows([new.id])
+        lookups = [(new.id, key, row.received_at,
+                row.received_at - dt.timedelta(days=30))
+            for key in ['estate:汴河花园|water_cut', 'phone:13905570001']]
+        # 30 days back from 3 July: 'old' (1 June) is out, and so is the
+        # later one; the rejected request is read (the lookup reads the
+        # index only) and dropped after
+        self.assertEqual([o for _, o in Cluster._candidates(lookups, 10)],
+            [c.id, rejected.id, b.id, a.id])
+        # the latest 2 over both keys: c (by the phone), then the rejected
+        self.assertEqual([o for _, o in Cluster._candidates(lookups, 2)],
+            [c.id, rejected.id])
+        matches = Cluster._match_rows([row], config)[new.id]
+        # c is another problem (路灯): below the threshold even with the
+        # phone; the rejected request is no matter
+        self.assertEqual([(o.id, same) for o, same in matches],
+            [(b.id, False), (a.id, False)])
+
+    @with_transaction()
     def test_cluster_window_and_threshold_settings(self):
         """ANA-11: a requester more than 7 days after the others is not
         counted; the requester threshold is a setting"""
