@@ -272,6 +272,14 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
         # phone; the rejected request is no matter
         self.assertEqual([(o.id, same) for o, same in matches],
             [(b.id, False), (a.id, False)])
+        # the record API of the demo history gives the same, and the
+        # three open one 多人一投 cluster (no phone in common: no 一人多投)
+        found = Cluster._batch_matches([new], config)[new.id]
+        self.assertEqual([(o.id, same) for o, same in found],
+            [(b.id, False), (a.id, False)])
+        cluster, = Cluster.browse(Cluster._cluster_ticket(new, config, found))
+        self.assertEqual((cluster.kind, {t.id for t in cluster.tickets}),
+            ('many_to_one', {a.id, b.id, new.id}))
 
     @with_transaction()
     def test_cluster_window_and_threshold_settings(self):
