@@ -20,6 +20,7 @@ from trytond.model.exceptions import AccessError
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
@@ -978,6 +979,27 @@ class AssessmentCases:
         # the quarter scores D2.5 on the whole quarter: the same 4
         quarter = [p for p in done if p.kind == 'quarter'][0]
         self.assertEqual(self.points(quarter, ns.county)['D2.5'][0], D(4))
+        # the city leader's board, read as sao reads it (each action's
+        # domain, the graph's x and y fields): the ranking bars are the
+        # last published month's (not the quarter's), the trend lines the
+        # months', the results list the published periods'
+        ActWindow = pool.get('ir.action.act_window')
+        ModelData = pool.get('ir.model.data')
+        Result = pool.get('sushi.assessment.result')
+
+        def shown(xml_id):
+            action = ActWindow(ModelData.get_id('sushi_assessment', xml_id))
+            return Result.search(
+                PYSONDecoder().decode(action.pyson_domain))
+        ranking = shown('act_board_ranking')
+        self.assertEqual({r.period for r in ranking}, {month})
+        bars = {r['unit.']['rec_name']: r['total'] for r in Result.read(
+                [r.id for r in ranking], ['unit.rec_name', 'total'])}
+        self.assertEqual(bars[ns.county.rec_name], D('79.13'))
+        self.assertEqual({r.period for r in shown('act_result_trend')},
+            {month})
+        self.assertEqual({r.period for r in shown('act_board_results')},
+            {month, quarter})
 
     @with_transaction()
     def test_supervision_cases(self):
