@@ -47,6 +47,10 @@ def main():
         help="print the plan of every statement of the compute")
     parser.add_argument('--no-recompute', action='store_true',
         help="time the compute once (keeps a timed run short)")
+    parser.add_argument('--dump', metavar='FILE',
+        help="only write the score and deduction rows of the computed "
+        "March 2025 to FILE, sorted (compare two versions of the compute "
+        "with diff)")
     parser.add_argument('--worker', action='store_true')
     parser.add_argument('--built', action='store_true')
     args = parser.parse_args()
@@ -82,6 +86,7 @@ def main():
             + (['--cprofile', args.cprofile] if args.cprofile else [])
             + (['--built'] if built else [])
             + (['--explain'] if args.explain else [])
+            + (['--dump', os.path.abspath(args.dump)] if args.dump else [])
             + (['--no-recompute'] if args.no_recompute else [])
             + (['--build-only'] if args.build_only else []),
             env=env, cwd=ROOT, check=True)
@@ -125,7 +130,47 @@ def worker(args):
         return
     pool = Pool(DATABASE)
     pool.init()
+    if args.dump:
+        return dump(args.dump, Transaction)
     measure(args, pool, Transaction, log, cprofiled)
+
+
+def dump(path, Transaction):
+    """The rows of the period of March 2025 as sorted text lines: every
+    score (unit, item, max, points, deducted, applicable, zeroed) and
+    every deduction (unit, item, kind, amount, origin, occurred_at,
+    description, cancelled), and the results."""
+    from benchtools import DATABASE
+    queries = [
+        '''SELECT 'S', s.unit, s.item, s.max_points, s.points, s.deducted,
+            s.applicable, s.zeroed
+        FROM sushi_assessment_score s JOIN sushi_assessment_period p
+            ON p.id = s.period
+        WHERE p.kind = 'month' AND p.start_date = '2025-03-01' ''',
+        '''SELECT 'D', s.unit, s.item, d.kind, d.amount, d.origin,
+            d.occurred_at, d.description, d.cancelled
+        FROM sushi_assessment_deduction d
+        JOIN sushi_assessment_score s ON s.id = d.score
+        JOIN sushi_assessment_period p ON p.id = s.period
+        WHERE p.kind = 'month' AND p.start_date = '2025-03-01' ''',
+        '''SELECT 'R', r.unit, r.daily, r.key, r.additional,
+            r.applicable_max, r.total, r.rank, r.deduction_count,
+            r.on_time_feedback_rate, r.on_time_completion_rate,
+            r.resolution_rate, r.satisfaction_rate, r.orders_due,
+            r.orders_completed
+        FROM sushi_assessment_result r JOIN sushi_assessment_period p
+            ON p.id = r.period
+        WHERE p.kind = 'month' AND p.start_date = '2025-03-01' ''',
+        ]
+    with Transaction().start(DATABASE, 0) as transaction:
+        cursor = transaction.connection.cursor()
+        lines = []
+        for query in queries:
+            cursor.execute(query)
+            lines.extend('\t'.join(map(str, row)) for row in cursor)
+    lines.sort()
+    Path(path).write_text('\n'.join(lines) + '\n', encoding='utf-8')
+    print(f'{len(lines):,} rows in {path}')
 
 
 def build(args):
@@ -244,17 +289,22 @@ def measure(args, pool, Transaction, log, cprofiled):
         JOIN sushi_ticket t ON t.id = a.ticket
         LEFT JOIN sushi_ticket_reply r ON r.assignment = a.id
         GROUP BY a.unit"""
+    # twice with PostgreSQL's JIT compilation as configured (on by
+    # default), twice without it (the compute turns it off for its own
+    # statements): the fastest run is the reference
     with Transaction().start(DATABASE, 0) as transaction:
         cursor = transaction.connection.cursor()
         runs = []
-        for _ in range(2):
+        for jit in ['on', 'on', 'off', 'off']:
+            cursor.execute('SET LOCAL jit = ' + jit)
             start = time.perf_counter()
             cursor.execute(aggregate)
             rows = cursor.fetchall()
-            runs.append(time.perf_counter() - start)
-        hand = min(runs)
+            runs.append((time.perf_counter() - start, jit))
+        hand = min(r for r, _ in runs)
     log(f'hand-written aggregate: {hand:.1f} s ({len(rows)} units; runs '
-        + ', '.join(f'{r:.1f}' for r in runs) + f' s; {load()})')
+        + ', '.join(f'{r:.1f} (jit {j})' for r, j in runs)
+        + f' s; {load()})')
     import datetime as dt
     Period = pool.get('sushi.assessment.period')
     with Transaction().start(DATABASE, 0) as transaction:

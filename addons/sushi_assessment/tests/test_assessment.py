@@ -6,13 +6,21 @@ The facts are stored as the ticket and knowledge modules store them; every
 expected value below was worked out with a pencil from SCORING.md and is
 written as a literal."""
 import datetime as dt
+import email
+import email.policy
 import io
+import mailbox
+import os
+import time
+import uuid
 import zipfile
 from decimal import Decimal as D
 
 from trytond.model.exceptions import AccessError
 from trytond.exceptions import UserError
+from trytond.i18n import gettext
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
@@ -22,6 +30,39 @@ from trytond.modules.sushi_ticket.tests.tools import (
 
 from .. import items as I
 from ..exceptions import ReviewError
+
+# the Maildir of the real SMTP server scripts/runtests.py starts
+MAILDIR = os.environ.get('SUSHI_TEST_MAILDIR')
+
+
+def delivered(address, count, timeout=5):
+    "The messages the SMTP server delivered to address (waits for count)."
+    deadline = time.monotonic() + timeout
+    while True:
+        found = []
+        if os.path.isdir(os.path.join(MAILDIR, 'new')):
+            box = mailbox.Maildir(MAILDIR, factory=None, create=False)
+            for key in box.iterkeys():
+                message = email.message_from_bytes(box.get_bytes(key),
+                    policy=email.policy.default)
+                if address in {a.addr_spec
+                        for a in message['To'].addresses}:
+                    found.append(message)
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
+def send_queued_mail(transaction):
+    """Deliver the e-mails the transaction queued for its commit, as the
+    commit would (a test transaction is rolled back, which drops them)."""
+    from trytond.sendmail import SMTPDataManager
+    for manager in transaction._datamanagers:
+        if isinstance(manager, SMTPDataManager):
+            manager.tpc_begin(transaction)
+            manager.commit(transaction)
+            manager.tpc_vote(transaction)
+            manager.tpc_finish(transaction)
 
 
 def attach(record):
@@ -413,6 +454,19 @@ class AssessmentCases:
         leader, = Leader.create([{'unit': city.id, 'user': ns.principal.id,
                     'role': 'principal'}])
         self.review(plain, ns.principal, (2025, 3, 4, 9))
+        # ASM-02 on-time feedback of a statutory order: its progress
+        # report in time, or else a reply by the due time.  Three such
+        # orders dispatched in February, due 28 March, progress due 14
+        # March, not completed: reported on 10 March (fed back); reported
+        # late but replied on 25 February (fed back); reported late, no
+        # reply (not) → 2 / 3 = 66.67 %, completion in time 0 / 3
+        for reported, replied in [(10, False), (20, True), (20, False)]:
+            statutory = f.order(city, dispatched=(2025, 2, 20, 9),
+                statutory=True, due_at=local(2025, 3, 28, 17, 30),
+                progress_due_at=local(2025, 3, 14, 17, 30),
+                progress_reported_at=local(2025, 3, reported, 10))
+            if replied:
+                f.reply(statutory, submitted_at=local(2025, 2, 25, 9))
         # D5.1 (F5): an answer script due Mon 10 March 17:30, sent Thu 13
         # March: 11, 12, 13 March = 3 working days → 4 − 3 = 1
         request, = Request.create([{'subject': '占道经营投诉答复口径',
@@ -499,7 +553,8 @@ class AssessmentCases:
                 result.applicable_max, result.total),
             (D(41), D('4.5'), D(-2), D(80), D('54.88')))
         self.assertEqual(result.resolution_rate, D('66.67'))
-        self.assertIsNone(result.on_time_feedback_rate)  # nothing due
+        self.assertEqual((result.orders_due, result.on_time_feedback_rate,
+                result.on_time_completion_rate), (3, D('66.67'), D(0)))
         # D-17: P4 on order X already cost the level-2 escalation (D3.2):
         # not counted again → penalty 4, A = −1, total 55.88
         config = Config(1)
@@ -856,6 +911,10 @@ class AssessmentCases:
         Bulletin = pool.get('sushi.assessment.bulletin')
         ns = self.units()
         self.march(ns)
+        # an address of this run only, to find the handler's e-mail
+        address = f'handler-{uuid.uuid4().hex[:12]}@example.org'
+        ns.handler.email = address
+        ns.handler.save()
         with at(2025, 4, 4, 9):
             self.assertEqual(Period.run_bulletins(dt.date(2025, 4, 4)), [])
         with at(2025, 4, 7, 9):
@@ -884,6 +943,20 @@ class AssessmentCases:
                     ('model', '=', 'sushi.assessment.result')])}
         self.assertLessEqual({ns.handler, ns.leader, ns.principal},
             notified)
+        # ... and by e-mail: one message per bulletin reaches the SMTP
+        # server (the Maildir of the server process the test runner
+        # starts), the month's with the unit's total of March, 79.13
+        if MAILDIR:
+            send_queued_mail(Transaction())
+            found = delivered(address, count=len(done))
+            subject = {p.kind: '[宿事速办] ' + gettext(
+                    'sushi_assessment.msg_bulletin_subject',
+                    period=p.rec_name) for p in done}
+            self.assertEqual(sorted(m['Subject'] for m in found),
+                sorted(subject.values()))
+            month_mail, = [m for m in found
+                if m['Subject'] == subject['month']]
+            self.assertIn('埇桥区: 79.13 (', month_mail.get_content())
         # the unit × item table: one row per unit, one column per item
         Pivot = pool.get('sushi.assessment.pivot')
         month = [p for p in done if p.kind == 'month'][0]
@@ -906,6 +979,27 @@ class AssessmentCases:
         # the quarter scores D2.5 on the whole quarter: the same 4
         quarter = [p for p in done if p.kind == 'quarter'][0]
         self.assertEqual(self.points(quarter, ns.county)['D2.5'][0], D(4))
+        # the city leader's board, read as sao reads it (each action's
+        # domain, the graph's x and y fields): the ranking bars are the
+        # last published month's (not the quarter's), the trend lines the
+        # months', the results list the published periods'
+        ActWindow = pool.get('ir.action.act_window')
+        ModelData = pool.get('ir.model.data')
+        Result = pool.get('sushi.assessment.result')
+
+        def shown(xml_id):
+            action = ActWindow(ModelData.get_id('sushi_assessment', xml_id))
+            return Result.search(
+                PYSONDecoder().decode(action.pyson_domain))
+        ranking = shown('act_board_ranking')
+        self.assertEqual({r.period for r in ranking}, {month})
+        bars = {r['unit.']['rec_name']: r['total'] for r in Result.read(
+                [r.id for r in ranking], ['unit.rec_name', 'total'])}
+        self.assertEqual(bars[ns.county.rec_name], D('79.13'))
+        self.assertEqual({r.period for r in shown('act_result_trend')},
+            {month})
+        self.assertEqual({r.period for r in shown('act_board_results')},
+            {month, quarter})
 
     @with_transaction()
     def test_supervision_cases(self):
