@@ -21,6 +21,8 @@ two (the answers are kept in --answers), so each fits a timing lock.
     .venv/bin/python bench/bench_open311.py --clients 50 --requests 1000
     .venv/bin/python bench/bench_open311.py --intake realtime
     .venv/bin/python bench/bench_open311.py --clients 20 --requests 100 --kill
+    .venv/bin/python bench/bench_open311.py --clients 50 --requests 300 \
+        --rate 150    # open loop: 150 requests/s offered by 50 clients
 """
 import argparse
 import http.client
@@ -171,7 +173,18 @@ class Client(threading.Thread):
         refs = []
         while time.time() < self.start_at:
             time.sleep(0.01)
+        # --rate: open loop, each client a Poisson stream of rate/clients
+        # requests per second; a request's latency counts from its
+        # scheduled time, so a late send (the client still waiting for
+        # its previous answer) counts as waiting, not as a lighter load
+        scheduled = time.perf_counter()
         for i in range(self.args.requests):
+            if self.args.rate:
+                scheduled += self.rng.expovariate(
+                    self.args.rate / self.args.clients)
+                pause = scheduled - time.perf_counter()
+                if pause > 0:
+                    time.sleep(pause)
             if refs and self.rng.random() < 1 / 3:
                 ref = self.rng.choice(refs)
             else:
@@ -187,8 +200,12 @@ class Client(threading.Thread):
                     'description': f'压测诉求 {ref}：路灯不亮。',
                     'channel_ref': ref,
                     })
+            first = True
             while True:
                 start = time.perf_counter()
+                if self.args.rate and first:
+                    start = min(start, scheduled)
+                first = False
                 try:
                     connection.request('POST',
                         f'/{DATABASE}/open311/v2/requests.json', body=body,
@@ -222,6 +239,21 @@ class Client(threading.Thread):
                 break
 
 
+def warm_up(args, port, key, service):
+    """Let every worker serve a few POSTs first (its pool, caches and
+    prepared statements), untimed; their refs carry another tag, so the
+    run's checks leave them out."""
+    warm = argparse.Namespace(**vars(args))
+    warm.requests, warm.rate, warm.tag = 10, 0, args.tag + 'w'
+    results = []
+    clients = [Client(i, warm, port, key, service, results, time.time())
+        for i in range(2 * args.workers)]
+    for client in clients:
+        client.start()
+    for client in clients:
+        client.join()
+
+
 def drain(env, processes):
     """Run the cron's method in processes in parallel until the queue is
     empty; return (requests handled, seconds)."""
@@ -244,6 +276,10 @@ def main():
     parser.add_argument('--clients', type=int, default=50)
     parser.add_argument('--requests', type=int, default=1000)
     parser.add_argument('--workers', type=int, default=4)
+    parser.add_argument('--rate', type=float, default=0,
+        help='open loop: offer this many requests per second in all '
+        '(Poisson arrivals spread over the clients); 0: closed loop, '
+        'each client posts again as soon as it has its answer')
     parser.add_argument('--intake', choices=['batch', 'realtime'],
         default='batch', help='asynchronous (token) or synchronous intake')
     parser.add_argument('--drain', type=int, default=2,
@@ -383,7 +419,9 @@ def burst(args, uri, env):
         server.start()
         log(f'gunicorn: {args.workers} workers on port {port}, '
             f'{args.intake} intake; load average {os.getloadavg()}')
+        warm_up(args, port, key, service)
         results = []
+        load_start = os.getloadavg()
         start_at = time.time() + 1
         clients = [Client(i, args, port, key, service, results, start_at)
             for i in range(args.clients)]
@@ -419,12 +457,17 @@ def burst(args, uri, env):
     return {
         'tag': args.tag, 'clients': args.clients, 'requests': total,
         'workers': args.workers, 'intake': args.intake,
+        'offered_per_second': args.rate or 'closed loop',
+        'load_average_at_start': [round(x, 2) for x in load_start],
         'killed': args.kill,
         'seconds': round(wall, 1),
         'requests_per_second': round(len(answered) / wall, 1),
         'p50_ms': round(statistics.median(latencies) * 1000, 1)
         if latencies else None,
         'p95_ms': round(p95 * 1000, 1),
+        'p99_ms': round(latencies[int(len(latencies) * 0.99) - 1] * 1000,
+            1) if latencies else 0,
+        'max_ms': round(latencies[-1] * 1000, 1) if latencies else 0,
         'load_average_at_end': [round(x, 2) for x in load],
         'statuses': statuses, 'no_answer_resubmitted': no_answer,
         'inconsistent_answers': inconsistent,
