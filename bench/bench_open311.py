@@ -239,6 +239,49 @@ class Client(threading.Thread):
                 break
 
 
+def _processes():
+    "{pid: (parent pid, CPU seconds, command line)} of every process."
+    ticks = os.sysconf('SC_CLK_TCK')
+    found = {}
+    for name in os.listdir('/proc'):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f'/proc/{name}/stat') as file:
+                stat = file.read()
+            with open(f'/proc/{name}/cmdline', 'rb') as file:
+                cmdline = file.read().replace(b'\0', b' ').decode(
+                    'utf-8', 'replace')
+        except OSError:
+            continue
+        fields = stat[stat.rindex(')') + 2:].split()
+        found[int(name)] = (int(fields[1]),
+            (int(fields[11]) + int(fields[12])) / ticks, cmdline)
+    return found
+
+
+def server_cpu(server_pid, pg_port):
+    """CPU seconds used so far by gunicorn (master and workers) and by
+    the PostgreSQL server listening on pg_port (postmaster and backends):
+    what the requests cost the machine, whatever else runs on it."""
+    processes = _processes()
+    roots = {server_pid} | {pid for pid, (_, _, cmd) in processes.items()
+        if cmd.startswith(('postgres ', '/usr/lib/postgresql'))
+        and f'-p {pg_port} ' in cmd}
+    children = {}
+    for pid, (parent, _, _) in processes.items():
+        children.setdefault(parent, []).append(pid)
+    used = {'gunicorn': 0.0, 'postgresql': 0.0}
+    for root in roots:
+        kind = 'gunicorn' if root == server_pid else 'postgresql'
+        todo = [root]
+        while todo:
+            pid = todo.pop()
+            used[kind] += processes.get(pid, (0, 0.0, ''))[1]
+            todo.extend(children.get(pid, []))
+    return used
+
+
 def warm_up(args, port, key, service):
     """Let every worker serve a few POSTs first (its pool, caches and
     prepared statements), untimed; their refs carry another tag, so the
@@ -422,6 +465,9 @@ def burst(args, uri, env):
         warm_up(args, port, key, service)
         results = []
         load_start = os.getloadavg()
+        pg_port = urllib.parse.urlsplit(uri).port
+        cpu_start = server_cpu(server.process.pid, pg_port)
+        clients_cpu = time.process_time()
         start_at = time.time() + 1
         clients = [Client(i, args, port, key, service, results, start_at)
             for i in range(args.clients)]
@@ -438,6 +484,8 @@ def burst(args, uri, env):
             client.join()
         wall = time.time() - start_at
         load = os.getloadavg()
+        cpu_end = server_cpu(server.process.pid, pg_port)
+        clients_cpu = time.process_time() - clients_cpu
     finally:
         server.stop()
     answered = [r for r in results if r[0] != 'noanswer']
@@ -454,8 +502,15 @@ def burst(args, uri, env):
         if by_ref.setdefault(ref, number) != number:
             inconsistent += 1
     p95 = latencies[int(len(latencies) * 0.95) - 1] if latencies else 0
+    cpu = {kind: round((cpu_end[kind] - cpu_start[kind]) * 1000
+            / max(len(answered), 1), 2) for kind in cpu_start}
+    cpu['clients'] = round(clients_cpu * 1000 / max(len(answered), 1), 2)
     return {
         'tag': args.tag, 'clients': args.clients, 'requests': total,
+        # CPU milliseconds per answered request: the server's own cost,
+        # whatever else runs on the machine (the capacity of C idle
+        # cores is about C * 1000 / (gunicorn + postgresql) requests/s)
+        'cpu_ms_per_request': cpu,
         'workers': args.workers, 'intake': args.intake,
         'offered_per_second': args.rate or 'closed loop',
         'load_average_at_start': [round(x, 2) for x in load_start],

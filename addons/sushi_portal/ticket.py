@@ -66,6 +66,32 @@ class Ticket(metaclass=PoolMeta):
         cls._validate([ticket], field_names=checked)
 
     @classmethod
+    def create(cls, vlist):
+        tickets = super().create(vlist)
+        cls._open311_changed()
+        return tickets
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        cls._open311_changed()
+
+    @classmethod
+    def delete(cls, tickets):
+        super().delete(tickets)
+        cls._open311_changed()
+
+    @staticmethod
+    def _open311_changed():
+        """Forget the public Open311 answers in every process once the
+        transaction commits (one NOTIFY on PostgreSQL): a channel that
+        posts or a reviewer who withdraws an order from publication sees
+        it in the next answer; what the set-based jobs change in SQL shows
+        within the cache's 30 seconds."""
+        from .open311 import clear_public
+        clear_public()
+
+    @classmethod
     def __post_setup__(cls):
         super().__post_setup__()
         # check_online's field sets, fixed once the pool is set up
