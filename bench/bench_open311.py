@@ -355,10 +355,10 @@ def main():
         log(f'PostgreSQL cluster at {uri}')
     # as production serves it (config/production.conf): tasks such as the
     # acknowledgement SMS are queued for trytond-worker, not run in the
-    # request
+    # request; caches are kept in step by LISTEN/NOTIFY (clean_timeout 0)
     env = dict(os.environ, TRYTOND_DATABASE__URI=uri,
         TRYTOND_DATABASE_NAMES=DATABASE, PYTHONOPTIMIZE='1',
-        TRYTOND_QUEUE__WORKER='True')
+        TRYTOND_QUEUE__WORKER='True', TRYTOND_CACHE__CLEAN_TIMEOUT='0')
     env.pop('TRYTOND_CONFIG', None)
     server = None
     report = {}
