@@ -349,8 +349,8 @@ _catalogue = Cache('sushi_portal.open311_catalogue', duration=60,
 # successful answers are kept, and those are built of public, masked
 # data only (request_row), so a hit shows nothing the same query would
 # not show anyone.  An edit of what the answers disclose or mask clears
-# it in every process (Ticket.write, the configuration); the rest (a new
-# order, a state changed by a cron) shows within the duration.
+# it in every process (Ticket.write of OPEN311_PUBLIC, the configuration);
+# the rest (a new order, a new state) shows within the duration.
 _public = Cache('sushi_portal.open311_public', duration=30, context=False)
 # a list answer may be half a megabyte: keep few per process
 _public.size_limit = 64

@@ -8,6 +8,11 @@ from trytond.transaction import without_check_access
 
 OPEN311_CLOSED = {'rejected', 'answered', 'transferred', 'merged',
     'closed', 'archived'}
+# what decides whether and how a public Open311 answer shows an order's
+# text and place (open311.request_row): writing one clears the cache
+OPEN311_PUBLIC = {'disclosure', 'request_type', 'requester_name',
+    'description', 'address', 'latitude', 'longitude', 'media_url',
+    'category', 'number'}
 
 
 class Ticket(metaclass=PoolMeta):
@@ -66,15 +71,12 @@ class Ticket(metaclass=PoolMeta):
         cls._validate([ticket], field_names=checked)
 
     @classmethod
-    def create(cls, vlist):
-        tickets = super().create(vlist)
-        cls._open311_changed()
-        return tickets
-
-    @classmethod
     def write(cls, *args):
         super().write(*args)
-        cls._open311_changed()
+        actions = iter(args)
+        if any(OPEN311_PUBLIC & set(values)
+                for _, values in zip(actions, actions)):
+            cls._open311_changed()
 
     @classmethod
     def delete(cls, tickets):
@@ -84,10 +86,12 @@ class Ticket(metaclass=PoolMeta):
     @staticmethod
     def _open311_changed():
         """Forget the public Open311 answers in every process once the
-        transaction commits (one NOTIFY on PostgreSQL): a channel that
-        posts or a reviewer who withdraws an order from publication sees
-        it in the next answer; what the set-based jobs change in SQL shows
-        within the cache's 30 seconds."""
+        transaction commits (one NOTIFY on PostgreSQL with the production
+        configuration): an order withdrawn from publication, or whose
+        text or place is corrected, shows so in the next answer.  A new
+        order or a new state shows within the cache's 30 seconds (a
+        clear on every create and accept would empty the cache at the
+        intake's rate)."""
         from .open311 import clear_public
         clear_public()
 
