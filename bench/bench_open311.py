@@ -21,6 +21,8 @@ two (the answers are kept in --answers), so each fits a timing lock.
     .venv/bin/python bench/bench_open311.py --clients 50 --requests 1000
     .venv/bin/python bench/bench_open311.py --intake realtime
     .venv/bin/python bench/bench_open311.py --clients 20 --requests 100 --kill
+    .venv/bin/python bench/bench_open311.py --clients 50 --requests 300 \
+        --rate 150    # open loop: 150 requests/s offered by 50 clients
 """
 import argparse
 import http.client
@@ -160,6 +162,7 @@ class Client(threading.Thread):
         self.index, self.args, self.port = index, args, port
         self.key, self.service = key, service
         self.results, self.start_at = results, start_at
+        self.done = []  # when each answer came
         self.rng = random.Random(index)
 
     def connection(self):
@@ -171,7 +174,18 @@ class Client(threading.Thread):
         refs = []
         while time.time() < self.start_at:
             time.sleep(0.01)
+        # --rate: open loop, each client a Poisson stream of rate/clients
+        # requests per second; a request's latency counts from its
+        # scheduled time, so a late send (the client still waiting for
+        # its previous answer) counts as waiting, not as a lighter load
+        scheduled = time.perf_counter()
         for i in range(self.args.requests):
+            if self.args.rate:
+                scheduled += self.rng.expovariate(
+                    self.args.rate / self.args.clients)
+                pause = scheduled - time.perf_counter()
+                if pause > 0:
+                    time.sleep(pause)
             if refs and self.rng.random() < 1 / 3:
                 ref = self.rng.choice(refs)
             else:
@@ -187,8 +201,12 @@ class Client(threading.Thread):
                     'description': f'压测诉求 {ref}：路灯不亮。',
                     'channel_ref': ref,
                     })
+            first = True
             while True:
                 start = time.perf_counter()
+                if self.args.rate and first:
+                    start = min(start, scheduled)
+                first = False
                 try:
                     connection.request('POST',
                         f'/{DATABASE}/open311/v2/requests.json', body=body,
@@ -219,7 +237,66 @@ class Client(threading.Thread):
                     except (ValueError, LookupError, TypeError):
                         pass
                 self.results.append((status, ref, number, elapsed))
+                self.done.append(time.time())
                 break
+
+
+def _processes():
+    "{pid: (parent pid, CPU seconds, command line)} of every process."
+    ticks = os.sysconf('SC_CLK_TCK')
+    found = {}
+    for name in os.listdir('/proc'):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f'/proc/{name}/stat') as file:
+                stat = file.read()
+            with open(f'/proc/{name}/cmdline', 'rb') as file:
+                cmdline = file.read().replace(b'\0', b' ').decode(
+                    'utf-8', 'replace')
+        except OSError:
+            continue
+        fields = stat[stat.rindex(')') + 2:].split()
+        found[int(name)] = (int(fields[1]),
+            (int(fields[11]) + int(fields[12])) / ticks, cmdline)
+    return found
+
+
+def server_cpu(server_pid, pg_port):
+    """CPU seconds used so far by gunicorn (master and workers) and by
+    the PostgreSQL server listening on pg_port (postmaster and backends):
+    what the requests cost the machine, whatever else runs on it."""
+    processes = _processes()
+    roots = {server_pid} | {pid for pid, (_, _, cmd) in processes.items()
+        if cmd.startswith(('postgres ', '/usr/lib/postgresql'))
+        and f'-p {pg_port} ' in cmd}
+    children = {}
+    for pid, (parent, _, _) in processes.items():
+        children.setdefault(parent, []).append(pid)
+    used = {'gunicorn': 0.0, 'postgresql': 0.0}
+    for root in roots:
+        kind = 'gunicorn' if root == server_pid else 'postgresql'
+        todo = [root]
+        while todo:
+            pid = todo.pop()
+            used[kind] += processes.get(pid, (0, 0.0, ''))[1]
+            todo.extend(children.get(pid, []))
+    return used
+
+
+def warm_up(args, port, key, service):
+    """Let every worker serve a few POSTs first (its pool, caches and
+    prepared statements), untimed; their refs carry another tag, so the
+    run's checks leave them out."""
+    warm = argparse.Namespace(**vars(args))
+    warm.requests, warm.rate, warm.tag = 10, 0, args.tag + 'w'
+    results = []
+    clients = [Client(i, warm, port, key, service, results, time.time())
+        for i in range(2 * args.workers)]
+    for client in clients:
+        client.start()
+    for client in clients:
+        client.join()
 
 
 def drain(env, processes):
@@ -244,6 +321,10 @@ def main():
     parser.add_argument('--clients', type=int, default=50)
     parser.add_argument('--requests', type=int, default=1000)
     parser.add_argument('--workers', type=int, default=4)
+    parser.add_argument('--rate', type=float, default=0,
+        help='open loop: offer this many requests per second in all '
+        '(Poisson arrivals spread over the clients); 0: closed loop, '
+        'each client posts again as soon as it has its answer')
     parser.add_argument('--intake', choices=['batch', 'realtime'],
         default='batch', help='asynchronous (token) or synchronous intake')
     parser.add_argument('--drain', type=int, default=2,
@@ -274,10 +355,10 @@ def main():
         log(f'PostgreSQL cluster at {uri}')
     # as production serves it (config/production.conf): tasks such as the
     # acknowledgement SMS are queued for trytond-worker, not run in the
-    # request
+    # request; caches are kept in step by LISTEN/NOTIFY (clean_timeout 0)
     env = dict(os.environ, TRYTOND_DATABASE__URI=uri,
         TRYTOND_DATABASE_NAMES=DATABASE, PYTHONOPTIMIZE='1',
-        TRYTOND_QUEUE__WORKER='True')
+        TRYTOND_QUEUE__WORKER='True', TRYTOND_CACHE__CLEAN_TIMEOUT='0')
     env.pop('TRYTOND_CONFIG', None)
     server = None
     report = {}
@@ -383,7 +464,12 @@ def burst(args, uri, env):
         server.start()
         log(f'gunicorn: {args.workers} workers on port {port}, '
             f'{args.intake} intake; load average {os.getloadavg()}')
+        warm_up(args, port, key, service)
         results = []
+        load_start = os.getloadavg()
+        pg_port = urllib.parse.urlsplit(uri).port
+        cpu_start = server_cpu(server.process.pid, pg_port)
+        clients_cpu = time.process_time()
         start_at = time.time() + 1
         clients = [Client(i, args, port, key, service, results, start_at)
             for i in range(args.clients)]
@@ -399,7 +485,15 @@ def burst(args, uri, env):
         for client in clients:
             client.join()
         wall = time.time() - start_at
+        # the rate while every client still posts: the run's end waits
+        # for the slowest client (with --rate, the longest of the clients'
+        # random streams), so also time the first 90 % of the answers
+        done = sorted(t for client in clients for t in client.done)
+        nine_tenths = (done[int(len(done) * 0.9) - 1] - start_at
+            if done else 0)
         load = os.getloadavg()
+        cpu_end = server_cpu(server.process.pid, pg_port)
+        clients_cpu = time.process_time() - clients_cpu
     finally:
         server.stop()
     answered = [r for r in results if r[0] != 'noanswer']
@@ -416,15 +510,29 @@ def burst(args, uri, env):
         if by_ref.setdefault(ref, number) != number:
             inconsistent += 1
     p95 = latencies[int(len(latencies) * 0.95) - 1] if latencies else 0
+    cpu = {kind: round((cpu_end[kind] - cpu_start[kind]) * 1000
+            / max(len(answered), 1), 2) for kind in cpu_start}
+    cpu['clients'] = round(clients_cpu * 1000 / max(len(answered), 1), 2)
     return {
         'tag': args.tag, 'clients': args.clients, 'requests': total,
+        # CPU milliseconds per answered request: the server's own cost,
+        # whatever else runs on the machine (the capacity of C idle
+        # cores is about C * 1000 / (gunicorn + postgresql) requests/s)
+        'cpu_ms_per_request': cpu,
         'workers': args.workers, 'intake': args.intake,
+        'offered_per_second': args.rate or 'closed loop',
+        'load_average_at_start': [round(x, 2) for x in load_start],
         'killed': args.kill,
         'seconds': round(wall, 1),
         'requests_per_second': round(len(answered) / wall, 1),
+        'requests_per_second_first_90_percent': round(
+            int(len(done) * 0.9) / nine_tenths, 1) if nine_tenths else None,
         'p50_ms': round(statistics.median(latencies) * 1000, 1)
         if latencies else None,
         'p95_ms': round(p95 * 1000, 1),
+        'p99_ms': round(latencies[int(len(latencies) * 0.99) - 1] * 1000,
+            1) if latencies else 0,
+        'max_ms': round(latencies[-1] * 1000, 1) if latencies else 0,
         'load_average_at_end': [round(x, 2) for x in load],
         'statuses': statuses, 'no_answer_resubmitted': no_answer,
         'inconsistent_answers': inconsistent,

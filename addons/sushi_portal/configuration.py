@@ -90,10 +90,12 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
 
     @classmethod
     def write(cls, *args):
-        from .open311 import _catalogue
+        from .open311 import _catalogue, clear_public
         super().write(*args)
-        # the intake mode and the jurisdiction are cached with the catalogue
+        # the intake mode and the jurisdiction are cached with the
+        # catalogue, and the public answers follow them
         _catalogue.clear()
+        clear_public()
 
     @classmethod
     def default_web_channel(cls):

@@ -341,6 +341,49 @@ _catalogue = Cache('sushi_portal.open311_catalogue', duration=60,
     context=False)
 
 
+# The public GET answers (services, service definitions, requests and a
+# request), kept a short while in each server process: a list of 1 000
+# requests costs the better part of a second of CPU to build and channels
+# poll the same queries.  Keyed on the route, the path's arguments, the
+# format and the normalised parameters (sorted, api_key left out); only
+# successful answers are kept, and those are built of public, masked
+# data only (request_row), so a hit shows nothing the same query would
+# not show anyone.  An edit of what the answers disclose or mask clears
+# it in every process (Ticket.write of OPEN311_PUBLIC, the configuration);
+# the rest (a new order, a new state) shows within the duration.
+_public = Cache('sushi_portal.open311_public', duration=30, context=False)
+# a list answer may be half a megabyte: keep few per process
+_public.size_limit = 64
+
+
+def public_cache(func):
+    "Serve a public GET route from _public when the same query was built."
+    @wraps(func)
+    def wrapper(request, pool, *args, fmt, **kwargs):
+        if request.method != 'GET':
+            return func(request, pool, *args, fmt=fmt, **kwargs)
+        params = parameters(request)
+        key = (func.__name__, args, tuple(sorted(kwargs.items())), fmt,
+            tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
+                    for k, v in params.items() if k != 'api_key')))
+        hit = _public.get(key)
+        if hit is not None:
+            body, content_type = hit
+            return Response(body, status=HTTPStatus.OK,
+                content_type=content_type,
+                headers={'Access-Control-Allow-Origin': '*'})
+        response = func(request, pool, *args, fmt=fmt, **kwargs)
+        if response.status_code == HTTPStatus.OK:
+            _public.set(key, (response.get_data(), response.content_type))
+        return response
+    return wrapper
+
+
+def clear_public():
+    "Forget the public GET answers in every process (at commit)."
+    _public.clear()
+
+
 def catalogue(pool):
     """Return ({service_code: (category id, is a leaf)}, the attributes of
     every service, the jurisdiction_id, the intake mode: 'realtime' or
@@ -509,6 +552,7 @@ def discovery(request, pool, fmt):
 
 @app.route(BASE + '/services.<fmt>', methods=ALL_METHODS)
 @open311()
+@public_cache
 def service_list(request, pool, fmt):
     check_jurisdiction(pool, parameters(request))
     mode = catalogue(pool)[3]
@@ -518,6 +562,7 @@ def service_list(request, pool, fmt):
 
 @app.route(BASE + '/services/<code>.<fmt>', methods=ALL_METHODS)
 @open311()
+@public_cache
 def service_definition(request, pool, code, fmt):
     check_jurisdiction(pool, parameters(request))
     category = find_service(pool, code)
@@ -709,6 +754,7 @@ def service_notice(ticket):
     return gettext('sushi_portal.msg_open311_notice', number=ticket.number)
 
 
+@public_cache
 def get_requests(request, pool, fmt):
     Ticket = pool.get('sushi.ticket')
     Configuration = pool.get('sushi.portal.configuration')
@@ -767,6 +813,7 @@ def get_requests(request, pool, fmt):
 
 @app.route(BASE + '/requests/<number>.<fmt>', methods=ALL_METHODS)
 @open311()
+@public_cache
 def get_request(request, pool, number, fmt):
     Ticket = pool.get('sushi.ticket')
     check_jurisdiction(pool, parameters(request))

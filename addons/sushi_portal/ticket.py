@@ -8,6 +8,11 @@ from trytond.transaction import without_check_access
 
 OPEN311_CLOSED = {'rejected', 'answered', 'transferred', 'merged',
     'closed', 'archived'}
+# what decides whether and how a public Open311 answer shows an order's
+# text and place (open311.request_row): writing one clears the cache
+OPEN311_PUBLIC = {'disclosure', 'request_type', 'requester_name',
+    'description', 'address', 'latitude', 'longitude', 'media_url',
+    'category', 'number'}
 
 
 class Ticket(metaclass=PoolMeta):
@@ -39,12 +44,18 @@ class Ticket(metaclass=PoolMeta):
         # the new row as create would store it: its defaults, then the
         # values, the fields not given empty, times to the second;
         # function fields are computed from saved rows only
-        stored = {n for n, f in cls._fields.items()
-            if n != 'id' and not isinstance(f, fields.Function)}
+        stored = cls._online_stored
         with without_check_access():
-            row = cls.preprocess_values('create', {
-                    **cls.default_get(list(stored), with_rec_name=False),
-                    **values})
+            defaults = cls.default_get(list(stored), with_rec_name=False)
+            row = cls.preprocess_values('create', {**defaults, **values})
+        # what to validate: the values given or derived (preprocess), the
+        # required fields, and (Tryton's _validate adds them) every field
+        # whose domain or required state depends on one of those; a field
+        # left at its default is valid as every new record's default is
+        # (create's own validation of the queued request checks it again)
+        checked = {n for n in stored
+            if n in values or row.get(n, None) != defaults.get(n, None)}
+        checked |= cls._online_required
         for name in stored:
             field = cls._fields[name]
             if name not in row:
@@ -57,7 +68,42 @@ class Ticket(metaclass=PoolMeta):
         # named so in the errors
         row['rec_name'] = gettext('sushi_portal.msg_new_work_order')
         ticket = cls(-1, **row)
-        cls._validate([ticket], field_names=stored)
+        cls._validate([ticket], field_names=checked)
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        actions = iter(args)
+        if any(OPEN311_PUBLIC & set(values)
+                for _, values in zip(actions, actions)):
+            cls._open311_changed()
+
+    @classmethod
+    def delete(cls, tickets):
+        super().delete(tickets)
+        cls._open311_changed()
+
+    @staticmethod
+    def _open311_changed():
+        """Forget the public Open311 answers in every process once the
+        transaction commits (one NOTIFY on PostgreSQL with the production
+        configuration): an order withdrawn from publication, or whose
+        text or place is corrected, shows so in the next answer.  A new
+        order or a new state shows within the cache's 30 seconds (a
+        clear on every create and accept would empty the cache at the
+        intake's rate)."""
+        from .open311 import clear_public
+        clear_public()
+
+    @classmethod
+    def __post_setup__(cls):
+        super().__post_setup__()
+        # check_online's field sets, fixed once the pool is set up
+        cls._online_stored = frozenset(n for n, f in cls._fields.items()
+            if n != 'id' and not isinstance(f, fields.Function))
+        cls._online_required = frozenset(n for n in cls._online_stored
+            if cls._fields[n].required
+            or 'required' in (cls._fields[n].states or {}))
 
     @classmethod
     def register_online(cls, tickets):

@@ -17,6 +17,7 @@ from trytond.tests.test_tryton import RouteTestCase
 from trytond.transaction import Transaction
 
 from trytond.modules.sushi_portal.api_key import rate_limiter
+from trytond.modules.sushi_portal.open311 import clear_public
 
 PHONE = '13905570001'
 NAME_LAST, NAME_FIRST = '钱', '多多'
@@ -52,6 +53,11 @@ class Open311TestCase(RouteTestCase):
     def setUp(self):
         super().setUp()
         rate_limiter.reset()
+        # each test reads the answers its own requests make (the public
+        # answers are cached 30 s: a new order shows within them)
+        with Transaction().start(self.db_name, 0) as transaction:
+            clear_public()
+            transaction.commit()
 
     # helpers
     def url(self, path):
@@ -580,6 +586,40 @@ class Open311TestCase(RouteTestCase):
         self.assertRegex(row['requested_datetime'], W3C)
         self.assertEqual(row['address'], '埇桥区汴河路**')
         self.assertEqual(row['service_code'], self.service_code)
+
+    def test_public_cache(self):
+        """PUB-05: the public GET answers are served again from the
+        process's cache, which keeps only successful, public answers and
+        forgets them when a work order is edited: an order withdrawn from
+        publication shows no description in the very next answer"""
+        from trytond.modules.sushi_portal.open311 import _public
+        number = self.post(**self.valid()).json[0]['service_request_id']
+
+        def disclose(value):
+            with Transaction().start(self.db_name, 0) as transaction:
+                Ticket = Pool().get('sushi.ticket')
+                Ticket.write(Ticket.search([('number', '=', number)]),
+                    {'disclosure': value})
+                transaction.commit()
+        disclose(True)
+        path = self.url(f'requests/{number}.json')
+        first = self.client().get(path)
+        hits = _public.hit
+        again = self.client().get(path + '?api_key=' + self.key)
+        self.assertEqual(_public.hit, hits + 1)
+        self.assertEqual(again.data, first.data)
+        self.assertEqual(again.headers['Content-Type'],
+            'application/json; charset=utf-8')
+        self.assertTrue(first.json[0]['description'])
+        self.assertNotIn(PHONE, again.data.decode('utf-8'))
+        disclose(False)
+        self.assertIsNone(self.client().get(path).json[0]['description'])
+        # a refusal is never kept
+        hits = _public.hit
+        for _ in range(2):
+            self.assertError(self.client().get(
+                    self.url('requests/NOPE-1.json')), 404)
+        self.assertEqual(_public.hit, hits)
 
     def test_get_requests_filters(self):
         "service_request_id, service_code, status, dates and their limits"

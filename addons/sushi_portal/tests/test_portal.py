@@ -339,6 +339,52 @@ class PortalTestCase(RouteTestCase):
         self.assertEqual(client.get(self.url('static/portal.css')
                 ).status_code, 200)
 
+    def test_contrast_aa(self):
+        """#13 (2) accessible: every text colour of the citizen pages'
+        style sheet reaches WCAG 2 AA (4.5:1) on its background (the
+        rule's own, else its parent rule's, else both page backgrounds)"""
+        from pathlib import Path
+        css = (Path(__file__).parent.parent / 'static' / 'portal.css'
+            ).read_text()
+
+        def luminance(hex_):
+            hex_ = hex_.lstrip('#')
+            if len(hex_) == 3:
+                hex_ = ''.join(c * 2 for c in hex_)
+            channels = []
+            for i in (0, 2, 4):
+                c = int(hex_[i:i + 2], 16) / 255
+                channels.append(c / 12.92 if c <= 0.03928
+                    else ((c + 0.055) / 1.055) ** 2.4)
+            r, g, b = channels
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+        def ratio(a, b):
+            high, low = sorted([luminance(a), luminance(b)], reverse=True)
+            return (high + 0.05) / (low + 0.05)
+        rules = {}
+        for selectors, body in re.findall(r'([^{}]+)\{([^}]*)\}', css):
+            color = re.search(r'(?<![-\w])color:\s*(#[0-9a-fA-F]{3,6})', body)
+            background = re.search(
+                r'background(?:-color)?:\s*(#[0-9a-fA-F]{3,6})', body)
+            for selector in selectors.split(','):
+                rules[selector.strip()] = (color and color.group(1),
+                    background and background.group(1))
+        pages = ['#ffffff', '#f5f6f8']  # main, body
+        checked = 0
+        for selector, (color, background) in rules.items():
+            if not color:
+                continue
+            parent = rules.get(selector.rsplit(' ', 1)[0]) \
+                if ' ' in selector else None
+            grounds = ([background] if background
+                else [parent[1]] if parent and parent[1] else pages)
+            for ground in grounds:
+                with self.subTest(selector=selector, ground=ground):
+                    self.assertGreaterEqual(ratio(color, ground), 4.5)
+                    checked += 1
+        self.assertGreater(checked, 10)
+
     def test_dashboard(self):
         "The dashboard's data: city leader yes, unit handler 403, anonymous 401"
         import base64
