@@ -279,7 +279,6 @@ def main():
         TRYTOND_DATABASE_NAMES=DATABASE, PYTHONOPTIMIZE='1',
         TRYTOND_QUEUE__WORKER='True')
     env.pop('TRYTOND_CONFIG', None)
-    server = None
     report = {}
     try:
         if args.phase != 'drain':
