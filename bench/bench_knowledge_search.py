@@ -656,7 +656,6 @@ def worker(args):
         keys = insert_set(pool, set_entries)
         published += len(keys)
     else:
-        from trytond.transaction import Transaction
         with Transaction().start(DATABASE, 0) as transaction:
             pool.get('sushi.knowledge.entry').refresh_search_statistics()
             transaction.commit()

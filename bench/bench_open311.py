@@ -360,7 +360,6 @@ def main():
         TRYTOND_DATABASE_NAMES=DATABASE, PYTHONOPTIMIZE='1',
         TRYTOND_QUEUE__WORKER='True', TRYTOND_CACHE__CLEAN_TIMEOUT='0')
     env.pop('TRYTOND_CONFIG', None)
-    server = None
     report = {}
     try:
         if args.phase != 'drain':

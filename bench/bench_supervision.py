@@ -132,7 +132,7 @@ def StoredCluster(path):
 
 
 def worker(args):
-    from benchtools import DATABASE, database_version, local, log, vacuum
+    from benchtools import log
 
     ready = args.data / 'ready.json' if args.data else None
     if ready and ready.exists():

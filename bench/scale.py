@@ -835,7 +835,6 @@ def samples(args):
 def time_searches(timer, args, logins, sample):
     "The search bar and the form, as the dispatcher and the handlers."
     from trytond.pool import Pool
-    from trytond.transaction import Transaction
     rows, words = sample['rows'], sample['words']
     handlers = [v for k, v in sorted(logins.items())
         if k.startswith('scale_handler_')]

@@ -146,6 +146,29 @@ sweep.click('run_once')
 '''
 
 
+def submit_login_name(page, server, login):
+    """Open sao on server's database and submit `login` in its login dialog
+    (sao then asks for the password in a second dialog).
+
+    sao shows the dialog before it has the list of databases: until that
+    list (common.db.list) has come back, the database field is hidden and
+    empty, and a submit is dropped without a word (sao's login() returns
+    when it has no database, marking only the empty fields that are
+    visible: none).  On PostgreSQL trytond's first list of a process
+    connects to every database of the cluster, so the first login after a
+    server start lost that race and waited for a password dialog that
+    never came.  Hence: submit only once the database field shows the
+    database, as a person would."""
+    from playwright.sync_api import expect
+    page.goto(server.database_url)
+    dialog = page.locator('.login-dialog')
+    database = dialog.locator('#database:visible')
+    database.wait_for()
+    expect(database).to_have_value(server.database)
+    dialog.locator('input#login').fill(login)
+    dialog.locator('button[type=submit]').click()
+
+
 class HarnessError(RuntimeError):
     "The browser test environment could not be set up."
 

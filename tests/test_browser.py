@@ -50,16 +50,9 @@ class BrowserTestCase(unittest.TestCase):
 
     def login(self, page, login):
         "Log in through sao's two dialogs: user name, then password."
-        page.goto(self.server.database_url)
-        dialog = page.locator('.login-dialog')
-        dialog.locator('input#login').fill(login)
-        dialog.locator('button[type=submit]').click()
-        password = page.locator('.ask-dialog input[type=password]')
-        # the first login after the demo build waited over 180 s on
-        # PostgreSQL in two full runs of 30 Nov (not explained yet; the
-        # next logins are quick): give the password dialog 10 minutes
-        password.wait_for(timeout=600_000)
-        password.fill(self.server.password)
+        browser.submit_login_name(page, self.server, login)
+        page.locator('.ask-dialog input[type=password]').fill(
+            self.server.password)
         page.locator('.ask-dialog .btn-primary').click()
         page.locator('#menu .column-char').first.wait_for()
 
@@ -111,10 +104,7 @@ class BrowserTestCase(unittest.TestCase):
         language as 'zh_CN': sao/custom.js sends the latter, or the server
         would answer "Password for handler" in English."""
         with self.page(locale='en-US', dump=False) as page:
-            page.goto(self.server.database_url)
-            dialog = page.locator('.login-dialog')
-            dialog.locator('input#login').fill('handler')
-            dialog.locator('button[type=submit]').click()
+            browser.submit_login_name(page, self.server, 'handler')
             label = page.locator('.ask-dialog label[for=ask-dialog-entry]')
             self.assertEqual(label.inner_text(), 'handler 的密码')
 

@@ -84,10 +84,7 @@ class Sao:
     def login(self, server, login):
         "Log in through sao's two dialogs: user name, then password."
         page = self.page
-        page.goto(server.database_url)
-        dialog = page.locator('.login-dialog')
-        dialog.locator('input#login').fill(login)
-        dialog.locator('button[type=submit]').click()
+        browser.submit_login_name(page, server, login)
         page.locator('.ask-dialog input[type=password]').fill(server.password)
         page.locator('.ask-dialog .btn-primary').click()
         page.locator('#menu .column-char').first.wait_for()

@@ -6,7 +6,6 @@ and is interviewed; recorded with who and when."""
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.sushi_ticket import clock
-from trytond.pool import Pool
 from trytond.pyson import Eval
 
 from .exceptions import SupervisionError

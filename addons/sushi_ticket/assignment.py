@@ -1138,7 +1138,9 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                     Case((to_red, 'red'), (to_yellow, 'yellow'),
                         (back & (a.yellow_at <= now), 'yellow'),
                         (back, 'green'), else_=a.light),
-                    set_if(relit, a.light_changed_at, now),
+                    # whole seconds, as the ORM stores a time (sao)
+                    set_if(relit, a.light_changed_at,
+                        clock.whole_seconds(now)),
                     now],
                 where=reminded | late | deemed | carded | relit))
         clock.forget(cls.__name__, 'sushi.ticket')

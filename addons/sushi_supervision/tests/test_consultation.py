@@ -501,7 +501,6 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
     def test_monthly_report(self):
         "CON-09: compiled from the 21st, as Excel and document, e-mailed"
         pool = Pool()
-        Topic = pool.get('sushi.consultation.topic')
         Meeting = pool.get('sushi.consultation')
         Report = pool.get('sushi.consultation.report')
         Workbook = pool.get('sushi.consultation.report.xlsx', type='report')

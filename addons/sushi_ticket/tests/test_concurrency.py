@@ -13,7 +13,7 @@ from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction, TransactionError
 
 from .tools import (
-    DBTestCase, at, create_ticket, local, setup_network, dispatch_ticket)
+    DBTestCase, at, create_ticket, setup_network, dispatch_ticket)
 
 
 def rpc(user, func):

@@ -522,10 +522,16 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         with at(2025, 3, 6, 9):
             Assignment.sweep()
         self.assertEqual(Ticket(ticket.id).light, 'green')
-        with at(2025, 3, 10, 9):
+        # a sweep three quarters of a second after 9:00
+        with at(2025, 3, 10, 9, 0, 0, 750000):
             Assignment.sweep()
         self.assertEqual(Assignment(assignment.id).light, 'yellow')
         self.assertEqual(Ticket(ticket.id).light, 'yellow')
+        # LGT-03: the change is dated in whole seconds, as the ORM stores a
+        # time (not 9:00:00.75 on SQLite, nor 9:00:01 rounded on
+        # PostgreSQL): sao would take the form for changed otherwise
+        self.assertEqual(Assignment(assignment.id).light_changed_at,
+            local(2025, 3, 10, 9))
         for hour in [18, 19]:
             with at(2025, 3, 12, hour):
                 Assignment.sweep()
