@@ -258,6 +258,12 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                     where=(t.role == 'lead') & (t.parent == Null)),
                 Index(t, (t.dispatched_at, Index.Range(order='DESC')),
                     (t.id, Index.Range(order='DESC'))),
+                # issue #14: the return requests' list (act_assignment_
+                # returns) and its tabs, in the list order: the few
+                # assignments ever asked back, not a walk of all of them
+                Index(t, (t.dispatched_at, Index.Range(order='DESC')),
+                    (t.id, Index.Range(order='DESC')),
+                    where=t.return_requested_at != Null),
                 Index(t, (t.unit, Index.Equality()),
                     (t.dispatched_at, Index.Range(order='DESC')),
                     (t.id, Index.Range(order='DESC'))),
