@@ -122,6 +122,19 @@ def parse_args():
     parser.add_argument('--explain', action='store_true',
         help="EXPLAIN ANALYZE the statements of operations over 200 ms")
     parser.add_argument('--skip-sweep', action='store_true')
+    parser.add_argument('--no-count-reuse', dest='count_reuse',
+        action='store_false', help="count every list count (a count that "
+        "reached its limit is otherwise reused for 5 minutes)")
+    parser.add_argument('--sweep-prepare', action='store_true',
+        help="reset the open assignments' lights and facts (as before a "
+        "first sweep) and VACUUM ANALYZE, then stop (untimed)")
+    parser.add_argument('--sweep-prepared', action='store_true',
+        help="time the sweep without that reset (run --sweep-prepare "
+        "first)")
+    parser.add_argument('--prewarm', action='store_true',
+        help="read the orders, assignments and their indexes (and the "
+        "events' index on the order) into the OS cache before timing "
+        "(pg_prewarm): the issue's warm cache after a restart")
     parser.add_argument('--old-rule', action='store_true',
         help="time with the unit rule on orders as it was before issue "
         "#14's rewrite (restored after)")
@@ -451,14 +464,42 @@ def fill(cursor, args, names, templates, units):
     log(f'build: {cursor.fetchone()[0]:,} events')
 
 
-def vacuum(database):
+def vacuum(database, tables=()):
     from trytond import backend
     db = backend.Database(database).connect()
     connection = db.get_connection(autocommit=True)
     try:
-        connection.cursor().execute('VACUUM ANALYZE')
+        connection.cursor().execute('VACUUM ANALYZE '
+            + ', '.join('"%s"' % t for t in tables))
     finally:
         db.put_connection(connection)
+
+
+def prewarm(database):
+    """pg_prewarm 'read': the orders, the assignments, their indexes and
+    the events' indexes into the OS cache (a production server's working
+    set; after a restart the first calls read the disk)."""
+    from trytond import backend
+    db = backend.Database(database).connect()
+    connection = db.get_connection(autocommit=True)
+    start = time.perf_counter()
+    try:
+        cursor = connection.cursor()
+        cursor.execute('CREATE EXTENSION IF NOT EXISTS pg_prewarm')
+        cursor.execute("SELECT c.oid FROM pg_class c "
+            "WHERE c.relname IN ('sushi_ticket', 'sushi_ticket_assignment') "
+            "UNION ALL SELECT x.indexrelid FROM pg_index x "
+            "JOIN pg_class c ON c.oid = x.indrelid "
+            "WHERE c.relname IN ('sushi_ticket', 'sushi_ticket_assignment', "
+            "'sushi_ticket_event')")
+        blocks = 0
+        for oid, in cursor.fetchall():
+            cursor.execute("SELECT pg_prewarm(%s, 'read')", (oid,))
+            blocks += cursor.fetchone()[0]
+    finally:
+        db.put_connection(connection)
+    log(f'prewarm: {blocks * 8 // 1024:,} MB read in '
+        f'{time.perf_counter() - start:.0f} s')
 
 
 def update_module(database):
@@ -906,15 +947,14 @@ def time_intake(timer, args, logins, sample):
         intake, lambda i: draft(i).on_change_with_repeat_candidates())
 
 
-def time_sweep(args):
-    "The first sweep over the open assignments, then the steady state."
-    from trytond.pool import Pool
+def reset_sweep(args):
+    """The open assignments as if no sweep had run (a rerun of the
+    benchmark), then VACUUM ANALYZE: untimed (--sweep-prepare runs it
+    alone, outside the timed slot)."""
     from trytond.transaction import Transaction
-    now = NOW_LOCAL - dt.timedelta(hours=8)
-    figures = {}
+    start = time.perf_counter()
     with Transaction().start(args.database, 0) as transaction:
         cursor = transaction.connection.cursor()
-        # as if no sweep had run (a rerun of the benchmark)
         cursor.execute("DELETE FROM sushi_ticket_event WHERE action IN "
             "('late_sign_in', 'red_card')")
         cursor.execute("UPDATE sushi_ticket_assignment SET light = 'green', "
@@ -927,19 +967,37 @@ def time_sweep(args):
             "OR late_sign_in OR deemed_accepted OR sign_reminded "
             "OR red_card)")
         transaction.commit()
-    vacuum(args.database)
+    vacuum(args.database, ['sushi_ticket_assignment', 'sushi_ticket_event'])
+    log(f'sweep: reset in {time.perf_counter() - start:.0f} s')
+
+
+def time_sweep(args):
+    "The first sweep over the open assignments, then the steady state."
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    now = NOW_LOCAL - dt.timedelta(hours=8)
+    figures = {}
+    if not args.sweep_prepared:
+        reset_sweep(args)
     with Transaction().start(args.database, 0) as transaction:
         cursor = transaction.connection.cursor()
         cursor.execute("SELECT COUNT(*) FROM sushi_ticket_assignment "
             "WHERE state IN ('dispatched', 'signed', 'return_requested')")
         figures['open'], = cursor.fetchone()
-        from sweep import single_update
-        Assignment = Pool().get('sushi.ticket.assignment')
-        start = time.perf_counter()
-        cursor.execute(*single_update(Assignment.__table__(), now))
-        figures['update'] = time.perf_counter() - start
-        transaction.rollback()
-    vacuum(args.database)
+    from sweep import single_update
+    # one UPDATE of every open light, rolled back: twice (the first reads
+    # the rows into the cache as the sweep's own selections would), the
+    # second timed
+    for run in range(2):
+        with Transaction().start(args.database, 0) as transaction:
+            cursor = transaction.connection.cursor()
+            Assignment = Pool().get('sushi.ticket.assignment')
+            start = time.perf_counter()
+            cursor.execute(*single_update(Assignment.__table__(), now))
+            figures['update'] = time.perf_counter() - start
+            figures['updated'] = cursor.rowcount
+            transaction.rollback()
+        vacuum(args.database, ['sushi_ticket_assignment'])
     for name, at in [('first', now), ('steady', now
                 + dt.timedelta(minutes=5))]:
         with Transaction().start(args.database, 0) as transaction:
@@ -951,6 +1009,7 @@ def time_sweep(args):
             transaction.commit()
             figures[name + '_commit'] = time.perf_counter() - start
     log(f"sweep: {figures['open']:,} open assignments; one UPDATE "
+        f"({figures['updated']:,} rows) "
         f"{figures['update']:.2f} s; first run {figures['first']:.2f} s "
         f"(commit {figures['first_commit']:.2f} s); steady "
         f"{figures['steady']:.2f} s")
@@ -1015,6 +1074,9 @@ def main():
                 return
         from trytond.pool import Pool
         Pool(args.database).init()
+        if not args.count_reuse:
+            from trytond.modules.sushi_ticket import tools as ticket_tools
+            ticket_tools.FULL_COUNT_TTL = -1
         from trytond.transaction import Transaction
         with Transaction().start(args.database, 0) as transaction:
             cursor = transaction.connection.cursor()
@@ -1030,10 +1092,15 @@ def main():
             cursor.execute('SHOW server_version')
             counts['PostgreSQL'] = cursor.fetchone()[0].split()[0]
         log(f'data: {counts}')
+        if args.prewarm:
+            prewarm(args.database)
         if args.old_rule:
             restore = set_unit_rule(args.database,
                 "[('assignments.unit', 'in', Eval('sushi_unit_tree', []))]",
                 source=True)
+        if args.sweep_prepare:
+            reset_sweep(args)
+            return
         logins = users(args)
         timer = Timer(args)
         sample = samples(args)

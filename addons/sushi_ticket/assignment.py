@@ -258,6 +258,12 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                     where=(t.role == 'lead') & (t.parent == Null)),
                 Index(t, (t.dispatched_at, Index.Range(order='DESC')),
                     (t.id, Index.Range(order='DESC'))),
+                # issue #14: the return requests' list (act_assignment_
+                # returns) and its tabs, in the list order: the few
+                # assignments ever asked back, not a walk of all of them
+                Index(t, (t.dispatched_at, Index.Range(order='DESC')),
+                    (t.id, Index.Range(order='DESC')),
+                    where=t.return_requested_at != Null),
                 Index(t, (t.unit, Index.Equality()),
                     (t.dispatched_at, Index.Range(order='DESC')),
                     (t.id, Index.Range(order='DESC'))),
@@ -276,6 +282,14 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                     where=t.state.in_(cls.LIGHT_STATES)),
                 Index(t, (t.progress_due_at, Index.Range()),
                     where=t.state.in_(cls.LIGHT_STATES)),
+                # issue #14: a unit's red-light tab (本单位派件 红灯, 'mine'
+                # with one unit): the unit's few red rows in the list order,
+                # not a filter over its whole history (818 407 rows of the
+                # busiest unit at 10 M: 2.4 s)
+                Index(t, (t.unit, Index.Equality()),
+                    (t.dispatched_at, Index.Range(order='DESC')),
+                    (t.id, Index.Range(order='DESC')),
+                    where=t.light == 'red'),
                 # the red-light tabs (orders and assignments): the few
                 # open assignments of a light, not all the open ones
                 Index(t, (t.light, Index.Equality()),

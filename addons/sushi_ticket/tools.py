@@ -93,7 +93,15 @@ def create_trigram_extension():
 # and context: {(…): {offset: (order value, id, monotonic time)}}
 _PAGES = LRUDict(4096)
 _PAGES_LOCK = threading.Lock()
-PAGE_TTL = 600   # seconds a page's end is remembered
+# seconds a page's end is remembered: a working day (a list left open over
+# lunch still continues after the rows on the screen; 10 minutes before the
+# fourth session, after which the next page walked its OFFSET again)
+PAGE_TTL = 8 * 3600
+# Issue #14: counts that reached their limit ("at least limit rows"), per
+# statement: {(database, SQL, parameters): (count, monotonic time)}
+_FULL_COUNTS = LRUDict(1024)
+FULL_COUNT_TTL = 300   # seconds a count that reached its limit is reused
+FULL_COUNT_MIN = 1000  # sao's tab counts (1 000) and list counts (100 000)
 
 
 class IdSearchMixin:
@@ -118,9 +126,31 @@ class IdSearchMixin:
     __slots__ = ()
 
     @classmethod
+    def estimated_count(cls):
+        """Issue #14: PostgreSQL forgets its table statistics after a crash
+        or an immediate shutdown (n_live_tup is 0 until the next ANALYZE)
+        and Tryton's estimate is then 0: search_count would ignore its
+        limit and count every row of sao's lists (millions, seconds).  The
+        planner's reltuples survive; they are used while the statistics are
+        empty."""
+        from trytond import backend
+        from trytond.transaction import Transaction
+        count = super().estimated_count()
+        if not count and backend.name == 'postgresql':
+            cursor = Transaction().connection.cursor()
+            cursor.execute('SELECT reltuples FROM pg_class '
+                'WHERE oid = to_regclass(%s)', (cls._table,))
+            row = cursor.fetchone()
+            if row and row[0] and row[0] > 0:
+                count = int(row[0])
+        return count
+
+    @classmethod
     def search(cls, domain, offset=0, limit=None, order=None, count=False,
             query=False):
         from trytond.transaction import Transaction
+        if count and not query:
+            return cls._search_count_full(domain, offset, limit)
         if count or query:
             return super().search(domain, offset=offset, limit=limit,
                 order=order, count=count, query=query)
@@ -162,6 +192,41 @@ class IdSearchMixin:
                 pages[offset + limit] = (
                     rows[-1][-1], rows[-1][0], time.monotonic())
         return cls.browse([r[0] for r in rows])
+
+    @classmethod
+    def _search_count_full(cls, domain, offset, limit):
+        """Count as Tryton does; a count of a large limit that reached it
+        is reused for FULL_COUNT_TTL by the same statement (same domain,
+        rules and limit: the same SQL and parameters).
+
+        sao asks the count of every full list page up to 100 pages
+        (search_count(domain, 0, 100 000)), an index walk of 100 000 entries
+        (100-200 ms) each time a list is shown, and shows a count that
+        reached the limit as "100k+": while the list keeps at least that
+        many rows the answer does not change.  A smaller count is exact and
+        counted each time.  PostgreSQL only (the tests' SQLite databases
+        are small and change between counts)."""
+        from trytond import backend
+        from trytond.transaction import Transaction
+        select = super().search(domain, offset=offset, limit=limit,
+            order=[], count=True, query=True)
+        transaction = Transaction()
+        key = None
+        if (backend.name == 'postgresql' and limit is not None
+                and limit >= FULL_COUNT_MIN):
+            sql, params = tuple(select)
+            key = (transaction.database.name, sql, repr(params))
+            with _PAGES_LOCK:
+                known = _FULL_COUNTS.get(key)
+            if known and time.monotonic() - known[1] < FULL_COUNT_TTL:
+                return known[0]
+        cursor = transaction.connection.cursor()
+        cursor.execute(*select)
+        result = cursor.fetchone()[0]
+        if key is not None and result >= limit:
+            with _PAGES_LOCK:
+                _FULL_COUNTS[key] = (result, time.monotonic())
+        return result
 
     @classmethod
     def _page_column(cls, select, order, limit):

@@ -5,8 +5,10 @@ placed in March 2025 (Monday 3 March, an ordinary week) or around the
 2025 Spring Festival, and the clock is set with `at(...)`."""
 import datetime as dt
 import unittest
+from unittest.mock import patch
 
 from trytond import backend
+from trytond.model import ModelSQL
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
@@ -17,6 +19,7 @@ from ..exceptions import (
     CalendarMissingYearError, CallbackError, DispatchError,
     ExtensionError, IntakeError, ReplyError, ReturnError, TransitionError,
     UnitRightError)
+from .. import tools as ticket_tools
 from ..ticket import TAB_STATES
 from .tools import (
     DBTestCase, as_local, at, create_ticket, local, run_queue,
@@ -593,6 +596,31 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(Ticket.search([], 2, 2), expected)
         # another order, domain or limit: OFFSET as before
         self.assertEqual(Ticket.search([], 2, 3), newest_first[1:4])
+
+        # sao's list count: one that reached its limit ("at least") is
+        # reused for 5 minutes on PostgreSQL (limits from 1 000 on; 3 here),
+        # a smaller one is counted each time
+        # (a large table: Tryton counts a small one without its limit)
+        numbered = [('title', 'like', '第%')]
+        self.addCleanup(ticket_tools._FULL_COUNTS.clear)
+        with patch.object(ticket_tools, 'FULL_COUNT_MIN', 3), \
+                patch.object(ModelSQL, 'estimated_count',
+                    classmethod(lambda cls: 1_000_000)):
+            self.assertEqual(Ticket.search_count(numbered, 0, 3), 3)
+            Ticket.write(newest_first[:3], {'title': '改过的'})
+            self.assertEqual(Ticket.search_count(numbered, 0, 3),
+                3 if backend.name == 'postgresql' else 2)
+            self.assertEqual(Ticket.search_count(numbered, 0, 10), 2)
+        # after a crash PostgreSQL's row statistics are empty: the count
+        # still gets its limit from the planner's estimate
+        with patch.object(ModelSQL, 'estimated_count',
+                classmethod(lambda cls: 0)):
+            if backend.name == 'postgresql':
+                Transaction().connection.cursor().execute(
+                    'ANALYZE sushi_ticket')
+                self.assertGreaterEqual(Ticket.estimated_count(), 6)
+            else:
+                self.assertEqual(Ticket.estimated_count(), 0)
 
     # --- extension ----------------------------------------------------
 
