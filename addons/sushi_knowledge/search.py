@@ -630,12 +630,26 @@ def search_entries(Entry, query, limit=20, kinds=None, marks=('【', '】'),
         factor = 0.99 * Configuration.get_values()[
             'knowledge_possible_score']
         ranked = [(v * factor, *r) for v, *r in ranked]
-    # the records are not read again: the fields the result lists show
-    # and the snippets come from the row read for the ranking (a read of
-    # the records would fetch their 30 columns again)
-    return [(Entry(id_, **values), round(score, 6),
+    return [(entry, round(score, 6),
             snippet(values['content'], marked, marks=marks, escape=escape))
-        for score, _, id_, values in ranked]
+        for entry, (score, _, _, values) in zip(
+            _records(Entry, ranked), ranked)]
+
+
+def _records(Entry, ranked):
+    """Return the records of ranked holding the fields the result lists
+    show, from the row read for the ranking (reading the records again
+    would fetch their 30 columns).  Like browse's, the records share their
+    caches, so any other field is read for all of them at once, and so are
+    their owner units."""
+    Unit = Pool().get('sushi.unit')
+    units = {v['owner_unit'] for *_, v in ranked}
+    units = dict(zip(units, Unit.browse(list(units))))
+    records = Entry.browse([i for _, _, i, _ in ranked])
+    return [Entry(r.id, _ids=r._ids, _local_cache=r._local_cache,
+            _transaction_cache=r._transaction_cache,
+            **{**values, 'owner_unit': units[values['owner_unit']]})
+        for r, (_, _, _, values) in zip(records, ranked)]
 
 
 def band(score):

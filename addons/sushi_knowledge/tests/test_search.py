@@ -375,7 +375,10 @@ class SearchTestCase(ColloquialTests, DBTestCase, unittest.TestCase):
         self.assertEqual((first.title, first.kind, first.owner_unit),
             ('住房公积金提取办理指南', 'faq_script',
                 get_unit('housing_provident_fund_center')))
-        self.assertEqual(first.state, 'published')
+        self.assertEqual([e.state for e, _, _ in found],
+            ['published', 'published'])
+        self.assertEqual(first.owner_unit.code,
+            'housing_provident_fund_center')
         ranks = [r for _, r, _ in found]
         # Every word of the question: a confident answer; some: less
         self.assertGreater(ranks[0], ranks[1])
