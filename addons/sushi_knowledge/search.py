@@ -149,7 +149,7 @@ def register_probe(Entry):
     The candidates of a common word are taken shortest title first among
     thousands of entries (公积金 提取: 5 000 of 100 000); in the entry's
     table each of them is a heap page of its own (about 1.7 kB a row),
-    here about 90 rows share a page and the GIN index finds them without
+    here about 80 rows share a page and the GIN index finds them without
     reading their vectors.  Triggers keep it in step with the entry's
     table (publication, withdrawal, expiry, re-indexing, new dates)."""
     cursor = Transaction().connection.cursor()
@@ -161,7 +161,7 @@ def register_probe(Entry):
             'effective_date DATE NOT NULL, expiry_date DATE, '
             'title_length INTEGER NOT NULL, '
             'title_vector TSVECTOR, search_vector TSVECTOR) '
-            # every vector out of line: a row is about 60 bytes
+            # every vector out of line: a row is about 100 bytes
             'WITH (toast_tuple_target = 128)')
         for column in ['title_vector', 'search_vector']:
             cursor.execute(f'ALTER TABLE "{PROBE_TABLE}" ALTER COLUMN '
