@@ -474,6 +474,9 @@ def main():
         help="search the ranking weights on the development questions")
     parser.add_argument('--no-relevance', action='store_true',
         help="time generated questions only")
+    parser.add_argument('--dev-only', action='store_true',
+        help="ask the development questions only (the held-out ones are "
+        "neither asked nor shown: for working on the method)")
     parser.add_argument('--no-baseline', action='store_true',
         help="skip the bigram baseline (it holds every entry's bigrams "
         "in memory: about 2 GB at 1 000 000 entries)")
@@ -539,6 +542,8 @@ def main():
                 command.append('--no-relevance')
             if args.no_baseline:
                 command.append('--no-baseline')
+            if args.dev_only:
+                command.append('--dev-only')
             if args.profile:
                 command.append('--profile')
             log(f'==> {backend}')
@@ -637,6 +642,17 @@ def worker(args):
     generator = Generator(args.seed)
     setup = time.perf_counter()
     keys, set_questions = {}, []
+    if args.reuse and backend_name == 'postgresql':
+        # a database built before the probe table: created and filled
+        # (what the module's update does)
+        from trytond import backend
+        from trytond.modules.sushi_knowledge import search
+        with Transaction().start(DATABASE, 0) as transaction:
+            if not backend.TableHandler.table_exist(
+                    search.PROBE_TABLE):
+                search.register_probe(pool.get('sushi.knowledge.entry'))
+                transaction.commit()
+                vacuum()
     if args.reuse:
         # the entries of an earlier run: the generator's questions start
         # where they did, the set's entries are found by their titles
@@ -664,6 +680,8 @@ def worker(args):
     setup_seconds = time.perf_counter() - setup
     log(f'{args.entries:,} entries inserted in {setup_seconds:.0f} s')
 
+    if args.dev_only:
+        set_questions = [q for q in set_questions if not q[2]]
     questions = [generator.question() for _ in range(args.queries)]
     Entry = pool.get('sushi.knowledge.entry')
     # The clock of the platform: a working morning of 2025.
@@ -971,6 +989,7 @@ def vacuum():
         cursor = connection.cursor()
         if backend.name == 'postgresql':
             cursor.execute('VACUUM ANALYZE sushi_knowledge_entry')
+            cursor.execute('VACUUM ANALYZE sushi_knowledge_entry_probe')
         else:
             cursor.execute('ANALYZE')
     finally:

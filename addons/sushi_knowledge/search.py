@@ -7,10 +7,12 @@ question as its words and its character bigrams together:
 
 - Each entry keeps its text cut into words by jieba and the domain
   dictionary, plus every pair of adjacent Chinese characters
-  (`search_title`, `search_body`).  PostgreSQL indexes them as a generated
-  tsvector with a GIN index; SQLite keeps an FTS5 table in step through
-  triggers.  A table counts how many published entries hold each word
-  (the document frequency, kept up to date on publication and withdrawal).
+  (`search_title`, `search_body`).  PostgreSQL keeps them as a generated
+  tsvector, copied by triggers into a narrow probe table of the published
+  entries with GIN indexes of the whole text and of the title
+  (register_probe); SQLite keeps an FTS5 table in step through triggers.
+  A table counts how many published entries hold each word (the document
+  frequency, kept up to date on publication and withdrawal).
 - The question loses its stop words and fillers, and its colloquial words
   become the standard words of the knowledge base (辞职 → 离职), both as
   dictionary data (`sushi.knowledge.term`) applied to entries too.
@@ -52,6 +54,9 @@ MAX_QUERY_LENGTH = 200
 MAX_LIMIT = 100
 FTS_TABLE = 'sushi_knowledge_entry_fts'
 DF_TABLE = 'sushi_knowledge_entry_df'
+# PostgreSQL: the narrow side table the candidates are found in (see
+# register_probe)
+PROBE_TABLE = 'sushi_knowledge_entry_probe'
 # Units held by at most so many entries bring all their entries as
 # candidates; the common ones at most so many per query.
 RARE = 300
@@ -94,13 +99,13 @@ def register_index(Entry):
             cursor.execute(
                 f'ALTER TABLE "{table}" ADD COLUMN "search_vector" tsvector '
                 f'GENERATED ALWAYS AS ({expression}) STORED')
-        cursor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{table}_search_vector_gin" '
-            f'ON "{table}" USING GIN ("search_vector")')
+        # searched in the probe table, which has its own index
+        cursor.execute(f'DROP INDEX IF EXISTS "{table}_search_vector_gin"')
         # The title alone is no longer searched apart.
         if handler.column_exist('title_vector'):
             cursor.execute(
                 f'ALTER TABLE "{table}" DROP COLUMN "title_vector"')
+        register_probe(Entry)
         _fill_statistics(Entry)
     elif backend.name == 'sqlite':
         cursor.execute(
@@ -133,6 +138,69 @@ def register_index(Entry):
         cursor.execute(
             f'INSERT INTO "{FTS_TABLE}"("{FTS_TABLE}") VALUES (\'rebuild\')')
     _fill_statistics(Entry)
+
+
+def register_probe(Entry):
+    """Create, fill and keep in step (PostgreSQL) the probe table: one
+    narrow row per published entry (id, kind, dates, title length) with
+    its index (`search_vector`) and that of its title (`title_vector`),
+    both stored out of line.
+
+    The candidates of a common word are taken shortest title first among
+    thousands of entries (公积金 提取: 5 000 of 100 000); in the entry's
+    table each of them is a heap page of its own (about 1.7 kB a row),
+    here about 80 rows share a page and the GIN index finds them without
+    reading their vectors.  Triggers keep it in step with the entry's
+    table (publication, withdrawal, expiry, re-indexing, new dates)."""
+    cursor = Transaction().connection.cursor()
+    table = Entry._table
+    created = not backend.TableHandler.table_exist(PROBE_TABLE)
+    if created:
+        cursor.execute(f'CREATE TABLE "{PROBE_TABLE}" ('
+            'id INTEGER PRIMARY KEY, kind VARCHAR NOT NULL, '
+            'effective_date DATE NOT NULL, expiry_date DATE, '
+            'title_length INTEGER NOT NULL, '
+            'title_vector TSVECTOR, search_vector TSVECTOR) '
+            # every vector out of line: a row is about 100 bytes
+            'WITH (toast_tuple_target = 128)')
+        for column in ['title_vector', 'search_vector']:
+            cursor.execute(f'ALTER TABLE "{PROBE_TABLE}" ALTER COLUMN '
+                f'"{column}" SET STORAGE EXTERNAL')
+    columns = ('"id", "kind", "effective_date", "expiry_date", '
+        '"title_length", "title_vector", "search_vector"')
+
+    def values(row):
+        title = f'COALESCE({row}."search_title", \'\')'
+        return (f'{row}."id", {row}."kind", {row}."effective_date", '
+            f'{row}."expiry_date", LENGTH({title}), '
+            f"TO_TSVECTOR('simple', {title}), {row}.\"search_vector\"")
+    cursor.execute(f'CREATE OR REPLACE FUNCTION "{PROBE_TABLE}_sync"() '
+        'RETURNS TRIGGER LANGUAGE plpgsql AS $$ BEGIN '
+        "IF TG_OP <> 'INSERT' THEN "
+        f'DELETE FROM "{PROBE_TABLE}" WHERE "id" = OLD."id"; END IF; '
+        "IF TG_OP <> 'DELETE' AND NEW.state = 'published' THEN "
+        f'INSERT INTO "{PROBE_TABLE}" ({columns}) '
+        f'VALUES ({values("NEW")}); END IF; '
+        'RETURN NULL; END $$')
+    # (usage counts and review fields are written often: not watched)
+    for name, event in [
+            ('insert_delete', 'INSERT OR DELETE'),
+            ('update', 'UPDATE OF "state", "kind", "effective_date", '
+                '"expiry_date", "search_title", "search_body"'),
+            ]:
+        cursor.execute(f'DROP TRIGGER IF EXISTS "{PROBE_TABLE}_{name}" '
+            f'ON "{table}"')
+        cursor.execute(f'CREATE TRIGGER "{PROBE_TABLE}_{name}" '
+            f'AFTER {event} ON "{table}" FOR EACH ROW '
+            f'EXECUTE FUNCTION "{PROBE_TABLE}_sync"()')
+    if created:
+        cursor.execute(f'INSERT INTO "{PROBE_TABLE}" ({columns}) '
+            f'SELECT {values("a")} FROM "{table}" AS a '
+            "WHERE a.state = 'published'")
+    for column in ['title_vector', 'search_vector']:
+        cursor.execute(f'CREATE INDEX IF NOT EXISTS '
+            f'"{PROBE_TABLE}_{column}_gin" ON "{PROBE_TABLE}" '
+            f'USING GIN ("{column}")')
 
 
 def _fill_statistics(Entry):
@@ -321,15 +389,24 @@ def _base_query(Entry, kinds):
 
 @functools.lru_cache(maxsize=64)
 def _base_sql(Entry, kinds, today, backend_name):
-    "The SQL of _base_query, built once a day per kinds."
-    entry = Entry.__table__()
-    query = entry.select(entry.id, where=_where(entry, kinds, today))
-    sql, params = tuple(query)
+    """The SQL of _base_query, built once a day per kinds: {unit} is the
+    selected constant, and on PostgreSQL {vector} the probe table's
+    column matched ('search_vector' or 'title_vector')."""
     param = Flavor.get().param
-    if backend.name == 'postgresql':
-        match = (' AND "a"."search_vector" @@ '
+    if backend_name == 'postgresql':
+        # the probe table holds the published entries only
+        probe = Table(PROBE_TABLE)
+        where = ((probe.effective_date <= today)
+            & ((probe.expiry_date == Null) | (probe.expiry_date >= today)))
+        if kinds:
+            where &= probe.kind.in_(list(kinds))
+        sql, params = tuple(probe.select(probe.id, where=where))
+        match = (' AND "a"."{vector}" @@ '
             f"PLAINTO_TSQUERY('simple'::regconfig, {param})")
     else:
+        entry = Entry.__table__()
+        sql, params = tuple(entry.select(entry.id,
+                where=_where(entry, kinds, today)))
         match = (f' AND "a"."id" IN (SELECT rowid FROM "{FTS_TABLE}" '
             f'WHERE "{FTS_TABLE}" MATCH {param})')
     return sql.replace('SELECT "a"."id" FROM', 'SELECT "a"."id", {unit} FROM'
@@ -378,20 +455,21 @@ def candidates(Entry, units, kinds, chars=False):
     rare = [u for u in searchable if u.df <= RARE]
     common = [u for u in searchable if u.df > RARE]
     if rare:
-        sql = ' UNION ALL '.join(base.format(unit=int(i))
+        sql = ' UNION ALL '.join(
+            base.format(unit=int(i), vector='search_vector')
             for i in range(len(rare)))
         values = [v for u in rare for v in params + [_terms([u.text])]]
         for id_, i in _execute(sql, values):
             found[id_] += rare[i].weight
     credited = set()
-    order, order_params = _title_order(units)
     while common:
-        rows = _execute(base.format(unit=0) + order + f' LIMIT {int(RARE)}',
-            params + [_terms([u.text for u in common])] + order_params)
+        rows = _common_rows(base, params, units, common)
         weight = sum(u.weight for u in common)
-        for id_, _ in rows:
+        for position, (id_, _) in enumerate(rows):
             if id_ not in credited:
-                found[id_] += weight
+                # in the probe's order (title first, shortest first) where
+                # the weights tie, not in the order of the ids
+                found[id_] += weight * (1 - position * 1e-6)
                 credited.add(id_)
         if len(found) >= FIRST_PASS or len(common) == 1:
             break
@@ -400,12 +478,38 @@ def candidates(Entry, units, kinds, chars=False):
     return found
 
 
+def _common_rows(base, params, units, common):
+    """Return the [(id, 0)] of at most RARE entries holding all of common,
+    those whose title holds the most of the question first.
+
+    PostgreSQL: the entries whose title holds them all, then the others,
+    shortest title first each time, from the probe table (its narrow rows
+    and precomputed title length make reading thousands of them cheap)."""
+    terms = _terms([u.text for u in common])
+    limit = f' LIMIT {int(RARE)}'
+    if backend.name != 'postgresql':
+        order, order_params = _title_order(units)
+        return _execute(base.format(unit=0) + order + limit,
+            params + [terms] + order_params)
+    order = ' ORDER BY "a"."title_length", "a"."id"'
+    # a title rarely holds the bigrams across two words of the caller's
+    # sentence (公积金提取: 金提): only those inside its words are asked
+    words = [u.text for u in units if u.kind == 'word']
+    inside = [u.text for u in common if any(u.text in w for w in words)]
+    rows = _execute(base.format(unit=0, vector='title_vector') + order
+        + limit, params + [_terms(inside or [u.text for u in common])])
+    if len(rows) < RARE:
+        rows += _execute(base.format(unit=0, vector='search_vector') + order
+            + limit, params + [terms])
+    return rows
+
+
 def _title_order(units, count=8):
-    """Return (sql, params) of the ORDER BY that takes, among more entries
-    than can be ranked, first those whose title and keywords hold the
-    most of the question (the weight of its count heaviest units held as
-    tokens of `search_title`), then the shortest titles: a title that is
-    the question beats one that merely mentions it.  Without it the
+    """SQLite: return (sql, params) of the ORDER BY that takes, among more
+    entries than can be ranked, first those whose title and keywords hold
+    the most of the question (the weight of its count heaviest units held
+    as tokens of `search_title`), then the shortest titles: a title that
+    is the question beats one that merely mentions it.  Without it the
     entries would be cut in the table's order, the newest last."""
     param = Flavor.get().param
     chosen = sorted(units, key=lambda u: -u.weight)[:count]
@@ -426,8 +530,9 @@ def _indexed(unit):
 
 
 def rank(Entry, ids, units):
-    """Return [(score, usage, id, content)] of the entries of ids for the
-    question of units, best first.
+    """Return [(score, usage, id, values)] of the entries of ids for the
+    question of units, best first; values are the content, title,
+    keywords, document number, kind and owner unit read with the text.
 
     The score is in [0, 1): COVERAGE times the share of the question's
     weight the entry holds (title, keywords and document number or
@@ -442,6 +547,7 @@ def rank(Entry, ids, units):
     for sub_ids in grouped_slice(list(ids), FIRST_PASS):
         cursor.execute(*entry.select(entry.id, entry.search_title,
                 entry.search_body, entry.content, entry.usage_count,
+                entry.kind, entry.owner_unit,
                 entry.title, entry.keywords, entry.document_number,
                 where=entry.id.in_(list(sub_ids))))
         rows.extend(cursor)
@@ -451,7 +557,10 @@ def rank(Entry, ids, units):
     texts = []
     wanted = [(u.text, f' {u.text} ') for u in units]
     words = [u.text for u in units if u.kind == 'word' and len(u.text) > 2]
-    for id_, head, body, content, usage, *title in rows:
+    for id_, head, body, content, usage, kind, unit, *title in rows:
+        # what the result lists show, read here once
+        values = dict(content=content, kind=kind, owner_unit=unit,
+            **dict(zip(['title', 'keywords', 'document_number'], title)))
         # the index is a bag of tokens (words, bigrams, characters) joined
         # by single spaces: doubled, every token stands between spaces of
         # its own, and str.count finds each occurrence (no split, no
@@ -473,13 +582,13 @@ def rank(Entry, ids, units):
                 raw = (normalize(' '.join(filter(None, title))),
                     normalize(content or ''))
             counts[word] = TITLE * raw[0].count(word) + raw[1].count(word)
-        texts.append((id_, usage or 0, content, counts, length))
+        texts.append((id_, usage or 0, values, counts, length))
     average = sum(t[-1] for t in texts) / len(texts) or 1
     total = sum(u.weight for u in units) or 1
     k1, b = K1, B
     best = total * (k1 + 1)
     ranked = []
-    for id_, usage, content, counts, length in texts:
+    for id_, usage, values, counts, length in texts:
         norm = k1 * (1 - b + b * length / average)
         score = covered = 0
         for unit in units:
@@ -488,7 +597,7 @@ def rank(Entry, ids, units):
                 covered += unit.weight
                 score += unit.weight * x * (k1 + 1) / (x + norm)
         value = COVERAGE * covered / total + (1 - COVERAGE) * score / best
-        ranked.append((value, usage, id_, content))
+        ranked.append((value, usage, id_, values))
     ranked.sort(key=lambda r: r[:3], reverse=True)
     return ranked
 
@@ -521,12 +630,26 @@ def search_entries(Entry, query, limit=20, kinds=None, marks=('【', '】'),
         factor = 0.99 * Configuration.get_values()[
             'knowledge_possible_score']
         ranked = [(v * factor, *r) for v, *r in ranked]
-    # the records are not read here: the snippets come from the text
-    # read for the ranking
-    entries = Entry.browse([i for _, _, i, _ in ranked])
     return [(entry, round(score, 6),
-            snippet(content, marked, marks=marks, escape=escape))
-        for entry, (score, _, _, content) in zip(entries, ranked)]
+            snippet(values['content'], marked, marks=marks, escape=escape))
+        for entry, (score, _, _, values) in zip(
+            _records(Entry, ranked), ranked)]
+
+
+def _records(Entry, ranked):
+    """Return the records of ranked holding the fields the result lists
+    show, from the row read for the ranking (reading the records again
+    would fetch their 30 columns).  Like browse's, the records share their
+    caches, so any other field is read for all of them at once, and so are
+    their owner units."""
+    Unit = Pool().get('sushi.unit')
+    units = {v['owner_unit'] for *_, v in ranked}
+    units = dict(zip(units, Unit.browse(list(units))))
+    records = Entry.browse([i for _, _, i, _ in ranked])
+    return [Entry(r.id, _ids=r._ids, _local_cache=r._local_cache,
+            _transaction_cache=r._transaction_cache,
+            **{**values, 'owner_unit': units[values['owner_unit']]})
+        for r, (_, _, _, values) in zip(records, ranked)]
 
 
 def band(score):

@@ -6,6 +6,7 @@ snippets, only published entries in force, and bad queries handled."""
 import datetime as dt
 import unittest
 
+from trytond import backend
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
@@ -368,6 +369,16 @@ class SearchTestCase(ColloquialTests, DBTestCase, unittest.TestCase):
             found = Entry.search_text('公积金怎么提取？')
         self.assertEqual([e for e, _, _ in found],
             [entries['withdraw'], entries['loan']])
+        # the records come with the fields of the result list read with
+        # the ranking; the others are read when asked for
+        first = found[0][0]
+        self.assertEqual((first.title, first.kind, first.owner_unit),
+            ('住房公积金提取办理指南', 'faq_script',
+                get_unit('housing_provident_fund_center')))
+        self.assertEqual([e.state for e, _, _ in found],
+            ['published', 'published'])
+        self.assertEqual(first.owner_unit.code,
+            'housing_provident_fund_center')
         ranks = [r for _, r, _ in found]
         # Every word of the question: a confident answer; some: less
         self.assertGreater(ranks[0], ranks[1])
@@ -392,6 +403,19 @@ class SearchTestCase(ColloquialTests, DBTestCase, unittest.TestCase):
         with clock(2025, 1, 31, 16):
             found = {e for e, _, _ in Entry.search_text('公积金提取旧规定')}
         self.assertIn(hidden['expired'], found)
+        if backend.name == 'postgresql':
+            # the probe table the candidates come from holds the published
+            # entries (in force or not), the withdrawn one no longer
+            cursor = Transaction().connection.cursor()
+            cursor.execute(f'SELECT id FROM "{search.PROBE_TABLE}"')
+            self.assertEqual({i for i, in cursor},
+                {e.id for e in entries.values()}
+                | {hidden['future'].id, hidden['expired'].id})
+            # and follows the entries' workflow (expired by the cron)
+            Entry.expire([hidden['expired']])
+            cursor.execute(f'SELECT id FROM "{search.PROBE_TABLE}"')
+            self.assertEqual({i for i, in cursor},
+                {e.id for e in entries.values()} | {hidden['future'].id})
 
     @with_transaction()
     def test_kinds_filter(self):
