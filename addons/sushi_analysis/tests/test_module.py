@@ -245,7 +245,8 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
         pool = Pool()
         Cluster = pool.get('sushi.analysis.cluster')
         config = pool.get('sushi.configuration').get_values()
-        old = make('汴河花园5栋停水了', phone=PHONES[0], when=(2025, 6, 1, 8))
+        make(  # before the 30-day window: never a candidate
+            '汴河花园5栋停水了', phone=PHONES[0], when=(2025, 6, 1, 8))
         a = make('汴河花园5栋停水了', phone=PHONES[1], when=(2025, 7, 1, 8))
         b = make('汴河花园五号楼没水了', phone=PHONES[2], when=(2025, 7, 2, 8))
         rejected = make('汴河花园停水三天了', phone=PHONES[3],
