@@ -358,6 +358,18 @@ class TicketBrowserTest(unittest.TestCase):
             sao.page.wait_for_function(
                 "() => document.activeElement?.name == 'requester_phone'")
             self.assertEqual(sao.value('state'), '草稿')
+            # PLT-02, ANA-01, SCP-04: while the call-taker types, the open
+            # orders about the same matter show, with the reason: the caller
+            # of the lift complaint (the red fixture) rings again and tells
+            # it in other words.  Then the call taken below overwrites it.
+            sao.fill('requester_phone', '13905572001')
+            sao.fill('title', '南关街道小区3号楼电梯坏了一个多月没人修')
+            sao.many2one('region', '埇桥区')
+            sao.fill('address', '埇桥区南关街道')
+            hints = sao.tab.locator('textarea[name="duplicate_hints"]')
+            expect(hints).to_have_value(
+                re.compile(re.escape(self.server.lights['red'])))
+            self.assertIn('同一来电人', hints.input_value())
             # Typed as said; stored as digits (INT-04)
             sao.fill('requester_phone', '139 6557 8866')
             self.assertEqual(sao.value('requester_phone'), CALLER_PHONE)

@@ -44,8 +44,9 @@ KEY_KINDS = [
 # module is updated (`Ticket.__register__`).  Raise it whenever the keys
 # a text gives change (dedup.CONCEPTS, the place suffixes, the key form).
 # 1 (no row): places and phone; 2: + place-and-problem keys, suffix
-# homophones (小曲, 露) and the place fixes of dedup (广场舞, 和).
-KEY_VERSION = '2'
+# homophones (小曲, 露) and the place fixes of dedup (广场舞, 和); 3: the
+# fields of a ticket joined by 。 (ticket_text), not a space.
+KEY_VERSION = '3'
 # The fillers of the duplicate finder say nothing of the matter either; the
 # other such words are the setting statistics_stop_words.
 FILLERS = frozenset(dedup._FILLERS)
@@ -86,7 +87,11 @@ TextRow = namedtuple('TextRow', ('id',) + TEXT_FIELDS + ('requester_phone',
 def ticket_text(ticket):
     """The text a ticket is compared by: title, request and address (of a
     record or of a TextRow read by SQL)."""
-    return ' '.join(filter(None, [getattr(ticket, name, None)
+    # joined by a full stop, not a space: the place reader ignores spaces,
+    # so "…无人维修 埇桥区…" read as one run made a road "维修埇桥" (桥 ends
+    # road names) out of a title's end and the district, and the same
+    # complaint told twice scored 0.21 instead of 0.94
+    return '。'.join(filter(None, [getattr(ticket, name, None)
                 for name in TEXT_FIELDS]))
 
 
