@@ -6,12 +6,7 @@ The facts are stored as the ticket and knowledge modules store them; every
 expected value below was worked out with a pencil from SCORING.md and is
 written as a literal."""
 import datetime as dt
-import email
-import email.policy
 import io
-import mailbox
-import os
-import time
 import uuid
 import zipfile
 from decimal import Decimal as D
@@ -26,31 +21,18 @@ from trytond.transaction import Transaction
 
 from trytond.modules.sushi_ticket.tests.guard_tools import as_user
 from trytond.modules.sushi_ticket.tests.tools import (
-    at, create_ticket, local, setup_network)
+    MAILDIR, at, create_ticket, local, maildir_messages, setup_network)
 
 from .. import items as I
 from ..exceptions import ReviewError
 
-# the Maildir of the real SMTP server scripts/runtests.py starts
-MAILDIR = os.environ.get('SUSHI_TEST_MAILDIR')
-
 
 def delivered(address, count, timeout=5):
     "The messages the SMTP server delivered to address (waits for count)."
-    deadline = time.monotonic() + timeout
-    while True:
-        found = []
-        if os.path.isdir(os.path.join(MAILDIR, 'new')):
-            box = mailbox.Maildir(MAILDIR, factory=None, create=False)
-            for key in box.iterkeys():
-                message = email.message_from_bytes(box.get_bytes(key),
-                    policy=email.policy.default)
-                if address in {a.addr_spec
-                        for a in message['To'].addresses}:
-                    found.append(message)
-        if len(found) >= count or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
+    return [message for message, _ in maildir_messages(
+            lambda message: address in {
+                a.addr_spec for a in message['To'].addresses},
+            count, timeout)]
 
 
 def send_queued_mail(transaction):

@@ -8,14 +8,9 @@ The database speaks Chinese, as a new production database does, and the
 e-mails go out only when a transaction commits: the e-mail tests commit
 explicitly and tell their records apart by a token in the ticket title."""
 import datetime
-import email
-import email.policy
 import json
-import mailbox
-import os
 import re
 import threading
-import time
 import unittest
 import uuid
 from collections import Counter
@@ -30,9 +25,9 @@ from trytond.transaction import Transaction
 
 from .test_ticket import write_reply
 from .tools import (
-    at, create_ticket, local, run_queue, setup_network, sushi_config, dispatch_ticket)
+    MAILDIR, at, create_ticket, local, maildir_messages, run_queue,
+    setup_network, sushi_config, dispatch_ticket)
 
-MAILDIR = os.environ.get('SUSHI_TEST_MAILDIR')
 STAFF = ['handler', 'leader', 'principal']
 OTHERS = ['town_handler', 'city_handler', 'other_handler', 'intake',
     'dispatcher', 'reviewer', 'supervisor', 'city_leader', 'analyst']
@@ -48,21 +43,8 @@ def chinese(text):
 def mails(token, subject, count, timeout=5):
     """The messages of the Maildir with subject whose body mentions token,
     as (message, raw bytes), once there are count of them (or timeout)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = []
-        if os.path.isdir(os.path.join(MAILDIR, 'new')):
-            box = mailbox.Maildir(MAILDIR, factory=None, create=False)
-            for key in box.iterkeys():
-                raw = box.get_bytes(key)
-                message = email.message_from_bytes(raw,
-                    policy=email.policy.default)
-                if (message['Subject'] == subject
-                        and token in message.get_content()):
-                    found.append((message, raw))
-        if len(found) >= count or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
+    return maildir_messages(lambda message: message['Subject'] == subject
+        and token in message.get_content(), count, timeout)
 
 
 class Gateway:

@@ -3,8 +3,12 @@
 """Helpers shared by the tests of every sushi module."""
 import contextlib
 import datetime as dt
+import email
+import email.policy
+import mailbox
 import os
 import re
+import time
 
 import polib
 from sql import Null
@@ -236,3 +240,27 @@ def sushi_config(**values):
             for option, value in saved.items():
                 # None reads as unset: the providers' defaults apply
                 config.set('sushi', option, value)
+
+
+# the Maildir of the real SMTP server scripts/runtests.py starts
+MAILDIR = os.environ.get('SUSHI_TEST_MAILDIR')
+
+
+def maildir_messages(accept, count, timeout=5):
+    """The (message, raw bytes) the test runner's SMTP server delivered
+    that accept(message) takes, once there are count of them (or after
+    timeout seconds: what there is)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = []
+        if os.path.isdir(os.path.join(MAILDIR, 'new')):
+            box = mailbox.Maildir(MAILDIR, factory=None, create=False)
+            for key in box.iterkeys():
+                raw = box.get_bytes(key)
+                message = email.message_from_bytes(raw,
+                    policy=email.policy.default)
+                if accept(message):
+                    found.append((message, raw))
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
