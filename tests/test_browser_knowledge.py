@@ -114,9 +114,17 @@ def plain(text):
     return text.replace('【', '').replace('】', '')
 
 
-def wait_rows(sao, label, column, count, timeout=15):
+def wait_rows(sao, label, column, count, timeout=60):
     """The cells of a relation field's column once it shows count rows (a
-    relation field is drawn after the form's plain fields)."""
+    relation field is drawn after the form's plain fields).
+
+    sao draws a relation field's rows only once its list is on screen (an
+    IntersectionObserver clicks its 更多 row): a field below the fold stays
+    empty until the user scrolls to it, so the field is scrolled into view
+    first, as the user would."""
+    sao.tab.locator('.form-one2many-string, .form-many2many-string',
+        has_text=re.compile(rf'^{re.escape(label)}$')
+        ).scroll_into_view_if_needed()
     deadline = time.monotonic() + timeout
     while True:
         cells = sao.list_of(label, column=column)
