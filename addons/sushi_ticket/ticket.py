@@ -1180,7 +1180,8 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         Event = pool.get('sushi.ticket.event')
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
-        now = clock.now()
+        # whole seconds, as the ORM stores a time (see clock.whole_seconds)
+        now = clock.whole_seconds(clock.now())
         limit = now - dt.timedelta(
             days=Configuration.get_values()['archive_after_days'])
         due = (table.state == 'closed') & (table.closed_at <= limit)

@@ -1000,10 +1000,13 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
                 'outside_guidance_scope', 'disclosure']:
             self.assertFalse(closed._guard_readonly(closed, [name]), name)
         assert_states_enforced(self, [closed], ns.dispatcher)
-        with at(2025, 3, 9, 11):
+        # a run a quarter of a second after 11:00
+        with at(2025, 3, 9, 11, 0, 0, 250000):
             Ticket.archive_closed()
         ticket = Ticket(ticket.id)
         self.assertEqual(ticket.state, 'archived')
+        # dated in whole seconds, as the ORM stores a time
+        self.assertEqual(ticket.archived_at, local(2025, 3, 9, 11))
         self.assertIn('archive', [e.action for e in ticket.events])
         self.assertEqual(ticket._guard_readonly(ticket, [
                     'admin_mediation', 'law_enforcement_case',
