@@ -26,6 +26,8 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import sys
+import time
 
 BASE = 'sushi_ticket'
 
@@ -89,6 +91,15 @@ def _activate_on(modules):
             transaction.commit()
 
 
+def _log(name, how, started, waited, cpu):
+    "One line on the standard error per activation: where fixtures go."
+    sys.stderr.write(f'[activation] {name}: {how} in '
+        f'{time.monotonic() - started:.1f} s '
+        f'(CPU {time.process_time() - cpu:.1f} s)'
+        + (f' (waited {waited:.1f} s for another process)'
+            if waited >= 1 else '') + '\n')
+
+
 def install():
     from trytond.tests import test_tryton
     original = test_tryton.activate_module
@@ -103,17 +114,23 @@ def install():
         if not test_tryton.DB_CACHE or test_tryton.db_exist(
                 test_tryton.DB_NAME):
             return original(modules, lang=lang)
+        started, cpu = time.monotonic(), time.process_time()
         with _locked(name):
+            waited = time.monotonic() - started
             if test_tryton.restore_db_cache(name):
+                _log(name, 'restored', started, waited, cpu)
                 return
             if (modules == [BASE] or not os.environ.get('SUSHI_TEST_BASE')
                     or not _needs_base(modules)):
-                return original(modules, lang=lang)
+                original(modules, lang=lang)
+                _log(name, 'built', started, waited, cpu)
+                return
             # the base (restored, or built and cached), then the set's
             # own modules on it
             activate_module([BASE], lang=lang)
             _activate_on(modules)
             test_tryton.backup_db_cache(name)
+            _log(name, 'built on the base', started, waited, cpu)
 
     test_tryton.activate_module = activate_module
 

@@ -254,7 +254,7 @@ class Sao:
             return cells.evaluate_all(read)
         expect(cells).to_have_count(count)
         # the rows come first, the names they show a moment later
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + browser.WAIT
         while True:
             texts = cells.evaluate_all(read)
             if all(texts) or time.monotonic() > deadline:
