@@ -6,10 +6,14 @@ database on PostgreSQL).  Every set of this project contains sushi_ticket
 and with it the core modules, which are most of an activation's time; so
 a set not yet cached is activated here on a copy of a cached database of
 the same language whose modules (with their dependencies) are a part of
-the set's: the largest such one (sushi_assessment's for the portal's
-set, sushi_supervision's for sushi_assessment's, at least the
-sushi_ticket base); only the modules the set adds are installed, as
-`trytond-admin -u` adds modules to a live database.  The base is built
+the set's: the largest such one (e.g. sushi_supervision's for
+sushi_assessment's; at least the sushi_ticket base), skipping those where
+an added module is an extra dependency of one already there (Tryton would
+activate that one again); only the modules the set adds are installed,
+as `trytond-admin -u` adds modules to a live database.  A set in another
+language than English is the English set (restored, or built as above)
+with the language loaded as test_tryton.create_db(lang=...) and the
+activation would have (see _to_language).  The base is built
 (and cached) the usual way the first time.  Only with SUSHI_TEST_BASE set
 (runtests.py sets it when the run covers more than one addon: one addon's
 sets alone would pay for the base more than they gain).
@@ -263,6 +267,22 @@ def install():
 
     test_tryton.activate_module = activate_module
 
+    def _copy_cached(name):
+        """restore_db_cache without starting the pool: whether the set
+        was in the cache."""
+        from trytond import backend
+        started, cpu = time.monotonic(), time.process_time()
+        cache_file = test_tryton._db_cache_file(test_tryton.DB_CACHE, name)
+        with _locked(name):
+            waited = time.monotonic() - started
+            if backend.name == 'sqlite':
+                copied = test_tryton._sqlite_copy(cache_file, restore=True)
+            else:
+                copied = test_tryton._pg_restore(cache_file)
+        if copied:
+            _log(name, 'restored', started, waited, cpu)
+        return copied
+
     from trytond.tests import tools
     original_modules = tools.activate_modules
 
@@ -271,8 +291,12 @@ def install():
             modules = [modules]
         if not setup and test_tryton.DB_CACHE:
             # the scenarios' cache name: the sorted modules
+            modules = sorted(modules)
             test_tryton.drop_db()
-            activate_module(sorted(modules))
+            if not _copy_cached(_name(modules, 'en')):
+                activate_module(modules)
+            # proteus starts the pool (restore_db_cache's start of it
+            # would be undone at once)
             return tools._get_config()
         return original_modules(modules, *setup)
 
