@@ -308,7 +308,7 @@ class TicketBrowserTest(unittest.TestCase):
         # Three minutes a step: the machine's two cores are shared with
         # other test runs, and the story's steps wait on the server.
         cls.browser = browser.Browser(cls.server, timeout=180_000)
-        expect.set_options(timeout=60_000)
+        expect.set_options(timeout=browser.WAIT * 1000)
         cls.addClassCleanup(cls.browser.stop)
         cls.browser.start()
 

@@ -10,14 +10,15 @@ from trytond import backend
 from trytond.exceptions import UserError
 from trytond.modules.sushi_ticket.tests.test_concurrency import rpc
 from trytond.modules.sushi_ticket.tests.tools import (
-    DBTestCase, at, create_ticket, dispatch_ticket, local, setup_network)
+    MIN_WAIT, DBTestCase, at, create_ticket, dispatch_ticket, local,
+    setup_network)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction
 
 # Generous: the other thread waits on a database shared with other test
 # runs on a loaded machine; a passing run never waits this long.
-WAIT = 60
+WAIT = MIN_WAIT
 
 
 @unittest.skipIf(backend.name == 'sqlite' and DB_NAME == ':memory:',
