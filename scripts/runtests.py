@@ -92,6 +92,21 @@ class Cluster:
             '-l', os.path.join(self.dir, 'log'), '-w', 'start')
         return f'postgresql://tryton@127.0.0.1:{self.port}/'
 
+    def cpu_seconds(self):
+        """CPU seconds the server's processes have used so far: the
+        postmaster's own and those of its children that have ended (each
+        connection's backend), from /proc (Linux; None elsewhere)."""
+        try:
+            with open(os.path.join(self.dir, 'data', 'postmaster.pid')) as f:
+                pid = int(f.readline())
+            with open(f'/proc/{pid}/stat') as f:
+                fields = f.read().rsplit(')', 1)[1].split()
+        except (OSError, ValueError):
+            return None
+        # utime stime cutime cstime, in clock ticks
+        ticks = sum(int(v) for v in fields[11:15])
+        return ticks / os.sysconf('SC_CLK_TCK')
+
     def stop(self):
         try:
             self.run(find_pg_bin('pg_ctl'), '-D',
@@ -409,9 +424,17 @@ def run_all(backends, names, jobs):
             thread.join()
     finally:
         if cluster:
+            server_cpu = cluster.cpu_seconds()
             cluster.stop()
         shutil.rmtree(shared, ignore_errors=True)
     wall = time.monotonic() - started
+    # CPU of the test processes and everything they started and waited
+    # for (servers, browsers, the demo build), and of PostgreSQL: how busy
+    # the run kept the machine
+    times = os.times()
+    cpu = {'tests': times.children_user + times.children_system}
+    if cluster and server_cpu is not None:
+        cpu['PostgreSQL'] = server_cpu
     summary = []
     for backend in backends:
         mine = [r for r in results if r['backend'] == backend]
@@ -424,7 +447,7 @@ def run_all(backends, names, jobs):
                 'modules': [m for r in mine for m in r['modules']],
                 'failures': [f for r in mine for f in r['failures']],
                 })
-    return summary, wall
+    return summary, wall, cpu
 
 
 def main():
@@ -440,7 +463,7 @@ def main():
     names = args.tests or test_names()
     backends = ['sqlite', 'postgresql'] if args.backend == 'both' else [
         args.backend]
-    results, wall = run_all(backends, names, max(1, args.jobs))
+    results, wall, cpu = run_all(backends, names, max(1, args.jobs))
     print()
     seconds = {}
     for r in results:
@@ -460,6 +483,10 @@ def main():
         print(f"{r['backend']:>10}: {r['count']} tests, {r['status']} "
             f"({r['seconds']:.0f} s in its processes)")
     print(f"Wall time: {wall:.0f} s")
+    total = sum(cpu.values())
+    print('CPU time: ' + ', '.join(f'{k} {v:.0f} s' for k, v in cpu.items())
+        + f'; {total:.0f} s in all, {total / wall:.2f} cores busy on '
+        f'average ({os.cpu_count()} cores, {args.jobs} jobs)')
     total = sum(r['count'] for r in results)
     ok = all(r['ok'] for r in results)
     print(f"Ran {total} tests on {len(results)} backend(s): "

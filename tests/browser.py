@@ -57,6 +57,9 @@ CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic',
 # Generous: two cores shared with other test runs.
 ACTIVATE_TIMEOUT = 30 * 60
 START_TIMEOUT = 120
+# The least time any wait of a browser test gives the server (seconds): a
+# CI machine is slower and loaded; a passing test never waits this long.
+WAIT = 60
 # Environment variables of the test runner that the server must not see.
 RUNNER_VARIABLES = {'DB_NAME', 'DB_CACHE', 'TRYTOND_CONFIG',
     'TRYTOND_DATABASE_URI'}
@@ -646,7 +649,7 @@ def shared_server():
 class Browser:
     "Headless Chromium through Playwright, one per test class."
 
-    def __init__(self, server=None, timeout=60_000):
+    def __init__(self, server=None, timeout=2 * WAIT * 1000):
         self.server = server
         self.timeout = timeout
         self.playwright = None
@@ -655,7 +658,10 @@ class Browser:
 
     def start(self):
         executable = find_chromium()
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
+        # Playwright's assertions wait 5 s by default: too little for a
+        # loaded machine (the process-wide setting, for every test module).
+        expect.set_options(timeout=WAIT * 1000)
         self.playwright = sync_playwright().start()
         try:
             self.browser = self.playwright.chromium.launch(

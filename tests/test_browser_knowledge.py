@@ -114,7 +114,7 @@ def plain(text):
     return text.replace('【', '').replace('】', '')
 
 
-def wait_rows(sao, label, column, count, timeout=60):
+def wait_rows(sao, label, column, count, timeout=browser.WAIT):
     """The cells of a relation field's column once it shows count rows (a
     relation field is drawn after the form's plain fields).
 
@@ -398,7 +398,7 @@ class KnowledgeBrowserTest(unittest.TestCase):
         url = (f'{self.server.url}{self.server.database}/knowledge/{path}'
             f'?{urllib.parse.urlencode(query)}')
         try:
-            with urllib.request.urlopen(url, timeout=30) as response:
+            with urllib.request.urlopen(url, timeout=browser.WAIT) as response:
                 status, content_type = response.status, response.headers[
                     'Content-Type']
                 text = response.read().decode('utf-8')

@@ -254,7 +254,7 @@ class Sao:
             return cells.evaluate_all(read)
         expect(cells).to_have_count(count)
         # the rows come first, the names they show a moment later
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + browser.WAIT
         while True:
             texts = cells.evaluate_all(read)
             if all(texts) or time.monotonic() > deadline:
@@ -308,7 +308,7 @@ class TicketBrowserTest(unittest.TestCase):
         # Three minutes a step: the machine's two cores are shared with
         # other test runs, and the story's steps wait on the server.
         cls.browser = browser.Browser(cls.server, timeout=180_000)
-        expect.set_options(timeout=60_000)
+        expect.set_options(timeout=browser.WAIT * 1000)
         cls.addClassCleanup(cls.browser.stop)
         cls.browser.start()
 

@@ -129,10 +129,10 @@ class ScaleOutTestCase(unittest.TestCase):
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         cls.processes.append(process)
         url = f'http://127.0.0.1:{port}/'
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(url + cls.database + '/', timeout=2)
+                urllib.request.urlopen(url + cls.database + '/', timeout=30)
                 return url
             except urllib.error.HTTPError:
                 return url  # it answers
@@ -158,7 +158,9 @@ class ScaleOutTestCase(unittest.TestCase):
         self.assertIn(refused.exception.kind, {'AccessError', 'UserError'})
         admin.call('model.res.user.write', [user],
             {'groups': [('add', [group])]}, {})
-        deadline = time.monotonic() + 10
+        # at once in practice; 60 s (well under the 5 minutes of the
+        # default polling) for a loaded machine
+        deadline = time.monotonic() + 60
         while True:
             try:
                 found = other.call(

@@ -10,10 +10,15 @@ from trytond import backend
 from trytond.exceptions import UserError
 from trytond.modules.sushi_ticket.tests.test_concurrency import rpc
 from trytond.modules.sushi_ticket.tests.tools import (
-    DBTestCase, at, create_ticket, dispatch_ticket, local, setup_network)
+    MIN_WAIT, DBTestCase, at, create_ticket, dispatch_ticket, local,
+    setup_network)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction
+
+# Generous: the other thread waits on a database shared with other test
+# runs on a loaded machine; a passing run never waits this long.
+WAIT = MIN_WAIT
 
 
 @unittest.skipIf(backend.name == 'sqlite' and DB_NAME == ':memory:',
@@ -68,11 +73,11 @@ class ConcurrencyTestCase(DBTestCase, unittest.TestCase):
 
         def hold():
             first_done.set()
-            second_trying.wait(5)
+            second_trying.wait(WAIT)
             time.sleep(0.5)
 
         def second():
-            first_done.wait(5)
+            first_done.wait(WAIT)
             confirm('second', before=second_trying.set)
         threads = [threading.Thread(target=confirm, args=('first',),
                 kwargs={'after': hold}),
@@ -80,7 +85,7 @@ class ConcurrencyTestCase(DBTestCase, unittest.TestCase):
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join(30)
+            thread.join(2 * WAIT)
         self.assertEqual(results['first'], 'ok')
         self.assertNotEqual(results['second'], 'ok')
         with Transaction().start(DB_NAME, 0):

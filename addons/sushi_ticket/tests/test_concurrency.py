@@ -13,7 +13,7 @@ from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction, TransactionError
 
 from .tools import (
-    DBTestCase, at, create_ticket, setup_network, dispatch_ticket)
+    MIN_WAIT, DBTestCase, at, create_ticket, setup_network, dispatch_ticket)
 
 
 def rpc(user, func):
@@ -75,7 +75,7 @@ class ConcurrencyTestCase(DBTestCase, unittest.TestCase):
                 action(Assignment, Assignment(self.assignment_id))
                 first_done.set()
                 # keep the row locked while the second user tries
-                second_trying.wait(5)
+                second_trying.wait(MIN_WAIT)
                 time.sleep(0.5)
             try:
                 rpc(self.handler_id, act)
@@ -84,7 +84,7 @@ class ConcurrencyTestCase(DBTestCase, unittest.TestCase):
                 results['first'] = e.message
 
         def second():
-            first_done.wait(5)
+            first_done.wait(MIN_WAIT)
 
             def act():
                 second_trying.set()
@@ -101,7 +101,7 @@ class ConcurrencyTestCase(DBTestCase, unittest.TestCase):
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join(30)
+            thread.join(2 * MIN_WAIT)
         return results
 
     def test_sign_once(self):

@@ -246,11 +246,17 @@ def sushi_config(**values):
 MAILDIR = os.environ.get('SUSHI_TEST_MAILDIR')
 
 
-def maildir_messages(accept, count, timeout=5):
+# The least time a test waits for something another process does (the
+# SMTP server's delivery): CI machines are slower and loaded; a passing
+# test returns as soon as it has what it waits for.
+MIN_WAIT = 60
+
+
+def maildir_messages(accept, count, timeout=MIN_WAIT):
     """The (message, raw bytes) the test runner's SMTP server delivered
     that accept(message) takes, once there are count of them (or after
-    timeout seconds: what there is)."""
-    deadline = time.monotonic() + timeout
+    timeout seconds, never less than MIN_WAIT: what there is)."""
+    deadline = time.monotonic() + max(timeout, MIN_WAIT)
     while True:
         found = []
         if os.path.isdir(os.path.join(MAILDIR, 'new')):
