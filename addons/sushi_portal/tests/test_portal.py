@@ -260,6 +260,26 @@ class PortalTestCase(RouteTestCase):
         self.assertEqual(len([k for k, _ in self.sms(phone) if k == 'other']), 3)
         self.assertIn('class="error"', response.text)
 
+    def test_track_answer_says_nothing_of_the_phone(self):
+        """PUB-05, PUB-06: the number of a published case and a guessed
+        phone tell nothing of who called: once the order's hourly codes
+        are used up, the right phone gets the very answer a wrong phone
+        gets (before, only the requester's phone got "too many codes",
+        which confirmed the guess after four tries)"""
+        number, phone = self.reviewed[2], '13805570003'
+        client = self.client()
+        answers = {}
+        for guess in [phone, '13805579999']:
+            for _ in range(4):
+                response = client.post(self.url('track'), data={
+                        'number': number, 'phone': guess})
+            answers[guess] = (response.status_code, response.text)
+        self.assertEqual(answers[phone], answers['13805579999'])
+        self.assertEqual(answers[phone][0], 200)
+        # the requester still got no more than three codes (PLT-02)
+        self.assertEqual(
+            len([k for k, _ in self.sms(phone) if k == 'other']), 3)
+
     def test_client_rate_limit(self):
         "One client address gets at most 20 tries a minute"
         client = self.client()
