@@ -647,6 +647,30 @@ class OtherModulesTestCase(SecurityTestCase):
         reviewer.model(Disclosure, 'write', [own],
             {'request_text': before['request_text']})
 
+    def test_no_other_units_order_into_own_topic(self):
+        """ORG-11, CON-05: a unit proposing a consultation topic links the
+        orders it can read only: another unit's order (which the Office
+        would then see as the proposer's evidence and the lead answer,
+        and whose state the link showed) is refused as a missing one is,
+        so the answer tells nothing of it either"""
+        handler = self.user('handler')
+        Topic = 'sushi.consultation.topic'
+        topic, = handler.model(Topic, 'search', [('state', '=', 'proposed'),
+                ('proposing_unit.code', '=', 'yongqiao_district')],
+            0, 1, None)
+        other = DATA['other_ticket']
+        missing = self.assertRefused(lambda: handler.model(Topic, 'write',
+                [topic], {'tickets': [['create', [{'ticket': MAX_ID}]]]}))
+        hidden = self.assertRefused(lambda: handler.model(Topic, 'write',
+                [topic], {'tickets': [['create', [{'ticket': other}]]]}))
+        self.assertEqual(hidden, missing.replace(str(MAX_ID), str(other)))
+        self.assertNotIn(other, [row['ticket'] for row in handler.model(
+                    'sushi.consultation.topic-sushi.ticket', 'search_read',
+                    [('topic', '=', topic)], 0, None, None, ['ticket'])])
+        # its own order it links
+        handler.model(Topic, 'write', [topic],
+            {'tickets': [['create', [{'ticket': DATA['own_ticket']}]]]})
+
     def test_statistics_pivot_follows_the_statistics_rights(self):
         """ANA-10, PLT-05: the Excel pivot of the statistics is refused to
         whoever may not read the statistics (a unit, a call-taker), also
