@@ -262,6 +262,31 @@ class PortalTestCase(RouteTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertNotIn('class="error"', response.text)
 
+    def test_code_single_use_and_short_lived(self):
+        """PLT-02: a code opens the order once, and not once its validity
+        (10 minutes by default) has passed"""
+        number, phone = self.reviewed[0], REQUESTER_PHONE
+        response = self.open_order(self.client(), number, phone)
+        self.assertEqual(response.status_code, 303)
+        used = self.last_code(phone)
+        response = self.client().post(self.url('track/verify'), data={
+                'number': number, 'code': used})
+        self.assertEqual(response.status_code, 403)
+        self.client().post(self.url('track'), data={'number': number,
+                'phone': phone})
+        code = self.last_code(phone)
+        with Transaction().start(self.db_name, 0) as transaction:
+            Code = Pool().get('sushi.portal.code')
+            table = Code.__table__()
+            cursor = transaction.connection.cursor()
+            # the configured validity has passed
+            cursor.execute(*table.update([table.expires_at],
+                    [table.create_date], where=table.state == 'active'))
+            transaction.commit()
+        response = self.client().post(self.url('track/verify'), data={
+                'number': number, 'code': code})
+        self.assertEqual(response.status_code, 403)
+
     def test_track_answer_says_nothing_of_the_phone(self):
         """PUB-05, PUB-06: the number of a published case and a guessed
         phone tell nothing of who called: once the order's hourly codes
