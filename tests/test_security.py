@@ -618,6 +618,74 @@ class OtherModulesTestCase(SecurityTestCase):
                 f'cases/{row["number"]}')
             self.assertEqual(status, 404)
 
+    def test_units_cannot_rewrite_public_texts(self):
+        """PUB-03..06: what the public will read is masked by the platform
+        and corrected by the reviewer only; the unit of the order (the
+        complained-about party) applies for an exemption with its reason
+        and cannot rewrite the public texts (it could put back the
+        requester's name and phone, or its own account of the case)"""
+        own, _ = DATA['disclosures']
+        Disclosure = 'sushi.portal.disclosure'
+        texts = ['title', 'address', 'request_text', 'reply_text']
+        admin = self.user('admin')
+        before, = admin.model(Disclosure, 'read', [own], texts)
+        for login in ['handler', 'leader']:
+            user = self.user(login)
+            for name in texts:
+                self.assertRefused(lambda: user.model(Disclosure, 'write',
+                        [own], {name: '诉求人王秀英（13905571111）反映的问题'
+                            '经核实不属实'}))
+            # its own part of PUB-03: the reason of an application
+            user.model(Disclosure, 'write', [own],
+                {'exemption_reason': '涉及第三方商业秘密'})
+        self.assertEqual(admin.model(Disclosure, 'read', [own], texts),
+            [before])
+        # the reviewer corrects the masked text before publishing
+        reviewer = self.user('reviewer')
+        reviewer.model(Disclosure, 'write', [own],
+            {'request_text': '诉求人反映：路灯不亮'})
+        reviewer.model(Disclosure, 'write', [own],
+            {'request_text': before['request_text']})
+
+    def test_no_other_units_order_into_own_topic(self):
+        """ORG-11, CON-05: a unit proposing a consultation topic links the
+        orders it can read only: another unit's order (which the Office
+        would then see as the proposer's evidence and the lead answer,
+        and whose state the link showed) is refused as a missing one is,
+        so the answer tells nothing of it either"""
+        handler = self.user('handler')
+        Topic = 'sushi.consultation.topic'
+        topic, = handler.model(Topic, 'search', [('state', '=', 'proposed'),
+                ('proposing_unit.code', '=', 'yongqiao_district')],
+            0, 1, None)
+        other = DATA['other_ticket']
+        missing = self.assertRefused(lambda: handler.model(Topic, 'write',
+                [topic], {'tickets': [['create', [{'ticket': MAX_ID}]]]}))
+        hidden = self.assertRefused(lambda: handler.model(Topic, 'write',
+                [topic], {'tickets': [['create', [{'ticket': other}]]]}))
+        self.assertEqual(hidden, missing.replace(str(MAX_ID), str(other)))
+        self.assertNotIn(other, [row['ticket'] for row in handler.model(
+                    'sushi.consultation.topic-sushi.ticket', 'search_read',
+                    [('topic', '=', topic)], 0, None, None, ['ticket'])])
+        # its own order it links
+        handler.model(Topic, 'write', [topic],
+            {'tickets': [['create', [{'ticket': DATA['own_ticket']}]]]})
+
+    def test_statistics_pivot_follows_the_statistics_rights(self):
+        """ANA-10, PLT-05: the Excel pivot of the statistics is refused to
+        whoever may not read the statistics (a unit, a call-taker), also
+        when the report's data carries a context that turns the access
+        check off; the analyst gets it for the dates of the context"""
+        report = 'report.sushi.analysis.statistic.pivot.execute'
+        for login in ['handler', 'intake']:
+            user = self.user(login)
+            for data in [{}, {'context': {'_check_access': False}},
+                    {'context': {'_check_access': 0, '_datetime': None}}]:
+                self.assertRefused(lambda: user.call(report, [], data, {}))
+        ext, content, _, _ = self.user('analyst').call(report, [],
+            {'context': {'from_date': dt.date(2026, 1, 1)}}, {})
+        self.assertEqual(ext, 'xlsx')
+
     def test_locked_fields_of_other_modules(self):
         """What the forms of the other modules lock, the server refuses:
         every field in every state the demo has"""

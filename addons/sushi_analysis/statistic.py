@@ -82,8 +82,20 @@ class StatisticPivot(Report):
 
     @classmethod
     def execute(cls, ids, data):
-        Statistic = Pool().get('sushi.analysis.statistic')
-        with Transaction().set_context(data.get('context') or {}):
+        pool = Pool()
+        Statistic = pool.get('sushi.analysis.statistic')
+        ActionReport = pool.get('ir.action.report')
+        Context = pool.get('sushi.analysis.statistic.context')
+        # the report's action, the statistics' read access and rules
+        action, = ActionReport.search(
+            [('report_name', '=', cls.__name__)], limit=1)
+        cls.check_access(action, Statistic.__name__, ids)
+        # PLT-05: only the statistics' own context (the period) comes from
+        # the client; a key such as _check_access would lift the rights
+        given = data.get('context') if isinstance(data, dict) else None
+        context = {k: v for k, v in (given or {}).items()
+            if k in Context._fields and k != 'id'}
+        with Transaction().set_context(context):
             records = (Statistic.browse(ids) if ids
                 else Statistic.search([]))
             content = cls.workbook(records)

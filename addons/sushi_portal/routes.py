@@ -26,6 +26,7 @@ from trytond.modules.sushi_ticket.ticket import (
     FINISHED_STATES, PHONE, REQUEST_TYPES, normalize_phone)
 
 from .api_key import RateLimiter
+from .exceptions import PortalError
 from .open311 import BAD_CHARS, w3c
 
 BASE = '/<database_name>/portal'
@@ -302,7 +303,12 @@ def track(request, pool):
             ('requester_phone', '=', phone),
             ], limit=1) if number and phone else []
     if tickets:
-        Code.send(tickets[0])
+        try:
+            Code.send(tickets[0])
+        except PortalError:
+            # PUB-05, PUB-06: the order's codes of the hour are used up;
+            # saying so would confirm the phone to whoever guessed it
+            pass
     return render('track.html', base=base, number=number, step='code',
         notice=gettext('sushi_portal.msg_portal_code_sent'))
 

@@ -81,6 +81,8 @@ class TopicCoUnit(GuardMixin, metaclass=PoolMeta):
 
 class TopicTicket(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.consultation.topic-sushi.ticket'
+    # ORG-11: a unit links the orders it can read only
+    _guard_readable = frozenset({'ticket'})
 
 
 class TopicEvent(GuardMixin, metaclass=PoolMeta):
@@ -89,6 +91,7 @@ class TopicEvent(GuardMixin, metaclass=PoolMeta):
 
 class Communication(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.consultation.communication'
+    _guard_readable = frozenset({'ticket'})
 
 
 class Consultation(GuardMixin, metaclass=PoolMeta):

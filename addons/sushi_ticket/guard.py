@@ -147,6 +147,10 @@ class GuardMixin(ReadGuardMixin):
     __slots__ = ()
     # Per-model sizes of fields that have a tighter natural limit.
     _guard_sizes = {}
+    # Many2One fields whose record a user from outside may set only when
+    # the record rules let them read it (ORG-11): a record one cannot see
+    # is refused as a missing one is, so the error says nothing of it.
+    _guard_readable = frozenset()
 
     @classmethod
     def _guard_field_size(cls, name, field):
@@ -201,6 +205,11 @@ class GuardMixin(ReadGuardMixin):
                     where=table.id.in_(list(ids))))
             if {r for r, in cursor} != ids:
                 cls._guard_raise('msg_reference_missing', name)
+            if name in cls._guard_readable and external():
+                with Transaction().set_context(active_test=False):
+                    if Target.search([('id', 'in', list(ids))],
+                            count=True) != len(ids):
+                        cls._guard_raise('msg_reference_missing', name)
 
     @classmethod
     def _guard_raise(cls, msg, name, **values):

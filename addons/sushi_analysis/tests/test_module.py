@@ -757,6 +757,9 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
                     lambda: Cluster.search([]),
                     lambda: Statistic.search([]),
                     lambda: Pivot.execute([], {}),
+                    # PLT-05: the report's data cannot lift the rights
+                    lambda: Pivot.execute([], {
+                            'context': {'_check_access': False}}),
                     ]):
                 with self.assertRaises(AccessError, msg=i):
                     call()

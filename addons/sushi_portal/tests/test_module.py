@@ -264,6 +264,11 @@ class SushiPortalTestCase(TranslationTestMixin, ModuleTestCase):
         with as_user(ns.handler):
             Disclosure.write([Disclosure(own.id)],
                 {'exemption_reason': '涉及个人隐私'})
+            # PUB-03..06: not the public texts, the reviewer's to correct
+            for name in ['title', 'address', 'request_text', 'reply_text']:
+                with self.assertRaises(AccessError, msg=name):
+                    Disclosure.write([Disclosure(own.id)],
+                        {name: '张先生（13905570000）反映的积水不属实'})
             with self.assertRaises(AccessError):
                 Disclosure.write([Disclosure(published.id)],
                     {'exemption_reason': '涉及个人隐私'})

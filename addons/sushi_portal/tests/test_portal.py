@@ -258,7 +258,54 @@ class PortalTestCase(RouteTestCase):
         response = client.post(self.url('track'), data={'number': number,
                 'phone': phone})
         self.assertEqual(len([k for k, _ in self.sms(phone) if k == 'other']), 3)
-        self.assertIn('class="error"', response.text)
+        # the same answer as to a wrong phone (PUB-06)
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn('class="error"', response.text)
+
+    def test_code_single_use_and_short_lived(self):
+        """PLT-02: a code opens the order once, and not once its validity
+        (10 minutes by default) has passed"""
+        number, phone = self.reviewed[0], REQUESTER_PHONE
+        response = self.open_order(self.client(), number, phone)
+        self.assertEqual(response.status_code, 303)
+        used = self.last_code(phone)
+        response = self.client().post(self.url('track/verify'), data={
+                'number': number, 'code': used})
+        self.assertEqual(response.status_code, 403)
+        self.client().post(self.url('track'), data={'number': number,
+                'phone': phone})
+        code = self.last_code(phone)
+        with Transaction().start(self.db_name, 0) as transaction:
+            Code = Pool().get('sushi.portal.code')
+            table = Code.__table__()
+            cursor = transaction.connection.cursor()
+            # the configured validity has passed
+            cursor.execute(*table.update([table.expires_at],
+                    [table.create_date], where=table.state == 'active'))
+            transaction.commit()
+        response = self.client().post(self.url('track/verify'), data={
+                'number': number, 'code': code})
+        self.assertEqual(response.status_code, 403)
+
+    def test_track_answer_says_nothing_of_the_phone(self):
+        """PUB-05, PUB-06: the number of a published case and a guessed
+        phone tell nothing of who called: once the order's hourly codes
+        are used up, the right phone gets the very answer a wrong phone
+        gets (before, only the requester's phone got "too many codes",
+        which confirmed the guess after four tries)"""
+        number, phone = self.reviewed[2], '13805570003'
+        client = self.client()
+        answers = {}
+        for guess in [phone, '13805579999']:
+            for _ in range(4):
+                response = client.post(self.url('track'), data={
+                        'number': number, 'phone': guess})
+            answers[guess] = (response.status_code, response.text)
+        self.assertEqual(answers[phone], answers['13805579999'])
+        self.assertEqual(answers[phone][0], 200)
+        # the requester still got no more than three codes (PLT-02)
+        self.assertEqual(
+            len([k for k, _ in self.sms(phone) if k == 'other']), 3)
 
     def test_client_rate_limit(self):
         "One client address gets at most 20 tries a minute"
