@@ -11,11 +11,11 @@ import datetime as dt
 from collections import defaultdict
 from fractions import Fraction
 
-from sql import From, Literal, Null, Union, Values
+from sql import Column, From, Literal, Null, Table, Union, Values, Window
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case, Coalesce
-from sql.functions import CurrentTimestamp
-from sql.operators import Concat, Exists
+from sql.functions import CurrentTimestamp, RowNumber
+from sql.operators import And, Concat, Exists
 from sql import Cast
 
 from trytond.i18n import gettext
@@ -38,6 +38,12 @@ HANDLING = {'D2.1a', 'D2.1b', 'D2.1c', 'D2.2', 'D2.3', 'D2.4a', 'D2.4b',
     'D2.4c', 'D2.5', 'D2.6'}
 
 
+# The columns of a deduction the compute writes; an unchanged deduction
+# (the same values) keeps its row on recompute (Engine.merge_staged).
+WRITTEN = ['score', 'kind', 'amount', 'origin', 'occurred_at', 'description']
+STAGED = 'sushi_assessment_staged'
+
+
 def _origin(model, column):
     return Concat(model + ',', Cast(column, 'VARCHAR'))
 
@@ -58,20 +64,114 @@ class Engine:
         self.score = pool.get('sushi.assessment.score').__table__()
         self.deduction = pool.get('sushi.assessment.deduction').__table__()
         self.result = pool.get('sushi.assessment.result').__table__()
+        self.staged, self.target, self.changed = False, self.deduction, 0
 
     def utc(self, date):
         return self.Calendar.local_datetime(date, dt.time(0))
 
     # --- rows --------------------------------------------------------
 
-    def clear(self):
+    def clear(self, keep=False):
+        """Remove the rows of an earlier compute of the period.  With
+        keep, on PostgreSQL, a recompute keeps them: the score rows are updated and
+        the deductions are computed into a temporary table, then only the
+        difference is written (merge_staged), so that recomputing the same
+        facts rewrites nothing."""
+        from trytond import backend
         score, deduction, result = self.score, self.deduction, self.result
         cursor = self.cursor
         pid = self.period.id
+        cursor.execute(*result.delete(where=result.period == pid))
+        cursor.execute(*score.select(score.id, where=score.period == pid,
+                limit=1))
+        self.staged = (keep and bool(cursor.fetchone())
+            and backend.name == 'postgresql')
+        self.target = deduction
+        if self.staged:
+            cursor.execute('DROP TABLE IF EXISTS "%s"' % STAGED)
+            cursor.execute('CREATE TEMPORARY TABLE "%s" AS SELECT %s FROM '
+                '"%s" WHERE false' % (STAGED,
+                    ', '.join('"%s"' % c for c in WRITTEN),
+                    deduction._name))
+            self.target = Table(STAGED)
+            return
         cursor.execute(*deduction.delete(where=deduction.score.in_(
                     score.select(score.id, where=score.period == pid))))
         cursor.execute(*score.delete(where=score.period == pid))
-        cursor.execute(*result.delete(where=result.period == pid))
+
+    def merge_staged(self):
+        """Recompute: write only the difference between the stored
+        deductions of the period and the staged ones.  Rows are compared
+        on every written column (as multisets): the values whose count
+        differs are collected first (two hash aggregates and a join;
+        usually none), then the stored rows with such values are deleted
+        and the staged ones inserted.  An unchanged deduction keeps its
+        row and id."""
+        if not self.staged:
+            return
+        cursor = self.cursor
+        # a table object of its own for the reads: the DELETE's target
+        # must not share its alias with the subquery
+        deduction = self.pool.get('sushi.assessment.deduction').__table__()
+        score, staged = self.score, self.target
+        names = ['k%d' % i for i in range(len(WRITTEN))]
+
+        def key(table):
+            # every written column, NULL as a value, in a form the planner
+            # can hash
+            return [Coalesce(Column(table, 'origin'), ''),
+                Coalesce(Column(table, 'description'), ''),
+                Coalesce(Column(table, 'occurred_at'),
+                    dt.datetime(1, 1, 1)),
+                Column(table, 'score'), Column(table, 'kind'),
+                Column(table, 'amount')]
+
+        def counts(query, table):
+            # the keys computed below the GROUP BY: PostgreSQL does not
+            # match an expression with parameters in both clauses
+            rows = query.select(*[c.as_(n)
+                    for c, n in zip(key(table), names)])
+            columns = [Column(rows, n) for n in names]
+            return rows.select(*columns, Count(Literal(1)).as_('n'),
+                group_by=columns)
+        stored = deduction.join(score, condition=(score.id == deduction.score)
+            & (score.period == self.period.id))
+        old = counts(stored, deduction)
+        new = counts(staged, staged)
+        changed = old.join(new, 'FULL', condition=And([
+                    Column(old, n) == Column(new, n) for n in names]))
+        cursor.execute('DROP TABLE IF EXISTS "%s_changed"' % STAGED)
+        query, params = tuple(changed.select(
+                *[Coalesce(Column(old, n), Column(new, n)).as_(n)
+                    for n in names],
+                where=Coalesce(old.n, 0) != Coalesce(new.n, 0)))
+        cursor.execute('CREATE TEMPORARY TABLE "%s_changed" AS ' % STAGED
+            + query, params)
+        self.changed = 0
+        cursor.execute('SELECT 1 FROM "%s_changed" LIMIT 1' % STAGED)
+        if cursor.fetchone():
+            diff = Table(STAGED + '_changed')
+
+            def differs(table):
+                return Exists(diff.select(Literal(1), where=And([
+                                Column(diff, n) == c
+                                for n, c in zip(names, key(table))])))
+            target = self.deduction
+            cursor.execute(*target.delete(where=target.id.in_(
+                        stored.select(deduction.id,
+                            where=differs(deduction)))))
+            self.changed = cursor.rowcount
+            cursor.execute(*target.insert(
+                    [Column(target, c) for c in WRITTEN]
+                    + [target.cancelled, target.create_uid,
+                        target.create_date],
+                    staged.select(*[Column(staged, c) for c in WRITTEN],
+                        Literal(False), Literal(self.user),
+                        CurrentTimestamp(), where=differs(staged))))
+            self.changed += cursor.rowcount
+        cursor.execute('DROP TABLE "%s_changed"' % STAGED)
+        cursor.execute('DROP TABLE "%s"' % STAGED)
+        self.target = self.deduction
 
     def run(self):
         jit = self.jit_off()
@@ -99,7 +199,7 @@ class Engine:
             self.cursor.execute("SELECT set_config('jit', %s, true)", (jit,))
 
     def _run(self):
-        self.clear()
+        self.clear(keep=True)
         self.load_units()
         self.insert_scores()
         self.zeroed = set()          # score ids
@@ -117,6 +217,7 @@ class Engine:
         self.handling_speed()
         self.satisfaction()
         self.knowledge()
+        self.merge_staged()
         self.analyze()
         self.score_points()
         self.results()
@@ -133,7 +234,11 @@ class Engine:
         from trytond import backend
         if backend.name != 'postgresql':
             return
-        for name in ['sushi.assessment.score', 'sushi.assessment.deduction']:
+        names = ['sushi.assessment.score', 'sushi.assessment.deduction']
+        if self.staged:
+            # the same rows as before, the statistics with them
+            names = ['sushi.assessment.deduction'] if self.changed else []
+        for name in names:
             self.cursor.execute('ANALYZE "%s"' % self.pool.get(name)._table)
 
     def load_units(self):
@@ -163,22 +268,43 @@ class Engine:
         code, component, maximum = (
             item.column1, item.column2, item.column3)
         true, false = Literal(True), Literal(False)
-        applicable = Case((component != 'key', true),
-            ((Coalesce(unit.has_key_work, false) == true)
-                & ((code != 'K4')
-                    | (Coalesce(unit.requires_expert_seat, false) == true)),
-                true), else_=false)
+        pid = self.period.id
+
+        def applicable(unit, code, component):
+            return Case((component != 'key', true),
+                ((Coalesce(unit.has_key_work, false) == true)
+                    & ((code != 'K4')
+                        | (Coalesce(unit.requires_expert_seat, false)
+                            == true)),
+                    true), else_=false)
+        assessed = (unit.assessed == true) & (unit.active == true)
+        where = assessed
+        if self.staged:
+            # recompute: keep the rows of the units still assessed (their
+            # deductions are merged), add the missing ones
+            other = self.pool.get('sushi.unit').__table__()
+            self.cursor.execute(*score.delete(where=(score.period == pid)
+                    & ~score.unit.in_(other.select(other.id,
+                            where=(other.assessed == true)
+                            & (other.active == true)))))
+            kept = self.pool.get('sushi.assessment.score').__table__()
+            where &= ~Exists(kept.select(Literal(1),
+                    where=(kept.period == pid) & (kept.unit == unit.id)
+                    & (kept.item == code)))
         self.cursor.execute(*score.insert([score.period, score.unit,
                     score.item, score.component, score.max_points,
                     score.points, score.deducted, score.applicable,
                     score.zeroed, score.create_uid, score.create_date],
-                From([unit, item]).select(Literal(self.period.id), unit.id,
+                From([unit, item]).select(Literal(pid), unit.id,
                     code, component, maximum, maximum, Literal(D(0)),
-                    applicable, false, Literal(self.user),
-                    CurrentTimestamp(),
-                    where=(unit.assessed == true) & (unit.active == true))))
-        self.cursor.execute(*score.select(score.id, score.unit, score.item,
-                score.applicable, where=score.period == self.period.id))
+                    applicable(unit, code, component), false,
+                    Literal(self.user), CurrentTimestamp(), where=where)))
+        unit = self.pool.get('sushi.unit').__table__()
+        self.cursor.execute(*score.join(unit,
+                condition=unit.id == score.unit).select(
+                score.id, score.unit, score.item,
+                applicable(unit, score.item, score.component),
+                where=score.period == pid))
         self.ids, self.applicable_at_start = {}, {}
         for sid, u, i, applicable in self.cursor:
             self.ids[u, i] = sid
@@ -198,7 +324,6 @@ class Engine:
         queries, self.fact_queries = self.fact_queries, []
         if not queries:
             return
-        deduction = self.deduction
         branches = [q.select(q.unit.as_('unit'),
                 Cast(Literal(item), 'VARCHAR').as_('item'),
                 Cast(Literal(kind), 'VARCHAR').as_('kind'),
@@ -220,26 +345,32 @@ class Engine:
         select = union.join(score, condition=(score.column1 == union.unit)
             & (score.column2 == union.item)).select(
             score.column3, union.kind, union.amount, union.origin,
-            union.occurred_at, union.description, Literal(False),
-            Literal(self.user), CurrentTimestamp())
-        self.cursor.execute(*deduction.insert([
-                    deduction.score, deduction.kind, deduction.amount,
-                    deduction.origin, deduction.occurred_at,
-                    deduction.description, deduction.cancelled,
-                    deduction.create_uid, deduction.create_date], select))
+            union.occurred_at, union.description, *self.stamp())
+        self.cursor.execute(*self.target.insert(self.columns(), select))
+
+    def columns(self):
+        "The columns written into the target (the table or the staging)."
+        target = self.target
+        columns = [Column(target, c) for c in WRITTEN]
+        if not self.staged:
+            columns += [target.cancelled, target.create_uid,
+                target.create_date]
+        return columns
+
+    def stamp(self):
+        "The values of the columns after WRITTEN."
+        if self.staged:
+            return []
+        return [Literal(False), Literal(self.user), CurrentTimestamp()]
 
     def insert_rows(self, rows):
         "Insert deductions given as (score id, kind, amount, origin, at, text)."
-        deduction = self.deduction
-        rows = [[sid, kind, D(amount), origin, at, (text or '')[:250],
-                False, self.user, CurrentTimestamp()]
-            for sid, kind, amount, origin, at, text in rows]
+        stamp = [] if self.staged else [
+            False, self.user, CurrentTimestamp()]
+        rows = [[sid, kind, D(amount), origin, at, (text or '')[:250]]
+            + stamp for sid, kind, amount, origin, at, text in rows]
         for sub in grouped_slice(rows, 500):
-            self.cursor.execute(*deduction.insert([
-                        deduction.score, deduction.kind, deduction.amount,
-                        deduction.origin, deduction.occurred_at,
-                        deduction.description, deduction.cancelled,
-                        deduction.create_uid, deduction.create_date],
+            self.cursor.execute(*self.target.insert(self.columns(),
                     values=list(sub)))
 
     def in_period(self, column):
@@ -493,7 +624,7 @@ class Engine:
 
     def automatic_origins(self):
         "(item, origin) of the automatic deductions of facts of the period."
-        score, deduction = self.score, self.deduction
+        score, deduction = self.score, self.target
         self.cursor.execute(*deduction.join(score,
                 condition=score.id == deduction.score).select(
                 score.item, deduction.origin,

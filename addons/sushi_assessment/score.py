@@ -153,6 +153,18 @@ class Deduction(FrozenMixin, ModelSQL, ModelView):
         cls._order = [('occurred_at', 'ASC'), ('id', 'ASC')]
 
     @classmethod
+    def __setup_indexes__(cls):
+        """No index on origin: trytond gives a Reference whose selection
+        is a method two (equality, and prefix + id), because some model
+        has a One2Many to this one; nothing searches deductions by
+        origin (a deduction opens its origin, not the reverse), and
+        keeping them cost more than half of the compute's INSERT of a
+        month's deductions (bench/assessment.py, 1.8 M orders)."""
+        super().__setup_indexes__()
+        cls._sql_indexes = {i for i in cls._sql_indexes
+            if str(i.expressions[0][0]) != '"origin"'}
+
+    @classmethod
     def _period_of(cls, record):
         return record.score.period
 

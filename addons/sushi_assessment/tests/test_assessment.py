@@ -557,6 +557,107 @@ class AssessmentCases:
             (D('41.98'), D('55.21')))
 
     @with_transaction()
+    def test_exclusions_interview_policy_year_by_hand(self):
+        """F1 and F2 exclusions (SCORING §5: 行政调解类, 执法办案类, outside
+        《指导意见》, 表扬, information-only; statutory and sudden orders out
+        of F2 only), only the SECOND 'dissatisfied' counts (CBK-06), the
+        CBK-04 switch; D2.3 (b) the interview −1 in its month; D2.1b both
+        deductions on one order; D5.1 (F5) a policy never submitted, late
+        up to the period end; §4 B and P capped over the year"""
+        pool = Pool()
+        Config = pool.get('sushi.assessment.configuration')
+        Entry = pool.get('sushi.knowledge.entry')
+        ns = self.units()
+        county, other = ns.county, ns.other
+        f = Facts()
+
+        def done(unit, days, ticket_values=None, **values):
+            return f.order(unit, handling_days=days, limit_days=7,
+                completed_at=local(2025, 3, 14, 10),
+                ticket_values=ticket_values, **values)
+        bad = {'second_evaluation': 'dissatisfied'}
+        # 埇桥区, complaints (limit 7) completed in March, 10 working days:
+        # a dissatisfied twice; b dissatisfied the first time only; c, d,
+        # e dissatisfied twice but 行政调解类, 执法办案类, outside the
+        # guidance; j dissatisfied twice for an objective cause (CBK-04);
+        # four plain orders
+        done(county, 10, bad)
+        done(county, 10, {'first_evaluation': 'dissatisfied'})
+        for flag in ['admin_mediation', 'law_enforcement_case',
+                'outside_guidance_scope']:
+            done(county, 10, {**bad, flag: True})
+        done(county, 10, {**bad, 'objective_cause': True})
+        for _ in range(4):
+            done(county, 10)
+        # 60 days each: f statutory, g sudden (both in F1, not in F2),
+        # h 表扬 and i sent for information, dissatisfied (in neither)
+        done(county, 60, statutory=True)
+        done(county, 60, {'urgency': 'sudden'})
+        done(county, 60, {**bad, 'request_type': 'praise'})
+        done(county, 60, bad, for_information=True)
+        # 萧县: two plain orders in 3 days
+        for _ in range(2):
+            done(other, 3)
+        # D2.3 (b): the interview of 埇桥区's deputy on 20 March, −1
+        self.event(county, 'D2.3', 1, date=dt.date(2025, 3, 20))
+        # D2.1b: one order returned late AND refused as without a valid
+        # reason: −0.5 − 0.5 → 2 − 1 = 1
+        f.order(county, return_overdue=True,
+            return_requested_at=local(2025, 3, 6, 10),
+            return_deadline=local(2025, 3, 5, 17, 30),
+            return_overdue_at=local(2025, 3, 5, 17, 30),
+            return_decision='rejected',
+            return_rejection_cause='no_valid_reason',
+            return_decided_at=local(2025, 3, 7, 10))
+        # D5.1 (F5): a policy issued Tue 18 March is due in 7 working days
+        # (19, 20, 21, 24, 25, 26, 27 March) and never submitted: late on
+        # 28 and 31 March up to the period end → 4 − 2 = 2
+        Entry.create([{'title': '宿州市城区占道经营管理办法',
+                    'kind': 'policy_document', 'owner_unit': county.id,
+                    'document_number': '宿政办〔2025〕3号',
+                    'issued_on': dt.date(2025, 3, 18),
+                    'effective_date': dt.date(2025, 3, 18)}])
+        # B1 on 5 and 6 March and 12 May, P1 three times in March and
+        # three times in May
+        for date in [dt.date(2025, 3, 5), dt.date(2025, 3, 6),
+                dt.date(2025, 5, 12)]:
+            self.event(county, 'B1', 1, date=date)
+        for date in [dt.date(2025, 3, 10)] * 3 + [dt.date(2025, 5, 12)] * 3:
+            self.event(county, 'P1', 1, date=date)
+        march = self.compute()
+        scores = self.points(march, county)
+        # F2: 埇桥区's ten orders (f, g, h, i left out) average 10; the
+        # counties pooled (100 + 6) / 12 = 8.83 > 7: 1.17 above → 1 full
+        # day → −0.5, and the interview −1: 6 − 1.5 = 4.5; 萧县 3 → 6
+        # F1: N = a, b, j, the four, f, g = 9, D2 = a, j = 2: 77.78 %;
+        # 萧县 100 %; the mean 88.89, 11.11 below → 11 → −5.5 → 4.5
+        # A = 2 (B1 capped) − 3 (P1) = −1
+        self.assertEqual((scores['D2.3'], scores['D2.5'], scores['D2.1b'],
+                scores['D5.1'], scores['B1'], scores['P1']), (
+                (D('4.5'), True), (D('4.5'), True), (D(1), True),
+                (D(2), True), (D(2), True), (D(-3), True)))
+        result = self.result(march, county)
+        self.assertEqual((result.additional, result.orders_completed,
+                result.satisfaction_rate), (D(-1), 9, D('77.78')))
+        other_scores = self.points(march, other)
+        self.assertEqual((other_scores['D2.3'][0], other_scores['D2.5'][0]),
+            (D(6), D(10)))
+        # CBK-04 switch off: j no longer counts: 8/9 = 88.89 %, the mean
+        # 94.44, 5.56 below → 5 → −2.5 → 7.5
+        config = Config(1)
+        config.count_objective_dissatisfaction = False
+        config.save()
+        march = self.compute()
+        self.assertEqual(self.points(march, county)['D2.5'][0], D('7.5'))
+        # §4, the year: B1 3 → capped 2, P1 6 → the penalty capped at 5:
+        # A = 2 − 5 = −3; D2.3 the mean of March alone (4.5)
+        year = self.compute('year', dt.date(2025, 1, 1))
+        scores = self.points(year, county)
+        self.assertEqual((scores['B1'][0], scores['P1'][0], scores['D2.3'][0]),
+            (D(2), D(-6), D('4.5')))
+        self.assertEqual(self.result(year, county).additional, D(-3))
+
+    @with_transaction()
     def test_year_aggregation(self):
         "§4: cumulative deductions or the mean of monthly scores"
         Config = Pool().get('sushi.assessment.configuration')
