@@ -582,7 +582,8 @@ class Entry(Workflow, ModelSQL, ModelView):
     def search_text(cls, query, limit=20, kinds=None, marks=('【', '】'),
             escape=None):
         """Search the published, currently effective entries for a Chinese
-        query; return up to limit (entry, rank, snippet), best first.
+        query; return up to limit (entry, rank, snippet), best first (at
+        most search.FIRST_PASS, the candidates ranked).
 
         The question is read as its words (jieba and the domain dictionary,
         stop words and fillers left out, colloquial words read as their

@@ -29,8 +29,11 @@ question as its words and its character bigrams together:
   thresholds the best entry is only a weak match.
 
 Snippets are cut from the original text, so they read as written."""
+import bisect
+import contextlib
 import functools
 import html
+import itertools
 import math
 import re
 from collections import Counter
@@ -50,6 +53,7 @@ from .exceptions import QueryError
 from .term import fold
 
 _HAN_CHAR = re.compile(r'[\u3400-\u9fff\uf900-\ufaff]')
+_SPACES = re.compile(r'\s+')
 MAX_QUERY_LENGTH = 200
 MAX_LIMIT = 100
 FTS_TABLE = 'sushi_knowledge_entry_fts'
@@ -62,10 +66,11 @@ PROBE_TABLE = 'sushi_knowledge_entry_probe'
 RARE = 300
 # At most so many question units are looked up in the index ...
 MAX_UNITS = 24
-# ... and so many candidates ranked (50 rather than 100: half the reading
-# and counting, the same hit@3 on the development questions at 100 000
-# entries; see README).
-FIRST_PASS = 50
+# ... and so many candidates ranked, which is also the most results a
+# search returns (30 rather than 50 or 100: the development questions'
+# figures at 100 000 entries and on the set alone stay as they were, or
+# better, for 40 % less reading and counting; see README).
+FIRST_PASS = 30
 # Weights tuned on the development part of bench/data/kb_questions.txt
 # (bench/bench_knowledge_search.py --tune), then fixed; see README.
 WEIGHTS = {'word': 1.0, 'gram': 0.3, 'char': 0.2}
@@ -420,22 +425,36 @@ def _terms(terms):
     return ' AND '.join('"%s"' % t.replace('"', '""') for t in terms)
 
 
+@contextlib.contextmanager
+def _index_scans():
+    """Run the block's probes with the GIN indexes (PostgreSQL): the index
+    finds the entries of a word directly, while the planner may prefer to
+    scan the table, reading every vector.  One SET and one RESET for all
+    the probes of a question (each is a round trip to the server)."""
+    if backend.name != 'postgresql':
+        yield
+        return
+    cursor = Transaction().connection.cursor()
+    cursor.execute('SET LOCAL enable_seqscan = off')
+    try:
+        yield
+    finally:
+        cursor.execute('SET LOCAL enable_seqscan TO DEFAULT')
+
+
 def _execute(sql, params):
     cursor = Transaction().connection.cursor()
-    if backend.name == 'postgresql':
-        # The GIN index finds the entries of a word directly; the planner
-        # may prefer to scan the table otherwise.
-        cursor.execute('SET LOCAL enable_seqscan = off')
-        try:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-        finally:
-            cursor.execute('SET LOCAL enable_seqscan TO DEFAULT')
     cursor.execute(sql, params)
     return cursor.fetchall()
 
 
 def candidates(Entry, units, kinds, chars=False):
+    "See _candidates."
+    with _index_scans():
+        return _candidates(Entry, units, kinds, chars=chars)
+
+
+def _candidates(Entry, units, kinds, chars=False):
     """Return {entry id: first-pass score} of the entries that share
     words or bigrams with the question.
 
@@ -482,9 +501,13 @@ def _common_rows(base, params, units, common):
     """Return the [(id, 0)] of at most RARE entries holding all of common,
     those whose title holds the most of the question first.
 
-    PostgreSQL: the entries whose title holds them all, then the others,
-    shortest title first each time, from the probe table (its narrow rows
-    and precomputed title length make reading thousands of them cheap)."""
+    PostgreSQL: the entries whose title holds them all, then, when fewer
+    than can be ranked (FIRST_PASS), the others, shortest title first each
+    time, from the probe table (its narrow rows and precomputed title
+    length make reading thousands of them cheap).  (Asking the text as
+    well whenever the titles gave fewer than RARE left every development
+    figure at 100 000 entries as it was, 184 of 207 answers among the
+    ranked, and cost a probe of thousands of rows for a question in four.)"""
     terms = _terms([u.text for u in common])
     limit = f' LIMIT {int(RARE)}'
     if backend.name != 'postgresql':
@@ -498,7 +521,7 @@ def _common_rows(base, params, units, common):
     inside = [u.text for u in common if any(u.text in w for w in words)]
     rows = _execute(base.format(unit=0, vector='title_vector') + order
         + limit, params + [_terms(inside or [u.text for u in common])])
-    if len(rows) < RARE:
+    if len(rows) < FIRST_PASS:
         rows += _execute(base.format(unit=0, vector='search_vector') + order
             + limit, params + [terms])
     return rows
@@ -639,17 +662,21 @@ def search_entries(Entry, query, limit=20, kinds=None, marks=('【', '】'),
 def _records(Entry, ranked):
     """Return the records of ranked holding the fields the result lists
     show, from the row read for the ranking (reading the records again
-    would fetch their 30 columns).  Like browse's, the records share their
-    caches, so any other field is read for all of them at once, and so are
-    their owner units."""
+    would fetch their 30 columns): the values are put in the records'
+    shared local cache, as a read would leave them, so any other field is
+    read for all of them at once, and so are their owner units."""
     Unit = Pool().get('sushi.unit')
     units = {v['owner_unit'] for *_, v in ranked}
     units = dict(zip(units, Unit.browse(list(units))))
     records = Entry.browse([i for _, _, i, _ in ranked])
-    return [Entry(r.id, _ids=r._ids, _local_cache=r._local_cache,
-            _transaction_cache=r._transaction_cache,
-            **{**values, 'owner_unit': units[values['owner_unit']]})
-        for r, (_, _, _, values) in zip(records, ranked)]
+    if records:
+        cache = records[0]._local_cache
+        for record, (_, _, _, values) in zip(records, ranked):
+            cached = cache[record.id]
+            for name, value in values.items():
+                cached[name] = value
+            cached['owner_unit'] = units[values['owner_unit']]
+    return records
 
 
 def band(score):
@@ -671,15 +698,21 @@ def matched_words(text, marked):
 
 
 def _spans(text, words):
-    "Return the sorted, non-overlapping (start, end) of words in text."
+    """Return the sorted, non-overlapping (start, end) of words in text,
+    each word's places taken in the order of words (the longest first)
+    where no earlier word took them."""
     folded = fold(text)
     taken = []
+    # the characters taken so far, to test a place in one call
+    occupied = bytearray(len(folded))
     for word in words:
+        size = len(word)
         start = folded.find(word)
         while start >= 0 and len(taken) < 500:
-            end = start + len(word)
-            if not any(s < end and start < e for s, e in taken):
+            end = start + size
+            if occupied.find(1, start, end) < 0:
                 taken.append((start, end))
+                occupied[start:end] = b'\x01' * size
             start = folded.find(word, end)
     return sorted(taken)
 
@@ -691,15 +724,19 @@ def snippet(text, words, width=80, marks=('【', '】'), escape=None):
     Whitespace runs read as one space; '…' shows where text was cut.
     escape, when given, is applied to the text but not to the marks (the
     API escapes HTML)."""
-    text = re.sub(r'\s+', ' ', text or '').strip()
+    text = _SPACES.sub(' ', text or '').strip()
     escape = escape or (lambda s: s)
     spans = _spans(text, [w for w in words if w])
     start, end = 0, len(text)
     if width and len(text) > width:
+        # the characters marked in the window of width from each span on:
+        # the spans do not overlap, so their ends rise with their starts
+        ends = [e for _, e in spans]
+        marked = list(itertools.accumulate(
+                (e - b for b, e in spans), initial=0))
         best, best_score = 0, -1
         for i, (s, _) in enumerate(spans):
-            window_end = s + width
-            score = sum(e - b for b, e in spans[i:] if e <= window_end)
+            score = marked[max(i, bisect.bisect_right(ends, s + width))] - marked[i]
             if score > best_score:
                 best, best_score = s, score
         start = max(0, min(best - width // 8, len(text) - width))

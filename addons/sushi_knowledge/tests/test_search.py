@@ -5,6 +5,7 @@ words with the domain dictionary, ranked results with highlighted
 snippets, only published entries in force, and bad queries handled."""
 import datetime as dt
 import unittest
+from unittest.mock import patch
 
 from trytond import backend
 from trytond.pool import Pool
@@ -337,7 +338,25 @@ class RelevanceSetTestCase(unittest.TestCase):
 
 
 class NumeralTestCase(unittest.TestCase):
-    "Callers' Chinese numerals read as the entries' digits, no database."
+    """Callers' Chinese numerals read as the entries' digits, and the
+    snippets' passage, no database."""
+
+    def test_snippet_window(self):
+        "KB-08: the snippet is the passage with the most of the words marked"
+        # 公积金 at 50-53, 提取 at 153-155 and 公积金 at 155-158: the window
+        # of 20 from 153 holds 5 marked characters, that from 50 only 3;
+        # it starts 20 // 8 = 2 before, at 151
+        text = '甲' * 50 + '公积金' + '乙' * 100 + '提取公积金' + '丙' * 50
+        self.assertEqual(search.snippet(text, ['公积金', '提取'], width=20),
+            '…乙乙【提取】【公积金】' + '丙' * 13 + '…')
+        # the words are marked in the order given (the search gives the
+        # longest first): a place taken is not marked again
+        self.assertEqual(
+            search.snippet('住房公积金', ['公积金', '公积'], width=None),
+            '住房【公积金】')
+        self.assertEqual(
+            search.snippet('住房公积金', ['公积', '公积金'], width=None),
+            '住房【公积】金')
 
     def test_chinese_numerals(self):
         "KB-08: 七十多岁 meets 70周岁, 统一 and 第一 stay words"
@@ -389,6 +408,17 @@ class SearchTestCase(ColloquialTests, DBTestCase, unittest.TestCase):
         self.assertIn('【公积金】', snippet)
         # The snippet is cut from the original text, punctuation and all
         self.assertIn('、', snippet)
+        # only the best of the first pass are ranked and returned: the
+        # entry holding 公积金 and 提取 before the one holding 公积金 only
+        with patch.object(search, 'FIRST_PASS', 1), clock(2025, 3, 3, 10):
+            self.assertEqual(
+                [e for e, _, _ in Entry.search_text('公积金怎么提取？')],
+                [entries['withdraw']])
+        if backend.name == 'postgresql':
+            # the probes' planner setting ends with them
+            cursor = Transaction().connection.cursor()
+            cursor.execute('SHOW enable_seqscan')
+            self.assertEqual(cursor.fetchone()[0], 'on')
 
     @with_transaction()
     def test_only_published_entries_in_force(self):
