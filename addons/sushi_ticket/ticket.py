@@ -871,7 +871,7 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         tickets = a.select(a.ticket, where=where, distinct=True,
             limit=limit, offset=offset or None)
         cursor = Transaction().connection.cursor()
-        cursor.execute(*tickets.select(Count(Literal('*'))))
+        cursor.execute(*tickets.select(Count(Literal(1))))
         return cursor.fetchone()[0]
 
     # --- numbering, creation, personal data ---------------------------
