@@ -789,8 +789,10 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         common in the city but rare in a unit still walks."""
         from trytond import backend
         cursor = Transaction().connection.cursor()
-        query = cls.search(domain, limit=SEARCH_BAR_IDS + 1, order=[],
-            query=True)
+        # SQLite takes at most 32 766 parameters in a statement
+        cap = (SEARCH_BAR_IDS if backend.name == 'postgresql'
+            else min(SEARCH_BAR_IDS, 1000))
+        query = cls.search(domain, limit=cap + 1, order=[], query=True)
         # any SEARCH_BAR_IDS + 1 of them tell "more": no order (Tryton adds
         # the id to a limited search), which would read every match
         query.order_by = None
@@ -808,7 +810,7 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
             if forced:
                 cursor.execute("SELECT set_config('enable_seqscan', %s, true), "
                     "set_config('enable_indexscan', %s, true)", settings)
-        if len(ids) > SEARCH_BAR_IDS:
+        if len(ids) > cap:
             return domain
         return [('id', 'in', ids)]
 
