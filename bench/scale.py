@@ -72,6 +72,10 @@ PG_SETTINGS = {
     'checkpoint_timeout': '15min',
     'default_statistics_target': '200',
     'max_connections': '200',
+    # psycopg prepares a statement run 5 times on a connection; PostgreSQL
+    # then switches to a generic plan, blind to the unit, state list or
+    # search text (README "Scale": seconds for a small unit's list)
+    'plan_cache_mode': 'force_custom_plan',
     }
 # Only while the build loads (then the cluster restarts with PG_SETTINGS):
 # with wal_level=minimal the rows of tables truncated in the loading

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from sql import Literal
-from sql.aggregate import Max
+from sql.aggregate import Count, Max
 from sql.conditionals import Case, Coalesce
 
 from trytond.i18n import gettext
@@ -47,11 +47,15 @@ FINISHED_STATES = ['closed', 'archived']
 INTAKE_STATES = ['draft', 'accepted']
 # The tabs of the order lists over several states (ticket.xml): each has a
 # partial index in the list order (issue #14); a test checks they agree
+# A unit's open orders (act_ticket_unit 在办): copied onto the assignments
+# as ticket_open for the unit's exact count (issue #14, Ticket.write)
+UNIT_OPEN_STATES = ['dispatched', 'in_progress', 'replied', 'reviewed',
+    'verifying']
 TAB_STATES = [
     ['dispatched', 'in_progress'],
     ['rejected', 'answered', 'transferred', 'merged'],
     FINISHED_STATES,
-    ['dispatched', 'in_progress', 'replied', 'reviewed', 'verifying'],
+    UNIT_OPEN_STATES,
     ]
 
 
@@ -69,6 +73,53 @@ def tab_conditions(table):
         for state in states[len(states) - k:]:
             condition |= table.state == state
         yield condition
+
+
+# Issue #14: search-bar matches read first as ids up to this many
+# (Ticket._matches_first)
+SEARCH_BAR_IDS = 30000
+
+
+def _rule_units(domain):
+    """The units of a record rule domain that is exactly the unit staff's
+    rule, ('assignments.unit', 'in', units) alone (in one-clause AND/OR
+    wrappers, as ir.rule builds it), else None."""
+    if not isinstance(domain, (list, tuple)):
+        return None
+    if (len(domain) == 3 and domain[0] == 'assignments.unit'
+            and domain[1] == 'in' and isinstance(domain[2], (list, tuple))
+            and all(isinstance(u, int) for u in domain[2])):
+        return list(domain[2])
+    items = list(domain)
+    if items and items[0] in ('AND', 'OR'):
+        items = items[1:]
+    if len(items) == 1:
+        return _rule_units(items[0])
+    return None
+
+
+def _and_clauses(domain):
+    """The leaf clauses of a domain made of ANDs only (sao's
+    ['AND', screen domain, tab domain]), else None."""
+    if not isinstance(domain, (list, tuple)):
+        return None
+    if (len(domain) >= 2 and isinstance(domain[0], str)
+            and domain[0] not in ('AND', 'OR')):
+        return [tuple(domain)]
+    items = list(domain)
+    if items and items[0] == 'OR':
+        if len(items) > 2:
+            return None
+        items = items[1:]
+    elif items and items[0] == 'AND':
+        items = items[1:]
+    clauses = []
+    for item in items:
+        sub = _and_clauses(item)
+        if sub is None:
+            return None
+        clauses.extend(sub)
+    return clauses
 
 
 # States that Ticket.process derives from the assignments
@@ -710,9 +761,120 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
             # beginning: date, channel, type, serial; INT-07) or title
             # words, served by a B-tree prefix and a trigram index instead
             # of a scan of every number.
-            return ['OR', ('number', 'like', digits + '%'),
+            domain = ['OR', ('number', 'like', digits + '%'),
                 ('title', operator, operand, *extra)]
-        return rec_name_domain(clause, ['number', 'title'])
+        else:
+            domain = rec_name_domain(clause, ['number', 'title'])
+        if operator in {'ilike', 'like'} and len(digits) >= 3:
+            # three characters make a trigram (pg_trgm reads a shorter
+            # text from the whole index)
+            return cls._matches_first(domain)
+        return domain
+
+    @classmethod
+    def _matches_first(cls, domain):
+        """Issue #14: the orders of domain (a search-bar text) as their
+        ids when they are at most SEARCH_BAR_IDS, else domain.
+
+        PostgreSQL cannot estimate how many orders a few Chinese characters
+        (trigrams) or a number prefix match; believing thousands, it walks
+        the list order (received_at) filtering every order until it has a
+        page: 20 s over ten million orders for a word (or a day) that
+        matches a few or none.  The matches are read first from the
+        trigram and prefix indexes (a bitmap, never a walk), at most
+        SEARCH_BAR_IDS + 1 of them; when they are that few the list sorts
+        those ids (with the user's record rules, as before).  The same
+        orders either way (one transaction).  Function searchers run
+        without access checks, so the matches are everybody's: a word
+        common in the city but rare in a unit still walks."""
+        from trytond import backend
+        cursor = Transaction().connection.cursor()
+        # SQLite takes at most 32 766 parameters in a statement
+        cap = (SEARCH_BAR_IDS if backend.name == 'postgresql'
+            else min(SEARCH_BAR_IDS, 1000))
+        query = cls.search(domain, limit=cap + 1, order=[], query=True)
+        # any SEARCH_BAR_IDS + 1 of them tell "more": no order (Tryton adds
+        # the id to a limited search), which would read every match
+        query.order_by = None
+        forced = backend.name == 'postgresql'
+        if forced:
+            cursor.execute("SELECT current_setting('enable_seqscan'), "
+                "current_setting('enable_indexscan')")
+            settings = cursor.fetchone()
+            cursor.execute("SELECT set_config('enable_seqscan', 'off', true), "
+                "set_config('enable_indexscan', 'off', true)")
+        try:
+            cursor.execute(*query)
+            ids = [i for i, in cursor]
+        finally:
+            if forced:
+                cursor.execute("SELECT set_config('enable_seqscan', %s, true), "
+                    "set_config('enable_indexscan', %s, true)", settings)
+        if len(ids) > cap:
+            return domain
+        return [('id', 'in', ids)]
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        actions = iter(args)
+        moved = {t.id for tickets, values in zip(actions, actions)
+            if 'state' in values for t in tickets}
+        if moved:
+            Pool().get('sushi.ticket.assignment').sync_ticket_open(
+                sorted(moved))
+
+    @classmethod
+    def _search_count_full(cls, domain, offset, limit):
+        count = cls._count_unit_tab(domain, offset, limit)
+        if count is not None:
+            return count
+        return super()._search_count_full(domain, offset, limit)
+
+    @classmethod
+    def _count_unit_tab(cls, domain, offset, limit):
+        """Issue #14: the exact count of a unit's 本单位工单 (all, or the
+        在办 tab) from the unit's own assignments, or None for any other
+        count.
+
+        The record rule of unit staff is one clause, an order with an
+        assignment of the user's units; Tryton counts it as a semi join of
+        every order of the tab (half a million open orders, ten million in
+        全部) with the unit's whole history: 1-2 s at 10 M.  The same
+        number is the count of the distinct orders of the unit's
+        assignments (全部), of those whose order is open (在办:
+        ticket_open, kept by Ticket.write): an index-only walk of the
+        unit's own rows.  Only for exactly that rule and a domain without
+        any other clause; everything else is counted by Tryton."""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Rule = pool.get('ir.rule')
+        units = _rule_units(Rule.domain_get(cls.__name__, mode='read'))
+        clauses = _and_clauses(domain)
+        if units is None or clauses is None:
+            return None
+        if not clauses:
+            open_only = False
+        elif (len(clauses) == 1 and len(clauses[0]) == 3
+                and tuple(clauses[0][:2]) == ('state', 'in')
+                and isinstance(clauses[0][2], (list, tuple))
+                and set(clauses[0][2]) == set(UNIT_OPEN_STATES)):
+            open_only = True
+        else:
+            return None
+        if limit is not None and limit <= 0:
+            return None
+        if not units:
+            return 0
+        a = Assignment.__table__()
+        where = a.unit.in_(sorted(units))
+        if open_only:
+            where &= a.ticket_open == Literal(True)
+        tickets = a.select(a.ticket, where=where, distinct=True,
+            limit=limit, offset=offset or None)
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*tickets.select(Count(Literal(1))))
+        return cursor.fetchone()[0]
 
     # --- numbering, creation, personal data ---------------------------
 

@@ -321,15 +321,52 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
             with as_user(user):
                 return set(Ticket.search([('id', 'in', tickets)]))
 
+        # issue #14: the counts of 本单位工单 as sao asks them (list count
+        # up to 100 000, 在办 tab count up to 1 000), served from the
+        # unit's assignments (_count_unit_tab), equal to Tryton's own
+        in_hand = [('state', 'in', ['dispatched', 'in_progress',
+                    'replied', 'reviewed', 'verifying'])]
+
+        def counts(user):
+            with as_user(user):
+                fast = (Ticket._count_unit_tab(['AND', [], []], 0, 100000),
+                    Ticket._count_unit_tab(['AND', in_hand, []], 0, 1000))
+                self.assertEqual(fast, (
+                        Ticket.search([]).__len__(),
+                        len(Ticket.search(in_hand))), msg=user.login)
+                self.assertEqual(fast, (
+                        Ticket.search_count([], 0, 100000),
+                        Ticket.search_count(['AND', in_hand, []], 0, 1000)))
+                return fast
+
+        # 埇桥区 (with its town 符离镇) has order A twice (its part and the
+        # town's): one order; A is in progress, B dispatched to 萧县
+        self.assertEqual(counts(ns.handler), (1, 1))
+        self.assertEqual(counts(ns.town_handler), (1, 1))
+        self.assertEqual(counts(ns.other_handler), (1, 1))
+        self.assertEqual(counts(ns.city_handler), (0, 0))
+        with as_user(ns.handler):
+            # a search of its own, an offset, or a limit: counted alike
+            self.assertIsNone(Ticket._count_unit_tab(
+                    [('title', 'ilike', '%路灯%')], 0, 1000))
+            self.assertEqual(Ticket._count_unit_tab([], 1, 1000), 0)
+        # the dispatcher's rule is not the unit's: Tryton counts
+        with as_user(ns.dispatcher):
+            self.assertIsNone(Ticket._count_unit_tab([], 0, 1000))
+
         # the order of 埇桥区 finishes, then is reopened (as the platform)
         Ticket.write([a], {'state': 'closed'})
         self.assertEqual(seen(ns.handler), {a})
         self.assertEqual(seen(ns.town_handler), {a})
         self.assertEqual(seen(ns.other_handler), {b})
+        self.assertEqual(counts(ns.handler), (1, 0))
+        self.assertEqual(counts(ns.town_handler), (1, 0))
         Ticket.write([a], {'state': 'in_progress'}, [b], {'state': 'closed'})
         self.assertEqual(seen(ns.handler), {a})
         self.assertEqual(seen(ns.other_handler), {b})
         self.assertEqual(seen(ns.city_handler), set())
+        self.assertEqual(counts(ns.handler), (1, 1))
+        self.assertEqual(counts(ns.other_handler), (1, 0))
 
     @with_transaction()
     def test_sub_unit_sees_only_its_part(self):

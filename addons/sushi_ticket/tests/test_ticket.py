@@ -19,6 +19,7 @@ from ..exceptions import (
     CalendarMissingYearError, CallbackError, DispatchError,
     ExtensionError, IntakeError, ReplyError, ReturnError, TransitionError,
     UnitRightError)
+from .. import ticket as ticket_module
 from .. import tools as ticket_tools
 from ..ticket import TAB_STATES
 from .tools import (
@@ -621,6 +622,29 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
                 self.assertGreaterEqual(Ticket.estimated_count(), 6)
             else:
                 self.assertEqual(Ticket.estimated_count(), 0)
+
+        # the search bar (issue #14): the matches are read first as ids when
+        # they are few (at most SEARCH_BAR_IDS), else searched as before;
+        # the same orders, in the list order, either way
+        late = Ticket.search([('title', '=', '新来的')])
+        for cap in [ticket_module.SEARCH_BAR_IDS, 2]:
+            with patch.object(ticket_module, 'SEARCH_BAR_IDS', cap):
+                self.assertEqual(Ticket.search(
+                        [('rec_name', 'ilike', '%第1件%')]), [tickets[1]])
+                self.assertEqual(Ticket.search(
+                        [('rec_name', 'ilike', '%改过%')]), newest_first[:3])
+                # a number by its beginning: the day's six orders
+                self.assertEqual(Ticket.search(
+                        [('rec_name', 'ilike', '%20250303%')]),
+                    late + newest_first)
+                self.assertEqual(Ticket.search_count(
+                        [('rec_name', 'ilike', '%改过%')]), 3)
+        self.assertEqual(Ticket.search_rec_name('rec_name',
+                ('rec_name', 'ilike', '%第1件%')),
+            [('id', 'in', [tickets[1].id])])
+        with patch.object(ticket_module, 'SEARCH_BAR_IDS', 2):
+            self.assertEqual(Ticket.search_rec_name('rec_name',
+                    ('rec_name', 'ilike', '%改过%'))[0], 'OR')
 
     # --- extension ----------------------------------------------------
 
