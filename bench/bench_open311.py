@@ -96,7 +96,7 @@ with Transaction().start(sys.argv[1], 0, readonly=False) as transaction:
     handled = Intake.process_queue()
     while stop:
         last = os.path.exists(stop)
-        handled_now = Intake.process_queue(follow=1, poll=0.1)
+        handled_now = Intake.process_queue(follow=1)
         handled += handled_now
         if last and not handled_now:
             break
