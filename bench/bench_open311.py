@@ -16,13 +16,21 @@ clients resubmit what got no answer.
 token and the queue becomes work orders afterwards, through the cron's
 method run by --drain processes in parallel (timed apart: how long until
 every queued request is a work order).  --phase burst / drain split the
-two (the answers are kept in --answers), so each fits a timing lock.
+two (the answers are kept in --answers), so each fits a timing lock;
+--phase prefill queues N requests directly (untimed) for a drain timed
+alone.  --follow P runs P processes that follow the queue during the
+burst, as the cron's follow_queue does, and reports the queue latency:
+from a POST's reception to its work order.
 
     .venv/bin/python bench/bench_open311.py --clients 50 --requests 1000
     .venv/bin/python bench/bench_open311.py --intake realtime
     .venv/bin/python bench/bench_open311.py --clients 20 --requests 100 --kill
     .venv/bin/python bench/bench_open311.py --clients 50 --requests 300 \
         --rate 150    # open loop: 150 requests/s offered by 50 clients
+    .venv/bin/python bench/bench_open311.py --clients 50 --requests 200 \
+        --rate 150 --follow 2   # the queue made into work orders meanwhile
+    SUSHI_BENCH_PG=… bench_open311.py --reuse --phase prefill --prefill 20000
+    SUSHI_BENCH_PG=… bench_open311.py --phase drain --drain 2
 """
 import argparse
 import http.client
@@ -65,16 +73,81 @@ with Transaction().start(sys.argv[1], 0,
     print(secret, leaf.code, channel.id)
 '''
 DRAIN = '''
-import sys, time
+import os, sys, time
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 Pool.start()
 pool = Pool(sys.argv[1]); pool.init()
+# with a stop file: follow the queue (as the cron's follow_queue does)
+# until the file exists and a last pass finds nothing queued
+stop = sys.argv[2] if len(sys.argv) > 2 else None
 with Transaction().start(sys.argv[1], 0, readonly=False) as transaction:
-    start = time.perf_counter()
-    handled = pool.get('sushi.portal.intake').process_queue()
+    Intake = pool.get('sushi.portal.intake')
+    if stop:
+        # warm up as a long-running cron process is: the dictionaries of
+        # the duplicate check loaded, what is queued already handled
+        from trytond.modules.sushi_analysis import dedup
+        text = '埇桥区汴河路的路灯不亮'
+        list(pool.get('sushi.knowledge.term').tokenizer().cut(text))
+        dedup.keys(text, '13900000000')
+        Intake.process_queue()
+        print('ready', flush=True)
+    start, cpu = time.perf_counter(), time.process_time()
+    handled = Intake.process_queue()
+    while stop:
+        last = os.path.exists(stop)
+        handled_now = Intake.process_queue(follow=1)
+        handled += handled_now
+        if last and not handled_now:
+            break
     transaction.commit()
-    print(handled, time.perf_counter() - start)
+    print(handled, time.perf_counter() - start, time.process_time() - cpu)
+'''
+# queue latency: from the POST's reception to its work order (committed
+# with the batch right after processed_at)
+LATENCY = '''
+import sys, json
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+Pool.start()
+pool = Pool(sys.argv[1]); pool.init()
+with Transaction().start(sys.argv[1], 0):
+    cursor = Transaction().connection.cursor()
+    # (write_date: the batch's processed_at to the microsecond; the
+    # DateTime columns keep whole seconds)
+    cursor.execute('SELECT EXTRACT(EPOCH FROM write_date - create_date) '
+        'FROM sushi_portal_intake WHERE channel = %s AND channel_ref LIKE %s '
+        "AND state = 'done'", (int(sys.argv[2]), sys.argv[3] + '-%'))
+    print(json.dumps(sorted(float(x) for x, in cursor)))
+'''
+# --phase prefill: queue N requests as the burst's POSTs would (the same
+# checked values), straight into the queue, to time the drain alone
+PREFILL = '''
+import sys, json
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+Pool.start()
+pool = Pool(sys.argv[1]); pool.init()
+count, tag = int(sys.argv[2]), sys.argv[3]
+with Transaction().start(sys.argv[1], 0) as transaction:
+    Intake = pool.get('sushi.portal.intake')
+    Channel = pool.get('sushi.channel')
+    Category = pool.get('sushi.category')
+    channel, = Channel.search([('code', '=', 'wanshitong_app')])
+    leaf = [c for c in Category.search([]) if not c.children][0]
+    by_ref = {}
+    for i in range(count):
+        ref = '%s-p-%d' % (tag, i)
+        description = '压测诉求 %s：路灯不亮。' % ref
+        by_ref[ref] = Intake.enqueue({'channel': channel.id,
+                'category': leaf.id, 'address': '埇桥区汴河路',
+                'request_type': 'help',
+                'channel_attributes': {'request_type': 'help'},
+                'description': description, 'title': description[:30],
+                'requester_phone': '139%08d' % i,
+                'requester_name': '王先生', 'channel_ref': ref})
+    transaction.commit()
+    print(json.dumps([channel.id, by_ref]))
 '''
 QUEUE = '''
 import sys, json
@@ -329,7 +402,14 @@ def main():
         default='batch', help='asynchronous (token) or synchronous intake')
     parser.add_argument('--drain', type=int, default=2,
         help='processes that turn the queue into work orders (batch)')
-    parser.add_argument('--phase', choices=['all', 'burst', 'drain'],
+    parser.add_argument('--follow', type=int, default=0,
+        help='batch: processes that follow the queue during the burst '
+        '(as the cron job follow_queue does), so the report has the '
+        'queue latency from a POST to its work order')
+    parser.add_argument('--prefill', type=int, default=20000,
+        help='--phase prefill: how many requests to queue')
+    parser.add_argument('--phase',
+        choices=['all', 'burst', 'drain', 'prefill'],
         default='all', help='burst only, drain and check only, or both')
     parser.add_argument('--answers', default=os.path.join(
             tempfile.gettempdir(), 'bench311-answers.json'),
@@ -362,6 +442,20 @@ def main():
     env.pop('TRYTOND_CONFIG', None)
     report = {}
     try:
+        if args.phase == 'prefill':
+            # untimed data: the queue as a burst would leave it
+            channel, by_ref = json.loads(subprocess.run(
+                    [sys.executable, '-c', PREFILL, DATABASE,
+                        str(args.prefill), args.tag], env=env, check=True,
+                    capture_output=True, text=True).stdout)
+            channel = str(channel)
+            report = {'tag': args.tag, 'intake': 'batch',
+                'requests': args.prefill, 'inconsistent_answers': 0,
+                'server_errors': 0, 'by_ref': by_ref}
+            with open(args.answers, 'w') as file:
+                json.dump({'report': report, 'channel': channel}, file)
+            log(f'queued {args.prefill} requests ({args.tag})')
+            return 0
         if args.phase != 'drain':
             report, channel = burst(args, uri, env)
             with open(args.answers, 'w') as file:
@@ -469,6 +563,16 @@ def burst(args, uri, env):
         pg_port = urllib.parse.urlsplit(uri).port
         cpu_start = server_cpu(server.process.pid, pg_port)
         clients_cpu = time.process_time()
+        followers, stop = [], None
+        if args.follow:
+            stop = tempfile.mktemp(prefix='bench311-stop-')
+            followers = [subprocess.Popen(
+                    [sys.executable, '-c', DRAIN, DATABASE, stop],
+                    env=env, stdout=subprocess.PIPE, text=True)
+                for _ in range(args.follow)]
+            for run in followers:
+                if run.stdout.readline().strip() != 'ready':
+                    raise RuntimeError('follow failed')
         start_at = time.time() + 1
         clients = [Client(i, args, port, key, service, results, start_at)
             for i in range(args.clients)]
@@ -490,9 +594,21 @@ def burst(args, uri, env):
         done = sorted(t for client in clients for t in client.done)
         nine_tenths = (done[int(len(done) * 0.9) - 1] - start_at
             if done else 0)
+        clients_cpu = time.process_time() - clients_cpu
+        follow = {}
+        if followers:
+            open(stop, 'w').close()
+            for run in followers:
+                out, _ = run.communicate()
+                if run.returncode:
+                    raise RuntimeError('follow failed')
+                handled, _, cpu = out.split()
+                follow['handled'] = follow.get('handled', 0) + int(handled)
+                follow['cpu'] = follow.get('cpu', 0) + float(cpu)
+            os.unlink(stop)
+            follow['seconds'] = time.time() - start_at
         load = os.getloadavg()
         cpu_end = server_cpu(server.process.pid, pg_port)
-        clients_cpu = time.process_time() - clients_cpu
     finally:
         server.stop()
     answered = [r for r in results if r[0] != 'noanswer']
@@ -512,7 +628,33 @@ def burst(args, uri, env):
     cpu = {kind: round((cpu_end[kind] - cpu_start[kind]) * 1000
             / max(len(answered), 1), 2) for kind in cpu_start}
     cpu['clients'] = round(clients_cpu * 1000 / max(len(answered), 1), 2)
+    report = {}
+    if follow:
+        queue = json.loads(subprocess.run(
+                [sys.executable, '-c', LATENCY, DATABASE, channel,
+                    args.tag], env=env, check=True, capture_output=True,
+                text=True).stdout)
+        report.update({
+                'follow_processes': args.follow,
+                'followed': follow['handled'],
+                # until the last queued request is a work order
+                'follow_seconds': round(follow['seconds'], 1),
+                'followed_per_second': round(
+                    follow['handled'] / follow['seconds'], 1),
+                # Python CPU of the followers per work order (their
+                # PostgreSQL time is in cpu_ms_per_request's postgresql)
+                'follow_cpu_ms_per_order': round(
+                    follow['cpu'] * 1000 / max(follow['handled'], 1), 2),
+                'queue_latency_p50_ms': round(
+                    statistics.median(queue) * 1000, 1) if queue else None,
+                'queue_latency_p95_ms': round(
+                    queue[int(len(queue) * 0.95) - 1] * 1000, 1)
+                if queue else None,
+                'queue_latency_max_ms': round(queue[-1] * 1000, 1)
+                if queue else None,
+                })
     return {
+        **report,
         'tag': args.tag, 'clients': args.clients, 'requests': total,
         # CPU milliseconds per answered request: the server's own cost,
         # whatever else runs on the machine (the capacity of C idle

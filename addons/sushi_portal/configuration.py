@@ -34,6 +34,13 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         required=True, domain=[('intake_batch_size', '>', 0)],
         help="How many queued Open311 requests become work orders in one "
         "transaction.")
+    intake_follow_seconds = fields.Integer(
+        "Follow the Queue (seconds)", required=True,
+        domain=[('intake_follow_seconds', '>=', 0)],
+        help="How long each run of the queue's job (every minute) keeps "
+        "looking for new queued Open311 requests: a request then becomes "
+        "a work order within a second instead of at the next run; 0: "
+        "only what is queued when the job starts.")
     intake_retention_days = fields.Integer(
         "Keep Handled Queued Requests (days)", required=True,
         domain=[('intake_retention_days', '>', 0)],
@@ -83,6 +90,10 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_intake_batch_size(cls):
         return 200
+
+    @classmethod
+    def default_intake_follow_seconds(cls):
+        return 55
 
     @classmethod
     def default_intake_retention_days(cls):

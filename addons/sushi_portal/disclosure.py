@@ -299,5 +299,8 @@ class Cron(metaclass=PoolMeta):
             ('sushi.portal.intake|process_queue',
                 "Register Queued Open311 Requests"))
         cls.method.selection.append(
+            ('sushi.portal.intake|follow_queue',
+                "Register and Follow Queued Open311 Requests"))
+        cls.method.selection.append(
             ('sushi.portal.intake|purge',
                 "Delete Old Queued Open311 Requests"))

@@ -3,12 +3,13 @@
 """Asynchronous Open311 intake (GeoReport v2 "batch" services): a POST
 is checked in full, stored durably in one short insert and answered with
 a token; the cron turns the queue into work orders in batches through
-the normal create and accept, and GET tokens/<token> answers the work
-order number once it exists."""
+Ticket.create_online (the normal create, registered at once), and GET
+tokens/<token> answers the work order number once it exists."""
 import datetime as dt
 import json
 import logging
 import secrets
+import time
 
 from sql import Conflict, Literal, Union, With
 from sql.conditionals import Case
@@ -178,25 +179,45 @@ class Intake(GuardMixin, ModelSQL, ModelView):
         return tuple(row) if row else None
 
     @classmethod
-    def process_queue(cls, batch_size=None, max_batches=None):
+    def process_queue(cls, batch_size=None, max_batches=None, follow=0,
+            poll=0.2):
         """Turn queued requests into work orders, oldest first, batch
-        after batch, each batch committed (the cron's method; several
-        workers may run it at once: each takes rows the others have not
-        locked).  Return the number of requests handled."""
+        after batch, each batch committed (several processes may run it
+        at once: each takes rows the others have not locked).  With
+        follow (seconds), keep looking at the queue every poll seconds
+        until follow seconds have passed, so a request queued meanwhile
+        becomes a work order within poll seconds rather than at the next
+        cron run.  Return the number of requests handled."""
         pool = Pool()
         Configuration = pool.get('sushi.portal.configuration')
         transaction = Transaction()
         size = batch_size or Configuration(1).intake_batch_size
         handled = batches = 0
+        end = time.monotonic() + follow
         while max_batches is None or batches < max_batches:
             ids = cls._take(size=size)
             if not ids:
-                break
+                if time.monotonic() + poll >= end:
+                    break
+                # release the snapshot: see what is queued meanwhile
+                transaction.commit()
+                time.sleep(poll)
+                continue
             cls._process(cls.browse(ids))
             transaction.commit()
             handled += len(ids)
             batches += 1
         return handled
+
+    @classmethod
+    def follow_queue(cls):
+        """The cron's method: process the queue and keep following it
+        for intake_follow_seconds (the cron runs every minute, so with
+        the default 55 s a queued request waits at most a fraction of a
+        second, not until the next minute)."""
+        Configuration = Pool().get('sushi.portal.configuration')
+        return cls.process_queue(
+            follow=Configuration(1).intake_follow_seconds or 0)
 
     @classmethod
     def _take(cls, size=None, ids=None):
@@ -252,16 +273,20 @@ class Intake(GuardMixin, ModelSQL, ModelView):
         pool = Pool()
         Ticket = pool.get('sushi.ticket')
         # a channel_ref already a work order (submitted before the
-        # intake went asynchronous, or by the channel over RPC)
+        # intake went asynchronous, or by the channel over RPC): one
+        # statement on the (channel, channel_ref) unique index
         refs = {(i.channel.id, i.channel_ref) for i in intakes
             if i.channel_ref}
         existing = {}
         if refs:
-            for ticket in Ticket.search([
-                        ('channel_ref', 'in', list({r for _, r in refs})),
-                        ('channel', 'in', list({c for c, _ in refs})),
-                        ]):
-                existing[(ticket.channel.id, ticket.channel_ref)] = ticket
+            table = Ticket.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.select(
+                    table.channel, table.channel_ref, table.id,
+                    where=table.channel.in_(list({c for c, _ in refs}))
+                    & table.channel_ref.in_(list({r for _, r in refs}))))
+            for channel, ref, ticket in cursor:
+                existing[(channel, ref)] = Ticket(ticket)
         new, vlist = [], []
         for intake in intakes:
             if (intake.channel.id, intake.channel_ref) in existing:
@@ -271,9 +296,7 @@ class Intake(GuardMixin, ModelSQL, ModelView):
             values['received_at'] = intake.received_at
             new.append(intake)
             vlist.append(values)
-        tickets = Ticket.create(vlist) if vlist else []
-        if tickets:
-            Ticket.register_online(tickets)
+        tickets = Ticket.create_online(vlist) if vlist else []
         by_intake = dict(zip(new, tickets))
         now = clock.now()
         to_write = []
@@ -284,7 +307,7 @@ class Intake(GuardMixin, ModelSQL, ModelView):
         # one statement for the batch
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
-        for sub in grouped_slice(to_write):
+        for sub in grouped_slice(to_write, backend.MAX_QUERY_PARAMS // 3):
             sub = list(sub)
             cursor.execute(*table.update(
                     [table.state, table.ticket, table.data,

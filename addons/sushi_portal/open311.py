@@ -708,17 +708,15 @@ def post_request(request, pool, fmt):
     if catalogue(pool)[3] == 'batch':
         return queue_request(pool, params, values, fmt)
     try:
-        ticket, created = Ticket.submit(values)
+        ticket, created = Ticket.submit_online(values)
     except (SQLConstraintError, backend.DatabaseIntegrityError):
         # the same channel_ref committed by a concurrent request
         Transaction().rollback()
         if not values.get('channel_ref'):
             raise
-        ticket, created = Ticket.submit(values)
+        ticket, created = Ticket.submit_online(values)
         if created:
             raise
-    if created:
-        Ticket.register_online([ticket])
     return respond(fmt, 'service_requests', 'request', [{
                 'service_request_id': ticket.number,
                 'service_notice': service_notice(ticket),

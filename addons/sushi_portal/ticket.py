@@ -1,10 +1,13 @@
 # This file is part of 宿事速办.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """What the Open311 channels give beyond the ticket's own fields."""
+from sql.functions import CurrentTimestamp
+
 from trytond.i18n import gettext
 from trytond.model import fields
-from trytond.pool import PoolMeta
-from trytond.transaction import without_check_access
+from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction, without_check_access
 
 OPEN311_CLOSED = {'rejected', 'answered', 'transferred', 'merged',
     'closed', 'archived'}
@@ -104,6 +107,79 @@ class Ticket(metaclass=PoolMeta):
         cls._online_required = frozenset(n for n in cls._online_stored
             if cls._fields[n].required
             or 'required' in (cls._fields[n].states or {}))
+
+    @staticmethod
+    def online_complete(values):
+        """Whether an online request has its content and a contact
+        (INT-04, INT-06): the test of register_online on the values."""
+        return bool((values.get('description') or '').strip()
+            and values.get('requester_phone')
+            and (values.get('anonymous')
+                or (values.get('requester_name') or '').strip()))
+
+    @classmethod
+    def create_online(cls, vlist):
+        """Create the work orders of online requests and register the
+        complete ones at once (INT-06): what create then register_online
+        do, with the complete ones inserted in their registered state —
+        one INSERT instead of INSERT, row lock and UPDATE.  Everything
+        else is the same: the validation of the registered record (which
+        accept's write re-checks), the intake and accept events, the
+        transition in the model's log, the number and deadlines of
+        create, the duplicate-check keys and the acknowledgement SMS."""
+        pool = Pool()
+        Event = pool.get('sushi.ticket.event')
+        SMS = pool.get('sushi.sms')
+        defaults = cls.default_get(['state', 'anonymous'],
+            with_rec_name=False)
+        vlist = [{**v, 'state': 'accepted'}
+            if defaults.get('state') == 'draft' and 'state' not in v
+            and cls.online_complete({**defaults, **v}) else v
+            for v in vlist]
+        tickets = cls.create(vlist)
+        accepted = [t for t, v in zip(tickets, vlist)
+            if v.get('state') == 'accepted']
+        if accepted:
+            Event.log(accepted, 'accept', 'draft', 'accepted')
+            cls._log_transitions(accepted, 'state:accepted')
+            hook = getattr(cls, 'on_transition', None)
+            if hook:
+                hook(accepted, 'accepted')
+            # The requester gets the number to follow the request (INT-06)
+            SMS.notify_requesters(accepted, 'intake')
+        return tickets
+
+    @classmethod
+    def _log_transitions(cls, tickets, target):
+        """The rows Workflow.transition's log adds to ir.model.log at
+        commit (one ORM create per batch, about a tenth of the drain's
+        time), inserted in one statement."""
+        if not cls._log:
+            return
+        Log = Pool().get('ir.model.log')
+        table = Log.__table__()
+        transaction = Transaction()
+        user = transaction.user
+        cursor = transaction.connection.cursor()
+        for sub in grouped_slice(tickets, 1000):
+            cursor.execute(*table.insert([table.create_uid,
+                        table.create_date, table.event, table.resource,
+                        table.target, table.user],
+                    [[user, CurrentTimestamp(), 'transition',
+                            '%s,%s' % (cls.__name__, t.id), target, user]
+                        for t in sub]))
+
+    @classmethod
+    def submit_online(cls, values):
+        """submit for an online channel: the existing work order of a
+        resubmission (same channel and channel_ref), else a new one
+        through create_online."""
+        existing = cls.find_channel_ref(
+            values.get('channel'), values.get('channel_ref'))
+        if existing:
+            return existing, False
+        ticket, = cls.create_online([values])
+        return ticket, True
 
     @classmethod
     def register_online(cls, tickets):

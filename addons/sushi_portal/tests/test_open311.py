@@ -466,6 +466,113 @@ class Open311TestCase(RouteTestCase):
         self.assertError(self.client().get(self.url(
                     f'tokens/{bad["token"]}.json')), 400)
 
+    def intake_facts(self, number):
+        """What the intake made of a request: the work order, its trail,
+        its transition log, its SMS and its duplicate-check keys."""
+        with Transaction().start(self.db_name, 0):
+            pool = Pool()
+            Ticket = pool.get('sushi.ticket')
+            Event = pool.get('sushi.ticket.event')
+            Log = pool.get('ir.model.log')
+            SMS = pool.get('sushi.sms')
+            Key = pool.get('sushi.analysis.ticket_key')
+            ticket, = Ticket.search([('number', '=', number)])
+            resource = 'sushi.ticket,%s' % ticket.id
+            return {
+                'state': ticket.state,
+                'number': ticket.number,
+                'received_at': ticket.received_at,
+                'dispatch_deadline': ticket.dispatch_deadline,
+                'events': [(e.action, e.from_state, e.to_state)
+                    for e in Event.search([('ticket', '=', ticket.id)],
+                        order=[('id', 'ASC')])],
+                'transitions': [g.target for g in Log.search([
+                            ('resource', '=', resource),
+                            ('event', '=', 'transition')])],
+                'sms': [(m.kind, m.phone, number in m.text)
+                    for m in SMS.search([('ticket', '=', ticket.id)])],
+                'keys': {k.kind for k in Key.search(
+                        [('ticket', '=', ticket.id)])},
+                }
+
+    def test_drain_same_as_synchronous(self):
+        """INT-01, INT-04, INT-06, INT-07, TRI-04: the queue's batches
+        make the same work orders as synchronous intake: number, dispatch
+        deadline, state, intake and accept events, transition log, one
+        acknowledgement SMS, duplicate-check keys; an incomplete request
+        stays a draft without SMS in both"""
+        complete = self.valid()
+        incomplete = self.valid(phone=None, email=None)
+        numbers = {}
+        for ref, values in [('SYNC-C', complete), ('SYNC-I', incomplete)]:
+            answer, = self.post(channel_ref=ref, **values).json
+            numbers[ref] = answer['service_request_id']
+        self.set_intake('batch')
+        self.addCleanup(self.set_intake, 'realtime')
+        tokens = {}
+        for ref, values in [('BATCH-C', complete), ('BATCH-I', incomplete)]:
+            answer, = self.post(channel_ref=ref, **values).json
+            tokens[ref] = answer['token']
+        # the cron's entry point, following the queue for a second
+        self.configure(intake_follow_seconds=1)
+        self.addCleanup(self.configure, intake_follow_seconds=55)
+        with Transaction().start(self.db_name, 0) as transaction:
+            self.assertEqual(
+                Pool().get('sushi.portal.intake').follow_queue(), 2)
+            transaction.commit()
+        for ref, token in tokens.items():
+            row, = self.client().get(self.url(f'tokens/{token}.json')).json
+            numbers[ref] = row['service_request_id']
+        # the classic path (create, then register_online's accept), as
+        # the citizen pages take it
+        with Transaction().start(self.db_name, 0) as transaction:
+            pool = Pool()
+            Ticket = pool.get('sushi.ticket')
+            Category = pool.get('sushi.category')
+            category, = Category.search([('code', '=', self.service_code)])
+            for ref, phone in [('CLASSIC-C', PHONE), ('CLASSIC-I', None)]:
+                ticket, _ = Ticket.submit({
+                        'channel': self.channels['mailbox'],
+                        'channel_ref': ref, 'category': category.id,
+                        'request_type': 'complaint',
+                        'address': complete['address_string'],
+                        'description': complete['description'],
+                        'requester_name': NAME_LAST + NAME_FIRST,
+                        'requester_phone': phone,
+                        })
+                Ticket.register_online([ticket])
+                numbers[ref] = ticket.number
+            transaction.commit()
+        facts = {ref: self.intake_facts(n) for ref, n in numbers.items()}
+        for ref in ['SYNC-C', 'BATCH-C', 'CLASSIC-C']:
+            fact = facts[ref]
+            received = fact['received_at']
+            # INT-07: local date, channel 市长信箱 02, complaint 03, serial
+            self.assertRegex(fact['number'], '^%s0203[0-9]+$'
+                % (received + dt.timedelta(hours=8)).strftime('%Y%m%d'))
+            # TRI-04: to be dispatched within 24 hours of the contact
+            self.assertEqual(fact['dispatch_deadline'],
+                received + dt.timedelta(hours=24))
+            self.assertEqual(fact['state'], 'accepted')
+            self.assertEqual(fact['events'], [('intake', None, 'draft'),
+                    ('accept', 'draft', 'accepted')])
+            self.assertEqual(fact['transitions'], ['state:accepted'])
+            self.assertEqual(fact['sms'], [('intake', PHONE, True)])
+            self.assertTrue({'phone', 'version'} <= fact['keys'])
+        for ref in ['SYNC-I', 'BATCH-I', 'CLASSIC-I']:
+            fact = facts[ref]
+            self.assertEqual(fact['dispatch_deadline'],
+                fact['received_at'] + dt.timedelta(hours=24))
+            self.assertEqual(fact['state'], 'draft')
+            self.assertEqual(fact['events'], [('intake', None, 'draft')])
+            self.assertEqual(fact['transitions'], [])
+            self.assertEqual(fact['sms'], [])
+        for kind in 'CI':
+            self.assertEqual(facts[f'SYNC-{kind}']['keys'],
+                facts[f'BATCH-{kind}']['keys'])
+            self.assertEqual(facts[f'SYNC-{kind}']['keys'],
+                facts[f'CLASSIC-{kind}']['keys'])
+
     def test_async_intake_refuses_at_once(self):
         """INT-01: in batch mode a POST is refused at once (400, the
         specification's error body) for whatever the work order's create
@@ -701,8 +808,12 @@ class Open311TestCase(RouteTestCase):
             for r in self.client().get(self.url('requests.json')).json]
         self.assertNotIn(old_number, listed)
         self.assertEqual(listed[:3], numbers[::-1])
-        start = (old_received - dt.timedelta(days=1)).strftime('%Y-%m-%d')
-        end = (old_received + dt.timedelta(days=1)).strftime('%Y-%m-%d')
+        # dates are local (+08:00) midnights: from the day before the
+        # local day of old_received to the day after (a UTC date is the
+        # wrong day from 16:00 UTC on)
+        old_day = (old_received + dt.timedelta(hours=8)).date()
+        start = (old_day - dt.timedelta(days=1)).isoformat()
+        end = (old_day + dt.timedelta(days=1)).isoformat()
         row, = [r for r in self.client().get(self.url(
                     f'requests.json?start_date={start}&end_date={end}')).json
             if r['service_request_id'] == old_number]
