@@ -11,10 +11,10 @@ import datetime as dt
 from collections import defaultdict
 from fractions import Fraction
 
-from sql import Column, From, Literal, Null, Table, Union, Values, Window
+from sql import Column, From, Literal, Null, Table, Union, Values
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case, Coalesce
-from sql.functions import CurrentTimestamp, RowNumber
+from sql.functions import CurrentTimestamp
 from sql.operators import And, Concat, Exists
 from sql import Cast
 

@@ -802,6 +802,12 @@ def get_requests(request, pool, fmt):
         domain.append(('received_at', '>=', start))
         if end:
             domain.append(('received_at', '<=', end))
+        # PUB-03, PUB-05: the public list shows only what may be published:
+        # no reports or praise (whistle-blowers), nothing exempted; the
+        # submitting channel still follows its own by number (above)
+        domain.append(('request_type', 'in', Pool().get('sushi.configuration')
+                .get_values()['disclosed_request_types']))
+        domain.append(('disclosure', '=', True))
     tickets = Ticket.search(domain, limit=config.requests_limit,
         order=[('received_at', 'DESC'), ('id', 'DESC')])
     state_names = dict(Ticket.fields_get(['state'])['state']['selection'])

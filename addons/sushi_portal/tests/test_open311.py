@@ -750,6 +750,24 @@ class Open311TestCase(RouteTestCase):
         self.assertNotIn(number, numbers(
                 'requests.json?start_date=2020-01-01T00:00:00%2B08:00'
                 '&end_date=2020-02-01T00:00:00%2B08:00'))
+        # PUB-05, PUB-03: a report (举报), praise or an order exempted from
+        # publication is not in the public list; its channel still reads
+        # it by number
+        report = self.post(**self.valid(**{
+                    'attribute[request_type]': 'report',
+                    'description': '举报汴河路某饭店占道经营。'})
+            ).json[0]['service_request_id']
+        self.assertNotIn(report, numbers('requests.json'))
+        self.assertEqual(numbers(f'requests.json?service_request_id={report}'),
+            [report])
+        self.assertEqual(numbers(f'requests/{report}.json'), [report])
+        with Transaction().start(self.db_name, 0) as transaction:
+            Ticket = Pool().get('sushi.ticket')
+            Ticket.write(Ticket.search([('number', '=', number)]),
+                {'disclosure': False})
+            transaction.commit()
+        self.assertNotIn(number, numbers('requests.json'))
+        self.assertEqual(numbers(f'requests/{number}.json'), [number])
         for query in ['start_date=yesterday', 'status=pending',
                 'start_date=2020-01-01T00:00:00Z&end_date=2020-06-01T00:00:00Z',
                 'start_date=2020-02-01&end_date=2020-01-01',
