@@ -42,7 +42,6 @@ from trytond.modules.sushi_ticket import clock
 from trytond.modules.sushi_ticket.ticket import OPEN_STATES, normalize_phone
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
-from trytond.rpc import RPC
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
@@ -98,9 +97,8 @@ class Cluster(ModelSQL, ModelView):
         super().__setup__()
         t = cls.__table__()
         cls._order = [('last_at', 'DESC'), ('id', 'DESC')]
-        cls.__rpc__.update({
-                'update_clusters': RPC(readonly=False),
-                })
+        # update_clusters is the cron's (ir.cron calls it in-process); it
+        # is not offered over RPC, where any user could start a whole run
         cls._sql_indexes.update({
                 Index(t, (t.state, Index.Equality()),
                     (t.last_at, Index.Range())),

@@ -301,6 +301,9 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
         cluster, = Cluster.search([])
         self.assertEqual((cluster.state, cluster.ticket_count,
                 cluster.requester_count), ('forming', 2, 2))
+        # the run is the scheduler's: not a method a client may call
+        # (an RPC call of a method not in __rpc__ is refused)
+        self.assertNotIn('update_clusters', Cluster.__rpc__)
         Configuration.write([Configuration(1)],
             {'many_to_one_requesters': 2})
         Cluster.refresh([cluster])
