@@ -118,15 +118,25 @@ def wait_rows(sao, label, column, count, timeout=browser.WAIT):
     """The cells of a relation field's column once it shows count rows (a
     relation field is drawn after the form's plain fields).
 
-    sao draws a relation field's rows only once its list is on screen (an
-    IntersectionObserver clicks its 更多 row): a field below the fold stays
-    empty until the user scrolls to it, so the field is scrolled into view
-    first, as the user would."""
-    sao.tab.locator('.form-one2many-string, .form-many2many-string',
-        has_text=re.compile(rf'^{re.escape(label)}$')
-        ).scroll_into_view_if_needed()
+    sao draws a relation field's rows only once its list is on screen: its
+    only row is then 更多, which an IntersectionObserver clicks when it
+    comes into view.  A field below the fold stays empty until the user
+    scrolls to it (CI failed on that), so its 更多 row is scrolled into
+    view, as the user would, and clicked if it is still there."""
+    widget = sao.tab.locator(
+        '.form-one2many:visible, .form-many2many:visible').filter(
+        has=sao.page.locator('.form-one2many-string, .form-many2many-string',
+            has_text=re.compile(rf'^{re.escape(label)}$')))
+    more = widget.locator('tr.more-row button')
     deadline = time.monotonic() + timeout
+    seen = False
     while True:
+        # (in the page: the row goes as soon as it is clicked, and a
+        # locator's click would wait for one that is gone)
+        if more.evaluate_all('(buttons, click) => buttons.map(b => click '
+                '? b.click() : b.scrollIntoView({block: "center"}))',
+                seen):
+            seen = True
         cells = sao.list_of(label, column=column)
         if len(cells) >= count or time.monotonic() > deadline:
             return cells
