@@ -88,6 +88,10 @@ class Ticket(GuardMixin, metaclass=PoolMeta):
     @classmethod
     def submit(cls, values):
         if external():
+            # only who may create orders submits: the resubmission lookup
+            # reads the (channel, reference) index directly, so without
+            # this a user without the right would learn an existing order
+            Pool().get('ir.model.access').check(cls.__name__, 'create')
             # a channel's resubmission is answered with the same ticket,
             # its reception time is checked only when it is new
             cls._guard_values(values)
