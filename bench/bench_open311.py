@@ -53,13 +53,16 @@ sys.path.insert(0, str(ROOT / 'scripts'))
 DATABASE = 'bench311'
 BIN = Path(sys.executable).parent
 
-ISSUE_KEY = '''
-import sys
-from trytond.pool import Pool
+# what every worker script starts with (after its own imports): the pool of
+# the database named by its first argument
+PRELUDE = '''from trytond.pool import Pool
 from trytond.transaction import Transaction
 Pool.start()
 pool = Pool(sys.argv[1]); pool.init()
-with Transaction().start(sys.argv[1], 0,
+'''
+ISSUE_KEY = '''
+import sys
+''' + PRELUDE + '''with Transaction().start(sys.argv[1], 0,
         _lock_tables=['sushi_portal_configuration']) as transaction:
     Configuration = pool.get('sushi.portal.configuration')
     Configuration.write([Configuration(1)], {'open311_intake': sys.argv[2]})
@@ -74,11 +77,7 @@ with Transaction().start(sys.argv[1], 0,
 '''
 DRAIN = '''
 import os, sys, time
-from trytond.pool import Pool
-from trytond.transaction import Transaction
-Pool.start()
-pool = Pool(sys.argv[1]); pool.init()
-# with a stop file: follow the queue (as the cron's follow_queue does)
+''' + PRELUDE + '''# with a stop file: follow the queue (as the cron's follow_queue does)
 # until the file exists and a last pass finds nothing queued
 stop = sys.argv[2] if len(sys.argv) > 2 else None
 with Transaction().start(sys.argv[1], 0, readonly=False) as transaction:
@@ -107,11 +106,7 @@ with Transaction().start(sys.argv[1], 0, readonly=False) as transaction:
 # with the batch right after processed_at)
 LATENCY = '''
 import sys, json
-from trytond.pool import Pool
-from trytond.transaction import Transaction
-Pool.start()
-pool = Pool(sys.argv[1]); pool.init()
-with Transaction().start(sys.argv[1], 0):
+''' + PRELUDE + '''with Transaction().start(sys.argv[1], 0):
     cursor = Transaction().connection.cursor()
     # (write_date: the batch's processed_at to the microsecond; the
     # DateTime columns keep whole seconds)
@@ -124,11 +119,7 @@ with Transaction().start(sys.argv[1], 0):
 # checked values), straight into the queue, to time the drain alone
 PREFILL = '''
 import sys, json
-from trytond.pool import Pool
-from trytond.transaction import Transaction
-Pool.start()
-pool = Pool(sys.argv[1]); pool.init()
-count, tag = int(sys.argv[2]), sys.argv[3]
+''' + PRELUDE + '''count, tag = int(sys.argv[2]), sys.argv[3]
 with Transaction().start(sys.argv[1], 0) as transaction:
     Intake = pool.get('sushi.portal.intake')
     Channel = pool.get('sushi.channel')
@@ -151,11 +142,7 @@ with Transaction().start(sys.argv[1], 0) as transaction:
 '''
 QUEUE = '''
 import sys, json
-from trytond.pool import Pool
-from trytond.transaction import Transaction
-Pool.start()
-pool = Pool(sys.argv[1]); pool.init()
-with Transaction().start(sys.argv[1], 0):
+''' + PRELUDE + '''with Transaction().start(sys.argv[1], 0):
     cursor = Transaction().connection.cursor()
     cursor.execute('SELECT i.channel_ref, i.token, i.state, t.number '
         'FROM sushi_portal_intake i LEFT JOIN sushi_ticket t '
@@ -165,11 +152,7 @@ with Transaction().start(sys.argv[1], 0):
 '''
 CHECK = '''
 import sys, json
-from trytond.pool import Pool
-from trytond.transaction import Transaction
-Pool.start()
-pool = Pool(sys.argv[1]); pool.init()
-with Transaction().start(sys.argv[1], 0):
+''' + PRELUDE + '''with Transaction().start(sys.argv[1], 0):
     cursor = Transaction().connection.cursor()
     cursor.execute('SELECT t.channel_ref, t.number, t.description, '
         '(SELECT COUNT(*) FROM sushi_sms s WHERE s.ticket = t.id '

@@ -174,12 +174,7 @@ class Ticket(metaclass=PoolMeta):
         """submit for an online channel: the existing work order of a
         resubmission (same channel and channel_ref), else a new one
         through create_online."""
-        existing = cls.find_channel_ref(
-            values.get('channel'), values.get('channel_ref'))
-        if existing:
-            return existing, False
-        ticket, = cls.create_online([values])
-        return ticket, True
+        return cls.find_or_create(values, cls.create_online)
 
     @classmethod
     def register_online(cls, tickets):

@@ -1049,11 +1049,17 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         """Create or, for a resubmission from a channel (same channel and
         reference), return the existing ticket: the intake entry point of
         channels and the API."""
+        return cls.find_or_create(values, cls.create)
+
+    @classmethod
+    def find_or_create(cls, values, create):
+        """(ticket, created): the ticket of the channel's reference in
+        values if there is one, else the one create([values]) makes."""
         existing = cls.find_channel_ref(
             values.get('channel'), values.get('channel_ref'))
         if existing:
             return existing, False
-        ticket, = cls.create([values])
+        ticket, = create([values])
         return ticket, True
 
     @classmethod
