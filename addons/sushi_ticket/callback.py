@@ -308,6 +308,9 @@ class Callback(AppendOnlyMixin, ModelSQL, ModelView):
                 ['cancelled', Null, now],
                 where=a.state.in_(Assignment.OPEN_STATES)
                 & a.ticket.in_(t.select(t.id, where=due))))
+        # the orders leave their units' 在办 (ticket_open, issue #14)
+        cursor.execute(*t.select(t.id, where=due))
+        closing = sorted(i for i, in cursor)
         cursor.execute(*t.update(
                 [t.first_evaluation, t.second_evaluation,
                     t.final_evaluation, t.state, t.closed_at,
@@ -318,6 +321,7 @@ class Callback(AppendOnlyMixin, ModelSQL, ModelView):
                         else_='default_satisfied'),
                     'default_satisfied', 'closed', now, Null, now],
                 where=due))
+        Assignment.sync_ticket_open(closing)
         clock.forget(cls.__name__, Ticket.__name__, Assignment.__name__)
 
     @classmethod

@@ -918,6 +918,9 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         with at(2025, 3, 9, 8):
             Callback.deem_satisfied()
         self.assertEqual(Ticket(ticket.id).state, 'reviewed')
+        # awaiting its rating, the order is in its units' 在办
+        self.assertTrue(all(a.ticket_open
+                for a in Ticket(ticket.id).assignments))
         with at(2025, 3, 9, 10):
             Callback.deem_satisfied()
         ticket = Ticket(ticket.id)
@@ -927,6 +930,9 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         callback, = ticket.callbacks
         self.assertEqual((callback.channel, callback.round),
             ('default', 1))
+        # closed: no longer counted in its units' 在办 (issue #14)
+        self.assertEqual([a.ticket_open for a in ticket.assignments],
+            [None] * len(ticket.assignments))
 
     @with_transaction()
     def test_bad_rating_rework_round(self):
