@@ -154,9 +154,8 @@ class Deduction(FrozenMixin, ModelSQL, ModelView):
 
     @classmethod
     def __setup_indexes__(cls):
-        """No index on origin: trytond gives a Reference whose selection
-        is a method two (equality, and prefix + id), because some model
-        has a One2Many to this one; nothing searches deductions by
+        """No index on origin: trytond gives a Reference field two
+        (equality, and prefix + id); nothing searches deductions by
         origin (a deduction opens its origin, not the reverse), and
         keeping them cost more than half of the compute's INSERT of a
         month's deductions (bench/assessment.py, 1.8 M orders)."""

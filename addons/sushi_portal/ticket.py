@@ -111,7 +111,8 @@ class Ticket(metaclass=PoolMeta):
     @staticmethod
     def online_complete(values):
         """Whether an online request has its content and a contact
-        (INT-04, INT-06): the test of register_online on the values."""
+        (INT-04, INT-06): create_online's test on the values, and
+        register_online's on the records."""
         return bool((values.get('description') or '').strip()
             and values.get('requester_phone')
             and (values.get('anonymous')
@@ -182,9 +183,9 @@ class Ticket(metaclass=PoolMeta):
         contact is registered at once (INT-06): it waits for dispatch and
         the requester gets the number by SMS; one lacking them stays a
         draft for the call-taker."""
-        complete = [t for t in tickets
-            if (t.description or '').strip() and t.requester_phone
-            and (t.anonymous or (t.requester_name or '').strip())
-            and t.state == 'draft']
+        complete = [t for t in tickets if t.state == 'draft'
+            and cls.online_complete({n: getattr(t, n) for n in [
+                        'description', 'requester_phone', 'anonymous',
+                        'requester_name']})]
         if complete:
             cls.accept(complete)

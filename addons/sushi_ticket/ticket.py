@@ -45,12 +45,13 @@ HANDLING_STATES = ['dispatched', 'in_progress', 'replied']
 OPEN_STATES = ['accepted'] + HANDLING_STATES + ['reviewed', 'verifying']
 FINISHED_STATES = ['closed', 'archived']
 INTAKE_STATES = ['draft', 'accepted']
-# The tabs of the order lists over several states (ticket.xml): each has a
-# partial index in the list order (issue #14); a test checks they agree
 # A unit's open orders (act_ticket_unit 在办): copied onto the assignments
-# as ticket_open for the unit's exact count (issue #14, Ticket.write)
+# as ticket_open for the unit's exact count (issue #14: Ticket.write,
+# Assignment.create, Callback.deem_satisfied)
 UNIT_OPEN_STATES = ['dispatched', 'in_progress', 'replied', 'reviewed',
     'verifying']
+# The tabs of the order lists over several states (ticket.xml): each has a
+# partial index in the list order (issue #14); a test checks they agree
 TAB_STATES = [
     ['dispatched', 'in_progress'],
     ['rejected', 'answered', 'transferred', 'merged'],
