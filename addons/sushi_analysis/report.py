@@ -29,6 +29,8 @@ from trytond.sendmail import send_message_transactional
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
+from .statistic import local_today
+
 KINDS = [
     ('daily', "Daily Hot Issues"),
     ('weekly', "Weekly Trends"),
@@ -492,12 +494,11 @@ class GenerateStart(ModelView):
 
     @classmethod
     def default_period_start(cls):
-        Date = Pool().get('ir.date')
-        return Date.today().replace(day=1)
+        return local_today().replace(day=1)
 
     @classmethod
     def default_period_end(cls):
-        return Pool().get('ir.date').today()
+        return local_today()
 
 
 class Generate(Wizard):

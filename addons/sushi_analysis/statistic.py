@@ -11,11 +11,19 @@ from sql.aggregate import Count, Max, Min
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.sushi_ticket import clock
 from trytond.modules.sushi_ticket.time_limit import REQUEST_TYPES
 from trytond.pool import Pool
 from trytond.report import Report
 from trytond.transaction import Transaction
 
+
+
+def local_today():
+    """Today in the platform's timezone (Suzhou), not the server's UTC
+    date: from 16:00 UTC the UTC date is still yesterday's."""
+    Calendar = Pool().get('sushi.calendar')
+    return Calendar.to_local(clock.now()).date()
 
 class Statistic(ModelSQL, ModelView):
     "Request Statistics"
@@ -68,12 +76,11 @@ class StatisticContext(ModelView):
 
     @classmethod
     def default_from_date(cls):
-        Date = Pool().get('ir.date')
-        return Date.today().replace(day=1)
+        return local_today().replace(day=1)
 
     @classmethod
     def default_to_date(cls):
-        return Pool().get('ir.date').today()
+        return local_today()
 
 
 class StatisticPivot(Report):

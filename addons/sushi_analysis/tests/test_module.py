@@ -511,6 +511,14 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
         self.assertEqual(totals[('channel', channel)], 3)
         self.assertEqual(totals[('unit', county)], 2)
 
+        # The screen opens on the current month of Suzhou (UTC+8): at
+        # 17:00 UTC on 30 November it is already 1 December there.
+        Context = pool.get('sushi.analysis.statistic.context')
+        with Transaction().set_context(
+                sushi_now=dt.datetime(2026, 11, 30, 17, 0)):
+            self.assertEqual(Context.default_from_date(), dt.date(2026, 12, 1))
+            self.assertEqual(Context.default_to_date(), dt.date(2026, 12, 1))
+
     @with_transaction()
     def test_clusters(self):
         "ANA-11: 3 requesters in 7 days, one requester 3 times in 30 days"
