@@ -15,6 +15,7 @@ from sql import Conflict, Literal, Union, With
 from sql.conditionals import Case
 
 from trytond import backend
+from trytond.config import config
 from trytond.exceptions import UserError, UserWarning
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
@@ -192,10 +193,25 @@ class Intake(GuardMixin, ModelSQL, ModelView):
         Configuration = pool.get('sushi.portal.configuration')
         transaction = Transaction()
         size = batch_size or Configuration(1).intake_batch_size
-        handled = batches = 0
+        handled = batches = failures = 0
         end = time.monotonic() + follow
         while max_batches is None or batches < max_batches:
-            ids = cls._take(size=size)
+            try:
+                ids = cls._take(size=size)
+                if ids:
+                    cls._process(cls.browse(ids))
+                    transaction.commit()
+            except backend.DatabaseOperationalError:
+                # another process handled some of these rows after this
+                # transaction's snapshot: under REPEATABLE READ, locking
+                # a row updated since raises a serialization failure;
+                # nothing of the batch is kept, so look at the queue again
+                transaction.rollback()
+                failures += 1
+                if failures > config.getint('database', 'retry'):
+                    raise
+                continue
+            failures = 0
             if not ids:
                 if time.monotonic() + poll >= end:
                     break
@@ -203,8 +219,6 @@ class Intake(GuardMixin, ModelSQL, ModelView):
                 transaction.commit()
                 time.sleep(poll)
                 continue
-            cls._process(cls.browse(ids))
-            transaction.commit()
             handled += len(ids)
             batches += 1
         return handled
