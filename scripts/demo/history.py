@@ -79,13 +79,15 @@ BURSTS = [
             '汴河花园停水一整天了，物业说不清楚原因']),
     ]
 # One requester, many requests (一人多投): days before today of each call,
-# and how many of the first calls are signed but not answered yet (埇桥区's
-# handler then sees a red and a yellow light at login)
+# and what became of the first calls: 'draft', signed and answered late,
+# the reply awaiting the leader's sign-off; 'open', signed, not answered
+# yet (埇桥区's handler sees a red and a yellow light at login, its
+# leader a reply to sign off)
 REPEATS = [
     ('滨河人家楼下烧烤店油烟太大，呛得窗户都不敢开', 'yongqiao_district', '埇桥区道东街道淮海路88号滨河人家',
-        [20, 9, 1], 2),
+        [20, 9, 1], ['draft', 'open']),
     ('鞋城大道路灯一直不亮，晚上走路很危险，反映多次没人修', 'shoe_city', '鞋城鞋城社区鞋城大道',
-        [96, 82, 70, 61], 0),
+        [96, 82, 70, 61], []),
     ]
 # CBK: dissatisfied reasons of requesters
 BAD_REASONS = ['问题没有解决，承办单位只是电话解释了一下',
@@ -266,7 +268,7 @@ class History:
                                 hours=i * hours, minutes=rng.randint(0, 50))),
                         phone, name or '王先生'))
                 planted[-1]['stuck'] = stuck and i >= len(texts) - 2
-        for text, region, place, days_back, open_ in REPEATS:
+        for text, region, place, days_back, fates in REPEATS:
             phone, name, _, _ = generator.caller()
             for i, days in enumerate(days_back):
                 local = dt.datetime.combine(
@@ -274,7 +276,9 @@ class History:
                 planted.append(self.planted_request(base, region, place,
                         text[:14],
                         text, utc(local), phone, name or '赵先生'))
-                planted[-1]['stuck'] = i < open_
+                fate = fates[i] if i < len(fates) else None
+                planted[-1]['stuck'] = fate == 'open'
+                planted[-1]['draft_reply'] = fate == 'draft'
         return planted
 
     def planted_request(self, base, region, address, title, text, received,
@@ -459,6 +463,8 @@ class History:
             submitted = due + hour * rng.uniform(2, 96)
         else:
             submitted = self.between(signed, due, 0.15, 0.95)
+        if request.get('draft_reply'):
+            late, submitted = False, now + hour
         # RPL-04: the newest replies are drafted and await the leader
         drafted = submitted - hour * rng.uniform(4, 30)
         if submitted > now and (late or drafted > now):
