@@ -27,7 +27,9 @@ def load():
     Attachment = Model.get('ir.attachment')
     county, = Unit.find([('code', '=', 'yongqiao_district')])
     city, = Unit.find([('code', '=', 'urban_management_bureau')])
-    today = dt.date.today()
+    # Suzhou's date, as the history's (from 16:00 UTC it is tomorrow's)
+    from history import local_now, to_local
+    today = to_local(local_now()).date()
     last = today.replace(day=1) - dt.timedelta(days=1)
     day = last.replace(day=12)
     for unit, item, amount, quantity, text in [

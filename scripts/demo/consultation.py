@@ -26,6 +26,9 @@ def load():
     county, = Unit.find([('code', '=', 'yongqiao_district')])
     city, = Unit.find([('code', '=', 'urban_management_bureau')])
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    # Suzhou's date (from 16:00 UTC it is tomorrow's)
+    from history import to_local
+    today = to_local(now).date()
     day = dt.timedelta(days=1)
 
     def as_user(login):
@@ -39,7 +42,7 @@ def load():
         as_user('supervisor')
         theme = Topic(title='老旧小区雨污分流改造', source='office',
             nature='broad_reach', kind='monthly_theme',
-            theme_month=dt.date.today().replace(day=1),
+            theme_month=today.replace(day=1),
             description='城区多个老旧小区雨污合流,雨季污水漫溢,'
             '群众反映集中。')
         theme.lead_unit = Unit(county.id)
@@ -94,7 +97,7 @@ def load():
         adhoc.save()
         adhoc.click('accept')
 
-        report = Report(month=dt.date.today())
+        report = Report(month=today)
         report.good_practices = '埇桥区“街道吹哨、部门报到”,摸排一周完成。'
         report.save()
         report.click('generate')

@@ -31,6 +31,13 @@ SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 MONTHS = 6
 PER_DAY = 30
 SEED = 12345
+# PUB-02: the orders closed in the last days are disclosed (masked and
+# published by the reviewer, yesterday's still awaiting the preview);
+# the older ones are marked not for publication.  Masking costs ~30 ms an
+# order: the ~4 000 closed orders of the history would add two minutes to
+# the first start, or to the first runs of the hourly cron
+# (prepare_closed) while a newcomer looks around.
+DISCLOSED_DAYS = 7
 
 # Planted matters the clusters and hot words find (ANA-04, ANA-11):
 # (days before today, hours between calls, region, address, title, texts)
@@ -71,12 +78,16 @@ BURSTS = [
             '汴河花园五栋自来水停了，老人孩子吃水困难',
             '汴河花园停水一整天了，物业说不清楚原因']),
     ]
-# One requester, many requests (一人多投): days before today of each call
+# One requester, many requests (一人多投): days before today of each call,
+# and what became of the first calls: 'draft', signed and answered late,
+# the reply awaiting the leader's sign-off; 'open', signed, not answered
+# yet (埇桥区's handler sees a red and a yellow light at login, its
+# leader a reply to sign off)
 REPEATS = [
     ('滨河人家楼下烧烤店油烟太大，呛得窗户都不敢开', 'yongqiao_district', '埇桥区道东街道淮海路88号滨河人家',
-        [20, 9, 1]),
+        [20, 9, 1], ['draft', 'open']),
     ('鞋城大道路灯一直不亮，晚上走路很危险，反映多次没人修', 'shoe_city', '鞋城鞋城社区鞋城大道',
-        [96, 82, 70, 61]),
+        [96, 82, 70, 61], []),
     ]
 # CBK: dissatisfied reasons of requesters
 BAD_REASONS = ['问题没有解决，承办单位只是电话解释了一下',
@@ -206,6 +217,7 @@ class History:
         for ids in grouped_slice(self.ticket_ids, 500):
             Ticket.index_keys(Ticket.browse(list(ids)))
         self.cluster()
+        self.disclose()
         print('演示历史 (demo history): %d 件工单 %s 至 %s' % (
                 len(self.ticket_ids), self.start,
                 self.today - dt.timedelta(days=1)))
@@ -256,14 +268,17 @@ class History:
                                 hours=i * hours, minutes=rng.randint(0, 50))),
                         phone, name or '王先生'))
                 planted[-1]['stuck'] = stuck and i >= len(texts) - 2
-        for text, region, place, days_back in REPEATS:
+        for text, region, place, days_back, fates in REPEATS:
             phone, name, _, _ = generator.caller()
-            for days in days_back:
+            for i, days in enumerate(days_back):
                 local = dt.datetime.combine(
                     self.today - dt.timedelta(days=days), dt.time(19, 10))
                 planted.append(self.planted_request(base, region, place,
                         text[:14],
                         text, utc(local), phone, name or '赵先生'))
+                fate = fates[i] if i < len(fates) else None
+                planted[-1]['stuck'] = fate == 'open'
+                planted[-1]['draft_reply'] = fate == 'draft'
         return planted
 
     def planted_request(self, base, region, address, title, text, received,
@@ -297,8 +312,17 @@ class History:
                 to_local(request['received_at']).strftime('%Y%m%d'),
                 code, TYPE_CODES[request['request_type']], serial)
             self.life(request, channel, number, Calendar)
+            self.disclosure(self.tickets[-1])
             if request.get('planted'):
                 self.planted.add(number)
+
+    def disclosure(self, ticket):
+        "PUB-02, PUB-05: the configured types, but for the older orders."
+        closed = ticket.get('closed_at')
+        ticket['disclosure'] = (
+            ticket['request_type'] in self.config['disclosed_request_types']
+            and (not closed or closed >= self.now - dt.timedelta(
+                    days=DISCLOSED_DAYS)))
 
     def pick(self, *weights):
         "The index of one of the shares."
@@ -439,7 +463,11 @@ class History:
             submitted = due + hour * rng.uniform(2, 96)
         else:
             submitted = self.between(signed, due, 0.15, 0.95)
-        if submitted > now:
+        if request.get('draft_reply'):
+            late, submitted = False, now + hour
+        # RPL-04: the newest replies are drafted and await the leader
+        drafted = submitted - hour * rng.uniform(4, 30)
+        if submitted > now and (late or drafted > now):
             return
         result = ['resolved', 'partially_resolved',
             'explained_not_resolvable_now'][self.pick(80, 13, 7)]
@@ -464,6 +492,15 @@ class History:
             'signed_off_at': signed_off if leader else None,
             'submitted_at': submitted,
             'create_date': signed_off, 'create_uid': self.handler(unit)}
+        if submitted > now:
+            reply.update(state='waiting_sign_off', signed_off_by=None,
+                signed_off_role=None, signed_off_at=None, submitted_at=None,
+                contacted_at=drafted - hour * rng.uniform(0.5, 5),
+                create_date=drafted)
+            self.replies.append(reply)
+            self.event(number, key, 'reply_draft', drafted, 'draft',
+                'waiting_sign_off', actor=self.handler(unit), unit=unit)
+            return
         if rng.random() < 0.01:
             reply.update(signed_off_by=None, signed_off_role=None,
                 signed_off_at=None)
@@ -586,6 +623,35 @@ class History:
         Cluster.refresh(Cluster.browse(sorted(touched)))
         Configuration.write([Configuration(1)], {
                 'cluster_checkpoint': self.now})
+
+    def disclose(self):
+        """PUB-02..05: the disclosures of the orders closed in the last
+        DISCLOSED_DAYS days, drafted and masked by the portal; the reviewer
+        published each the day after it closed, but yesterday's."""
+        from trytond.transaction import Transaction
+        pool = self.pool
+        try:
+            Disclosure = pool.get('sushi.portal.disclosure')
+        except KeyError:
+            return
+        Ticket = pool.get('sushi.ticket')
+        tickets = Ticket.search([
+                ('id', 'in', self.ticket_ids),
+                ('disclosure', '=', True),
+                ('closed_at', '!=', None),
+                ], order=[('closed_at', 'ASC'), ('id', 'ASC')])
+        disclosures = Disclosure.prepare(tickets)
+        yesterday = utc(dt.datetime.combine(self.today, dt.time())
+            ) - dt.timedelta(days=1)
+        Disclosure.publish([d for d in disclosures
+                if d.closed_at < yesterday])
+        table = Disclosure.__table__()
+        cursor = Transaction().connection.cursor()
+        for disclosure in disclosures:
+            if disclosure.closed_at < yesterday:
+                cursor.execute(*table.update([table.published_at],
+                        [disclosure.closed_at + dt.timedelta(days=1)],
+                        where=table.id == disclosure.id))
 
     # --- who ------------------------------------------------------------
 
