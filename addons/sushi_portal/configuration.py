@@ -140,7 +140,7 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     def default_dashboard_hot_stop_words(cls):
         return '''的 了 和 是 在 有 我 不 也 就 都 人 一个 没有 问题 希望 反映 请
 要求 进行 相关 处理 部门 情况 已经 我们 他们 这个 什么 可以 一直 现在 能否 是否
-如何 为什么 关于'''
+如何 为什么 关于 咨询 求助 投诉 举报 建议 表扬 来电 市民 诉求'''
 
     @classmethod
     def dashboard_stop_words(cls):
