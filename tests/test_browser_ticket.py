@@ -631,21 +631,31 @@ class TicketBrowserTest(unittest.TestCase):
                     break
                 more.first.click()
                 sao.settle()
+
+            def column(label):
+                "The cells of a column, found by its header's text."
+                header = sao.tab.locator('.treeview:visible thead th').filter(
+                    has=sao.page.locator('label', has_text=re.compile(
+                            rf'^{re.escape(label)}$')))
+                return f'td[headers="{header.get_attribute("id")}"]'
+
             row = sao.row(text)
             expect(row).to_have_count(1)
-            self.assertTrue(sao.cell(text, '考核项目').startswith('D3.2'))
-            self.assertEqual(sao.cell(text, '分值'), '1.00')
+
+            def cell(label):
+                return row.locator(column(label)).inner_text().strip()
+            self.assertTrue(cell('考核项目').startswith('D3.2'))
+            self.assertEqual(cell('分值'), '1.00')
             # only the handler's unit: no row of 市城管局 (its D2.6 event)
-            header = sao.tab.locator('.treeview:visible thead th').filter(
-                has=sao.page.locator('label[title="承办单位"]'))
-            units = sao.tab.locator('.treeview:visible tbody tr td'
-                f'[headers="{header.get_attribute("id")}"]').evaluate_all(
+            units = sao.tab.locator('.treeview:visible tbody tr '
+                + column('承办单位')).evaluate_all(
                 'cells => cells.map(c => c.innerText.trim())')
             self.assertTrue(units)
             self.assertEqual(set(units), {'埇桥区'})
             self.assertEqual(sao.row('回复中泄露诉求人电话').count(), 0)
-            # one click on the origin: the event, approved, with evidence
-            origin = sao.cell(text, '来源记录')
+            # the origin named in Chinese; one click on it: the event,
+            # approved, with its evidence
+            origin = cell('来源记录')
             self.assertTrue(origin.startswith('考核事项,D3.2 埇桥区'), origin)
             row.locator('.column-reference a').click()
             sao.tab.locator('.form:visible').wait_for()

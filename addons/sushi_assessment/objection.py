@@ -83,7 +83,11 @@ class Objection(Workflow, ModelSQL, ModelView):
         Deduction = Pool().get('sushi.assessment.deduction')
         now = clock.now()
         vlist = [v.copy() for v in vlist]
-        if external():
+        # from the client (the guard runs the model's own create as
+        # internal, so its flags are read here): no decision with the
+        # objection
+        transaction = Transaction()
+        if transaction.user and transaction.check_access:
             given = {n for v in vlist for n, x in v.items()
                 if n in OFFICER_FIELDS and x}
             if given:

@@ -1134,9 +1134,10 @@ class AssessmentCases:
                 sheet = book.read('xl/worksheets/sheet1.xml').decode()
                 strings = book.read('xl/sharedStrings.xml').decode()
                 core = book.read('docProps/core.xml').decode()
+                # (the part after '#' is the link's location in the sheet)
                 links = ''.join(book.read(n).decode()
                     for n in book.namelist()
-                    if n.startswith('xl/worksheets/_rels/'))
+                    if n.startswith('xl/worksheets/'))
             # the workbook's title; the origin's number links to the
             # record in the web client (#11 item 5)
             self.assertIn('<dc:title>' + gettext(
