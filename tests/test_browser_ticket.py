@@ -612,6 +612,58 @@ class TicketBrowserTest(unittest.TestCase):
             sao.expect_value('state', '已归档')
             self.assertTrue(sao.value('archived_at'))
 
+    def test_unit_traces_its_deductions(self):
+        """Issue #11 item 2 and "Done when" (ASM-03, ORG-11): a unit reads
+        its assessment in sao, in Chinese, and traces a deduction to its
+        origin in one click.  The demo (scripts/demo/assessment.py) scored
+        and published last month with an approved D3.2 event of 埇桥区
+        (−1, with its evidence) and a D2.6 event of 市城管局: 埇桥区's
+        handler lists only 埇桥区's deductions, and a click on the D3.2
+        row's origin opens the event with its evidence."""
+        text = '一级督办:小区积水问题超期未办结'
+        with self.person('handler') as sao:
+            sao.menu('宿事速办', '工作考核', '扣分明细')
+            self.assertIn('扣分明细', sao.title())
+            # every row drawn (sao draws 20, then 20 more a click on 更多)
+            more = sao.tab.locator('.treeview:visible tr.more-row button')
+            for _ in range(50):
+                if not more.count():
+                    break
+                more.first.click()
+                sao.settle()
+
+            def column(label):
+                "The cells of a column, found by its header's text."
+                header = sao.tab.locator('.treeview:visible thead th').filter(
+                    has=sao.page.locator('label', has_text=re.compile(
+                            rf'^{re.escape(label)}$')))
+                return f'td[headers="{header.get_attribute("id")}"]'
+
+            row = sao.row(text)
+            expect(row).to_have_count(1)
+
+            def cell(label):
+                return row.locator(column(label)).inner_text().strip()
+            self.assertTrue(cell('考核项目').startswith('D3.2'))
+            self.assertEqual(cell('分值'), '1.00')
+            # only the handler's unit: no row of 市城管局 (its D2.6 event)
+            units = sao.tab.locator('.treeview:visible tbody tr '
+                + column('承办单位')).evaluate_all(
+                'cells => cells.map(c => c.innerText.trim())')
+            self.assertTrue(units)
+            self.assertEqual(set(units), {'埇桥区'})
+            self.assertEqual(sao.row('回复中泄露诉求人电话').count(), 0)
+            # the origin named in Chinese; one click on it: the event,
+            # approved, with its evidence
+            origin = cell('来源记录')
+            self.assertTrue(origin.startswith('考核事项,D3.2 埇桥区'), origin)
+            row.locator('.column-reference a').click()
+            sao.tab.locator('.form:visible').wait_for()
+            sao.settle()
+            sao.expect_value('description', text)
+            self.assertEqual(sao.value('state'), '已审批')
+            expect(sao.tab.locator('button#attach .badge')).to_have_text('1')
+
 
 # The events of the order's timeline in the story, oldest first, worked
 # out from the workflow (one row each):

@@ -17,6 +17,9 @@ from trytond.transaction import Transaction
 
 from .items import ITEMS
 
+# Excel's limit of hyperlinks in one worksheet
+MAX_LINKS = 65530
+
 TEMPLATE = os.path.join(os.path.dirname(__file__), 'templates',
     'bulletin.html')
 
@@ -96,6 +99,14 @@ def workbook(period, results):
     scores = Result.scores_of(results) if results else {}
     output = io.BytesIO()
     book = xlsxwriter.Workbook(output, {'in_memory': True})
+    # the document's properties (File › Info in Excel): the bulletin's
+    # title and period, dated when it is made
+    book.set_properties({
+            'title': gettext('sushi_assessment.msg_bulletin_subject',
+                period=period.rec_name),
+            'subject': period.rec_name,
+            'created': Calendar.to_local(clock.now()).replace(tzinfo=None),
+            })
     header = book.add_format({'bold': True, 'bg_color': '#D9E1F2',
             'border': 1, 'text_wrap': True, 'valign': 'top'})
     number = book.add_format({'num_format': '0.00'})
@@ -155,8 +166,14 @@ def workbook(period, results):
             sheet.write_datetime(row, 4, Calendar.to_local(
                     deduction.occurred_at).replace(tzinfo=None), when)
         sheet.write(row, 5, deduction.description or '')
+        # the origin's number, linked to the record in the web client
+        # (Excel holds at most 65 530 links a sheet: the rest as text)
         origin = deduction.origin
-        sheet.write(row, 6, origin.rec_name if origin else '')
+        if origin and row <= MAX_LINKS:
+            sheet.write_url(row, 6, origin.__href__,
+                string=origin.rec_name)
+        else:
+            sheet.write(row, 6, origin.rec_name if origin else '')
         sheet.write(row, 7, '是' if deduction.cancelled else '')
     sheet.freeze_panes(1, 1)
     sheet.autofilter(0, 0, max(len(deductions), 1), len(columns) - 1)

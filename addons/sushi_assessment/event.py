@@ -119,7 +119,11 @@ class Event(Workflow, ModelSQL, ModelView):
             except KeyError:
                 continue
             links.append((name, Model.__string__ or name))
-        return links
+        # named as the client shows models (a selection returned by a
+        # method is not translated by Tryton)
+        names = pool.get('ir.model').get_names()
+        return [(m, names.get(m, label) if m else label)
+            for m, label in links]
 
     @classmethod
     def default_state(cls):

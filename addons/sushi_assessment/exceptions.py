@@ -30,3 +30,7 @@ class ObjectionError(UserError):
 
 class ReviewError(UserError):
     pass
+
+
+class EvidenceError(UserError):
+    "The evidence of a decided objection or an approved event is kept."

@@ -9,11 +9,19 @@ stays, marked cancelled, with its objection (the history stays)."""
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.sushi_ticket import clock
+from trytond.modules.sushi_ticket.guard import external
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import ObjectionError
+
+# Who writes what of an objection from the client: the objecting unit its
+# reason and evidence (while open; the form's states lock them after the
+# decision), the assessment officer the reason of the decision; every
+# other field is set by the model (create, the decision buttons).
+UNIT_FIELDS = {'reason', 'attachments'}
+OFFICER_FIELDS = {'decision_reason'}
 
 STATES = [
     ('submitted', "Submitted"),
@@ -75,6 +83,15 @@ class Objection(Workflow, ModelSQL, ModelView):
         Deduction = Pool().get('sushi.assessment.deduction')
         now = clock.now()
         vlist = [v.copy() for v in vlist]
+        # from the client (the guard runs the model's own create as
+        # internal, so its flags are read here): no decision with the
+        # objection
+        transaction = Transaction()
+        if transaction.user and transaction.check_access:
+            given = {n for v in vlist for n, x in v.items()
+                if n in OFFICER_FIELDS and x}
+            if given:
+                cls._check_writer([cls()], given)
         for values in vlist:
             deduction = Deduction(values['deduction'])
             period = deduction.score.period
@@ -98,6 +115,51 @@ class Objection(Workflow, ModelSQL, ModelView):
                     'submitted_at': now,
                     })
         return super().create(vlist)
+
+    @classmethod
+    def _is_officer(cls):
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        return ModelData.get_id('sushi_assessment',
+            'group_assessment_officer') in User.get_groups()
+
+    @classmethod
+    def _check_writer(cls, objections, names):
+        """Refuse, from the client, the fields of `names` that are not the
+        user's to write on `objections` (issue #11 item 4: the unit objects,
+        the officer decides)."""
+        Unit = Pool().get('sushi.unit')
+        officer = cls._is_officer()
+        tree = set(Unit.user_unit_tree())
+        refused = set()
+        for objection in objections:
+            for name in names:
+                if name in OFFICER_FIELDS:
+                    ok = officer
+                elif name in UNIT_FIELDS:
+                    ok = (objection.unit is None
+                        or objection.unit.id in tree)
+                else:
+                    ok = False
+                if not ok:
+                    refused.add(name)
+        if refused:
+            strings = cls.fields_get(sorted(refused))
+            raise ObjectionError(gettext(
+                    'sushi_assessment.msg_objection_field_rights',
+                    fields='、'.join(
+                        strings[n]['string'] for n in sorted(refused))))
+
+    @classmethod
+    def write(cls, *args):
+        if external():
+            actions = iter(args)
+            for objections, values in zip(actions, actions):
+                for objection in objections:
+                    changed = cls._guard_changed(objection, values)
+                    cls._check_writer([objection], changed)
+        super().write(*args)
 
     @classmethod
     def _decide(cls, objections):

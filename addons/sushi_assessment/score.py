@@ -169,7 +169,11 @@ class Deduction(FrozenMixin, ModelSQL, ModelView):
 
     @classmethod
     def get_origins(cls):
+        """The models a deduction points at, named as the client shows
+        models (ir.model's translated names: a selection returned by a
+        method is not translated by Tryton)."""
         pool = Pool()
+        IrModel = pool.get('ir.model')
         origins = list(ORIGINS)
         for name in OPTIONAL_ORIGINS:
             try:
@@ -177,7 +181,9 @@ class Deduction(FrozenMixin, ModelSQL, ModelView):
             except KeyError:
                 continue
             origins.append((name, Model.__string__ or name))
-        return origins
+        names = IrModel.get_names()
+        return [(m, names.get(m, label) if m else label)
+            for m, label in origins]
 
     @classmethod
     def default_cancelled(cls):

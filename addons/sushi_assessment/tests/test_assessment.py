@@ -987,6 +987,126 @@ class AssessmentCases:
         self.assertEqual(self.result(period, ns.county).total, D('79.75'))
 
     @with_transaction()
+    def test_objection_rights(self):
+        """Issue #11 item 4 (security): the unit objects, the officer
+        decides.  From the client the objecting unit writes only its
+        reason and evidence while the objection is open, never the
+        decision (reason, state, who, when); the officer writes the
+        decision's reason, not the unit's; units change no score, result,
+        deduction, period or event; an officer approves no event by
+        writing its state"""
+        from trytond.model.exceptions import AccessButtonError
+        pool = Pool()
+        Period = pool.get('sushi.assessment.period')
+        Score = pool.get('sushi.assessment.score')
+        Result = pool.get('sushi.assessment.result')
+        Deduction = pool.get('sushi.assessment.deduction')
+        Event = pool.get('sushi.assessment.event')
+        Objection = pool.get('sushi.assessment.objection')
+        Attachment = pool.get('ir.attachment')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        ns = self.units()
+        officer, = User.create([{'login': 'officer', 'name': '考核专员',
+                    'groups': [('add', [ModelData.get_id(
+                                    'sushi_assessment',
+                                    'group_assessment_officer')])]}])
+        # one approved D3.2 event of 埇桥区 (−1), computed and published
+        approved = self.event(ns.county, 'D3.2', 1,
+            ticket=create_ticket().id)
+        period = self.compute()
+        with at(2025, 4, 3, 10):
+            Period.publish([period])
+        deduction, = [d for d in Deduction.search([])
+            if d.score.unit == ns.county and d.score.item == 'D3.2']
+        result = self.result(period, ns.county)
+        with as_user(ns.handler), at(2025, 4, 7, 10):
+            # the decision cannot come with the objection
+            with self.assertRaises(UserError):
+                Objection.create([{'deduction': deduction.id,
+                            'reason': '已按时报送', 'decision_reason': '撤销'}])
+            objection, = Objection.create([{'deduction': deduction.id,
+                        'reason': '已按时报送'}])
+            for values in [{'decision_reason': '经核实，撤销扣分'},
+                    {'state': 'cancelled'}, {'decided_by': ns.handler.id},
+                    {'decided_at': local(2025, 4, 7, 10)},
+                    {'unit': ns.other.id}]:
+                with self.assertRaises(UserError, msg=str(values)):
+                    Objection.write([Objection(objection.id)], values)
+            # its own reason and evidence, while open
+            Objection.write([Objection(objection.id)],
+                {'reason': '已按时报送，附回执'})
+            Attachment.create([{'resource': str(objection),
+                        'name': '回执.pdf', 'type': 'data',
+                        'data': b'%PDF-1.4'}])
+            # nor does it decide by the buttons
+            with self.assertRaises(AccessButtonError):
+                Objection.cancel_deduction([Objection(objection.id)])
+            # and changes nothing of the assessment itself
+            score = deduction.score
+            for call in [
+                    lambda: Score.write([score], {'points': D(3)}),
+                    lambda: Result.write([result], {'total': D(100)}),
+                    lambda: Deduction.write([deduction],
+                        {'cancelled': True}),
+                    lambda: Period.write([period], {'state': 'draft'}),
+                    lambda: Period.draft([period]),
+                    lambda: Event.create([{'unit': ns.county.id,
+                                'item': 'B1', 'amount': D(1),
+                                'date': dt.date(2025, 3, 3),
+                                'description': '自报加分'}]),
+                    ]:
+                with self.assertRaises(UserError):
+                    call()
+        # another unit neither sees nor writes it
+        with as_user(ns.other_handler):
+            self.assertEqual(Objection.search([]), [])
+        with as_user(officer), at(2025, 4, 8, 10):
+            with self.assertRaises(UserError):
+                Objection.write([Objection(objection.id)],
+                    {'reason': '改写单位的理由'})
+            Objection.write([Objection(objection.id)],
+                {'decision_reason': '回执时间在时限内，撤销扣分'})
+            Objection.cancel_deduction([Objection(objection.id)])
+        objection = Objection(objection.id)
+        self.assertEqual((objection.state, objection.reason,
+                objection.decision_reason, objection.decided_by),
+            ('cancelled', '已按时报送，附回执', '回执时间在时限内，撤销扣分',
+                officer))
+        # decided: the unit's reason and evidence are locked too
+        with as_user(ns.handler):
+            with self.assertRaises(UserError):
+                Objection.write([objection], {'reason': '再补充'})
+            with self.assertRaises(UserError):
+                Attachment.create([{'resource': str(objection),
+                            'name': '补充.pdf', 'type': 'data',
+                            'data': b'%PDF-1.4'}])
+        # the evidence of an approved event stays
+        with as_user(officer), self.assertRaises(UserError):
+            Attachment.delete(Attachment.search([
+                        ('resource', '=', str(approved))]))
+        # the entering officer: an event counts only through approve
+        # (evidence), never by writing its state or approver
+        with as_user(officer):
+            event, = Event.create([{'unit': ns.county.id, 'item': 'D3.2',
+                        'amount': D(1), 'date': dt.date(2025, 5, 6),
+                        'description': '未按要求报送'}])
+            self.assertEqual(event.officer, officer)
+            for values in [{'state': 'approved'},
+                    {'approved_by': officer.id},
+                    {'officer': ns.handler.id}]:
+                with self.assertRaises(UserError, msg=str(values)):
+                    Event.write([Event(event.id)], values)
+            with self.assertRaises(UserError):
+                Event.create([{'unit': ns.county.id, 'item': 'D3.2',
+                            'amount': D(1), 'date': dt.date(2025, 5, 6),
+                            'description': '未按要求报送',
+                            'state': 'approved'}])
+            with self.assertRaises(UserError):
+                Event.approve([Event(event.id)])  # no evidence
+        self.assertEqual(Event(event.id).state, 'draft')
+
+    @with_transaction()
     def test_bulletin_cron(self):
         "ASM-01: the cron scores, publishes and sends March and Q1"
         pool = Pool()
@@ -1013,6 +1133,18 @@ class AssessmentCases:
                 self.assertIn('xl/charts/chart1.xml', book.namelist())
                 sheet = book.read('xl/worksheets/sheet1.xml').decode()
                 strings = book.read('xl/sharedStrings.xml').decode()
+                core = book.read('docProps/core.xml').decode()
+                # (the part after '#' is the link's location in the sheet)
+                links = ''.join(book.read(n).decode()
+                    for n in book.namelist()
+                    if n.startswith('xl/worksheets/'))
+            # the workbook's title; the origin's number links to the
+            # record in the web client (#11 item 5)
+            self.assertIn('<dc:title>' + gettext(
+                    'sushi_assessment.msg_bulletin_subject',
+                    period=bulletin.period.rec_name) + '</dc:title>', core)
+            self.assertIn('/model/sushi.ticket.assignment/%d"'
+                % self.march_orders[2].id, links)
             # frozen headers; the deductions sheet names the origin record
             # (the supervised order not reviewed, D1.4)
             self.assertIn('<pane', sheet)
