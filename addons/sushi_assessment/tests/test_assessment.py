@@ -1215,6 +1215,15 @@ class AssessmentCases:
             {month})
         self.assertEqual({r.period for r in shown('act_board_results')},
             {month, quarter})
+        # the board's view as the client asks for it, twice (the second
+        # answer comes from the view cache): its actions by database id
+        View = pool.get('ir.ui.view')
+        board = View(ModelData.get_id('sushi_assessment', 'board_view'))
+        expected = ModelData.get_id('sushi_assessment', 'act_board_ranking')
+        for _ in range(2):
+            arch = board.view_get(model=board.model)['arch']
+            self.assertIn(f'name="{expected}"', arch)
+            self.assertNotIn('sushi_assessment.', arch)
 
     @with_transaction()
     def test_supervision_cases(self):
