@@ -78,6 +78,7 @@ TITLE = 3.0
 K1 = 1.2
 B = 0.5
 COVERAGE = 0.6
+IDF_CEILING = None
 BANDS = [
     ('confident', "Confident"),
     ('possible', "Possible"),
@@ -348,11 +349,17 @@ def query_units(query):
             # rarest bigram at most
             count = min(df.get(g, 0) for g in parts)
         unit.df = count
-        unit.idf = math.log(1 + (total - count + 0.5) / (count + 0.5))
+        unit.idf = _idf(total, count)
         unit.weight = WEIGHTS[unit.kind] * unit.idf
     marked = sorted(set(words) | set(all_words) | {
             u.text for u in units if u.kind == 'gram'}, key=len, reverse=True)
     return units, marked, total
+
+
+def _idf(total, count):
+    "The inverse document frequency of a unit count entries of total hold."
+    idf = math.log(1 + (total - count + 0.5) / (count + 0.5))
+    return min(idf, IDF_CEILING) if IDF_CEILING else idf
 
 
 def char_units(units):
@@ -365,7 +372,7 @@ def char_units(units):
     total = max(total, 1)
     for unit in chars:
         unit.df = df.get(unit.text, 0)
-        unit.idf = math.log(1 + (total - unit.df + 0.5) / (unit.df + 0.5))
+        unit.idf = _idf(total, unit.df)
         unit.weight = WEIGHTS['char'] * unit.idf
     return chars
 
@@ -625,15 +632,22 @@ def rank(Entry, ids, units):
     return ranked
 
 
+class Found(list):
+    """The (entry, rank, snippet) of a search, with the words of the
+    question that were marked (`marked`, longest first): the wizard shows
+    them in the titles without cutting the question again."""
+    marked = ()
+
+
 def search_entries(Entry, query, limit=20, kinds=None, marks=('【', '】'),
         escape=None):
     "The work of Entry.search_text; see there."
     check_query(query, limit, kinds)
     if not query or not query.strip():
-        return []
+        return Found()
     units, marked, _ = query_units(query)
     if not units:
-        return []
+        return Found()
     found = candidates(Entry, units, kinds)
     weak = False
     if not found:
@@ -645,7 +659,7 @@ def search_entries(Entry, query, limit=20, kinds=None, marks=('【', '】'),
         found = candidates(Entry, units, kinds, chars=True)
         weak = True
     if not found:
-        return []
+        return Found()
     first = sorted(found, key=lambda i: (-found[i], -i))[:FIRST_PASS]
     ranked = rank(Entry, first, units)[:limit]
     if weak:
@@ -653,10 +667,12 @@ def search_entries(Entry, query, limit=20, kinds=None, marks=('【', '】'),
         factor = 0.99 * Configuration.get_values()[
             'knowledge_possible_score']
         ranked = [(v * factor, *r) for v, *r in ranked]
-    return [(entry, round(score, 6),
+    result = Found((entry, round(score, 6),
             snippet(values['content'], marked, marks=marks, escape=escape))
         for entry, (score, _, _, values) in zip(
-            _records(Entry, ranked), ranked)]
+            _records(Entry, ranked), ranked))
+    result.marked = marked
+    return result
 
 
 def _records(Entry, ranked):
@@ -800,8 +816,12 @@ class SearchStart(ModelView):
         except QueryError as exception:
             self.summary = exception.message
             return
-        # why each entry matched: the question's words in its title
-        _, marked, _ = query_units(self.query) if found else (None, [], 0)
+        # why each entry matched: the question's words in its title (as
+        # the search cut them; cut again only if an extension of
+        # search_text returned a plain list)
+        marked = getattr(found, 'marked', None)
+        if marked is None:
+            _, marked, _ = query_units(self.query) if found else (None, [], 0)
         self.results = [Result(
                 entry=entry,
                 title=snippet(entry.title, marked, width=None),

@@ -5,7 +5,7 @@ words with the domain dictionary, ranked results with highlighted
 snippets, only published entries in force, and bad queries handled."""
 import datetime as dt
 import unittest
-from unittest.mock import patch
+from unittest.mock import Mock, patch
 
 from trytond import backend
 from trytond.pool import Pool
@@ -201,6 +201,13 @@ class ColloquialTests:
         # once: 能报 → 报销, but 能报销 does not read 报销销
         self.assertEqual(Term.standard_text('看病能报销吗'), '就医能报销吗')
         self.assertEqual(Term.standard_text('这个能报吗'), '这个报销吗')
+        # sixth session: how callers ask to withdraw, look up, collect; a
+        # longer colloquial turn that holds the standard word reads it once
+        self.assertEqual(Term.standard_text('公积金怎么取'), '提取公积金')
+        self.assertEqual(Term.standard_text('怎么查余额'), '查询余额')
+        self.assertEqual(Term.standard_text('怎么查询余额'), '查询余额')
+        self.assertEqual(Term.standard_text('在哪领取'), '领取')
+        self.assertEqual(Term.standard_text('去哪拿'), '领取')
 
     @with_transaction()
     def test_reviewer_edits_dictionary(self):
@@ -620,8 +627,13 @@ class SearchTestCase(ColloquialTests, DBTestCase, unittest.TestCase):
         start = Start()
         start.query = '异地就医怎么报销'
         start.kinds = None
-        with clock(2025, 3, 3, 10):
+        cut = Mock(wraps=search.query_units)
+        with clock(2025, 3, 3, 10), patch.object(
+                search, 'query_units', cut):
             start.on_change_query()
+        # the question is cut once: the titles are marked with the words
+        # the search used
+        self.assertEqual(cut.call_count, 1)
         self.assertEqual([r.entry for r in start.results],
             [entries['medical']])
         result, = start.results
