@@ -26,7 +26,11 @@ entries; each question is asked through `Entry.search_text` and scored
 (hit@1, hit@3, MRR@10, nDCG@10, empty results, confidence bands), beside
 a character-bigram overlap baseline computed in the same run over the
 same entries.  Every third question is held out: `--tune` searches the
-ranking weights on the others only.
+ranking weights on the others only.  Among generated entries, the set's
+questions are judged by matter (kb_background.txt: the generated entries
+whose title names a matter that answers the question count as relevant),
+so three readings are reported: raw (every generated entry counts as a
+miss), judged background, and judged entries only (condensed lists).
 
 Usage:
     .venv/bin/python bench/bench_knowledge_search.py --entries 0 \

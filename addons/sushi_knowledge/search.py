@@ -41,6 +41,7 @@ from collections import Counter
 from sql import Flavor, Null, Table
 
 from trytond import backend
+from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
@@ -241,6 +242,13 @@ def _df_table():
     return Table(DF_TABLE)
 
 
+# The document frequencies asked recently ('' for the number of published
+# entries): callers ask about the same few thousand words all day, and the
+# counts change only on publication, withdrawal and the daily recount,
+# which clear it (on every process of the cluster, as Tryton's caches are).
+_df_cache = Cache('sushi.knowledge.entry.df', context=False)
+
+
 def count_tokens(texts, sign):
     """Add sign (1 or -1) times the entries of texts to the document
     frequencies: texts is a list of the index strings (title, body) of
@@ -263,6 +271,7 @@ def count_tokens(texts, sign):
             + ' ON CONFLICT (term) DO UPDATE '
             f'SET df = "{DF_TABLE}".df + excluded.df',
             [v for t, n in rows for v in (t, sign * n)])
+    _df_cache.clear()
 
 
 def count_entries(Entry, ids, sign):
@@ -282,6 +291,7 @@ def refresh_statistics(Entry):
     (after the dictionary changed many entries; the cron does it daily)."""
     cursor = Transaction().connection.cursor()
     table = Entry._table
+    _df_cache.clear()
     cursor.execute(f'DELETE FROM "{DF_TABLE}"')
     if backend.name == 'postgresql':
         cursor.execute(
@@ -300,15 +310,25 @@ def refresh_statistics(Entry):
 
 def frequencies(terms):
     "Return ({term: document frequency}, number of published entries)."
-    table = _df_table()
-    cursor = Transaction().connection.cursor()
-    found = {}
-    terms = sorted(set(terms) | {''})
-    for sub_terms in grouped_slice(terms, 500):
-        cursor.execute(*table.select(table.term, table.df,
-                where=table.term.in_(list(sub_terms))))
-        found.update((t, max(d, 0)) for t, d in cursor)
-    return found, found.pop('', 0)
+    found, missing = {}, []
+    for term in sorted(set(terms) | {''}):
+        count = _df_cache.get(term)
+        if count is None:
+            missing.append(term)
+        else:
+            found[term] = count
+    if missing:
+        table = _df_table()
+        cursor = Transaction().connection.cursor()
+        read = {}
+        for sub_terms in grouped_slice(missing, 500):
+            cursor.execute(*table.select(table.term, table.df,
+                    where=table.term.in_(list(sub_terms))))
+            read.update((t, max(d, 0)) for t, d in cursor)
+        for term in missing:
+            found[term] = _df_cache.set(term, read.get(term, 0))
+    total = found.pop('', 0)
+    return {t: d for t, d in found.items() if d}, total
 
 
 # --- the query ----------------------------------------------------------
