@@ -313,6 +313,38 @@ class RelevanceSetTestCase(unittest.TestCase):
         held = [q for q in questions if q[2]]
         self.assertEqual(len(held), len(questions) // 3)
 
+    def test_judged_background(self):
+        "KB-08: generated entries judged by matter count where they answer"
+        bench = self.bench
+        _, questions = bench.load_set()
+        texts = {q[0]: q for q in questions}
+        judged = bench.load_background()
+        self.assertGreaterEqual(len(judged), 100)
+        matters = {m for _, _, ms in bench.TOPICS for m in ms}
+        for text, grades in judged.items():
+            # only questions that have an answer in the set are judged
+            self.assertTrue(texts[text][1], text)
+            for key, grade in grades.items():
+                self.assertIn(key.removeprefix('bg:'), matters, text)
+                self.assertIn(grade, {1, 2}, text)
+        # a generated title names its matter, the longest one it holds
+        self.assertEqual(bench.background_key('萧县社保卡申领在哪里办'),
+            'bg:社保卡申领')
+        self.assertEqual(bench.background_key('退休人员公积金异地贷款指南'),
+            'bg:公积金异地贷款')
+        self.assertIsNone(bench.background_key('社保卡丢失如何补办'))
+        # 电动车在哪上牌: a script on 电动车上牌 answers it, as does cg08
+        question = texts['电动车在哪上牌']
+        graded, = bench.with_background([question])
+        self.assertEqual(graded[1], {'cg08': 2, 'bg:电动车上牌': 2})
+        figures = bench.scores([['bg:电动车上牌', 'x']], [graded])
+        self.assertEqual(figures['hit@1'], 1)
+        # without the judgement the generated entry is a miss
+        self.assertEqual(bench.scores([['bg:电动车上牌', 'x']],
+                [question])['hit@1'], 0)
+        self.assertFalse(bench.is_set_key('bg:电动车上牌'))
+        self.assertTrue(bench.is_set_key('cg08'))
+
     def test_relevance_figures(self):
         "KB-08: hit@1, hit@3, MRR@10, nDCG@10 and empty, worked by hand"
         questions = [
