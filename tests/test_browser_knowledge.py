@@ -63,7 +63,7 @@ NIGHT_WORK = '关于夜间施工噪声管理的政策解读'
 # Issue #15: questions as callers put them (colloquial words, fillers,
 # dialect, a typo, a story), and the demo entry that answers each.
 # With the words of the answer's title the caller's words stand for, as
-# the dictionary reads them (社宝卡 → 社保卡, 掉了 → 丢失, 取出来 → 提取,
+# the dictionary reads them (社宝卡 → 社保卡, 掉了 → 丢失, 公积金能取 → 提取公积金,
 # 看病 → 就医): the call-taker sees them highlighted in the title.
 COLLOQUIAL = [
     ('社宝卡掉了咋整', SOCIAL_SECURITY, ['社保卡', '丢失']),
