@@ -26,7 +26,11 @@ entries; each question is asked through `Entry.search_text` and scored
 (hit@1, hit@3, MRR@10, nDCG@10, empty results, confidence bands), beside
 a character-bigram overlap baseline computed in the same run over the
 same entries.  Every third question is held out: `--tune` searches the
-ranking weights on the others only.
+ranking weights on the others only.  Among generated entries, the set's
+questions are judged by matter (kb_background.txt: the generated entries
+whose title names a matter that answers the question count as relevant),
+so three readings are reported: raw (every generated entry counts as a
+miss), judged background, and judged entries only (condensed lists).
 
 Usage:
     .venv/bin/python bench/bench_knowledge_search.py --entries 0 \
@@ -262,6 +266,47 @@ def load_set():
     return entries, questions
 
 
+# The generator's matters, longest first: every generated title names its
+# entry's matter (see TITLES).
+MATTERS = sorted((m for _, _, matters in TOPICS for m in matters),
+    key=len, reverse=True)
+BACKGROUND = 'bg:'
+
+
+def background_key(title):
+    """Return the key of a generated entry of title for the judged
+    background ('bg:' and its matter), or None."""
+    for matter in MATTERS:
+        if matter in (title or ''):
+            return BACKGROUND + matter
+    return None
+
+
+def load_background():
+    """Return {question: {'bg:matter': grade}}: the generated entries the
+    questions of the set were judged against (kb_background.txt)."""
+    judged = {}
+    for line in read_lines('kb_background.txt'):
+        text, labels = line.split('|')
+        grades = judged.setdefault(text, {})
+        for label in labels.split():
+            matter, grade = label.split(':')
+            grades[BACKGROUND + matter] = int(grade)
+    return judged
+
+
+def with_background(questions):
+    "Return questions with the grades of their judged background added."
+    judged = load_background()
+    return [(text, {**grades, **judged.get(text, {})}, held)
+        for text, grades, held in questions]
+
+
+def is_set_key(key):
+    "Tell whether key is that of an entry of the set (not generated)."
+    return isinstance(key, str) and not key.startswith(BACKGROUND)
+
+
 def insert_set(pool, entries):
     "Insert the entries of the set, published; return {entry id: key}."
     from sql.aggregate import Max
@@ -334,7 +379,10 @@ def scores(rankings, questions):
         rr += 1 / (answers[0] + 1) if answers else 0
         dcg = sum((2 ** grades.get(k, 0) - 1) / math.log2(i + 2)
             for i, k in enumerate(ranking[:10]))
-        ideal = sorted(grades.values(), reverse=True)[:10]
+        # a judged matter of the background stands for many entries
+        ideal = sorted((g for k, g in grades.items()
+                for _ in range(10 if k.startswith(BACKGROUND) else 1)),
+            reverse=True)[:10]
         best = sum((2 ** g - 1) / math.log2(i + 2)
             for i, g in enumerate(ideal))
         ndcg += dcg / best
@@ -359,7 +407,9 @@ def relevance(pool, keys, questions, limit=10):
             for entry, rank, snippet in found:
                 entry.title, entry.kind, entry.owner_unit.id
             timings.append((time.perf_counter() - start) * 1000)
-            rankings.append([keys.get(e.id, e.id) for e, _, _ in found])
+            rankings.append([keys.get(e.id)
+                    or background_key(e.title) or e.id
+                    for e, _, _ in found])
             bands.append(search.band(found[0][1]) if found else None)
             tops.append(found[0][1] if found else 0)
     relevance.tops = tops
@@ -398,14 +448,19 @@ def baseline_rankings(pool, keys, questions, limit=10):
         cursor.execute(*table.select(table.id,
                 table.title, table.keywords, table.content,
                 where=table.state == 'published'))
-        rows = [(i, ' '.join(filter(None, t))) for i, *t in cursor]
+        rows, titles = [], {}
+        for i, *t in cursor:
+            rows.append((i, ' '.join(filter(None, t))))
+            if i not in keys:
+                titles[i] = background_key(t[0])
     baseline = BigramBaseline(rows)
+    del rows
     rankings, timings = [], []
     for text, _, _ in questions:
         start = time.perf_counter()
         found = baseline.search(text, limit=limit)
         timings.append((time.perf_counter() - start) * 1000)
-        rankings.append([keys.get(i, i) for i in found])
+        rankings.append([keys.get(i) or titles.get(i) or i for i in found])
     return rankings, timings
 
 
@@ -571,8 +626,11 @@ def print_table(results, args):
             'nDCG@10 | empty | no-answer → weak | p50 | p95 |')
         print('|---|---|---|---|---|---|---|---|---|---|---|')
         for name, figures in [('search', r['relevance']),
+                ('search, judged background', r.get('background')),
                 ('search, judged entries only', r.get('condensed')),
                 ('bigram baseline', r['baseline']),
+                ('bigram baseline, judged background',
+                    (r['baseline'] or {}).get('background')),
                 ('bigram baseline, judged entries only',
                     (r['baseline'] or {}).get('condensed'))]:
             if not figures:
@@ -711,11 +769,17 @@ def worker(args):
             # judged entries among themselves (Sakai's condensed-list
             # measures for incomplete judgments).
             condensed = report(
-                [[k for k in r if isinstance(k, str)][:10] for r in rankings],
+                [[k for k in r if is_set_key(k)][:10] for r in rankings],
                 bands, set_questions)
             condensed['timings'] = figures['timings']
+            # The generated entries judged for the questions (by matter,
+            # kb_background.txt): those that answer a question count.
+            judged_questions = with_background(set_questions)
+            background = report([r[:10] for r in rankings], bands,
+                judged_questions)
+            background['timings'] = figures['timings']
         else:
-            condensed = None
+            condensed = background = None
         if not args.no_baseline:
             base_rankings, base_timings = baseline_rankings(
                 pool, keys, set_questions, limit=500 if args.entries else 10)
@@ -724,11 +788,15 @@ def worker(args):
             baseline['timings'] = summary(base_timings)
             if args.entries:
                 condensed_baseline = report(
-                    [[k for k in r if isinstance(k, str)][:10]
+                    [[k for k in r if is_set_key(k)][:10]
                         for r in base_rankings],
                     [None] * len(base_rankings), set_questions)
                 condensed_baseline['timings'] = baseline['timings']
                 baseline['condensed'] = condensed_baseline
+                baseline['background'] = report(
+                    [r[:10] for r in base_rankings],
+                    [None] * len(base_rankings), judged_questions)
+                baseline['background']['timings'] = baseline['timings']
         misses = [(q[0], r[:3], sorted(q[1]))
             for r, q in zip(rankings, set_questions)
             if q[1] and not any(q[1].get(k) == 2 for k in r[:1])]
@@ -773,6 +841,7 @@ def worker(args):
     result = {
         'relevance': figures, 'baseline': baseline,
         'condensed': condensed if set_questions else None,
+        'background': background if set_questions else None,
         'backend': backend_name, 'version': database_version(),
         'entries': args.entries, 'published': published,
         'queries': len(questions), 'answered': answered,

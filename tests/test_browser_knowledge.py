@@ -9,9 +9,11 @@ own, in Chinese, on Suzhou's clock; the API is called with urllib, as a
 channel's server would.
 
 The search latency the call-taker sees (from the click on 知识库解答, and
-from Enter after typing a question, to the results drawn) is printed; the
-issue asks for under a second, the bound asserted is generous for a loaded
-two-core machine.
+from Enter after typing a question, to the results drawn) is printed, not
+asserted: on a loaded CI machine a time bound only flakes.  The latency is
+measured where it can be, by bench/bench_knowledge_search.py on a quiet
+machine (README, "Knowledge search"); these tests assert what the
+call-taker sees, with generous waits (tests/browser.py: 60 s and more).
 """
 import contextlib
 import datetime as dt
@@ -60,18 +62,21 @@ MEDICAL = '跨省异地就医直接结算备案办法'
 NIGHT_WORK = '关于夜间施工噪声管理的政策解读'
 # Issue #15: questions as callers put them (colloquial words, fillers,
 # dialect, a typo, a story), and the demo entry that answers each.
+# With the words of the answer's title the caller's words stand for, as
+# the dictionary reads them (社宝卡 → 社保卡, 掉了 → 丢失, 公积金能取 → 提取公积金,
+# 看病 → 就医): the call-taker sees them highlighted in the title.
 COLLOQUIAL = [
-    ('社宝卡掉了咋整', SOCIAL_SECURITY),
-    ('俺租的房子，公积金能取出来交房租不', HOUSING_FUND),
-    ('去上海看病医保卡能直接刷吗，要不要先弄个啥手续', MEDICAL),
-    ('隔壁工地天天半夜还在干活，吵得睡不着觉', NIGHT_WORK),
+    ('社宝卡掉了咋整', SOCIAL_SECURITY, ['社保卡', '丢失']),
+    ('俺租的房子，公积金能取出来交房租不', HOUSING_FUND,
+        ['租房', '提取', '公积金']),
+    ('去上海看病医保卡能直接刷吗，要不要先弄个啥手续', MEDICAL,
+        ['就医', '直接']),
+    ('隔壁工地天天半夜还在干活，吵得睡不着觉', NIGHT_WORK, []),
     ]
 
-# The issue asks for under a second; these bounds leave room for a
-# loaded two-core machine.  The first opening in a fresh server also loads
-# the wizard's views and jieba's dictionary (about 0.7 s, once a process).
-TYPED_BOUND = 3.0
-OPEN_BOUND = 5.0
+# The confidence bands as the result list shows them (可信度).
+BANDS = {'把握大', '可能相关', '弱匹配'}
+WEAK = '弱匹配'
 
 # What the public API may show of an entry: nothing about who wrote,
 # reviewed or used it.
@@ -203,6 +208,17 @@ class KnowledgeSao(Sao):
         self.expect_value('query', text, dialog)
         return elapsed
 
+    def band(self, index=0):
+        """The confidence band (可信度) a result row shows, the top one by
+        default (found by its header's text: its label's title is the
+        field's help)."""
+        widget = self.dialog.locator('.form-one2many')
+        header = widget.locator('thead th').filter(
+            has_text=re.compile(r'^\s*可信度\s*$'))
+        return widget.locator(
+            f'tbody tr td[headers="{header.get_attribute("id")}"]').nth(
+            index).inner_text().strip()
+
     def tick(self, index=0):
         "Tick 采用 on a result row (the top one by default)."
         widget = self.dialog.locator('.form-one2many')
@@ -309,12 +325,12 @@ class KnowledgeBrowserTest(unittest.TestCase):
             self.assertIn(plain(snippet).strip('…'),
                 KNOWLEDGE[SOCIAL_SECURITY])
             self.assertEqual(sao.results('责任单位')[0], '市人社局')
-            self.assertLess(opened, OPEN_BOUND)
+            # every word of the title asked is in the script's title
+            self.assertEqual(sao.band(), '把握大')
 
             # The caller says it again in other words: found again
             typed = sao.search(RETYPED, first=SOCIAL_SECURITY)
             self.report('knowledge search, Enter to results shown', typed)
-            self.assertLess(typed, TYPED_BOUND)
             self.assertEqual(plain(sao.results()[0]), SOCIAL_SECURITY)
 
             sao.tick()
@@ -382,21 +398,37 @@ class KnowledgeBrowserTest(unittest.TestCase):
             typed = sao.search('租房提取公积金要带什么材料', first=HOUSING_FUND)
             self.report('knowledge search (menu), Enter to results shown',
                 typed)
-            self.assertLess(typed, TYPED_BOUND)
             self.assertEqual(sao.results('责任单位')[0], '市公积金中心')
 
     def test_colloquial_questions(self):
         """KB-08, TRI-02 (issue #15): the call-taker types questions as
-        callers put them and finds their answers on top; a question the
-        knowledge base cannot answer says there is no confident answer."""
+        callers put them and finds their answers on top, sees why they
+        matched (the caller's words highlighted as the knowledge base's
+        words) and how sure the search is (the band, and the summary that
+        says so when it is not sure); a question the knowledge base cannot
+        answer says there is no confident answer."""
         with self.person('intake') as sao:
             sao.menu_wizard('宿事速办', '知识库', '知识库检索')
             dialog = sao.dialog
-            for question, answer in COLLOQUIAL:
+            for question, answer, marked in COLLOQUIAL:
                 # waits until the answer is drawn as the first result
                 typed = sao.search(question, first=answer)
-                # (the latency is asserted by the tests above; reported here)
+                # (the latency is measured by bench/; reported here)
                 self.report(f'knowledge search "{question}"', typed)
+                title = sao.results()[0]
+                self.assertEqual(plain(title), answer)
+                for word in marked:
+                    self.assertIn(f'【{word}】', title, question)
+                band = sao.band()
+                self.assertIn(band, BANDS, question)
+                summary = sao.value('summary', dialog)
+                self.assertEqual(summary.startswith('没有把握的答案'),
+                    band == WEAK, (question, band, summary))
+                if band != WEAK:
+                    self.assertTrue(summary.startswith('找到'), summary)
+                if question == COLLOQUIAL[0][0]:
+                    # every word it asks is in the title: a sure answer
+                    self.assertEqual(band, '把握大')
             # Nothing in the knowledge base answers it: a weak match at best
             sao.search('公积金能拿去炒股票吗')
             summary = sao.value('summary', dialog)

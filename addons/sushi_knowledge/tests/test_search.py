@@ -5,7 +5,7 @@ words with the domain dictionary, ranked results with highlighted
 snippets, only published entries in force, and bad queries handled."""
 import datetime as dt
 import unittest
-from unittest.mock import patch
+from unittest.mock import Mock, patch
 
 from trytond import backend
 from trytond.pool import Pool
@@ -201,6 +201,14 @@ class ColloquialTests:
         # once: 能报 → 报销, but 能报销 does not read 报销销
         self.assertEqual(Term.standard_text('看病能报销吗'), '就医能报销吗')
         self.assertEqual(Term.standard_text('这个能报吗'), '这个报销吗')
+        # sixth session: how callers ask to withdraw, look up, collect; a
+        # turn that already holds the standard word is left as written
+        # (not 查询询)
+        self.assertEqual(Term.standard_text('公积金怎么取'), '提取公积金')
+        self.assertEqual(Term.standard_text('怎么查余额'), '查询余额')
+        self.assertEqual(Term.standard_text('怎么查询余额'), '怎么查询余额')
+        self.assertEqual(Term.standard_text('去哪拿'), '领取')
+        self.assertEqual(Term.standard_text('在哪领取'), '在哪领取')
 
     @with_transaction()
     def test_reviewer_edits_dictionary(self):
@@ -305,6 +313,38 @@ class RelevanceSetTestCase(unittest.TestCase):
         # a third held out, the same questions every time
         held = [q for q in questions if q[2]]
         self.assertEqual(len(held), len(questions) // 3)
+
+    def test_judged_background(self):
+        "KB-08: generated entries judged by matter count where they answer"
+        bench = self.bench
+        _, questions = bench.load_set()
+        texts = {q[0]: q for q in questions}
+        judged = bench.load_background()
+        self.assertGreaterEqual(len(judged), 100)
+        matters = {m for _, _, ms in bench.TOPICS for m in ms}
+        for text, grades in judged.items():
+            # only questions that have an answer in the set are judged
+            self.assertTrue(texts[text][1], text)
+            for key, grade in grades.items():
+                self.assertIn(key.removeprefix('bg:'), matters, text)
+                self.assertIn(grade, {1, 2}, text)
+        # a generated title names its matter, the longest one it holds
+        self.assertEqual(bench.background_key('萧县社保卡申领在哪里办'),
+            'bg:社保卡申领')
+        self.assertEqual(bench.background_key('退休人员公积金异地贷款指南'),
+            'bg:公积金异地贷款')
+        self.assertIsNone(bench.background_key('社保卡丢失如何补办'))
+        # 电动车在哪上牌: a script on 电动车上牌 answers it, as does cg08
+        question = texts['电动车在哪上牌']
+        graded, = bench.with_background([question])
+        self.assertEqual(graded[1], {'cg08': 2, 'bg:电动车上牌': 2})
+        figures = bench.scores([['bg:电动车上牌', 'x']], [graded])
+        self.assertEqual(figures['hit@1'], 1)
+        # without the judgement the generated entry is a miss
+        self.assertEqual(bench.scores([['bg:电动车上牌', 'x']],
+                [question])['hit@1'], 0)
+        self.assertFalse(bench.is_set_key('bg:电动车上牌'))
+        self.assertTrue(bench.is_set_key('cg08'))
 
     def test_relevance_figures(self):
         "KB-08: hit@1, hit@3, MRR@10, nDCG@10 and empty, worked by hand"
@@ -620,8 +660,13 @@ class SearchTestCase(ColloquialTests, DBTestCase, unittest.TestCase):
         start = Start()
         start.query = '异地就医怎么报销'
         start.kinds = None
-        with clock(2025, 3, 3, 10):
+        cut = Mock(wraps=search.query_units)
+        with clock(2025, 3, 3, 10), patch.object(
+                search, 'query_units', cut):
             start.on_change_query()
+        # the question is cut once: the titles are marked with the words
+        # the search used
+        self.assertEqual(cut.call_count, 1)
         self.assertEqual([r.entry for r in start.results],
             [entries['medical']])
         result, = start.results
