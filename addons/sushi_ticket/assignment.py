@@ -255,10 +255,14 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                 Index(t, (t.ticket, Index.Range())),
                 # the unit's per-state tabs (本单位派件), in the list order
                 # ('mine' with one unit searches unit = x, see search_mine)
+                # (the order, included: the unit staff's rule reads it, so
+                # the tab's page and count are index-only walks, not a
+                # bitmap of the unit's whole history; issue #14)
                 Index(t, (t.unit, Index.Equality()),
                     (t.state, Index.Equality()),
                     (t.dispatched_at, Index.Range(order='DESC')),
-                    (t.id, Index.Range(order='DESC'))),
+                    (t.id, Index.Range(order='DESC')),
+                    include=[t.ticket]),
                 # issue #14: the record rules' subqueries (unit -> tickets,
                 # the lead unit's tickets) and the lists' order
                 Index(t, (t.unit, Index.Equality()),
@@ -289,7 +293,8 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                     where=t.return_requested_at != Null),
                 Index(t, (t.unit, Index.Equality()),
                     (t.dispatched_at, Index.Range(order='DESC')),
-                    (t.id, Index.Range(order='DESC'))),
+                    (t.id, Index.Range(order='DESC')),
+                    include=[t.ticket]),
                 Index(t, (t.state, Index.Equality()),
                     (t.due_at, Index.Range())),
                 Index(t, (t.light_changed_at, Index.Range())),
