@@ -239,6 +239,11 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
     # Assignment.create (sync_ticket_open).  A unit's exact count of its
     # open orders walks the unit's open rows (Ticket._count_unit_tab).
     ticket_open = fields.Boolean("Order Open", readonly=True)
+    # issue #14: the order's received time (Ticket.received_at, the order
+    # lists' order), kept by Assignment.create and Ticket.write
+    # (sync_ticket_received): a unit's 本单位工单 page is read from its own
+    # rows in the list order (Ticket._search_unit_tab)
+    ticket_received_at = fields.DateTime("Order Received at", readonly=True)
 
     @classmethod
     def __setup__(cls):
@@ -250,10 +255,14 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                 Index(t, (t.ticket, Index.Range())),
                 # the unit's per-state tabs (本单位派件), in the list order
                 # ('mine' with one unit searches unit = x, see search_mine)
+                # (the order, included: the unit staff's rule reads it, so
+                # the tab's page and count are index-only walks, not a
+                # bitmap of the unit's whole history; issue #14)
                 Index(t, (t.unit, Index.Equality()),
                     (t.state, Index.Equality()),
                     (t.dispatched_at, Index.Range(order='DESC')),
-                    (t.id, Index.Range(order='DESC'))),
+                    (t.id, Index.Range(order='DESC')),
+                    include=[t.ticket]),
                 # issue #14: the record rules' subqueries (unit -> tickets,
                 # the lead unit's tickets) and the lists' order
                 Index(t, (t.unit, Index.Equality()),
@@ -265,6 +274,15 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                 Index(t, (t.unit, Index.Equality()),
                     (t.ticket, Index.Range()),
                     where=t.ticket_open == Literal(True)),
+                # issue #14: a unit's page of 本单位工单 (全部, 在办), in the
+                # orders' list order, from its own rows
+                Index(t, (t.unit, Index.Equality()),
+                    (t.ticket_received_at, Index.Range(order='DESC')),
+                    (t.ticket, Index.Range(order='DESC'))),
+                Index(t, (t.unit, Index.Equality()),
+                    (t.ticket_received_at, Index.Range(order='DESC')),
+                    (t.ticket, Index.Range(order='DESC')),
+                    where=t.ticket_open == Literal(True)),
                 Index(t, (t.dispatched_at, Index.Range(order='DESC')),
                     (t.id, Index.Range(order='DESC'))),
                 # issue #14: the return requests' list (act_assignment_
@@ -275,7 +293,8 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                     where=t.return_requested_at != Null),
                 Index(t, (t.unit, Index.Equality()),
                     (t.dispatched_at, Index.Range(order='DESC')),
-                    (t.id, Index.Range(order='DESC'))),
+                    (t.id, Index.Range(order='DESC')),
+                    include=[t.ticket]),
                 Index(t, (t.state, Index.Equality()),
                     (t.due_at, Index.Range())),
                 Index(t, (t.light_changed_at, Index.Range())),
@@ -369,15 +388,52 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         # issue #14: ticket_open was dropped by the third session (it served
         # no record rule that measured faster); it is back for the count
         fill = not table_h.column_exist('ticket_open')
+        fill_received = not table_h.column_exist('ticket_received_at')
         super().__register__(module)
         if fill:
             cls.sync_ticket_open()
+        if fill_received:
+            cls.sync_ticket_received()
 
     @classmethod
     def create(cls, vlist):
         assignments = super().create(vlist)
-        cls.sync_ticket_open(sorted({a.ticket.id for a in assignments}))
+        ticket_ids = sorted({a.ticket.id for a in assignments})
+        cls.sync_ticket_open(ticket_ids)
+        cls.sync_ticket_received(ticket_ids)
         return assignments
+
+    @classmethod
+    def sync_ticket_received(cls, ticket_ids=None):
+        """Issue #14: ticket_received_at of the assignments of the tickets
+        (of every assignment without it when None): the ticket's
+        received_at.  Set-based, in the caller's transaction."""
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        a = cls.__table__()
+        t = Ticket.__table__()
+        cursor = Transaction().connection.cursor()
+        received = t.select(t.received_at, where=t.id == a.ticket)
+        if ticket_ids is None:
+            cursor.execute(*a.update([a.ticket_received_at], [received],
+                    where=a.ticket_received_at == Null))
+            return
+        for sub_ids in grouped_slice(ticket_ids):
+            cursor.execute(*a.update([a.ticket_received_at], [received],
+                    where=reduce_ids(a.ticket, list(sub_ids))
+                    & ((a.ticket_received_at == Null)
+                        | (a.ticket_received_at != received))))
+        cls._forget_cached()
+
+    @classmethod
+    def _forget_cached(cls):
+        """The assignments' values cached in the transaction are stale
+        after a sync in SQL (as ModelSQL._restore_history does)."""
+        transaction = Transaction()
+        transaction.counter += 1
+        for cache in transaction.cache.values():
+            if cls.__name__ in cache:
+                cache[cls.__name__].clear()
 
     @classmethod
     def sync_ticket_open(cls, ticket_ids=None):
@@ -407,6 +463,7 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
             cursor.execute(*a.update([a.ticket_open], [Null],
                     where=in_tickets & ~a.ticket.in_(open_)
                     & (a.ticket_open != Null)))
+        cls._forget_cached()
 
     @classmethod
     def default_state(cls):

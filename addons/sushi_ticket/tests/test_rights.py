@@ -6,8 +6,10 @@ the record rules of unit staff and the leaders' sign-off (DESIGN.md
 
 The tables below are data: a change of rights is a change of these tables,
 made on purpose."""
+import datetime as dt
 import unittest
 from contextlib import contextmanager
+from unittest.mock import patch
 
 from trytond.exceptions import UserError
 from trytond.model import ModelSQL
@@ -16,6 +18,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
+from .. import ticket as ticket_module
 from ..exceptions import UnitRightError
 from .guard_tools import assert_states_enforced
 from .test_ticket import write_reply
@@ -367,6 +370,81 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(seen(ns.city_handler), set())
         self.assertEqual(counts(ns.handler), (1, 1))
         self.assertEqual(counts(ns.other_handler), (1, 0))
+
+        # issue #14: a page of 本单位工单 read from the unit's assignments
+        # (_search_unit_tab), in the list order (received DESC, id DESC).
+        # Orders D and E to the county, D received first; then A's
+        # received time is corrected to the latest (its assignments
+        # follow).  The county's handler (county and town): A (twice, one
+        # order), E, D; A in progress, D closed, E dispatched.
+        received = [dt.datetime(2025, 3, 1, 8), dt.datetime(2025, 3, 2, 8),
+            dt.datetime(2025, 3, 4, 8)]
+        d = create_ticket(received_at=received[0])
+        e = create_ticket(received_at=received[1])
+        with at(2025, 3, 4, 9):
+            dispatch_ticket(d, ns.county, basis='属地管理')
+            dispatch_ticket(e, ns.county, basis='属地管理')
+        Ticket.write([d], {'state': 'closed'},
+            [a], {'received_at': received[2]})
+        self.assertEqual({x.ticket_received_at for x in a.assignments},
+            {received[2]})
+        in_hand = ['AND', in_hand, []]
+
+        def page(user, domain, offset=0, limit=1000, order=None):
+            with as_user(user):
+                fast = Ticket._search_unit_tab(domain, offset, limit, order)
+                # the same page as Tryton's own search would give
+                self.assertEqual(list(map(int, Ticket.search(
+                                domain, offset, limit, order))), fast)
+                return fast
+
+        self.assertEqual(page(ns.handler, []), [a.id, e.id, d.id])
+        self.assertEqual(page(ns.handler, in_hand), [a.id, e.id])
+        self.assertEqual(page(ns.handler, [], 1, 1), [e.id])
+        self.assertEqual(page(ns.handler, [], 2, 5), [d.id])
+        self.assertEqual(page(ns.town_handler, []), [a.id])
+        self.assertEqual(page(ns.other_handler, in_hand), [])
+        self.assertEqual(page(ns.other_handler, []), [b.id])
+        self.assertEqual(page(ns.city_handler, []), [])
+        # another order, a search, the dispatcher: Tryton's own search
+        with as_user(ns.handler):
+            self.assertIsNone(Ticket._search_unit_tab([], 0, 10,
+                    [('number', 'ASC')]))
+            self.assertIsNone(Ticket._search_unit_tab(
+                    [('title', 'ilike', '%积水%')], 0, 10, None))
+        with as_user(ns.dispatcher):
+            self.assertIsNone(Ticket._search_unit_tab([], 0, 10, None))
+
+        # the search bar of a unit's staff when the city has more matches
+        # than the ids read first (SEARCH_BAR_IDS, 0 here): the unit's own
+        # orders are searched (_unit_matches).  道路积水 is in the titles of
+        # A, D, E (the county's); 路灯不亮 in B's (萧县's) only.
+        with patch.object(ticket_module, 'SEARCH_BAR_IDS', 0):
+            for user, text, expected in [
+                    (ns.handler, '道路积水', {a, d, e}),
+                    (ns.handler, '路灯不亮', set()),
+                    (ns.other_handler, '路灯不亮', {b}),
+                    (ns.other_handler, '道路积水', set()),
+                    (ns.city_handler, '道路积水', set()),
+                    ]:
+                with as_user(user):
+                    self.assertEqual(set(Ticket.search(
+                                [('rec_name', 'ilike', '%' + text + '%')])),
+                        expected, msg=(user.login, text))
+            # a text without letters is searched case-sensitively (the same
+            # orders); with letters, still whatever their case
+            f = create_ticket(title='小区WiFi信号差')
+            with as_user(ns.dispatcher):
+                self.assertEqual(Ticket.search(
+                        [('rec_name', 'ilike', '%wifi信号%')]), [f])
+                self.assertEqual(set(Ticket.search(
+                            [('rec_name', 'ilike', '%道路积水%')])),
+                    {a, d, e})
+            query = Ticket.search([('title', 'ilike', '%道路积水%')],
+                order=[], query=True)
+            self.assertEqual(sorted(Ticket._unit_matches(query,
+                        [ns.county.id, ns.town.id])),
+                sorted([a.id, d.id, e.id]))
 
     @with_transaction()
     def test_sub_unit_sees_only_its_part(self):
