@@ -35,12 +35,6 @@ ACCOUNTS = [
     ('officer', '演示考核专员', ['sushi_assessment.group_assessment_officer'],
         [], None),
     ]
-# The page sao opens at login for the roles sushi_portal's role homes
-# (res.py, HOMES) do not cover yet: the user's own login actions.
-LOGIN_ACTIONS = {
-    'officer': ('sushi_assessment', 'act_period_form'),
-    'analyst': ('sushi_analysis', 'act_report'),
-    }
 
 
 def _ref(module, xml_id):
@@ -82,11 +76,6 @@ def create_accounts(password=None):
         for code in units:
             unit, = Unit.find([('code', '=', code)])
             user.sushi_units.append(unit)
-        if login in LOGIN_ACTIONS:
-            Window = Model.get('ir.action.act_window')
-            Action = Model.get('ir.action')
-            window = Window(_ref(*LOGIN_ACTIONS[login]))
-            user.actions.append(Action(window.action.id))
         user.save()
         if leader:
             code, role = leader

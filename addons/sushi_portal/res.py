@@ -4,18 +4,29 @@
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-# The first group a user has decides the page sao opens at login.
+# The first group a user has decides the page sao opens at login: (module
+# of the group, group, module of the action, action).  A missing XML id (a
+# module not activated) falls through to the next entry.
 HOMES = [
-    ('group_sushi_city_leader', 'sushi_portal', 'act_dashboard_url'),
-    ('group_sushi_intake', 'sushi_ticket', 'act_ticket_intake'),
-    ('group_sushi_dispatcher', 'sushi_portal', 'act_ticket_dispatch_queue'),
-    ('group_sushi_reviewer', 'sushi_ticket', 'act_reply_review'),
+    ('sushi_ticket', 'group_sushi_city_leader',
+        'sushi_portal', 'act_dashboard_url'),
+    ('sushi_ticket', 'group_sushi_intake', 'sushi_ticket', 'act_ticket_intake'),
+    ('sushi_ticket', 'group_sushi_dispatcher',
+        'sushi_portal', 'act_ticket_dispatch_queue'),
+    ('sushi_ticket', 'group_sushi_reviewer', 'sushi_ticket', 'act_reply_review'),
     # the supervision candidates when sushi_supervision is activated, else
-    # the work orders (a missing XML id falls through to the next entry)
-    ('group_sushi_supervisor', 'sushi_supervision', 'act_candidate'),
-    ('group_sushi_supervisor', 'sushi_ticket', 'act_ticket_form'),
-    ('group_sushi_unit_leader', 'sushi_ticket', 'act_reply_unit'),
-    ('group_sushi_unit_handler', 'sushi_ticket', 'act_assignment_unit'),
+    # the work orders
+    ('sushi_ticket', 'group_sushi_supervisor',
+        'sushi_supervision', 'act_candidate'),
+    ('sushi_ticket', 'group_sushi_supervisor', 'sushi_ticket', 'act_ticket_form'),
+    # the Office's assessment officer: the assessment periods
+    ('sushi_assessment', 'group_assessment_officer',
+        'sushi_assessment', 'act_period_form'),
+    # the analyst: the analysis reports
+    ('sushi_ticket', 'group_sushi_analyst', 'sushi_analysis', 'act_report'),
+    ('sushi_ticket', 'group_sushi_unit_leader', 'sushi_ticket', 'act_reply_unit'),
+    ('sushi_ticket', 'group_sushi_unit_handler',
+        'sushi_ticket', 'act_assignment_unit'),
     ]
 
 
@@ -37,9 +48,9 @@ class User(metaclass=PoolMeta):
         ModelData = pool.get('ir.model.data')
         Action = pool.get('ir.action')
         groups = {g.id for g in user.groups}
-        for group, module, action in HOMES:
+        for group_module, group, module, action in HOMES:
             try:
-                if ModelData.get_id('sushi_ticket', group) in groups:
+                if ModelData.get_id(group_module, group) in groups:
                     return [Action.get_action_id(
                             ModelData.get_id(module, action))]
             except KeyError:

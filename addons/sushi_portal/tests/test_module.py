@@ -203,6 +203,18 @@ class SushiPortalTestCase(TranslationTestMixin, ModuleTestCase):
         supervisor = setup_network().supervisor
         self.assertEqual(User.role_home(supervisor), [Action.get_action_id(
                     ModelData.get_id('sushi_supervision', 'act_candidate'))])
+        # the Office's assessment officer lands on the assessment periods,
+        # the analyst on the analysis reports
+        for login, group, home in [
+                ('officer', ('sushi_assessment', 'group_assessment_officer'),
+                    ('sushi_assessment', 'act_period_form')),
+                ('analyst', ('sushi_ticket', 'group_sushi_analyst'),
+                    ('sushi_analysis', 'act_report')),
+                ]:
+            user, = User.create([{'login': 'home_' + login, 'name': login,
+                        'groups': [('add', [ModelData.get_id(*group)])]}])
+            self.assertEqual(User.role_home(user),
+                [Action.get_action_id(ModelData.get_id(*home))], msg=login)
 
     @with_transaction()
     def test_isolation_on_every_path(self):
