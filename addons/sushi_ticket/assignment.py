@@ -423,17 +423,8 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                     where=reduce_ids(a.ticket, list(sub_ids))
                     & ((a.ticket_received_at == Null)
                         | (a.ticket_received_at != received))))
-        cls._forget_cached()
-
-    @classmethod
-    def _forget_cached(cls):
-        """The assignments' values cached in the transaction are stale
-        after a sync in SQL (as ModelSQL._restore_history does)."""
-        transaction = Transaction()
-        transaction.counter += 1
-        for cache in transaction.cache.values():
-            if cls.__name__ in cache:
-                cache[cls.__name__].clear()
+        # the assignments cached in the transaction are stale now
+        clock.forget(cls.__name__)
 
     @classmethod
     def sync_ticket_open(cls, ticket_ids=None):
@@ -463,7 +454,8 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
             cursor.execute(*a.update([a.ticket_open], [Null],
                     where=in_tickets & ~a.ticket.in_(open_)
                     & (a.ticket_open != Null)))
-        cls._forget_cached()
+        # the assignments cached in the transaction are stale now
+        clock.forget(cls.__name__)
 
     @classmethod
     def default_state(cls):
