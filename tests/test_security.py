@@ -832,6 +832,46 @@ class PasswordTestCase(SecurityTestCase):
             {'password': password, 'device_cookie': cookie}, 'zh_CN')[:2]
         self.assertTrue(session)
 
+    def test_reset_password_secret_hidden(self):
+        """PUB-06 (staff accounts): anyone may ask a reset of any login,
+        the temporary password goes to the user's e-mail only: no other
+        account reads it (field, nested path, search, order, export, the
+        reset e-mail as a report), nor searches the password hashes"""
+        login = 'reset_%s' % random.randrange(10 ** 6)
+        admin = self.user('admin')
+        user_id, = admin.model('res.user', 'create', [{
+                    'login': login, 'name': '重置测试',
+                    'email': f'{login}@example.org',
+                    'password': 'Suzhou-12345-an'}])
+        client().call('common.db.reset_password', login, 'zh_CN')
+        secret, = admin.model('res.user', 'read', [user_id],
+            ['password_reset'])
+        self.assertTrue(secret['password_reset'])  # the reset happened
+        ticket = DATA['other_ticket']
+        for role in ['city_handler', 'intake', 'supervisor', 'city_leader']:
+            user = self.user(role)
+            for name in ['password_reset', 'password_reset_expire',
+                    'password_hash']:
+                with self.subTest(role=role, field=name):
+                    self.assertRefused(lambda: user.model('res.user', 'read',
+                            [user_id], [name]))
+                    self.assertRefused(lambda: user.model('res.user',
+                            'search_count', [(name, '!=', None)]))
+                    self.assertRefused(lambda: user.model('res.user',
+                            'search', [], 0, None, [(name, 'ASC')]))
+                    self.assertRefused(lambda: user.model('res.user',
+                            'export_data', [user_id], [name], False))
+            if role in {'city_handler', 'supervisor'}:
+                self.assertRefused(lambda: user.model('sushi.ticket', 'read',
+                        [ticket], ['create_uid.password_reset']))
+            self.assertRefused(lambda: user.call(
+                    'report.res.user.email_reset_password.execute',
+                    [user_id], {'model': 'res.user', 'id': user_id,
+                        'ids': [user_id]}, {}))
+        # the user's own preferences still open
+        Client(SERVER.url, SERVER.database, login, 'Suzhou-12345-an').call(
+            'model.res.user.get_preferences', False, {})
+
     def test_logins_and_emails_hidden(self):
         "Staff see each other's names, not logins or e-mails"
         for login in ['handler', 'intake', 'city_leader']:
