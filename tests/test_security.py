@@ -686,6 +686,44 @@ class OtherModulesTestCase(SecurityTestCase):
             {'context': {'from_date': dt.date(2026, 1, 1)}}, {})
         self.assertEqual(ext, 'xlsx')
 
+    def test_wizards_follow_their_buttons(self):
+        """TRI-05, CBK-01, CBK-03, ORG-11: the wizards behind the work
+        order's buttons (dispatch, record a rating, verify a bad rating,
+        re-dispatch) are refused to a role the button is refused to, also
+        when called directly over JSON-RPC (a call-taker, reviewer or
+        supervisor dispatching, a dispatcher recording ratings)"""
+        ticket = DATA['own_ticket']
+        assignment = self.user('handler').model('sushi.ticket.assignment',
+            'search', [('ticket', '=', ticket)], 0, 1, None)[0]
+        refused = [
+            ('sushi.ticket.dispatch', 'sushi.ticket', ticket,
+                ['intake', 'reviewer', 'supervisor']),
+            ('sushi.ticket.callback.record', 'sushi.ticket', ticket,
+                ['dispatcher', 'supervisor']),
+            ('sushi.ticket.verify', 'sushi.ticket', ticket,
+                ['intake', 'dispatcher']),
+            ('sushi.ticket.redispatch', 'sushi.ticket.assignment',
+                assignment, ['dispatcher', 'reviewer']),
+            ]
+        for wizard, model, id_, roles in refused:
+            context = {'active_model': model, 'active_id': id_,
+                'active_ids': [id_]}
+            for role in roles:
+                with self.subTest(wizard=wizard, role=role):
+                    self.assertRefused(lambda: self.user(role).call(
+                            f'wizard.{wizard}.create', context))
+        # the button's own roles still open it
+        for wizard, model, id_, role in [
+                ('sushi.ticket.dispatch', 'sushi.ticket', ticket,
+                    'dispatcher'),
+                ('sushi.ticket.redispatch', 'sushi.ticket.assignment',
+                    assignment, 'handler')]:
+            user = self.user(role)
+            session, _, _ = user.call(f'wizard.{wizard}.create',
+                {'active_model': model, 'active_id': id_,
+                    'active_ids': [id_]})
+            user.call(f'wizard.{wizard}.delete', session, {})
+
     def test_locked_fields_of_other_modules(self):
         """What the forms of the other modules lock, the server refuses:
         every field in every state the demo has"""
