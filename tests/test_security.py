@@ -913,6 +913,20 @@ class PasswordTestCase(SecurityTestCase):
         Client(SERVER.url, SERVER.database, login, 'Suzhou-12345-an').call(
             'model.res.user.get_preferences', False, {})
 
+    def test_email_completion_hides_staff_emails(self):
+        """PUB-06 (staff data): the e-mail form's address completion
+        (ir.email.complete, open to every session) gives no staff
+        e-mails, and answers nothing by login, to a user who does not see
+        them on the users"""
+        for login in ['handler', 'intake']:
+            user = self.user(login)
+            for text in ['adm', 'admin@', 'city_handler', '演示']:
+                found = user.call('model.ir.email.complete', text, 10, {})
+                self.assertEqual(found, [], msg=(login, text))
+        found = self.user('admin').call('model.ir.email.complete', 'city_h',
+            10, {})
+        self.assertIn('city_handler@example.org', str(found))
+
     def test_logins_and_emails_hidden(self):
         "Staff see each other's names, not logins or e-mails"
         for login in ['handler', 'intake', 'city_leader']:
@@ -1035,6 +1049,26 @@ class AttachmentNoteChatTestCase(SecurityTestCase):
         for login in ['handler', 'city_leader', 'analyst']:
             self.assertRefused(lambda: self.user(login).model('ir.note',
                     'create', [{'resource': own, 'message': '批示'}]))
+
+    def test_email_only_what_one_reads(self):
+        """PUB-06, ORG-11: the e-mail form of the client (ir.email.send)
+        attaches only attachments the user may read, about a record the
+        user may read: another unit's evidence (or any attachment by id)
+        is refused before anything is sent"""
+        admin = self.user('admin')
+        user = self.user('city_handler')
+        every = admin.model('ir.attachment', 'search', [], 0, None, None)
+        readable = user.model('ir.attachment', 'search', [], 0, None, None)
+        hidden = sorted(set(every) - set(readable))
+        self.assertTrue(hidden)
+        own, = user.model('sushi.ticket.assignment', 'search', [], 0, 1,
+            None)
+        self.assertRefused(lambda: user.model('ir.email', 'send',
+                'someone@example.org', '', '', '材料', '见附件', [],
+                ['sushi.ticket.assignment', own], [], hidden[:1]))
+        self.assertRefused(lambda: user.model('ir.email', 'send',
+                'someone@example.org', '', '', '工单', '见附件', [],
+                ['sushi.ticket', DATA['own_ticket']], [], []))
 
     def test_other_units_chat(self):
         """ORG-11: a unit cannot read or post in another unit's order chat
