@@ -274,3 +274,33 @@ class User(ReadGuardMixin, metaclass=PoolMeta):
                     if row['id'] != me:
                         row.update(dict.fromkeys(hidden))
         return result
+
+
+class Email(metaclass=PoolMeta):
+    "The e-mail form of the client (sao's envelope button)."
+    __name__ = 'ir.email'
+
+    @classmethod
+    def send(cls, to='', cc='', bcc='', subject='', body='', files=None,
+            record=None, reports=None, attachments=None):
+        # PUB-06, ORG-11: Tryton reads the attachments by id and the record
+        # without their rights; the user must read both, as in the client
+        if external():
+            pool = Pool()
+            if record:
+                pool.get(record[0]).read([record[1]], ['id'])
+            if attachments:
+                pool.get('ir.attachment').read(list(attachments), ['id'])
+        return super().send(to=to, cc=cc, bcc=bcc, subject=subject,
+            body=body, files=files, record=record, reports=reports,
+            attachments=attachments)
+
+    @classmethod
+    def _match(cls, name, email):
+        """The address completion (open to every session) matches users by
+        name, login and e-mail and shows their e-mails: only to who sees
+        logins and e-mails on the users (PUB-06 staff data)."""
+        User = Pool().get('res.user')
+        if Transaction().user and not User._sees_logins():
+            return iter(())
+        return super()._match(name, email)
