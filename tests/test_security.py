@@ -377,6 +377,30 @@ class PartyTestCase(SecurityTestCase):
             self.assertEqual({r['value'] for r in rows},
                 {'13905571111', '13905572222'}, msg=login)
 
+    def test_who_calls_is_for_the_handling_roles_only(self):
+        """PUB-06 (minimum exposure): who called (name, phone, party) is
+        read only by the roles that take, dispatch, review, supervise or
+        handle the order; a role without such work on orders — the city
+        leader, the analyst, the assessment officer, and any role added
+        later — reads, searches and orders by none of it"""
+        ticket = DATA['other_ticket']
+        for login in ['officer', 'city_leader', 'analyst']:
+            user = self.user(login)
+            for name in ['requester_name', 'requester_phone',
+                    'requester_party']:
+                with self.subTest(login=login, field=name):
+                    self.assertRefused(lambda: user.model('sushi.ticket',
+                            'read', [ticket], [name]))
+                    self.assertRefused(lambda: user.model('sushi.ticket',
+                            'search_count', [(name, '!=', None)]))
+                    self.assertRefused(lambda: user.model('sushi.ticket',
+                            'search', [], 0, 1, [(name, 'ASC')]))
+        for login in ['intake', 'dispatcher', 'reviewer', 'supervisor',
+                'city_handler', 'admin']:
+            row, = self.user(login).model('sushi.ticket', 'read', [ticket],
+                ['requester_name', 'requester_phone', 'requester_party'])
+            self.assertTrue(row['requester_phone'], msg=login)
+
     def test_only_the_platform_changes_requesters(self):
         "PUB-06: units, leaders and analysts cannot create, edit, delete"
         for login in ['handler', 'leader', 'city_leader', 'analyst']:
