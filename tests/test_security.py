@@ -778,6 +778,22 @@ class CreateTestCase(SecurityTestCase):
             ['state', 'number'])
         self.assertEqual(row['state'], 'draft')
 
+    def test_test_clock_ignored_over_rpc(self):
+        """CONV-04, SGN-01, INT-07: the work-order clock's test key
+        `sushi_now` in a client's context changes no date: an order
+        created "in 2020" is received and numbered now"""
+        intake = self.user('intake')
+        then = dt.datetime(2020, 1, 6, 9, 0)
+        before = dt.datetime.utcnow() - dt.timedelta(minutes=5)
+        ticket, = intake.model('sushi.ticket', 'create', [self.new()],
+            context={'sushi_now': then})
+        row, = intake.model('sushi.ticket', 'read', [ticket],
+            ['received_at', 'number'], context={'sushi_now': then})
+        received = dt.datetime(*[row['received_at'][k] for k in
+                ['year', 'month', 'day', 'hour', 'minute', 'second']])
+        self.assertGreater(received, before)
+        self.assertFalse(row['number'].startswith('2020'))
+
     def test_received_at_within_tolerance(self):
         "INT-07: the reception time lies within the tolerance of now"
         intake = self.user('intake')
