@@ -967,6 +967,42 @@ class PasswordTestCase(SecurityTestCase):
             10, {})
         self.assertIn('city_handler@example.org', str(found))
 
+    def test_no_account_or_setup_through_core_wizards(self):
+        """CONV-01, PLT-05 (role permissions; accounts are the system
+        administrator's): Tryton's set-up
+        wizards without groups ran for any session, and their transitions
+        skip the access rights — a unit handler added an account of the
+        Administration group through "res.user.config" and logged in
+        with it; the translation, module and materialized-view wizards
+        ran the same way.  All are the administrators' now."""
+        login = 'wizard_%s' % random.randrange(10 ** 6)
+        admin_group, = self.user('admin').model('res.group', 'search',
+            [('name', '=', 'Administration')], 0, 1, None)
+        for role in ['handler', 'intake']:
+            user = self.user(role)
+            with self.subTest(role=role):
+                try:
+                    session, _, _ = user.call('wizard.res.user.config.create',
+                        {})
+                    user.call('wizard.res.user.config.execute', session,
+                        {'user': {'login': login, 'name': '越权账号',
+                                'password': 'Xk9-pQ7-zW3-long',
+                                'groups': [admin_group]}}, 'add', {})
+                except RPCError as e:
+                    self.assertNotIn(e.status, {500, 503})
+                self.assertEqual(self.user('admin').model('res.user',
+                        'search', [('login', '=', login)], 0, None, None),
+                    [])
+                for wizard in ['res.user.config', 'ir.translation.clean',
+                        'ir.translation.set', 'ir.model.refresh_materialized',
+                        'ir.module.config_wizard', 'ir.module.config']:
+                    self.assertRefused(lambda: user.call(
+                            f'wizard.{wizard}.create', {}))
+        # the administrator keeps them
+        admin = self.user('admin')
+        session, _, _ = admin.call('wizard.res.user.config.create', {})
+        admin.call('wizard.res.user.config.delete', session, {})
+
     def test_logins_and_emails_hidden(self):
         "Staff see each other's names, not logins or e-mails"
         for login in ['handler', 'intake', 'city_leader']:
