@@ -748,6 +748,46 @@ class OtherModulesTestCase(SecurityTestCase):
                     'active_ids': [id_]})
             user.call(f'wizard.{wizard}.delete', session, {})
 
+    def test_knowledge_answer_only_by_who_may_answer(self):
+        """KB-08, TRI-02 (answered at intake): the knowledge search wizard
+        (no groups: every role searches the knowledge base) closed as
+        "answered directly" whatever order its form named, with no rights
+        checked — a town handler or the analyst closed a call-taker's
+        order they cannot even read.  Answering stays the call-taker's"""
+        intake = self.user('intake')
+        category, = intake.model('sushi.category', 'search',
+            [('code', '!=', None)], 0, 1, None)
+        ticket, = intake.model('sushi.ticket', 'create', [{
+                    'title': '公积金提取材料咨询', 'request_type': 'consult',
+                    'description': '想了解租房提取住房公积金需要哪些材料。',
+                    'requester_name': '张先生',
+                    'requester_phone': '13905576666',
+                    'category': category}])
+        entry, = intake.model('sushi.knowledge.entry', 'search',
+            [('state', '=', 'published')], 0, 1, None)
+        data = {'start': {'ticket': ticket, 'query': '公积金', 'kinds': None,
+                'results': [{'entry': entry, 'selected': True}]}}
+        for role in ['town_handler', 'analyst', 'city_leader']:
+            user = self.user(role)
+            with self.subTest(role=role):
+                session, _, _ = user.call(
+                    'wizard.sushi.knowledge.search.create', {})
+                self.assertRefused(lambda: user.call(
+                        'wizard.sushi.knowledge.search.execute', session,
+                        data, 'answer', {}))
+                row, = intake.model('sushi.ticket', 'read', [ticket],
+                    ['state'])
+                self.assertEqual(row['state'], 'draft')
+        # the call-taker answers from the knowledge base
+        context = {'active_model': 'sushi.ticket', 'active_id': ticket,
+            'active_ids': [ticket]}
+        session, _, _ = intake.call('wizard.sushi.knowledge.search.create',
+            context)
+        intake.call('wizard.sushi.knowledge.search.execute', session, data,
+            'answer', context)
+        row, = intake.model('sushi.ticket', 'read', [ticket], ['state'])
+        self.assertEqual(row['state'], 'answered')
+
     def test_locked_fields_of_other_modules(self):
         """What the forms of the other modules lock, the server refuses:
         every field in every state the demo has"""
