@@ -203,7 +203,12 @@ class Search(metaclass=PoolMeta):
         Ticket = pool.get('sushi.ticket')
         entries = [r.entry for r in self.start.results
             if r.selected and r.entry]
-        Ticket.answer_from_knowledge([self.start.ticket], entries)
+        # TRI-02, KB-08: a wizard's steps run without access rights and the
+        # order comes from the form (the wizard has no groups: everyone
+        # searches the knowledge base); the answer is given with the
+        # user's own rights: the order's rules, the button's groups
+        with Transaction().set_context(_check_access=True):
+            Ticket.answer_from_knowledge([self.start.ticket], entries)
         return 'end'
 
     def end(self):
