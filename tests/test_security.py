@@ -971,10 +971,14 @@ class PasswordTestCase(SecurityTestCase):
             for name in ['password_reset', 'password_reset_expire',
                     'password_hash']:
                 with self.subTest(role=role, field=name):
-                    self.assertRefused(lambda: user.model('res.user', 'read',
-                            [user_id], [name]))
+                    # masked (clients read every field of a user they show)
+                    row, = user.model('res.user', 'read', [user_id], [name])
+                    self.assertIsNone(row[name])
                     self.assertRefused(lambda: user.model('res.user',
                             'search_count', [(name, '!=', None)]))
+                    self.assertRefused(lambda: user.model('res.user',
+                            'search_count', ['OR', ('id', '=', 0),
+                                [(name, 'like', '%')]]))
                     self.assertRefused(lambda: user.model('res.user',
                             'search', [], 0, None, [(name, 'ASC')]))
                     self.assertRefused(lambda: user.model('res.user',
@@ -982,6 +986,9 @@ class PasswordTestCase(SecurityTestCase):
             if role in {'city_handler', 'supervisor'}:
                 self.assertRefused(lambda: user.model('sushi.ticket', 'read',
                         [ticket], ['create_uid.password_reset']))
+                self.assertRefused(lambda: user.model('sushi.ticket',
+                        'search_count',
+                        [('create_uid.password_reset', '!=', None)]))
             # refused by Tryton as a report the user has no action of
             with self.assertRaises(RPCError) as cm:
                 user.call('report.res.user.email_reset_password.execute',

@@ -247,6 +247,12 @@ class User(ReadGuardMixin, metaclass=PoolMeta):
     # the administrators'.  Masked rather than refused: clients read every
     # field of a user they show.
     _hidden_fields = {'login', 'email'}
+    # PUB-06 (staff accounts): the reset password and the password hashes
+    # are the administrators' (field access of res.xml refuses searches,
+    # orders and paths); a read masks them, one's own too, instead of
+    # asking the field access (clients read every field of a user).
+    _secret_fields = {'password_reset', 'password_reset_expire',
+        'password_hash'}
 
     @classmethod
     def _sees_logins(cls):
@@ -256,23 +262,31 @@ class User(ReadGuardMixin, metaclass=PoolMeta):
         return bool(admins & set(cls.get_groups()))
 
     @classmethod
-    def export_data(cls, records, fields_names, header=False):
-        hidden = {n.split('/')[0] for n in fields_names} & cls._hidden_fields
-        if hidden and external() and not cls._sees_logins():
+    def _refuse_fields(cls, names):
+        if names and external() and not cls._sees_logins():
             raise AccessError(gettext('ir.msg_access_rule_field_error',
-                    **cls.__names__(sorted(hidden)[0])))
+                    **cls.__names__(sorted(names)[0])))
+
+    @classmethod
+    def export_data(cls, records, fields_names, header=False):
+        cls._refuse_fields({n.split('/')[0] for n in fields_names}
+            & (cls._hidden_fields | cls._secret_fields))
         return super().export_data(records, fields_names, header=header)
 
     @classmethod
     def read(cls, ids, fields_names):
+        secret = hidden = set()
+        if external() and not cls._sees_logins():
+            secret = cls._secret_fields & set(fields_names)
+            hidden = cls._hidden_fields & set(fields_names)
+            fields_names = [n for n in fields_names if n not in secret]
         result = super().read(ids, fields_names)
-        hidden = cls._hidden_fields & set(fields_names)
-        if hidden and external():
-            if not cls._sees_logins():
-                me = Transaction().user
-                for row in result:
-                    if row['id'] != me:
-                        row.update(dict.fromkeys(hidden))
+        if secret or hidden:
+            me = Transaction().user
+            for row in result:
+                row.update(dict.fromkeys(secret))
+                if row['id'] != me:
+                    row.update(dict.fromkeys(hidden))
         return result
 
 
