@@ -1389,6 +1389,66 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
             dt.datetime(2025, 3, 4, 12, 0))
 
     @with_transaction()
+    def test_lgt05_clock_jumps_over_the_weekend(self):
+        """LGT-05, SGN-04, RET-02: the clock jumps from a Friday afternoon
+        over the weekend and past the due time, the sweep running only
+        then: the late sign-in, the red card and their events in the trail
+        are dated when the deadlines passed, not when the cron noticed"""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        ns = setup_network()
+        assignment, = self.dispatch(create_ticket(), ns.county,
+            when=(2025, 3, 7, 14))
+        # by hand: Friday afternoon, so Monday 10 March 12:00 (SGN-02);
+        # the return window ends Monday 17:30 (RET-01); the complaint's 7
+        # working days are 10..14, 17 and 18 March (LIM-01, CONV-05)
+        self.assertEqual(as_local(assignment.sign_deadline),
+            dt.datetime(2025, 3, 10, 12))
+        self.assertEqual(as_local(assignment.return_deadline),
+            dt.datetime(2025, 3, 10, 17, 30))
+        self.assertEqual(as_local(assignment.due_at),
+            dt.datetime(2025, 3, 18, 17, 30))
+        with at(2025, 3, 19, 9):
+            Assignment.sweep()
+        assignment = Assignment(assignment.id)
+        self.assertTrue(assignment.deemed_accepted)
+        self.assertEqual(as_local(assignment.late_sign_in_at),
+            dt.datetime(2025, 3, 10, 12))
+        self.assertEqual(as_local(assignment.red_card_at),
+            dt.datetime(2025, 3, 18, 17, 30))
+        events = {e.action: as_local(e.at)
+            for e in assignment.ticket.events if e.assignment == assignment}
+        self.assertEqual(events['late_sign_in'], dt.datetime(2025, 3, 10, 12))
+        self.assertEqual(events['red_card'], dt.datetime(2025, 3, 18, 17, 30))
+
+    @with_transaction()
+    def test_calendar_changed_after_dispatch(self):
+        """CONV-03, CONV-05, CONV-06: a day off entered after an order got
+        its due time counts for the dispatches after it; the due time given
+        at dispatch (and told to the unit and the requester) stays (the
+        rules are silent: see the note of the tests engineer)"""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Year = pool.get('sushi.calendar.year')
+        Day = pool.get('sushi.calendar.day')
+        ns = setup_network()
+        first, = self.dispatch(create_ticket(), ns.county,
+            when=(2025, 3, 3, 9))
+        # 4, 5, 6, 7, 10, 11, 12 March
+        self.assertEqual(as_local(first.due_at),
+            dt.datetime(2025, 3, 12, 17, 30))
+        year, = Year.search([('year', '=', 2025)])
+        Day.create([{'calendar_year': year.id, 'date': dt.date(2025, 3, 11),
+                    'kind': 'holiday', 'note': '临时调整'}])
+        second, = self.dispatch(create_ticket(title='路灯不亮'), ns.county,
+            when=(2025, 3, 3, 10))
+        # 4, 5, 6, 7, 10, 12, 13 March
+        self.assertEqual(as_local(second.due_at),
+            dt.datetime(2025, 3, 13, 17, 30))
+        self.assertEqual(as_local(Assignment(first.id).due_at),
+            dt.datetime(2025, 3, 12, 17, 30))
+
+    @with_transaction()
     def test_org13_extension_carried_down(self):
         "ORG-13, LGT-05: a tier-2 extension moves the tier-3 due time it shares"
         pool = Pool()
