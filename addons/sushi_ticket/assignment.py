@@ -1215,10 +1215,15 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
             return [i for i, in cursor]
         notices = [('sign_reminder', ids(reminded)),
             ('overdue', ids(carded)), ('near_due', ids(to_yellow))]
-        for condition, action in [
-                (late, 'late_sign_in'), (carded, 'red_card')]:
+        # LGT-05: the trail dates them when the deadline passed too (a
+        # sweep after a weekend or a stopped cron notices them later)
+        for condition, action, happened in [
+                (late, 'late_sign_in', a.sign_deadline),
+                (carded, 'red_card', Case((overdue, a.due_at),
+                        else_=a.progress_due_at))]:
             Event.log_query(
-                a.select(a.ticket, a.id, a.unit, where=condition), action)
+                a.select(a.ticket, a.id, a.unit, where=condition), action,
+                at=happened)
 
         def set_if(condition, column, value):
             return Case((condition, value), else_=column)
