@@ -324,6 +324,22 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(as_local(assignment.due_at),
             dt.datetime(2025, 3, 8, 23, 59, 59))
         self.assertFalse(assignment.time_limit.extendable)
+        # LGT-03 with LIM-05's calendar time: yellow at half of 10:00 to
+        # 23:59:59 (16:59:59.5), even on a Saturday, not at once
+        self.assertLessEqual(abs(as_local(assignment.yellow_at)
+                - dt.datetime(2025, 3, 8, 16, 59, 59, 500000)),
+            dt.timedelta(seconds=1))
+        # dispatched at 23:59 in Suzhou (15:59 UTC): due 59 s later, to
+        # be signed by then; at 00:00 (16:00 UTC) the whole new day
+        Assignment = Pool().get('sushi.ticket.assignment')
+        values = Assignment.deadlines(ticket, dt.datetime(2025, 3, 10, 15, 59))
+        self.assertEqual(values['due_at'], dt.datetime(2025, 3, 10, 15, 59, 59))
+        self.assertEqual(values['sign_deadline'], values['due_at'])
+        self.assertEqual(values['return_deadline'], values['due_at'])
+        values = Assignment.deadlines(ticket, dt.datetime(2025, 3, 10, 16))
+        self.assertEqual(values['due_at'], dt.datetime(2025, 3, 11, 15, 59, 59))
+        # SGN-01: a morning dispatch, 17:30 the same day
+        self.assertEqual(values['sign_deadline'], dt.datetime(2025, 3, 11, 9, 30))
 
     @with_transaction()
     def test_praise_forwarded_for_information(self):
@@ -1175,6 +1191,42 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
             Recording.purge()
         self.assertEqual(Recording.search([], order=[('id', 'ASC')]),
             [held, young])
+
+    @with_transaction()
+    def test_recordings_kept_a_calendar_year(self):
+        """ARC-02 (clarified): kept until the same date one year later in
+        Suzhou, so a year with 29 February is not one day short; a leap
+        day's recording until 1 March"""
+        pool = Pool()
+        Recording = pool.get('sushi.ticket.recording')
+        from ..exceptions import ArchiveError
+        ticket = create_ticket()
+        february, leap = Recording.create([{
+                    'ticket': ticket.id,
+                    'call_started_at': local(2024, 2, 10, 9),
+                    'call_ended_at': local(2024, 2, 10, 9, 5),
+                    }, {
+                    'ticket': ticket.id,
+                    'call_started_at': local(2024, 2, 29, 9),
+                    'call_ended_at': local(2024, 2, 29, 9, 5),
+                    }])
+        self.assertEqual(as_local(february.keep_until),
+            dt.datetime(2025, 2, 10, 9, 5))
+        self.assertEqual(as_local(leap.keep_until),
+            dt.datetime(2025, 3, 1, 9, 5))
+        # 365 days after the call, the year is not over yet
+        with at(2025, 2, 9, 12):
+            with self.assertRaises(ArchiveError):
+                Recording.delete([february])
+            Recording.purge()
+        self.assertEqual(Recording.search([], order=[('id', 'ASC')]),
+            [february, leap])
+        with at(2025, 2, 28, 12):
+            Recording.purge()
+        self.assertEqual(Recording.search([]), [leap])
+        with at(2025, 3, 1, 9, 6):
+            Recording.purge()
+        self.assertEqual(Recording.search([]), [])
 
     @with_transaction()
     def test_excel_export(self):
