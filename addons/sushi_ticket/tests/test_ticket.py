@@ -340,6 +340,19 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(values['due_at'], dt.datetime(2025, 3, 11, 15, 59, 59))
         # SGN-01: a morning dispatch, 17:30 the same day
         self.assertEqual(values['sign_deadline'], dt.datetime(2025, 3, 11, 9, 30))
+        # on 31 December, before the next year's schedule is published
+        # (CONV-03), a sudden event is still dispatched: its deadlines are
+        # all on that day
+        Year = Pool().get('sushi.calendar.year')
+        Year.delete(Year.search([('year', '=', 2027)]))
+        for hour, sign in [(9, (2026, 12, 31, 17, 30)),
+                (20, (2026, 12, 31, 23, 59, 59))]:
+            values = Assignment.deadlines(ticket, local(2026, 12, 31, hour))
+            self.assertEqual(as_local(values['due_at']),
+                dt.datetime(2026, 12, 31, 23, 59, 59))
+            self.assertEqual(as_local(values['sign_deadline']),
+                dt.datetime(*sign))
+            self.assertEqual(values['return_deadline'], values['due_at'])
 
     @with_transaction()
     def test_praise_forwarded_for_information(self):
