@@ -243,6 +243,12 @@ class CalendarTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(
             as_local(Calendar.working_time_point(start, end, 0.75)),
             dt.datetime(2026, 10, 8, 12, 0))
+        # LGT-05: 18 working hours from the eve's 16:00 skip the holiday
+        self.assertEqual(as_local(Calendar.add_working_seconds(
+                    local(2026, 9, 30, 16), 18 * 3600)),
+            dt.datetime(2026, 10, 8, 10, 0))
+        self.assertEqual(Calendar.working_seconds_between(
+                local(2026, 9, 30, 16), local(2026, 10, 8, 10)), 18 * 3600)
 
     @with_transaction()
     def test_spring_festival_2026_week(self):

@@ -1369,15 +1369,43 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         with at(2025, 3, 13, 11), Transaction().set_user(ns.dispatcher.id):
             Extension.reject([extension])
         assignment = Assignment(assignment.id)
-        # 72 hours of platform time added to Wednesday 17:30
+        # the 72 working hours of platform time (Monday 11:00 to Thursday
+        # 11:00) added to Wednesday 17:30 in working time: 6.5 h of
+        # Wednesday, Thursday, Friday, then 17.5 h of Monday 17 March (not
+        # Saturday 15 March, a day off: the weekend is not the unit's)
         self.assertEqual(as_local(assignment.due_at),
-            dt.datetime(2025, 3, 15, 17, 30))
-        with at(2025, 3, 15, 18):
+            dt.datetime(2025, 3, 17, 17, 30))
+        with at(2025, 3, 17, 18):
             Assignment.sweep()
         assignment = Assignment(assignment.id)
         self.assertTrue(assignment.red_card)
         self.assertEqual(as_local(assignment.red_card_at),
-            dt.datetime(2025, 3, 15, 17, 30))
+            dt.datetime(2025, 3, 17, 17, 30))
+
+    @with_transaction()
+    def test_lgt05_pause_over_national_day(self):
+        """LGT-05, CONV-03: a return filed on the eve of National Day and
+        rejected on the first day after it gives the unit back the working
+        time it waited (30 September 16:00 to 24:00 and 8 October 0:00 to
+        10:00: 18 hours), not the holiday's calendar week"""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        ns = setup_network()
+        ticket, assignment = self.signed(ns, when=(2026, 9, 29, 9))
+        # 30 September, 8, 9, 10 (Saturday), 12, 13, 14 October
+        self.assertEqual(as_local(assignment.due_at),
+            dt.datetime(2026, 10, 14, 17, 30))
+        self.request_return(ns, assignment, (2026, 9, 30, 16))
+        with at(2026, 10, 8, 10), Transaction().set_user(ns.dispatcher.id):
+            Assignment.reject_return([assignment])
+        assignment = Assignment(assignment.id)
+        self.assertEqual(assignment.state, 'signed')
+        # 6.5 h of 14 October, then 11.5 h of Thursday 15 October
+        self.assertEqual(as_local(assignment.due_at),
+            dt.datetime(2026, 10, 15, 11, 30))
+        # the pause itself is recorded as it lasted
+        self.assertEqual(assignment.paused_duration,
+            dt.timedelta(days=7, hours=18))
 
     @with_transaction()
     def test_lgt05_pause_can_be_switched_off(self):
@@ -1550,11 +1578,12 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         with at(2025, 3, 13, 11), Transaction().set_user(ns.dispatcher.id):
             Extension.reject([extension])
         county, town = Assignment.browse([county.id, town.id])
-        # Wednesday 12 March 17:30 plus the 72 hours the platform took
+        # Wednesday 12 March 17:30 plus the 72 working hours the platform
+        # took, over the weekend: Monday 17 March 17:30
         self.assertEqual(as_local(county.due_at),
-            dt.datetime(2025, 3, 15, 17, 30))
+            dt.datetime(2025, 3, 17, 17, 30))
         self.assertEqual(as_local(town.due_at),
-            dt.datetime(2025, 3, 15, 17, 30))
+            dt.datetime(2025, 3, 17, 17, 30))
 
     @with_transaction()
     def test_lgt05_extension_approved_after_due_time_carries_no_card(self):
