@@ -585,17 +585,25 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         if limit.kind == 'information':
             # LIM-03: praise is forwarded, with no obligation.
             return values
-        values['sign_deadline'] = Calendar.sign_deadline(dispatched_at)
-        values['return_deadline'] = Calendar.return_deadline(dispatched_at)
         if limit.kind == 'same_day':
             # LIM-05: 23:59:59 on the calendar day of dispatch; signing and
-            # returning cannot come after it
+            # returning cannot come after it.  The next working day always
+            # comes later, so only a working day's morning has an earlier
+            # sign-in deadline (SGN-01), and no next year's calendar is
+            # asked for (a sudden event on 31 December is dispatched)
             local = Calendar.to_local(dispatched_at)
             due = Calendar.local_datetime(local.date(),
                 dt.time(23, 59, 59))
-            values['sign_deadline'] = min(values['sign_deadline'], due)
-            values['return_deadline'] = min(values['return_deadline'], due)
+            morning = (Calendar.is_working_day(local.date())
+                and local.time().replace(tzinfo=None) < config['noon_time'])
+            values['sign_deadline'] = (Calendar.local_datetime(
+                    local.date(), config['office_close_time'])
+                if morning else due)
+            values['return_deadline'] = due
         else:
+            values['sign_deadline'] = Calendar.sign_deadline(dispatched_at)
+            values['return_deadline'] = Calendar.return_deadline(
+                dispatched_at)
             due = Calendar.add_working_days(
                 dispatched_at, limit.working_days)
         if ticket.statutory_due_at:
@@ -616,8 +624,15 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         elif lead_due:
             due = lead_due
         values['due_at'] = values['original_due_at'] = due
-        values['yellow_at'] = Calendar.working_time_point(
-            dispatched_at, due, config['yellow_fraction'])
+        if limit.kind == 'same_day' and not ticket.statutory_due_at and (
+                not lead_due):
+            # LIM-05 counts calendar time: half of it, on a Saturday too
+            # (the working time of a holiday is none: yellow at once)
+            values['yellow_at'] = clock.whole_seconds(dispatched_at
+                + (due - dispatched_at) * config['yellow_fraction'])
+        else:
+            values['yellow_at'] = Calendar.working_time_point(
+                dispatched_at, due, config['yellow_fraction'])
         values['light'] = 'green'
         return values
 
