@@ -863,20 +863,31 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         due time)."""
         pool = Pool()
         Event = pool.get('sushi.ticket.event')
+        Calendar = pool.get('sushi.calendar')
         now = clock.now()
         paused = [a for a in assignments if a.clock_paused_at]
         for assignment in paused:
             delta = now - assignment.clock_paused_at
+            # the unit gets back the working time the pause took, counted
+            # in working time from each deadline: a weekend or a holiday
+            # within the pause is not given twice, and a deadline never
+            # lands on a day off (CONV-03)
+            seconds = Calendar.working_seconds_between(
+                assignment.clock_paused_at, now)
+
+            def moved(value):
+                return clock.whole_seconds(
+                    Calendar.add_working_seconds(value, seconds))
             shifted = [assignment] + [c for c in assignment.children
                 if c.state in cls.OPEN_STATES
                 and c.due_at == assignment.due_at] if shift else []
             for record in shifted:
                 for name in ['due_at', 'yellow_at', 'progress_due_at']:
                     if getattr(record, name):
-                        setattr(record, name, getattr(record, name) + delta)
+                        setattr(record, name, moved(getattr(record, name)))
             if (shift and assignment.sign_deadline
                     and not assignment.signed_at):
-                assignment.sign_deadline += delta
+                assignment.sign_deadline = moved(assignment.sign_deadline)
             assignment.paused_duration = (
                 (assignment.paused_duration or dt.timedelta()) + delta)
             assignment.clock_paused_at = None
