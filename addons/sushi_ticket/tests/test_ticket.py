@@ -100,6 +100,13 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         self.assertRegex(ticket.number, r'^20250303' '01' '03' r'\d{6}$')
         self.assertEqual(ticket.state, 'draft')
         self.assertEqual([e.action for e in ticket.events], ['intake'])
+        # CONV-04: the Suzhou date, 23:59 and 00:00 being 15:59 and 16:00
+        # UTC of the day before
+        for received, day in [(dt.datetime(2025, 3, 2, 15, 59), '20250302'),
+                (dt.datetime(2025, 3, 2, 16, 0), '20250303')]:
+            with at(2025, 3, 3, 9):
+                late = create_ticket(received_at=received)
+            self.assertTrue(late.number.startswith(day), late.number)
 
     @with_transaction()
     def test_channel_reference_resubmission(self):
