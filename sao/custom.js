@@ -40,3 +40,49 @@
         }
     };
 }());
+
+/* A URL action of the server's own pages (the leaders' dashboard, the
+ * city leader's home) opens in a tab of the client, not in a new window:
+ * sao's window.open at login is not a click, browsers block it, and the
+ * page in the tab reads the data with the client's own session cookie.
+ * Other URLs open as sao does. */
+(function() {
+    'use strict';
+    Sao.Tab.Page = Sao.class_(Sao.Tab, {
+        class_: 'tab-page',
+        init: function(attributes) {
+            Sao.Tab.Page._super.init.call(this, attributes);
+            this.create_tabcontent();
+            this.set_name(attributes.name);
+            this.main.css({'padding': 0});
+            this.content.append(jQuery('<iframe/>', {
+                'src': attributes.url,
+                'title': attributes.name,
+                'referrerpolicy': 'same-origin',
+            }).css({'border': 0, 'width': '100%',
+                'height': 'calc(100vh - 110px)', 'display': 'block'}));
+        },
+        create_toolbar: function() {
+            return jQuery('<span/>');
+        },
+        compare: function(attributes) {
+            return Boolean(attributes && attributes.url === this.attributes.url);
+        },
+    });
+    var exec_action = Sao.Action.exec_action;
+    Sao.Action.exec_action = function(action, data, context) {
+        var url = action && action.type == 'ir.action.url' ? action.url : '';
+        if (url && url[0] == '/' && url[1] != '/') {
+            var attributes = {'url': url, 'name': action.name};
+            for (const tab of Sao.Tab.tabs) {
+                if (tab.compare(attributes)) {
+                    tab.show();
+                    return jQuery.when();
+                }
+            }
+            Sao.Tab.add(new Sao.Tab.Page(attributes));
+            return jQuery.when();
+        }
+        return exec_action.apply(this, arguments);
+    };
+}());

@@ -34,9 +34,16 @@ CITY_GROUPS = ['group_sushi_city_leader', 'group_sushi_admin',
 @with_pool
 @with_transaction(context={'language': 'zh_CN'})
 def dashboard(request, pool):
-    "The page: it logs in through JSON-RPC and reads the data route."
-    return render('dashboard.html', base='/%s/portal' % pool.database_name,
-        database=pool.database_name)
+    """The page: it reads the data route with the web client's session
+    cookie, or logs in through JSON-RPC.  The web client shows it in one of
+    its tabs (sao/custom.js), so it may be framed by its own origin."""
+    response = render('dashboard.html',
+        base='/%s/portal' % pool.database_name, database=pool.database_name)
+    response.headers['Content-Security-Policy'] = (
+        response.headers['Content-Security-Policy'].replace(
+            "frame-ancestors 'none'", "frame-ancestors 'self'"))
+    response.headers['X-Frame-Options'] = 'SAMEORIGIN'
+    return response
 
 
 @app.route('/<database_name>/portal/dashboard/<name>', methods={'GET'})

@@ -585,17 +585,25 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         if limit.kind == 'information':
             # LIM-03: praise is forwarded, with no obligation.
             return values
-        values['sign_deadline'] = Calendar.sign_deadline(dispatched_at)
-        values['return_deadline'] = Calendar.return_deadline(dispatched_at)
         if limit.kind == 'same_day':
             # LIM-05: 23:59:59 on the calendar day of dispatch; signing and
-            # returning cannot come after it
+            # returning cannot come after it.  The next working day always
+            # comes later, so only a working day's morning has an earlier
+            # sign-in deadline (SGN-01), and no next year's calendar is
+            # asked for (a sudden event on 31 December is dispatched)
             local = Calendar.to_local(dispatched_at)
             due = Calendar.local_datetime(local.date(),
                 dt.time(23, 59, 59))
-            values['sign_deadline'] = min(values['sign_deadline'], due)
-            values['return_deadline'] = min(values['return_deadline'], due)
+            morning = (Calendar.is_working_day(local.date())
+                and local.time().replace(tzinfo=None) < config['noon_time'])
+            values['sign_deadline'] = (Calendar.local_datetime(
+                    local.date(), config['office_close_time'])
+                if morning else due)
+            values['return_deadline'] = due
         else:
+            values['sign_deadline'] = Calendar.sign_deadline(dispatched_at)
+            values['return_deadline'] = Calendar.return_deadline(
+                dispatched_at)
             due = Calendar.add_working_days(
                 dispatched_at, limit.working_days)
         if ticket.statutory_due_at:
@@ -616,8 +624,15 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         elif lead_due:
             due = lead_due
         values['due_at'] = values['original_due_at'] = due
-        values['yellow_at'] = Calendar.working_time_point(
-            dispatched_at, due, config['yellow_fraction'])
+        if limit.kind == 'same_day' and not ticket.statutory_due_at and (
+                not lead_due):
+            # LIM-05 counts calendar time: half of it, on a Saturday too
+            # (the working time of a holiday is none: yellow at once)
+            values['yellow_at'] = clock.whole_seconds(dispatched_at
+                + (due - dispatched_at) * config['yellow_fraction'])
+        else:
+            values['yellow_at'] = Calendar.working_time_point(
+                dispatched_at, due, config['yellow_fraction'])
         values['light'] = 'green'
         return values
 
@@ -848,20 +863,31 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         due time)."""
         pool = Pool()
         Event = pool.get('sushi.ticket.event')
+        Calendar = pool.get('sushi.calendar')
         now = clock.now()
         paused = [a for a in assignments if a.clock_paused_at]
         for assignment in paused:
             delta = now - assignment.clock_paused_at
+            # the unit gets back the working time the pause took, counted
+            # in working time from each deadline: a weekend or a holiday
+            # within the pause is not given twice, and a deadline never
+            # lands on a day off (CONV-03)
+            seconds = Calendar.working_seconds_between(
+                assignment.clock_paused_at, now)
+
+            def moved(value):
+                return clock.whole_seconds(
+                    Calendar.add_working_seconds(value, seconds))
             shifted = [assignment] + [c for c in assignment.children
                 if c.state in cls.OPEN_STATES
                 and c.due_at == assignment.due_at] if shift else []
             for record in shifted:
                 for name in ['due_at', 'yellow_at', 'progress_due_at']:
                     if getattr(record, name):
-                        setattr(record, name, getattr(record, name) + delta)
+                        setattr(record, name, moved(getattr(record, name)))
             if (shift and assignment.sign_deadline
                     and not assignment.signed_at):
-                assignment.sign_deadline += delta
+                assignment.sign_deadline = moved(assignment.sign_deadline)
             assignment.paused_duration = (
                 (assignment.paused_duration or dt.timedelta()) + delta)
             assignment.clock_paused_at = None
@@ -1215,10 +1241,15 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
             return [i for i, in cursor]
         notices = [('sign_reminder', ids(reminded)),
             ('overdue', ids(carded)), ('near_due', ids(to_yellow))]
-        for condition, action in [
-                (late, 'late_sign_in'), (carded, 'red_card')]:
+        # LGT-05: the trail dates them when the deadline passed too (a
+        # sweep after a weekend or a stopped cron notices them later)
+        for condition, action, happened in [
+                (late, 'late_sign_in', a.sign_deadline),
+                (carded, 'red_card', Case((overdue, a.due_at),
+                        else_=a.progress_due_at))]:
             Event.log_query(
-                a.select(a.ticket, a.id, a.unit, where=condition), action)
+                a.select(a.ticket, a.id, a.unit, where=condition), action,
+                at=happened)
 
         def set_if(condition, column, value):
             return Case((condition, value), else_=column)

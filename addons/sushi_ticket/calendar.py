@@ -419,6 +419,27 @@ class Calendar(Model):
         return total
 
     @classmethod
+    def add_working_seconds(cls, value, seconds):
+        """Return the naive UTC datetime at which `seconds` of working time
+        (as working_seconds_between counts it) have elapsed after value:
+        a paused clock that resumes (LGT-05) skips the days off."""
+        if seconds <= 0:
+            return value
+        tz = cls._timezone()
+        local = cls.to_local(value)
+        date = local.date()
+        remaining = seconds
+        while True:
+            if cls.is_working_day(date):
+                day_start = dt.datetime.combine(date, dt.time(), tzinfo=tz)
+                lo = max(day_start, local)
+                span = (day_start + dt.timedelta(days=1) - lo).total_seconds()
+                if span >= remaining:
+                    return cls.to_utc(lo + dt.timedelta(seconds=remaining))
+                remaining -= span
+            date += dt.timedelta(days=1)
+
+    @classmethod
     def working_time_point(cls, start, end, fraction):
         """Return the naive UTC datetime at which the given fraction of the
         working time between start and end has elapsed (LGT-03)."""

@@ -170,14 +170,17 @@ class Event(AppendOnlyMixin, ModelSQL, ModelView):
                 comment=comment(action) if comment else None)
 
     @classmethod
-    def log_query(cls, query, action, comment=None):
+    def log_query(cls, query, action, comment=None, at=None):
         """Append events for the (ticket, assignment, unit) rows of a
-        python-sql query, in one INSERT: the sweeps use it."""
+        python-sql query, in one INSERT: the sweeps use it.  at is an
+        expression of the query's rows giving when the fact happened
+        (LGT-05: a deadline that passed), else now."""
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         now = clock.now()
         columns = [table.ticket, table.assignment, table.unit, table.action,
             table.at, table.comment, table.create_uid, table.create_date]
-        query.columns += (Literal(action), Literal(now), Literal(comment),
+        query.columns += (Literal(action),
+            Literal(now) if at is None else at, Literal(comment),
             Literal(0), Literal(now))
         cursor.execute(*table.insert(columns, query))

@@ -16,6 +16,22 @@ from . import clock
 from .exceptions import ArchiveError
 
 
+def years_later(value, years):
+    """The naive UTC datetime at the same Suzhou date and time `years`
+    later (earlier when negative); 29 February becomes 1 March forwards
+    and 28 February backwards, so that a period is never short (ARC-02)."""
+    Calendar = Pool().get('sushi.calendar')
+    local = Calendar.to_local(value)
+    try:
+        moved = local.replace(year=local.year + years)
+    except ValueError:
+        # 29 February in a year without one
+        moved = (local.replace(month=3, day=1, year=local.year + years)
+            if years > 0 else
+            local.replace(day=28, year=local.year + years))
+    return Calendar.to_utc(moved)
+
+
 class Recording(ModelSQL, ModelView):
     __name__ = 'sushi.ticket.recording'
     __string__ = "Call Recording"
@@ -55,7 +71,8 @@ class Recording(ModelSQL, ModelView):
     def get_keep_until(self, name):
         days = Pool().get('sushi.configuration').get_values()[
             'recording_retention_days']
-        return self.call_ended_at + dt.timedelta(days=days)
+        return max(years_later(self.call_ended_at, 1),
+            self.call_ended_at + dt.timedelta(days=days))
 
     @classmethod
     def check_modification(cls, mode, recordings, values=None,
@@ -81,7 +98,10 @@ class Recording(ModelSQL, ModelView):
             Configuration.get_values()['recording_retention_days'])
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
-        limit = clock.now() - dt.timedelta(days=days)
+        now = clock.now()
+        # ARC-02: a calendar year (a year with 29 February is 366 days),
+        # or the configured days when longer
+        limit = min(now - dt.timedelta(days=days), years_later(now, -1))
         cursor.execute(*table.delete(where=(table.call_ended_at < limit)
                 & (table.legal_hold == Literal(False))))
         clock.forget(cls.__name__)

@@ -38,6 +38,13 @@ SEED = 12345
 # the first start, or to the first runs of the hourly cron
 # (prepare_closed) while a newcomer looks around.
 DISCLOSED_DAYS = 7
+# CBK-05: the SMS and app answers of the last days that the platform has
+# not called back yet (the reviewer's 待电话回访): every "dissatisfied"
+# one and, out of UNSURE_PERCENT in a hundred, an answer that cannot be
+# read.  Earlier ones were called back at once.
+QUEUED_DAYS = 3
+UNSURE_PERCENT = 20
+UNSURE_ANSWERS = ['一般吧', '还行，再看看', '一般般', '处理了一半']
 
 # Planted matters the clusters and hot words find (ANA-04, ANA-11):
 # (days before today, hours between calls, region, address, title, texts)
@@ -553,11 +560,14 @@ class History:
             at = reviewed + dt.timedelta(hours=rng.uniform(2, 60))
             bad = 0.03 if result == 'resolved' else 0.15
             given = 'dissatisfied' if rng.random() < bad else 'satisfied'
-            if given == 'dissatisfied':
+            if (given == 'dissatisfied' and at <= self.now
+                    and not self.recent(at)):
                 # by SMS or app the platform calls back (CBK-05)
                 channel = 'phone_callback'
             result_ = given
         if at > self.now:
+            return
+        if self.queued(ticket, channel, given, at, first):
             return
         callback = {'ticket': number, 'round': 1 if first else 2,
             'channel': channel, 'given': None if channel == 'default'
@@ -603,6 +613,35 @@ class History:
                 ticket.update(state='archived', archived_at=later)
                 self.event(number, None, 'archive', later, 'closed',
                     'archived')
+
+    def recent(self, at):
+        "Whether an answer at `at` is still in the callback queue."
+        return at >= self.now - dt.timedelta(days=QUEUED_DAYS)
+
+    def queued(self, ticket, channel, given, at, first):
+        """CBK-05, CBK-06: a recent SMS or app answer that is dissatisfied
+        or cannot be read waits in the platform's callback queue (as
+        Callback.queue_callback leaves it); return whether it does."""
+        if channel not in {'sms_rating', 'wanshitong_app_rating'} or (
+                not self.recent(at)):
+            return False
+        number = ticket['number']
+        # a draw of its own, so that the rest of the history is unchanged
+        draw = random.Random(number)
+        if given != 'dissatisfied' and draw.randrange(100) >= UNSURE_PERCENT:
+            return False
+        reason = (draw.choice(BAD_REASONS) if given == 'dissatisfied'
+            else draw.choice(UNSURE_ANSWERS))
+        self.callbacks.append({'ticket': number, 'round': 1 if first else 2,
+                'channel': channel,
+                'given': 'dissatisfied' if given == 'dissatisfied' else None,
+                'result': 'callback', 'reason': reason,
+                'reason_clear': False, 'recorded_by': None,
+                'recorded_at': at, 'create_date': at, 'create_uid': 0})
+        ticket.update(callback_required=True, callback_required_at=at,
+            rating_due_at=None)
+        self.event(number, None, 'callback_queue', at, comment=reason)
+        return True
 
     def cluster(self):
         """ANA-11: the clusters of the planted matters; the cron takes

@@ -261,6 +261,34 @@ class AssessmentCases:
                     'B3': D(1)}, D(7)), D(0))
         self.assertEqual(I.additional({}, D(7)), D(-5))
 
+    @with_transaction()
+    def test_period_bounds_are_suzhou_days(self):
+        """ASM-01, LGT-05: a month, quarter or year runs from 00:00 of its
+        first day to 00:00 after its last day in Suzhou, i.e. 16:00 UTC of
+        the day before: a card at 23:59:59 on 31 March belongs to March and
+        Q1, one at 00:00 on 1 April (16:00 UTC on 31 March) to April"""
+        Period = Pool().get('sushi.assessment.period')
+        utc = dt.datetime
+        for kind, date, first, last, bounds in [
+                ('month', dt.date(2025, 3, 31), dt.date(2025, 3, 1),
+                    dt.date(2025, 3, 31),
+                    (utc(2025, 2, 28, 16), utc(2025, 3, 31, 16))),
+                ('quarter', dt.date(2025, 2, 14), dt.date(2025, 1, 1),
+                    dt.date(2025, 3, 31),
+                    (utc(2024, 12, 31, 16), utc(2025, 3, 31, 16))),
+                ('year', dt.date(2025, 12, 31), dt.date(2025, 1, 1),
+                    dt.date(2025, 12, 31),
+                    (utc(2024, 12, 31, 16), utc(2025, 12, 31, 16))),
+                # the leap month ends on the 29th
+                ('month', dt.date(2024, 2, 10), dt.date(2024, 2, 1),
+                    dt.date(2024, 2, 29),
+                    (utc(2024, 1, 31, 16), utc(2024, 2, 29, 16))),
+                ]:
+            period = Period.get_or_create(kind, date)
+            self.assertEqual((period.start_date, period.end_date),
+                (first, last), (kind, date))
+            self.assertEqual(period.utc_bounds(), bounds, (kind, date))
+
     # --- a month ----------------------------------------------------------
 
     @with_transaction()

@@ -1,5 +1,7 @@
-/* 宿事速办 dashboard: log in through JSON-RPC, read the data route with the
- * session, draw the charts with ECharts, refresh every minute. */
+/* 宿事速办 dashboard: read the data route with the web client's session
+ * (its cookie: a leader who logged in to the client is not asked again),
+ * else log in through JSON-RPC; draw the charts with ECharts, refresh
+ * every minute. */
 (function () {
     'use strict';
     var body = document.body;
@@ -119,17 +121,18 @@
     function load() {
         clearTimeout(timer);
         var token = session();
-        if (!token) {
-            showLogin();
-            return;
+        var headers = {'X-Requested-With': 'XMLHttpRequest'};
+        if (token) {
+            headers.Authorization = 'Session ' + token;
         }
-        fetch(base + '/dashboard/data', {headers: {
-            'Authorization': 'Session ' + token,
-            'X-Requested-With': 'XMLHttpRequest'}
+        // same-origin: the client's session cookie (HttpOnly, path of the
+        // database) goes along; nothing of it is readable here
+        fetch(base + '/dashboard/data', {headers: headers,
+            credentials: 'same-origin'
         }).then(function (r) {
             if (r.status === 401) {
                 sessionStorage.removeItem('sushi-dashboard');
-                showLogin('登录已过期，请重新登录。');
+                showLogin(token ? '登录已过期，请重新登录。' : '');
                 return null;
             }
             if (r.status === 403) {
@@ -142,7 +145,8 @@
             if (!data) { return; }
             $('login').hidden = true;
             $('board').hidden = false;
-            $('logout').hidden = false;
+            // the client's own session is ended in the client
+            $('logout').hidden = !token;
             draw(data);
             timer = setTimeout(load, REFRESH);
         }).catch(function () { timer = setTimeout(load, REFRESH); });

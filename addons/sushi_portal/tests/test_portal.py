@@ -465,6 +465,19 @@ class PortalTestCase(RouteTestCase):
         self.assertTrue(data['regions'])
         self.assertTrue(all(isinstance(r['value'], int)
                 for r in data['regions']))
+        # the leader's home: the web client shows the page in one of its
+        # tabs (framed by its own origin only) and the page reads the data
+        # with the client's session cookie, without a second login
+        self.assertIn("frame-ancestors 'self'",
+            page.headers['Content-Security-Policy'])
+        login = client.post(f'/{self.db_name}/session/login', json={
+                'params': ['city_leader', {'password': PASSWORD}, 'zh_CN']})
+        self.assertEqual(login.status_code, 200, login.text)
+        cookie = login.headers['Set-Cookie'].split(';')[0]
+        self.assertTrue(cookie.startswith('tryton_session='))
+        response = client.get(url, headers={'Cookie': cookie,
+                'X-Requested-With': 'XMLHttpRequest'})
+        self.assertEqual(response.status_code, 200, response.text)
 
     def test_role_home(self):
         "#13 (5): each role lands on its work after login"

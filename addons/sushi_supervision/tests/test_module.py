@@ -1026,6 +1026,22 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
     # --- the monthly report -------------------------------------------
 
     @with_transaction()
+    def test_monthly_report_day_after_national_day(self):
+        """SUP-10 on the configured first working day of October 2026:
+        1 to 7 October are National Day, so Thursday 8 October, from
+        00:00 in Suzhou (16:00 UTC on the 7th); September's report"""
+        Report = Pool().get('sushi.supervision.report')
+        with patch.object(report_module, 'send_message_transactional'):
+            self.assertEqual(Report.generate_monthly(
+                    now=local(2026, 10, 1, 9)), [])
+            self.assertEqual(Report.generate_monthly(
+                    now=dt.datetime(2026, 10, 7, 15, 59)), [])
+            report, = Report.generate_monthly(
+                now=dt.datetime(2026, 10, 7, 16, 0))
+        self.assertEqual((report.period_start, report.period_end),
+            (dt.date(2026, 9, 1), dt.date(2026, 9, 30)))
+
+    @with_transaction()
     def test_monthly_report(self):
         "SUP-10, SUP-09 (6): figures per unit, bulletin date, delivery"
         pool = Pool()

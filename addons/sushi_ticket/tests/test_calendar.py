@@ -173,6 +173,210 @@ class CalendarTestCase(DBTestCase, unittest.TestCase):
             dt.datetime(2025, 2, 5, 12, 0))
 
     @with_transaction()
+    def test_national_day_2026_week(self):
+        """CONV-03, CONV-05, SGN-01..03, RET-01, EXT-03: 2026's Mid-autumn
+        (Friday 25 to Sunday 27 September) and National Day (Thursday 1 to
+        Wednesday 7 October, starting and ending mid-week) with the make-up
+        Sunday 20 September and Saturday 10 October (chinese-calendar's
+        official schedule); every value by hand from the rules"""
+        Calendar = Pool().get('sushi.calendar')
+        for day, working in [
+                ((2026, 9, 20), True), ((2026, 9, 25), False),
+                ((2026, 9, 28), True), ((2026, 9, 30), True),
+                ((2026, 10, 1), False), ((2026, 10, 7), False),
+                ((2026, 10, 8), True), ((2026, 10, 10), True),
+                ((2026, 10, 11), False)]:
+            self.assertEqual(
+                Calendar.is_working_day(dt.date(*day)), working, day)
+        # LIM-01 complaint, 7 working days from the holiday eve: 8, 9,
+        # 10 (Saturday), 12, 13, 14, 15 October
+        self.assertEqual(
+            as_local(Calendar.add_working_days(local(2026, 9, 30, 10), 7)),
+            dt.datetime(2026, 10, 15, 17, 30))
+        # a 1-day limit due ON the holiday eve, and its extension filing
+        # deadline one working day before (EXT-03)
+        due = Calendar.add_working_days(local(2026, 9, 29, 9), 1)
+        self.assertEqual(as_local(due), dt.datetime(2026, 9, 30, 17, 30))
+        self.assertEqual(as_local(Calendar.add_working_days(due, -1)),
+            dt.datetime(2026, 9, 29, 17, 30))
+        # dispatched after hours on the eve: due the first day after the
+        # holiday; its filing deadline (the eve, 17:30) had passed at
+        # dispatch (EXT-03's late-window exception)
+        due = Calendar.add_working_days(local(2026, 9, 30, 18), 1)
+        self.assertEqual(as_local(due), dt.datetime(2026, 10, 8, 17, 30))
+        self.assertEqual(as_local(Calendar.add_working_days(due, -1)),
+            dt.datetime(2026, 9, 30, 17, 30))
+        for dispatched, deadline in [
+                # SGN-01: the eve's morning, to its own 17:30
+                ((2026, 9, 30, 11, 59), (2026, 9, 30, 17, 30)),
+                # SGN-02: the eve's afternoon, noon after the holiday
+                ((2026, 9, 30, 15), (2026, 10, 8, 12)),
+                # SGN-03: on a holiday, a morning dispatch of 8 October
+                ((2026, 10, 3, 10), (2026, 10, 8, 17, 30)),
+                # Friday afternoon before the make-up Sunday
+                ((2026, 9, 18, 14), (2026, 9, 20, 12)),
+                # the eve of Mid-autumn (a Thursday): Monday noon
+                ((2026, 9, 24, 16), (2026, 9, 28, 12)),
+                # after the holiday, to the make-up Saturday
+                ((2026, 10, 9, 13), (2026, 10, 10, 12)),
+                ]:
+            self.assertEqual(
+                as_local(Calendar.sign_deadline(local(*dispatched))),
+                dt.datetime(*deadline), dispatched)
+        self.assertEqual(
+            as_local(Calendar.add_working_days(local(2026, 9, 18, 10), 1)),
+            dt.datetime(2026, 9, 20, 17, 30))
+        # RET-01 across Mid-autumn
+        self.assertEqual(
+            as_local(Calendar.return_deadline(local(2026, 9, 24, 9))),
+            dt.datetime(2026, 9, 28, 17, 30))
+        # CONV-08
+        self.assertEqual(Calendar.working_days_between(
+                dt.date(2026, 9, 30), dt.date(2026, 10, 15)), 7)
+        self.assertEqual(Calendar.working_days_between(
+                dt.date(2026, 9, 24), dt.date(2026, 10, 8)), 4)
+        # LGT-03: the working time of the span is 30 September and
+        # 8 October; three quarters of it falls on 8 October at noon
+        start, end = local(2026, 9, 30, 0), local(2026, 10, 9, 0)
+        self.assertEqual(
+            Calendar.working_seconds_between(start, end), 2 * 24 * 3600)
+        self.assertEqual(
+            as_local(Calendar.working_time_point(start, end, 0.75)),
+            dt.datetime(2026, 10, 8, 12, 0))
+        # LGT-05: 18 working hours from the eve's 16:00 skip the holiday
+        self.assertEqual(as_local(Calendar.add_working_seconds(
+                    local(2026, 9, 30, 16), 18 * 3600)),
+            dt.datetime(2026, 10, 8, 10, 0))
+        self.assertEqual(Calendar.working_seconds_between(
+                local(2026, 9, 30, 16), local(2026, 10, 8, 10)), 18 * 3600)
+
+    @with_transaction()
+    def test_spring_festival_2026_week(self):
+        """CONV-03, CONV-05, SGN-01..03, RET-01, EXT-03: 2026's Spring
+        Festival, Sunday 15 to Monday 23 February (ending on a Monday),
+        with the make-up Saturday 14 February as the holiday's eve and the
+        make-up Saturday 28 February at the month end"""
+        Calendar = Pool().get('sushi.calendar')
+        for day, working in [
+                ((2026, 2, 14), True), ((2026, 2, 15), False),
+                ((2026, 2, 23), False), ((2026, 2, 24), True),
+                ((2026, 2, 28), True), ((2026, 3, 1), False)]:
+            self.assertEqual(
+                Calendar.is_working_day(dt.date(*day)), working, day)
+        for dispatched, deadline in [
+                # Friday afternoon: noon of the make-up Saturday
+                ((2026, 2, 13, 16), (2026, 2, 14, 12)),
+                # the make-up Saturday's morning: its own 17:30
+                ((2026, 2, 14, 10), (2026, 2, 14, 17, 30)),
+                # its evening: noon of the first day after the holiday
+                ((2026, 2, 14, 20), (2026, 2, 24, 12)),
+                # during the holiday: 17:30 of the first working day
+                ((2026, 2, 18, 9), (2026, 2, 24, 17, 30)),
+                ]:
+            self.assertEqual(
+                as_local(Calendar.sign_deadline(local(*dispatched))),
+                dt.datetime(*deadline), dispatched)
+        for dispatched, days, due in [
+                # 14, 24, 25 February
+                ((2026, 2, 13, 9), 3, (2026, 2, 25, 17, 30)),
+                # 10, 11, 12, 13, 14, 24, 25 February
+                ((2026, 2, 9, 9), 7, (2026, 2, 25, 17, 30)),
+                # 27, 28 (Saturday) February, 2 March
+                ((2026, 2, 26, 10), 3, (2026, 3, 2, 17, 30)),
+                ]:
+            self.assertEqual(
+                as_local(Calendar.add_working_days(local(*dispatched), days)),
+                dt.datetime(*due), dispatched)
+        self.assertEqual(
+            as_local(Calendar.return_deadline(local(2026, 2, 14, 9))),
+            dt.datetime(2026, 2, 24, 17, 30))
+        # EXT-03: one working day before 24 February is the make-up eve
+        self.assertEqual(
+            as_local(Calendar.add_working_days(
+                    local(2026, 2, 24, 17, 30), -1)),
+            dt.datetime(2026, 2, 14, 17, 30))
+        self.assertEqual(Calendar.working_days_between(
+                dt.date(2026, 2, 13), dt.date(2026, 2, 28)), 6)
+
+    @with_transaction()
+    def test_day_boundary_is_shanghai_midnight(self):
+        """CONV-04, SGN-03, CONV-05: 23:59 and 00:00 in Suzhou are 15:59
+        and 16:00 UTC; the local date decides the day, at month, quarter
+        and year ends (the values given here are naive UTC, as stored)"""
+        Calendar = Pool().get('sushi.calendar')
+        utc = dt.datetime
+        for dispatched, sign, due in [
+                # Monday 2 March 23:59:59: afternoon (SGN-03), so Tuesday
+                # noon; 1 working day: Tuesday 17:30
+                (utc(2026, 3, 2, 15, 59, 59), utc(2026, 3, 3, 4),
+                    utc(2026, 3, 3, 9, 30)),
+                # Tuesday 00:00: Tuesday morning
+                (utc(2026, 3, 2, 16), utc(2026, 3, 3, 9, 30),
+                    utc(2026, 3, 4, 9, 30)),
+                # Friday 23:59 and Saturday 00:00 (a non-working day)
+                (utc(2026, 3, 6, 15, 59), utc(2026, 3, 9, 4),
+                    utc(2026, 3, 9, 9, 30)),
+                # (the limit counts from the day after Saturday: Monday)
+                (utc(2026, 3, 6, 16), utc(2026, 3, 9, 9, 30),
+                    utc(2026, 3, 9, 9, 30)),
+                # quarter end: Tuesday 31 March 23:30, then Wednesday
+                # 1 April 00:00 (still 31 March in UTC)
+                (utc(2026, 3, 31, 15, 30), utc(2026, 4, 1, 4),
+                    utc(2026, 4, 1, 9, 30)),
+                (utc(2026, 3, 31, 16), utc(2026, 4, 1, 9, 30),
+                    utc(2026, 4, 2, 9, 30)),
+                # year end: Wednesday 31 December 2025 23:00; New Year
+                # 1..3 January 2026, Sunday 4 January a make-up day
+                (utc(2025, 12, 31, 15), utc(2026, 1, 4, 4),
+                    utc(2026, 1, 4, 9, 30)),
+                # 1 January 2026 00:00 (31 December in UTC): a holiday
+                (utc(2025, 12, 31, 16), utc(2026, 1, 4, 9, 30),
+                    utc(2026, 1, 4, 9, 30)),
+                ]:
+            self.assertEqual(
+                Calendar.sign_deadline(dispatched), sign, dispatched)
+            self.assertEqual(
+                Calendar.add_working_days(dispatched, 1), due, dispatched)
+        # the UTC date of 16:00 is the day before the local one
+        self.assertFalse(Calendar.is_working_day(utc(2026, 9, 30, 16)))
+        self.assertTrue(Calendar.is_working_day(utc(2026, 10, 7, 16)))
+        self.assertEqual(Calendar.working_days_between(
+                utc(2026, 9, 30, 15), utc(2026, 9, 30, 16)), 0)
+        self.assertEqual(Calendar.working_days_between(
+                utc(2026, 9, 30, 15), utc(2026, 10, 7, 16)), 1)
+        # 31 December 2026 16:00 UTC is 2027 in Suzhou, a year without
+        # an official schedule yet (CONV-03): refused, not guessed
+        self.assertTrue(Calendar.is_working_day(utc(2026, 12, 31, 15, 59)))
+        Year = Pool().get('sushi.calendar.year')
+        Year.delete(Year.search([('year', '=', 2027)]))
+        with self.assertRaises(CalendarMissingYearError):
+            Calendar.is_working_day(utc(2026, 12, 31, 16))
+
+    @with_transaction()
+    def test_leap_day(self):
+        "CONV-05, SGN-02, EXT-03, CONV-08 around Thursday 29 February 2024"
+        Calendar = Pool().get('sushi.calendar')
+        self.assertEqual(
+            as_local(Calendar.add_working_days(local(2024, 2, 28, 10), 1)),
+            dt.datetime(2024, 2, 29, 17, 30))
+        self.assertEqual(
+            as_local(Calendar.sign_deadline(local(2024, 2, 29, 14))),
+            dt.datetime(2024, 3, 1, 12))
+        # 1, 4, 5 March
+        self.assertEqual(
+            as_local(Calendar.add_working_days(local(2024, 2, 29, 14), 3)),
+            dt.datetime(2024, 3, 5, 17, 30))
+        self.assertEqual(
+            as_local(Calendar.add_working_days(local(2024, 3, 1, 17, 30), -1)),
+            dt.datetime(2024, 2, 29, 17, 30))
+        self.assertEqual(Calendar.working_days_between(
+                dt.date(2024, 2, 28), dt.date(2024, 3, 1)), 2)
+        # 28 February 16:00 UTC is the leap day's midnight in Suzhou
+        self.assertEqual(
+            as_local(Calendar.sign_deadline(dt.datetime(2024, 2, 28, 16))),
+            dt.datetime(2024, 2, 29, 17, 30))
+
+    @with_transaction()
     def test_missing_year_is_refused(self):
         "CONV-03: a year without an official schedule is never guessed"
         Calendar = Pool().get('sushi.calendar')

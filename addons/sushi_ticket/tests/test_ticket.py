@@ -100,6 +100,13 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         self.assertRegex(ticket.number, r'^20250303' '01' '03' r'\d{6}$')
         self.assertEqual(ticket.state, 'draft')
         self.assertEqual([e.action for e in ticket.events], ['intake'])
+        # CONV-04: the Suzhou date, 23:59 and 00:00 being 15:59 and 16:00
+        # UTC of the day before
+        for received, day in [(dt.datetime(2025, 3, 2, 15, 59), '20250302'),
+                (dt.datetime(2025, 3, 2, 16, 0), '20250303')]:
+            with at(2025, 3, 3, 9):
+                late = create_ticket(received_at=received)
+            self.assertTrue(late.number.startswith(day), late.number)
 
     @with_transaction()
     def test_channel_reference_resubmission(self):
@@ -324,6 +331,35 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(as_local(assignment.due_at),
             dt.datetime(2025, 3, 8, 23, 59, 59))
         self.assertFalse(assignment.time_limit.extendable)
+        # LGT-03 with LIM-05's calendar time: yellow at half of 10:00 to
+        # 23:59:59 (16:59:59.5), even on a Saturday, not at once
+        self.assertLessEqual(abs(as_local(assignment.yellow_at)
+                - dt.datetime(2025, 3, 8, 16, 59, 59, 500000)),
+            dt.timedelta(seconds=1))
+        # dispatched at 23:59 in Suzhou (15:59 UTC): due 59 s later, to
+        # be signed by then; at 00:00 (16:00 UTC) the whole new day
+        Assignment = Pool().get('sushi.ticket.assignment')
+        values = Assignment.deadlines(ticket, dt.datetime(2025, 3, 10, 15, 59))
+        self.assertEqual(values['due_at'], dt.datetime(2025, 3, 10, 15, 59, 59))
+        self.assertEqual(values['sign_deadline'], values['due_at'])
+        self.assertEqual(values['return_deadline'], values['due_at'])
+        values = Assignment.deadlines(ticket, dt.datetime(2025, 3, 10, 16))
+        self.assertEqual(values['due_at'], dt.datetime(2025, 3, 11, 15, 59, 59))
+        # SGN-01: a morning dispatch, 17:30 the same day
+        self.assertEqual(values['sign_deadline'], dt.datetime(2025, 3, 11, 9, 30))
+        # on 31 December, before the next year's schedule is published
+        # (CONV-03), a sudden event is still dispatched: its deadlines are
+        # all on that day
+        Year = Pool().get('sushi.calendar.year')
+        Year.delete(Year.search([('year', '=', 2027)]))
+        for hour, sign in [(9, (2026, 12, 31, 17, 30)),
+                (20, (2026, 12, 31, 23, 59, 59))]:
+            values = Assignment.deadlines(ticket, local(2026, 12, 31, hour))
+            self.assertEqual(as_local(values['due_at']),
+                dt.datetime(2026, 12, 31, 23, 59, 59))
+            self.assertEqual(as_local(values['sign_deadline']),
+                dt.datetime(*sign))
+            self.assertEqual(values['return_deadline'], values['due_at'])
 
     @with_transaction()
     def test_praise_forwarded_for_information(self):
@@ -1177,6 +1213,42 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
             [held, young])
 
     @with_transaction()
+    def test_recordings_kept_a_calendar_year(self):
+        """ARC-02 (clarified): kept until the same date one year later in
+        Suzhou, so a year with 29 February is not one day short; a leap
+        day's recording until 1 March"""
+        pool = Pool()
+        Recording = pool.get('sushi.ticket.recording')
+        from ..exceptions import ArchiveError
+        ticket = create_ticket()
+        february, leap = Recording.create([{
+                    'ticket': ticket.id,
+                    'call_started_at': local(2024, 2, 10, 9),
+                    'call_ended_at': local(2024, 2, 10, 9, 5),
+                    }, {
+                    'ticket': ticket.id,
+                    'call_started_at': local(2024, 2, 29, 9),
+                    'call_ended_at': local(2024, 2, 29, 9, 5),
+                    }])
+        self.assertEqual(as_local(february.keep_until),
+            dt.datetime(2025, 2, 10, 9, 5))
+        self.assertEqual(as_local(leap.keep_until),
+            dt.datetime(2025, 3, 1, 9, 5))
+        # 365 days after the call, the year is not over yet
+        with at(2025, 2, 9, 12):
+            with self.assertRaises(ArchiveError):
+                Recording.delete([february])
+            Recording.purge()
+        self.assertEqual(Recording.search([], order=[('id', 'ASC')]),
+            [february, leap])
+        with at(2025, 2, 28, 12):
+            Recording.purge()
+        self.assertEqual(Recording.search([]), [leap])
+        with at(2025, 3, 1, 9, 6):
+            Recording.purge()
+        self.assertEqual(Recording.search([]), [])
+
+    @with_transaction()
     def test_excel_export(self):
         "Lists go to Excel with the office's times, without personal data"
         import io
@@ -1304,15 +1376,43 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         with at(2025, 3, 13, 11), Transaction().set_user(ns.dispatcher.id):
             Extension.reject([extension])
         assignment = Assignment(assignment.id)
-        # 72 hours of platform time added to Wednesday 17:30
+        # the 72 working hours of platform time (Monday 11:00 to Thursday
+        # 11:00) added to Wednesday 17:30 in working time: 6.5 h of
+        # Wednesday, Thursday, Friday, then 17.5 h of Monday 17 March (not
+        # Saturday 15 March, a day off: the weekend is not the unit's)
         self.assertEqual(as_local(assignment.due_at),
-            dt.datetime(2025, 3, 15, 17, 30))
-        with at(2025, 3, 15, 18):
+            dt.datetime(2025, 3, 17, 17, 30))
+        with at(2025, 3, 17, 18):
             Assignment.sweep()
         assignment = Assignment(assignment.id)
         self.assertTrue(assignment.red_card)
         self.assertEqual(as_local(assignment.red_card_at),
-            dt.datetime(2025, 3, 15, 17, 30))
+            dt.datetime(2025, 3, 17, 17, 30))
+
+    @with_transaction()
+    def test_lgt05_pause_over_national_day(self):
+        """LGT-05, CONV-03: a return filed on the eve of National Day and
+        rejected on the first day after it gives the unit back the working
+        time it waited (30 September 16:00 to 24:00 and 8 October 0:00 to
+        10:00: 18 hours), not the holiday's calendar week"""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        ns = setup_network()
+        ticket, assignment = self.signed(ns, when=(2026, 9, 29, 9))
+        # 30 September, 8, 9, 10 (Saturday), 12, 13, 14 October
+        self.assertEqual(as_local(assignment.due_at),
+            dt.datetime(2026, 10, 14, 17, 30))
+        self.request_return(ns, assignment, (2026, 9, 30, 16))
+        with at(2026, 10, 8, 10), Transaction().set_user(ns.dispatcher.id):
+            Assignment.reject_return([assignment])
+        assignment = Assignment(assignment.id)
+        self.assertEqual(assignment.state, 'signed')
+        # 6.5 h of 14 October, then 11.5 h of Thursday 15 October
+        self.assertEqual(as_local(assignment.due_at),
+            dt.datetime(2026, 10, 15, 11, 30))
+        # the pause itself is recorded as it lasted
+        self.assertEqual(assignment.paused_duration,
+            dt.timedelta(days=7, hours=18))
 
     @with_transaction()
     def test_lgt05_pause_can_be_switched_off(self):
@@ -1389,6 +1489,66 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
             dt.datetime(2025, 3, 4, 12, 0))
 
     @with_transaction()
+    def test_lgt05_clock_jumps_over_the_weekend(self):
+        """LGT-05, SGN-04, RET-02: the clock jumps from a Friday afternoon
+        over the weekend and past the due time, the sweep running only
+        then: the late sign-in, the red card and their events in the trail
+        are dated when the deadlines passed, not when the cron noticed"""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        ns = setup_network()
+        assignment, = self.dispatch(create_ticket(), ns.county,
+            when=(2025, 3, 7, 14))
+        # by hand: Friday afternoon, so Monday 10 March 12:00 (SGN-02);
+        # the return window ends Monday 17:30 (RET-01); the complaint's 7
+        # working days are 10..14, 17 and 18 March (LIM-01, CONV-05)
+        self.assertEqual(as_local(assignment.sign_deadline),
+            dt.datetime(2025, 3, 10, 12))
+        self.assertEqual(as_local(assignment.return_deadline),
+            dt.datetime(2025, 3, 10, 17, 30))
+        self.assertEqual(as_local(assignment.due_at),
+            dt.datetime(2025, 3, 18, 17, 30))
+        with at(2025, 3, 19, 9):
+            Assignment.sweep()
+        assignment = Assignment(assignment.id)
+        self.assertTrue(assignment.deemed_accepted)
+        self.assertEqual(as_local(assignment.late_sign_in_at),
+            dt.datetime(2025, 3, 10, 12))
+        self.assertEqual(as_local(assignment.red_card_at),
+            dt.datetime(2025, 3, 18, 17, 30))
+        events = {e.action: as_local(e.at)
+            for e in assignment.ticket.events if e.assignment == assignment}
+        self.assertEqual(events['late_sign_in'], dt.datetime(2025, 3, 10, 12))
+        self.assertEqual(events['red_card'], dt.datetime(2025, 3, 18, 17, 30))
+
+    @with_transaction()
+    def test_calendar_changed_after_dispatch(self):
+        """CONV-03, CONV-05, CONV-06: a day off entered after an order got
+        its due time counts for the dispatches after it; the due time given
+        at dispatch (and told to the unit and the requester) stays (the
+        rules are silent: see the note of the tests engineer)"""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Year = pool.get('sushi.calendar.year')
+        Day = pool.get('sushi.calendar.day')
+        ns = setup_network()
+        first, = self.dispatch(create_ticket(), ns.county,
+            when=(2025, 3, 3, 9))
+        # 4, 5, 6, 7, 10, 11, 12 March
+        self.assertEqual(as_local(first.due_at),
+            dt.datetime(2025, 3, 12, 17, 30))
+        year, = Year.search([('year', '=', 2025)])
+        Day.create([{'calendar_year': year.id, 'date': dt.date(2025, 3, 11),
+                    'kind': 'holiday', 'note': '临时调整'}])
+        second, = self.dispatch(create_ticket(title='路灯不亮'), ns.county,
+            when=(2025, 3, 3, 10))
+        # 4, 5, 6, 7, 10, 12, 13 March
+        self.assertEqual(as_local(second.due_at),
+            dt.datetime(2025, 3, 13, 17, 30))
+        self.assertEqual(as_local(Assignment(first.id).due_at),
+            dt.datetime(2025, 3, 12, 17, 30))
+
+    @with_transaction()
     def test_org13_extension_carried_down(self):
         "ORG-13, LGT-05: a tier-2 extension moves the tier-3 due time it shares"
         pool = Pool()
@@ -1425,11 +1585,12 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         with at(2025, 3, 13, 11), Transaction().set_user(ns.dispatcher.id):
             Extension.reject([extension])
         county, town = Assignment.browse([county.id, town.id])
-        # Wednesday 12 March 17:30 plus the 72 hours the platform took
+        # Wednesday 12 March 17:30 plus the 72 working hours the platform
+        # took, over the weekend: Monday 17 March 17:30
         self.assertEqual(as_local(county.due_at),
-            dt.datetime(2025, 3, 15, 17, 30))
+            dt.datetime(2025, 3, 17, 17, 30))
         self.assertEqual(as_local(town.due_at),
-            dt.datetime(2025, 3, 15, 17, 30))
+            dt.datetime(2025, 3, 17, 17, 30))
 
     @with_transaction()
     def test_lgt05_extension_approved_after_due_time_carries_no_card(self):
