@@ -733,7 +733,6 @@ class Engine:
         pool = self.pool
         a = pool.get('sushi.ticket.assignment').__table__()
         t = pool.get('sushi.ticket').__table__()
-        r = pool.get('sushi.ticket.reply').__table__()
         review = pool.get('sushi.assessment.review').__table__()
         false, true = Literal(False), Literal(True)
         start = self.utc(first)
@@ -758,14 +757,15 @@ class Engine:
         if not self.config['count_objective_dissatisfaction']:
             dissatisfied &= Coalesce(t.objective_cause, false) == false
         # ASM-02: fed back on time = the statutory order's progress report
-        # in time (counted here; never NULL, so that its negation below
-        # is exact), or else a reply by the due time (the first reply ≤
-        # due ⟺ some reply ≤ due: counted by replied_in_time, one semi
-        # join instead of an index probe per order inside the aggregate)
+        # in time, or else a reply by the due time (the first reply ≤ due
+        # ⟺ some reply ≤ due): the first reply's time is recorded on the
+        # order when the reply is submitted (ticket.py), so it is counted
+        # here, with the other counters, in the one GROUP BY
         progress = (Coalesce(a.statutory, false) == true) \
             & (a.progress_reported_at != Null) \
             & (a.progress_due_at != Null) \
             & (a.progress_reported_at <= a.progress_due_at)
+        replied = (a.first_reply_at != Null) & (a.first_reply_at <= a.due_at)
         done = (a.completed_at != Null) & (a.completed_at <= a.due_at)
 
         def n(condition):
@@ -781,7 +781,7 @@ class Engine:
                 n(dispatched), n(dispatched & (review.id != Null)),
                 Sum(Case((speed, a.handling_days), else_=0)), n(speed),
                 n(satisfied), n(satisfied & dissatisfied),
-                n(due), n(due & progress), n(due & done),
+                n(due), n(due & (progress | replied)), n(due & done),
                 where=where, group_by=[a.unit, t.request_type, a.limit_days]))
         figures = defaultdict(self._counters)
         for (unit, rtype, limit, n_dispatched, n_reviewed, days, n_speed,
@@ -796,14 +796,6 @@ class Engine:
             unit['due'] += int(n_due or 0)
             unit['fed'] += int(n_fed or 0)
             unit['done'] += int(n_done or 0)
-        if not completed_only:
-            self.cursor.execute(*a.select(a.unit, Count(Literal(1)),
-                    where=due & ~progress & Exists(r.select(Literal(1),
-                            where=(r.assignment == a.id)
-                            & (r.submitted_at <= a.due_at))),
-                    group_by=[a.unit]))
-            for unit, n_replied in self.cursor:
-                figures[unit]['fed'] += int(n_replied)
         cache[first] = (completed_only, figures)
         return figures
 

@@ -89,6 +89,9 @@ class Facts:
                     'result': 'resolved', 'handler_name': '李工',
                     'handler_phone': '0557-3021234'}])
         self._update(self.Reply, reply, values)
+        if 'submitted_at' in values:
+            # what the sign-off records with the reply (ticket.py)
+            self.Assignment.sync_first_reply([assignment.id])
         return reply
 
 
