@@ -237,6 +237,8 @@ def build(args):
                 'completed_at': "CASE WHEN g % 10 != 9 "
                 f"THEN {minute} + INTERVAL '2 days' END",
                 'handling_days': "CASE WHEN g % 10 != 9 THEN g % 9 END",
+                # the reply below, as its sign-off records it (ASM-02)
+                'first_reply_at': f"{minute} + INTERVAL '1 day'",
                 })
         cursor.execute('SELECT MIN(id) FROM sushi_ticket_assignment '
             'WHERE ticket = %s', (first_ticket,))
@@ -261,34 +263,86 @@ def measure(args, pool, Transaction, log, cprofiled):
     from benchtools import DATABASE, vacuum
     base = "TIMESTAMP '2025-03-01 00:00' - INTERVAL '8 hours'"
 
-    # the hand-written aggregate: the counts behind the AUTO items
+    # the hand-written aggregate: the figures behind the AUTO items of
+    # the ticket facts, with the compute's conditions (SCORING §2, F1–F3):
+    # D2.1a, D2.1b (overdue; no valid reason), D2.2 counted per unit;
+    # D1.4 the orders dispatched and reviewed, the supervised ones not
+    # reviewed, the provincial ones and those reviewed; D2.3 Σ handling
+    # days and orders by request type × limit (F2's exclusions); D2.5 the
+    # lead orders completed in the quarter to date and the dissatisfied
+    # ones (F1's exclusions); D2.4b, D2.4c the period's replies without
+    # sign-off or real name.  (D3.2, D5.2 read the supervision cases and
+    # the knowledge entries, empty here; the ASM-02 rates are not items.)
+    # One pass over the orders (parallel hash join with the tickets) and
+    # the period's defective replies through their partial indexes.
+    s, e = base, f"{base} + INTERVAL '31 days'"
+    q = "TIMESTAMP '2025-01-01 00:00' - INTERVAL '8 hours'"
+    info = 'NOT COALESCE(a.for_information, false)'
+    dispatched = f'a.dispatched_at >= {s} AND a.dispatched_at < {e} AND {info}'
+    speed = (f'a.completed_at >= {s} AND a.completed_at < {e} '
+        f'AND a.handling_days IS NOT NULL AND a.limit_days IS NOT NULL '
+        f'AND {info} AND NOT COALESCE(a.statutory, false) '
+        "AND t.urgency != 'sudden' AND t.request_type != 'praise'")
+    satisfied = (f'a.completed_at >= {q} AND a.completed_at < {e} '
+        f"AND a.role = 'lead' AND {info} "
+        'AND NOT COALESCE(t.admin_mediation, false) '
+        'AND NOT COALESCE(t.law_enforcement_case, false) '
+        'AND NOT COALESCE(t.outside_guidance_scope, false) '
+        "AND t.request_type != 'praise'")
+    reviewed = f'v.reviewed_at < {e}'
+    provincial = ('COALESCE(t.provincial, false) '
+        'AND NOT COALESCE(t.is_supervised, false)')
     aggregate = f"""
-        WITH a AS (SELECT * FROM sushi_ticket_assignment),
-        b AS (SELECT {base} AS s, {base} + INTERVAL '31 days' AS e)
-        SELECT a.unit,
-            COUNT(*) FILTER (WHERE a.late_sign_in
-                AND a.late_sign_in_at >= b.s AND a.late_sign_in_at < b.e),
-            COUNT(*) FILTER (WHERE a.return_overdue
-                AND a.return_overdue_at >= b.s
-                AND a.return_overdue_at < b.e),
-            COUNT(*) FILTER (WHERE a.return_rejection_cause
-                = 'no_valid_reason' AND a.return_decided_at >= b.s
-                AND a.return_decided_at < b.e),
-            COUNT(*) FILTER (WHERE a.red_card AND a.red_card_at >= b.s
-                AND a.red_card_at < b.e),
-            SUM(a.handling_days) FILTER (WHERE a.completed_at >= b.s
-                AND a.completed_at < b.e),
-            COUNT(*) FILTER (WHERE a.completed_at >= b.s
-                AND a.completed_at < b.e AND t.second_evaluation
-                = 'dissatisfied'),
-            COUNT(*) FILTER (WHERE r.submitted_at >= b.s
-                AND r.submitted_at < b.e AND r.signed_off_by IS NULL),
-            COUNT(*) FILTER (WHERE r.submitted_at >= b.s
-                AND r.submitted_at < b.e AND r.handler_phone IS NULL)
-        FROM a CROSS JOIN b
-        JOIN sushi_ticket t ON t.id = a.ticket
-        LEFT JOIN sushi_ticket_reply r ON r.assignment = a.id
-        GROUP BY a.unit"""
+        WITH orders AS (
+            SELECT a.unit, t.request_type, a.limit_days,
+                COUNT(*) FILTER (WHERE a.late_sign_in
+                    AND a.late_sign_in_at >= {s}
+                    AND a.late_sign_in_at < {e}),
+                COUNT(*) FILTER (WHERE a.return_overdue
+                    AND a.return_overdue_at >= {s}
+                    AND a.return_overdue_at < {e}),
+                COUNT(*) FILTER (WHERE a.return_decision = 'rejected'
+                    AND a.return_rejection_cause = 'no_valid_reason'
+                    AND a.return_decided_at >= {s}
+                    AND a.return_decided_at < {e}),
+                COUNT(*) FILTER (WHERE a.red_card
+                    AND a.red_card_at >= {s} AND a.red_card_at < {e}),
+                COUNT(*) FILTER (WHERE {dispatched}),
+                COUNT(*) FILTER (WHERE {dispatched} AND {reviewed}),
+                COUNT(*) FILTER (WHERE {dispatched}
+                    AND COALESCE(t.is_supervised, false)
+                    AND v.id IS NULL),
+                COUNT(*) FILTER (WHERE {dispatched} AND {provincial}),
+                COUNT(*) FILTER (WHERE {dispatched} AND {provincial}
+                    AND {reviewed}),
+                SUM(a.handling_days) FILTER (WHERE {speed}),
+                COUNT(*) FILTER (WHERE {speed}),
+                COUNT(*) FILTER (WHERE {satisfied}),
+                COUNT(*) FILTER (WHERE {satisfied}
+                    AND t.second_evaluation = 'dissatisfied')
+            FROM sushi_ticket_assignment a
+            JOIN sushi_ticket t ON t.id = a.ticket
+            LEFT JOIN sushi_assessment_review v ON v.assignment = a.id
+                AND {reviewed}
+            GROUP BY a.unit, t.request_type, a.limit_days),
+        replies AS (
+            SELECT a.unit,
+                COUNT(*) FILTER (WHERE r.signed_off_by IS NULL) AS unsigned,
+                COUNT(*) FILTER (WHERE r.handler_name IS NULL
+                    OR r.handler_name = '' OR r.handler_phone IS NULL
+                    OR r.handler_phone = '') AS anonymous
+            FROM sushi_ticket_reply r
+            JOIN sushi_ticket_assignment a ON a.id = r.assignment
+            WHERE r.submitted_at >= {s} AND r.submitted_at < {e}
+                AND (r.signed_off_by IS NULL OR r.handler_name IS NULL
+                    OR r.handler_name = '' OR r.handler_phone IS NULL
+                    OR r.handler_phone = '')
+            GROUP BY a.unit)
+        SELECT 'o', o.*, NULL::BIGINT, NULL::BIGINT FROM orders o
+        UNION ALL
+        SELECT 'r', r.unit, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+            NULL, NULL, NULL, NULL, NULL, NULL, NULL, r.unsigned, r.anonymous
+        FROM replies r"""
     # twice with PostgreSQL's JIT compilation as configured (on by
     # default), twice without it (the compute turns it off for its own
     # statements): the fastest run is the reference
@@ -302,7 +356,7 @@ def measure(args, pool, Transaction, log, cprofiled):
             rows = cursor.fetchall()
             runs.append((time.perf_counter() - start, jit))
         hand = min(r for r, _ in runs)
-    log(f'hand-written aggregate: {hand:.1f} s ({len(rows)} units; runs '
+    log(f'hand-written aggregate: {hand:.1f} s ({len(rows)} rows; runs '
         + ', '.join(f'{r:.1f} (jit {j})' for r, j in runs)
         + f' s; {load()})')
     import datetime as dt
@@ -337,6 +391,7 @@ def measure(args, pool, Transaction, log, cprofiled):
     log(f'Period.compute of March 2025: {compute:.1f} s '
         f'({count:,} deductions), {compute / hand:.2f}× the aggregate '
         f'({load()})')
+    check_figures(pool, Transaction, period_id, rows, log)
     # a fairer yardstick: the aggregate writes nothing; the bare INSERT
     # of the same deduction rows (copied first, untimed) into the same
     # table, with its indexes and foreign key, rolled back
@@ -366,6 +421,86 @@ def measure(args, pool, Transaction, log, cprofiled):
         log(f'recompute (same facts): {again:.1f} s ({load()})')
     if args.explain:
         explain(pool, Transaction, log)
+
+
+def check_figures(pool, Transaction, period_id, rows, log):
+    """Untimed: the hand-written aggregate's figures are those the compute
+    used: the deductions it wrote per unit and kind, and the per-order
+    counters of its month (D1.4, D2.3) and quarter to date (D2.5)."""
+    import datetime as dt
+    from collections import Counter, defaultdict
+    from benchtools import DATABASE
+    from trytond.modules.sushi_assessment.compute import Engine
+    hand = defaultdict(Counter)
+    speed = defaultdict(dict)
+    for row in rows:
+        tag, unit = row[0], row[1]
+        if tag == 'r':
+            hand[unit]['no_sign_off'] += row[-2]
+            hand[unit]['no_real_name'] += row[-1]
+            continue
+        (rtype, limit, late, overdue, invalid, red, dispatched, reviewed,
+            supervised, provincial, provincial_reviewed, days, n_speed,
+            satisfied, dissatisfied) = row[2:17]
+        for key, value in [('late_sign_in', late),
+                ('overdue_return', overdue), ('no_valid_reason', invalid),
+                ('red_card', red), ('dispatched', dispatched),
+                ('reviewed', reviewed), ('not_reviewed', supervised),
+                ('provincial', provincial),
+                ('provincial_reviewed', provincial_reviewed),
+                ('completed', satisfied), ('dissatisfied', dissatisfied)]:
+            hand[unit][key] += value
+        if n_speed:
+            speed[unit][rtype, limit] = (int(days), n_speed)
+    Period = pool.get('sushi.assessment.period')
+    with Transaction().start(DATABASE, 0) as transaction:
+        cursor = transaction.connection.cursor()
+        cursor.execute('SELECT s.unit, d.kind, COUNT(*) '
+            'FROM sushi_assessment_deduction d '
+            'JOIN sushi_assessment_score s ON s.id = d.score '
+            'WHERE s.period = %s GROUP BY s.unit, d.kind', (period_id,))
+        stored = defaultdict(Counter)
+        for unit, kind, n in cursor:
+            stored[unit][kind] = n
+        engine = Engine(Period(period_id))
+        engine.load_units()
+        month = engine.month_figures(dt.date(2025, 3, 1))
+        quarter = engine.figures(dt.date(2025, 1, 1), dt.date(2025, 3, 31),
+            completed_only=True)
+        flagged = engine.flagged_orders()
+        transaction.rollback()
+    wrong = []
+    for unit in engine.units:
+        mine = hand.get(unit, Counter())
+        f = month.get(unit, engine._counters())
+        orders = flagged.get(unit, [])
+        theirs = {
+            'late_sign_in': stored[unit]['late_sign_in'],
+            'overdue_return': stored[unit]['overdue_return'],
+            'no_valid_reason': stored[unit]['no_valid_reason'],
+            'red_card': stored[unit]['red_card'],
+            'no_sign_off': stored[unit]['no_sign_off'],
+            'no_real_name': stored[unit]['no_real_name'],
+            'not_reviewed': stored[unit]['not_reviewed'],
+            'dispatched': f['dispatched'], 'reviewed': f['reviewed'],
+            'provincial': sum(1 for o in orders if o[3] and not o[2]),
+            'provincial_reviewed': sum(1 for o in orders
+                if o[3] and not o[2] and o[4]),
+            'completed': quarter.get(unit, engine._counters())['completed'],
+            'dissatisfied': quarter.get(
+                unit, engine._counters())['dissatisfied'],
+            }
+        for key, value in theirs.items():
+            if mine[key] != value:
+                wrong.append((unit, key, mine[key], value))
+        if speed.get(unit, {}) != f['speed']:
+            wrong.append((unit, 'speed', speed.get(unit), f['speed']))
+    total = sum(sum(c.values()) for c in hand.values())
+    if wrong:
+        log(f'FIGURES DIFFER (unit, figure, aggregate, compute): {wrong[:10]}')
+        raise SystemExit(1)
+    log(f'the aggregate and the compute give the same figures '
+        f'({len(engine.units)} units, {total:,} counted)')
 
 
 def explain(pool, Transaction, log):

@@ -5,13 +5,22 @@ one INSERT … SELECT over a selective condition (a few percent of the
 orders), so a partial index on the fact's date turns a scan of every
 order into a range read of the period's facts."""
 from sql import Literal, Null
+from sql.aggregate import Min
 
-from trytond.model import Index
-from trytond.pool import PoolMeta
+from trytond.model import Index, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
 
 
 class Assignment(metaclass=PoolMeta):
     __name__ = 'sushi.ticket.assignment'
+    # ASM-02 on-time feedback: recorded when a reply is submitted (the
+    # fact dated when it happens), so that the period's compute counts it
+    # in its one GROUP BY of the orders instead of searching the replies
+    first_reply_at = fields.DateTime("First Reply at", readonly=True,
+        help="When the unit's earliest submitted reply on this work order "
+        "was submitted (on-time feedback, ASM-02).")
 
     @classmethod
     def __setup__(cls):
@@ -38,6 +47,40 @@ class Assignment(metaclass=PoolMeta):
                 Index(t, (t.due_at, Index.Range())),
                 })
 
+    @classmethod
+    def __register__(cls, module):
+        table_h = cls.__table_handler__(module)
+        fill = not table_h.column_exist('first_reply_at')
+        super().__register__(module)
+        if fill:
+            cls.sync_first_reply()
+
+    @classmethod
+    def reply_submitted(cls, assignments):
+        super().reply_submitted(assignments)
+        cls.sync_first_reply([a.id for a in assignments])
+
+    @classmethod
+    def sync_first_reply(cls, ids=None):
+        """first_reply_at of the assignments ids (of every assignment with
+        a submitted reply when None): the earliest submitted_at of their
+        replies.  Set-based, in the caller's transaction; called when a
+        reply is submitted (sign-off), written or deleted."""
+        from trytond.modules.sushi_ticket import clock
+        a = cls.__table__()
+        r = Pool().get('sushi.ticket.reply').__table__()
+        cursor = Transaction().connection.cursor()
+        first = r.select(Min(r.submitted_at), where=r.assignment == a.id)
+        if ids is None:
+            cursor.execute(*a.update([a.first_reply_at], [first],
+                    where=a.id.in_(r.select(r.assignment,
+                            where=r.submitted_at != Null))))
+        else:
+            for sub_ids in grouped_slice(sorted(set(ids))):
+                cursor.execute(*a.update([a.first_reply_at], [first],
+                        where=a.id.in_(list(sub_ids))))
+        clock.forget(cls.__name__)
+
 
 class Ticket(metaclass=PoolMeta):
     __name__ = 'sushi.ticket'
@@ -56,6 +99,38 @@ class Ticket(metaclass=PoolMeta):
 
 class Reply(metaclass=PoolMeta):
     __name__ = 'sushi.ticket.reply'
+
+    @classmethod
+    def create(cls, vlist):
+        replies = super().create(vlist)
+        ids = [r.assignment.id for r, v in zip(replies, vlist)
+            if v.get('submitted_at') and r.assignment]
+        if ids:
+            Pool().get('sushi.ticket.assignment').sync_first_reply(ids)
+        return replies
+
+    @classmethod
+    def write(cls, *args):
+        ids = []
+        actions = iter(args)
+        for replies, values in zip(actions, actions):
+            if 'submitted_at' in values or 'assignment' in values:
+                ids.extend(r.assignment.id for r in replies if r.assignment)
+        super().write(*args)
+        actions = iter(args)
+        for replies, values in zip(actions, actions):
+            if 'assignment' in values and values['assignment']:
+                ids.append(values['assignment'])
+        if ids:
+            Pool().get('sushi.ticket.assignment').sync_first_reply(ids)
+
+    @classmethod
+    def delete(cls, replies):
+        ids = [r.assignment.id for r in replies
+            if r.submitted_at and r.assignment]
+        super().delete(replies)
+        if ids:
+            Pool().get('sushi.ticket.assignment').sync_first_reply(ids)
 
     @classmethod
     def __setup__(cls):

@@ -56,6 +56,9 @@ def score(today):
     pool = Pool()
     Period = pool.get('sushi.assessment.period')
     Bulletin = pool.get('sushi.assessment.bulletin')
+    # the history inserts its replies in SQL: record the first reply on
+    # each order as the sign-off does (ASM-02 on-time feedback)
+    pool.get('sushi.ticket.assignment').sync_first_reply()
     reviews()
     periods = [Period.get_or_create('month', first_day(months, today))
         for months in range(MONTHS, 0, -1)]

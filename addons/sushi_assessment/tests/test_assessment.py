@@ -89,6 +89,9 @@ class Facts:
                     'result': 'resolved', 'handler_name': '李工',
                     'handler_phone': '0557-3021234'}])
         self._update(self.Reply, reply, values)
+        if 'submitted_at' in values:
+            # what the sign-off records with the reply (ticket.py)
+            self.Assignment.sync_first_reply([assignment.id])
         return reply
 
 
@@ -1430,3 +1433,35 @@ class AssessmentCases:
         deduction, = Deduction.search([('score.item', '=', 'D3.1'),
                 ('score.period', '=', period.id)])
         self.assertEqual(deduction.origin, overdue)
+
+    @with_transaction()
+    def test_first_reply_recorded(self):
+        """ASM-02: the earliest submitted reply of an order is recorded on
+        it when a reply is submitted (the sign-off's hook), written or
+        deleted: what the on-time feedback counts"""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Reply = pool.get('sushi.ticket.reply')
+        ns = self.units()
+        f = Facts()
+        order = f.order(ns.county)
+
+        def first():
+            return Assignment(order.id).first_reply_at
+        self.assertIsNone(first())
+        values = {'assignment': order.id, 'content': '已处理。',
+            'result': 'resolved', 'handler_name': '李工',
+            'handler_phone': '0557-3021234'}
+        early, = Reply.create([{**values,
+                    'submitted_at': local(2025, 3, 12, 9)}])
+        self.assertEqual(first(), local(2025, 3, 12, 9))
+        later, = Reply.create([values])
+        self.assertEqual(first(), local(2025, 3, 12, 9))
+        Reply.write([later], {'submitted_at': local(2025, 3, 10, 9)})
+        self.assertEqual(first(), local(2025, 3, 10, 9))
+        Reply.delete([later])
+        self.assertEqual(first(), local(2025, 3, 12, 9))
+        # the sign-off sets submitted_at and calls reply_submitted
+        f._update(Reply, early, {'submitted_at': local(2025, 3, 11, 9)})
+        Assignment.reply_submitted([Assignment(order.id)])
+        self.assertEqual(first(), local(2025, 3, 11, 9))
