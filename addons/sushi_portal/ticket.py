@@ -65,7 +65,7 @@ class Ticket(metaclass=PoolMeta):
             if n in values or row.get(n, None) != defaults.get(n, None)}
         checked |= cls._online_required
         # the record holds only what validating checked reads (building
-        # all ~80 fields was a third of the POST's time)
+        # all ~80 fields cost a fifth of the check)
         record = {}
         for name in cls._online_needed(frozenset(checked)):
             field = cls._fields[name]
