@@ -310,7 +310,10 @@ class Intake(GuardMixin, ModelSQL, ModelView):
             values['received_at'] = intake.received_at
             new.append(intake)
             vlist.append(values)
-        tickets = Ticket.create_online(vlist) if vlist else []
+        # their values were validated at the POST (check_online): the
+        # work orders' create validates what the POST could not
+        with Transaction().set_context(_sushi_portal_prechecked=True):
+            tickets = Ticket.create_online(vlist) if vlist else []
         by_intake = dict(zip(new, tickets))
         now = clock.now()
         to_write = []

@@ -459,9 +459,21 @@ class Open311TestCase(RouteTestCase):
 
     def test_async_intake_failure(self):
         """INT-01: a queued request the work order refuses marks only
-        itself failed; its token answers the reason"""
+        itself failed; its token answers the reason.  What the drain's
+        validation leaves to the POST (the place's and the link's own
+        rules) is refused at the POST, nothing queued; what may change
+        after it (a withdrawn type) is refused by the drain"""
         self.set_intake('batch')
         self.addCleanup(self.set_intake, 'realtime')
+        with Transaction().start(self.db_name, 0):
+            queued = Pool().get('sushi.portal.intake').search([], count=True)
+        for data in [self.valid(lat='91', long='0'),
+                self.valid(media_url='javascript:alert(1)'),
+                self.valid(address_string='路\x00口')]:
+            self.assertError(self.post(**data), 400)
+        with Transaction().start(self.db_name, 0):
+            self.assertEqual(Pool().get('sushi.portal.intake').search(
+                    [], count=True), queued)
         good, = self.post(**self.valid(channel_ref='ASYNC-OK')).json
         bad, = self.post(**self.valid(channel_ref='ASYNC-BAD')).json
         with Transaction().start(self.db_name, 0) as transaction:
