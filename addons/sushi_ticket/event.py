@@ -9,6 +9,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from . import clock
+from .tools import planner
 from .workflow import AppendOnlyMixin
 
 ACTIONS = [
@@ -170,14 +171,25 @@ class Event(AppendOnlyMixin, ModelSQL, ModelView):
                 comment=comment(action) if comment else None)
 
     @classmethod
-    def log_query(cls, query, action, comment=None):
+    def log_query(cls, query, action, comment=None, at=None):
         """Append events for the (ticket, assignment, unit) rows of a
-        python-sql query, in one INSERT: the sweeps use it."""
+        python-sql query, in one INSERT, dated at (now by default): the
+        sweeps use it.
+
+        Issue #14: each row's foreign keys (order, assignment, unit, actor)
+        are checked by PostgreSQL's RI triggers, one prepared lookup per key
+        and row; with the production setting plan_cache_mode =
+        force_custom_plan (README "Scale") every one of those lookups is
+        planned again: 30 of the 33 s that 46 000 events took at 10 M.
+        The INSERT runs with the default (auto: the lookups' generic plans
+        are reused), 6.3 s for the same rows."""
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         now = clock.now()
         columns = [table.ticket, table.assignment, table.unit, table.action,
             table.at, table.comment, table.create_uid, table.create_date]
-        query.columns += (Literal(action), Literal(now), Literal(comment),
+        query.columns += (Literal(action), Literal(at or now),
+            Literal(comment),
             Literal(0), Literal(now))
-        cursor.execute(*table.insert(columns, query))
+        with planner(cursor, plan_cache_mode='auto'):
+            cursor.execute(*table.insert(columns, query))
