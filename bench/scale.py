@@ -139,6 +139,9 @@ def parse_args():
         help="time only the single UPDATE (rolled back) or only the "
         "first and steady sweeps (two timed runs of at most 5 minutes at "
         "10 M; the sweep's ratio is then of the two runs' figures)")
+    parser.add_argument('--sweep-events-budget', type=float, default=150,
+        help="seconds for running the queued events of a sweep (the rest "
+        "stay queued; the count run is printed)")
     parser.add_argument('--prewarm', action='store_true',
         help="read the orders, assignments and their indexes (and the "
         "events' index on the order) into the OS cache before timing "
@@ -1019,12 +1022,16 @@ def time_sweep(args):
             figures[name + '_commit'] = time.perf_counter() - start
             tasks = list(transaction.tasks)
             del transaction.tasks[:]
+        log(f"sweep: {name} run {figures[name]:.2f} s (commit "
+            f"{figures[name + '_commit']:.2f} s)")
         # the facts' events the sweep queued (log_swept), each task in its
         # own transaction as a queue worker runs it: timed apart (the
         # notices' tasks stay queued, as before)
         start = time.perf_counter()
         count = 0
         for task_id in tasks:
+            if time.perf_counter() - start > args.sweep_events_budget:
+                break
             with Transaction().start(args.database, 0) as transaction:
                 Queue = Pool().get('ir.queue')
                 task = Queue(task_id)
@@ -1035,6 +1042,8 @@ def time_sweep(args):
                 transaction.commit()
         figures[name + '_events'] = time.perf_counter() - start
         figures[name + '_event_tasks'] = count
+        log(f"sweep: {name} run's queued events: {count} tasks in "
+            f"{figures[name + '_events']:.2f} s")
     if 'update' in figures:
         log(f"sweep: {figures['open']:,} open assignments; one UPDATE "
             f"({figures['updated']:,} rows) {figures['update']:.2f} s")

@@ -10,6 +10,7 @@ import datetime as dt
 from sql import Column, Literal, Null
 from sql.conditionals import Case, Coalesce
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
@@ -418,7 +419,8 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
             cursor.execute(*a.update([a.ticket_received_at], [received],
                     where=a.ticket_received_at == Null))
             return
-        for sub_ids in grouped_slice(ticket_ids):
+        # (a size: without one, grouped_slice gives one id at a time)
+        for sub_ids in grouped_slice(ticket_ids, backend.MAX_QUERY_PARAMS):
             cursor.execute(*a.update([a.ticket_received_at], [received],
                     where=reduce_ids(a.ticket, list(sub_ids))
                     & ((a.ticket_received_at == Null)
@@ -443,7 +445,7 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                     where=a.ticket.in_(t.select(t.id,
                             where=t.state.in_(UNIT_OPEN_STATES)))))
             return
-        for sub_ids in grouped_slice(ticket_ids):
+        for sub_ids in grouped_slice(ticket_ids, backend.MAX_QUERY_PARAMS):
             sub_ids = list(sub_ids)
             in_tickets = reduce_ids(a.ticket, sub_ids)
             open_ = t.select(t.id, where=reduce_ids(t.id, sub_ids)
@@ -554,10 +556,13 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         source = {'ticket_title': 'title', 'request_type': 'request_type',
             'ticket_state': 'state'}
         result = {n: {} for n in names}
-        for sub_ids in grouped_slice([r.id for r in assignments]):
+        # issue #14: a size, else grouped_slice gives one id at a time (a
+        # query per row of the list)
+        for sub_ids in grouped_slice([r.id for r in assignments],
+                backend.MAX_QUERY_PARAMS):
             cursor.execute(*a.join(t, condition=a.ticket == t.id).select(
                     a.id, *[Column(t, source[n]) for n in names],
-                    where=reduce_ids(a.id, sub_ids)))
+                    where=reduce_ids(a.id, list(sub_ids))))
             for id_, *values in cursor:
                 for name, value in zip(names, values):
                     result[name][id_] = value
@@ -1277,7 +1282,8 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         red_card) for assignments, dated at the sweep, in one INSERT."""
         Event = Pool().get('sushi.ticket.event')
         a = cls.__table__()
-        for sub_ids in grouped_slice([x.id for x in assignments]):
+        for sub_ids in grouped_slice([x.id for x in assignments],
+                backend.MAX_QUERY_PARAMS):
             Event.log_query(a.select(a.ticket, a.id, a.unit,
                     where=reduce_ids(a.id, list(sub_ids))), action, at=at)
 
