@@ -4,7 +4,6 @@
 state; the per-unit steps live on `sushi.ticket.assignment`."""
 import datetime as dt
 import re
-from contextlib import contextmanager
 
 from sql import From, Literal, Table, Union
 from sql.aggregate import Count, Max
@@ -23,7 +22,7 @@ from .exceptions import (
 from .time_limit import COMPLEXITIES, REQUEST_TYPES, URGENCIES
 from .tools import (
     LIGHT_ROWS, PHONE, IdSearchMixin, create_trigram_extension,
-    normalize_phone, rec_name_domain)
+    normalize_phone, planner, rec_name_domain)
 from .workflow import DraftOnlyMixin, transition
 
 STATES = [
@@ -83,29 +82,6 @@ SEARCH_BAR_IDS = 30000
 # the context key under which Ticket.search passes the units of a unit
 # staff's rule to _matches_first (searchers run without access checks)
 UNIT_RULE_KEY = '_sushi_rule_units'
-
-
-@contextmanager
-def _planner(cursor, **settings):
-    """PostgreSQL's planner settings for the statements inside (set_config
-    local to the transaction, restored after); nothing on SQLite."""
-    from trytond import backend
-    if backend.name != 'postgresql':
-        yield
-        return
-    names = sorted(settings)
-    cursor.execute('SELECT ' + ', '.join(
-            'current_setting(%s)' for _ in names), names)
-    before = cursor.fetchone()
-    cursor.execute('SELECT ' + ', '.join(
-            'set_config(%s, %s, true)' for _ in names),
-        [v for n in names for v in (n, settings[n])])
-    try:
-        yield
-    finally:
-        cursor.execute('SELECT ' + ', '.join(
-                'set_config(%s, %s, true)' for _ in names),
-            [v for n, b in zip(names, before) for v in (n, b)])
 
 
 def _rule_units(domain):
@@ -837,7 +813,7 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         # the id to a limited search), which would read every match
         query.order_by = None
         # a bitmap of the indexes' matches, never a walk
-        with _planner(cursor, enable_seqscan='off', enable_indexscan='off'):
+        with planner(cursor, enable_seqscan='off', enable_indexscan='off'):
             cursor.execute(*query)
             ids = [i for i, in cursor]
         if len(ids) > cap:
@@ -874,7 +850,7 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         query.from_ = From([own.join(table,
                     condition=table.id == own.ticket)])
         cursor = Transaction().connection.cursor()
-        with _planner(cursor, enable_seqscan='off', enable_bitmapscan='off',
+        with planner(cursor, enable_seqscan='off', enable_bitmapscan='off',
                 enable_mergejoin='off', enable_hashjoin='off'):
             cursor.execute(*query)
             return [i for i, in cursor]

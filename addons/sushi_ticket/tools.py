@@ -5,6 +5,7 @@ import logging
 import re
 import threading
 import time
+from contextlib import contextmanager
 
 from sql import Column
 
@@ -258,3 +259,24 @@ class IdSearchMixin:
         return table, Column(table, own[0][0])
 
 
+@contextmanager
+def planner(cursor, **settings):
+    """PostgreSQL's planner settings for the statements inside (set_config
+    local to the transaction, restored after); nothing on SQLite."""
+    from trytond import backend
+    if backend.name != 'postgresql':
+        yield
+        return
+    names = sorted(settings)
+    cursor.execute('SELECT ' + ', '.join(
+            'current_setting(%s)' for _ in names), names)
+    before = cursor.fetchone()
+    cursor.execute('SELECT ' + ', '.join(
+            'set_config(%s, %s, true)' for _ in names),
+        [v for n in names for v in (n, settings[n])])
+    try:
+        yield
+    finally:
+        cursor.execute('SELECT ' + ', '.join(
+                'set_config(%s, %s, true)' for _ in names),
+            [v for n, b in zip(names, before) for v in (n, b)])

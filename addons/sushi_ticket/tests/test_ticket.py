@@ -400,6 +400,7 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         with at(2025, 3, 4, 12, 5):
             Assignment.sweep()
             Assignment.sweep()
+            run_queue()   # the sweep queues its events (issue #14)
         assignment = Assignment(assignment.id)
         self.assertTrue(assignment.late_sign_in)
         # LGT-05: dated when the deadline passed, not when the sweep ran
@@ -589,6 +590,10 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(Ticket.search([('light', '=', 'green')]), [])
         self.assertEqual(
             [e.action for e in ticket.events].count('red_card'), 1)
+        # issue #14: the sweep queues the card's event, dated at the sweep
+        # that found the card (12 March 18:00), as when it wrote it itself
+        card, = [e for e in ticket.events if e.action == 'red_card']
+        self.assertEqual(as_local(card.at), dt.datetime(2025, 3, 12, 18))
         # The staff of the unit were told in the web client
         Notification = pool.get('res.notification')
         notices = Notification.search([('user', '=', ns.handler.id)])
@@ -1459,6 +1464,7 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
             dt.datetime(2025, 3, 12, 17, 30))
         with at(2025, 3, 13, 11):
             Assignment.sweep()
+            run_queue()
         actions = [e.action for e in Assignment(assignment.id).ticket.events]
         self.assertEqual(actions.count('red_card'), 1)
 
@@ -1625,6 +1631,7 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         self.assertNotEqual(assignment.light, 'red')
         with at(2025, 3, 14, 18):
             Assignment.sweep()
+            run_queue()   # the sweep queues its events (issue #14)
         assignment = Assignment(assignment.id)
         self.assertTrue(assignment.red_card)
         self.assertEqual(as_local(assignment.red_card_at),
