@@ -209,6 +209,9 @@ class ColloquialTests:
         self.assertEqual(Term.standard_text('怎么查询余额'), '怎么查询余额')
         self.assertEqual(Term.standard_text('去哪拿'), '领取')
         self.assertEqual(Term.standard_text('在哪领取'), '在哪领取')
+        # the longer turn wins over 公积金能取 (not 提取公积金出来)
+        self.assertEqual(
+            Term.standard_text('公积金能取出来交房租不'), '提取公积金交房租不')
 
     @with_transaction()
     def test_reviewer_edits_dictionary(self):
