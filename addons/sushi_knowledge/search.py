@@ -70,6 +70,10 @@ PROBE_TABLE = 'sushi_knowledge_entry_probe'
 # 1 000 000 entries).  The bounds only change the speed, not the result;
 # chosen on the generated entries' titles (100-300 characters indexed).
 TITLE_BUCKETS = (0, 110, 125, 140, 155, 170, 190, 215)
+# ... when the rarest of the words is held by more than so many entries
+# (below, one query that sorts them all costs less than planning one per
+# bucket: at 100 000 entries the buckets made the search slower).
+BUCKETED = 6000
 # Units held by at most so many entries bring all their entries as
 # candidates; the common ones at most so many per query.
 RARE = 300
@@ -222,10 +226,11 @@ def register_probe(Entry):
     cursor.execute(f'CREATE INDEX IF NOT EXISTS '
         f'"{PROBE_TABLE}_search_vector_gin" ON "{PROBE_TABLE}" '
         'USING GIN ("search_vector")')
-    # both indexes again in title-length buckets (TITLE_BUCKETS), for the
-    # common words' probes shortest title first; the title's replace its
-    # index of every title (the rare words' probes need the whole text's)
-    cursor.execute(f'DROP INDEX IF EXISTS "{PROBE_TABLE}_title_vector_gin"')
+    cursor.execute(f'CREATE INDEX IF NOT EXISTS '
+        f'"{PROBE_TABLE}_title_vector_gin" ON "{PROBE_TABLE}" '
+        'USING GIN ("title_vector")')
+    # both again in title-length buckets (TITLE_BUCKETS), for the probes
+    # of words many entries hold, shortest title first
     for i, (low, high) in enumerate(_title_buckets()):
         for name, column in [('title', 'title_vector'),
                 ('search', 'search_vector')]:
@@ -582,26 +587,31 @@ def _common_rows(base, params, units, common):
     # sentence (公积金提取: 金提): only those inside its words are asked
     words = [u.text for u in units if u.kind == 'word']
     inside = [u.text for u in common if any(u.text in w for w in words)]
+    # (at most as many entries hold them all as hold the rarest)
+    bucketed = min(u.df for u in common) > BUCKETED
     rows = _shortest(base, params, 'title_vector',
-        _terms(inside or [u.text for u in common]))
+        _terms(inside or [u.text for u in common]), bucketed)
     if len(rows) < FIRST_PASS:
-        rows += _shortest(base, params, 'search_vector', terms)
+        rows += _shortest(base, params, 'search_vector', terms, bucketed)
     return rows
 
 
-def _shortest(base, params, vector, terms):
+def _shortest(base, params, vector, terms, bucketed=True):
     """PostgreSQL: return the [(id, 0)] of at most RARE entries whose
     vector holds terms, shortest title first.
 
-    The title-length buckets are asked shortest first, each through its
-    own partial index: PostgreSQL runs the parts of a UNION ALL in turn
-    and stops when the LIMIT is reached, so the longer titles' buckets are
-    not read when the shorter gave enough.  The same rows as ordering all
-    the entries holding terms, for a few hundred probe rows read instead
-    of tens of thousands."""
+    With bucketed, the title-length buckets are asked shortest first, each
+    through its own partial index: PostgreSQL runs the parts of a UNION
+    ALL in turn and stops when the LIMIT is reached, so the longer titles'
+    buckets are not read when the shorter gave enough.  The same rows as
+    ordering all the entries holding terms (what is done without
+    bucketed), for a few hundred probe rows read instead of tens of
+    thousands."""
     order = ' ORDER BY "a"."title_length", "a"."id"'
     limit = f' LIMIT {int(RARE)}'
     sql = base.format(unit=0, vector=vector)
+    if not bucketed:
+        return _execute(sql + order + limit, params + [terms])
     alias = '"a".'
     parts = [f'({sql} AND {_bucket_where(low, high, alias=alias)}'
         f'{order}{limit})' for low, high in _title_buckets()]
