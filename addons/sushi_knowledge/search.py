@@ -62,13 +62,13 @@ DF_TABLE = 'sushi_knowledge_entry_df'
 # PostgreSQL: the narrow side table the candidates are found in (see
 # register_probe)
 PROBE_TABLE = 'sushi_knowledge_entry_probe'
-# PostgreSQL: the probe table's title index is cut by title length into
-# these buckets (partial GIN indexes, lower bounds in index characters of
-# `search_title`): the common words' title probe asks the shortest bucket
-# first and stops at RARE entries, instead of reading every entry whose
-# title holds them to keep the shortest (74 000 probe rows for 公积金 at
-# 1 000 000 entries).  The bounds only change the speed, not the result;
-# chosen on the generated entries' titles (100-300 characters indexed).
+# PostgreSQL: the probe table's indexes are cut by title length into
+# these buckets too (partial GIN indexes, lower bounds in index characters
+# of `search_title`): the common words' probes ask the shortest bucket
+# first and stop at RARE entries, instead of reading every entry that
+# holds them to keep the shortest (74 000 probe rows for 公积金 in the
+# titles at 1 000 000 entries).  The bounds only change the speed, not the
+# rows; chosen on the generated entries' titles (100-300 characters).
 TITLE_BUCKETS = (0, 110, 125, 140, 155, 170, 190, 215)
 # ... when the rarest of the words is held by more than so many entries
 # (below, one query that sorts them all costs less than planning one per
