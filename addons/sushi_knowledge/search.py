@@ -62,6 +62,18 @@ DF_TABLE = 'sushi_knowledge_entry_df'
 # PostgreSQL: the narrow side table the candidates are found in (see
 # register_probe)
 PROBE_TABLE = 'sushi_knowledge_entry_probe'
+# PostgreSQL: the probe table's indexes are cut by title length into
+# these buckets too (partial GIN indexes, lower bounds in index characters
+# of `search_title`): the common words' probes ask the shortest bucket
+# first and stop at RARE entries, instead of reading every entry that
+# holds them to keep the shortest (74 000 probe rows for 公积金 in the
+# titles at 1 000 000 entries).  The bounds only change the speed, not the
+# rows; chosen on the generated entries' titles (100-300 characters).
+TITLE_BUCKETS = (0, 110, 125, 140, 155, 170, 190, 215)
+# ... when the rarest of the words is held by more than so many entries
+# (below, one query that sorts them all costs less than planning one per
+# bucket: at 100 000 entries the buckets made the search slower).
+BUCKETED = 6000
 # Units held by at most so many entries bring all their entries as
 # candidates; the common ones at most so many per query.
 RARE = 300
@@ -72,6 +84,14 @@ MAX_UNITS = 24
 # figures at 100 000 entries and on the set alone stay as they were, or
 # better, for 40 % less reading and counting; see README).
 FIRST_PASS = 30
+# The first DIVERSE places of a result list go to entries that are no
+# near-duplicate of a better one (titles sharing at least OVERLAP of the
+# shorter's character bigrams: one matter's script for each of 20 places),
+# where the candidates allow: the call-taker's first lines show different
+# answers, not three copies of one (chosen on the development questions at
+# 100 000 entries: hit@3 +2 of 207, the same from 0.7 to 0.9; see README).
+DIVERSE = 3
+OVERLAP = 0.7
 # Weights tuned on the development part of bench/data/kb_questions.txt
 # (bench/bench_knowledge_search.py --tune), then fixed; see README.
 WEIGHTS = {'word': 1.0, 'gram': 0.3, 'char': 0.2}
@@ -203,10 +223,34 @@ def register_probe(Entry):
         cursor.execute(f'INSERT INTO "{PROBE_TABLE}" ({columns}) '
             f'SELECT {values("a")} FROM "{table}" AS a '
             "WHERE a.state = 'published'")
-    for column in ['title_vector', 'search_vector']:
-        cursor.execute(f'CREATE INDEX IF NOT EXISTS '
-            f'"{PROBE_TABLE}_{column}_gin" ON "{PROBE_TABLE}" '
-            f'USING GIN ("{column}")')
+    cursor.execute(f'CREATE INDEX IF NOT EXISTS '
+        f'"{PROBE_TABLE}_search_vector_gin" ON "{PROBE_TABLE}" '
+        'USING GIN ("search_vector")')
+    cursor.execute(f'CREATE INDEX IF NOT EXISTS '
+        f'"{PROBE_TABLE}_title_vector_gin" ON "{PROBE_TABLE}" '
+        'USING GIN ("title_vector")')
+    # both again in title-length buckets (TITLE_BUCKETS), for the probes
+    # of words many entries hold, shortest title first
+    for i, (low, high) in enumerate(_title_buckets()):
+        for name, column in [('title', 'title_vector'),
+                ('search', 'search_vector')]:
+            cursor.execute(f'CREATE INDEX IF NOT EXISTS '
+                f'"{PROBE_TABLE}_{name}_{i}_gin" ON "{PROBE_TABLE}" '
+                f'USING GIN ("{column}") WHERE {_bucket_where(low, high)}')
+
+
+def _title_buckets():
+    "The (low, high) title lengths of the buckets, high None for the last."
+    return list(zip(TITLE_BUCKETS, TITLE_BUCKETS[1:] + (None,)))
+
+
+def _bucket_where(low, high, alias=''):
+    "The condition of the title-length bucket from low to high (excluded)."
+    column = f'{alias}"title_length"'
+    where = f'{column} >= {int(low)}'
+    if high is not None:
+        where += f' AND {column} < {int(high)}'
+    return where
 
 
 def _fill_statistics(Entry):
@@ -539,17 +583,40 @@ def _common_rows(base, params, units, common):
         order, order_params = _title_order(units)
         return _execute(base.format(unit=0) + order + limit,
             params + [terms] + order_params)
-    order = ' ORDER BY "a"."title_length", "a"."id"'
     # a title rarely holds the bigrams across two words of the caller's
     # sentence (公积金提取: 金提): only those inside its words are asked
     words = [u.text for u in units if u.kind == 'word']
     inside = [u.text for u in common if any(u.text in w for w in words)]
-    rows = _execute(base.format(unit=0, vector='title_vector') + order
-        + limit, params + [_terms(inside or [u.text for u in common])])
+    # (at most as many entries hold them all as hold the rarest)
+    bucketed = min(u.df for u in common) > BUCKETED
+    rows = _shortest(base, params, 'title_vector',
+        _terms(inside or [u.text for u in common]), bucketed)
     if len(rows) < FIRST_PASS:
-        rows += _execute(base.format(unit=0, vector='search_vector') + order
-            + limit, params + [terms])
+        rows += _shortest(base, params, 'search_vector', terms, bucketed)
     return rows
+
+
+def _shortest(base, params, vector, terms, bucketed=True):
+    """PostgreSQL: return the [(id, 0)] of at most RARE entries whose
+    vector holds terms, shortest title first.
+
+    With bucketed, the title-length buckets are asked shortest first, each
+    through its own partial index: PostgreSQL runs the parts of a UNION
+    ALL in turn and stops when the LIMIT is reached, so the longer titles'
+    buckets are not read when the shorter gave enough.  The same rows as
+    ordering all the entries holding terms (what is done without
+    bucketed), for a few hundred probe rows read instead of tens of
+    thousands."""
+    order = ' ORDER BY "a"."title_length", "a"."id"'
+    limit = f' LIMIT {int(RARE)}'
+    sql = base.format(unit=0, vector=vector)
+    if not bucketed:
+        return _execute(sql + order + limit, params + [terms])
+    alias = '"a".'
+    parts = [f'({sql} AND {_bucket_where(low, high, alias=alias)}'
+        f'{order}{limit})' for low, high in _title_buckets()]
+    return _execute(' UNION ALL '.join(parts) + limit,
+        (params + [terms]) * len(parts))
 
 
 def _title_order(units, count=8):
@@ -586,7 +653,9 @@ def rank(Entry, ids, units):
     weight the entry holds (title, keywords and document number or
     content) plus the rest times a BM25 score over the question's words
     and bigrams, with the title TITLE times the content, scaled by its
-    highest value.  The entries' texts are read as they are indexed
+    highest value; the first DIVERSE places then go to entries that are
+    no near-duplicate of a better one (diversify).  The entries' texts are
+    read as they are indexed
     (`search_title`, `search_body`: already in standard words), so that
     nothing is cut or replaced again per candidate."""
     entry = Entry.__table__()
@@ -630,13 +699,17 @@ def rank(Entry, ids, units):
                 raw = (normalize(' '.join(filter(None, title))),
                     normalize(content or ''))
             counts[word] = TITLE * raw[0].count(word) + raw[1].count(word)
-        texts.append((id_, usage or 0, values, counts, length))
-    average = sum(t[-1] for t in texts) / len(texts) or 1
+        title = fold(values['title'] or '')
+        group = frozenset(title[i:i + 2] for i in range(len(title) - 1))
+        texts.append((id_, usage or 0, values, counts, length, group))
+    average = sum(t[4] for t in texts) / len(texts) or 1
     total = sum(u.weight for u in units) or 1
     k1, b = K1, B
     best = total * (k1 + 1)
     ranked = []
-    for id_, usage, values, counts, length in texts:
+    groups = {}
+    for id_, usage, values, counts, length, group in texts:
+        groups[id_] = group
         norm = k1 * (1 - b + b * length / average)
         score = covered = 0
         for unit in units:
@@ -647,7 +720,26 @@ def rank(Entry, ids, units):
         value = COVERAGE * covered / total + (1 - COVERAGE) * score / best
         ranked.append((value, usage, id_, values))
     ranked.sort(key=lambda r: r[:3], reverse=True)
-    return ranked
+    return diversify(ranked, groups)
+
+
+def diversify(ranked, groups, count=None):
+    """Return ranked with its first count (DIVERSE) places given in turn to
+    the best entries that are no near-duplicate of one placed before
+    (groups: {id: the character bigrams of its title}), the others after
+    them in their order; the scores stay the entries' own."""
+    count = DIVERSE if count is None else count
+    top, rest, seen = [], [], set()
+    for row in ranked:
+        group = groups[row[2]]
+        near = any(g and group and len(group & g)
+                >= OVERLAP * min(len(group), len(g)) for g in seen)
+        if len(top) < count and not near:
+            top.append(row)
+            seen.add(group)
+        else:
+            rest.append(row)
+    return top + rest
 
 
 class Found(list):

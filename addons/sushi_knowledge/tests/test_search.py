@@ -209,6 +209,10 @@ class ColloquialTests:
         self.assertEqual(Term.standard_text('怎么查询余额'), '怎么查询余额')
         self.assertEqual(Term.standard_text('去哪拿'), '领取')
         self.assertEqual(Term.standard_text('在哪领取'), '在哪领取')
+        # the longer turn wins over 公积金能取 (not 提取公积金出来; 交房租
+        # is 租房 as before)
+        self.assertEqual(
+            Term.standard_text('公积金能取出来交房租不'), '提取公积金租房不')
 
     @with_transaction()
     def test_reviewer_edits_dictionary(self):
@@ -398,6 +402,25 @@ class NumeralTestCase(unittest.TestCase):
             search.snippet('住房公积金', ['公积', '公积金'], width=None),
             '住房【公积】金')
 
+    def test_near_duplicates_apart(self):
+        "KB-08: the first three results are not copies of one answer"
+        def grams(title):
+            return frozenset(title[i:i + 2] for i in range(len(title) - 1))
+        titles = {1: '萧县租房提取公积金', 2: '砀山县租房提取公积金',
+            3: '退休人员提取公积金', 4: '公积金贷款', 5: '泗县租房提取公积金'}
+        ranked = [(round(1 - i / 10, 1), 0, i, {}) for i in sorted(titles)]
+        groups = {i: grams(t) for i, t in titles.items()}
+        # 2 shares 7 of 1's 8 bigrams (≥ 0.7): after 3 and 4, which share
+        # 4 of 8 and 2 of 4 (0.5); the rest keep their order and scores
+        self.assertEqual(
+            [r[2] for r in search.diversify(ranked, groups)], [1, 3, 4, 2, 5])
+        self.assertEqual(
+            [r[0] for r in search.diversify(ranked, groups)],
+            [0.9, 0.7, 0.6, 0.8, 0.5])
+        self.assertEqual(
+            [r[2] for r in search.diversify(ranked, groups, count=0)],
+            [1, 2, 3, 4, 5])
+
     def test_chinese_numerals(self):
         "KB-08: 七十多岁 meets 70周岁, 统一 and 第一 stay words"
         from ..term import arabic_numerals
@@ -455,8 +478,26 @@ class SearchTestCase(ColloquialTests, DBTestCase, unittest.TestCase):
                 [e for e, _, _ in Entry.search_text('公积金怎么提取？')],
                 [entries['withdraw']])
         if backend.name == 'postgresql':
-            # the probes' planner setting ends with them
+            # the common words' probe asks the title-length buckets
+            # shortest first: the entries, in the order, of ordering all
+            # those in force that hold the words by title length
             cursor = Transaction().connection.cursor()
+            cursor.execute(f'SELECT id, title_length FROM '
+                f'"{search.PROBE_TABLE}" WHERE search_vector @@ '
+                "PLAINTO_TSQUERY('simple', '公积') "
+                "AND effective_date <= '2025-03-03' AND (expiry_date IS NULL "
+                "OR expiry_date >= '2025-03-03') ORDER BY title_length, id")
+            rows = cursor.fetchall()
+            self.assertGreater(len(rows), 1)
+            middle = rows[len(rows) // 2][1]
+            with patch.object(search, 'TITLE_BUCKETS', (0, middle)), \
+                    clock(2025, 3, 3, 10):
+                base, params = search._base_query(Entry, None)
+                self.assertEqual(
+                    [i for i, _ in search._shortest(
+                            base, params, 'search_vector', '公积')],
+                    [i for i, _ in rows])
+            # the probes' planner setting ends with them
             cursor.execute('SHOW enable_seqscan')
             self.assertEqual(cursor.fetchone()[0], 'on')
 
