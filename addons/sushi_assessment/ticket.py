@@ -7,6 +7,7 @@ order into a range read of the period's facts."""
 from sql import Literal, Null
 from sql.aggregate import Min
 
+from trytond import backend
 from trytond.model import Index, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
@@ -76,7 +77,8 @@ class Assignment(metaclass=PoolMeta):
                     where=a.id.in_(r.select(r.assignment,
                             where=r.submitted_at != Null))))
         else:
-            for sub_ids in grouped_slice(sorted(set(ids))):
+            for sub_ids in grouped_slice(
+                    sorted(set(ids)), backend.MAX_QUERY_PARAMS):
                 cursor.execute(*a.update([a.first_reply_at], [first],
                         where=a.id.in_(list(sub_ids))))
         clock.forget(cls.__name__)

@@ -13,6 +13,7 @@ from sql import Null
 from sql.operators import ILike, Or
 from sql.functions import CurrentTimestamp
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.sushi_ticket import clock
@@ -219,7 +220,7 @@ class Entry(Workflow, ModelSQL, ModelView):
         firsts = {e.first_version.id if e.first_version else e.id
             for e in entries}
         family = {f: [] for f in firsts}
-        for sub_ids in grouped_slice(list(firsts)):
+        for sub_ids in grouped_slice(list(firsts), backend.MAX_QUERY_PARAMS):
             sub_ids = list(sub_ids)
             for version in cls.search(['OR',
                         ('id', 'in', sub_ids),
@@ -478,7 +479,7 @@ class Entry(Workflow, ModelSQL, ModelView):
             by_unit.setdefault(unit, []).append(id_)
         ids = [i for v in by_unit.values() for i in v]
         search.count_entries(cls, ids, -1)
-        for sub_ids in grouped_slice(ids):
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
             cursor.execute(*entry.update(
                     [entry.state, entry.retired_at,
                         entry.write_date, entry.write_uid],
@@ -514,7 +515,7 @@ class Entry(Workflow, ModelSQL, ModelView):
         for entry_id, count in usage.items():
             by_count.setdefault(count, []).append(entry_id)
         for count, ids in by_count.items():
-            for sub_ids in grouped_slice(ids):
+            for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
                 cursor.execute(*entry.update(
                         [entry.usage_count, entry.last_used_at],
                         [entry.usage_count + count, now],

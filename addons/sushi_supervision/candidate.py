@@ -11,6 +11,7 @@ from sql.aggregate import Count, Max, Min
 from sql.conditionals import Case, Coalesce
 from sql.operators import Concat, Exists
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.sushi_ticket import clock
@@ -430,11 +431,11 @@ class CandidateCluster(metaclass=PoolMeta):
         requests, or already made into a topic or case, is refused."""
         now = now or clock.now()
         ids = [c.id for c in clusters]
-        for sub in grouped_slice(ids):
+        for sub in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
             cls._insert([cls.cluster_query(now, sub)], now)
         keys = {cls.cluster_key(c): c for c in clusters}
         found = {}
-        for sub in grouped_slice(list(keys)):
+        for sub in grouped_slice(list(keys), backend.MAX_QUERY_PARAMS):
             for candidate in cls.search([('key', 'in', list(sub))]):
                 found[keys[candidate.key].id] = candidate
         for cluster in clusters:

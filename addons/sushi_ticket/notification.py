@@ -14,7 +14,7 @@ from email.utils import formataddr
 
 from sql import Literal, Union
 
-from trytond import config
+from trytond import backend, config
 from trytond.i18n import gettext
 from trytond.model import Model
 from trytond.pool import Pool
@@ -123,7 +123,7 @@ class Notification(Model):
         t = pool.get('sushi.ticket').__table__()
         u = pool.get('sushi.unit').__table__()
         notices = []
-        for sub_ids in grouped_slice(wanted):
+        for sub_ids in grouped_slice(wanted, backend.MAX_QUERY_PARAMS):
             cursor.execute(*a.join(t, condition=a.ticket == t.id
                     ).join(u, condition=a.unit == u.id
                     ).select(a.id, a.unit, a.due_at, t.number, t.title,

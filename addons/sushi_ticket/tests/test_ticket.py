@@ -1516,6 +1516,7 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
             dt.datetime(2025, 3, 18, 17, 30))
         with at(2025, 3, 19, 9):
             Assignment.sweep()
+            run_queue()   # the sweep queues its events (issue #14)
         assignment = Assignment(assignment.id)
         self.assertTrue(assignment.deemed_accepted)
         self.assertEqual(as_local(assignment.late_sign_in_at),
