@@ -590,10 +590,13 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(Ticket.search([('light', '=', 'green')]), [])
         self.assertEqual(
             [e.action for e in ticket.events].count('red_card'), 1)
-        # issue #14: the sweep queues the card's event, dated at the sweep
-        # that found the card (12 March 18:00), as when it wrote it itself
+        # issue #14: the sweep queues the card's event; LGT-05: it is dated
+        # when the due time passed (12 March 17:30), as the card itself,
+        # not at the sweep that found it (18:00) nor when the queue ran
         card, = [e for e in ticket.events if e.action == 'red_card']
-        self.assertEqual(as_local(card.at), dt.datetime(2025, 3, 12, 18))
+        self.assertEqual(as_local(card.at), dt.datetime(2025, 3, 12, 17, 30))
+        self.assertEqual(as_local(assignment.red_card_at),
+            dt.datetime(2025, 3, 12, 17, 30))
         # The staff of the unit were told in the web client
         Notification = pool.get('res.notification')
         notices = Notification.search([('user', '=', ns.handler.id)])
