@@ -1204,7 +1204,7 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
 
         Issue #14: the facts are on the rows when the transaction commits
         (flags and their dates); the timeline's events of the late
-        sign-ins and red cards are queued with the sweep's time
+        sign-ins and red cards are queued, dated as the facts (LGT-05)
         (log_swept, slices of 10 000): at 10 M a first sweep recorded
         544 484 of them, each with four foreign keys checked per row,
         about as long again as the UPDATE, holding the open rows' locks
