@@ -15,6 +15,7 @@ from trytond.modules.sushi_ticket import clock
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
+from .exceptions import PublishedError
 from .items import ITEMS
 
 # Excel's limit of hyperlinks in one worksheet
@@ -46,6 +47,21 @@ class Bulletin(ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return self.period.rec_name
+
+    @classmethod
+    def check_modification(cls, mode, bulletins, values=None,
+            external=False):
+        super().check_modification(
+            mode, bulletins, values=values, external=external)
+        # ASM-01: a published period's bulletin is what the units were
+        # sent and object to; from the client nobody deletes or rewrites
+        # it (the cron creates it after publishing, internally)
+        if mode in {'write', 'delete'} and external:
+            for bulletin in bulletins:
+                if bulletin.period.state == 'published':
+                    raise PublishedError(gettext(
+                            'sushi_assessment.msg_bulletin_published',
+                            period=bulletin.period.rec_name))
 
     @classmethod
     def send(cls, periods):

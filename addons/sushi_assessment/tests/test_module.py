@@ -72,5 +72,52 @@ class SushiAssessmentTestCase(
         assert_states_enforced(self, [Event(draft.id), Event(approved.id)],
             officer)
 
+    @with_transaction()
+    def test_published_bulletin_kept(self):
+        """ASM-01: the bulletin of a published period is what the units
+        were sent (and object to): through the client nobody, neither the
+        assessment officer nor the administrator, deletes it or rewrites
+        its content; the bulletin of a period not yet published goes"""
+        from trytond.exceptions import UserError
+        from trytond.i18n import gettext
+        from trytond.modules.sushi_ticket.tests.guard_tools import as_user
+        pool = Pool()
+        Period = pool.get('sushi.assessment.period')
+        Bulletin = pool.get('sushi.assessment.bulletin')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        ns = self.units()
+        officer, = User.create([{'login': 'officer', 'name': '考核专员',
+                    'groups': [('add', [ModelData.get_id(
+                                    'sushi_assessment',
+                                    'group_assessment_officer')])]}])
+        admin, = User.search([('login', '=', 'admin')])
+        self.march(ns)
+        period = self.compute()
+        with at(2025, 4, 3, 10):
+            # a bulletin of the computed period (not published): it goes
+            draft, = Bulletin.send([period])
+            with as_user(officer):
+                Bulletin.delete([Bulletin(draft.id)])
+            Period.publish([period])
+            bulletin, = Bulletin.send([period])
+        message = gettext('sushi_assessment.msg_bulletin_published',
+            period=period.rec_name)
+        for user in [officer, admin]:
+            with as_user(user):
+                for call in [
+                        lambda: Bulletin.delete([Bulletin(bulletin.id)]),
+                        lambda: Bulletin.write([Bulletin(bulletin.id)],
+                            {'document_name': '改写.html'}),
+                        lambda: Bulletin.write([Bulletin(bulletin.id)],
+                            {'document': b'<p>rewritten</p>'}),
+                        ]:
+                    with self.assertRaises(UserError) as cm:
+                        call()
+                    self.assertEqual(cm.exception.message, message)
+        self.assertEqual(Bulletin.search([]), [bulletin])
+        self.assertEqual(Bulletin(bulletin.id).document_name,
+            '2025年3月.html')
+
 
 del ModuleTestCase
