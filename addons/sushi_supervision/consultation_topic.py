@@ -20,7 +20,7 @@ from trytond.modules.sushi_ticket.workflow import transition
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice, reduce_ids
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from .consultation_exceptions import (
@@ -371,6 +371,25 @@ class Topic(Workflow, ModelSQL, ModelView):
             raise ConsultationRightError(gettext(
                     'sushi_supervision.msg_consultation_not_party',
                     topic=self.rec_name))
+
+    def check_add_orders(self):
+        """CON-05: orders are added to a topic by its proposing unit (its
+        own orders, which it reads) and the Office; the analyst only to
+        the big-data proposal it is making."""
+        if is_office():
+            return
+        with without_check_access():
+            topic = self.__class__(self.id)
+            if topic.proposing_unit and topic.proposing_unit.id in (
+                    user_units()):
+                return
+            if (topic.source == 'big_data' and topic.state == 'proposed'
+                    and topic.proposed_by
+                    and topic.proposed_by.id == Transaction().user):
+                return
+        raise ConsultationRightError(gettext(
+                'sushi_supervision.msg_consultation_link_orders',
+                topic=self.rec_name))
 
     @classmethod
     def check_office(cls, topics):
@@ -794,6 +813,28 @@ class TopicTicket(ModelSQL, ModelView):
 
     def get_ticket_state(self, name):
         return self.ticket.state
+
+    @classmethod
+    def check_modification(cls, mode, links, values=None, external=False):
+        super().check_modification(
+            mode, links, values=values, external=external)
+        # CON-05, ORG-11: the links' access follows the topic's, which let
+        # whoever writes on a topic (the analyst, a lead unit) add orders
+        # to a unit's proposal through this model
+        if not external or is_office():
+            return
+        Topic = Pool().get('sushi.consultation.topic')
+        if mode == 'create':
+            topics = [l.topic for l in links]
+        elif mode == 'write' and set(values) & {'topic', 'ticket'}:
+            topics = [l.topic for l in links]
+            topic_id = values.get('topic')
+            if isinstance(topic_id, int) and abs(topic_id) < 2 ** 63:
+                topics.extend(Topic.search([('id', '=', topic_id)]))
+        else:
+            return
+        for topic in topics:
+            topic.check_add_orders()
 
 
 class TopicEvent(ModelSQL, ModelView):

@@ -495,6 +495,49 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
             with as_user(ns.handler):
                 Meeting.hold([meeting])
 
+    @with_transaction()
+    def test_orders_linked_by_proposer_or_office(self):
+        """CON-05, ORG-11: orders are added to a topic by its proposing
+        unit (its own orders) and by the Office (supervisor, admin) only:
+        the analyst adds none to 埇桥区's proposal, not through the link
+        model either (whose access followed the topic's); the analyst's
+        own big-data proposal keeps the orders it was proposed with"""
+        from trytond.i18n import gettext
+        from trytond.modules.sushi_ticket.tests.guard_tools import (
+            as_user as client)
+        pool = Pool()
+        Topic = pool.get('sushi.consultation.topic')
+        Link = pool.get('sushi.consultation.topic-sushi.ticket')
+        ns = setup_network()
+        ticket, other = self.ticket(ns), self.ticket(ns)
+        topic = self.proposed(ns)
+        message = gettext('sushi_supervision.msg_consultation_link_orders',
+            topic=topic.rec_name)
+
+        with at(2025, 3, 4, 9):
+            with client(ns.analyst):
+                with self.assertRaises(ConsultationRightError) as cm:
+                    Link.create([{'topic': topic.id, 'ticket': ticket.id}])
+                self.assertEqual(cm.exception.message, message)
+                # its own big-data proposal, with the order
+                pool_topic, = Topic.create([{
+                            'title': '多人一投:汴河路积水',
+                            'source': 'big_data',
+                            'tickets': [('create', [
+                                        {'ticket': ticket.id}])]}])
+            self.assertEqual(len(Link.search(
+                        [('topic', '=', pool_topic.id)])), 1)
+            # (the refused link is rolled back with the client's call)
+            # the proposing unit its own order, the Office any
+            with client(ns.handler):
+                own, = Link.create([{'topic': topic.id,
+                            'ticket': ticket.id}])
+            with client(ns.supervisor):
+                office, = Link.create([{'topic': topic.id,
+                            'ticket': other.id}])
+        self.assertEqual((own.topic, own.ticket, office.topic, office.ticket),
+            (topic, ticket, topic, other))
+
     # --- CON-09 ---------------------------------------------------------------
 
     @with_transaction()
