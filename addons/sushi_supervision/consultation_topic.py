@@ -833,7 +833,7 @@ class TopicTicket(ModelSQL, ModelView):
                 topics.extend(Topic.search([('id', '=', topic_id)]))
         else:
             return
-        for topic in topics:
+        for topic in set(topics):
             topic.check_add_orders()
 
 

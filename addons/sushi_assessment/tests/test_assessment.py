@@ -107,6 +107,17 @@ class AssessmentCases:
         ns.city.save()
         return ns
 
+    def officer(self):
+        "The Office's assessment officer (考核专员)."
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        officer, = User.create([{'login': 'officer', 'name': '考核专员',
+                    'groups': [('add', [ModelData.get_id(
+                                    'sushi_assessment',
+                                    'group_assessment_officer')])]}])
+        return officer
+
     def event(self, unit, item, amount, date=dt.date(2025, 3, 10),
             approve=True, **values):
         Event = Pool().get('sushi.assessment.event')
@@ -1035,13 +1046,8 @@ class AssessmentCases:
         Event = pool.get('sushi.assessment.event')
         Objection = pool.get('sushi.assessment.objection')
         Attachment = pool.get('ir.attachment')
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
         ns = self.units()
-        officer, = User.create([{'login': 'officer', 'name': '考核专员',
-                    'groups': [('add', [ModelData.get_id(
-                                    'sushi_assessment',
-                                    'group_assessment_officer')])]}])
+        officer = self.officer()
         # one approved D3.2 event of 埇桥区 (−1), computed and published
         approved = self.event(ns.county, 'D3.2', 1,
             ticket=create_ticket().id)

@@ -27,15 +27,10 @@ class SushiAssessmentTestCase(
         Deduction = pool.get('sushi.assessment.deduction')
         Bulletin = pool.get('sushi.assessment.bulletin')
         Event = pool.get('sushi.assessment.event')
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
         assert_guarded(self, 'sushi_assessment')
         ns = self.units()
         assert_values_checked(self, 'sushi_assessment', ns.other_handler)
-        officer, = User.create([{'login': 'officer', 'name': '考核专员',
-                    'groups': [('add', [ModelData.get_id(
-                                    'sushi_assessment',
-                                    'group_assessment_officer')])]}])
+        officer = self.officer()
         self.march(ns)
         draft = self.event(ns.county, 'D3.2', 3, approve=False,
             ticket=create_ticket().id)
@@ -85,12 +80,8 @@ class SushiAssessmentTestCase(
         Period = pool.get('sushi.assessment.period')
         Bulletin = pool.get('sushi.assessment.bulletin')
         User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
         ns = self.units()
-        officer, = User.create([{'login': 'officer', 'name': '考核专员',
-                    'groups': [('add', [ModelData.get_id(
-                                    'sushi_assessment',
-                                    'group_assessment_officer')])]}])
+        officer = self.officer()
         admin, = User.search([('login', '=', 'admin')])
         self.march(ns)
         period = self.compute()
