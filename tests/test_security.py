@@ -1050,6 +1050,37 @@ class PasswordTestCase(SecurityTestCase):
         session, _, _ = admin.call('wizard.res.user.config.create', {})
         admin.call('wizard.res.user.config.delete', session, {})
 
+    def test_login_not_testable_by_search(self):
+        """PUB-06 (staff data): who does not see logins and e-mails cannot
+        test one by searching either: a search, count or order by login or
+        e-mail, on the users or through a path of another model, is
+        refused; the name search (the client's completion) matches names
+        only"""
+        for role in ['handler', 'intake', 'city_leader', 'officer']:
+            user = self.user(role)
+            with self.subTest(role=role):
+                for domain in [[('login', '=', 'admin')],
+                        [('email', 'like', '%@%')],
+                        ['OR', ('id', '=', 0), ('login', 'like', 'adm%')]]:
+                    self.assertRefused(lambda: user.model('res.user',
+                            'search_count', domain))
+                self.assertRefused(lambda: user.model('res.user', 'search',
+                        [], 0, None, [('login', 'ASC')]))
+                self.assertRefused(lambda: user.model('sushi.ticket',
+                        'search_count', [('create_uid.login', '=', 'admin')]))
+                self.assertRefused(lambda: user.model('sushi.ticket',
+                        'search', [], 0, None, [('write_uid.email', 'ASC')]))
+                # the name search: by name, not by login
+                self.assertEqual(user.model('res.user', 'search_count',
+                        [('rec_name', 'ilike', '%city_handler%')]), 0)
+                self.assertEqual(user.model('res.user', 'search_count',
+                        [('rec_name', 'ilike', '%市城管局承办人%')]), 1)
+        admin = self.user('admin')
+        self.assertEqual(admin.model('res.user', 'search_count',
+                [('login', '=', 'city_handler')]), 1)
+        self.assertEqual(admin.model('res.user', 'search_count',
+                [('rec_name', 'ilike', '%city_handler%')]), 1)
+
     def test_logins_and_emails_hidden(self):
         "Staff see each other's names, not logins or e-mails"
         for login in ['handler', 'intake', 'city_leader']:
@@ -1192,6 +1223,47 @@ class AttachmentNoteChatTestCase(SecurityTestCase):
         self.assertRefused(lambda: user.model('ir.email', 'send',
                 'someone@example.org', '', '', '工单', '见附件', [],
                 ['sushi.ticket', DATA['own_ticket']], [], []))
+
+    def test_chat_shows_no_logins(self):
+        """PUB-06 (staff data): the order chat's follower search, its
+        follower list and its "joined" messages show staff by name; a user
+        who does not see logins gets another user as an opaque key (their
+        own login stays: the client finds itself by it), follows and
+        unfollows with it, and cannot test a login by subscribing it"""
+        admin, handler = self.user('admin'), self.user('handler')
+        own = 'sushi.ticket,%s' % DATA['own_ticket']
+        logins = {r['login'] for r in admin.model('res.user', 'search_read',
+                [], 0, None, None, ['login'])} - {'handler'}
+        found = handler.model('ir.chat.channel', 'search_followers', own,
+            '演示')
+        town, = [f for f in found if f['name'] == '符离镇承办人(演示)']
+        self.assertTrue(found)
+        self.assertFalse(logins & {f['key'] for f in found}, msg=found)
+        self.assertFalse(logins & {f['name'] for f in found}, msg=found)
+        # the opaque key subscribes and unsubscribes
+        handler.model('ir.chat.channel', 'subscribe', own, town['key'])
+        followers = handler.model('ir.chat.channel', 'get_followers', own)
+        self.assertIn('符离镇承办人(演示)', [f['name'] for f in followers])
+        self.assertFalse(logins & {f['key'] for f in followers},
+            msg=followers)
+        messages = json.dumps(handler.model('ir.chat.channel', 'get', own,
+                None, None), ensure_ascii=False)
+        self.assertIn('符离镇承办人(演示)', messages)
+        self.assertNotIn('town_handler', messages)
+        handler.model('ir.chat.channel', 'unsubscribe', own, town['key'])
+        self.assertNotIn('符离镇承办人(演示)', [f['name'] for f in
+                handler.model('ir.chat.channel', 'get_followers', own)])
+        # a login, existing or not, answers the same refusal
+        answers = set()
+        for login in ['town_handler', 'no_such_login_7']:
+            answers.add(self.assertRefused(lambda: handler.model(
+                        'ir.chat.channel', 'subscribe', own, login),
+                    kind='UserError'))
+        self.assertEqual(len(answers), 1)
+        # the administrators see logins, as on the users
+        found = admin.model('ir.chat.channel', 'search_followers', own,
+            '符离镇承办人')
+        self.assertEqual([f['key'] for f in found], ['town_handler'])
 
     def test_other_units_chat(self):
         """ORG-11: a unit cannot read or post in another unit's order chat
