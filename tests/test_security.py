@@ -1265,6 +1265,27 @@ class AttachmentNoteChatTestCase(SecurityTestCase):
             '符离镇承办人')
         self.assertEqual([f['key'] for f in found], ['town_handler'])
 
+    def test_no_chat_of_other_records(self):
+        """PUB-06: the chat calls take only a record of a model that has a
+        chat: the follower search of any readable record (a unit) gave
+        every party's contact mechanisms, the requesters' phones, as
+        e-mail followers to any session"""
+        for login in ['officer', 'city_leader', 'handler']:
+            user = self.user(login)
+            for resource in ['sushi.unit,1', 'party.party,%s'
+                    % DATA['own_party'], 'res.user,1']:
+                for method, params in [('search_followers', [resource, '']),
+                        ('get_followers', [resource]),
+                        ('get', [resource, None, None]),
+                        ('subscribe', [resource, None])]:
+                    status, body = user.raw(f'model.ir.chat.channel.{method}',
+                        params + [{}])
+                    self.assertNotIn(status, {500, 503})
+                    self.assertIn('error', body, msg=(login, method))
+                    for phone in ['13905571111', '13905572222']:
+                        self.assertNotIn(phone, json.dumps(body),
+                            msg=(login, resource, method))
+
     def test_other_units_chat(self):
         """ORG-11: a unit cannot read or post in another unit's order chat
         (the order's real chat, sushi.ticket being a ChatMixin)"""

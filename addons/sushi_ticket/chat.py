@@ -11,11 +11,27 @@ follows only the chat of orders it may read.  Followers are notified only
 while they may still read the order (a re-dispatched unit's staff are
 not), a user is only subscribed by someone else if that user may read the
 order too, and e-mail followers are refused (the chat is internal: the
-requester hears from the platform by SMS)."""
+requester hears from the platform by SMS).
+
+Staff are named by their names (PUB-06 staff data): who does not see
+logins on the users gets another user as an opaque key `user:<id>` in the
+follower search and list, follows and unfollows with it, and cannot name
+a user by login (nor test whether a login exists); the "joined"/"left"
+messages show the name.  A chat is only of a model that has one: Tryton
+answered the follower search for any readable record (`sushi.unit,1`) with
+every party's contact mechanisms — the requesters' phones — as e-mail
+followers."""
+import re
+
 from trytond.i18n import gettext
+from trytond.model import ChatMixin
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, check_access
+
+# How a user is named to who does not see logins (follower keys).
+USER_KEY = re.compile(r'^user:([0-9]{1,18})$')
+FOLLOWER_SEARCH_MAX = 100
 
 
 def _parse(resource):
@@ -72,6 +88,13 @@ class Channel(metaclass=PoolMeta):
     @check_access
     def check_access(cls, resource):
         model, _ = _parse(resource)
+        pool = Pool()
+        try:
+            Model = pool.get(model)
+        except KeyError:
+            Model = None
+        if not (isinstance(Model, type) and issubclass(Model, ChatMixin)):
+            raise AccessError(gettext('sushi_ticket.msg_chat_no_access'))
         super().check_access(resource)
         user_id = Transaction().user
         if (model in cls._record_rule_models()
@@ -79,33 +102,137 @@ class Channel(metaclass=PoolMeta):
             raise AccessError(gettext('sushi_ticket.msg_chat_no_access'))
 
     @classmethod
-    def subscribe(cls, resource, username=None):
-        pool = Pool()
-        User = pool.get('res.user')
+    def _follower_key(cls, user):
+        """The key that names user to the caller: the login for who sees
+        logins and for the caller themself (sao finds itself by it), an
+        opaque key for the others."""
+        User = Pool().get('res.user')
+        if user.id == Transaction().user or User._sees_logins():
+            return user.login
+        return 'user:%s' % user.id
+
+    @classmethod
+    def _follower_user(cls, key):
+        """The active user a follower key names for the caller, or None:
+        their own login, a `user:<id>` key, another login only for who
+        sees logins."""
+        User = Pool().get('res.user')
+        if not isinstance(key, str):
+            return None
+        user_id = Transaction().user
+        if user_id and key == User(user_id).login:
+            return User(user_id)
+        if User._sees_logins():
+            users = User.search([('login', '=', key)], limit=1)
+            if users:
+                return users[0]
+        match = USER_KEY.match(key)
+        if match:
+            users = User.search([('id', '=', int(match.group(1)))], limit=1)
+            if users:
+                return users[0]
+        return None
+
+    @classmethod
+    def _follower_entry(cls, user):
+        key = cls._follower_key(user)
+        return ('user', key), {
+            'type': 'user',
+            'key': key,
+            'name': user.name or key,
+            'avatar_url': user.avatar_url,
+            }
+
+    @classmethod
+    def _display_name(cls, user):
+        "The name of user in the chat's messages (never the login)."
+        return user.name or 'user:%s' % user.id
+
+    @classmethod
+    def _resolve_follower(cls, resource, username):
+        "The user a subscribe names; AccessError for anything else."
+        User = Pool().get('res.user')
+        if username is None:
+            return User(Transaction().user)
+        user = cls._follower_user(username)
         model, _ = _parse(resource)
-        if username is not None and model in cls._record_rule_models():
-            # ORG-11: nobody is made to follow an order they cannot read
-            cls.check_access(resource)
-            users = User.search([('login', '=', username)], limit=1)
-            if not users or not cls.may_read(resource, users[0].id):
-                raise AccessError(gettext(
-                        'sushi_ticket.msg_chat_no_access'))
-        return super().subscribe(resource, username=username)
+        if user is None or (model in cls._record_rule_models()
+                and not cls.may_read(resource, user.id)):
+            # ORG-11: nobody is made to follow an order they cannot read;
+            # an unknown name gets the same answer
+            raise AccessError(gettext('sushi_ticket.msg_chat_no_access'))
+        return user
+
+    @classmethod
+    def subscribe(cls, resource, username=None):
+        Follower = Pool().get('ir.chat.follower')
+        cls.check_access(resource)
+        user = cls._resolve_follower(resource, username)
+        channel = cls._get_channel(resource)
+        Follower.add_user(channel, user)
+        with Transaction().set_context(
+                language=channel.language, user=0, _notify=False):
+            cls.post(resource, gettext('ir.msg_chat_follower_joined',
+                    name=cls._display_name(user)))
+
+    @classmethod
+    def unsubscribe(cls, resource, username=None):
+        pool = Pool()
+        Follower = pool.get('ir.chat.follower')
+        User = pool.get('res.user')
+        cls.check_access(resource)
+        if username:
+            user = cls._follower_user(username)
+            if user is None:
+                return None
+        else:
+            user = User(Transaction().user)
+        channel = cls._get_channel(resource)
+        Follower.remove_user(channel, user)
+        with Transaction().set_context(
+                language=channel.language, user=0, _notify=False):
+            cls.post(resource, gettext('ir.msg_chat_follower_left',
+                    name=cls._display_name(user)))
+
+    @classmethod
+    def _get_followers(cls, resource):
+        "The followers, users named by _follower_key."
+        Follower = Pool().get('ir.chat.follower')
+        followers = {}
+        channel = cls._get_channel(resource)
+        if channel:
+            for follower in Follower.search([('channel', '=', channel)]):
+                if follower.user:
+                    key, entry = cls._follower_entry(follower.user)
+                    followers[key] = entry
+                elif follower.email:
+                    followers['email', follower.email] = {
+                        'type': 'email',
+                        'key': follower.email,
+                        'name': follower.email,
+                        'avatar_url': None,
+                        }
+        return followers
 
     @classmethod
     def _search_followers(cls, resource, text):
-        "Only users who may read the order are proposed as followers."
+        """Users only, by name (and login for who sees logins), and on an
+        order only those who may read it.  Neither Tryton's search by
+        login nor the party module's e-mail contacts of every party (the
+        requesters') are proposed."""
         User = Pool().get('res.user')
-        followers = super()._search_followers(resource, text)
+        pattern = '%%%s%%' % (text if isinstance(text, str) else '')
+        if User._sees_logins():
+            domain = ['OR', ('name', 'ilike', pattern),
+                ('login', 'ilike', pattern)]
+        else:
+            domain = [('name', 'ilike', pattern)]
+        users = User.search(domain, limit=FOLLOWER_SEARCH_MAX,
+            order=[('name', 'ASC'), ('id', 'ASC')])
         model, _ = _parse(resource)
         if model in cls._record_rule_models():
-            logins = [key for kind, key in followers if kind == 'user'][:100]
-            readers = {u.login for u in User.search([
-                        ('login', 'in', logins)])
-                if cls.may_read(resource, u.id)}
-            followers = {k: v for k, v in followers.items()
-                if k[0] == 'user' and k[1] in readers}
-        return followers
+            users = [u for u in users if cls.may_read(resource, u.id)]
+        return dict(cls._follower_entry(u) for u in users)
 
     @classmethod
     def subscribe_email(cls, resource, email):
