@@ -12,7 +12,7 @@ from trytond.model import fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.rpc import RPC
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from . import clock
 from .exceptions import IntakeValidationError
@@ -274,20 +274,66 @@ class User(ReadGuardMixin, metaclass=PoolMeta):
         return super().export_data(records, fields_names, header=header)
 
     @classmethod
+    def _refuses_hidden(cls):
+        "Whether the current call may not search by logins and e-mails."
+        return external() and not cls._sees_logins()
+
+    @classmethod
     def read(cls, ids, fields_names):
         secret = hidden = set()
-        if external() and not cls._sees_logins():
+        if cls._refuses_hidden():
             secret = cls._secret_fields & set(fields_names)
             hidden = cls._hidden_fields & set(fields_names)
-            fields_names = [n for n in fields_names if n not in secret]
+            # the field access refuses them (FieldAccess below): one's own
+            # are read without it
+            fields_names = [n for n in fields_names
+                if n not in secret | hidden]
         result = super().read(ids, fields_names)
         if secret or hidden:
             me = Transaction().user
+            own = {}
+            if hidden and me in ids:
+                with without_check_access():
+                    own, = super().read([me], sorted(hidden))
             for row in result:
                 row.update(dict.fromkeys(secret))
-                if row['id'] != me:
-                    row.update(dict.fromkeys(hidden))
+                row.update({n: own.get(n) if row['id'] == me else None
+                        for n in hidden})
         return result
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        """Who does not see logins finds users by name only: a name search
+        (the client's completion, `rec_name`, a Many2One searched by text)
+        matching logins tested whether a login exists.  Tryton converts a
+        search's domain without access checks (a text search of a
+        Many2One to the users, `create_uid`, comes here unchecked), so the
+        user decides, not the check."""
+        if Transaction().user and not cls._sees_logins():
+            return [('name',) + tuple(clause[1:])]
+        return super().search_rec_name(name, clause)
+
+
+class FieldAccess(metaclass=PoolMeta):
+    __name__ = 'ir.model.field.access'
+
+    @classmethod
+    def check(cls, model_name, fields, mode='read', raise_exception=True):
+        """PUB-06 (staff data): the users' logins and e-mails are not read
+        by who does not see them, also not through a search, an order or
+        a path of another model (Tryton checks the field access of every
+        step of those): a count by login told whether it exists.  Reads
+        of the users themselves mask them (User.read)."""
+        User = Pool().get('res.user')
+        hidden = (sorted(User._hidden_fields & set(fields))
+            if model_name == 'res.user' and mode == 'read' else None)
+        if hidden and User._refuses_hidden():
+            if not raise_exception:
+                return False
+            raise AccessError(gettext('ir.msg_access_rule_field_error',
+                    **User.__names__(hidden[0])))
+        return super().check(model_name, fields, mode=mode,
+            raise_exception=raise_exception)
 
 
 class Email(metaclass=PoolMeta):
