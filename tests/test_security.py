@@ -797,6 +797,92 @@ class OtherModulesTestCase(SecurityTestCase):
                 'sushi.portal.disclosure'], guard_only=True)
 
 
+class SearchOracleTestCase(SecurityTestCase):
+    """A search is an oracle of what it filters on: it must not filter on
+    what the user may not read."""
+
+    def test_nested_domain_checked_as_paths(self):
+        """PUB-06: a nested domain (`where`) is checked as a path is: the
+        roles that do not see requesters tested a phone through it, and
+        anyone the administrator's password hash letter by letter
+        (res.group users) or a login (create_uid of any record)"""
+        phone = '13905572222'
+        for login in ['city_leader', 'analyst', 'officer']:
+            user = self.user(login)
+            for model, domain in [
+                    ('sushi.ticket.assignment',
+                        [('ticket', 'where', [('requester_phone', '=',
+                                        phone)])]),
+                    ('sushi.ticket', [('assignments', 'where',
+                                [('ticket.requester_phone', 'like',
+                                        '139%')])]),
+                    ('sushi.ticket', ['OR', ('id', '=', 0),
+                            ('repeat_of', 'not where',
+                                [('requester_name', '=', '李建国')])]),
+                    ]:
+                with self.subTest(login=login, model=model, domain=domain):
+                    self.assertRefused(lambda: user.model(model,
+                            'search_count', domain))
+        for login in ['handler', 'officer']:
+            user = self.user(login)
+            for model, domain in [
+                    ('res.group', [('users', 'where',
+                                [('password_hash', 'like', '$%')])]),
+                    ('res.group', [('users', 'where',
+                                [('password_reset', '!=', None)])]),
+                    ('ir.ui.menu', [('create_uid', 'where',
+                                [('login', '=', 'admin')])]),
+                    ('sushi.unit', [('write_uid', 'where',
+                                [('email', 'like', '%@%')])]),
+                    ]:
+                with self.subTest(login=login, model=model, domain=domain):
+                    self.assertRefused(lambda: user.model(model,
+                            'search_count', domain))
+            # a text search of the users matches names only
+            self.assertEqual(user.model('ir.ui.menu', 'search_count',
+                    [('create_uid', 'ilike', '%admin%')]), 0)
+
+    def test_unit_searches_requesters_on_its_orders_only(self):
+        """PUB-06, ORG-11: Tryton searches a path's targets without their
+        record rules, so a unit searching by a requester's phone or name
+        through a relation (an assignment's order, an earlier order, a
+        topic's, case's or knowledge entry's order) tested it on orders of
+        other units.  Units search requesters on the orders only, where
+        the rules hold; the platform keeps every path"""
+        handler = self.user('handler')
+        for model, name in [
+                ('sushi.ticket.assignment', 'ticket.requester_phone'),
+                ('sushi.ticket.reply', 'assignment.ticket.requester_name'),
+                ('sushi.ticket', 'repeat_of.requester_phone'),
+                ('sushi.ticket', 'assignments.ticket.requester_party.name'),
+                ('sushi.consultation.topic-sushi.ticket',
+                    'ticket.requester_phone'),
+                ('sushi.knowledge.entry', 'source_ticket.requester_phone'),
+                ('sushi.portal.disclosure', 'ticket.requester_name'),
+                ]:
+            with self.subTest(model=model, name=name):
+                self.assertRefused(lambda: handler.model(model,
+                        'search_count', [(name, 'like', '1%')]))
+                self.assertRefused(lambda: handler.model(model, 'search',
+                        [], 0, None, [(name, 'ASC')]))
+                parent, _, field = name.rpartition('.')
+                self.assertRefused(lambda: handler.model(model,
+                        'search_count', [(parent, 'where',
+                                [(field, 'like', '1%')])]))
+        # on the orders themselves, under the rules
+        self.assertEqual(handler.model('sushi.ticket', 'search_count',
+                [('requester_phone', '=', '13805571009')]), 0)
+        self.assertGreaterEqual(handler.model('sushi.ticket', 'search_count',
+                [('requester_phone', 'like', '138%')]), 1)
+        # the platform searches through any path
+        self.assertEqual(self.user('dispatcher').model(
+                'sushi.ticket.assignment', 'search_count',
+                [('ticket.requester_phone', '=', '13805571009')]),
+            self.user('admin').model('sushi.ticket.assignment',
+                'search_count',
+                [('ticket.requester_phone', '=', '13805571009')]))
+
+
 class CreateTestCase(SecurityTestCase):
     "Finding 5: only intake fields at create, a plausible reception time."
 
