@@ -15,7 +15,8 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, fields
-from trytond.model.modelstorage import _record_eval_pyson
+from trytond.model.exceptions import AccessError
+from trytond.model.modelstorage import ModelStorage, _record_eval_pyson
 from trytond.pool import Pool
 from trytond.pyson import PYSON
 from trytond.transaction import Transaction, without_check_access
@@ -56,6 +57,114 @@ def external():
 def _base_name(name):
     "requester_party.name -> requester_party; state:string -> state."
     return name.split('.', 1)[0].split(':', 1)[0]
+
+
+NESTED_OPERATORS = {'where', 'not where'}
+
+
+def _check_search(Model, domain, order):
+    """What Tryton's search does not check, for a search from outside:
+
+    - a nested domain (`('assignments', 'where', [...])`) is checked as a
+      path is, model access and field access of every step (Tryton checks
+      only the field that carries it: `('users', 'where',
+      [('password_hash', 'like', ...)])` on the groups searched the
+      administrator's password hash letter by letter);
+    - a user under the work orders' record rules (a unit) searches or
+      orders by a requester's name, phone or party only on the orders
+      themselves: Tryton searches a path's targets without their rules,
+      so `ticket.requester_phone` of an assignment or `repeat_of.…` of
+      an order tested the phone on other units' orders (PUB-06, ORG-11).
+    """
+    pool = Pool()
+    ModelAccess = pool.get('ir.model.access')
+    FieldAccess = pool.get('ir.model.field.access')
+    to_check = defaultdict(set)
+    personal = []
+
+    def walk(Model, path, value=None, nested=False, reference=None):
+        "One leaf's path; nested: reached through a relation already."
+        parts = path.split('.')
+        for i, part in enumerate(parts):
+            field = Model._fields.get(part)
+            if field is None:
+                return  # Tryton refuses an unknown field
+            to_check[Model.__name__].add(part)
+            if (Model.__name__ == 'sushi.ticket' and (nested or i)
+                    and part in getattr(Model, 'PERSONAL_FIELDS', ())):
+                personal.append((Model, part))
+            Target = None
+            if field._type == 'reference' and reference:
+                Target = pool.get(reference)
+            elif hasattr(field, 'get_target'):
+                Target = field.get_target()
+            if Target is None:
+                return
+            if i == len(parts) - 1:
+                if value is not None:
+                    ModelAccess.check(Target.__name__, 'read')
+                    check_domain(Target, value, nested=True)
+                return
+            Model = Target
+
+    def check_domain(Model, domain, nested=False):
+        if not isinstance(domain, (list, tuple)) or not domain:
+            return
+        if (len(domain) > 2 and isinstance(domain[0], str)
+                and isinstance(domain[1], str)):
+            operator = domain[1]
+            reference = (domain[3] if len(domain) > 3
+                and isinstance(domain[3], str) else None)
+            walk(Model, domain[0],
+                value=domain[2] if operator in NESTED_OPERATORS else None,
+                nested=nested, reference=reference)
+            return
+        for item in domain:
+            if isinstance(item, (list, tuple)):
+                check_domain(Model, item, nested=nested)
+
+    check_domain(Model, domain)
+    for item in order or []:
+        if (isinstance(item, (list, tuple)) and item
+                and isinstance(item[0], str)):
+            walk(Model, item[0])
+    for model_name, names in to_check.items():
+        ModelAccess.check(model_name, 'read')
+        FieldAccess.check(model_name, sorted(names), 'read')
+    if personal:
+        Rule = pool.get('ir.rule')
+        rules = Rule.domain_get('sushi.ticket', mode='read')
+        # ('OR', ()) for a group whose rule group has no rule: every order
+        if rules and not (rules[0] == 'OR'
+                and any(not d for d in rules[1:])):
+            Ticket, name = personal[0]
+            raise AccessError(gettext('ir.msg_access_rule_field_error',
+                    **Ticket.__names__(name)))
+
+
+_core_search = ModelStorage.search.__func__
+
+
+def _guarded_search(cls, domain, offset=0, limit=None, order=None,
+        count=False):
+    """ModelStorage.search, which every model's search calls first for
+    its access checks, with _check_search for calls from outside on a
+    database where this module is active."""
+    if external():
+        try:
+            Pool().get('sushi.ticket')
+        except KeyError:
+            pass
+        else:
+            _check_search(cls, domain, order)
+    return _core_search(cls, domain, offset=offset, limit=limit,
+        order=order, count=count)
+
+
+# Installed once: the check applies to every model (core models too:
+# create_uid of any record reaches the users).
+if getattr(ModelStorage.search, '__func__', None) is not _guarded_search:
+    ModelStorage.search = classmethod(_guarded_search)
 
 
 class ReadGuardMixin:
