@@ -817,6 +817,41 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
                     ('ticket', '=', a.id), ('user', '=', ns.handler.id)]), 1)
 
     @with_transaction()
+    def test_sms_phone_reads_logged_as_order_reads(self):
+        """PUB-06: the SMS to a requester carry the requester's phone; a
+        read of it is logged as a read of the order's phone is, for the
+        same users: a unit's staff (here one who also administers the
+        hotline, the one such user who reads SMS), not the platform's
+        staff, and not the queue sending them"""
+        pool = Pool()
+        SMS = pool.get('sushi.sms')
+        Ticket = pool.get('sushi.ticket')
+        User = pool.get('res.user')
+        Access = pool.get('sushi.ticket.pii_access')
+        ModelData = pool.get('ir.model.data')
+        ns = setup_network()
+        (a, b, c), _ = self.two_units(ns)
+        User.write([ns.handler], {'groups': [('add', [ModelData.get_id(
+                            'sushi_ticket', 'group_sushi_admin')])]})
+        sms, = SMS.create([{'ticket': a.id, 'kind': 'other',
+                    'phone': a.requester_phone, 'text': '测试短信'}])
+        SMS.deliver([sms])  # the queue's job: internal, not logged
+        self.assertEqual(Access.search_count([('ticket', '=', a.id)]), 0)
+        with as_user(ns.handler):
+            Ticket.read([a.id], ['requester_phone'])
+            row, = SMS.read([sms.id], ['phone'])
+            self.assertEqual(row['phone'], a.requester_phone)
+            SMS.read([sms.id], ['state'])  # no phone: nothing to log
+        self.assertEqual(sorted(r.fields_read for r in Access.search([
+                        ('ticket', '=', a.id),
+                        ('user', '=', ns.handler.id)])),
+            ['requester_phone', 'sushi.sms:phone'])
+        with as_user(ns.intake):
+            SMS.read([sms.id], ['phone'])
+        self.assertEqual(Access.search_count([('user', '=', ns.intake.id)]),
+            0)
+
+    @with_transaction()
     def test_user_logins_hidden(self):
         "Staff read each other's names; logins and e-mails only admins"
         User = Pool().get('res.user')
