@@ -197,6 +197,27 @@ class PersonalDataAccess(GuardMixin, metaclass=PoolMeta):
 
 class SMS(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.sms'
+    # The requester's phone the message goes to (PUB-06).
+    PERSONAL_FIELDS = {'phone'}
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        """A read of the phone from outside (read, search_read, exports,
+        nested paths) is logged as a read of the order's phone is, for the
+        same users (PersonalDataAccess.log_reads); the queue sending the
+        messages reads internally, unlogged."""
+        result = super().read(ids, fields_names)
+        names = {_base_name(n) for n in fields_names} & cls.PERSONAL_FIELDS
+        if external() and names and result:
+            tickets = {r['id']: None for r in result}
+            with without_check_access():
+                for message in cls.browse(list(tickets)):
+                    tickets[message.id] = (message.ticket.id
+                        if message.ticket else None)
+            Pool().get('sushi.ticket.pii_access').log_reads(
+                sorted({t for t in tickets.values() if t is not None}),
+                ['%s:%s' % (cls.__name__, n) for n in sorted(names)])
+        return result
 
 
 class ScopeReason(GuardMixin, metaclass=PoolMeta):
