@@ -57,16 +57,12 @@ class Assignment(metaclass=PoolMeta):
             cls.sync_first_reply()
 
     @classmethod
-    def reply_submitted(cls, assignments):
-        super().reply_submitted(assignments)
-        cls.sync_first_reply([a.id for a in assignments])
-
-    @classmethod
     def sync_first_reply(cls, ids=None):
         """first_reply_at of the assignments ids (of every assignment with
         a submitted reply when None): the earliest submitted_at of their
         replies.  Set-based, in the caller's transaction; called when a
-        reply is submitted (sign-off), written or deleted."""
+        reply is created, written (the sign-off saves its submitted_at) or
+        deleted."""
         from trytond.modules.sushi_ticket import clock
         a = cls.__table__()
         r = Pool().get('sushi.ticket.reply').__table__()

@@ -20,8 +20,10 @@ from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from trytond.modules.sushi_ticket.tests.guard_tools import as_user
+from trytond.modules.sushi_ticket.tests.test_ticket import write_reply
 from trytond.modules.sushi_ticket.tests.tools import (
-    MAILDIR, at, create_ticket, local, maildir_messages, setup_network)
+    MAILDIR, at, create_ticket, dispatch_ticket, local, maildir_messages,
+    setup_network)
 
 from .. import items as I
 from ..exceptions import ReviewError
@@ -1443,8 +1445,8 @@ class AssessmentCases:
     @with_transaction()
     def test_first_reply_recorded(self):
         """ASM-02: the earliest submitted reply of an order is recorded on
-        it when a reply is submitted (the sign-off's hook), written or
-        deleted: what the on-time feedback counts"""
+        it when a reply is submitted (signed off through the workflow),
+        written or deleted: what the on-time feedback counts"""
         pool = Pool()
         Assignment = pool.get('sushi.ticket.assignment')
         Reply = pool.get('sushi.ticket.reply')
@@ -1467,7 +1469,18 @@ class AssessmentCases:
         self.assertEqual(first(), local(2025, 3, 10, 9))
         Reply.delete([later])
         self.assertEqual(first(), local(2025, 3, 12, 9))
-        # the sign-off sets submitted_at and calls reply_submitted
-        f._update(Reply, early, {'submitted_at': local(2025, 3, 11, 9)})
-        Assignment.reply_submitted([Assignment(order.id)])
-        self.assertEqual(first(), local(2025, 3, 11, 9))
+        # the workflow: recorded when the leader signs the reply off, dated
+        # then (not when it was written or sent for sign-off)
+        with at(2025, 3, 3, 9):
+            signed, = dispatch_ticket(create_ticket(), ns.county,
+                basis='属地管理')
+        with at(2025, 3, 3, 10), Transaction().set_user(ns.handler.id):
+            Assignment.sign([signed])
+        with at(2025, 3, 5, 15), Transaction().set_user(ns.handler.id):
+            reply = write_reply(signed)
+            Reply.request_sign_off([reply])
+        self.assertIsNone(Assignment(signed.id).first_reply_at)
+        with at(2025, 3, 5, 16), Transaction().set_user(ns.leader.id):
+            Reply.sign_off([reply])
+        self.assertEqual(Assignment(signed.id).first_reply_at,
+            local(2025, 3, 5, 16))
