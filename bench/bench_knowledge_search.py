@@ -312,7 +312,8 @@ def load_background():
     questions of the set were judged against (kb_background.txt)."""
     judged = {}
     lines = [line.split('|') for line in read_lines('kb_background.txt')]
-    lines += [(text, matters) for text, _, matters in fresh_lines()]
+    lines += [(text, matters) for text, _, matters in fresh_lines()
+        if matters.strip()]
     for text, labels in lines:
         grades = judged.setdefault(text, {})
         for label in labels.split():

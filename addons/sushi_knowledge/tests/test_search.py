@@ -314,9 +314,21 @@ class RelevanceSetTestCase(unittest.TestCase):
             sum(len(q[0]) >= 30 for q in answerable), 10)
         for word in ['咋', '俺', '社宝卡', '身分证']:
             self.assertTrue(any(word in q[0] for q in questions), word)
-        # a third held out, the same questions every time
-        held = [q for q in questions if q[2]]
-        self.assertEqual(len(held), len(questions) // 3)
+        # a third of kb_questions.txt held out, the same questions every
+        # time; the fresh held-out set apart (written before the eighth
+        # session's changes): 120 questions at least, 20 without an answer
+        old = [q for q in questions if q[2] != 'fresh']
+        held = [q for q in old if q[2] == 'held-out']
+        self.assertEqual(len(held), len(old) // 3)
+        self.assertEqual({q[2] for q in old} - {'dev', 'held-out'}, set())
+        fresh = [q for q in questions if q[2] == 'fresh']
+        self.assertGreaterEqual(len(fresh), 120)
+        self.assertGreaterEqual(sum(not q[1] for q in fresh), 20)
+        # new questions, not the old ones again
+        self.assertFalse({q[0] for q in fresh} & {q[0] for q in old})
+        for word in ['咋', '俺']:
+            self.assertTrue(any(word in q[0] for q in fresh), word)
+        self.assertGreaterEqual(sum(len(q[0]) >= 30 for q in fresh), 5)
 
     def test_judged_background(self):
         "KB-08: generated entries judged by matter count where they answer"
@@ -349,6 +361,10 @@ class RelevanceSetTestCase(unittest.TestCase):
                 [question])['hit@1'], 0)
         self.assertFalse(bench.is_set_key('bg:电动车上牌'))
         self.assertTrue(bench.is_set_key('cg08'))
+        # the fresh set's matters are judged in its own file
+        fresh, = bench.with_background([texts['的哥拒载']])
+        self.assertEqual(fresh[1], {'jt02': 2, 'bg:出租车投诉': 2})
+        self.assertEqual(fresh[2], 'fresh')
 
     def test_relevance_figures(self):
         "KB-08: hit@1, hit@3, MRR@10, nDCG@10 and empty, worked by hand"
