@@ -213,6 +213,13 @@ class ColloquialTests:
         # is 租房 as before)
         self.assertEqual(
             Term.standard_text('公积金能取出来交房租不'), '提取公积金租房不')
+        # eighth session: the city's own name tells none of its entries
+        # apart; its districts stay words
+        self.assertIn('宿州', fillers)
+        words, _ = Term.query_words('宿州买房还限购吗')
+        self.assertEqual(words, ['购房', '限购'])
+        words, _ = Term.query_words('灵璧县医保在哪交')
+        self.assertIn('灵璧县', words)
 
     @with_transaction()
     def test_reviewer_edits_dictionary(self):
