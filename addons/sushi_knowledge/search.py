@@ -584,8 +584,11 @@ def _common_rows(base, params, units, common):
         return _execute(base.format(unit=0) + order + limit,
             params + [terms] + order_params)
     # a title rarely holds the bigrams across two words of the caller's
-    # sentence (公积金提取: 金提): only those inside its words are asked
-    words = [u.text for u in units if u.kind == 'word']
+    # sentence (公积金提取: 金提), nor across the words of a compound
+    # (提取公积金: 取公, where a title says 提取住房公积金): only those
+    # inside its words are asked
+    words = [p for u in units if u.kind == 'word'
+        for p in ((len(u.text) > 2 and word_parts(u.text)) or [u.text])]
     inside = [u.text for u in common if any(u.text in w for w in words)]
     # (at most as many entries hold them all as hold the rarest)
     bucketed = min(u.df for u in common) > BUCKETED
@@ -674,6 +677,7 @@ def rank(Entry, ids, units):
     texts = []
     wanted = [(u.text, f' {u.text} ') for u in units]
     words = [u.text for u in units if u.kind == 'word' and len(u.text) > 2]
+    parts = {w: word_parts(w) for w in words}
     for id_, head, body, content, usage, kind, unit, *title in rows:
         # what the result lists show, read here once
         values = dict(content=content, kind=kind, owner_unit=unit,
@@ -694,11 +698,22 @@ def rank(Entry, ids, units):
             if counts[word]:
                 continue
             # a long word jieba cut otherwise in this text (共享单车乱停放:
-            # 共享 单车) is still in its text
+            # 共享 单车) is still in its text, where it begins with one of
+            # the text's own words (not 月工资 in 一个月|工资)
             if raw is None:
                 raw = (normalize(' '.join(filter(None, title))),
                     normalize(content or ''))
-            counts[word] = TITLE * raw[0].count(word) + raw[1].count(word)
+            counts[word] = (TITLE * aligned_count(raw[0], word)
+                + aligned_count(raw[1], word))
+            if not counts[word] and parts.get(word):
+                # a compound word held as its words (提取公积金 in
+                # 提取住房公积金: 提取, 公积金), and so the bigrams across
+                # them (取公)
+                counts[word] = min(TITLE * head.count(f' {p} ')
+                    + body.count(f' {p} ') for p in parts[word])
+                for gram in seams(parts[word]):
+                    if gram in counts and not counts[gram]:
+                        counts[gram] = counts[word]
         title = fold(values['title'] or '')
         group = frozenset(title[i:i + 2] for i in range(len(title) - 1))
         texts.append((id_, usage or 0, values, counts, length, group))
@@ -721,6 +736,65 @@ def rank(Entry, ids, units):
         ranked.append((value, usage, id_, values))
     ranked.sort(key=lambda r: r[:3], reverse=True)
     return diversify(ranked, groups)
+
+
+def word_parts(word):
+    """Return the fewest shorter words of word (jieba's search mode, two
+    characters at least) that make it up, in order, or None: 提取公积金 →
+    (提取, 公积金), 贷款额度 → (贷款, 额度); 占道经营 → None."""
+    Term = Pool().get('sushi.knowledge.term')
+    subs = {t for t in Term.tokenizer().cut_for_search(word)
+        if 2 <= len(t) < len(word)}
+    best = {0: ()}
+    for i in range(len(word)):
+        if i not in best:
+            continue
+        for sub in subs:
+            if word.startswith(sub, i):
+                j = i + len(sub)
+                if j not in best or len(best[j]) > len(best[i]) + 1:
+                    best[j] = best[i] + (sub,)
+    return best.get(len(word)) or None
+
+
+def seams(parts):
+    "Return the bigrams across the words of parts: (提取, 公积金) → [取公]."
+    return [a[-1] + b[0] for a, b in zip(parts, parts[1:])]
+
+
+# what ends a clause: jieba cuts a text into blocks at these
+_CLAUSE = re.compile(r'[\s。；;！!？?，,、：:（）()《》“”"]')
+
+
+def aligned_count(text, word):
+    """Return how many times word is in text where it begins with one of
+    the words jieba cuts text into (precise mode): 共享单车 in
+    共享|单车|乱|停放 counts, and 大学毕业 in 大学|毕业生, but not 月工资 in
+    一个月|工资 (a question's 这个|月工资 would otherwise hold an entry's
+    一个月工资)."""
+    count = 0
+    start = text.find(word)
+    if start < 0:
+        return 0
+    Term = Pool().get('sushi.knowledge.term')
+    tokenizer = Term.tokenizer()
+    cuts = {}
+    while start >= 0:
+        # the clause around the place, and the places its words begin at
+        left = max((m.end() for m in _CLAUSE.finditer(text, 0, start)),
+            default=0)
+        match = _CLAUSE.search(text, start + len(word))
+        right = match.start() if match else len(text)
+        bounds = cuts.get((left, right))
+        if bounds is None:
+            bounds, place = {left}, left
+            for token in tokenizer.cut(text[left:right]):
+                place += len(token)
+                bounds.add(place)
+            cuts[left, right] = bounds
+        count += start in bounds
+        start = text.find(word, start + 1)
+    return count
 
 
 def diversify(ranked, groups, count=None):
