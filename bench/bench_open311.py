@@ -462,6 +462,12 @@ def main():
         help='batch: processes that follow the queue during the burst '
         '(as the cron job follow_queue does), so the report has the '
         'queue latency from a POST to its work order')
+    parser.add_argument('--follow-nice', type=int, default=None,
+        help="autogroup nice of the followers, each in a session of its "
+        "own (root, Linux): e.g. -4 with --priority -10 gives the queue "
+        "a quarter of the web workers' CPU weight when both want the "
+        "CPU, as docker-compose.yml's cpu_shares does for trytond-cron; "
+        "unset: the followers share the bench's own autogroup")
     parser.add_argument('--batch', type=int, default=0,
         help='batch size of the drain and followers (0: the configured '
         'intake_batch_size, 200 by default)')
@@ -639,11 +645,18 @@ def burst(args, uri, env):
         followers, stop = [], None
         if args.follow:
             stop = tempfile.mktemp(prefix='bench311-stop-')
+            # --follow-nice: the followers in a session of their own
+            # (their own autogroup) with that nice, as production gives
+            # trytond-cron a smaller CPU weight than the web workers
+            # (docker-compose.yml: cpu_shares)
             followers = [subprocess.Popen(
                     [sys.executable, '-c', DRAIN, DATABASE,
                         str(args.batch), stop],
-                    env=env, stdout=subprocess.PIPE, text=True)
+                    env=env, stdout=subprocess.PIPE, text=True,
+                    start_new_session=args.follow_nice is not None)
                 for _ in range(args.follow)]
+            if args.follow_nice is not None:
+                prioritise([run.pid for run in followers], args.follow_nice)
             for run in followers:
                 if run.stdout.readline().strip() != 'ready':
                     raise RuntimeError('follow failed')
@@ -711,6 +724,7 @@ def burst(args, uri, env):
                 text=True).stdout)
         report.update({
                 'follow_processes': args.follow,
+                'follow_autogroup_nice': args.follow_nice,
                 'follow_batch': args.batch or 'configured',
                 'followed': follow['handled'],
                 # until the last queued request is a work order
