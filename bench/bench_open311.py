@@ -226,6 +226,43 @@ class Client(threading.Thread):
         return http.client.HTTPConnection('127.0.0.1', self.port,
             timeout=60)
 
+    def post_lean(self, body):
+        """POST body with a plain socket (--http-client lean): the same
+        request as http.client sends, the answer read up to its
+        Content-Length, then the socket closed (gunicorn's sync worker
+        closes every connection after its answer and waits for the
+        client's close).  Return (status, body); raise OSError or
+        ValueError when there is no whole answer."""
+        body = body.encode('ascii')
+        head = (f'POST /{DATABASE}/open311/v2/requests.json HTTP/1.1\r\n'
+            f'Host: 127.0.0.1:{self.port}\r\n'
+            'Content-Type: application/x-www-form-urlencoded\r\n'
+            f'Content-Length: {len(body)}\r\nConnection: close\r\n\r\n')
+        with socket.create_connection(('127.0.0.1', self.port),
+                timeout=60) as sock:
+            sock.sendall(head.encode('ascii') + body)
+            data = b''
+            length = None
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+                if length is None and b'\r\n\r\n' in data:
+                    header, _ = data.split(b'\r\n\r\n', 1)
+                    for line in header.split(b'\r\n')[1:]:
+                        name, _, value = line.partition(b':')
+                        if name.strip().lower() == b'content-length':
+                            length = len(header) + 4 + int(value)
+                if length is not None and len(data) >= length:
+                    break
+        header, sep, content = data.partition(b'\r\n\r\n')
+        if not sep or (length is not None and len(data) < length):
+            raise ValueError('incomplete answer')
+        if b'transfer-encoding: chunked' in header.lower():
+            raise ValueError('chunked answer')
+        return int(header.split(b' ', 2)[1]), content
+
     def run(self):
         connection = self.connection()
         refs = []
@@ -273,14 +310,17 @@ class Client(threading.Thread):
                     start = min(start, scheduled)
                 first = False
                 try:
-                    connection.request('POST',
-                        f'/{DATABASE}/open311/v2/requests.json', body=body,
-                        headers={'Content-Type':
-                            'application/x-www-form-urlencoded'})
-                    response = connection.getresponse()
-                    data = response.read()
-                    status = response.status
-                except (OSError, http.client.HTTPException):
+                    if self.args.http_client == 'lean':
+                        status, data = self.post_lean(body)
+                    else:
+                        connection.request('POST',
+                            f'/{DATABASE}/open311/v2/requests.json',
+                            body=body, headers={'Content-Type':
+                                'application/x-www-form-urlencoded'})
+                        response = connection.getresponse()
+                        data = response.read()
+                        status = response.status
+                except (OSError, http.client.HTTPException, ValueError):
                     # no answer (server killed): resubmit the same ref
                     connection.close()
                     time.sleep(0.5)
@@ -422,9 +462,19 @@ def main():
         help='batch: processes that follow the queue during the burst '
         '(as the cron job follow_queue does), so the report has the '
         'queue latency from a POST to its work order')
+    parser.add_argument('--follow-nice', type=int, default=None,
+        help="autogroup nice of the followers, each in a session of its "
+        "own (root, Linux): e.g. -4 with --priority -10 gives the queue "
+        "a quarter of the web workers' CPU weight when both want the "
+        "CPU, as docker-compose.yml's cpu_shares does for trytond-cron; "
+        "unset: the followers share the bench's own autogroup")
     parser.add_argument('--batch', type=int, default=0,
         help='batch size of the drain and followers (0: the configured '
         'intake_batch_size, 200 by default)')
+    parser.add_argument('--http-client', choices=['lean', 'stdlib'],
+        default='lean', help="the clients' HTTP: a plain socket per "
+        "request (lean, the default: about half the client CPU of "
+        "http.client) or http.client (stdlib, the earlier sessions')")
     parser.add_argument('--prefill', type=int, default=20000,
         help='--phase prefill: how many requests to queue')
     parser.add_argument('--phase',
@@ -595,11 +645,18 @@ def burst(args, uri, env):
         followers, stop = [], None
         if args.follow:
             stop = tempfile.mktemp(prefix='bench311-stop-')
+            # --follow-nice: the followers in a session of their own
+            # (their own autogroup) with that nice, as production gives
+            # trytond-cron a smaller CPU weight than the web workers
+            # (docker-compose.yml: cpu_shares)
             followers = [subprocess.Popen(
                     [sys.executable, '-c', DRAIN, DATABASE,
                         str(args.batch), stop],
-                    env=env, stdout=subprocess.PIPE, text=True)
+                    env=env, stdout=subprocess.PIPE, text=True,
+                    start_new_session=args.follow_nice is not None)
                 for _ in range(args.follow)]
+            if args.follow_nice is not None:
+                prioritise([run.pid for run in followers], args.follow_nice)
             for run in followers:
                 if run.stdout.readline().strip() != 'ready':
                     raise RuntimeError('follow failed')
@@ -667,6 +724,7 @@ def burst(args, uri, env):
                 text=True).stdout)
         report.update({
                 'follow_processes': args.follow,
+                'follow_autogroup_nice': args.follow_nice,
                 'follow_batch': args.batch or 'configured',
                 'followed': follow['handled'],
                 # until the last queued request is a work order
@@ -693,6 +751,7 @@ def burst(args, uri, env):
         # cores is about C * 1000 / (gunicorn + postgresql) requests/s)
         'cpu_ms_per_request': cpu,
         'workers': args.workers, 'intake': args.intake,
+        'http_client': args.http_client,
         'offered_per_second': args.rate or 'closed loop',
         'load_average_at_start': [round(x, 2) for x in load_start],
         'killed': args.kill, 'autogroup_nice': args.priority,

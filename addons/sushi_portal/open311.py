@@ -39,7 +39,7 @@ from trytond.modules.sushi_ticket.ticket import PHONE, normalize_phone
 
 from .api_key import rate_limiter
 from .masking import mask, mask_address
-from .ticket import OPEN311_CLOSED
+from .ticket import OPEN311_CLOSED, OPEN311_HIDDEN
 
 logger = logging.getLogger(__name__)
 
@@ -760,7 +760,8 @@ def get_requests(request, pool, fmt):
     params = parameters(request)
     check_jurisdiction(pool, params)
     numbers = listed(params, 'service_request_id')
-    domain = []
+    # neither a draft nor an order not accepted, whatever the filters
+    domain = [('state', 'not in', list(OPEN311_HIDDEN))]
     if numbers:
         if len(numbers) > config.requests_limit or not all(
                 REQUEST_ID.match(n) for n in numbers):
@@ -821,8 +822,9 @@ def get_requests(request, pool, fmt):
 def get_request(request, pool, number, fmt):
     Ticket = pool.get('sushi.ticket')
     check_jurisdiction(pool, parameters(request))
-    tickets = Ticket.search([('number', '=', number)], limit=1) \
-        if REQUEST_ID.match(number) else []
+    tickets = Ticket.search([('number', '=', number),
+            ('state', 'not in', list(OPEN311_HIDDEN)),
+            ], limit=1) if REQUEST_ID.match(number) else []
     if not tickets:
         raise Open311Error(HTTPStatus.NOT_FOUND, gettext(
                 'sushi_portal.msg_open311_request',

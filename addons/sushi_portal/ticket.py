@@ -11,6 +11,12 @@ from trytond.transaction import Transaction, without_check_access
 
 OPEN311_CLOSED = {'rejected', 'answered', 'transferred', 'merged',
     'closed', 'archived'}
+# what no public Open311 GET shows, not even its existence (PUB-02: the
+# acceptance and the handling of a request are published, so an order
+# shows once it is accepted as a request): a draft (an incomplete online
+# request or a call being taken, not yet a service request) and an order
+# not accepted (不予受理: out of scope, e.g. a private matter, SCP-02)
+OPEN311_HIDDEN = {'draft', 'rejected'}
 # what decides whether and how a public Open311 answer shows an order's
 # text and place (open311.request_row): writing one clears the cache
 OPEN311_PUBLIC = {'disclosure', 'request_type', 'requester_name',

@@ -802,6 +802,74 @@ class Open311TestCase(RouteTestCase):
                 self.assertError(self.client().get(
                         self.url('requests.json?' + query)), 400)
 
+    def test_get_requests_hide_draft_and_rejected(self):
+        """PUB-02, SCP-02, security: no public GET shows a draft (an
+        incomplete request, not yet a service request) or an order not
+        accepted (不予受理), not even by its number: GET requests (every
+        filter), GET requests/<id> (404 as for an unknown number) in JSON
+        and XML; once the draft is accepted it shows"""
+        # a complete request: registered (accepted), public
+        shown = self.post(**self.valid(
+                description='汴河路路灯不亮。')).json[0]['service_request_id']
+        # no phone: stays a draft for the call-taker
+        draft = self.post(**self.valid(phone=None, email=None,
+                description='汴河路有个坑。')).json[0]['service_request_id']
+        rejected = self.post(**self.valid(
+                description='要求法院改判我的民事案件。')
+            ).json[0]['service_request_id']
+        with Transaction().start(self.db_name, 0) as transaction:
+            pool = Pool()
+            Ticket = pool.get('sushi.ticket')
+            Reason = pool.get('sushi.scope.reason')
+            ticket, = Ticket.search([('number', '=', rejected)])
+            ticket.rejection_reason, = Reason.search(
+                [('code', '=', 'litigation')])
+            ticket.on_change_rejection_reason()
+            ticket.save()
+            Ticket.reject([ticket])
+            self.assertEqual(
+                Ticket.search([('number', '=', draft)])[0].state, 'draft')
+            transaction.commit()
+        with Transaction().start(self.db_name, 0) as transaction:
+            clear_public()
+            transaction.commit()
+        everything = f'{shown},{draft},{rejected}'
+        # query: whether the accepted one is in its answer
+        for query, with_shown in [('', True), ('status=open', True),
+                ('status=closed', False), ('status=open,closed', True),
+                (f'service_code={self.service_code}', True),
+                (f'service_request_id={everything}', True),
+                (f'service_request_id={draft}', False),
+                (f'service_request_id={rejected}&status=closed', False)]:
+            for fmt in ['json', 'xml']:
+                with self.subTest(query=query, fmt=fmt):
+                    response = self.client().get(
+                        self.url(f'requests.{fmt}?{query}'))
+                    self.assertEqual(response.status_code, 200,
+                        response.text)
+                    text = response.data.decode('utf-8')
+                    self.assertNotIn(draft, text)
+                    self.assertNotIn(rejected, text)
+                    self.assertEqual(shown in text, with_shown)
+        for number in [draft, rejected]:
+            for fmt in ['json', 'xml']:
+                with self.subTest(number=number, fmt=fmt):
+                    self.assertError(self.client().get(
+                            self.url(f'requests/{number}.{fmt}')), 404, fmt)
+        row, = self.client().get(self.url(f'requests/{shown}.json')).json
+        self.assertEqual(row['service_request_id'], shown)
+        # the draft completed and accepted by the call-taker shows
+        with Transaction().start(self.db_name, 0) as transaction:
+            Ticket = Pool().get('sushi.ticket')
+            ticket, = Ticket.search([('number', '=', draft)])
+            ticket.requester_phone = PHONE
+            ticket.save()
+            Ticket.accept([ticket])
+            clear_public()
+            transaction.commit()
+        row, = self.client().get(self.url(f'requests/{draft}.json')).json
+        self.assertEqual(row['status'], 'open')
+
     def test_post_location_media_jurisdiction(self):
         """INT-01: lat/long alone or address_string alone locate a request;
         media_url is kept and shown; the right jurisdiction_id is accepted,
@@ -843,7 +911,11 @@ class Open311TestCase(RouteTestCase):
                         'channel': self.channels['app'],
                         'request_type': 'help', 'title': '旧诉求',
                         'description': '一百天前的诉求。',
+                        'requester_name': '赵先生',
+                        'requester_phone': '13905570009',
                         'received_at': old_received}])
+            # registered: a draft shows in no public GET
+            Ticket.accept([old])
             old_number = old.number
             transaction.commit()
         numbers = [self.post(**self.valid()).json[0]['service_request_id']
