@@ -11,6 +11,7 @@ import unittest
 from contextlib import contextmanager
 from unittest.mock import patch
 
+from trytond import backend
 from trytond.exceptions import UserError
 from trytond.model import ModelSQL
 from trytond.model.exceptions import AccessButtonError, AccessError
@@ -445,6 +446,60 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
             self.assertEqual(sorted(Ticket._unit_matches(query,
                         [ns.county.id, ns.town.id])),
                 sorted([a.id, d.id, e.id]))
+
+        # issue #14: title words in the search bar of 本单位工单 (全部, 在办)
+        # are matched on the title copied on the unit's assignments
+        # (_unit_title_page), the page in the list order; the ids read
+        # first (SEARCH_BAR_IDS, patched to 0: more than that, the unit's
+        # rows walked in the list order) give the same page.  A, E, D of
+        # the county carry 道路积水 (A the latest, D closed).
+        text = [('rec_name', 'ilike', '%道路积水%')]
+        for cap in [ticket_module.SEARCH_BAR_IDS, 0]:
+            with patch.object(ticket_module, 'SEARCH_BAR_IDS', cap):
+                self.assertEqual(page(ns.handler, text), [a.id, e.id, d.id])
+                self.assertEqual(page(ns.handler, text, 1, 1), [e.id])
+                self.assertEqual(page(ns.handler, ['AND', in_hand, text]),
+                    [a.id, e.id])
+                self.assertEqual(page(ns.town_handler, text), [a.id])
+                self.assertEqual(page(ns.other_handler, text), [])
+                with as_user(ns.handler):
+                    self.assertEqual(Ticket.search_count(text), 3)
+                    self.assertEqual(Ticket.search_count(
+                            ['AND', in_hand, text]), 2)
+        # a text a number could match (digits, letters): Tryton's search
+        with as_user(ns.handler):
+            self.assertIsNone(Ticket._search_unit_tab(
+                    [('rec_name', 'ilike', '%2025%')], 0, 10, None))
+        # a unit's list of a state (回访 待评价 …) gets the ids of its
+        # orders in the state (the state copied on its assignments); the
+        # same orders as without them
+        with as_user(ns.handler):
+            closed = [('state', '=', 'closed')]
+            self.assertEqual(Ticket._unit_state_domain(closed),
+                ['AND', closed, ('id', 'in', [d.id])])
+            self.assertEqual(Ticket.search(closed), [d])
+            self.assertEqual(Ticket.search([('state', '=', 'reviewed')]),
+                [])
+        with as_user(ns.dispatcher):
+            self.assertEqual(Ticket._unit_state_domain(closed), closed)
+
+        # the dispatcher's title words (_search_title_page, PostgreSQL):
+        # the newest TITLE_DAYS days first, then a window from the rate
+        # found or every order; the page as Tryton's own search gives it
+        with as_user(ns.dispatcher):
+            for days, whole in [(7, 20000), (7, 0), (0, 0)]:
+                with patch.object(ticket_module, 'TITLE_DAYS', days), \
+                        patch.object(ticket_module, 'TITLE_WHOLE', whole):
+                    for offset, limit in [(0, 1000), (0, 1), (1, 2)]:
+                        fast = Ticket._search_title_page(
+                            text, offset, limit, None)
+                        if backend.name != 'postgresql':
+                            self.assertIsNone(fast)
+                            continue
+                        self.assertEqual(fast, [a.id, e.id, d.id][
+                                offset:offset + limit])
+                        self.assertEqual(list(map(int, Ticket.search(
+                                        text, offset, limit))), fast)
 
     @with_transaction()
     def test_sub_unit_sees_only_its_part(self):
