@@ -134,12 +134,13 @@ _TITLE_TEXT = re.compile(r'^[%_\u3000-\u303f\u3400-\u9fff\uf900-\ufaff]+$')
 # Issue #14: the ids of a unit's orders in a list's states (the state copied
 # on its assignments) are added to the list's search when at most this many
 UNIT_STATE_IDS = 5000
-# Issue #14: the dispatcher's search-bar words are first matched in the
-# newest TITLE_DAYS days of orders, then in a window sized from the rate
-# found, or in every order when that many matches or fewer are expected
-# (Ticket._search_title_page)
+# Issue #14: search-bar words are first matched in the newest TITLE_DAYS
+# days of orders, then in a window sized from the rate found, or in every
+# order when testing all the expected matches costs less than the window:
+# a window's date index entry costs TITLE_ENTRY of a match's test (its row
+# read and its title matched) (Ticket._newest_matches)
 TITLE_DAYS = 7
-TITLE_WHOLE = 20000
+TITLE_ENTRY = 1 / 8
 
 
 def _unrestricted(domain):
@@ -944,10 +945,12 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         t = cls.__table__()
         cursor = Transaction().connection.cursor()
         need = (offset or 0) + limit
-        cursor.execute(*t.select(Max(t.received_at)))
-        newest, = cursor.fetchone()
+        cursor.execute(*t.select(Max(t.received_at), Min(t.received_at)))
+        newest, oldest = cursor.fetchone()
         if newest is None:
             return []
+        per_day = cls.estimated_count() / max(
+            (newest - oldest) / dt.timedelta(days=1), 1)
 
         def matches(since):
             where = Coalesce(t.title, '').like(pattern)
@@ -958,24 +961,41 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
                 cursor.execute(*t.select(t.received_at, t.id, where=where))
                 return cursor.fetchall()
 
-        window = dt.timedelta(days=TITLE_DAYS)
-        found = matches(newest - window)
-        if len(found) < need:
-            cursor.execute(*t.select(Min(t.received_at)))
-            oldest, = cursor.fetchone()
-            span = newest - oldest
-            # matches a day in the window, at least one in all of it
-            rate = max(len(found), 1) / (window / dt.timedelta(days=1))
-            days = 2 * need / rate
-            if (dt.timedelta(days=days) >= span
-                    or rate * span / dt.timedelta(days=1) <= TITLE_WHOLE):
-                found = matches(None)
-            else:
-                found = matches(newest - dt.timedelta(days=days))
-                if len(found) < need:
-                    found = matches(None)
+        found = cls._newest_matches(matches, lambda since: per_day,
+            need, newest, oldest)
         found.sort(reverse=True)
         return [i for _, i in found[offset or 0:need]]
+
+    @staticmethod
+    def _newest_matches(matches, per_day, need, newest, oldest):
+        """Issue #14: at least need of the newest matches of a search-bar
+        text (all of them when fewer), as [(received time, id)]:
+        matches(since) reads the matches received since a time (None: all
+        of them) from the trigram index ANDed with the date index;
+        per_day(since) the rows a day of the date index from since.
+
+        The newest TITLE_DAYS days first; while they hold fewer than
+        need, a window of 1.25 × need at the rate found (at least twice
+        the last one), or every match when testing all those expected
+        costs less than the window's date index entries (TITLE_ENTRY a
+        row) and its matches' tests.  A window that holds need matches
+        holds the newest need: every match outside it is older."""
+        day = dt.timedelta(days=1)
+        span = max((newest - oldest) / day, 1)
+        days = TITLE_DAYS
+        since = newest - days * day
+        found = matches(since)
+        while len(set(found)) < need:
+            rate = max(len(set(found)), 1) / max(days, 1 / 24)
+            following = max(1.25 * need / rate, 2 * days)
+            window = (following * per_day(since) * TITLE_ENTRY
+                + 1.25 * need)
+            if following >= span or rate * span <= window:
+                return matches(None)
+            days = following
+            since = newest - days * day
+            found = matches(since)
+        return found
 
     @classmethod
     def _unit_state_domain(cls, domain):
@@ -1137,13 +1157,11 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         own order, for the rule and tabs of _unit_tab.
 
         Title words (the title copied on the assignments, ticket_title) are
-        first matched in the units' rows from the (unit, title trigrams)
-        GIN index, at most SEARCH_BAR_IDS + 1 of them (a bitmap, no order):
-        when that is all of them, the page is sorted from those rows;
-        when there are more, the word is common in the unit and its own
-        rows walked in the list order soon give a page (a unit's whole
-        history was tested, 5 s for the busiest unit at 10 M)."""
-        from trytond import backend
+        matched in the units' rows from the (unit, title trigrams) GIN
+        index ANDed with the unit's newest rows (_unit_newest_matches) and
+        the page sorted from those (a unit's whole history was tested, 5 s
+        for the busiest unit at 10 M); on SQLite the unit's rows are walked
+        in the list order, testing each title."""
         own = [(n, d.upper()) for n, d in cls._order]
         if order is not None and [(n, (d or 'ASC').upper())
                 for n, d in order] != own:
@@ -1167,22 +1185,13 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
                 where &= Coalesce(a.ticket_title, '').like(pattern)
             return where
 
-        if pattern is not None:
-            cap = (SEARCH_BAR_IDS if backend.name == 'postgresql'
-                else min(SEARCH_BAR_IDS, 1000))
-            with planner(cursor, enable_seqscan='off',
-                    enable_indexscan='off'):
-                cursor.execute(*a.select(a.ticket_received_at, a.ticket,
-                        where=condition(a.unit.in_(sorted(units))),
-                        limit=cap + 1))
-                found = cursor.fetchall()
-            if len(found) <= cap:
-                # the list order: received DESC (NULLS FIRST), id DESC
-                found = sorted(set(found), reverse=True,
-                    key=lambda r: (r[0] is None, r[0] or dt.datetime.min,
-                        r[1]))
-                end = offset + limit if limit is not None else None
-                return [t for _, t in found[offset:end]]
+        if pattern is not None and limit is not None:
+            found = cls._unit_newest_matches(
+                a, units, condition, offset + limit)
+            if found is not None:
+                # the list order: received DESC, id DESC
+                found = sorted(set(found), reverse=True)
+                return [t for _, t in found[offset:offset + limit]]
 
         def rows(unit, limit, offset):
             return a.select(a.ticket_received_at.as_('received_at'),
@@ -1210,6 +1219,46 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
                 return [r[-1] for r in cursor]
         cursor.execute(*query)
         return [r[-1] for r in cursor]
+
+    @classmethod
+    def _unit_newest_matches(cls, a, units, condition, need):
+        """Issue #14: at least need of the newest of a unit's matches of a
+        search-bar text (_newest_matches) from its own assignments (a, the
+        table condition(where) is written on): the
+        (unit, title trigrams) GIN index ANDed with the unit's rows since
+        a time ((unit, ticket_received_at) index); None on SQLite."""
+        from trytond import backend
+        if backend.name != 'postgresql':
+            return None
+        cursor = Transaction().connection.cursor()
+        own = a.unit.in_(sorted(units))
+        # each unit's ends of its (unit, received time) index
+        ends = []
+        for unit in sorted(units):
+            cursor.execute(*a.select(Max(a.ticket_received_at),
+                    Min(a.ticket_received_at), where=a.unit == unit))
+            ends.extend(e for e in cursor.fetchone() if e is not None)
+        if not ends:
+            return []
+        newest, oldest = max(ends), min(ends)
+
+        def matches(since):
+            where = condition(own)
+            if since is not None:
+                where &= a.ticket_received_at >= since
+            with planner(cursor, enable_seqscan='off',
+                    enable_indexscan='off'):
+                cursor.execute(*a.select(a.ticket_received_at, a.ticket,
+                        where=where))
+                return cursor.fetchall()
+
+        def per_day(since):
+            cursor.execute(*a.select(Count(Literal(1)),
+                    where=own & (a.ticket_received_at >= since)))
+            rows, = cursor.fetchone()
+            return rows / max((newest - since) / dt.timedelta(days=1), 1)
+
+        return cls._newest_matches(matches, per_day, need, newest, oldest)
 
     @classmethod
     def _search_count_full(cls, domain, offset, limit):

@@ -449,13 +449,14 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
 
         # issue #14: title words in the search bar of 本单位工单 (全部, 在办)
         # are matched on the title copied on the unit's assignments
-        # (_unit_title_page), the page in the list order; the ids read
-        # first (SEARCH_BAR_IDS, patched to 0: more than that, the unit's
-        # rows walked in the list order) give the same page.  A, E, D of
-        # the county carry 道路积水 (A the latest, D closed).
+        # (_search_unit_tab), the page in the list order, from the newest
+        # TITLE_DAYS days first (patched to 0: a window from the rate found,
+        # then every match; the unit's rows walked in the list order on
+        # SQLite): the same page.  A, E, D of the county carry 道路积水 (A
+        # the latest, D closed).
         text = [('rec_name', 'ilike', '%道路积水%')]
-        for cap in [ticket_module.SEARCH_BAR_IDS, 0]:
-            with patch.object(ticket_module, 'SEARCH_BAR_IDS', cap):
+        for days in [7, 0]:
+            with patch.object(ticket_module, 'TITLE_DAYS', days):
                 self.assertEqual(page(ns.handler, text), [a.id, e.id, d.id])
                 self.assertEqual(page(ns.handler, text, 1, 1), [e.id])
                 self.assertEqual(page(ns.handler, ['AND', in_hand, text]),
@@ -487,9 +488,9 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
         # the newest TITLE_DAYS days first, then a window from the rate
         # found or every order; the page as Tryton's own search gives it
         with as_user(ns.dispatcher):
-            for days, whole in [(7, 20000), (7, 0), (0, 0)]:
+            for days, entry in [(7, 1 / 8), (0, 1 / 8), (0, 10 ** 6)]:
                 with patch.object(ticket_module, 'TITLE_DAYS', days), \
-                        patch.object(ticket_module, 'TITLE_WHOLE', whole):
+                        patch.object(ticket_module, 'TITLE_ENTRY', entry):
                     for offset, limit in [(0, 1000), (0, 1), (1, 2)]:
                         fast = Ticket._search_title_page(
                             text, offset, limit, None)
