@@ -986,9 +986,11 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         rate = max(expected, 1) / span
         days = 1.25 * need / rate
         while True:
+            if days >= span:
+                return matches(None)
             since = newest - days * day
-            if (days >= span or rate * span
-                    <= days * per_day(since) * TITLE_ENTRY + 1.25 * need):
+            window = days * per_day(since) * TITLE_ENTRY + 1.25 * need
+            if rate * span <= window:
                 return matches(None)
             found = matches(since)
             if len(set(found)) >= need:
