@@ -374,6 +374,7 @@ def case(expression, shares):
 def fill(cursor, args, names, templates, units):
     """Multiply the templates into args.tickets tickets, their assignments
     and events, in SQL."""
+    from trytond.modules.sushi_ticket.ticket import UNIT_OPEN_STATES
     n = args.tickets
     open_from = int(n * (1 - OPEN_SHARE))
     # a deterministic pseudo-random number in [0, 1) of g and a salt
@@ -435,7 +436,8 @@ def fill(cursor, args, names, templates, units):
         "signed_at, return_deadline, limit_days, due_at, original_due_at, "
         "yellow_at, light, late_sign_in, deemed_accepted, sign_reminded, "
         "red_card, review_return_count, consecutive_returns, completed_at, "
-        "create_uid, create_date")
+        "create_uid, create_date, ticket_title, ticket_state, "
+        "ticket_received_at, ticket_open")
     values = ("s.g, {unit}, '{role}', 1, a_state, false, d, 1, "
         "'属地管理、职责分工', d + INTERVAL '2 hours', "
         "CASE WHEN a_state <> 'dispatched' THEN d + INTERVAL '1 hour' END, "
@@ -443,9 +445,15 @@ def fill(cursor, args, names, templates, units):
         "d + INTERVAL '7 days', d + INTERVAL '5 days', 'green', false, "
         "false, false, false, 0, 0, "
         "CASE WHEN a_state = 'completed' THEN "
-        "d + INTERVAL '4 days' END, 0, d")
-    source = (f"FROM (SELECT s.*, s.received_at + INTERVAL '40 minutes' "
+        "d + INTERVAL '4 days' END, 0, d, "
+        # the order's copies (Assignment.sync_ticket_copy)
+        "s.title, s.state, s.received_at, "
+        "CASE WHEN s.state IN (%s) THEN true END" % ', '.join(
+            f"'{s}'" for s in UNIT_OPEN_STATES))
+    source = (f"FROM (SELECT s.*, tt.title, "
+        f"s.received_at + INTERVAL '40 minutes' "
         f"AS d, CASE s.state {a_state} END AS a_state FROM scale_t s "
+        f"JOIN scale_template tt ON tt.k = s.k "
         f"WHERE s.{dispatched}) s")
     cursor.execute(f'INSERT INTO sushi_ticket_assignment ({common}) '
         f'SELECT {values.format(unit="s.unit", role="lead")} {source} '
@@ -519,16 +527,29 @@ def update_module(database):
     admin = Path(sys.executable).with_name('trytond-admin')
     before = index_sizes(database)
     start = time.perf_counter()
-    subprocess.run([sys.executable, str(admin), '-d', database,
-            '-u', 'sushi_ticket'], check=True, stdout=subprocess.DEVNULL)
+    # -vv: the fill of the orders' copies and the index updates, timed
+    run = subprocess.run([sys.executable, str(admin), '-d', database,
+            '-u', 'sushi_ticket', '-vv'],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if run.returncode:
+        print(run.stderr[-5000:], file=sys.stderr)
+        raise SystemExit(run.returncode)
+    for line in run.stderr.splitlines():
+        if 'copies filled' in line or 'update index for sushi.ticket' in line:
+            log(f'  {line}')
     log(f'trytond-admin -u sushi_ticket: {time.perf_counter() - start:.0f}'
         ' s')
+    start = time.perf_counter()
     after = index_sizes(database)
     for name in sorted(set(before) ^ set(after)):
         size, definition = after.get(name) or before[name]
         log(f"  {'created' if name in after else 'dropped'} "
             f"({size}): {definition}")
-    vacuum(database)
+    # the upgrade rewrites the assignments only (their copies of the
+    # order): their visibility map and statistics
+    vacuum(database, ['sushi_ticket_assignment'])
+    log(f'VACUUM ANALYZE sushi_ticket_assignment: '
+        f'{time.perf_counter() - start:.0f} s')
 
 
 def index_sizes(database):

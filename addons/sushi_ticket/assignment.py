@@ -6,6 +6,8 @@ deadline, traffic light and red card (SGN, RET, LIM, LGT).
 Assessment counts assignments, so every fact a score needs is stored here
 with its timestamp."""
 import datetime as dt
+import logging
+import time
 
 from sql import Column, Literal, Null
 from sql.conditionals import Case, Coalesce
@@ -22,6 +24,11 @@ from . import clock
 from .exceptions import AssignmentError, DispatchError, ReturnError
 from .tools import LIGHT_ROWS, IdSearchMixin
 from .workflow import check_user_values, transition
+
+logger = logging.getLogger(__name__)
+# Issue #14: the upgrade's fill of the orders' copies drops and re-creates
+# the table's indexes above this many rows (_drop_indexes_for_fill)
+FILL_DROP_INDEXES = 100000
 
 STATES = [
     ('dispatched', "Awaiting Sign-in"),
@@ -230,19 +237,23 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
     mine = fields.Function(fields.Boolean("Of My Units"), 'get_mine',
         searcher='search_mine')
     # list helpers
-    ticket_title = fields.Function(fields.Char("Title"), 'get_ticket_field')
+    # issue #14: copies of the order's title and state, kept in step with
+    # the order (sync_ticket_copy: Assignment.create, Ticket.write, the
+    # set-based writes of the order's state): a unit's lists and search
+    # bar filter and sort its own rows, not the city's orders
+    ticket_title = fields.Char("Title", readonly=True)
     request_type = fields.Function(fields.Selection(
             'get_request_types', "Request Type"), 'get_ticket_field')
-    ticket_state = fields.Function(fields.Selection(
-            'get_ticket_states', "Ticket State"), 'get_ticket_field')
+    ticket_state = fields.Selection('get_ticket_states', "Ticket State",
+        readonly=True, sort=False)
     # issue #14: True while the order is in its units' 在办 tab
     # (ticket.UNIT_OPEN_STATES), else empty; kept by Ticket.write and
-    # Assignment.create (sync_ticket_open).  A unit's exact count of its
+    # Assignment.create (sync_ticket_copy).  A unit's exact count of its
     # open orders walks the unit's open rows (Ticket._count_unit_tab).
     ticket_open = fields.Boolean("Order Open", readonly=True)
     # issue #14: the order's received time (Ticket.received_at, the order
     # lists' order), kept by Assignment.create and Ticket.write
-    # (sync_ticket_received): a unit's 本单位工单 page is read from its own
+    # (sync_ticket_copy): a unit's 本单位工单 page is read from its own
     # rows in the list order (Ticket._search_unit_tab)
     ticket_received_at = fields.DateTime("Order Received at", readonly=True)
 
@@ -284,6 +295,16 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                     (t.ticket_received_at, Index.Range(order='DESC')),
                     (t.ticket, Index.Range(order='DESC')),
                     where=t.ticket_open == Literal(True)),
+                # issue #14: a unit's search-bar words in its orders'
+                # titles (the copy): one GIN index over the unit and the
+                # title's trigrams (btree_gin, see create_trigram_extension)
+                Index(t, (t.unit, Index.Equality()),
+                    (Coalesce(t.ticket_title, ''), Index.Similarity())),
+                # issue #14: a unit's orders in a state (the copy), e.g. its
+                # orders awaiting their rating (回访 待评价)
+                Index(t, (t.unit, Index.Equality()),
+                    (t.ticket_state, Index.Equality()),
+                    (t.ticket, Index.Range())),
                 Index(t, (t.dispatched_at, Index.Range(order='DESC')),
                     (t.id, Index.Range(order='DESC'))),
                 # issue #14: the return requests' list (act_assignment_
@@ -386,76 +407,84 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def __register__(cls, module):
         table_h = cls.__table_handler__(module)
-        # issue #14: ticket_open was dropped by the third session (it served
-        # no record rule that measured faster); it is back for the count
-        fill = not table_h.column_exist('ticket_open')
-        fill_received = not table_h.column_exist('ticket_received_at')
+        # issue #14: the order's copies (ticket_open, ticket_received_at,
+        # ticket_title, ticket_state) are filled together, in one UPDATE,
+        # when one of them is new
+        fill = not all(table_h.column_exist(c) for c in [
+                'ticket_open', 'ticket_received_at', 'ticket_title',
+                'ticket_state'])
         super().__register__(module)
         if fill:
-            cls.sync_ticket_open()
-        if fill_received:
-            cls.sync_ticket_received()
+            start = time.perf_counter()
+            cls._drop_indexes_for_fill()
+            cls.sync_ticket_copy()
+            logger.info("the orders' copies filled on the assignments "
+                "in %.1f s", time.perf_counter() - start)
+
+    @classmethod
+    def _drop_indexes_for_fill(cls):
+        """Issue #14: before the upgrade's one UPDATE of every assignment
+        (PostgreSQL, more than FILL_DROP_INDEXES rows), drop the table's
+        own indexes (Tryton's idx_…, not those of constraints): each new
+        row version would otherwise enter every one of them (929 307 rows:
+        236 s with them, at 1 M).  Tryton creates the declared indexes
+        again right after the modules' registration (set_indexes)."""
+        if backend.name != 'postgresql':
+            return
+        cursor = Transaction().connection.cursor()
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s "
+            "AND relkind = 'r'", (cls._table,))
+        row = cursor.fetchone()
+        if not row or row[0] < FILL_DROP_INDEXES:
+            return
+        cursor.execute("SELECT i.indexname FROM pg_indexes i "
+            "WHERE i.tablename = %s AND i.indexname LIKE 'idx\\_%%' "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+            "WHERE c.conname = i.indexname)", (cls._table,))
+        for name, in cursor.fetchall():
+            cursor.execute('DROP INDEX "%s"' % name)
 
     @classmethod
     def create(cls, vlist):
         assignments = super().create(vlist)
-        ticket_ids = sorted({a.ticket.id for a in assignments})
-        cls.sync_ticket_open(ticket_ids)
-        cls.sync_ticket_received(ticket_ids)
+        cls.sync_ticket_copy(sorted({a.ticket.id for a in assignments}))
         return assignments
 
     @classmethod
-    def sync_ticket_received(cls, ticket_ids=None):
-        """Issue #14: ticket_received_at of the assignments of the tickets
-        (of every assignment without it when None): the ticket's
-        received_at.  Set-based, in the caller's transaction."""
-        pool = Pool()
-        Ticket = pool.get('sushi.ticket')
-        a = cls.__table__()
-        t = Ticket.__table__()
-        cursor = Transaction().connection.cursor()
-        received = t.select(t.received_at, where=t.id == a.ticket)
-        if ticket_ids is None:
-            cursor.execute(*a.update([a.ticket_received_at], [received],
-                    where=a.ticket_received_at == Null))
-            return
-        # (a size: without one, grouped_slice gives one id at a time)
-        for sub_ids in grouped_slice(ticket_ids, backend.MAX_QUERY_PARAMS):
-            cursor.execute(*a.update([a.ticket_received_at], [received],
-                    where=reduce_ids(a.ticket, list(sub_ids))
-                    & ((a.ticket_received_at == Null)
-                        | (a.ticket_received_at != received))))
-        # the assignments cached in the transaction are stale now
-        clock.forget(cls.__name__)
-
-    @classmethod
-    def sync_ticket_open(cls, ticket_ids=None):
-        """Issue #14: ticket_open of the assignments of the tickets (of
-        every ticket when None): True while the ticket is in one of
-        UNIT_OPEN_STATES, else NULL.  Set-based, in the caller's
-        transaction."""
+    def sync_ticket_copy(cls, ticket_ids=None):
+        """Issue #14: the copies of the order on the assignments of the
+        tickets (of every assignment when None): its title, state, received
+        time and ticket_open (True while the order is in UNIT_OPEN_STATES,
+        else NULL).  Set-based (one UPDATE ... FROM per slice of orders, of
+        the rows that differ), in the caller's transaction."""
         from .ticket import UNIT_OPEN_STATES
         pool = Pool()
         Ticket = pool.get('sushi.ticket')
         a = cls.__table__()
         t = Ticket.__table__()
         cursor = Transaction().connection.cursor()
+        columns = [a.ticket_title, a.ticket_state, a.ticket_received_at,
+            a.ticket_open]
+        values = [t.title, t.state, t.received_at,
+            Case((t.state.in_(UNIT_OPEN_STATES), Literal(True)),
+                else_=Null)]
+        differ = ((Coalesce(a.ticket_state, '') != t.state)
+            | (Coalesce(a.ticket_title, '') != Coalesce(t.title, ''))
+            | (a.ticket_received_at == Null)
+            | (a.ticket_received_at != t.received_at)
+            | (Coalesce(a.ticket_open, False)
+                != t.state.in_(UNIT_OPEN_STATES)))
         if ticket_ids is None:
-            cursor.execute(*a.update([a.ticket_open], [Literal(True)],
-                    where=a.ticket.in_(t.select(t.id,
-                            where=t.state.in_(UNIT_OPEN_STATES)))))
-            return
-        for sub_ids in grouped_slice(ticket_ids, backend.MAX_QUERY_PARAMS):
-            sub_ids = list(sub_ids)
-            in_tickets = reduce_ids(a.ticket, sub_ids)
-            open_ = t.select(t.id, where=reduce_ids(t.id, sub_ids)
-                & t.state.in_(UNIT_OPEN_STATES))
-            cursor.execute(*a.update([a.ticket_open], [Literal(True)],
-                    where=in_tickets & a.ticket.in_(open_)
-                    & (Coalesce(a.ticket_open, False) == Literal(False))))
-            cursor.execute(*a.update([a.ticket_open], [Null],
-                    where=in_tickets & ~a.ticket.in_(open_)
-                    & (a.ticket_open != Null)))
+            # the upgrade: one statement over every row
+            cursor.execute(*a.update(columns, values, from_=[t],
+                    where=(t.id == a.ticket) & differ))
+        else:
+            # (a size: without one, grouped_slice gives one id at a time)
+            for sub_ids in grouped_slice(ticket_ids,
+                    backend.MAX_QUERY_PARAMS):
+                cursor.execute(*a.update(columns, values, from_=[t],
+                        where=(t.id == a.ticket)
+                        & reduce_ids(a.ticket, list(sub_ids)) & differ))
         # the assignments cached in the transaction are stale now
         clock.forget(cls.__name__)
 
@@ -540,21 +569,21 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def get_ticket_states(cls):
-        return Pool().get('sushi.ticket').fields_get(
+        # empty until sync_ticket_copy, right after the row's creation
+        return [(None, "")] + Pool().get('sushi.ticket').fields_get(
             ['state'])['state']['selection']
 
     @classmethod
     def get_ticket_field(cls, assignments, names):
-        """The ticket's title, type and state in one query per slice of
-        rows (issue #14: browsing the tickets loaded every column of
-        each)."""
+        """The ticket's type in one query per slice of rows (issue #14:
+        browsing the tickets loaded every column of each; the title and
+        state are copies on the row, sync_ticket_copy)."""
         pool = Pool()
         Ticket = pool.get('sushi.ticket')
         a = cls.__table__()
         t = Ticket.__table__()
         cursor = Transaction().connection.cursor()
-        source = {'ticket_title': 'title', 'request_type': 'request_type',
-            'ticket_state': 'state'}
+        source = {'request_type': 'request_type'}
         result = {n: {} for n in names}
         # issue #14: a size, else grouped_slice gives one id at a time (a
         # query per row of the list)

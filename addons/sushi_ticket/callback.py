@@ -308,7 +308,8 @@ class Callback(AppendOnlyMixin, ModelSQL, ModelView):
                 ['cancelled', Null, now],
                 where=a.state.in_(Assignment.OPEN_STATES)
                 & a.ticket.in_(t.select(t.id, where=due))))
-        # the orders leave their units' 在办 (ticket_open, issue #14)
+        # the orders leave their units' 在办 (the copies on their
+        # assignments: ticket_open, ticket_state, issue #14)
         cursor.execute(*t.select(t.id, where=due))
         closing = sorted(i for i, in cursor)
         cursor.execute(*t.update(
@@ -321,7 +322,7 @@ class Callback(AppendOnlyMixin, ModelSQL, ModelView):
                         else_='default_satisfied'),
                     'default_satisfied', 'closed', now, Null, now],
                 where=due))
-        Assignment.sync_ticket_open(closing)
+        Assignment.sync_ticket_copy(closing)
         clock.forget(cls.__name__, Ticket.__name__, Assignment.__name__)
 
     @classmethod

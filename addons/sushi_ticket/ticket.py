@@ -3,10 +3,11 @@
 """The work order (工单): intake, scope, triage and the order's summary
 state; the per-unit steps live on `sushi.ticket.assignment`."""
 import datetime as dt
+import json
 import re
 
 from sql import From, Literal, Table, Union
-from sql.aggregate import Count, Max
+from sql.aggregate import Count, Max, Min
 from sql.conditionals import Case, Coalesce
 
 from trytond.i18n import gettext
@@ -124,6 +125,47 @@ def _and_clauses(domain):
             return None
         clauses.extend(sub)
     return clauses
+
+
+# Issue #14: a search-bar text of Chinese characters (and LIKE's
+# wildcards) matches no order number (INT-07: ASCII digits) and reads the
+# same with LIKE and ILIKE: only the order's title, which its assignments
+# copy (ticket_title), can match it
+_TITLE_TEXT = re.compile(r'^[%_\u3000-\u303f\u3400-\u9fff\uf900-\ufaff]+$')
+# Issue #14: the ids of a unit's orders in a list's states (the state copied
+# on its assignments) are added to the list's search when at most this many
+UNIT_STATE_IDS = 5000
+# Issue #14: search-bar words are matched in a window of the newest orders
+# sized from the planner's estimate, or in every order when testing all the
+# expected matches costs less than the window: a window's date index entry
+# costs TITLE_ENTRY of a match's test (its row read and its title matched)
+# (Ticket._newest_matches)
+TITLE_ENTRY = 1 / 8
+
+
+def _unrestricted(domain):
+    """Whether a record rule domain lets every record through: empty, or
+    'OR'/'AND' of empty domains only (the dispatcher's, ('OR', ()))."""
+    if not domain:
+        return True
+    if isinstance(domain, (list, tuple)) and domain[0] in ('OR', 'AND'):
+        return all(_unrestricted(d) for d in domain[1:])
+    return False
+
+
+def _title_pattern(clause):
+    """The LIKE pattern of a search-bar clause (rec_name ilike '%…%') that
+    only the order's title can match, of three characters or more (a
+    trigram), else None."""
+    if (not isinstance(clause, (list, tuple)) or len(clause) != 3
+            or clause[0] != 'rec_name' or clause[1] not in {'ilike', 'like'}
+            or not isinstance(clause[2], str)):
+        return None
+    operand = clause[2]
+    if (not _TITLE_TEXT.match(operand)
+            or len(operand.replace('%', '').replace('_', '')) < 3):
+        return None
+    return operand
 
 
 # States that Ticket.process derives from the assignments
@@ -781,11 +823,12 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         if operator in {'ilike', 'like'} and len(digits) >= 3:
             # three characters make a trigram (pg_trgm reads a shorter
             # text from the whole index)
-            return cls._matches_first(domain)
+            return cls._matches_first(domain,
+                _title_pattern(('rec_name', operator, operand)))
         return domain
 
     @classmethod
-    def _matches_first(cls, domain):
+    def _matches_first(cls, domain, title=None):
         """Issue #14: the orders of domain (a search-bar text) as their
         ids when they are at most SEARCH_BAR_IDS, else domain.
 
@@ -802,12 +845,21 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         common in the city but rare in a unit would walk the city's orders
         probing the unit's rule (20 s at 10 M); for a unit's staff (the
         units set by Ticket.search) the matches are then read from the
-        unit's own orders (_unit_matches)."""
+        unit's own orders (_unit_matches).  A text only the title can match
+        (title: its LIKE pattern) is matched for a unit's staff on the
+        title copied on the unit's assignments (_unit_title_matches)."""
         from trytond import backend
         cursor = Transaction().connection.cursor()
         # SQLite takes at most 32 766 parameters in a statement
         cap = (SEARCH_BAR_IDS if backend.name == 'postgresql'
             else min(SEARCH_BAR_IDS, 1000))
+        units = Transaction().context.get(UNIT_RULE_KEY)
+        if units is not None and title is not None:
+            ids = cls._unit_title_matches(units, title, cap + 1)
+            if len(ids) > cap:
+                # as common in the unit: its walk soon finds a page
+                return domain
+            return [('id', 'in', ids)]
         query = cls.search(domain, limit=cap + 1, order=[], query=True)
         # any SEARCH_BAR_IDS + 1 of them tell "more": no order (Tryton adds
         # the id to a limited search), which would read every match
@@ -856,20 +908,185 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
             return [i for i, in cursor]
 
     @classmethod
+    def _search_title_page(cls, domain, offset, limit, order):
+        """Issue #14: the ids of a page (list order) of the orders whose
+        title matches the search bar's words, for a user without record
+        rules on the orders (the dispatcher), or None for any other search.
+
+        PostgreSQL walks the list order testing each title when it
+        believes the words common (10 µs a title: 31 334 titles for 1 000
+        matches of a word in 3 % of the orders), or reads every match
+        from the trigram index and sorts them when it believes them rare
+        (9 µs a match).  Both grow with the table.  Here the matches are
+        read from the trigram index ANDed with a window of the newest
+        orders (received_at >= T, a bitmap of the date index) sized from
+        the planner's estimate of the matches, or from the trigram index
+        alone when that costs less (_newest_matches), and sorted here."""
+        from trytond import backend
+        own = [(n, d.upper()) for n, d in cls._order]
+        if order is not None and [(n, (d or 'ASC').upper())
+                for n, d in order] != own:
+            return None
+        if limit is None or limit <= 0 or backend.name != 'postgresql':
+            return None
+        clauses = _and_clauses(domain)
+        if not clauses or len(clauses) != 1:
+            return None
+        pattern = _title_pattern(clauses[0])
+        if pattern is None:
+            return None
+        if Transaction().check_access and not _unrestricted(
+                Pool().get('ir.rule').domain_get(cls.__name__, mode='read')):
+            return None
+        t = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        need = (offset or 0) + limit
+        cursor.execute(*t.select(Max(t.received_at), Min(t.received_at)))
+        newest, oldest = cursor.fetchone()
+        if newest is None:
+            return []
+        per_day = cls.estimated_count() / max(
+            (newest - oldest) / dt.timedelta(days=1), 1)
+
+        def matches(since):
+            where = Coalesce(t.title, '').like(pattern)
+            if since is not None:
+                where &= t.received_at >= since
+            with planner(cursor, enable_seqscan='off',
+                    enable_indexscan='off'):
+                cursor.execute(*t.select(t.received_at, t.id, where=where))
+                return cursor.fetchall()
+
+        expected = cls._expected_rows(t.select(t.id,
+                where=Coalesce(t.title, '').like(pattern)))
+        found = cls._newest_matches(matches, expected,
+            lambda since: per_day, need, newest, oldest)
+        found.sort(reverse=True)
+        return [i for _, i in found[offset or 0:need]]
+
+    @staticmethod
+    def _newest_matches(matches, expected, per_day, need, newest, oldest):
+        """Issue #14: at least need of the newest matches of a search-bar
+        text (all of them when fewer), as [(received time, id)]:
+        matches(since) reads the matches received since a time (None: all
+        of them) from the trigram index ANDed with the date index;
+        expected the planner's estimate of all the matches (close for
+        trigrams with a UTF-8 ctype: 54 463 for 46 688, 324 531 for
+        312 497 at 10 M); per_day(since) the rows a day of the date index
+        from since.
+
+        The window holds 1.25 × need at the expected rate; every match is
+        read instead when testing all of them costs less than the window's
+        date index entries (TITLE_ENTRY of a test each) and its matches'
+        tests.  A window that holds need matches holds the newest need
+        (every match outside it is older); one that holds fewer gives the
+        rate for the next, at least twice as long."""
+        day = dt.timedelta(days=1)
+        span = max((newest - oldest) / day, 1 / 24)
+        rate = max(expected, 1) / span
+        days = 1.25 * need / rate
+        while True:
+            if days >= span:
+                return matches(None)
+            since = newest - days * day
+            window = days * per_day(since) * TITLE_ENTRY + 1.25 * need
+            if rate * span <= window:
+                return matches(None)
+            found = matches(since)
+            if len(set(found)) >= need:
+                return found
+            rate = max(len(set(found)), 1) / days
+            days = max(1.25 * need / rate, 2 * days)
+
+    @staticmethod
+    def _expected_rows(query):
+        "The planner's estimate of the rows of query (EXPLAIN)."
+        cursor = Transaction().connection.cursor()
+        cursor.execute('EXPLAIN (FORMAT JSON) ' + str(query), query.params)
+        plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return plan[0]['Plan']['Plan Rows']
+
+    @classmethod
+    def _unit_state_domain(cls, domain):
+        """Issue #14: domain, and the ids of the unit's orders in its
+        states when the user's record rule is exactly the unit staff rule,
+        domain's clauses are all ANDed, one of them is ('state', '=' or
+        'in', …), and the unit has at most UNIT_STATE_IDS orders in those
+        states (the state copied on its assignments, ticket_state).
+
+        Tryton reads every order of the city in the state, in the list's
+        order, probing the unit for each (a unit's 回访 待评价: the 25 088
+        orders awaiting their rating at 10 M, 254 ms); the unit's own
+        orders in the state are an index-only range of its rows, (unit,
+        ticket_state, ticket).  The same orders: the clause is added, not
+        replaced."""
+        if not Transaction().check_access:
+            return domain
+        clauses = _and_clauses(domain)
+        if not clauses:
+            return domain
+        states = None
+        for clause in clauses:
+            if len(clause) != 3 or clause[0] != 'state':
+                continue
+            if clause[1] == '=' and isinstance(clause[2], str):
+                states = [clause[2]]
+            elif (clause[1] == 'in' and isinstance(clause[2], (list, tuple))
+                    and all(isinstance(v, str) for v in clause[2])):
+                states = list(clause[2])
+            if states is not None:
+                break
+        if not states:
+            return domain
+        Rule = Pool().get('ir.rule')
+        units = _rule_units(Rule.domain_get(cls.__name__, mode='read'))
+        if units is None:
+            return domain
+        a = Pool().get('sushi.ticket.assignment').__table__()
+        cursor = Transaction().connection.cursor()
+        ids = []
+        if units:
+            cursor.execute(*a.select(a.ticket,
+                    where=a.unit.in_(sorted(units))
+                    & a.ticket_state.in_(sorted(states)),
+                    distinct=True, limit=UNIT_STATE_IDS + 1))
+            ids = [i for i, in cursor]
+        if len(ids) > UNIT_STATE_IDS:
+            return domain
+        return ['AND', domain, ('id', 'in', ids)]
+
+    @classmethod
+    def _unit_title_matches(cls, units, pattern, limit):
+        """Issue #14: the ids of at most limit orders of units whose title
+        matches pattern (LIKE), from the title copied on the units'
+        assignments: a bitmap of the (unit, title trigrams) GIN index, the
+        units' matches only, neither the city's nor the unit's whole
+        history."""
+        if not units:
+            return []
+        a = Pool().get('sushi.ticket.assignment').__table__()
+        cursor = Transaction().connection.cursor()
+        query = a.select(a.ticket, where=a.unit.in_(sorted(units))
+            & (Coalesce(a.ticket_title, '').like(pattern)),
+            distinct=True, limit=limit)
+        with planner(cursor, enable_seqscan='off', enable_indexscan='off'):
+            cursor.execute(*query)
+            return [i for i, in cursor]
+
+    @classmethod
     def write(cls, *args):
         super().write(*args)
         Assignment = Pool().get('sushi.ticket.assignment')
         actions = iter(args)
-        moved, received = set(), set()
+        changed = set()
         for tickets, values in zip(actions, actions):
-            if 'state' in values:
-                moved.update(t.id for t in tickets)
-            if 'received_at' in values:
-                received.update(t.id for t in tickets)
-        if moved:
-            Assignment.sync_ticket_open(sorted(moved))
-        if received:
-            Assignment.sync_ticket_received(sorted(received))
+            # the order's copies on its assignments (issue #14)
+            if values.keys() & {'state', 'received_at', 'title'}:
+                changed.update(t.id for t in tickets)
+        if changed:
+            Assignment.sync_ticket_copy(sorted(changed))
 
     @classmethod
     def search(cls, domain, offset=0, limit=None, order=None, count=False,
@@ -887,10 +1104,13 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
                 order=order, count=count, query=query)
         if not count:
             ids = cls._search_unit_tab(domain, offset, limit, order)
+            if ids is None:
+                ids = cls._search_title_page(domain, offset, limit, order)
             if ids is not None:
                 # the page's orders: Tryton applies the user's rules (they
                 # all pass) and sorts them
                 return super().search([('id', 'in', ids)], order=order)
+        domain = cls._unit_state_domain(domain)
         units = None
         if transaction.check_access and 'rec_name' in repr(domain):
             # issue #14: the search bar's matches of a unit's staff can be
@@ -907,28 +1127,34 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
 
     @classmethod
     def _unit_tab(cls, domain):
-        """Issue #14: (units, open only) when the user's record rule is
-        exactly the unit staff rule and domain is 本单位工单's 全部 ([]) or
-        exactly its 在办 tab, else None."""
+        """Issue #14: (units, open only, title pattern) when the user's
+        record rule is exactly the unit staff rule and domain is 本单位工单's
+        全部 ([]) or exactly its 在办 tab, either with or without one
+        search-bar text that only the title can match (_title_pattern),
+        else None."""
         Rule = Pool().get('ir.rule')
         units = _rule_units(Rule.domain_get(cls.__name__, mode='read'))
         clauses = _and_clauses(domain)
         if units is None or clauses is None:
             return None
-        if not clauses:
-            return units, False
-        if (len(clauses) == 1 and len(clauses[0]) == 3
-                and tuple(clauses[0][:2]) == ('state', 'in')
-                and isinstance(clauses[0][2], (list, tuple))
-                and set(clauses[0][2]) == set(UNIT_OPEN_STATES)):
-            return units, True
-        return None
+        open_only, pattern = False, None
+        for clause in clauses:
+            if (not open_only and len(clause) == 3
+                    and tuple(clause[:2]) == ('state', 'in')
+                    and isinstance(clause[2], (list, tuple))
+                    and set(clause[2]) == set(UNIT_OPEN_STATES)):
+                open_only = True
+            elif pattern is None and _title_pattern(clause):
+                pattern = clause[2]
+            else:
+                return None
+        return units, open_only, pattern
 
     @classmethod
     def _search_unit_tab(cls, domain, offset, limit, order):
-        """Issue #14: the ids of a page of 本单位工单 (全部, or the 在办 tab)
-        in the list order, read from the unit's own assignments, or None
-        for any other search.
+        """Issue #14: the ids of a page of 本单位工单 (全部, or the 在办 tab,
+        with or without title words in the search bar) in the list order,
+        read from the unit's own assignments, or None for any other search.
 
         Tryton walks the orders in the list order (received_at DESC) and
         probes the unit rule for each: the newest 1 000 orders of a unit
@@ -939,7 +1165,14 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         order met twice, e.g. two rounds, counts once).  With several units
         (a unit and its sub-units) each gives its first offset + limit
         orders and the newest of those are the page.  Only in the list's
-        own order, for the rule and tabs of _unit_tab."""
+        own order, for the rule and tabs of _unit_tab.
+
+        Title words (the title copied on the assignments, ticket_title) are
+        matched in the units' rows from the (unit, title trigrams) GIN
+        index ANDed with the unit's newest rows (_unit_newest_matches) and
+        the page sorted from those (a unit's whole history was tested, 5 s
+        for the busiest unit at 10 M); on SQLite the unit's rows are walked
+        in the list order, testing each title."""
         own = [(n, d.upper()) for n, d in cls._order]
         if order is not None and [(n, (d or 'ASC').upper())
                 for n, d in order] != own:
@@ -949,18 +1182,31 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         tab = cls._unit_tab(domain)
         if tab is None:
             return None
-        units, open_only = tab
+        units, open_only, pattern = tab
         if not units:
             return []
         a = Pool().get('sushi.ticket.assignment').__table__()
         offset = offset or 0
+        cursor = Transaction().connection.cursor()
 
-        def rows(unit, limit, offset):
-            where = a.unit == unit
+        def condition(where):
             if open_only:
                 where &= a.ticket_open == Literal(True)
+            if pattern is not None:
+                where &= Coalesce(a.ticket_title, '').like(pattern)
+            return where
+
+        if pattern is not None and limit is not None:
+            found = cls._unit_newest_matches(
+                a, units, condition, offset + limit)
+            if found is not None:
+                # the list order: received DESC, id DESC
+                found = sorted(set(found), reverse=True)
+                return [t for _, t in found[offset:offset + limit]]
+
+        def rows(unit, limit, offset):
             return a.select(a.ticket_received_at.as_('received_at'),
-                a.ticket.as_('ticket'), where=where,
+                a.ticket.as_('ticket'), where=condition(a.unit == unit),
                 group_by=[a.ticket_received_at, a.ticket],
                 order_by=[a.ticket_received_at.desc, a.ticket.desc],
                 limit=limit, offset=offset or None)
@@ -977,9 +1223,55 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
                 group_by=[union.received_at, union.ticket],
                 order_by=[union.received_at.desc, union.ticket.desc],
                 limit=limit, offset=offset or None)
-        cursor = Transaction().connection.cursor()
+        if pattern is not None:
+            # the walk in the list order, testing the unit's titles
+            with planner(cursor, enable_bitmapscan='off'):
+                cursor.execute(*query)
+                return [r[-1] for r in cursor]
         cursor.execute(*query)
         return [r[-1] for r in cursor]
+
+    @classmethod
+    def _unit_newest_matches(cls, a, units, condition, need):
+        """Issue #14: at least need of the newest of a unit's matches of a
+        search-bar text (_newest_matches) from its own assignments (a, the
+        table condition(where) is written on): the
+        (unit, title trigrams) GIN index ANDed with the unit's rows since
+        a time ((unit, ticket_received_at) index); None on SQLite."""
+        from trytond import backend
+        if backend.name != 'postgresql':
+            return None
+        cursor = Transaction().connection.cursor()
+        own = a.unit.in_(sorted(units))
+        # each unit's ends of its (unit, received time) index
+        ends = []
+        for unit in sorted(units):
+            cursor.execute(*a.select(Max(a.ticket_received_at),
+                    Min(a.ticket_received_at), where=a.unit == unit))
+            ends.extend(e for e in cursor.fetchone() if e is not None)
+        if not ends:
+            return []
+        newest, oldest = max(ends), min(ends)
+
+        def matches(since):
+            where = condition(own)
+            if since is not None:
+                where &= a.ticket_received_at >= since
+            with planner(cursor, enable_seqscan='off',
+                    enable_indexscan='off'):
+                cursor.execute(*a.select(a.ticket_received_at, a.ticket,
+                        where=where))
+                return cursor.fetchall()
+
+        def per_day(since):
+            cursor.execute(*a.select(Count(Literal(1)),
+                    where=own & (a.ticket_received_at >= since)))
+            rows, = cursor.fetchone()
+            return rows / max((newest - since) / dt.timedelta(days=1), 1)
+
+        expected = cls._expected_rows(a.select(a.id, where=condition(own)))
+        return cls._newest_matches(matches, expected, per_day, need,
+            newest, oldest)
 
     @classmethod
     def _search_count_full(cls, domain, offset, limit):
@@ -1007,7 +1299,7 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         tab = cls._unit_tab(domain)
         if tab is None:
             return None
-        units, open_only = tab
+        units, open_only, pattern = tab
         if limit is not None and limit <= 0:
             return None
         if not units:
@@ -1016,9 +1308,17 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         where = a.unit.in_(sorted(units))
         if open_only:
             where &= a.ticket_open == Literal(True)
+        if pattern is not None:
+            # title words: the (unit, title trigrams) GIN index
+            where &= Coalesce(a.ticket_title, '').like(pattern)
         tickets = a.select(a.ticket, where=where, distinct=True,
             limit=limit, offset=offset or None)
         cursor = Transaction().connection.cursor()
+        if pattern is not None:
+            with planner(cursor, enable_seqscan='off',
+                    enable_indexscan='off'):
+                cursor.execute(*tickets.select(Count(Literal(1))))
+                return cursor.fetchone()[0]
         cursor.execute(*tickets.select(Count(Literal(1))))
         return cursor.fetchone()[0]
 
@@ -1506,6 +1806,7 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         pool = Pool()
         Configuration = pool.get('sushi.configuration')
         Event = pool.get('sushi.ticket.event')
+        Assignment = pool.get('sushi.ticket.assignment')
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         # whole seconds, as the ORM stores a time (see clock.whole_seconds)
@@ -1515,7 +1816,11 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         due = (table.state == 'closed') & (table.closed_at <= limit)
         Event.log_query(table.select(table.id, Literal(None), Literal(None),
                 where=due), 'archive')
+        # the state copied on their assignments (issue #14)
+        cursor.execute(*table.select(table.id, where=due))
+        archived = sorted(i for i, in cursor)
         cursor.execute(*table.update(
                 [table.state, table.archived_at, table.write_date],
                 ['archived', now, now], where=due))
+        Assignment.sync_ticket_copy(archived)
         clock.forget(cls.__name__)

@@ -62,9 +62,11 @@ def normalize_phone(phone):
 
 def create_trigram_extension():
     """Issue #14: create PostgreSQL's pg_trgm extension, if the database
-    lets us, before the trigram indexes of the search bar are created.
+    lets us, before the trigram indexes of the search bar are created;
+    and btree_gin, with which a unit and its orders' title trigrams make
+    one GIN index (a unit's search bar on its assignments' title copy).
 
-    Without it (SQLite, or a role that may not create extensions) the
+    Without them (SQLite, or a role that may not create extensions) the
     Index.Similarity indexes fall back to B-tree: prefixes are still served,
     infix searches scan; see the README (scale)."""
     from trytond import backend
@@ -73,21 +75,30 @@ def create_trigram_extension():
         return False
     transaction = Transaction()
     database = transaction.database
-    if database.has_extension('pg_trgm'):
-        return True
     cursor = transaction.connection.cursor()
-    cursor.execute('SAVEPOINT sushi_trigram')
-    try:
-        cursor.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
-    except Exception:
-        cursor.execute('ROLLBACK TO SAVEPOINT sushi_trigram')
-        logger.warning("pg_trgm could not be created: substring searches "
-            "of numbers, titles and phones will scan the table "
-            "(CREATE EXTENSION pg_trgm as a superuser)")
-        return False
-    cursor.execute('RELEASE SAVEPOINT sushi_trigram')
-    database._extensions[database.name].pop('pg_trgm', None)
-    return True
+    created = True
+    for extension, warning in [
+            ('pg_trgm', "pg_trgm could not be created: substring searches "
+                "of numbers, titles and phones will scan the table "
+                "(CREATE EXTENSION pg_trgm as a superuser)"),
+            ('btree_gin', "btree_gin could not be created: a unit's "
+                "search bar reads its orders' titles without the "
+                "unit-and-title index (CREATE EXTENSION btree_gin as a "
+                "superuser)"),
+            ]:
+        if database.has_extension(extension):
+            continue
+        cursor.execute('SAVEPOINT sushi_extension')
+        try:
+            cursor.execute('CREATE EXTENSION IF NOT EXISTS %s' % extension)
+        except Exception:
+            cursor.execute('ROLLBACK TO SAVEPOINT sushi_extension')
+            logger.warning(warning)
+            created = False
+            continue
+        cursor.execute('RELEASE SAVEPOINT sushi_extension')
+        database._extensions[database.name].pop(extension, None)
+    return created
 
 
 # Issue #14: where the page before ended, per user, model, domain, order

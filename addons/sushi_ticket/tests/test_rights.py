@@ -11,6 +11,7 @@ import unittest
 from contextlib import contextmanager
 from unittest.mock import patch
 
+from trytond import backend
 from trytond.exceptions import UserError
 from trytond.model import ModelSQL
 from trytond.model.exceptions import AccessButtonError, AccessError
@@ -445,6 +446,107 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
             self.assertEqual(sorted(Ticket._unit_matches(query,
                         [ns.county.id, ns.town.id])),
                 sorted([a.id, d.id, e.id]))
+
+        # issue #14: title words in the search bar of 本单位工单 (全部, 在办)
+        # are matched on the title copied on the unit's assignments
+        # (_search_unit_tab), the page in the list order (a window of the
+        # unit's newest rows or all its matches, TITLE_ENTRY patched to
+        # choose each; the unit's rows walked in the list order on SQLite):
+        # the same page.  A, E, D of the county carry 道路积水 (A the
+        # latest, D closed).
+        text = [('rec_name', 'ilike', '%道路积水%')]
+        for entry in [0, 10 ** 6]:
+            with patch.object(ticket_module, 'TITLE_ENTRY', entry):
+                self.assertEqual(page(ns.handler, text), [a.id, e.id, d.id])
+                self.assertEqual(page(ns.handler, text, 1, 1), [e.id])
+                self.assertEqual(page(ns.handler, ['AND', in_hand, text]),
+                    [a.id, e.id])
+                self.assertEqual(page(ns.town_handler, text), [a.id])
+                self.assertEqual(page(ns.other_handler, text), [])
+                with as_user(ns.handler):
+                    self.assertEqual(Ticket.search_count(text), 3)
+                    self.assertEqual(Ticket.search_count(
+                            ['AND', in_hand, text]), 2)
+        # a text a number could match (digits, letters): Tryton's search
+        with as_user(ns.handler):
+            self.assertIsNone(Ticket._search_unit_tab(
+                    [('rec_name', 'ilike', '%2025%')], 0, 10, None))
+        # a unit's list of a state (回访 待评价 …) gets the ids of its
+        # orders in the state (the state copied on its assignments); the
+        # same orders as without them
+        with as_user(ns.handler):
+            closed = [('state', '=', 'closed')]
+            self.assertEqual(Ticket._unit_state_domain(closed),
+                ['AND', closed, ('id', 'in', [d.id])])
+            self.assertEqual(Ticket.search(closed), [d])
+            self.assertEqual(Ticket.search([('state', '=', 'reviewed')]),
+                [])
+        with as_user(ns.dispatcher):
+            self.assertEqual(Ticket._unit_state_domain(closed), closed)
+
+        # the dispatcher's title words (_search_title_page, PostgreSQL): a
+        # window of the newest orders or every match; the page as Tryton's
+        # own search gives it
+        with as_user(ns.dispatcher):
+            for entry in [0, 1 / 8, 10 ** 6]:
+                with patch.object(ticket_module, 'TITLE_ENTRY', entry):
+                    for offset, limit in [(0, 1000), (0, 1), (1, 2)]:
+                        fast = Ticket._search_title_page(
+                            text, offset, limit, None)
+                        if backend.name != 'postgresql':
+                            self.assertIsNone(fast)
+                            continue
+                        self.assertEqual(fast, [a.id, e.id, d.id][
+                                offset:offset + limit])
+                        self.assertEqual(list(map(int, Ticket.search(
+                                        text, offset, limit))), fast)
+
+    def test_newest_matches_window(self):
+        """Issue #14: the newest matches of a search-bar text read through
+        windows of the newest orders (Ticket._newest_matches): a window
+        that holds the page's count holds the newest matches; one that
+        holds fewer gives the rate of a longer one; every match when that
+        costs less.  Matches one a day for 100 days, then ten a day for
+        the last 10 days (200 in all), 20 orders a day."""
+        from ..ticket import Ticket
+        day = dt.timedelta(days=1)
+        newest = dt.datetime(2025, 4, 10)
+        rows = [(newest - k * day, k) for k in range(10, 110)]
+        rows += [(newest - k * day / 10, 1000 + k) for k in range(100)]
+        everything = sorted(rows, reverse=True)
+        asked = []
+
+        def matches(since):
+            asked.append(since)
+            return [r for r in rows if since is None or r[0] >= since]
+
+        def newest_matches(need, expected, entry=1 / 8):
+            asked.clear()
+            with patch.object(ticket_module, 'TITLE_ENTRY', entry):
+                return sorted(Ticket._newest_matches(matches, expected,
+                        lambda since: 20, need, newest,
+                        newest - 109 * day), reverse=True)
+
+        # 50 needed, 200 expected over 109 days: a window of 1.25 x 50 /
+        # (200 / 109) = 34.06 days (34.06 x 20 / 8 + 62.5 = 147.7 against
+        # 200 tests), holding 25 + 100 matches
+        found = newest_matches(50, 200)
+        self.assertEqual(len(asked), 1)
+        self.assertAlmostEqual((newest - asked[0]) / day, 34.0625, places=4)
+        self.assertEqual(found[:50], everything[:50])
+        # 5 needed, 20 expected: testing 20 costs less than a 34-day
+        # window (91.4): every match
+        self.assertEqual(newest_matches(5, 20), everything)
+        self.assertEqual(asked, [None])
+        # 150 needed, 2 000 expected: 10.22 days hold 101, then 20.44 days
+        # (twice) hold 111, then 40.9 days hold 131; at that rate (3.2 a
+        # day, 349 in all) every match costs less than 81.8 days (392)
+        self.assertEqual(newest_matches(150, 2000), everything)
+        self.assertEqual(len(asked), 4)
+        self.assertEqual(asked[-1], None)
+        # a window's entries dear (ten tests each): every match at once
+        self.assertEqual(newest_matches(150, 2000, entry=10), everything)
+        self.assertEqual(asked, [None])
 
     @with_transaction()
     def test_sub_unit_sees_only_its_part(self):

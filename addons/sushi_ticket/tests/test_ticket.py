@@ -951,6 +951,55 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(ticket.first_evaluation, 'default_satisfied')
 
     @with_transaction()
+    def test_order_copied_on_assignments(self):
+        """Issue #14: the order's title, state, received time and 在办 flag
+        are copied on its assignments and follow every change: dispatch,
+        the platform's edit, the unit's sign-in and reply, the review, the
+        deemed rating (CBK-06) and the archive cron (ARC-01), both
+        set-based."""
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        Callback = pool.get('sushi.ticket.callback')
+        ns = setup_network()
+
+        def copies(ticket):
+            ticket = Ticket(ticket.id)
+            return {(a.ticket_title, a.ticket_state, a.ticket_received_at,
+                    a.ticket_open) for a in ticket.assignments}
+
+        received = local(2025, 3, 3, 8)
+        ticket = create_ticket(title='小区门口道路积水', received_at=received)
+        lead, co = self.dispatch(ticket, ns.county, [ns.other])
+        self.assertEqual(copies(ticket),
+            {('小区门口道路积水', 'dispatched', received, True)})
+        # the platform corrects the title and the received time
+        Ticket.write([ticket], {'title': '小区门口道路积水严重',
+                'received_at': local(2025, 3, 3, 7)})
+        received = local(2025, 3, 3, 7)
+        self.assertEqual(copies(ticket),
+            {('小区门口道路积水严重', 'dispatched', received, True)})
+        # the lead signs: the order is in progress (Ticket.process)
+        ticket, _ = self.signed(ns, ticket=None, title='路灯不亮',
+            received_at=received)
+        self.assertEqual(copies(ticket),
+            {('路灯不亮', 'in_progress', received, True)})
+        ticket, _, _ = self.reviewed(ns, ticket=create_ticket(
+                title='路灯不亮', received_at=received))
+        self.assertEqual(copies(ticket),
+            {('路灯不亮', 'reviewed', received, True)})
+        # CBK-06: no rating in time, closed in one UPDATE
+        with at(2025, 3, 9, 10):
+            Callback.deem_satisfied()
+        self.assertEqual(copies(ticket),
+            {('路灯不亮', 'closed', received, None)})
+        # ARC-01: archived by the cron three days after closing
+        with at(2025, 3, 12, 11):
+            Ticket.archive_closed()
+        self.assertEqual(Ticket(ticket.id).state, 'archived')
+        self.assertEqual(copies(ticket),
+            {('路灯不亮', 'archived', received, None)})
+
+    @with_transaction()
     def test_no_answer_deemed_satisfied(self):
         "CBK-06: no rating within the window counts as satisfied"
         pool = Pool()
