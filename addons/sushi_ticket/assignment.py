@@ -15,10 +15,11 @@ from sql.conditionals import Case, Coalesce
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.model.modelstorage import is_leaf
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice, reduce_ids
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from . import clock
 from .exceptions import AssignmentError, DispatchError, ReturnError
@@ -541,6 +542,127 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
             ('ticket.number',) + tuple(clause[1:]),
             ('unit.name',) + tuple(clause[1:]),
             ]
+
+    @classmethod
+    def search(cls, domain, offset=0, limit=None, order=None, count=False,
+            query=False):
+        # issue #14: a search that keeps to units whose every assignment the
+        # read rule already grants (本单位派件: 'mine', i.e. unit = x) is
+        # run without the rule's OR (`unit IN tree OR the lead unit's
+        # subquery`): the OR is true on every row the domain keeps, but
+        # PostgreSQL cannot see it, misestimates the tab (8 339 for 15 059)
+        # and ANDs three bitmaps of the unit's whole history instead of
+        # walking the tab's (unit, state, dispatched_at, id) index (the
+        # busiest unit's count at 10 M: 190-410 ms -> 6 ms).  The same rows
+        # either way; the model access is still checked.
+        if cls._read_rule_implied(domain, order):
+            pool = Pool()
+            pool.get('ir.model.access').check(cls.__name__, 'read')
+            pool.get('ir.model.field.access').check(cls.__name__,
+                cls._domain_fields(domain)
+                | {o.partition('.')[0] for o, _ in order or []}, 'read')
+            with without_check_access():
+                return super().search(domain, offset=offset, limit=limit,
+                    order=order, count=count, query=query)
+        return super().search(domain, offset=offset, limit=limit,
+            order=order, count=count, query=query)
+
+    @classmethod
+    def _domain_fields(cls, domain):
+        if is_leaf(domain):
+            return {domain[0].split('.', 1)[0]}
+        if isinstance(domain, (list, tuple)):
+            return set().union(*(cls._domain_fields(d) for d in domain
+                    if isinstance(d, (list, tuple))))
+        return set()
+
+    @classmethod
+    def _domain_own_fields_only(cls, domain):
+        "Whether every leaf is on a plain column of the assignment (or mine)"
+        if is_leaf(domain):
+            if len(domain) != 3 or '.' in domain[0]:
+                return False
+            name, operator, _ = domain
+            if name == 'mine':
+                return True
+            field = cls._fields.get(name)
+            return (field is not None
+                and not isinstance(field, fields.Function)
+                and field._type not in {
+                    'one2many', 'many2many', 'reference'}
+                and operator not in {'where', 'not where', 'child_of',
+                    'not child_of', 'parent_of', 'not parent_of'})
+        if isinstance(domain, (list, tuple)):
+            return all(cls._domain_own_fields_only(d) for d in domain
+                if d not in ('AND', 'OR'))
+        return False
+
+    @classmethod
+    def _read_rule_implied(cls, domain, order=None):
+        """Whether the domain keeps only rows of units the user's read rule
+        grants whole: its top-level AND restricts `unit` (or `mine`) to a
+        set S, and the rule domain is true for any row whose unit is in S
+        (a clause `unit in U` with S within U, in an OR of the rule
+        groups; a global rule or any other shape keeps the rule)."""
+        transaction = Transaction()
+        if not transaction.check_access or not transaction.user:
+            return False
+        if (not cls._domain_own_fields_only(domain)
+                or any('.' in o for o, _ in order or [])):
+            return False
+        units = None
+
+        def restrict(values):
+            nonlocal units
+            values = set(values)
+            units = values if units is None else units & values
+
+        def leaves(domain):
+            if is_leaf(domain):
+                yield domain
+            elif isinstance(domain, (list, tuple)) and domain:
+                if domain[0] == 'OR':
+                    return
+                for d in domain:
+                    if isinstance(d, (list, tuple)):
+                        yield from leaves(d)
+        for leaf in leaves(domain):
+            if len(leaf) != 3:
+                continue
+            name, operator, value = leaf
+            if name == 'mine' and operator == '=' and value is True:
+                restrict(Pool().get('sushi.unit').user_unit_tree())
+            elif (name == 'unit' and operator == '='
+                    and isinstance(value, int) and not isinstance(value, bool)):
+                restrict([value])
+            elif (name == 'unit' and operator == 'in'
+                    and isinstance(value, (list, tuple))
+                    and all(isinstance(v, int) for v in value)):
+                restrict(value)
+        if units is None:
+            return False
+        Rule = Pool().get('ir.rule')
+        rule = Rule.domain_get(cls.__name__, mode='read')
+        if not rule:
+            return False
+
+        def implied(clause):
+            if is_leaf(clause):
+                if len(clause) != 3 or clause[0] != 'unit':
+                    return False
+                _, operator, value = clause
+                if operator == 'in' and isinstance(value, (list, tuple)):
+                    return units <= set(value)
+                if operator == '=':
+                    return units <= {value}
+                return False
+            if isinstance(clause, (list, tuple)) and clause:
+                if clause[0] == 'OR':
+                    return any(implied(c) for c in clause[1:])
+                parts = clause[1:] if clause[0] == 'AND' else clause
+                return bool(parts) and all(implied(c) for c in parts)
+            return False
+        return implied(rule)
 
     @classmethod
     def get_mine(cls, assignments, name):
