@@ -587,6 +587,35 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
                     {'progress_note': '已协调'})
 
     @with_transaction()
+    def test_unit_tab_search_by_unit_keeps_rules(self):
+        "ORG-11, TRI-08: a search by unit shows only the parts one may read"
+        # issue #14: a search kept to the user's own units runs without the
+        # read rule's OR; any other unit keeps the rule
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        ns = setup_network()
+        ticket = create_ticket()
+        with at(2025, 3, 3, 9):
+            lead, co = dispatch_ticket(ticket, ns.county, [ns.city],
+                basis='属地管理，城管配合')
+        with as_user(ns.city_handler):
+            self.assertEqual(Assignment.search([('mine', '=', True)]), [co])
+            self.assertEqual(Assignment.search_count(
+                    [['mine', '=', True], ['state', '=', 'dispatched']]), 1)
+            self.assertEqual(
+                Assignment.search([('unit', '=', ns.county.id)]), [])
+            self.assertEqual(Assignment.search_count(
+                    [('unit', '=', ns.county.id)]), 0)
+            self.assertEqual(Assignment.search(
+                    [('unit', 'in', [ns.county.id, ns.city.id])]), [co])
+        with as_user(ns.handler):
+            self.assertEqual(Assignment.search(['AND',
+                        [('mine', '=', True)],
+                        [('state', '=', 'dispatched')]]), [lead])
+            self.assertEqual(
+                Assignment.search([('unit', '=', ns.city.id)]), [co])
+
+    @with_transaction()
     def test_platform_roles_see_every_order(self):
         "ORG-09, PLT-05: platform staff, leaders and analysts see all"
         pool = Pool()
