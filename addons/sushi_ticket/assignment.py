@@ -23,7 +23,7 @@ from trytond.transaction import Transaction, without_check_access
 
 from . import clock
 from .exceptions import AssignmentError, DispatchError, ReturnError
-from .tools import LIGHT_ROWS, IdSearchMixin
+from .tools import LIGHT_ROWS, IdSearchMixin, and_clauses
 from .workflow import check_user_values, transition
 
 logger = logging.getLogger(__name__)
@@ -617,16 +617,10 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
             values = set(values)
             units = values if units is None else units & values
 
-        def leaves(domain):
-            if is_leaf(domain):
-                yield domain
-            elif isinstance(domain, (list, tuple)) and domain:
-                if domain[0] == 'OR':
-                    return
-                for d in domain:
-                    if isinstance(d, (list, tuple)):
-                        yield from leaves(d)
-        for leaf in leaves(domain):
+        clauses = and_clauses(domain)
+        if clauses is None:
+            return False
+        for leaf in clauses:
             if len(leaf) != 3:
                 continue
             name, operator, value = leaf

@@ -34,6 +34,11 @@ USER_KEY = re.compile(r'^user:([0-9]{1,18})$')
 FOLLOWER_SEARCH_MAX = 100
 
 
+def _user_key(user):
+    "The opaque key of a user (USER_KEY)."
+    return 'user:%s' % user.id
+
+
 def _parse(resource):
     "(model, id) of a chat resource 'model,id'; AccessError when malformed."
     try:
@@ -109,7 +114,7 @@ class Channel(metaclass=PoolMeta):
         User = Pool().get('res.user')
         if user.id == Transaction().user or User._sees_logins():
             return user.login
-        return 'user:%s' % user.id
+        return _user_key(user)
 
     @classmethod
     def _follower_user(cls, key):
@@ -146,7 +151,7 @@ class Channel(metaclass=PoolMeta):
     @classmethod
     def _display_name(cls, user):
         "The name of user in the chat's messages (never the login)."
-        return user.name or 'user:%s' % user.id
+        return user.name or _user_key(user)
 
     @classmethod
     def _resolve_follower(cls, resource, username):

@@ -22,6 +22,7 @@ from trytond.pyson import PYSON
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import ReadonlyFieldError, ValueCheckError
+from .tools import rule_unrestricted
 
 # Default sizes of text fields without their own: long enough for any
 # honest value, short enough for a btree index and a list view.
@@ -134,9 +135,7 @@ def _check_search(Model, domain, order):
     if personal:
         Rule = pool.get('ir.rule')
         rules = Rule.domain_get('sushi.ticket', mode='read')
-        # ('OR', ()) for a group whose rule group has no rule: every order
-        if rules and not (rules[0] == 'OR'
-                and any(not d for d in rules[1:])):
+        if not rule_unrestricted(rules):
             Ticket, name = personal[0]
             raise AccessError(gettext('ir.msg_access_rule_field_error',
                     **Ticket.__names__(name)))

@@ -22,8 +22,9 @@ from .exceptions import (
     DispatchError, DraftError, IntakeError, IntakeValidationError)
 from .time_limit import COMPLEXITIES, REQUEST_TYPES, URGENCIES
 from .tools import (
-    LIGHT_ROWS, PHONE, IdSearchMixin, create_trigram_extension,
-    normalize_phone, planner, rec_name_domain)
+    LIGHT_ROWS, PHONE, IdSearchMixin, and_clauses as _and_clauses,
+    create_trigram_extension, normalize_phone, planner, rec_name_domain,
+    rule_unrestricted as _unrestricted)
 from .workflow import DraftOnlyMixin, transition
 
 STATES = [
@@ -103,30 +104,6 @@ def _rule_units(domain):
     return None
 
 
-def _and_clauses(domain):
-    """The leaf clauses of a domain made of ANDs only (sao's
-    ['AND', screen domain, tab domain]), else None."""
-    if not isinstance(domain, (list, tuple)):
-        return None
-    if (len(domain) >= 2 and isinstance(domain[0], str)
-            and domain[0] not in ('AND', 'OR')):
-        return [tuple(domain)]
-    items = list(domain)
-    if items and items[0] == 'OR':
-        if len(items) > 2:
-            return None
-        items = items[1:]
-    elif items and items[0] == 'AND':
-        items = items[1:]
-    clauses = []
-    for item in items:
-        sub = _and_clauses(item)
-        if sub is None:
-            return None
-        clauses.extend(sub)
-    return clauses
-
-
 # Issue #14: a search-bar text of Chinese characters (and LIKE's
 # wildcards) matches no order number (INT-07: ASCII digits) and reads the
 # same with LIKE and ILIKE: only the order's title, which its assignments
@@ -141,16 +118,6 @@ UNIT_STATE_IDS = 5000
 # costs TITLE_ENTRY of a match's test (its row read and its title matched)
 # (Ticket._newest_matches)
 TITLE_ENTRY = 1 / 8
-
-
-def _unrestricted(domain):
-    """Whether a record rule domain lets every record through: empty, or
-    'OR'/'AND' of empty domains only (the dispatcher's, ('OR', ()))."""
-    if not domain:
-        return True
-    if isinstance(domain, (list, tuple)) and domain[0] in ('OR', 'AND'):
-        return all(_unrestricted(d) for d in domain[1:])
-    return False
 
 
 def _title_pattern(clause):

@@ -291,3 +291,40 @@ def planner(cursor, **settings):
         cursor.execute('SELECT ' + ', '.join(
                 'set_config(%s, %s, true)' for _ in names),
             [v for n, b in zip(names, before) for v in (n, b)])
+
+
+def and_clauses(domain):
+    """The leaf clauses of a domain made of ANDs only (sao's
+    ['AND', screen domain, tab domain]), else None."""
+    if not isinstance(domain, (list, tuple)):
+        return None
+    if (len(domain) >= 2 and isinstance(domain[0], str)
+            and domain[0] not in ('AND', 'OR')):
+        return [tuple(domain)]
+    items = list(domain)
+    if items and items[0] == 'OR':
+        if len(items) > 2:
+            return None
+        items = items[1:]
+    elif items and items[0] == 'AND':
+        items = items[1:]
+    clauses = []
+    for item in items:
+        sub = and_clauses(item)
+        if sub is None:
+            return None
+        clauses.extend(sub)
+    return clauses
+
+
+def rule_unrestricted(domain):
+    """Whether a record rule domain (ir.rule.domain_get) lets every record
+    through: empty, an OR with an empty branch (a group whose rule group
+    has no rule: ('OR', ())), or an AND of such."""
+    if not domain:
+        return True
+    if isinstance(domain, (list, tuple)) and domain[0] == 'OR':
+        return any(rule_unrestricted(d) for d in domain[1:])
+    if isinstance(domain, (list, tuple)) and domain[0] == 'AND':
+        return all(rule_unrestricted(d) for d in domain[1:])
+    return False
