@@ -135,6 +135,7 @@ class Ticket(metaclass=PoolMeta):
         super().write(*args)
         actions = iter(args)
         if any(OPEN311_PUBLIC & set(values)
+                or values.get('state') in OPEN311_HIDDEN
                 for _, values in zip(actions, actions)):
             cls._open311_changed()
 
@@ -151,7 +152,9 @@ class Ticket(metaclass=PoolMeta):
         text or place is corrected, shows so in the next answer.  A new
         order or a new state shows within the cache's 30 seconds (a
         clear on every create and accept would empty the cache at the
-        intake's rate)."""
+        intake's rate), except a move back to a state no public answer
+        shows (an accepted order not accepted after all), which is rare
+        and forgets them at once."""
         from .open311 import clear_public
         clear_public()
 

@@ -870,6 +870,40 @@ class Open311TestCase(RouteTestCase):
         row, = self.client().get(self.url(f'requests/{draft}.json')).json
         self.assertEqual(row['status'], 'open')
 
+    def test_rejected_after_accept_leaves_cache(self):
+        """SCP-02, PUB-02: an accepted order the call-taker then finds
+        out of scope (不予受理) leaves the public answers at once, though
+        both were served from the cache a moment before: GET requests/<id>
+        answers 404 and GET requests no longer lists it"""
+        number = self.post(**self.valid(
+                description='要求法院改判我的民事案件。')
+            ).json[0]['service_request_id']
+        one = self.url(f'requests/{number}.json')
+        every = self.url(f'requests.json?service_request_id={number}')
+        listed = lambda: [r['service_request_id']
+            for r in self.client().get(every).json]
+        self.assertEqual(self.client().get(one).status_code, 200)
+        self.assertEqual(listed(), [number])
+        from trytond.modules.sushi_portal.open311 import _public
+        hits = _public.hit
+        self.assertEqual(self.client().get(one).status_code, 200)
+        self.assertEqual(listed(), [number])
+        self.assertEqual(_public.hit, hits + 2)
+        with Transaction().start(self.db_name, 0) as transaction:
+            pool = Pool()
+            Ticket = pool.get('sushi.ticket')
+            Reason = pool.get('sushi.scope.reason')
+            ticket, = Ticket.search([('number', '=', number)])
+            self.assertEqual(ticket.state, 'accepted')
+            ticket.rejection_reason, = Reason.search(
+                [('code', '=', 'litigation')])
+            ticket.on_change_rejection_reason()
+            ticket.save()
+            Ticket.reject([ticket])
+            transaction.commit()
+        self.assertError(self.client().get(one), 404)
+        self.assertEqual(listed(), [])
+
     def test_post_location_media_jurisdiction(self):
         """INT-01: lat/long alone or address_string alone locate a request;
         media_url is kept and shown; the right jurisdiction_id is accepted,
