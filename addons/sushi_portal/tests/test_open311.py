@@ -83,6 +83,20 @@ class Open311TestCase(RouteTestCase):
         base.update(values)
         return base
 
+    def reject(self, number):
+        "The call-taker does not accept the order (SCP-02: litigation)"
+        with Transaction().start(self.db_name, 0) as transaction:
+            pool = Pool()
+            Ticket = pool.get('sushi.ticket')
+            Reason = pool.get('sushi.scope.reason')
+            ticket, = Ticket.search([('number', '=', number)])
+            ticket.rejection_reason, = Reason.search(
+                [('code', '=', 'litigation')])
+            ticket.on_change_rejection_reason()
+            ticket.save()
+            Ticket.reject([ticket])
+            transaction.commit()
+
     def assertError(self, response, code, fmt='json'):
         """The specification's error body: a list of {code, description};
         HTTP 404, 403 or else 400 ("Errors" of GeoReport v2), the body's
@@ -817,19 +831,11 @@ class Open311TestCase(RouteTestCase):
         rejected = self.post(**self.valid(
                 description='要求法院改判我的民事案件。')
             ).json[0]['service_request_id']
+        self.reject(rejected)
         with Transaction().start(self.db_name, 0) as transaction:
-            pool = Pool()
-            Ticket = pool.get('sushi.ticket')
-            Reason = pool.get('sushi.scope.reason')
-            ticket, = Ticket.search([('number', '=', rejected)])
-            ticket.rejection_reason, = Reason.search(
-                [('code', '=', 'litigation')])
-            ticket.on_change_rejection_reason()
-            ticket.save()
-            Ticket.reject([ticket])
+            Ticket = Pool().get('sushi.ticket')
             self.assertEqual(
                 Ticket.search([('number', '=', draft)])[0].state, 'draft')
-            transaction.commit()
         with Transaction().start(self.db_name, 0) as transaction:
             clear_public()
             transaction.commit()
@@ -889,18 +895,12 @@ class Open311TestCase(RouteTestCase):
         self.assertEqual(self.client().get(one).status_code, 200)
         self.assertEqual(listed(), [number])
         self.assertEqual(_public.hit, hits + 2)
-        with Transaction().start(self.db_name, 0) as transaction:
-            pool = Pool()
-            Ticket = pool.get('sushi.ticket')
-            Reason = pool.get('sushi.scope.reason')
-            ticket, = Ticket.search([('number', '=', number)])
-            self.assertEqual(ticket.state, 'accepted')
-            ticket.rejection_reason, = Reason.search(
-                [('code', '=', 'litigation')])
-            ticket.on_change_rejection_reason()
-            ticket.save()
-            Ticket.reject([ticket])
-            transaction.commit()
+        with Transaction().start(self.db_name, 0):
+            Ticket = Pool().get('sushi.ticket')
+            self.assertEqual(
+                Ticket.search([('number', '=', number)])[0].state,
+                'accepted')
+        self.reject(number)
         self.assertError(self.client().get(one), 404)
         self.assertEqual(listed(), [])
 
