@@ -195,6 +195,11 @@ class ColloquialTests:
         self.assertEqual(Term.standard_text('维修基金怎么用'), '维修基金使用')
         self.assertEqual(Term.standard_text('电瓶车被人偷了'), '电动车被盗了')
         self.assertEqual(Term.standard_text('在老家盖房子'), '在原籍自建住房')
+        self.assertEqual(Term.standard_text('被车撞了算工伤吗'),
+            '被车撞了工伤认定吗')
+        self.assertEqual(Term.standard_text('想给孩子改个名字'),
+            '想给孩子变更姓名')
+        self.assertEqual(Term.standard_text('追尾了不严重'), '交通事故了轻微')
         # the caller's words read as the entries' words
         words, _ = Term.query_words('辞职了咋整')
         self.assertEqual(words, ['离职'])
