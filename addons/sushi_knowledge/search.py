@@ -99,6 +99,14 @@ TITLE = 3.0
 K1 = 1.2
 B = 0.5
 COVERAGE = 0.6
+# A caller's story ends with its question (…户口不在这边，这种情况能在这边上学吗):
+# in a question of STORY characters and three clauses at least, the units
+# of the last clause weigh LAST times as much (development questions: +1
+# at rank 1 on the set alone and at 100 000 entries, nothing lost; 2 the
+# same, with one judged answer fewer among the ranked)
+STORY = 25
+LAST = 1.5
+_CLAUSES = re.compile(r'[,，。;；!！?？、\s]+')
 BANDS = [
     ('confident', "Confident"),
     ('possible', "Possible"),
@@ -390,9 +398,10 @@ def query_units(query):
     Chinese characters apart), its bigrams and Latin words that are not
     already words, weighed by inverse document frequency; and the words to
     highlight.  Homophone typos are read as the word meant first
-    (correct_homophones)."""
+    (correct_homophones); in a story, the last clause weighs more (LAST)."""
     Term = Pool().get('sushi.knowledge.term')
-    words, all_words, grams = Term.query_terms(correct_homophones(query))
+    corrected = correct_homophones(query)
+    words, all_words, grams = Term.query_terms(corrected)
     units = {}
     for word in words:
         if len(word) == 1 and not word.isascii():
@@ -415,6 +424,13 @@ def query_units(query):
         unit.df = count
         unit.idf = _idf(total, count)
         unit.weight = WEIGHTS[unit.kind] * unit.idf
+    if len(corrected) >= STORY:
+        clauses = [c for c in _CLAUSES.split(Term.standard_text(corrected))
+            if c]
+        if len(clauses) >= 3:
+            for unit in units:
+                if unit.text in clauses[-1]:
+                    unit.weight *= LAST
     marked = sorted(set(words) | set(all_words) | {
             u.text for u in units if u.kind == 'gram'}, key=len, reverse=True)
     return units, marked, total

@@ -278,6 +278,26 @@ class ColloquialTests:
                     question)
 
     @with_transaction()
+    def test_story_ends_with_its_question(self):
+        "KB-08: in a caller's story the question, its last clause, weighs more"
+        self.corpus()
+        with clock(2025, 3, 3, 10):
+            story = ('我家孩子今年六岁了，我们是租房住的，户口不在这边，'
+                '这种情况能在这边上学吗')
+            units, _, total = search.query_units(story)
+            weights = {u.text: (u.weight, search.WEIGHTS[u.kind]
+                    * search._idf(total, u.df)) for u in units}
+            # 上学 in the last clause: half as much again; 租房 before it
+            self.assertAlmostEqual(weights['上学'][0],
+                1.5 * weights['上学'][1])
+            self.assertAlmostEqual(weights['租房'][0], weights['租房'][1])
+            # a short question has no story
+            units, _, total = search.query_units('租房住能在这边上学吗')
+            for unit in units:
+                self.assertAlmostEqual(unit.weight, search.WEIGHTS[unit.kind]
+                    * search._idf(total, unit.df))
+
+    @with_transaction()
     def test_answerable_question_never_empty(self):
         "TRI-02: a question sharing no word with its answer still finds it, as a weak match"
         Entry = Pool().get('sushi.knowledge.entry')
