@@ -29,7 +29,10 @@ same entries.  Every third question is held out: `--tune` searches the
 ranking weights on the others only.  That third was asked in two sessions
 and is spent; kb_questions_fresh.txt (234 questions, 26 without an
 answer, written before the eighth session's changes) is a third part,
-"fresh", reported only (`--parts dev,fresh`).  Among generated entries, the set's
+"fresh", asked once in the eighth session and spent too;
+kb_questions_fresh2.txt (347 questions, 27 without an answer, written
+before the ninth session's changes) is the fourth, "fresh2", reported
+only (`--parts dev,fresh2`).  Among generated entries, the set's
 questions are judged by matter (kb_background.txt: the generated entries
 whose title names a matter that answers the question count as relevant),
 so three readings are reported: raw (every generated entry counts as a
@@ -248,10 +251,14 @@ def read_lines(name):
 
 
 # The parts of the questions: 'dev' (tuned on), 'held-out' (every third
-# question of kb_questions.txt: asked twice, spent) and 'fresh' (the fresh
+# question of kb_questions.txt: asked twice, spent), 'fresh' (the fresh
 # held-out set, kb_questions_fresh.txt, written in the eighth session
-# before that session's changes: reported only).
-PARTS = ('dev', 'held-out', 'fresh')
+# before that session's changes, asked once then: spent) and 'fresh2'
+# (kb_questions_fresh2.txt, written in the ninth session before that
+# session's changes: reported only).
+PARTS = ('dev', 'held-out', 'fresh', 'fresh2')
+FRESH = {'fresh': 'kb_questions_fresh.txt',
+    'fresh2': 'kb_questions_fresh2.txt'}
 
 
 def load_set():
@@ -274,21 +281,22 @@ def load_set():
             grades[key] = int(grade)
         questions.append((text, grades,
                 'held-out' if i % 3 == 2 else 'dev'))
-    for text, labels, _ in fresh_lines():
-        grades = {}
-        for label in labels.split():
-            key, grade = label.split(':')
-            assert key in keys, key
-            grades[key] = int(grade)
-        questions.append((text, grades, 'fresh'))
+    for part in FRESH:
+        for text, labels, _ in fresh_lines(part):
+            grades = {}
+            for label in labels.split():
+                key, grade = label.split(':')
+                assert key in keys, key
+                grades[key] = int(grade)
+            questions.append((text, grades, part))
     return entries, questions
 
 
-def fresh_lines():
-    """Return the (question, entries, matters) of the fresh held-out set
-    (kb_questions_fresh.txt)."""
+def fresh_lines(part='fresh'):
+    """Return the (question, entries, matters) of a fresh held-out set
+    (FRESH)."""
     return [tuple(line.split('|'))
-        for line in read_lines('kb_questions_fresh.txt')]
+        for line in read_lines(FRESH[part])]
 
 
 # The generator's matters, longest first: every generated title names its
@@ -312,8 +320,8 @@ def load_background():
     questions of the set were judged against (kb_background.txt)."""
     judged = {}
     lines = [line.split('|') for line in read_lines('kb_background.txt')]
-    lines += [(text, matters) for text, _, matters in fresh_lines()
-        if matters.strip()]
+    lines += [(text, matters) for part in FRESH
+        for text, _, matters in fresh_lines(part) if matters.strip()]
     for text, labels in lines:
         grades = judged.setdefault(text, {})
         for label in labels.split():
@@ -559,8 +567,8 @@ def main():
     parser.add_argument('--parts', default='dev',
         help="the parts of the questions asked, comma-separated, among "
         f"{', '.join(PARTS)}; the development part by default (the old "
-        "held-out third is spent; the fresh part is asked once, at the "
-        "end: dev,fresh)")
+        "held-out third and the fresh part are spent; the fresh2 part is "
+        "asked once, at the end: dev,fresh2)")
     parser.add_argument('--dev-only', action='store_true',
         help="ask the development questions only (the held-out ones are "
         "neither asked nor shown: for working on the method)")
