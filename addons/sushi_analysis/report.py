@@ -9,6 +9,7 @@ split into sections tagged with the responsible units: unit heads read
 the sections tagged to their units; city leaders get the whole report."""
 import datetime as dt
 import io
+import logging
 import os
 from collections import defaultdict
 from email.message import EmailMessage
@@ -21,6 +22,7 @@ from trytond import config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.sushi_ticket import clock
+from trytond.modules.sushi_ticket.exceptions import CalendarMissingYearError
 from trytond.modules.sushi_ticket.replica import replica_cursor
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -30,6 +32,8 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from .statistic import local_today
+
+logger = logging.getLogger(__name__)
 
 KINDS = [
     ('daily', "Daily Hot Issues"),
@@ -123,12 +127,19 @@ class Report(Workflow, ModelSQL, ModelView):
         yesterday = today - dt.timedelta(days=1)
         days = [yesterday]
         if config['daily_report_working_day']:
-            # ANA-04: each day's report by the next working day
-            if not Calendar.is_working_day(today):
-                days = []
-            else:
-                while not Calendar.is_working_day(days[0]):
-                    days.insert(0, days[0] - dt.timedelta(days=1))
+            # ANA-04: each day's report by the next working day; in a year
+            # without an official schedule (CONV-03) by the next calendar
+            # day, ANA-04's default: a report is never held back, nor the
+            # weekly and monthly ones, for a calendar they do not need
+            try:
+                if not Calendar.is_working_day(today):
+                    days = []
+                else:
+                    while not Calendar.is_working_day(days[0]):
+                        days.insert(0, days[0] - dt.timedelta(days=1))
+            except CalendarMissingYearError as exception:
+                logger.warning("%s", exception.message)
+                days = [yesterday]
         due = [('daily', day, day) for day in days]
         if today.weekday() >= 1:  # Tuesday or later (ANA-05)
             monday = today - dt.timedelta(days=today.weekday() + 7)

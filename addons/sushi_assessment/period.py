@@ -4,15 +4,19 @@
 scored (compute) and frozen (publish).  ASM-01, ASM-04, SCORING §4."""
 import calendar
 import datetime as dt
+import logging
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.sushi_ticket import clock
+from trytond.modules.sushi_ticket.exceptions import CalendarMissingYearError
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import PeriodError, PeriodValidationError
+
+logger = logging.getLogger(__name__)
 
 KINDS = [
     ('month', "Month"),
@@ -273,7 +277,15 @@ class Period(Workflow, ModelSQL, ModelView):
             if period.state == 'published':
                 continue
             cls.compute([period])
-            cls.publish([period])
+            try:
+                cls.publish([period])
+            except CalendarMissingYearError as exception:
+                # the objection deadline is in a year without an official
+                # schedule (CONV-03): the scores are kept computed, nothing
+                # is published on a guessed deadline; the next run after
+                # the year is entered publishes
+                logger.warning("%s: %s", period.rec_name, exception.message)
+                continue
             done.append(period)
         if done:
             Bulletin.send(done)

@@ -917,7 +917,7 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
             assignment.return_from_state = assignment.state
             assignment.return_requested_at = now
             assignment.return_requested_by = user
-            assignment.return_review_due_at = Calendar.add_working_days(
+            assignment.return_review_due_at = Calendar.platform_deadline(
                 now, review_days)
             assignment.return_overdue = bool(
                 assignment.return_deadline

@@ -10,6 +10,7 @@ schedule was entered; any question about another year is refused.
 import csv
 import datetime as dt
 import io
+import logging
 from zoneinfo import ZoneInfo
 
 from sql import Literal
@@ -26,6 +27,7 @@ from .exceptions import (
     CalendarDayError, CalendarImportError, CalendarMissingYearError)
 
 UTC = dt.timezone.utc
+logger = logging.getLogger(__name__)
 KINDS = [
     ('holiday', "Holiday"),
     ('workday', "Make-up Working Day"),
@@ -349,6 +351,21 @@ class Calendar(Model):
         else:
             time = config['office_close_time']
         return cls.local_datetime(date, time)
+
+    @classmethod
+    def platform_deadline(cls, value, n):
+        """Return the deadline n working days after value (as
+        add_working_days) by which the platform itself must decide or
+        review what a unit filed (RET-05, EXT-04, REV-04), or None when it
+        falls in a year without an official schedule: the unit's act is
+        taken, the platform's own deadline is left empty (never guessed)
+        and the gap is logged; the administrators are reminded of the
+        missing year (remind_next_year)."""
+        try:
+            return cls.add_working_days(value, n)
+        except CalendarMissingYearError as exception:
+            logger.warning("%s", exception.message)
+            return None
 
     @classmethod
     def sign_deadline(cls, dispatched_at):

@@ -208,7 +208,7 @@ class Extension(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                 'leader': Transaction().user or None,
                 'leader_at': now,
                 'decision_due_at': pool.get(
-                    'sushi.calendar').add_working_days(now, days),
+                    'sushi.calendar').platform_deadline(now, days),
                 })
         # LGT-05: filed in time, now the platform's to decide
         pool.get('sushi.ticket.assignment').pause_clock(
@@ -239,8 +239,8 @@ class Extension(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         Calendar = pool.get('sushi.calendar')
         SMS = pool.get('sushi.sms')
         now = clock.now()
-        Assignment.resume_clock([e.assignment for e in extensions],
-            shift=False)
+        # the refusals (a wrong state, a new due time in a year without an
+        # official schedule) come before anything is written
         for extension in extensions:
             assignment = extension.assignment
             if assignment.state != 'signed':
@@ -251,6 +251,8 @@ class Extension(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                 assignment.due_at, extension.days)
             extension.decided_by = Transaction().user or None
             extension.decided_at = now
+        Assignment.resume_clock([e.assignment for e in extensions],
+            shift=False)
         cls.save(extensions)
         for extension in extensions:
             Assignment.extend([extension.assignment], extension.new_due_at)

@@ -417,6 +417,59 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
                 ('daily', d(2025, 7, 13), d(2025, 7, 13))])
 
     @with_transaction()
+    def test_report_schedule_awkward_weeks(self):
+        """ANA-04..06 in awkward weeks: National Day 2026 and its make-up
+        Saturday with the working-day option; the week of Monday
+        28 December 2026 to Sunday 3 January 2027 (ISO week 53), its
+        weekly report on Tuesday 5 January; and, 2027 having no official
+        schedule (CONV-03), the reports that need none are still due (the
+        daily ones fall back to the calendar day, ANA-04's default)"""
+        pool = Pool()
+        Report = pool.get('sushi.analysis.report')
+        Configuration = pool.get('sushi.configuration')
+        Year = pool.get('sushi.calendar.year')
+        d = dt.date
+        # without the option: Tuesday 5 January 2027, ISO week 53 of 2026
+        self.assertEqual(d(2026, 12, 28).isocalendar()[:2], (2026, 53))
+        self.assertEqual(Report.due_periods(local(2027, 1, 5, 9)), [
+                ('daily', d(2027, 1, 4), d(2027, 1, 4)),
+                ('weekly', d(2026, 12, 28), d(2027, 1, 3)),
+                ('monthly', d(2026, 12, 1), d(2026, 12, 31))])
+        Configuration.write([Configuration(1)],
+            {'daily_report_working_day': True})
+        # Thursday 8 October 2026, first working day after National Day:
+        # the eve's report (30 September) and the seven holidays'
+        self.assertEqual(Report.due_periods(local(2026, 10, 8, 9)), [
+                ('daily', d(2026, 9, 30) + dt.timedelta(days=i),
+                    d(2026, 9, 30) + dt.timedelta(days=i))
+                for i in range(8)] + [
+                ('weekly', d(2026, 9, 28), d(2026, 10, 4))])
+        # the make-up Saturday 10 October: Friday's; Monday 12 October:
+        # the make-up Saturday's and Sunday's
+        self.assertEqual(Report.due_periods(local(2026, 10, 10, 9)), [
+                ('daily', d(2026, 10, 9), d(2026, 10, 9)),
+                ('weekly', d(2026, 9, 28), d(2026, 10, 4))])
+        self.assertEqual(Report.due_periods(local(2026, 10, 12, 9)), [
+                ('daily', d(2026, 10, 10), d(2026, 10, 10)),
+                ('daily', d(2026, 10, 11), d(2026, 10, 11))])
+        Year.delete(Year.search([('year', '=', 2027)]))
+        # Friday 1 January 2027: whether it is a working day is unknown;
+        # 31 December's report is due by the calendar day
+        self.assertEqual(Report.due_periods(local(2027, 1, 1, 9)), [
+                ('daily', d(2026, 12, 31), d(2026, 12, 31)),
+                ('weekly', d(2026, 12, 21), d(2026, 12, 27)),
+                ('monthly', d(2026, 12, 1), d(2026, 12, 31))])
+        self.assertEqual(Report.due_periods(local(2027, 1, 5, 9)), [
+                ('daily', d(2027, 1, 4), d(2027, 1, 4)),
+                ('weekly', d(2026, 12, 28), d(2027, 1, 3)),
+                ('monthly', d(2026, 12, 1), d(2026, 12, 31))])
+        with at(2027, 1, 5, 9):
+            reports = Report.generate_due()
+        self.assertEqual(sorted((r.kind, r.period_start) for r in reports), [
+                ('daily', d(2027, 1, 4)), ('monthly', d(2026, 12, 1)),
+                ('weekly', d(2026, 12, 28))])
+
+    @with_transaction()
     def test_special_and_emergency_reports(self):
         """ANA-07: the special report lists the active clusters open
         longer than blocking_open_days (30), tagged to their units;

@@ -22,8 +22,8 @@ from trytond.transaction import Transaction
 from trytond.modules.sushi_ticket.tests.guard_tools import as_user
 from trytond.modules.sushi_ticket.tests.test_ticket import write_reply
 from trytond.modules.sushi_ticket.tests.tools import (
-    MAILDIR, at, create_ticket, dispatch_ticket, local, maildir_messages,
-    setup_network)
+    MAILDIR, as_local, at, create_ticket, dispatch_ticket, local,
+    maildir_messages, setup_network)
 
 from .. import items as I
 from ..exceptions import ReviewError
@@ -1144,6 +1144,40 @@ class AssessmentCases:
             with self.assertRaises(UserError):
                 Event.approve([Event(event.id)])  # no evidence
         self.assertEqual(Event(event.id).state, 'draft')
+
+    @with_transaction()
+    def test_bulletin_cron_year_end_without_next_year(self):
+        """ASM-01, SCORING §4, CONV-03: on Tuesday 5 January 2027 (the
+        bulletin day) the cron scores December 2026 and the fourth quarter
+        (1 October to 31 December); with no official schedule for 2027
+        the objection deadline cannot be counted, so the scores are kept
+        computed and nothing is published (never a guessed deadline); once
+        2027 is entered the next run publishes them, the objection window
+        closing 5 working days later: 6, 7, 8, 11, 12 January 17:30 (a
+        2027 entered without holidays)"""
+        pool = Pool()
+        Period = pool.get('sushi.assessment.period')
+        Bulletin = pool.get('sushi.assessment.bulletin')
+        Year = pool.get('sushi.calendar.year')
+        self.units()
+        Year.delete(Year.search([('year', '=', 2027)]))
+        with at(2027, 1, 5, 9):
+            self.assertEqual(Period.run_bulletins(), [])
+        periods = Period.search([], order=[('kind', 'ASC')])
+        self.assertEqual(
+            [(p.kind, p.start_date, p.end_date, p.state) for p in periods], [
+                ('month', dt.date(2026, 12, 1), dt.date(2026, 12, 31),
+                    'computed'),
+                ('quarter', dt.date(2026, 10, 1), dt.date(2026, 12, 31),
+                    'computed')])
+        self.assertEqual(Bulletin.search([]), [])
+        Year.create([{'year': 2027, 'source': 'manual'}])
+        with at(2027, 1, 5, 9):
+            done = Period.run_bulletins()
+        self.assertEqual(sorted((p.kind, p.state, as_local(
+                        p.objection_deadline)) for p in done), [
+                ('month', 'published', dt.datetime(2027, 1, 12, 17, 30)),
+                ('quarter', 'published', dt.datetime(2027, 1, 12, 17, 30))])
 
     @with_transaction()
     def test_bulletin_cron(self):

@@ -299,6 +299,81 @@ class CalendarTestCase(DBTestCase, unittest.TestCase):
                 dt.date(2026, 2, 13), dt.date(2026, 2, 28)), 6)
 
     @with_transaction()
+    def test_labour_day_qingming_dragon_boat_2026(self):
+        """CONV-03..05, SGN-01..03, RET-01, EXT-03, LGT-03, CONV-08 at the
+        sign-in boundaries (11:59, 12:00, 17:29, 17:30, 23:59) of 2026's
+        short holidays: Labour Day Friday 1 to Tuesday 5 May with the
+        make-up Saturday 9 May, Qingming Saturday 4 to Monday 6 April,
+        Dragon Boat Friday 19 to Sunday 21 June; every value by hand"""
+        Calendar = Pool().get('sushi.calendar')
+        for dispatched, deadline in [
+                # Thursday 30 April, the eve of Labour Day
+                ((2026, 4, 30, 11, 59), (2026, 4, 30, 17, 30)),
+                ((2026, 4, 30, 12, 0), (2026, 5, 6, 12)),
+                ((2026, 4, 30, 17, 29), (2026, 5, 6, 12)),
+                ((2026, 4, 30, 17, 30), (2026, 5, 6, 12)),
+                ((2026, 4, 30, 23, 59), (2026, 5, 6, 12)),
+                # on the holiday: a morning dispatch of Wednesday 6 May
+                ((2026, 5, 3, 10), (2026, 5, 6, 17, 30)),
+                # Friday 8 May afternoon: noon of the make-up Saturday
+                ((2026, 5, 8, 15), (2026, 5, 9, 12)),
+                ((2026, 5, 9, 11, 59), (2026, 5, 9, 17, 30)),
+                ((2026, 5, 9, 12, 0), (2026, 5, 11, 12)),
+                # Qingming: Friday 3 April afternoon to Tuesday noon
+                ((2026, 4, 3, 12, 0), (2026, 4, 7, 12)),
+                ((2026, 4, 3, 23, 59), (2026, 4, 7, 12)),
+                # Dragon Boat: Thursday 18 June
+                ((2026, 6, 18, 11, 59), (2026, 6, 18, 17, 30)),
+                ((2026, 6, 18, 17, 30), (2026, 6, 22, 12)),
+                ]:
+            self.assertEqual(
+                as_local(Calendar.sign_deadline(local(*dispatched))),
+                dt.datetime(*deadline), dispatched)
+        # the local midnight of Qingming's first day is 16:00 UTC Friday
+        self.assertEqual(as_local(Calendar.sign_deadline(
+                    dt.datetime(2026, 4, 3, 15, 59))),
+            dt.datetime(2026, 4, 7, 12))
+        self.assertEqual(as_local(Calendar.sign_deadline(
+                    dt.datetime(2026, 4, 3, 16))),
+            dt.datetime(2026, 4, 7, 17, 30))
+        for dispatched, days, due in [
+                # CONV-05: the dispatch day is not counted, 17:29 or 17:30
+                ((2026, 4, 30, 17, 29), 1, (2026, 5, 6, 17, 30)),
+                ((2026, 4, 30, 17, 30), 1, (2026, 5, 6, 17, 30)),
+                # 30 April, 6, 7, 8, 9 (Saturday), 11, 12 May
+                ((2026, 4, 29, 10), 7, (2026, 5, 12, 17, 30)),
+                # 3, 7, 8 April
+                ((2026, 4, 2, 9), 3, (2026, 4, 8, 17, 30)),
+                ((2026, 6, 18, 10), 1, (2026, 6, 22, 17, 30)),
+                ]:
+            self.assertEqual(
+                as_local(Calendar.add_working_days(local(*dispatched), days)),
+                dt.datetime(*due), dispatched)
+        # RET-01 from the eve's 23:59; EXT-03 one working day before the
+        # first day after each holiday is its eve
+        self.assertEqual(
+            as_local(Calendar.return_deadline(local(2026, 4, 30, 23, 59))),
+            dt.datetime(2026, 5, 6, 17, 30))
+        for due, filing in [
+                ((2026, 5, 6, 17, 30), (2026, 4, 30, 17, 30)),
+                ((2026, 6, 22, 17, 30), (2026, 6, 18, 17, 30)),
+                ((2026, 4, 7, 17, 30), (2026, 4, 3, 17, 30)),
+                ]:
+            self.assertEqual(
+                as_local(Calendar.add_working_days(local(*due), -1)),
+                dt.datetime(*filing), due)
+        # LGT-03: 30 April 12:00 to 6 May 17:30 holds 12 + 17.5 working
+        # hours; half of it (14.75 h) is 6 May 02:45
+        self.assertEqual(as_local(Calendar.working_time_point(
+                    local(2026, 4, 30, 12), local(2026, 5, 6, 17, 30), 0.5)),
+            dt.datetime(2026, 5, 6, 2, 45))
+        # CONV-08
+        self.assertEqual(Calendar.working_days_between(
+                dt.date(2026, 4, 30), dt.date(2026, 5, 6)), 1)
+        self.assertEqual(Calendar.working_days_between(
+                dt.date(2026, 4, 29), dt.date(2026, 5, 12)), 7)
+
+    @with_transaction()
     def test_day_boundary_is_shanghai_midnight(self):
         """CONV-04, SGN-03, CONV-05: 23:59 and 00:00 in Suzhou are 15:59
         and 16:00 UTC; the local date decides the day, at month, quarter

@@ -1932,3 +1932,89 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
             'satisfied', resolution='partially_resolved')
         self.assertEqual(callback.resolution, 'partially_resolved')
         self.assertEqual(ticket.final_evaluation, 'satisfied')
+
+    # --- awkward weeks: the last days of a year whose next is unknown --
+
+    def without_2027(self):
+        "Remove 2027 whatever chinese-calendar knows (CONV-03)."
+        Year = Pool().get('sushi.calendar.year')
+        Year.delete(Year.search([('year', '=', 2027)]))
+
+    @with_transaction()
+    def test_unit_acts_on_31_december_without_next_year(self):
+        """CONV-03, RET-01, EXT-01..04, REV-04, LGT-02, LGT-05: with no
+        official schedule for 2027, what a unit files on Thursday
+        31 December 2026 within its 2026 deadlines is taken (the
+        platform's own decision and review deadlines, which would fall in
+        2027, are left empty, not guessed); only the platform's act that
+        needs a 2027 working day is refused, in the calendar's words"""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Extension = pool.get('sushi.ticket.extension')
+        Reply = pool.get('sushi.ticket.reply')
+        self.without_2027()
+        ns = setup_network()
+        # a suggestion (3 working days) dispatched Monday 28 December:
+        # 29, 30, 31 December, due Thursday 31 December 17:30
+        ticket, assignment = self.signed(ns, when=(2026, 12, 28, 9),
+            request_type='suggestion')
+        self.assertEqual(as_local(assignment.due_at),
+            dt.datetime(2026, 12, 31, 17, 30))
+        # EXT-03: filing deadline Wednesday 30 December 17:30
+        extension = self.extension(assignment, 3,
+            requester_informed_at=local(2026, 12, 30, 9))
+        with at(2026, 12, 30, 10), Transaction().set_user(ns.handler.id):
+            Extension.submit([extension])
+        self.assertEqual(as_local(extension.filing_deadline),
+            dt.datetime(2026, 12, 30, 17, 30))
+        # EXT-01 (2): the leader consents on the 31st
+        with at(2026, 12, 31, 9), Transaction().set_user(ns.leader.id):
+            Extension.leader_approve([extension])
+        extension = Extension(extension.id)
+        self.assertEqual(extension.state, 'leader_approved')
+        self.assertIsNone(extension.decision_due_at)
+        self.assertEqual(Assignment(assignment.id).clock_paused_at,
+            local(2026, 12, 31, 9))
+        # EXT-04: the new due time would be in 2027: refused, loudly
+        with at(2026, 12, 31, 10), Transaction().set_user(
+                ns.dispatcher.id), self.assertRaises(
+                CalendarMissingYearError) as cm:
+            Extension.approve([extension])
+        self.assertIn('2027', cm.exception.message)
+        self.assertEqual(Extension(extension.id).state, 'leader_approved')
+        # the platform rejects instead: the unit's clock resumes with the
+        # 1 working hour it waited (9:00 to 10:00 of the 31st)
+        with at(2026, 12, 31, 10), Transaction().set_user(ns.dispatcher.id):
+            Extension.reject([Extension(extension.id)])
+        assignment = Assignment(assignment.id)
+        self.assertEqual(as_local(assignment.due_at),
+            dt.datetime(2026, 12, 31, 18, 30))
+        # REV-04: the reply signed off at 16:00 on the 31st is submitted
+        with at(2026, 12, 31, 15), Transaction().set_user(ns.handler.id):
+            reply = write_reply(assignment)
+            Reply.request_sign_off([reply])
+        with at(2026, 12, 31, 16), Transaction().set_user(ns.leader.id):
+            Reply.sign_off([reply])
+        reply = Reply(reply.id)
+        self.assertEqual(reply.submitted_at, local(2026, 12, 31, 16))
+        self.assertIsNone(reply.review_due_at)
+        # LGT-02: in time, so no card, and the sweep of Monday 4 January
+        # 2027 does not need 2027's schedule
+        with at(2027, 1, 4, 9):
+            Assignment.sweep()
+            run_queue()
+        self.assertFalse(Assignment(assignment.id).red_card)
+
+        # RET-01: a general consultation (1 working day) dispatched
+        # Wednesday 30 December 9:00; the return window closes Thursday
+        # 31 December 17:30; filed at 10:00 it is in time
+        other, = self.dispatch(create_ticket(request_type='consult'),
+            ns.county, when=(2026, 12, 30, 9))
+        self.assertEqual(as_local(other.return_deadline),
+            dt.datetime(2026, 12, 31, 17, 30))
+        self.request_return(ns, other, (2026, 12, 31, 10))
+        other = Assignment(other.id)
+        self.assertEqual(other.state, 'return_requested')
+        self.assertFalse(other.return_overdue)
+        self.assertIsNone(other.return_review_due_at)
+        self.assertEqual(other.return_requested_at, local(2026, 12, 31, 10))
