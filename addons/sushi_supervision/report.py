@@ -7,6 +7,7 @@ printable document, and delivered in the client and by e-mail."""
 import datetime as dt
 import io
 import json
+import logging
 from email.message import EmailMessage
 from email.utils import formataddr
 
@@ -19,6 +20,7 @@ from trytond import config
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.modules.sushi_ticket import clock
+from trytond.modules.sushi_ticket.exceptions import CalendarMissingYearError
 from trytond.modules.sushi_ticket.report import report_record
 from trytond.pool import Pool
 from trytond.report import Report
@@ -26,6 +28,8 @@ from trytond.sendmail import send_message_transactional
 from trytond.transaction import Transaction, without_check_access
 
 from .supervision import COUNTED_STATES, LEVELS, STATES
+
+logger = logging.getLogger(__name__)
 
 XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 LINE_COLUMNS = [
@@ -88,9 +92,16 @@ class MonthlyReport(ModelSQL, ModelView):
         today = Calendar.to_local(now).date()
         nth = Configuration.get_values()['report_working_day']
         day = today.replace(day=1)
-        if not Calendar.is_working_day(day):
-            day = Calendar.next_working_day(day)
-        day = Calendar.next_working_day(day, nth - 1)
+        try:
+            if not Calendar.is_working_day(day):
+                day = Calendar.next_working_day(day)
+            day = Calendar.next_working_day(day, nth - 1)
+        except CalendarMissingYearError as exception:
+            # a year without an official schedule (CONV-03): the report
+            # (SUP-10 fixes no day) is made on the n-th calendar day, not
+            # held back for a calendar it does not otherwise need
+            logger.warning("%s", exception.message)
+            day = today.replace(day=1) + dt.timedelta(days=nth - 1)
         if today < day:
             return []
         start, end = cls.previous_month(today)

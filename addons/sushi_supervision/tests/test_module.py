@@ -1042,6 +1042,27 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
             (dt.date(2026, 9, 1), dt.date(2026, 9, 30)))
 
     @with_transaction()
+    def test_monthly_report_in_year_without_calendar(self):
+        """SUP-10, CONV-03: in January of a year with no official
+        schedule yet (2027 here) December's report is not held back: it is
+        made on the configured n-th calendar day (the 1st, from 00:00 in
+        Suzhou, 16:00 UTC on 31 December), once, and the refusal of the
+        calendar is logged"""
+        pool = Pool()
+        Report = pool.get('sushi.supervision.report')
+        Year = pool.get('sushi.calendar.year')
+        Year.delete(Year.search([('year', '=', 2027)]))
+        with patch.object(report_module, 'send_message_transactional'), \
+                self.assertLogs(report_module.logger, 'WARNING') as logs:
+            report, = Report.generate_monthly(
+                now=dt.datetime(2026, 12, 31, 16, 0))
+            self.assertEqual(Report.generate_monthly(
+                    now=local(2027, 1, 4, 9)), [])
+        self.assertEqual((report.period_start, report.period_end),
+            (dt.date(2026, 12, 1), dt.date(2026, 12, 31)))
+        self.assertIn('2027', logs.output[0])
+
+    @with_transaction()
     def test_monthly_report(self):
         "SUP-10, SUP-09 (6): figures per unit, bulletin date, delivery"
         pool = Pool()
