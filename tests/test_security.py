@@ -1435,6 +1435,117 @@ def public_routes():
             yield rule
 
 
+class FormValuesTestCase(SecurityTestCase):
+    """Audit of the ninth session: the form calls (`on_change`,
+    `on_change_with`, `on_change_notify`, `default_get`) take records by id
+    from the client and Tryton reads them without record rules or access
+    rights, answering their rec_name: any session read any requester's name
+    (`requester_party` of an order's on_change) and phone (a reference
+    default `party.contact_mechanism,<id>`, whose rec_name is
+    "name <phone>"), and a unit the number and unit of other units'
+    orders."""
+
+    OTHER_NAME, OTHER_PHONE = '李建国', '13905572222'
+
+    def other_assignment(self):
+        return self.user('admin').model('sushi.ticket.assignment', 'search',
+            [('ticket', '=', DATA['other_ticket'])], 0, 1, None)[0]
+
+    def test_on_change_refuses_unreadable_records(self):
+        """PUB-06, ORG-11: an on_change naming a record the user may not
+        read (a relational value, the record's own id, a parent's values or
+        a line) is refused as a missing record is, and tells nothing of
+        it; for every role that may not read it"""
+        other_party = DATA['other_party']
+        other_ticket = DATA['other_ticket']
+        assignment = self.other_assignment()
+        calls = [
+            ('sushi.ticket', 'on_change', {'requester_party': other_party,
+                    'request_type': 'consult'}, ['request_type']),
+            ('sushi.ticket', 'on_change_with', {'id': other_ticket,
+                    'state': 'draft'}, ['earlier_tickets']),
+            ('party.contact_mechanism', 'on_change', {'party': other_party,
+                    'type': 'mobile'}, ['type']),
+            ('party.address', 'on_change', {'party': other_party},
+                ['country']),
+            ('party.contact_mechanism', 'on_change',
+                {'_parent_party.id': other_party, 'type': 'mobile'},
+                ['type']),
+            ('sushi.ticket.reply', 'on_change', {'assignment': assignment},
+                ['assignment']),
+            ('sushi.ticket', 'on_change', {'id': DATA['own_ticket'],
+                    'assignments': [{'id': assignment}],
+                    'request_type': 'consult'}, ['request_type']),
+            ('sushi.supervision.action', 'on_change',
+                {'ticket': other_ticket, 'unit': None}, ['ticket']),
+            ]
+        for login in ['handler', 'town_handler', 'city_leader', 'analyst',
+                'officer']:
+            user = self.user(login)
+            for model, method, values, names in calls:
+                if login in {'city_leader', 'analyst', 'officer'} and (
+                        'party' not in json.dumps(values)):
+                    continue  # they read every order
+                with self.subTest(login=login, model=model, values=values):
+                    message = self.assertRefused(lambda: user.model(
+                            model, method, values, names))
+                    self.assertIn('不存在', message)
+                    self.assertNotIn(self.OTHER_NAME, message)
+        status, body = self.user('analyst').raw(
+            'model.party.contact_mechanism.on_change_notify',
+            [{'party': other_party, 'value': self.OTHER_PHONE,
+                    'type': 'mobile'}, {}])
+        self.assertNotIn(status, {500, 503})
+        self.assertNotIn(self.OTHER_NAME, json.dumps(body, ensure_ascii=False))
+        # the forms still work on what the user reads
+        handler = self.user('handler')
+        handler.model('sushi.ticket', 'on_change', {'id': DATA['own_ticket'],
+                'requester_party': DATA['own_party'],
+                'request_type': 'consult'}, ['request_type'])
+        changes = self.user('intake').model('sushi.ticket', 'on_change',
+            {'requester_party': other_party, 'request_type': 'consult'},
+            ['request_type'])
+        self.assertEqual(changes['requester_party.'],
+            {'rec_name': self.OTHER_NAME})
+
+    def test_default_get_drops_unreadable_defaults(self):
+        """PUB-06, ORG-11: a default from the client's context naming a
+        record the user may not read (`default_resource` of a note or an
+        attachment, `default_requester_party` of an order, the reply form's
+        active assignment) is left out, rec_name and all"""
+        contact = 'party.contact_mechanism,%s' % DATA['other_contacts'][0]
+        assignment = self.other_assignment()
+        calls = [
+            ('ir.note', ['resource'], {'default_resource': contact}),
+            ('ir.attachment', ['resource'], {'default_resource': contact}),
+            ('sushi.ticket', ['requester_party'],
+                {'default_requester_party': DATA['other_party']}),
+            ('sushi.ticket.reply', ['assignment'],
+                {'active_model': 'sushi.ticket.assignment',
+                    'active_id': assignment}),
+            ]
+        for login in ['handler', 'town_handler', 'city_leader', 'analyst',
+                'officer']:
+            user = self.user(login)
+            for model, names, context in calls:
+                if (login in {'city_leader', 'analyst', 'officer'}
+                        and model == 'sushi.ticket.reply'):
+                    continue  # they read every assignment
+                with self.subTest(login=login, model=model):
+                    values = user.model(model, 'default_get', names, True,
+                        context=context)
+                    self.assertIsNone(values.get(names[0]))
+                    text = json.dumps(values, ensure_ascii=False)
+                    for secret in [self.OTHER_NAME, self.OTHER_PHONE]:
+                        self.assertNotIn(secret, text)
+        # the platform's roles get them
+        values = self.user('intake').model('sushi.ticket', 'default_get',
+            ['requester_party'], True,
+            context={'default_requester_party': DATA['other_party']})
+        self.assertEqual(values['requester_party.'],
+            {'rec_name': self.OTHER_NAME})
+
+
 class FuzzTestCase(SecurityTestCase):
     "Every public route and JSON-RPC with malformed and hostile input."
 
