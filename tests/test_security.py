@@ -1545,6 +1545,63 @@ class FormValuesTestCase(SecurityTestCase):
         self.assertEqual(values['requester_party.'],
             {'rec_name': self.OTHER_NAME})
 
+    def test_wizard_sessions_are_their_users(self):
+        """PUB-06, ORG-11: a wizard session is its user's: another session
+        ran, read and deleted it by its (sequential) id — a unit handler
+        read the call-taker's knowledge search, the caller's words and
+        order, as the wizard's values"""
+        intake, handler = self.user('intake'), self.user('handler')
+        words = '王秀英 13905571111 公积金'
+        session, _, _ = intake.call('wizard.sushi.knowledge.search.create',
+            {})
+        intake.call('wizard.sushi.knowledge.search.execute', session,
+            {'start': {'query': words, 'ticket': DATA['own_ticket']}},
+            'start', {})
+        for login in ['handler', 'analyst', 'dispatcher']:
+            user = self.user(login)
+            with self.subTest(login=login):
+                for call in [
+                        lambda: user.call(
+                            'wizard.sushi.knowledge.search.execute', session,
+                            {}, 'start', {}),
+                        lambda: user.call(
+                            'wizard.sushi.knowledge.search.execute', session,
+                            {'start': {'query': '改'}}, 'search', {}),
+                        lambda: user.call(
+                            'wizard.sushi.knowledge.search.delete', session,
+                            {})]:
+                    message = self.assertRefused(call)
+                    self.assertIn('向导已结束', message)
+                    self.assertNotIn('13905571111', message)
+        # the call-taker's own session is untouched and goes on
+        result = intake.call('wizard.sushi.knowledge.search.execute',
+            session, {}, 'start', {})
+        self.assertEqual(result['view']['defaults']['query'], words)
+        intake.call('wizard.sushi.knowledge.search.delete', session, {})
+        # a made-up session id answers the same
+        self.assertRefused(lambda: handler.call(
+                'wizard.sushi.knowledge.search.execute', MAX_ID, {}, 'start',
+                {}), contains='向导已结束')
+
+    def test_wizard_values_name_readable_records_only(self):
+        """ORG-11: a wizard's values as the client sends them name only
+        records the user may read: the knowledge search's order of another
+        unit answered its number"""
+        handler = self.user('handler')
+        session, _, _ = handler.call('wizard.sushi.knowledge.search.create',
+            {})
+        message = self.assertRefused(lambda: handler.call(
+                'wizard.sushi.knowledge.search.execute', session,
+                {'start': {'query': '公积金', 'ticket': DATA['other_ticket']}},
+                'start', {}))
+        self.assertIn('不存在', message)
+        result = handler.call('wizard.sushi.knowledge.search.execute',
+            session, {'start': {'query': '公积金',
+                    'ticket': DATA['own_ticket']}}, 'start', {})
+        self.assertEqual(result['view']['defaults']['ticket'],
+            DATA['own_ticket'])
+        handler.call('wizard.sushi.knowledge.search.delete', session, {})
+
 
 class FuzzTestCase(SecurityTestCase):
     "Every public route and JSON-RPC with malformed and hostile input."

@@ -19,7 +19,9 @@ from trytond.model.exceptions import AccessError
 from trytond.model.modelstorage import ModelStorage, _record_eval_pyson
 from trytond.pool import Pool
 from trytond.pyson import PYSON
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import (
+    Transaction, check_access, without_check_access)
+from trytond.wizard import StateView, Wizard
 
 from .exceptions import ReadonlyFieldError, ValueCheckError
 from .tools import rule_unrestricted
@@ -666,3 +668,71 @@ if not getattr(ModelView.on_change, '_sushi_guarded', False):
 if (getattr(BaseModel.default_get, '__func__', None)
         is not _guarded_default_get):
     BaseModel.default_get = classmethod(_guarded_default_get)
+
+
+# Wizards: Tryton runs a wizard's steps on a session id the client gives
+# (sequential, never tied to its user) and on state values the client
+# sends, read without record rules.  Another user's session answered what
+# they typed (the call-taker's knowledge search: the caller's words and
+# order) and could be run on or deleted; a state's values named other
+# units' orders, answered with their number.
+
+def _from_client():
+    "Whether the current call is a user's JSON-RPC call."
+    transaction = Transaction()
+    return bool(transaction.user
+        and transaction.context.get('_request') is not None)
+
+
+def _check_wizard_session(session_id):
+    "The session is the user's own, or refused as an ended one is."
+    Session = Pool().get('ir.session.wizard')
+    if (not isinstance(session_id, int) or isinstance(session_id, bool)
+            or abs(session_id) > MAX_ID):
+        raise AccessError(gettext('sushi_ticket.msg_wizard_session_invalid'))
+    with without_check_access():
+        owned = Session.search([
+                ('id', '=', session_id),
+                ('create_uid', '=', Transaction().user),
+                ], count=True)
+    if not owned:
+        raise AccessError(gettext('sushi_ticket.msg_wizard_session_invalid'))
+
+
+def _check_wizard_data(Wizard_, data):
+    """Every state's values as the client sends them name only records
+    the user may read (as an on_change's values)."""
+    pool = Pool()
+    if not isinstance(data, dict):
+        return  # Tryton refuses it
+    for state_name, values in data.items():
+        state = Wizard_.states.get(state_name)
+        if not isinstance(values, dict) or not isinstance(state, StateView):
+            continue
+        View = pool.get(state.model_name)
+        values = {k: v for k, v in values.items()
+            if k in View._fields and k != 'id'}
+        with check_access():
+            _check_form_record(View(**values))
+
+
+_core_wizard_execute = Wizard.execute.__func__
+_core_wizard_delete = Wizard.delete.__func__
+
+
+def _guarded_wizard_execute(cls, session_id, data, state_name):
+    if _from_client() and _active():
+        _check_wizard_session(session_id)
+        _check_wizard_data(cls, data)
+    return _core_wizard_execute(cls, session_id, data, state_name)
+
+
+def _guarded_wizard_delete(cls, session_id):
+    if _from_client() and _active():
+        _check_wizard_session(session_id)
+    return _core_wizard_delete(cls, session_id)
+
+
+if getattr(Wizard.execute, '__func__', None) is not _guarded_wizard_execute:
+    Wizard.execute = classmethod(_guarded_wizard_execute)
+    Wizard.delete = classmethod(_guarded_wizard_delete)
