@@ -1128,9 +1128,16 @@ class PasswordTestCase(SecurityTestCase):
                     [])
                 for wizard in ['res.user.config', 'ir.translation.clean',
                         'ir.translation.set', 'ir.model.refresh_materialized',
-                        'ir.module.config_wizard', 'ir.module.config']:
+                        'ir.module.config_wizard', 'ir.module.config',
+                        'ir.model.print_model_graph']:
                     self.assertRefused(lambda: user.call(
                             f'wizard.{wizard}.create', {}))
+                # the schema graphs (audit of the ninth session: a Python
+                # error to any session where Graphviz is missing)
+                for report in ['ir.model.graph', 'ir.model.workflow_graph']:
+                    self.assertRefused(lambda: user.call(
+                            f'report.{report}.execute', [1],
+                            {'model': 'ir.model', 'id': 1, 'ids': [1]}, {}))
         # the administrator keeps them
         admin = self.user('admin')
         session, _, _ = admin.call('wizard.res.user.config.create', {})
@@ -1233,6 +1240,26 @@ class RobustnessTestCase(SecurityTestCase):
                 {'received_at': '2025-01-01'}, {'anonymous': 'yes'}]:
             self.assertRefused(lambda: self.user('intake').model(
                     'sushi.ticket', 'create', [{**values}]))
+
+    def test_preferences_checked(self):
+        """Audit of the ninth session: one's preferences are checked as
+        any form's values are — a list as language ended in a Python
+        error, a name had no limit"""
+        user = client('town_handler')
+        for values, text in [({'language': ['zh_CN']}, '类型不正确'),
+                ({'name': '长' * 5000}, '超过'),
+                ({'signature': '签名\x00'}, '空字符'),
+                ({'menu': '1'}, '类型不正确'),
+                ({'actions': 5}, '类型不正确')]:
+            with self.subTest(values=values):
+                self.assertRefused(lambda: user.call(
+                        'model.res.user.set_preferences', values, {}),
+                    contains=text)
+        user.call('model.res.user.set_preferences',
+            {'signature': '符离镇承办人', 'language': 'zh_CN'}, {})
+        preferences = user.call('model.res.user.get_preferences', False, {})
+        self.assertEqual(preferences['signature'], '符离镇承办人')
+        self.assertEqual(preferences['language'], 'zh_CN')
 
 
 class SubmitTestCase(SecurityTestCase):
