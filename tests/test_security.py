@@ -1128,9 +1128,16 @@ class PasswordTestCase(SecurityTestCase):
                     [])
                 for wizard in ['res.user.config', 'ir.translation.clean',
                         'ir.translation.set', 'ir.model.refresh_materialized',
-                        'ir.module.config_wizard', 'ir.module.config']:
+                        'ir.module.config_wizard', 'ir.module.config',
+                        'ir.model.print_model_graph']:
                     self.assertRefused(lambda: user.call(
                             f'wizard.{wizard}.create', {}))
+                # the schema graphs (audit of the ninth session: a Python
+                # error to any session where Graphviz is missing)
+                for report in ['ir.model.graph', 'ir.model.workflow_graph']:
+                    self.assertRefused(lambda: user.call(
+                            f'report.{report}.execute', [1],
+                            {'model': 'ir.model', 'id': 1, 'ids': [1]}, {}))
         # the administrator keeps them
         admin = self.user('admin')
         session, _, _ = admin.call('wizard.res.user.config.create', {})
@@ -1233,6 +1240,26 @@ class RobustnessTestCase(SecurityTestCase):
                 {'received_at': '2025-01-01'}, {'anonymous': 'yes'}]:
             self.assertRefused(lambda: self.user('intake').model(
                     'sushi.ticket', 'create', [{**values}]))
+
+    def test_preferences_checked(self):
+        """Audit of the ninth session: one's preferences are checked as
+        any form's values are — a list as language ended in a Python
+        error, a name had no limit"""
+        user = client('town_handler')
+        for values, text in [({'language': ['zh_CN']}, '类型不正确'),
+                ({'name': '长' * 5000}, '超过'),
+                ({'signature': '签名\x00'}, '空字符'),
+                ({'menu': '1'}, '类型不正确'),
+                ({'actions': 5}, '类型不正确')]:
+            with self.subTest(values=values):
+                self.assertRefused(lambda: user.call(
+                        'model.res.user.set_preferences', values, {}),
+                    contains=text)
+        user.call('model.res.user.set_preferences',
+            {'signature': '符离镇承办人', 'language': 'zh_CN'}, {})
+        preferences = user.call('model.res.user.get_preferences', False, {})
+        self.assertEqual(preferences['signature'], '符离镇承办人')
+        self.assertEqual(preferences['language'], 'zh_CN')
 
 
 class SubmitTestCase(SecurityTestCase):
@@ -1433,6 +1460,174 @@ def public_routes():
         name = getattr(endpoint, '__module__', '') or ''
         if name.startswith('trytond.modules.sushi_'):
             yield rule
+
+
+class FormValuesTestCase(SecurityTestCase):
+    """Audit of the ninth session: the form calls (`on_change`,
+    `on_change_with`, `on_change_notify`, `default_get`) take records by id
+    from the client and Tryton reads them without record rules or access
+    rights, answering their rec_name: any session read any requester's name
+    (`requester_party` of an order's on_change) and phone (a reference
+    default `party.contact_mechanism,<id>`, whose rec_name is
+    "name <phone>"), and a unit the number and unit of other units'
+    orders."""
+
+    OTHER_NAME, OTHER_PHONE = '李建国', '13905572222'
+
+    def other_assignment(self):
+        return self.user('admin').model('sushi.ticket.assignment', 'search',
+            [('ticket', '=', DATA['other_ticket'])], 0, 1, None)[0]
+
+    def test_on_change_refuses_unreadable_records(self):
+        """PUB-06, ORG-11: an on_change naming a record the user may not
+        read (a relational value, the record's own id, a parent's values or
+        a line) is refused as a missing record is, and tells nothing of
+        it; for every role that may not read it"""
+        other_party = DATA['other_party']
+        other_ticket = DATA['other_ticket']
+        assignment = self.other_assignment()
+        calls = [
+            ('sushi.ticket', 'on_change', {'requester_party': other_party,
+                    'request_type': 'consult'}, ['request_type']),
+            ('sushi.ticket', 'on_change_with', {'id': other_ticket,
+                    'state': 'draft'}, ['earlier_tickets']),
+            ('party.contact_mechanism', 'on_change', {'party': other_party,
+                    'type': 'mobile'}, ['type']),
+            ('party.address', 'on_change', {'party': other_party},
+                ['country']),
+            ('party.contact_mechanism', 'on_change',
+                {'_parent_party.id': other_party, 'type': 'mobile'},
+                ['type']),
+            ('sushi.ticket.reply', 'on_change', {'assignment': assignment},
+                ['assignment']),
+            ('sushi.ticket', 'on_change', {'id': DATA['own_ticket'],
+                    'assignments': [{'id': assignment}],
+                    'request_type': 'consult'}, ['request_type']),
+            ('sushi.supervision.action', 'on_change',
+                {'ticket': other_ticket, 'unit': None}, ['ticket']),
+            ]
+        for login in ['handler', 'town_handler', 'city_leader', 'analyst',
+                'officer']:
+            user = self.user(login)
+            for model, method, values, names in calls:
+                if login in {'city_leader', 'analyst', 'officer'} and (
+                        'party' not in json.dumps(values)):
+                    continue  # they read every order
+                with self.subTest(login=login, model=model, values=values):
+                    message = self.assertRefused(lambda: user.model(
+                            model, method, values, names))
+                    self.assertIn('不存在', message)
+                    self.assertNotIn(self.OTHER_NAME, message)
+        status, body = self.user('analyst').raw(
+            'model.party.contact_mechanism.on_change_notify',
+            [{'party': other_party, 'value': self.OTHER_PHONE,
+                    'type': 'mobile'}, {}])
+        self.assertNotIn(status, {500, 503})
+        self.assertNotIn(self.OTHER_NAME, json.dumps(body, ensure_ascii=False))
+        # the forms still work on what the user reads
+        handler = self.user('handler')
+        handler.model('sushi.ticket', 'on_change', {'id': DATA['own_ticket'],
+                'requester_party': DATA['own_party'],
+                'request_type': 'consult'}, ['request_type'])
+        changes = self.user('intake').model('sushi.ticket', 'on_change',
+            {'requester_party': other_party, 'request_type': 'consult'},
+            ['request_type'])
+        self.assertEqual(changes['requester_party.'],
+            {'rec_name': self.OTHER_NAME})
+
+    def test_default_get_drops_unreadable_defaults(self):
+        """PUB-06, ORG-11: a default from the client's context naming a
+        record the user may not read (`default_resource` of a note or an
+        attachment, `default_requester_party` of an order, the reply form's
+        active assignment) is left out, rec_name and all"""
+        contact = 'party.contact_mechanism,%s' % DATA['other_contacts'][0]
+        assignment = self.other_assignment()
+        calls = [
+            ('ir.note', ['resource'], {'default_resource': contact}),
+            ('ir.attachment', ['resource'], {'default_resource': contact}),
+            ('sushi.ticket', ['requester_party'],
+                {'default_requester_party': DATA['other_party']}),
+            ('sushi.ticket.reply', ['assignment'],
+                {'active_model': 'sushi.ticket.assignment',
+                    'active_id': assignment}),
+            ]
+        for login in ['handler', 'town_handler', 'city_leader', 'analyst',
+                'officer']:
+            user = self.user(login)
+            for model, names, context in calls:
+                if (login in {'city_leader', 'analyst', 'officer'}
+                        and model == 'sushi.ticket.reply'):
+                    continue  # they read every assignment
+                with self.subTest(login=login, model=model):
+                    values = user.model(model, 'default_get', names, True,
+                        context=context)
+                    self.assertIsNone(values.get(names[0]))
+                    text = json.dumps(values, ensure_ascii=False)
+                    for secret in [self.OTHER_NAME, self.OTHER_PHONE]:
+                        self.assertNotIn(secret, text)
+        # the platform's roles get them
+        values = self.user('intake').model('sushi.ticket', 'default_get',
+            ['requester_party'], True,
+            context={'default_requester_party': DATA['other_party']})
+        self.assertEqual(values['requester_party.'],
+            {'rec_name': self.OTHER_NAME})
+
+    def test_wizard_sessions_are_their_users(self):
+        """PUB-06, ORG-11: a wizard session is its user's: another session
+        ran, read and deleted it by its (sequential) id — a unit handler
+        read the call-taker's knowledge search, the caller's words and
+        order, as the wizard's values"""
+        intake, handler = self.user('intake'), self.user('handler')
+        words = '王秀英 13905571111 公积金'
+        session, _, _ = intake.call('wizard.sushi.knowledge.search.create',
+            {})
+        intake.call('wizard.sushi.knowledge.search.execute', session,
+            {'start': {'query': words, 'ticket': DATA['own_ticket']}},
+            'start', {})
+        for login in ['handler', 'analyst', 'dispatcher']:
+            user = self.user(login)
+            with self.subTest(login=login):
+                for call in [
+                        lambda: user.call(
+                            'wizard.sushi.knowledge.search.execute', session,
+                            {}, 'start', {}),
+                        lambda: user.call(
+                            'wizard.sushi.knowledge.search.execute', session,
+                            {'start': {'query': '改'}}, 'search', {}),
+                        lambda: user.call(
+                            'wizard.sushi.knowledge.search.delete', session,
+                            {})]:
+                    message = self.assertRefused(call)
+                    self.assertIn('向导已结束', message)
+                    self.assertNotIn('13905571111', message)
+        # the call-taker's own session is untouched and goes on
+        result = intake.call('wizard.sushi.knowledge.search.execute',
+            session, {}, 'start', {})
+        self.assertEqual(result['view']['defaults']['query'], words)
+        intake.call('wizard.sushi.knowledge.search.delete', session, {})
+        # a made-up session id answers the same
+        self.assertRefused(lambda: handler.call(
+                'wizard.sushi.knowledge.search.execute', MAX_ID, {}, 'start',
+                {}), contains='向导已结束')
+
+    def test_wizard_values_name_readable_records_only(self):
+        """ORG-11: a wizard's values as the client sends them name only
+        records the user may read: the knowledge search's order of another
+        unit answered its number"""
+        handler = self.user('handler')
+        session, _, _ = handler.call('wizard.sushi.knowledge.search.create',
+            {})
+        message = self.assertRefused(lambda: handler.call(
+                'wizard.sushi.knowledge.search.execute', session,
+                {'start': {'query': '公积金', 'ticket': DATA['other_ticket']}},
+                'start', {}))
+        self.assertIn('不存在', message)
+        result = handler.call('wizard.sushi.knowledge.search.execute',
+            session, {'start': {'query': '公积金',
+                    'ticket': DATA['own_ticket']}}, 'start', {})
+        self.assertEqual(result['view']['defaults']['ticket'],
+            DATA['own_ticket'])
+        handler.call('wizard.sushi.knowledge.search.delete', session, {})
 
 
 class FuzzTestCase(SecurityTestCase):

@@ -14,12 +14,14 @@ from collections import defaultdict
 from decimal import Decimal
 
 from trytond.i18n import gettext
-from trytond.model import ModelSQL, fields
+from trytond.model import Model as BaseModel, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
 from trytond.model.modelstorage import ModelStorage, _record_eval_pyson
 from trytond.pool import Pool
 from trytond.pyson import PYSON
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import (
+    Transaction, check_access, without_check_access)
+from trytond.wizard import StateView, Wizard
 
 from .exceptions import ReadonlyFieldError, ValueCheckError
 from .tools import rule_unrestricted
@@ -486,3 +488,251 @@ class GuardMixin(ReadGuardMixin):
                     record, cls._guard_changed(record, values))
                 if locked:
                     cls._guard_refuse(locked)
+
+
+# The records a client names in a form's values (on_change) or in a
+# context's defaults (default_get): Tryton reads them without record rules
+# or access rights (browse) and answers their rec_name, so any session got
+# any requester's name and phone (`party.contact_mechanism,<id>` as a
+# reference's default, `requester_party` in an order's on_change).
+
+def _relational_ids(Model, name, value):
+    """(target model name, id) of a relational value as a client gives it
+    (an id, a list of ids, 'model,id', or records)."""
+    field = Model._fields.get(name)
+    if field is None:
+        return []
+    type_ = field._type
+    if type_ not in {'many2one', 'one2one', 'reference', 'one2many',
+            'many2many'}:
+        return []
+    values = value if isinstance(value, (list, tuple)) else [value]
+    found = []
+    for item in values:
+        if isinstance(item, BaseModel):
+            found.append((item.__name__, item.id))
+        elif type_ == 'reference' and isinstance(item, str) and ',' in item:
+            target, id_ = item.split(',', 1)
+            try:
+                found.append((target, int(id_)))
+            except ValueError:
+                pass
+        elif isinstance(item, int) and not isinstance(item, bool):
+            if hasattr(field, 'get_target'):
+                found.append((field.get_target().__name__, item))
+    return [(m, i) for m, i in found if i is not None and i >= 0]
+
+
+def _unreadable(wanted):
+    """The (model name, id) of wanted that the user may not read: model
+    access, then record rules (a record that does not exist counts as
+    unreadable)."""
+    pool = Pool()
+    ModelAccess = pool.get('ir.model.access')
+    by_model = defaultdict(set)
+    for model_name, id_ in wanted:
+        by_model[model_name].add(id_)
+    refused = set()
+    for model_name, ids in by_model.items():
+        try:
+            Target = pool.get(model_name)
+        except KeyError:
+            refused.update((model_name, i) for i in ids)
+            continue
+        if not issubclass(Target, ModelStorage):
+            continue  # a wizard's form: nothing stored to read
+        if not ModelAccess.check(model_name, 'read', raise_exception=False):
+            refused.update((model_name, i) for i in ids)
+            continue
+        with Transaction().set_context(active_test=False):
+            readable = {r.id for r in Target.search(
+                        [('id', 'in', sorted(i for i in ids if i <= MAX_ID))])}
+        refused.update((model_name, i) for i in ids - readable)
+    return refused
+
+
+def _check_form_record(record):
+    """Refuse an on_change of a form whose values name a record the user
+    may not read: the record itself (its id), every relational value, and
+    the parent values (`_parent_<field>.…`) and lines nested in it.  A value
+    the record already holds in the database is no client's choice: the
+    user reads it with the record (its id and rec_name), so it passes."""
+    wanted = set()
+    seen = set()
+
+    def visit(record):
+        if id(record) in seen:
+            return
+        seen.add(id(record))
+        Model = record.__class__
+        if (issubclass(Model, ModelStorage) and record.id is not None
+                and record.id >= 0):
+            # the record first: its stored values are read below
+            _refuse(_unreadable({(Model.__name__, record.id)}))
+        values = record._values
+        if values is None:
+            return
+        items = [(n, v) for n, v in values._items()
+            if _relational_ids(Model, n, v)
+            or isinstance(v, (BaseModel, list, tuple))]
+        stored = set()
+        if (items and issubclass(Model, ModelStorage)
+                and record.id is not None and record.id >= 0):
+            names = [n for n, _ in items
+                if not isinstance(Model._fields[n], fields.Function)]
+            if names:
+                with without_check_access():
+                    rows = Model.read([record.id], names)
+                for row in rows:
+                    for name in names:
+                        stored.update(
+                            _relational_ids(Model, name, row.get(name)))
+        for name, value in items:
+            wanted.update(set(_relational_ids(Model, name, value)) - stored)
+            for item in (value if isinstance(value, (list, tuple))
+                    else [value]):
+                if isinstance(item, BaseModel):
+                    visit(item)
+
+    visit(record)
+    _refuse(_unreadable(wanted))
+
+
+def _refuse(refused):
+    "Refuse as a record that does not exist is (msg_id_invalid)."
+    if refused:
+        model_name, _ = sorted(refused)[0]
+        try:
+            model = Pool().get(model_name).__names__()['model']
+        except KeyError:
+            model = model_name
+        raise AccessError(gettext('sushi_ticket.msg_id_invalid', model=model))
+
+
+def _form_guard(method):
+    "An on_change entry point of every model, checked for calls from outside."
+    def wrapper(self, *args, **kwargs):
+        if external() and _active():
+            _check_form_record(self)
+        return method(self, *args, **kwargs)
+    wrapper.__name__ = method.__name__
+    wrapper.__doc__ = method.__doc__
+    wrapper._sushi_guarded = True
+    for attr in ('on_change', 'depends', 'change'):
+        if hasattr(method, attr):
+            setattr(wrapper, attr, getattr(method, attr))
+    return wrapper
+
+
+def _active():
+    "Whether the database of the current call has this module."
+    try:
+        Pool().get('sushi.ticket')
+    except KeyError:
+        return False
+    return True
+
+
+_core_default_get = BaseModel.default_get.__func__
+
+
+def _guarded_default_get(cls, fields_names=None, with_rec_name=True,
+        with_default=True):
+    """Model.default_get without the records the user may not read: a
+    default from the client's context (`default_<field>`) or from the
+    context's active record is dropped with its rec_name, as if it were
+    not there."""
+    values = _core_default_get(cls, fields_names,
+        with_rec_name=with_rec_name, with_default=with_default)
+    if external() and _active():
+        wanted = {}
+        for name, value in values.items():
+            if name in cls._fields:
+                ids = _relational_ids(cls, name, value)
+                if ids:
+                    wanted[name] = ids
+        refused = _unreadable({i for ids in wanted.values() for i in ids})
+        for name, ids in wanted.items():
+            if refused & set(ids):
+                field = cls._fields[name]
+                values[name] = ([] if field._type in {
+                            'one2many', 'many2many'} else None)
+                values.pop(name + '.', None)
+    return values
+
+
+if not getattr(ModelView.on_change, '_sushi_guarded', False):
+    for _name in ['on_change', 'on_change_with', 'on_change_notify',
+            'on_scan_code']:
+        setattr(ModelView, _name, _form_guard(getattr(ModelView, _name)))
+if (getattr(BaseModel.default_get, '__func__', None)
+        is not _guarded_default_get):
+    BaseModel.default_get = classmethod(_guarded_default_get)
+
+
+# Wizards: Tryton runs a wizard's steps on a session id the client gives
+# (sequential, never tied to its user) and on state values the client
+# sends, read without record rules.  Another user's session answered what
+# they typed (the call-taker's knowledge search: the caller's words and
+# order) and could be run on or deleted; a state's values named other
+# units' orders, answered with their number.
+
+def _from_client():
+    "Whether the current call is a user's JSON-RPC call."
+    transaction = Transaction()
+    return bool(transaction.user
+        and transaction.context.get('_request') is not None)
+
+
+def _check_wizard_session(session_id):
+    "The session is the user's own, or refused as an ended one is."
+    Session = Pool().get('ir.session.wizard')
+    if (not isinstance(session_id, int) or isinstance(session_id, bool)
+            or abs(session_id) > MAX_ID):
+        raise AccessError(gettext('sushi_ticket.msg_wizard_session_invalid'))
+    with without_check_access():
+        owned = Session.search([
+                ('id', '=', session_id),
+                ('create_uid', '=', Transaction().user),
+                ], count=True)
+    if not owned:
+        raise AccessError(gettext('sushi_ticket.msg_wizard_session_invalid'))
+
+
+def _check_wizard_data(Wizard_, data):
+    """Every state's values as the client sends them name only records
+    the user may read (as an on_change's values)."""
+    pool = Pool()
+    if not isinstance(data, dict):
+        return  # Tryton refuses it
+    for state_name, values in data.items():
+        state = Wizard_.states.get(state_name)
+        if not isinstance(values, dict) or not isinstance(state, StateView):
+            continue
+        View = pool.get(state.model_name)
+        values = {k: v for k, v in values.items()
+            if k in View._fields and k != 'id'}
+        with check_access():
+            _check_form_record(View(**values))
+
+
+_core_wizard_execute = Wizard.execute.__func__
+_core_wizard_delete = Wizard.delete.__func__
+
+
+def _guarded_wizard_execute(cls, session_id, data, state_name):
+    if _from_client() and _active():
+        _check_wizard_session(session_id)
+        _check_wizard_data(cls, data)
+    return _core_wizard_execute(cls, session_id, data, state_name)
+
+
+def _guarded_wizard_delete(cls, session_id):
+    if _from_client() and _active():
+        _check_wizard_session(session_id)
+    return _core_wizard_delete(cls, session_id)
+
+
+if getattr(Wizard.execute, '__func__', None) is not _guarded_wizard_execute:
+    Wizard.execute = classmethod(_guarded_wizard_execute)
+    Wizard.delete = classmethod(_guarded_wizard_delete)

@@ -10,6 +10,9 @@ from trytond.pool import Pool, PoolMeta
 from trytond.res.user import PasswordError
 from trytond.transaction import Transaction
 
+from .exceptions import ValueCheckError
+from .guard import CHAR_SIZE, MAX_ID, TEXT_SIZE
+
 # Tryton's placeholder for "password unchanged" in the preferences form.
 UNCHANGED = 'x' * 10
 
@@ -51,6 +54,10 @@ class User(metaclass=PoolMeta):
     @classmethod
     def set_preferences(cls, values):
         "A new password needs the current one, even in a fresh session."
+        if not isinstance(values, dict):
+            raise ValueCheckError(gettext('sushi_ticket.msg_field_unknown',
+                    model=cls.__names__()['model'], fields=repr(values)[:50]))
+        cls._check_preference_values(values)
         values = values.copy()
         current = values.pop('password_current', None)
         if 'password' in values and values['password'] != UNCHANGED:
@@ -61,6 +68,38 @@ class User(metaclass=PoolMeta):
                         'sushi_ticket.msg_password_empty'))
             cls._check_password_current(cls(Transaction().user), current)
         super().set_preferences(values)
+
+    @classmethod
+    def _check_preference_values(cls, values):
+        """Type, size and NUL byte of each preference, as the guard checks
+        a form's values (guard.py): Tryton writes them as they come, so a
+        list as language ended in a Python error and a name had no limit."""
+        for name, value in values.items():
+            field = cls._fields.get(name)
+            if field is None or value is None:
+                continue  # Tryton ignores what is no preference
+            # the language is given by its code
+            type_ = 'char' if name == 'language' else field._type
+            message = None
+            if type_ in {'char', 'text'}:
+                size = TEXT_SIZE if type_ == 'text' else CHAR_SIZE
+                if not isinstance(value, str):
+                    message = 'msg_value_type'
+                elif '\x00' in value:
+                    message = 'msg_value_nul'
+                elif len(value) > size:
+                    message = 'msg_value_too_long'
+            elif type_ == 'many2one' and (not isinstance(value, int)
+                    or isinstance(value, bool) or abs(value) > MAX_ID):
+                message = 'msg_value_type'
+            elif (type_ in {'one2many', 'many2many', 'multiselection'}
+                    and not isinstance(value, (list, tuple))):
+                message = 'msg_value_type'
+            if message:
+                string = cls.fields_get([name])[name]['string']
+                raise ValueCheckError(gettext('sushi_ticket.' + message,
+                        model=cls.__names__()['model'], field=string,
+                        size=CHAR_SIZE if type_ == 'char' else TEXT_SIZE))
 
     @classmethod
     def _check_password_current(cls, user, current):
