@@ -489,7 +489,7 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
         # match (TITLE_DAY patched to choose each); the page as Tryton's
         # own search gives it
         with as_user(ns.dispatcher):
-            for day_cost in [0, 4, 10 ** 6]:
+            for day_cost in [0, 1 / 60, 10 ** 6]:
                 with patch.object(ticket_module, 'TITLE_DAY', day_cost):
                     for offset, limit in [(0, 1000), (0, 1), (1, 2)]:
                         fast = Ticket._search_title_page(
@@ -521,12 +521,13 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
             asked.append(since)
             return [r for r in rows if since is None or r[0] >= since]
 
-        def newest_matches(need, expected, entry=1 / 8):
+        def newest_matches(need, expected, entry=1 / 8, window_cost=None):
             asked.clear()
             with patch.object(ticket_module, 'TITLE_ENTRY', entry):
                 return sorted(Ticket._newest_matches(matches, expected,
                         lambda since: 20, need, newest,
-                        newest - 109 * day), reverse=True)
+                        newest - 109 * day, window_cost=window_cost),
+                    reverse=True)
 
         # 50 needed, 200 expected over 109 days: a window of 1.25 x 50 /
         # (200 / 109) = 34.06 days (34.06 x 20 / 8 + 62.5 = 147.7 against
@@ -548,6 +549,19 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
         # a window's entries dear (ten tests each): every match at once
         self.assertEqual(newest_matches(150, 2000, entry=10), everything)
         self.assertEqual(asked, [None])
+        # the dispatcher's window cost (days of its GIN index, here 4 tests
+        # a day): 50 needed, 200 expected: the 34.06-day window costs 35
+        # days x 4 + 62.5 = 202.5 tests, more than the 200 matches: every
+        # match; at 2 tests a day (132.5) the window
+        self.assertEqual(newest_matches(50, 200,
+                window_cost=lambda since: 4 * (
+                    int((newest - since) / day) + 1)), everything)
+        self.assertEqual(asked, [None])
+        found = newest_matches(50, 200, window_cost=lambda since: 2 * (
+                int((newest - since) / day) + 1))
+        self.assertEqual(len(asked), 1)
+        self.assertAlmostEqual((newest - asked[0]) / day, 34.0625, places=4)
+        self.assertEqual(found[:50], everything[:50])
 
     @with_transaction()
     def test_unit_search_bar_number(self):
