@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 import time
 
-from sql import Column, Literal, Null
+from sql import Cast, Column, Literal, Null
 from sql.conditionals import Case, Coalesce
 
 from trytond import backend
@@ -41,6 +41,16 @@ def title_unit(table):
     all the unit's rows from a B-tree on unit (818 407 rows of the busiest
     unit at 10 M: 128 of 186 ms)."""
     return -table.unit
+
+
+def title_units(table, units):
+    """Issue #14: the condition "unit in units" as the (unit, title
+    trigrams) GIN index can serve it (title_unit).  Each value is cast to
+    an integer: psycopg sends a small int as a smallint, and btree_gin's
+    integer operator class has no integer = smallint (PostgreSQL then read
+    the words' city-wide matches, filtering the unit: 421 ms at 10 M)."""
+    return title_unit(table).in_([Cast(Literal(-u), 'INTEGER')
+            for u in sorted(units)])
 
 STATES = [
     ('dispatched', "Awaiting Sign-in"),

@@ -18,7 +18,7 @@ from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
 from . import clock
-from .assignment import title_unit
+from .assignment import title_units
 from .exceptions import (
     DispatchError, DraftError, IntakeError, IntakeValidationError)
 from .time_limit import COMPLEXITIES, REQUEST_TYPES, URGENCIES
@@ -1120,7 +1120,7 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         a = Pool().get('sushi.ticket.assignment').__table__()
         cursor = Transaction().connection.cursor()
         query = a.select(a.ticket,
-            where=title_unit(a).in_([-u for u in sorted(units)])
+            where=title_units(a, units)
             & (Coalesce(a.ticket_title, '').like(pattern)),
             distinct=True, limit=limit)
         with planner(cursor, enable_seqscan='off', enable_indexscan='off'):
@@ -1144,7 +1144,7 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         cursor = Transaction().connection.cursor()
         keys = sorted(units)
         where = ((a.unit.in_(keys) & a.ticket_number.like(digits + '%'))
-            | (title_unit(a).in_([-u for u in keys])
+            | (title_units(a, keys)
                 & Coalesce(a.ticket_title, '').like(title)))
         query = a.select(a.ticket, where=where, distinct=True, limit=limit)
         with planner(cursor, enable_seqscan='off', enable_indexscan='off'):
@@ -1320,7 +1320,7 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         cursor = Transaction().connection.cursor()
         own = a.unit.in_(sorted(units))
         # the units as the GIN index has them: only it can serve them
-        key = title_unit(a).in_([-u for u in sorted(units)])
+        key = title_units(a, units)
         # each unit's ends of its (unit, received time) index
         ends = []
         for unit in sorted(units):
@@ -1390,7 +1390,7 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         a = Assignment.__table__()
         if pattern is not None:
             # title words: the (unit, title trigrams) GIN index alone
-            where = (title_unit(a).in_([-u for u in sorted(units)])
+            where = (title_units(a, units)
                 & Coalesce(a.ticket_title, '').like(pattern))
         else:
             where = a.unit.in_(sorted(units))
