@@ -400,6 +400,9 @@ def fill(cursor, args, names, templates, units):
     phone = (f"CASE WHEN {rnd.format(11, 3)} < 0.18 THEN t.requester_phone "
         f"ELSE '1' || (3 + {pick(13, 7)})::text || "
         f"lpad({pick(17, 1000000000)}::text, 9, '0') END")
+    # the order's number: its local day, channel and type code, serial
+    number = ("to_char(s.received_at + INTERVAL '8 hours', 'YYYYMMDD') "
+        "|| s.code || lpad(s.g::text, 8, '0')")
     columns = ', '.join('"%s"' % c for c in copied)
     tcols = ', '.join('t."%s"' % c for c in copied)
     cursor.execute(
@@ -408,8 +411,7 @@ def fill(cursor, args, names, templates, units):
         f'dispatch_deadline, dispatch_late, deadline, closed_at, '
         f'archived_at, round, disclosure, create_uid, create_date, '
         f'{columns}) '
-        f"SELECT s.g, to_char(s.received_at + INTERVAL '8 hours', "
-        f"'YYYYMMDD') || s.code || lpad(s.g::text, 8, '0'), s.received_at, "
+        f"SELECT s.g, {number}, s.received_at, "
         f"s.state, {phone}, "
         f"CASE WHEN s.state NOT IN ('accepted', 'answered', 'rejected', "
         f"'merged') THEN s.unit END, "
@@ -437,7 +439,7 @@ def fill(cursor, args, names, templates, units):
         "yellow_at, light, late_sign_in, deemed_accepted, sign_reminded, "
         "red_card, review_return_count, consecutive_returns, completed_at, "
         "create_uid, create_date, ticket_title, ticket_state, "
-        "ticket_received_at, ticket_open")
+        "ticket_received_at, ticket_open, ticket_number")
     values = ("s.g, {unit}, '{role}', 1, a_state, false, d, 1, "
         "'属地管理、职责分工', d + INTERVAL '2 hours', "
         "CASE WHEN a_state <> 'dispatched' THEN d + INTERVAL '1 hour' END, "
@@ -448,8 +450,8 @@ def fill(cursor, args, names, templates, units):
         "d + INTERVAL '4 days' END, 0, d, "
         # the order's copies (Assignment.sync_ticket_copy)
         "s.title, s.state, s.received_at, "
-        "CASE WHEN s.state IN (%s) THEN true END" % ', '.join(
-            f"'{s}'" for s in UNIT_OPEN_STATES))
+        "CASE WHEN s.state IN (%s) THEN true END, %s" % (', '.join(
+            f"'{s}'" for s in UNIT_OPEN_STATES), number))
     source = (f"FROM (SELECT s.*, tt.title, "
         f"s.received_at + INTERVAL '40 minutes' "
         f"AS d, CASE s.state {a_state} END AS a_state FROM scale_t s "

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import re
 
-from sql import From, Literal, Table, Union
+from sql import Cast, From, Literal, Table, Union
 from sql.aggregate import Count, Max, Min
 from sql.conditionals import Case, Coalesce
 
@@ -18,6 +18,7 @@ from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
 from . import clock
+from .assignment import title_units
 from .exceptions import (
     DispatchError, DraftError, IntakeError, IntakeValidationError)
 from .time_limit import COMPLEXITIES, REQUEST_TYPES, URGENCIES
@@ -112,12 +113,24 @@ _TITLE_TEXT = re.compile(r'^[%_\u3000-\u303f\u3400-\u9fff\uf900-\ufaff]+$')
 # Issue #14: the ids of a unit's orders in a list's states (the state copied
 # on its assignments) are added to the list's search when at most this many
 UNIT_STATE_IDS = 5000
-# Issue #14: search-bar words are matched in a window of the newest orders
-# sized from the planner's estimate, or in every order when testing all the
-# expected matches costs less than the window: a window's date index entry
-# costs TITLE_ENTRY of a match's test (its row read and its title matched)
-# (Ticket._newest_matches)
-TITLE_ENTRY = 1 / 8
+# Issue #14: a unit's search-bar words are matched in a window of its newest
+# rows sized from the planner's estimate, or in all its rows when testing
+# all the expected matches costs less than the window: a window's entry of
+# the (unit, received) index costs TITLE_ENTRY of a match's test (its row
+# read and its title matched; at 10 M ~0.3 against ~6 us)
+# (Ticket._unit_newest_matches, _newest_matches)
+TITLE_ENTRY = 1 / 20
+# Issue #14: a day of a dispatcher's window, one scan of the (received day,
+# title trigrams) GIN index, reads the words' trigram entries: it costs
+# TITLE_DAY x the words' expected matches, in match tests
+# (Ticket._search_title_page)
+TITLE_DAY = 1 / 60
+
+
+def received_day(table):
+    """Issue #14: the day (UTC) an order was received, as the (day, title
+    trigrams) GIN index has it."""
+    return Cast(table.received_at, 'DATE')
 
 
 def _title_pattern(clause):
@@ -440,6 +453,13 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
                         Index.Similarity())),
                 Index(t, (Index.Unaccent(Coalesce(t.title, '')),
                         Index.Similarity())),
+                # issue #14: the dispatcher's search-bar words in a window
+                # of the newest orders: one GIN index over the received
+                # day (btree_gin) and the title's trigrams, each day of the
+                # window one scan intersecting the day's entries with the
+                # words' (Ticket._search_title_page)
+                Index(t, (received_day(t), Index.Equality()),
+                    (Coalesce(t.title, ''), Index.Similarity())),
                 Index(t, (Index.Unaccent(phone), Index.Similarity())),
                 })
         cls._order = [('received_at', 'DESC'), ('id', 'DESC')]
@@ -790,12 +810,16 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         if operator in {'ilike', 'like'} and len(digits) >= 3:
             # three characters make a trigram (pg_trgm reads a shorter
             # text from the whole index)
+            number = None
+            if operator == 'like' and len(digits) >= 6 and digits.isdigit():
+                number = (digits, operand)
             return cls._matches_first(domain,
-                _title_pattern(('rec_name', operator, operand)))
+                _title_pattern(('rec_name', operator, operand)),
+                number=number)
         return domain
 
     @classmethod
-    def _matches_first(cls, domain, title=None):
+    def _matches_first(cls, domain, title=None, number=None):
         """Issue #14: the orders of domain (a search-bar text) as their
         ids when they are at most SEARCH_BAR_IDS, else domain.
 
@@ -814,7 +838,9 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         units set by Ticket.search) the matches are then read from the
         unit's own orders (_unit_matches).  A text only the title can match
         (title: its LIKE pattern) is matched for a unit's staff on the
-        title copied on the unit's assignments (_unit_title_matches)."""
+        title copied on the unit's assignments (_unit_title_matches), and
+        digits (number: the digits and the title's LIKE pattern) on the
+        number and title copied there (_unit_number_matches)."""
         from trytond import backend
         cursor = Transaction().connection.cursor()
         # SQLite takes at most 32 766 parameters in a statement
@@ -827,6 +853,10 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
                 # as common in the unit: its walk soon finds a page
                 return domain
             return [('id', 'in', ids)]
+        if units is not None and number is not None:
+            ids = cls._unit_number_matches(units, *number, limit=cap + 1)
+            if len(ids) <= cap:
+                return [('id', 'in', ids)]
         query = cls.search(domain, limit=cap + 1, order=[], query=True)
         # any SEARCH_BAR_IDS + 1 of them tell "more": no order (Tryton adds
         # the id to a limited search), which would read every match
@@ -885,10 +915,13 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         matches of a word in 3 % of the orders), or reads every match
         from the trigram index and sorts them when it believes them rare
         (9 µs a match).  Both grow with the table.  Here the matches are
-        read from the trigram index ANDed with a window of the newest
-        orders (received_at >= T, a bitmap of the date index) sized from
-        the planner's estimate of the matches, or from the trigram index
-        alone when that costs less (_newest_matches), and sorted here."""
+        read from a window of the newest days, sized from the planner's
+        estimate of the matches: one scan a day of the (received day,
+        title trigrams) GIN index, which intersects the day's entries with
+        the words' inside the index (a bitmap of the date index's entries
+        of the window was 0.3 µs an order: 411 000 for a 30-day window at
+        10 M); or from the trigram index alone when that costs less
+        (_newest_matches, TITLE_DAY); sorted here."""
         from trytond import backend
         own = [(n, d.upper()) for n, d in cls._order]
         if order is not None and [(n, (d or 'ASC').upper())
@@ -915,24 +948,38 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         per_day = cls.estimated_count() / max(
             (newest - oldest) / dt.timedelta(days=1), 1)
 
+        def days(since):
+            "The days of the window since a time (the GIN index's)"
+            first = since.date()
+            return [first + dt.timedelta(days=d)
+                for d in range((newest.date() - first).days + 1)]
+
         def matches(since):
             where = Coalesce(t.title, '').like(pattern)
             if since is not None:
-                where &= t.received_at >= since
+                # only the (day, title) GIN index serves the days: each
+                # day's entries are intersected with the words' trigrams
+                # inside it, never a bitmap of the window's date index
+                # entries; the window's start is tested here
+                where &= received_day(t).in_(days(since))
             with planner(cursor, enable_seqscan='off',
                     enable_indexscan='off'):
                 cursor.execute(*t.select(t.received_at, t.id, where=where))
-                return cursor.fetchall()
+                return [r for r in cursor
+                    if since is None or r[0] >= since]
 
         expected = cls._expected_rows(t.select(t.id,
                 where=Coalesce(t.title, '').like(pattern)))
         found = cls._newest_matches(matches, expected,
-            lambda since: per_day, need, newest, oldest)
+            lambda since: per_day, need, newest, oldest,
+            window_cost=lambda since: (
+                len(days(since)) * TITLE_DAY * expected))
         found.sort(reverse=True)
         return [i for _, i in found[offset or 0:need]]
 
     @staticmethod
-    def _newest_matches(matches, expected, per_day, need, newest, oldest):
+    def _newest_matches(matches, expected, per_day, need, newest, oldest,
+            window_cost=None):
         """Issue #14: at least need of the newest matches of a search-bar
         text (all of them when fewer), as [(received time, id)]:
         matches(since) reads the matches received since a time (None: all
@@ -947,7 +994,9 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         date index entries (TITLE_ENTRY of a test each) and its matches'
         tests.  A window that holds need matches holds the newest need
         (every match outside it is older); one that holds fewer gives the
-        rate for the next, at least twice as long."""
+        rate for the next, at least twice as long.  window_cost(since),
+        when given, is the cost of the window's index work in tests instead
+        of its date index entries."""
         day = dt.timedelta(days=1)
         span = max((newest - oldest) / day, 1 / 24)
         rate = max(expected, 1) / span
@@ -956,7 +1005,10 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
             if days >= span:
                 return matches(None)
             since = newest - days * day
-            window = days * per_day(since) * TITLE_ENTRY + 1.25 * need
+            if window_cost is not None:
+                window = window_cost(since) + 1.25 * need
+            else:
+                window = days * per_day(since) * TITLE_ENTRY + 1.25 * need
             if rate * span <= window:
                 return matches(None)
             found = matches(since)
@@ -1035,9 +1087,34 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
             return []
         a = Pool().get('sushi.ticket.assignment').__table__()
         cursor = Transaction().connection.cursor()
-        query = a.select(a.ticket, where=a.unit.in_(sorted(units))
+        query = a.select(a.ticket,
+            where=title_units(a, units)
             & (Coalesce(a.ticket_title, '').like(pattern)),
             distinct=True, limit=limit)
+        with planner(cursor, enable_seqscan='off', enable_indexscan='off'):
+            cursor.execute(*query)
+            return [i for i, in cursor]
+
+    @classmethod
+    def _unit_number_matches(cls, units, digits, title, limit):
+        """Issue #14: the ids of at most limit orders of units whose number
+        begins with digits or whose title matches title (LIKE), the search
+        bar's domain for digits (search_rec_name), from the number and
+        title copied on the units' assignments: the (unit, number) B-tree
+        and the (unit, title trigrams) GIN index, each with the units in
+        its own condition (a unit condition outside the OR would be a
+        bitmap of the units' whole history).  The city's orders of a day
+        (about 14 000 at 10 M) were read first, then probed for the unit's
+        rule."""
+        if not units:
+            return []
+        a = Pool().get('sushi.ticket.assignment').__table__()
+        cursor = Transaction().connection.cursor()
+        keys = sorted(units)
+        where = ((a.unit.in_(keys) & a.ticket_number.like(digits + '%'))
+            | (title_units(a, keys)
+                & Coalesce(a.ticket_title, '').like(title)))
+        query = a.select(a.ticket, where=where, distinct=True, limit=limit)
         with planner(cursor, enable_seqscan='off', enable_indexscan='off'):
             cursor.execute(*query)
             return [i for i, in cursor]
@@ -1050,7 +1127,7 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         changed = set()
         for tickets, values in zip(actions, actions):
             # the order's copies on its assignments (issue #14)
-            if values.keys() & {'state', 'received_at', 'title'}:
+            if values.keys() & {'state', 'received_at', 'title', 'number'}:
                 changed.update(t.id for t in tickets)
         if changed:
             Assignment.sync_ticket_copy(sorted(changed))
@@ -1210,6 +1287,8 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
             return None
         cursor = Transaction().connection.cursor()
         own = a.unit.in_(sorted(units))
+        # the units as the GIN index has them: only it can serve them
+        key = title_units(a, units)
         # each unit's ends of its (unit, received time) index
         ends = []
         for unit in sorted(units):
@@ -1221,20 +1300,28 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         newest, oldest = max(ends), min(ends)
 
         def matches(since):
-            where = condition(own)
-            if since is not None:
-                where &= a.ticket_received_at >= since
+            if since is None:
+                # the GIN index alone: the units' entries intersected with
+                # the words' trigrams in the index
+                where = condition(key)
+            else:
+                # ANDed with the units' newest rows ((unit, received) index)
+                where = condition(key & own) & (
+                    a.ticket_received_at >= since)
             with planner(cursor, enable_seqscan='off',
                     enable_indexscan='off'):
                 cursor.execute(*a.select(a.ticket_received_at, a.ticket,
                         where=where))
                 return cursor.fetchall()
 
+        # the units' rows a day, from the planner's estimate of their rows
+        # (a count of the window's rows was 30-250 ms at 10 M for the
+        # busiest unit, each window asked)
+        rate = cls._expected_rows(a.select(a.id, where=own)) / max(
+            (newest - oldest) / dt.timedelta(days=1), 1)
+
         def per_day(since):
-            cursor.execute(*a.select(Count(Literal(1)),
-                    where=own & (a.ticket_received_at >= since)))
-            rows, = cursor.fetchone()
-            return rows / max((newest - since) / dt.timedelta(days=1), 1)
+            return rate
 
         expected = cls._expected_rows(a.select(a.id, where=condition(own)))
         return cls._newest_matches(matches, expected, per_day, need,
@@ -1272,12 +1359,14 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         if not units:
             return 0
         a = Assignment.__table__()
-        where = a.unit.in_(sorted(units))
+        if pattern is not None:
+            # title words: the (unit, title trigrams) GIN index alone
+            where = (title_units(a, units)
+                & Coalesce(a.ticket_title, '').like(pattern))
+        else:
+            where = a.unit.in_(sorted(units))
         if open_only:
             where &= a.ticket_open == Literal(True)
-        if pattern is not None:
-            # title words: the (unit, title trigrams) GIN index
-            where &= Coalesce(a.ticket_title, '').like(pattern)
         tickets = a.select(a.ticket, where=where, distinct=True,
             limit=limit, offset=offset or None)
         cursor = Transaction().connection.cursor()

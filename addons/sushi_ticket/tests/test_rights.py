@@ -485,11 +485,12 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
             self.assertEqual(Ticket._unit_state_domain(closed), closed)
 
         # the dispatcher's title words (_search_title_page, PostgreSQL): a
-        # window of the newest orders or every match; the page as Tryton's
+        # window of the newest days of the (day, title) GIN index or every
+        # match (TITLE_DAY patched to choose each); the page as Tryton's
         # own search gives it
         with as_user(ns.dispatcher):
-            for entry in [0, 1 / 8, 10 ** 6]:
-                with patch.object(ticket_module, 'TITLE_ENTRY', entry):
+            for day_cost in [0, 1 / 60, 10 ** 6]:
+                with patch.object(ticket_module, 'TITLE_DAY', day_cost):
                     for offset, limit in [(0, 1000), (0, 1), (1, 2)]:
                         fast = Ticket._search_title_page(
                             text, offset, limit, None)
@@ -520,12 +521,13 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
             asked.append(since)
             return [r for r in rows if since is None or r[0] >= since]
 
-        def newest_matches(need, expected, entry=1 / 8):
+        def newest_matches(need, expected, entry=1 / 8, window_cost=None):
             asked.clear()
             with patch.object(ticket_module, 'TITLE_ENTRY', entry):
                 return sorted(Ticket._newest_matches(matches, expected,
                         lambda since: 20, need, newest,
-                        newest - 109 * day), reverse=True)
+                        newest - 109 * day, window_cost=window_cost),
+                    reverse=True)
 
         # 50 needed, 200 expected over 109 days: a window of 1.25 x 50 /
         # (200 / 109) = 34.06 days (34.06 x 20 / 8 + 62.5 = 147.7 against
@@ -547,6 +549,69 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
         # a window's entries dear (ten tests each): every match at once
         self.assertEqual(newest_matches(150, 2000, entry=10), everything)
         self.assertEqual(asked, [None])
+        # the dispatcher's window cost (days of its GIN index, here 4 tests
+        # a day): 50 needed, 200 expected: the 34.06-day window costs 35
+        # days x 4 + 62.5 = 202.5 tests, more than the 200 matches: every
+        # match; at 2 tests a day (132.5) the window
+        self.assertEqual(newest_matches(50, 200,
+                window_cost=lambda since: 4 * (
+                    int((newest - since) / day) + 1)), everything)
+        self.assertEqual(asked, [None])
+        found = newest_matches(50, 200, window_cost=lambda since: 2 * (
+                int((newest - since) / day) + 1))
+        self.assertEqual(len(asked), 1)
+        self.assertAlmostEqual((newest - asked[0]) / day, 34.0625, places=4)
+        self.assertEqual(found[:50], everything[:50])
+
+    @with_transaction()
+    def test_unit_search_bar_number(self):
+        """ORG-10, INT-07, issue #14: digits in a unit's search bar find the
+        unit's orders whose number begins with them or whose title holds
+        them, read from the number and title copied on the unit's
+        assignments; the copy follows the order's number.  Orders: P and Q
+        of 3 March to 埇桥区 (Q's title holds R's number prefix), R of 4
+        March to 萧县, S of 3 March still at intake."""
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        ns = setup_network()
+        p = create_ticket(number='2025030312010000001')
+        q = create_ticket(number='2025030312010000002',
+            title='门牌2025030412号楼道路积水')
+        r = create_ticket(number='2025030412010000003')
+        s = create_ticket(number='2025030312010000004')
+        with at(2025, 3, 4, 9):
+            dispatch_ticket(p, ns.county, [ns.other], basis='属地管理')
+            dispatch_ticket(q, ns.county, basis='属地管理')
+            dispatch_ticket(r, ns.other, basis='属地管理')
+        self.assertEqual({a.ticket_number for a in p.assignments},
+            {'2025030312010000001'})
+
+        def bar(user, text):
+            with as_user(user):
+                return set(Ticket.search([('rec_name', 'ilike', text)]))
+
+        for user, text, expected in [
+                (ns.handler, '%2025030312%', {p, q}),
+                (ns.handler, '%2025030412%', {q}),
+                (ns.handler, '%2025030312010000002%', {q}),
+                (ns.other_handler, '%2025030312%', {p}),
+                (ns.other_handler, '%2025030412%', {r}),
+                (ns.city_handler, '%2025030312%', set()),
+                (ns.dispatcher, '%2025030312%', {p, q, s}),
+                (ns.dispatcher, '%2025030412%', {q, r}),
+                ]:
+            self.assertEqual(bar(user, text), expected,
+                msg=(user.login, text))
+        with as_user(ns.handler):
+            self.assertEqual(sorted(Ticket._unit_number_matches(
+                        [ns.county.id], '2025030412', '%2025030412%', 10)),
+                [q.id])
+        # the platform corrects P's number: its copies follow
+        Ticket.write([p], {'number': '2025030412010000001'})
+        self.assertEqual({a.ticket_number for a in Ticket(p.id).assignments},
+            {'2025030412010000001'})
+        self.assertEqual(bar(ns.handler, '%2025030312%'), {q})
+        self.assertEqual(bar(ns.other_handler, '%2025030412%'), {p, r})
 
     @with_transaction()
     def test_sub_unit_sees_only_its_part(self):
