@@ -1518,6 +1518,8 @@ class FormValuesTestCase(SecurityTestCase):
                             model, method, values, names))
                     self.assertIn('不存在', message)
                     self.assertNotIn(self.OTHER_NAME, message)
+                    # in Chinese, the model named too (所请求的参与者…)
+                    self.assertNotRegex(message, '[A-Za-z]{3,}')
         status, body = self.user('analyst').raw(
             'model.party.contact_mechanism.on_change_notify',
             [{'party': other_party, 'value': self.OTHER_PHONE,
