@@ -1261,6 +1261,34 @@ class RobustnessTestCase(SecurityTestCase):
         self.assertEqual(preferences['signature'], '符离镇承办人')
         self.assertEqual(preferences['language'], 'zh_CN')
 
+    def test_name_and_email_set_by_administrators(self):
+        """Audit of the ninth session: staff are named by name in the
+        chat, the history and the replies, so a handler may not rename
+        themselves (as 市长 or another unit's leader) nor change their
+        e-mail: refused in Chinese, and read-only in the preferences form;
+        an unchanged name still passes; the administrator's form lets
+        them"""
+        user = client('town_handler')
+        before = user.call('model.res.user.get_preferences', False, {})
+        for values in [{'name': '市长'}, {'email': 'mayor@example.org'}]:
+            with self.subTest(values=values):
+                self.assertRefused(lambda: user.call(
+                        'model.res.user.set_preferences', values, {}),
+                    contains='由平台管理员维护')
+        view = user.call('model.res.user.get_preferences_fields_view', {})
+        self.assertTrue(view['fields']['name']['readonly'])
+        self.assertTrue(view['fields']['email']['readonly'])
+        self.assertFalse(view['fields']['signature']['readonly'])
+        user.call('model.res.user.set_preferences',
+            {'name': before['name'], 'signature': '符离镇承办人'}, {})
+        after = user.call('model.res.user.get_preferences', False, {})
+        self.assertEqual(after['name'], before['name'])
+        self.assertEqual(after.get('email'), before.get('email'))
+        admin = client('admin')
+        view = admin.call('model.res.user.get_preferences_fields_view', {})
+        self.assertFalse(view['fields']['name']['readonly'])
+        self.assertFalse(view['fields']['email']['readonly'])
+
 
 class SubmitTestCase(SecurityTestCase):
     "Finding 9: channels resubmit idempotently over RPC."

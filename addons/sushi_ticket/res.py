@@ -30,6 +30,8 @@ class User(metaclass=PoolMeta):
     password_current = fields.Function(fields.Char("Current Password",
             help="Needed to set a new password."),
         'get_password_current')
+    # preferences only the administrators set (_check_preference_identity)
+    _identity_preferences = frozenset({'name', 'email'})
 
     @classmethod
     def __setup__(cls):
@@ -58,6 +60,7 @@ class User(metaclass=PoolMeta):
             raise ValueCheckError(gettext('sushi_ticket.msg_field_unknown',
                     model=cls.__names__()['model'], fields=repr(values)[:50]))
         cls._check_preference_values(values)
+        cls._check_preference_identity(values)
         values = values.copy()
         current = values.pop('password_current', None)
         if 'password' in values and values['password'] != UNCHANGED:
@@ -68,6 +71,32 @@ class User(metaclass=PoolMeta):
                         'sushi_ticket.msg_password_empty'))
             cls._check_password_current(cls(Transaction().user), current)
         super().set_preferences(values)
+
+    @classmethod
+    def _check_preference_identity(cls, values):
+        """A user's name and e-mail are the administrators' to set: staff
+        are named by name in the chat, the order's history and the
+        replies, so a handler renaming themselves 市长 or another unit's
+        leader would speak in their name.  An unchanged value passes (a
+        client may send the whole form)."""
+        if cls._sees_logins():
+            return
+        user = cls(Transaction().user)
+        for name in sorted(cls._identity_preferences & set(values)):
+            if (values[name] or None) != (getattr(user, name) or None):
+                string = cls.fields_get([name])[name]['string']
+                raise ValueCheckError(gettext(
+                        'sushi_ticket.msg_preference_admin_only',
+                        field=string))
+
+    @classmethod
+    def get_preferences_fields_view(cls):
+        "The name and e-mail read-only for who may not set them."
+        result = super().get_preferences_fields_view()
+        if not cls._sees_logins():
+            for name in cls._identity_preferences & set(result['fields']):
+                result['fields'][name]['readonly'] = True
+        return result
 
     @classmethod
     def _check_preference_values(cls, values):
