@@ -3,6 +3,7 @@
 """The consultation meeting (会商) and its minutes (会商纪要, CON-07), and the
 agreed items tracked to their deadlines with lights."""
 import datetime as dt
+import logging
 
 from sql import Null
 from sql.conditionals import Case
@@ -10,6 +11,7 @@ from sql.conditionals import Case
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.sushi_ticket import clock
+from trytond.modules.sushi_ticket.exceptions import CalendarMissingYearError
 from trytond.modules.sushi_ticket.workflow import transition
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
@@ -27,6 +29,8 @@ LIGHTS = [
     ('red', "Red"),
     ]
 _minutes_open = Eval('state').in_(['planned', 'held'])
+
+logger = logging.getLogger(__name__)
 
 
 class Consultation(Workflow, ModelSQL, ModelView):
@@ -161,6 +165,33 @@ class Consultation(Workflow, ModelSQL, ModelView):
         return Calendar.local_datetime(date, config['office_close_time'])
 
     @classmethod
+    def minutes_due_known(cls, held_at):
+        """minutes_due, or None when the week after the meeting reaches a
+        year without an official schedule (CONV-03, never guessed): the
+        meeting is held all the same, the refusal logged, and the due time
+        filled in by the sweep once the year is entered
+        (fill_minutes_due)."""
+        try:
+            return cls.minutes_due(held_at)
+        except CalendarMissingYearError as exception:
+            logger.warning("%s", exception.message)
+            return None
+
+    @classmethod
+    def fill_minutes_due(cls):
+        """The minutes' due time of the held meetings that have none
+        (held when the week after reached a year without a schedule), now
+        that it can be computed."""
+        meetings = cls.search([
+                ('state', '=', 'held'),
+                ('minutes_due_at', '=', None),
+                ('held_at', '!=', None),
+                ])
+        for meeting in meetings:
+            meeting.minutes_due_at = cls.minutes_due_known(meeting.held_at)
+        cls.save([m for m in meetings if m.minutes_due_at])
+
+    @classmethod
     @ModelView.button
     @transition('held')
     def hold(cls, meetings):
@@ -182,7 +213,7 @@ class Consultation(Workflow, ModelSQL, ModelView):
                 raise ConsultationError(gettext(
                         'sushi_supervision.msg_consultation_topic_state',
                         topic=meeting.rec_name))
-            meeting.minutes_due_at = cls.minutes_due(meeting.held_at)
+            meeting.minutes_due_at = cls.minutes_due_known(meeting.held_at)
             meeting.held_by = Transaction().user or None
         cls.save(meetings)
         Topic.set_held([m.topic for m in meetings])

@@ -748,10 +748,13 @@ class Topic(Workflow, ModelSQL, ModelView):
     @classmethod
     def sweep(cls):
         """Cron: the lights of the agreed items, and the minutes and
-        letters past due stored as D4 candidates."""
+        letters past due stored as D4 candidates (the minutes' due time
+        first filled in where a missing calendar year had left it empty)."""
         pool = Pool()
+        Meeting = pool.get('sushi.consultation')
         Item = pool.get('sushi.consultation.item')
         Fact = pool.get('sushi.consultation.fact')
+        Meeting.fill_minutes_due()
         Item.sweep()
         Fact.detect()
 

@@ -127,6 +127,49 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
             as_local(Meeting.minutes_due(local(2025, 10, 2, 15))),
             dt.datetime(2025, 10, 11, 17, 30))
 
+    @with_transaction()
+    def test_held_in_week_before_year_without_calendar(self):
+        """CON-07, CONV-03: a meeting held on Thursday 24 December 2026,
+        whose minutes fall due in the week of 28 December – 3 January, is
+        held though 2027 has no official schedule yet: the due time stays
+        empty (never guessed) until the year is entered, then the sweep
+        fills it — Thursday 31 December 17:30, 1 January 2027 a holiday
+        and 2–3 January a weekend"""
+        pool = Pool()
+        Topic = pool.get('sushi.consultation.topic')
+        Meeting = pool.get('sushi.consultation')
+        Year = pool.get('sushi.calendar.year')
+        Year.delete(Year.search([('year', '=', 2027)]))
+        ns = setup_network()
+        topic = self.accepted(ns, self.ticket(ns))
+        with at(2026, 12, 21, 10), as_user(ns.handler):
+            topic = Topic(topic.id)
+            topic.form = 'one_plus_x'
+            topic.planned_at = local(2026, 12, 24, 9)
+            topic.save()
+            Topic.schedule([topic])
+        with at(2026, 12, 24, 12), as_user(ns.handler):
+            meeting = Meeting(Topic(topic.id).meeting.id)
+            meeting.held_at = local(2026, 12, 24, 9)
+            meeting.save()
+            with self.assertLogs('trytond.modules.sushi_supervision',
+                    'WARNING'):
+                Meeting.hold([meeting])
+        meeting = Meeting(meeting.id)
+        self.assertEqual(meeting.state, 'held')
+        self.assertIsNone(meeting.minutes_due_at)
+        with at(2026, 12, 28, 9):
+            Topic.sweep()
+        self.assertIsNone(Meeting(meeting.id).minutes_due_at)
+        # the administrator enters 2027: 1 January a holiday
+        Year.create([{'year': 2027, 'days': [('create', [{
+                                'date': dt.date(2027, 1, 1),
+                                'kind': 'holiday', 'note': '元旦'}])]}])
+        with at(2026, 12, 28, 10):
+            Topic.sweep()
+        self.assertEqual(as_local(Meeting(meeting.id).minutes_due_at),
+            dt.datetime(2026, 12, 31, 17, 30))
+
     # --- the whole cycle -----------------------------------------------
 
     @with_transaction()
