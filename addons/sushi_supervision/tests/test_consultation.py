@@ -68,6 +68,17 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
             click([topic], 'accept')
         return Topic(topic.id)
 
+    def schedule(self, ns, topic, now, planned_at):
+        "The lead convenes a 1+X meeting (CON-03) for planned_at."
+        Topic = Pool().get('sushi.consultation.topic')
+        with at(*now), as_user(ns.handler):
+            topic = Topic(topic.id)
+            topic.form = 'one_plus_x'
+            topic.planned_at = local(*planned_at)
+            topic.save()
+            Topic.schedule([topic])
+        return Topic(topic.id)
+
     def held(self, ns, ticket=None):
         "Convened on the 4th, held on Wednesday 5 March."
         pool = Pool()
@@ -142,12 +153,8 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
         Year.delete(Year.search([('year', '=', 2027)]))
         ns = setup_network()
         topic = self.accepted(ns, self.ticket(ns))
-        with at(2026, 12, 21, 10), as_user(ns.handler):
-            topic = Topic(topic.id)
-            topic.form = 'one_plus_x'
-            topic.planned_at = local(2026, 12, 24, 9)
-            topic.save()
-            Topic.schedule([topic])
+        topic = self.schedule(ns, topic, (2026, 12, 21, 10),
+            (2026, 12, 24, 9))
         with at(2026, 12, 24, 12), as_user(ns.handler):
             meeting = Meeting(Topic(topic.id).meeting.id)
             meeting.held_at = local(2026, 12, 24, 9)
@@ -201,12 +208,8 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
         with at(2025, 3, 4, 10), as_user(ns.handler):
             with self.assertRaises(ConsultationError):
                 Topic.schedule([Topic(topic.id)])
+        topic = self.schedule(ns, topic, (2025, 3, 4, 10), (2025, 3, 5, 9))
         with at(2025, 3, 4, 10), as_user(ns.handler):
-            topic = Topic(topic.id)
-            topic.form = 'one_plus_x'
-            topic.planned_at = local(2025, 3, 5, 9)
-            topic.save()
-            Topic.schedule([topic])
             # CON-04: the lead sets the letters' due time
             topic = Topic(topic.id)
             topic.letter_due_at = local(2025, 3, 12, 17, 30)
