@@ -175,10 +175,8 @@ class Channel(metaclass=PoolMeta):
         user = cls._resolve_follower(resource, username)
         channel = cls._get_channel(resource)
         Follower.add_user(channel, user)
-        with Transaction().set_context(
-                language=channel.language, user=0, _notify=False):
-            cls.post(resource, gettext('ir.msg_chat_follower_joined',
-                    name=cls._display_name(user)))
+        cls._post_follower_change(resource, channel, user,
+            'ir.msg_chat_follower_joined')
 
     @classmethod
     def unsubscribe(cls, resource, username=None):
@@ -194,9 +192,15 @@ class Channel(metaclass=PoolMeta):
             user = User(Transaction().user)
         channel = cls._get_channel(resource)
         Follower.remove_user(channel, user)
+        cls._post_follower_change(resource, channel, user,
+            'ir.msg_chat_follower_left')
+
+    @classmethod
+    def _post_follower_change(cls, resource, channel, user, message):
+        "The chat's joined/left line, posted by the system, naming user."
         with Transaction().set_context(
                 language=channel.language, user=0, _notify=False):
-            cls.post(resource, gettext('ir.msg_chat_follower_left',
+            cls.post(resource, gettext(message,
                     name=cls._display_name(user)))
 
     @classmethod

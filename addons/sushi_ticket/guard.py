@@ -151,13 +151,8 @@ def _guarded_search(cls, domain, offset=0, limit=None, order=None,
     """ModelStorage.search, which every model's search calls first for
     its access checks, with _check_search for calls from outside on a
     database where this module is active."""
-    if external():
-        try:
-            Pool().get('sushi.ticket')
-        except KeyError:
-            pass
-        else:
-            _check_search(cls, domain, order)
+    if external() and _active():
+        _check_search(cls, domain, order)
     return _core_search(cls, domain, offset=offset, limit=limit,
         order=order, count=count)
 

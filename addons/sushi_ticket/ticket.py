@@ -1086,14 +1086,10 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         if not units:
             return []
         a = Pool().get('sushi.ticket.assignment').__table__()
-        cursor = Transaction().connection.cursor()
-        query = a.select(a.ticket,
-            where=title_units(a, units)
-            & (Coalesce(a.ticket_title, '').like(pattern)),
-            distinct=True, limit=limit)
-        with planner(cursor, enable_seqscan='off', enable_indexscan='off'):
-            cursor.execute(*query)
-            return [i for i, in cursor]
+        return cls._bitmap_ids(a.select(a.ticket,
+                where=title_units(a, units)
+                & (Coalesce(a.ticket_title, '').like(pattern)),
+                distinct=True, limit=limit))
 
     @classmethod
     def _unit_number_matches(cls, units, digits, title, limit):
@@ -1109,12 +1105,19 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         if not units:
             return []
         a = Pool().get('sushi.ticket.assignment').__table__()
-        cursor = Transaction().connection.cursor()
         keys = sorted(units)
         where = ((a.unit.in_(keys) & a.ticket_number.like(digits + '%'))
             | (title_units(a, keys)
                 & Coalesce(a.ticket_title, '').like(title)))
-        query = a.select(a.ticket, where=where, distinct=True, limit=limit)
+        return cls._bitmap_ids(
+            a.select(a.ticket, where=where, distinct=True, limit=limit))
+
+    @staticmethod
+    def _bitmap_ids(query):
+        """The ids a query of one column selects, read through bitmaps of
+        the indexes its conditions name (the unit-keyed GIN and B-trees),
+        never a scan of the table or of one index in its order."""
+        cursor = Transaction().connection.cursor()
         with planner(cursor, enable_seqscan='off', enable_indexscan='off'):
             cursor.execute(*query)
             return [i for i, in cursor]
