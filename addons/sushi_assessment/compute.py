@@ -15,17 +15,21 @@ from sql import Column, From, Literal, Null, Table, Union, Values
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case, Coalesce
 from sql.functions import CurrentTimestamp
-from sql.operators import And, Concat, Exists, Or
+from sql.operators import And, Concat, Exists, Like, Or
 from sql import Cast
 
 from trytond.i18n import gettext
 from trytond.modules.sushi_knowledge.common import late_days
+from trytond.modules.sushi_ticket.reply import DEFECTS
 from trytond.pool import Pool
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from . import items as I
 from .items import D, ITEM, ITEMS, SUB_ITEMS, quantize
+
+# RPL-03: the verified defects a reply can carry
+DEFECT_CODES = [code for code, _ in DEFECTS]
 from .period import bounds, months
 
 # Items whose annual score is max − Σ deductions, or the mean of monthly
@@ -34,6 +38,10 @@ EVENT_ITEMS = {'D2.1a', 'D2.1b', 'D2.1c', 'D2.2', 'D2.4a', 'D2.4b',
     'D2.4c', 'D2.6', 'D3.1', 'D3.2', 'D4.1', 'D4.2', 'D4.3', 'D5.1',
     'D5.2', 'D5.3'}
 FORMULA_ITEMS = {'D2.3', 'D2.5'}
+# the deductions of the facts recorded on a reply: an officer's event
+# linked to the same reply and item does not count again
+REPLY_FACT_KINDS = ['no_sign_off', 'no_real_name', 'review_sign_off',
+    'review_real_name', 'reply_defect', 'reply_refused']
 HANDLING = {'D2.1a', 'D2.1b', 'D2.1c', 'D2.2', 'D2.3', 'D2.4a', 'D2.4b',
     'D2.4c', 'D2.5', 'D2.6'}
 
@@ -451,22 +459,19 @@ class Engine:
             where=(a.improper_return == 'confirmed') & self.in_period(when))
         self.insert_deductions('D2.1c', 'improper_return', query)
         # RET-06: the same order improperly returned twice and verified as
-        # buck-passing: the item scores 0.
-        self.cursor.execute(*query.select(query.unit,
-                where=query.unit.in_(list(self.units) or [-1]),
-                group_by=[query.unit, query.description],
-                having=Count(Literal(1)) >= 2))
-        twice = {u for u, in self.cursor}
-        if twice:
-            self.cursor.execute(*a.join(again, 'LEFT',
-                    condition=again.id == a.redispatched_as).select(
-                    a.unit,
-                    where=(a.improper_return == 'confirmed')
-                    & (a.buck_passing == true)
-                    & self.in_period(when)
-                    & a.unit.in_(list(twice))))
-            for u, in self.cursor:
-                self.zeroed.add(self.ids[u, 'D2.1c'])
+        # buck-passing (on that order: "同一工单两次出现不当退单,经查实为推诿
+        # 行为的"): the item scores 0.
+        buck = Case((a.buck_passing == true, 1), else_=0)
+        self.cursor.execute(*a.join(again, 'LEFT',
+                condition=again.id == a.redispatched_as).select(
+                a.unit,
+                where=(a.improper_return == 'confirmed')
+                & self.in_period(when)
+                & a.unit.in_(list(self.units) or [-1]),
+                group_by=[a.unit, a.ticket],
+                having=(Count(Literal(1)) >= 2) & (Sum(buck) >= 1)))
+        for u, in self.cursor:
+            self.zeroed.add(self.ids[u, 'D2.1c'])
 
         def replies(where, amount):
             # the period's replies come from their partial index
@@ -483,13 +488,51 @@ class Engine:
                     where=ra.id == r.assignment).as_('description'),
                 where=where & self.in_period(r.submitted_at))
         # D2.4b 压实办理责任: −0.5 per reply submitted without sign-off
+        unsigned = r.signed_off_by == Null
         self.insert_deductions('D2.4b', 'no_sign_off', replies(
-                r.signed_off_by == Null, '0.5'))
+                unsigned, '0.5'))
         # D2.4c 实名办理: −0.5 per reply without the handler's name or phone
+        anonymous = ((r.handler_name == Null) | (r.handler_name == '')
+            | (r.handler_phone == Null) | (r.handler_phone == ''))
         self.insert_deductions('D2.4c', 'no_real_name', replies(
-                (r.handler_name == Null) | (r.handler_name == '')
-                | (r.handler_phone == Null) | (r.handler_phone == ''),
-                '0.5'))
+                anonymous, '0.5'))
+        # REV-01: the elements the platform's review found failed in a
+        # submitted reply feed D2.4 — the real-name closing (RPL-02 k)
+        # D2.4c, the sign-off (RPL-04) D2.4b — once per reply (a reply
+        # already deducted above for the same item is not again); the
+        # other elements (RPL-02 a–j) are corrected within the limit and
+        # cost nothing by themselves: the seed deducts D2.4a only for the
+        # verified defects below (附件5 四(一)2(4)①)
+        self.insert_deductions('D2.4b', 'review_sign_off', replies(
+                (r.failed_elements != Null)
+                & self.has_any(r.failed_elements, ['sign_off'])
+                & ~unsigned, '0.5'))
+        self.insert_deductions('D2.4c', 'review_real_name', replies(
+                (r.failed_elements != Null)
+                & self.has_any(r.failed_elements, ['k_real_name'])
+                & ~anonymous, '0.5'))
+        # D2.4a 实事求是答复 (RPL-03, RPL-07): the findings of a
+        # verification recorded on the reply (Reply.record_findings):
+        # −0.5 per reply with a verified defect (不符合法规政策, 未沟通,
+        # 不真实, 承诺未兑现: "每件扣0.5分", once per reply however many
+        # defects), −1 per reply whose unit refused to improve it, dated
+        # when the verification recorded them
+        for kind, where, amount in [
+                ('reply_defect', self.has_any(r.defects, DEFECT_CODES),
+                    '0.5'),
+                ('reply_refused', r.refused_to_cooperate == true, '1')]:
+            ra = pool.get('sushi.ticket.assignment').__table__()
+            rt = pool.get('sushi.ticket').__table__()
+            self.insert_deductions('D2.4a', kind, r.select(
+                    ra.select(ra.unit,
+                        where=ra.id == r.assignment).as_('unit'),
+                    Literal(D(amount)).as_('amount'),
+                    _origin('sushi.ticket.reply', r.id).as_('origin'),
+                    r.findings_at.as_('occurred_at'),
+                    ra.join(rt, condition=rt.id == ra.ticket).select(
+                        rt.number,
+                        where=ra.id == r.assignment).as_('description'),
+                    where=where & self.in_period(r.findings_at)))
         # D5.3 信息准确: −1 per confirmed correction (KB-06)
         self.insert_deductions('D5.3', 'knowledge_correction', c.select(
                 Coalesce(c.assessed_unit, c.unit).as_('unit'),
@@ -499,6 +542,17 @@ class Engine:
                 Literal('').as_('description'),
                 where=c.state.in_(['confirmed', 'resolved'])
                 & self.in_period(c.confirmed_at)))
+
+    @staticmethod
+    def has_any(column, values):
+        """A MultiSelection column (a JSON list) holds one of values: the
+        JSON key test on PostgreSQL, a LIKE on the text elsewhere (as
+        trytond's own domain on the field)."""
+        database = Transaction().database
+        try:
+            return database.json_any_keys_exist(column, list(values))
+        except NotImplementedError:
+            return Or([Like(column, '%"' + v + '"%') for v in values])
 
     def _model(self, name):
         try:
@@ -656,7 +710,8 @@ class Engine:
                 condition=score.id == deduction.score).select(
                 score.item, deduction.origin,
                 where=(score.period == self.period.id)
-                & deduction.kind.in_(['consultation', 'opinion'])))
+                & deduction.kind.in_(['consultation', 'opinion']
+                    + REPLY_FACT_KINDS)))
         return set(self.cursor)
 
     def event_deductions(self):
@@ -775,13 +830,24 @@ class Engine:
             & (Coalesce(a.statutory, false) == false) \
             & (t.urgency != 'sudden') & (t.request_type != 'praise')
         # F1 exclusions
+        # F1 "办理工单数": each order once, by the lead part of its current
+        # round (a rework round, CBK-03 / LIM-06, is the same order: its
+        # earlier round's completion is not counted again, nor the second
+        # evaluation twice); a tier-3 part (ORG-13) is its tier-2 unit's
         satisfied = completed & (a.role == 'lead') & not_info \
+            & (a.parent == Null) \
+            & (Coalesce(a.round, 1) == Coalesce(t.round, 1)) \
             & (Coalesce(t.admin_mediation, false) == false) \
             & (Coalesce(t.law_enforcement_case, false) == false) \
             & (Coalesce(t.outside_guidance_scope, false) == false) \
             & (t.request_type != 'praise')
         dissatisfied = t.second_evaluation == 'dissatisfied'
-        if not self.config['count_objective_dissatisfaction']:
+        # CBK-07: the setting is the assessment's and, as well, the one
+        # the ticket module offers for the same rule (either leaves the
+        # objective-cause dissatisfaction out)
+        ticket_config = pool.get('sushi.configuration').get_values()
+        if (not self.config['count_objective_dissatisfaction']
+                or ticket_config.get('exclude_objective_dissatisfaction')):
             dissatisfied &= Coalesce(t.objective_cause, false) == false
         # ASM-02: fed back on time = the statutory order's progress report
         # in time, or else a reply by the due time (the first reply ≤ due
@@ -890,6 +956,12 @@ class Engine:
         figures = {u: (f['dispatched'], f['reviewed'] if recorded else 0)
             for u, f in self.figures(self.period.start_date,
                 self.period.end_date).items()}
+        # F3 counts orders, the counters dispatches: an order dispatched
+        # to the unit again in the period is one order (reviewed when any
+        # of its dispatches was)
+        for uid, (dn, dr) in self.review_repeats().items():
+            n, r = figures.get(uid, (0, 0))
+            figures[uid] = (n - dn, r - dr if recorded else 0)
         thresholds = {'county': 'review_threshold_county',
             'park': 'review_threshold_park'}
         rows = []
@@ -911,7 +983,15 @@ class Engine:
                         gettext('sushi_assessment.msg_review_rate',
                             rate=quantize(Fraction(r, n) * 100),
                             threshold=threshold)))
-            orders = flagged.get(uid, [])
+            # one entry per order: its last dispatch to the unit in the
+            # period, reviewed when any of them was
+            by_ticket = {}
+            for aid, ticket, supervised, provincial, reviewed in flagged.get(
+                    uid, []):
+                before = by_ticket.get(ticket)
+                by_ticket[ticket] = (aid, ticket, supervised, provincial,
+                    reviewed or bool(before and before[4]))
+            orders = list(by_ticket.values())
             for aid, _, supervised, provincial, reviewed in orders:
                 if (not reviewed
                         and self.charged_per_order(supervised, provincial)):
@@ -931,6 +1011,47 @@ class Engine:
                                 rate=quantize(Fraction(r_p, n_p) * 100),
                                 missing=n_p - r_p)))
         self.insert_rows(rows)
+
+    def review_repeats(self):
+        """D1.4: {unit: (dispatches, reviews)} to take off the per-dispatch
+        counters so that they count orders: the orders dispatched to the
+        same unit more than once in the period — again after the unit's
+        approved return (RET-06, the earlier part's `redispatched_as`) or
+        in a later round (rework, CBK-03) — are few, found through two
+        partial indexes (ticket.py); of k dispatches of one order (r of
+        them reviewed) k − 1 and r − min(r, 1) are taken off."""
+        pool = self.pool
+        Assignment = pool.get('sushi.ticket.assignment')
+        a = Assignment.__table__()
+        b = Assignment.__table__()
+        review = pool.get('sushi.assessment.review').__table__()
+        false = Literal(False)
+        in_range = self.in_period(a.dispatched_at) & (
+            Coalesce(a.for_information, false) == false)
+        tickets = set()
+        self.cursor.execute(*a.select(a.ticket,
+                where=in_range & (a.round > 1)))
+        tickets.update(t for t, in self.cursor)
+        self.cursor.execute(*b.join(a,
+                condition=a.id == b.redispatched_as).select(a.ticket,
+                where=in_range & (b.redispatched_as != Null)))
+        tickets.update(t for t, in self.cursor)
+        counts = defaultdict(lambda: [0, 0])
+        for sub in grouped_slice(sorted(tickets), 500):
+            self.cursor.execute(*a.join(review, 'LEFT',
+                    condition=(review.assignment == a.id)
+                    & (review.reviewed_at < self.end)).select(
+                    a.unit, a.ticket, review.id,
+                    where=in_range & a.ticket.in_(list(sub))))
+            for unit, ticket, reviewed in self.cursor:
+                counts[unit, ticket][0] += 1
+                counts[unit, ticket][1] += reviewed is not None
+        result = defaultdict(lambda: (0, 0))
+        for (unit, _), (k, r) in counts.items():
+            if k > 1:
+                dn, dr = result[unit]
+                result[unit] = (dn + k - 1, dr + r - min(r, 1))
+        return result
 
     def handling_speed(self):
         """D2.3 (F2): per month, 0.5 per full day by which a unit's average

@@ -40,6 +40,12 @@ class Assignment(metaclass=PoolMeta):
                     where=t.improper_return == 'confirmed'),
                 Index(t, (t.red_card_at, Index.Range()),
                     where=t.red_card == true),
+                # D1.4: the orders dispatched to a unit again (a later
+                # round; after an approved return), counted once
+                Index(t, (t.dispatched_at, Index.Range()),
+                    where=t.round > 1),
+                Index(t, (t.redispatched_as, Index.Range()),
+                    where=t.redispatched_as != Null),
                 # D1.4 orders dispatched, D2.3 / D2.5 orders completed and
                 # the ASM-02 orders due in the period: a month of a long
                 # history without reading the other months
@@ -141,4 +147,10 @@ class Reply(metaclass=PoolMeta):
                 Index(t, (t.submitted_at, Index.Range()),
                     where=(t.handler_name == Null) | (t.handler_name == '')
                     | (t.handler_phone == Null) | (t.handler_phone == '')),
+                # D2.4b, D2.4c from the review's failed elements (REV-01)
+                Index(t, (t.submitted_at, Index.Range()),
+                    where=t.failed_elements != Null),
+                # D2.4a: the replies a verification found defective
+                Index(t, (t.findings_at, Index.Range()),
+                    where=t.findings_at != Null),
                 })
