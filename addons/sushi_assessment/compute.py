@@ -213,6 +213,7 @@ class Engine:
         self.zeroed = set()          # score ids
         self.not_applicable = set()  # score ids
         self.formula_points = {}     # score id → points
+        self.formula_periods = {}    # score id → months / quarters averaged
         self.fact_queries = []
         self.auto_deductions()
         self.supervision_deductions()
@@ -1110,6 +1111,7 @@ class Engine:
             else:
                 self.formula_points[sid] = quantize(
                     Fraction(sum(scores)) / len(scores))
+                self.formula_periods[sid] = len(scores)
 
     def interviews(self):
         "The approved interview deductions (D2.3 b) by (unit, month)."
@@ -1177,6 +1179,7 @@ class Engine:
             else:
                 self.formula_points[sid] = quantize(
                     Fraction(sum(scores)) / len(scores))
+                self.formula_periods[sid] = len(scores)
 
     def knowledge(self):
         """D5.1 (F5): 1 point per working day late, booked in the period in
@@ -1297,6 +1300,19 @@ class Engine:
             updates[(points, total[sid], sid in self.zeroed, applicable)
                 ].append(sid)
         self.write_scores(updates)
+        # the number of months / quarters a formula item averages, for a
+        # re-score after an objection (rescore)
+        score = self.score
+        self.cursor.execute(*score.update([score.formula_periods], [Null],
+                where=(score.period == self.period.id)
+                & score.item.in_(sorted(FORMULA_ITEMS))))
+        periods = defaultdict(list)
+        for sid, n in self.formula_periods.items():
+            periods[n].append(sid)
+        for n, ids in periods.items():
+            for sub in grouped_slice(ids, 1000):
+                self.cursor.execute(*score.update([score.formula_periods],
+                        [n], where=score.id.in_(list(sub))))
 
     def write_scores(self, updates):
         score = self.score
@@ -1318,7 +1334,10 @@ class Engine:
             list({s.unit.id for s in scores}))
         updates = defaultdict(list)
         for s in scores:
-            if s.item in FORMULA_ITEMS:
+            if s.item in FORMULA_ITEMS and s.formula_periods:
+                points = self.formula_rescore(s.max_points,
+                    monthly[s.id], s.formula_periods)
+            elif s.item in FORMULA_ITEMS:
                 points = min(s.max_points,
                     s.points + (s.deducted - total[s.id]))
             else:
@@ -1327,6 +1346,19 @@ class Engine:
             updates[(points, total[s.id], s.zeroed, None)].append(s.id)
         self.write_scores(updates)
         self.results()
+
+    @staticmethod
+    def formula_rescore(maximum, monthly, n_periods):
+        """D2.3, D2.5 after a deduction was cancelled: the mean of the
+        item's n_periods month (quarter) scores, each max(0, maximum − its
+        live deductions).  Every month (quarter) with a deduction is one
+        of them (the compute books each month's, each quarter's, in it);
+        the others score the maximum.  Each of D2.3's months and D2.5's
+        quarters ends in its own month bucket."""
+        scores = [max(D(0), maximum - amount)
+            for amount in monthly.values() if amount]
+        scores += [maximum] * (n_periods - len(scores))
+        return quantize(Fraction(sum(scores)) / n_periods)
 
     # --- results ------------------------------------------------------
 

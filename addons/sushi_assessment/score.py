@@ -106,6 +106,9 @@ class Score(FrozenMixin, ModelSQL, ModelView):
         help="Unticked: a justified missing item (合理缺项).")
     zeroed = fields.Boolean("Zeroed", readonly=True,
         help="A zeroing rule applied (D1.1, D2.1c, K1).")
+    formula_periods = fields.Integer("Scored Periods", readonly=True,
+        help="D2.3, D2.5: the months (D2.3) or quarters (D2.5) whose "
+        "scores the item averages (SCORING §4).")
     deductions = fields.One2Many('sushi.assessment.deduction', 'score',
         "Deductions", readonly=True)
 

@@ -679,6 +679,30 @@ class AuditTestCase(DBTestCase, unittest.TestCase):
         # mean 75: 25 points below → −12.5 → floor 0.  Applicable maximum
         # 80 − 3 − 6 = 71; earned 71 − 10 (D2.5) − 2 (D5.2) = 59;
         # 59 / 71 × 100 = 83.098… → 83.10
+        # an objection upheld against March's D2.3 deduction of the
+        # published quarter: March scores 6, the quarter's D2.3 the mean
+        # (5.5 + 6) / 2 = 5.75 (not 5.25 + 1); daily 64.25 × 1.25 =
+        # 80.3125 → 80.31
+        pool = Pool()
+        Period = pool.get('sushi.assessment.period')
+        Deduction = pool.get('sushi.assessment.deduction')
+        Objection = pool.get('sushi.assessment.objection')
+        with at(2025, 4, 3, 10):
+            Period.publish([quarter])
+        march, = Deduction.search([('score.period', '=', quarter.id),
+                ('score.unit', '=', county.id), ('score.item', '=', 'D2.3'),
+                ('occurred_at', '>=', local(2025, 3, 1))])
+        self.assertEqual(march.amount, D(1))
+        with at(2025, 4, 7, 10), Transaction().set_user(ns.handler.id), \
+                Transaction().set_context(_check_access=True):
+            objection, = Objection.create([{'deduction': march.id,
+                        'reason': '三月工单系平台延迟派发'}])
+        objection.decision_reason = '经核实属实'
+        objection.save()
+        Objection.cancel_deduction([objection])
+        self.check(quarter, county, {'D2.3': '5.75'})
+        self.assertEqual(self.result(quarter, county).total, D('80.31'))
+
         february = self.compute('month', dt.date(2025, 2, 1))
         self.check(february, county, {'D1.4': None, 'D2.3': None,
                 'D2.5': 0, 'D2.1a': 2, 'D2.2': 5})
