@@ -617,6 +617,44 @@ class Engine:
                     where=(action.non_cooperation != Null)
                     & self.in_period(action.at)))
 
+    def escalated_orders(self):
+        """D-17: {(unit, ticket)} of the escalated supervision cases
+        (L1–L3) the period's D3.2 counts against the unit, with the orders
+        they link."""
+        Supervision = self._model('sushi.supervision')
+        if Supervision is None:
+            return set()
+        from trytond.modules.sushi_supervision.supervision import (
+            COUNTED_STATES)
+        pool = self.pool
+        case = Supervision.__table__()
+        link = pool.get('sushi.supervision-sushi.ticket').__table__()
+        responsible = pool.get(
+            'sushi.supervision-responsible_unit').__table__()
+        co_unit = pool.get('sushi.supervision-co_unit').__table__()
+        counted = (case.level.in_(['L1', 'L2', 'L3'])
+            & case.state.in_(COUNTED_STATES)
+            & self.in_period(case.registered_at))
+        named = Exists(responsible.select(Literal(1),
+                where=responsible.supervision == case.id))
+        pairs = set()
+        for query in [
+                responsible.join(case,
+                    condition=case.id == responsible.supervision).join(link,
+                    condition=link.supervision == case.id).select(
+                    responsible.unit, link.ticket, where=counted),
+                case.join(link, condition=link.supervision == case.id
+                    ).select(case.lead_unit, link.ticket,
+                    where=counted & ~named),
+                co_unit.join(case,
+                    condition=case.id == co_unit.supervision).join(link,
+                    condition=link.supervision == case.id).select(
+                    co_unit.unit, link.ticket, where=counted & ~named),
+                ]:
+            self.cursor.execute(*query)
+            pairs.update(self.cursor)
+        return pairs
+
     def consultation_deductions(self):
         """D4 from the facts sushi_supervision stores when a consultation
         duty is missed (sushi.consultation.fact), −0.5 each, dated at the
@@ -726,6 +764,10 @@ class Engine:
         self.review_counts = defaultdict(int)
         escalated = {(e.unit.id, e.ticket.id) for e in events
             if e.item == 'D3.2' and e.ticket}
+        if self.config['no_double_count_penalty_vs_escalation']:
+            # D-17: the escalated cases of sushi_supervision cost D3.2 as
+            # well (supervision_deductions), on the orders they link
+            escalated |= self.escalated_orders()
         automatic = self.automatic_origins()
         # the orders whose missing review the records deduct one by one
         flagged_orders = {(unit, ticket)

@@ -472,7 +472,7 @@ class AuditTestCase(DBTestCase, unittest.TestCase):
         three times once, a level-2 case on a second order (D3.2 −2, and
         that 督办件 unreviewed −1), D2.6 below its floor, B1/B2 caps,
         the penalty cap of −5, K2 7 working days late (以上: 0), K3, K4 a
-        justified missing item, §3 × 100/96"""
+        justified missing item, §3 × 100/96; D-17 with the case's order"""
         ns = self.units()
         city = ns.city
         flow = Flow(ns)
@@ -533,6 +533,8 @@ class AuditTestCase(DBTestCase, unittest.TestCase):
         for item, times in [('P1', 3), ('P3', 2), ('P4', 2)]:
             for _ in range(times):
                 self.event(city, item, 1)
+        # and P1 on U itself, the order of the level-2 case (D-17)
+        self.event(city, 'P1', 1, ticket=u.ticket.id)
         self.event(city, 'K2', 0, quantity=7)
         self.event(city, 'K3a', '0.5')
         self.event(city, 'K3h', 1)
@@ -552,7 +554,7 @@ class AuditTestCase(DBTestCase, unittest.TestCase):
                 'D1.1': 2, 'D1.4': 2, 'D2.1a': 2, 'D2.1b': 2, 'D2.1c': 0,
                 'D2.2': 5, 'D2.3': 6, 'D2.5': 10, 'D2.6': 0, 'D3.2': 6,
                 'D5.2': 1, 'K1': 5, 'K2': 0, 'K3': '4.5', 'K4': None,
-                'B1': 2, 'B2': 2, 'B3': '0.5', 'P1': -3, 'P3': -2,
+                'B1': 2, 'B2': 2, 'B3': '0.5', 'P1': -4, 'P3': -2,
                 'P4': -2,
                 })
         Score = Pool().get('sushi.assessment.score')
@@ -568,13 +570,22 @@ class AuditTestCase(DBTestCase, unittest.TestCase):
         # daily: D1 2 + 2 + 2 + 2 = 8; D2 2 + 2 + 0 + 5 + 6 + 6 + 3 + 1
         # + 10 + 0 = 35; D3 4 + 6 = 10; D4 6; D5 4 + 1 + 3 = 8 → 67
         # key 5 + 0 + 4.5 = 9.5 of 16 (K4 missing)
-        # A = min(5, 2 + 2 + 0.5) − min(5, 7) = 4.5 − 5 = −0.5
+        # A = min(5, 2 + 2 + 0.5) − min(5, 8) = 4.5 − 5 = −0.5
         # total (67 + 9.5) × 100 / 96 − 0.5 = 79.6875 − 0.5 = 79.1875
         # → 79.19
         result = self.result(period, city)
         self.assertEqual((result.daily, result.key, result.additional,
                 result.applicable_max, result.total),
             (D(67), D('9.5'), D('-0.5'), D(96), D('79.19')))
+        # D-17 switched on: the P1 on U, whose level-2 case already costs
+        # D3.2 −2, is not counted again: P1 −3; A still −0.5 (7 ≥ 5)
+        Config = Pool().get('sushi.assessment.configuration')
+        config = Config(1)
+        config.no_double_count_penalty_vs_escalation = True
+        config.save()
+        period = self.compute()
+        self.check(period, city, {'P1': -3, 'D3.2': 6})
+        self.assertEqual(self.result(period, city).total, D('79.19'))
 
     # --- scenario 3 ------------------------------------------------------
 
