@@ -272,7 +272,11 @@ def measure(args, pool, Transaction, log, cprofiled):
     # lead orders completed in the quarter to date and the dissatisfied
     # ones (F1's exclusions); D2.4b, D2.4c the period's replies without
     # sign-off or real name.  (D3.2, D5.2 read the supervision cases and
-    # the knowledge entries, empty here; the ASM-02 rates are not items.)
+    # the knowledge entries, empty here; the ASM-02 rates are not items.
+    # D1.4 counts orders: the clone dispatches each order once, so the
+    # compute's correction for orders dispatched twice (review_repeats)
+    # finds none and the dispatches counted here are the orders; D2.4a's
+    # verified defects and the review's failed elements are none here.)
     # One pass over the orders (parallel hash join with the tickets) and
     # the period's defective replies through their partial indexes.
     s, e = base, f"{base} + INTERVAL '31 days'"
@@ -285,6 +289,8 @@ def measure(args, pool, Transaction, log, cprofiled):
         "AND t.urgency != 'sudden' AND t.request_type != 'praise'")
     satisfied = (f'a.completed_at >= {q} AND a.completed_at < {e} '
         f"AND a.role = 'lead' AND {info} "
+        'AND a.parent IS NULL '
+        'AND COALESCE(a.round, 1) = COALESCE(t.round, 1) '
         'AND NOT COALESCE(t.admin_mediation, false) '
         'AND NOT COALESCE(t.law_enforcement_case, false) '
         'AND NOT COALESCE(t.outside_guidance_scope, false) '
