@@ -27,10 +27,10 @@ from trytond.transaction import Transaction
 
 from . import items as I
 from .items import D, ITEM, ITEMS, SUB_ITEMS, quantize
+from .period import bounds, months
 
 # RPL-03: the verified defects a reply can carry
 DEFECT_CODES = [code for code, _ in DEFECTS]
-from .period import bounds, months
 
 # Items whose annual score is max − Σ deductions, or the mean of monthly
 # scores under aggregation_mode = monthly_mean (SCORING §4).
