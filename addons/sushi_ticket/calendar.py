@@ -13,12 +13,15 @@ import io
 import logging
 from zoneinfo import ZoneInfo
 
-from sql import Literal
+from sql import Literal, Null
+from sql.functions import CurrentTimestamp
 
+from trytond import backend
 from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import Model, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -181,6 +184,114 @@ class CalendarYear(ModelSQL, ModelView):
     def on_modification(cls, mode, records, field_names=None):
         super().on_modification(mode, records, field_names=field_names)
         Calendar._cache.clear()
+        if mode == 'create':
+            # queued: run after the commit that entered the year (by the
+            # worker in production), so that the import stays fast and
+            # sees the year's days
+            cls.__queue__.fill_platform_deadlines(records)
+
+    @classmethod
+    def platform_deadline_fields(cls):
+        """The platform's own deadlines that Calendar.platform_deadline
+        leaves empty in a year without an official schedule: (model,
+        deadline field, start field, configuration key of the working
+        days, SQL condition on the table or None).  Other modules add
+        theirs."""
+        return [
+            # RET-05: from the return request
+            ('sushi.ticket.assignment', 'return_review_due_at',
+                'return_requested_at', 'return_review_days', None),
+            # EXT-04: from the unit leader's consent
+            ('sushi.ticket.extension', 'decision_due_at', 'leader_at',
+                'return_review_days', None),
+            # REV-04: from the submission of a lead's reply
+            ('sushi.ticket.reply', 'review_due_at', 'submitted_at',
+                'review_days', lambda t: t.kind == 'reply'),
+            ]
+
+    @classmethod
+    def fill_platform_deadlines(cls, years):
+        """Queued when years are entered: the platform's deadlines left
+        empty since 1 January of the year before the first of them
+        (platform_deadline) are computed from their stored start exactly
+        as they would have been, in set-based updates; those still in an
+        unknown year stay empty.  Then the assignments' decision due time
+        (the dispatcher's queue) follows.  Only empty deadlines are
+        written: running it twice changes nothing."""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Calendar = pool.get('sushi.calendar')
+        Extension = pool.get('sushi.ticket.extension')
+        if not years:
+            return
+        config = Calendar._config()
+        since = Calendar.local_datetime(
+            dt.date(min(y.year for y in years) - 1, 1, 1), dt.time())
+        filled = {}
+        for name, field, start, days, where in (
+                cls.platform_deadline_fields()):
+            Model = pool.get(name)
+            filled[name] = fill_empty_deadlines(
+                Model, field, start, config[days], since, where)
+        assignment_ids = set(filled['sushi.ticket.assignment'])
+        if filled['sushi.ticket.extension']:
+            assignment_ids.update(e.assignment.id for e in Extension.browse(
+                    filled['sushi.ticket.extension']))
+        if assignment_ids:
+            with without_check_access():
+                Assignment.update_decision_due(sorted(assignment_ids))
+
+
+def fill_empty_deadlines(Model, field, start, days, since, where=None):
+    """Set the empty deadline `field` of Model's rows whose `start` is
+    at or after `since` to Calendar.add_working_days(start, days), in one
+    UPDATE per distinct value; rows still in a year without an official
+    schedule stay empty.  Return the ids written."""
+    pool = Pool()
+    Calendar = pool.get('sushi.calendar')
+    table = Model.__table__()
+    cursor = Transaction().connection.cursor()
+    condition = ((getattr(table, field) == Null)
+        & (getattr(table, start) != Null)
+        & (getattr(table, start) >= since))
+    if where is not None:
+        condition &= where(table)
+    cursor.execute(*table.select(table.id, getattr(table, start),
+            where=condition))
+    rows = cursor.fetchall()
+    by_due, known, missing = {}, {}, 0
+    for id_, value in rows:
+        if isinstance(value, str):
+            value = dt.datetime.fromisoformat(value)
+        if value not in known:
+            try:
+                known[value] = Calendar.add_working_days(value, days)
+            except CalendarMissingYearError:
+                known[value] = None
+        due = known[value]
+        if due is None:
+            missing += 1
+            continue
+        by_due.setdefault(due, []).append(id_)
+    written = []
+    user = Transaction().user
+    for due, ids in by_due.items():
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
+            sub_ids = list(sub_ids)
+            cursor.execute(*table.update(
+                    [getattr(table, field), table.write_date,
+                        table.write_uid],
+                    [due, CurrentTimestamp(), user],
+                    where=table.id.in_(sub_ids)))
+            written.extend(sub_ids)
+    if missing:
+        logger.warning("%s.%s: %s still in a year without an official "
+            "schedule", Model.__name__, field, missing)
+    if written:
+        logger.info("%s.%s: %s filled in", Model.__name__, field,
+            len(written))
+        clock.forget(Model.__name__)
+    return written
 
 
 class CalendarDay(ModelSQL, ModelView):

@@ -20,6 +20,7 @@ from ..exceptions import (
     ExtensionError, IntakeError, ReplyError, ReturnError, TransitionError,
     UnitRightError)
 from .. import ticket as ticket_module
+from ..calendar import fill_empty_deadlines
 from .. import tools as ticket_tools
 from ..ticket import TAB_STATES
 from .tools import (
@@ -2018,3 +2019,113 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         self.assertFalse(other.return_overdue)
         self.assertIsNone(other.return_review_due_at)
         self.assertEqual(other.return_requested_at, local(2026, 12, 31, 10))
+
+    @with_transaction()
+    def test_platform_deadlines_filled_when_year_entered(self):
+        """RET-05, EXT-04, REV-04, CONV-03, CONV-05: the platform's own
+        deadlines left empty on Thursday 31 December 2026 while 2027 had
+        no official schedule are computed, from when the unit filed, once
+        an administrator imports 2027; queued, so the import itself only
+        enters the days"""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Extension = pool.get('sushi.ticket.extension')
+        Reply = pool.get('sushi.ticket.reply')
+        Import = pool.get('sushi.calendar.import', type='wizard')
+        self.without_2027()
+        ns = setup_network()
+
+        def reply_signed_off(when, **values):
+            ticket, assignment = self.signed(ns, when=(2026, 12, 28, 9),
+                request_type='suggestion', **values)
+            with at(*when[:3], when[3] - 1), Transaction().set_user(
+                    ns.handler.id):
+                reply = write_reply(assignment)
+                Reply.request_sign_off([reply])
+            with at(*when), Transaction().set_user(ns.leader.id):
+                Reply.sign_off([reply])
+            return Reply(reply.id)
+
+        # REV-04 (1 working day): signed off Wednesday 30 December 16:00,
+        # due Thursday 31 December 17:30 (2026 is known): set at once
+        before = reply_signed_off((2026, 12, 30, 16))
+        self.assertEqual(as_local(before.review_due_at),
+            dt.datetime(2026, 12, 31, 17, 30))
+        # signed off Thursday 31 December 16:00: the next working day is
+        # in 2027, unknown: empty
+        reply = reply_signed_off((2026, 12, 31, 16))
+        self.assertIsNone(reply.review_due_at)
+
+        # EXT-04: a suggestion dispatched Monday 28 December 9:00, due
+        # Thursday 31 December 17:30; filed Wednesday 30 December 10:00
+        # (filing deadline 30 December 17:30), consented Thursday 9:00
+        _, extended = self.signed(ns, when=(2026, 12, 28, 9),
+            request_type='suggestion')
+        extension = self.extension(extended, 3,
+            requester_informed_at=local(2026, 12, 30, 9))
+        with at(2026, 12, 30, 10), Transaction().set_user(ns.handler.id):
+            Extension.submit([extension])
+        with at(2026, 12, 31, 9), Transaction().set_user(ns.leader.id):
+            Extension.leader_approve([extension])
+        self.assertIsNone(Extension(extension.id).decision_due_at)
+        self.assertIsNone(Assignment(extended.id).decision_due_at)
+
+        # RET-05: two consultations dispatched Wednesday 30 December 9:00;
+        # returns asked Thursday 31 December 10:00 and 10:30, the second
+        # approved at 11:00 (decided: it leaves the decision queue)
+        pending, = self.dispatch(create_ticket(request_type='consult'),
+            ns.county, when=(2026, 12, 30, 9))
+        decided, = self.dispatch(create_ticket(request_type='consult'),
+            ns.county, when=(2026, 12, 30, 9))
+        self.request_return(ns, pending, (2026, 12, 31, 10))
+        self.request_return(ns, decided, (2026, 12, 31, 10, 30))
+        with at(2026, 12, 31, 11), Transaction().set_user(ns.dispatcher.id):
+            Assignment.approve_return([Assignment(decided.id)])
+        for record in [pending, decided]:
+            self.assertIsNone(Assignment(record.id).return_review_due_at)
+        self.assertIsNone(Assignment(pending.id).decision_due_at)
+
+        # Monday 4 January 2027 8:00: 2027 is imported (a test schedule:
+        # Friday 1 January a holiday, no make-up day)
+        data = '日期,类型,备注\n2027-01-01,休,元旦\n'.encode('utf-8')
+        with at(2027, 1, 4, 8):
+            session_id, _, _ = Import.create()
+            Import.execute(session_id, {'start': {
+                        'year': 2027, 'file_': data, 'filename': '2027.csv',
+                        'replace': False}}, 'import_')
+            Import.delete(session_id)
+            # the import only entered the days; the deadlines are queued
+            self.assertIsNone(Reply(reply.id).review_due_at)
+            run_queue()
+
+        # 1 working day after Thursday 31 December: Friday 1 January is a
+        # holiday, 2 and 3 January a weekend, so Monday 4 January 2027
+        # 17:30 (09:30 UTC) for each of them
+        monday = dt.datetime(2027, 1, 4, 17, 30)
+        self.assertEqual(local(2027, 1, 4, 17, 30),
+            dt.datetime(2027, 1, 4, 9, 30))
+        self.assertEqual(as_local(Reply(reply.id).review_due_at), monday)
+        self.assertEqual(as_local(Extension(extension.id).decision_due_at),
+            monday)
+        self.assertEqual(as_local(Assignment(extended.id).decision_due_at),
+            monday)
+        for record in [pending, decided]:
+            self.assertEqual(
+                as_local(Assignment(record.id).return_review_due_at), monday)
+        # the dispatcher's queue: the pending return, not the decided one
+        self.assertEqual(as_local(Assignment(pending.id).decision_due_at),
+            monday)
+        self.assertIsNone(Assignment(decided.id).decision_due_at)
+        # what was known stays as it was; a second run writes nothing
+        self.assertEqual(as_local(Reply(before.id).review_due_at),
+            dt.datetime(2026, 12, 31, 17, 30))
+        with at(2027, 1, 4, 9):
+            self.assertEqual(fill_empty_deadlines(Reply, 'review_due_at',
+                    'submitted_at', 1, local(2026, 1, 1)), [])
+        # on Monday 4 January at 18:00 the platform is late on both
+        with at(2027, 1, 4, 18):
+            self.assertEqual(Assignment.search([
+                        ('decision_light', '=', 'red'),
+                        ('id', 'in', [pending.id, extended.id, decided.id]),
+                        ], order=[('id', 'ASC')]),
+                [Assignment(extended.id), Assignment(pending.id)])
