@@ -609,7 +609,10 @@ class CalendarImportStart(ModelView):
 
     @classmethod
     def default_year(cls):
-        return dt.date.today().year + 1
+        # the coming year in Suzhou: the server's date is UTC's, a year
+        # behind from 16:00 UTC on 31 December
+        Calendar = Pool().get('sushi.calendar')
+        return Calendar.to_local(clock.now()).year + 1
 
 
 class CalendarImport(Wizard):
