@@ -1001,6 +1001,37 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
             {('路灯不亮', 'archived', received, None)})
 
     @with_transaction()
+    def test_deemed_satisfied_after_a_stopped_cron(self):
+        """CBK-06, LGT-05: the rating window of a reply accepted on
+        Thursday 6 March 2025 9:00 ends 3 days later, Sunday 9 March 9:00;
+        a cron stopped until Wednesday 12 March 10:00, then run twice in
+        that minute, deems it satisfied once, dated when the window ended"""
+        pool = Pool()
+        Callback = pool.get('sushi.ticket.callback')
+        Event = pool.get('sushi.ticket.event')
+        Ticket = pool.get('sushi.ticket')
+        ns = setup_network()
+        ticket, _, _ = self.reviewed(ns)
+        self.assertEqual(Ticket(ticket.id).rating_due_at,
+            local(2025, 3, 9, 9))
+        for second in [0, 0, 30]:
+            with at(2025, 3, 12, 10, 0, second):
+                Callback.deem_satisfied()
+        ticket = Ticket(ticket.id)
+        self.assertEqual(ticket.state, 'closed')
+        self.assertEqual(ticket.closed_at, local(2025, 3, 9, 9))
+        callback, = ticket.callbacks
+        self.assertEqual(callback.recorded_at, local(2025, 3, 9, 9))
+        for action in ['default_satisfied', 'close']:
+            event, = Event.search([('ticket', '=', ticket.id),
+                    ('action', '=', action)])
+            self.assertEqual(event.at, local(2025, 3, 9, 9), action)
+        # ARC-01: 3 days after the closing, Wednesday 12 March 9:00
+        with at(2025, 3, 12, 10, 1):
+            Ticket.archive_closed()
+        self.assertEqual(Ticket(ticket.id).state, 'archived')
+
+    @with_transaction()
     def test_no_answer_deemed_satisfied(self):
         "CBK-06: no rating within the window counts as satisfied"
         pool = Pool()
