@@ -161,7 +161,8 @@ class CalendarYear(ModelSQL, ModelView):
     def remind_next_year(cls):
         """Cron, weekly: from 1 November, remind the platform
         administrators in the web client that next year's calendar is
-        missing, until it is imported."""
+        missing, until it is imported; one who has the reminder unread is
+        not reminded again (a cron run twice, or a run after a stop)."""
         pool = Pool()
         ModelData = pool.get('ir.model.data')
         User = pool.get('res.user')
@@ -170,15 +171,20 @@ class CalendarYear(ModelSQL, ModelView):
         if not year:
             return
         admin = ModelData.get_id('sushi_ticket', 'group_sushi_admin')
+        label = gettext('sushi_ticket.msg_calendar_next_year_missing',
+            year=year)
         with without_check_access():
             users = User.search([('groups', '=', admin)])
+            unread = {n.user.id for n in ResNotification.search([
+                        ('user', 'in', [u.id for u in users]),
+                        ('label', '=', label),
+                        ('unread', '=', True),
+                        ])}
             ResNotification.create([{
                         'user': u.id,
-                        'label': gettext(
-                            'sushi_ticket.msg_calendar_next_year_missing',
-                            year=year),
+                        'label': label,
                         'icon': 'tryton-warning',
-                        } for u in users])
+                        } for u in users if u.id not in unread])
 
     @classmethod
     def on_modification(cls, mode, records, field_names=None):

@@ -1899,8 +1899,17 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
             self.assertIn('2027', User(admin.id).status_bar)
             self.assertNotIn('2027', User(clerk.id).status_bar)
             Year.remind_next_year()
+            # run twice in the minute: one reminder
+            Year.remind_next_year()
         self.assertEqual(ResNotification.search_count(
                 [('user', '=', admin.id)]), 1)
+        # read, it comes again the week after
+        ResNotification.write(ResNotification.search(
+                [('user', '=', admin.id)]), {'unread': False})
+        with at(2026, 11, 9, 8):
+            Year.remind_next_year()
+        self.assertEqual(ResNotification.search_count(
+                [('user', '=', admin.id)]), 2)
         # Deadlines still refuse the year without data
         with self.assertRaises(CalendarMissingYearError):
             Calendar.is_working_day(dt.date(2027, 1, 4))
