@@ -697,6 +697,19 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(len(names), 2)
         self.assertTrue(names[0].endswith('-2025-03.xlsx'))
         self.assertTrue(names[1].endswith('.html'))
+        # a cron stopped from Friday 18 April to Friday 2 May 2025 missed
+        # April's report (due from the 21st): made late, once, on 2 May;
+        # May's from 21 May
+        for when in [(2025, 4, 18, 9), (2025, 5, 2, 9), (2025, 5, 2, 9),
+                (2025, 5, 20, 9), (2025, 5, 21, 9), (2025, 5, 21, 9)]:
+            with at(*when), patch('trytond.modules.sushi_supervision.'
+                    'consultation_report.send_message_transactional'):
+                Report.compile_due()
+        self.assertEqual([r.month for r in Report.search(
+                    [], order=[('month', 'ASC')])],
+            [dt.date(2025, 3, 1), dt.date(2025, 4, 1), dt.date(2025, 5, 1)])
+        april, = Report.search([('month', '=', dt.date(2025, 4, 1))])
+        self.assertEqual(april.generated_at, local(2025, 5, 2, 9))
 
         ext, data, _, name = Workbook.execute([report.id], {})
         self.assertEqual(ext, 'xlsx')
