@@ -116,7 +116,9 @@ class CalendarYear(ModelSQL, ModelView):
     @classmethod
     def seed_from_library(cls):
         """Insert, once, every year that chinese-calendar knows and the
-        database does not: the official schedules published so far."""
+        database does not: the official schedules published so far.  On
+        an upgrade (the database had years) the platform deadlines the
+        new years make computable are filled, queued as for an import."""
         pool = Pool()
         Day = pool.get('sushi.calendar.day')
         cursor = Transaction().connection.cursor()
@@ -125,6 +127,7 @@ class CalendarYear(ModelSQL, ModelView):
         cursor.execute(*year_table.select(year_table.year))
         known = {y for y, in cursor}
         now = dt.datetime.now()
+        inserted = []
         for year, rows in sorted(_library_schedule().items()):
             if year in known:
                 continue
@@ -135,12 +138,15 @@ class CalendarYear(ModelSQL, ModelView):
             cursor.execute(*year_table.select(year_table.id,
                     where=year_table.year == year))
             year_id, = cursor.fetchone()
+            inserted.append(year_id)
             cursor.execute(*day_table.insert(
                     [day_table.calendar_year, day_table.date, day_table.kind,
                         day_table.note, day_table.create_uid,
                         day_table.create_date],
                     [[year_id, d, k, n, 0, now] for d, k, n in sorted(rows)]))
         Calendar._cache.clear()
+        if known and inserted:
+            cls.__queue__.fill_platform_deadlines(cls.browse(inserted))
 
     @classmethod
     def missing_next_year(cls, today=None):

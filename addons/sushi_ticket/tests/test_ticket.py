@@ -2172,6 +2172,33 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
                         ], order=[('id', 'ASC')]),
                 [Assignment(extended.id), Assignment(pending.id)])
 
+    @with_transaction()
+    def test_platform_deadlines_filled_when_library_brings_year(self):
+        """REV-04, CONV-03: a reply signed off on Wednesday 31 December
+        2025 while 2026 was unknown has no review due time; a module
+        update whose chinese-calendar knows 2026 (seed_from_library)
+        queues the same fill as an import: 1-3 January off, the make-up
+        Sunday 4 January is the first working day: 4 January 2026 17:30"""
+        pool = Pool()
+        Reply = pool.get('sushi.ticket.reply')
+        Year = pool.get('sushi.calendar.year')
+        Year.delete(Year.search([('year', '>=', 2026)]))
+        ns = setup_network()
+        # a consultation (1 working day) dispatched Tuesday 30 December
+        # 2025 9:00, due Wednesday 31 December 17:30
+        _, assignment = self.signed(ns, when=(2025, 12, 30, 9),
+            request_type='consult')
+        with at(2025, 12, 31, 15), Transaction().set_user(ns.handler.id):
+            reply = write_reply(assignment)
+            Reply.request_sign_off([reply])
+        with at(2025, 12, 31, 16), Transaction().set_user(ns.leader.id):
+            Reply.sign_off([reply])
+        self.assertIsNone(Reply(reply.id).review_due_at)
+        Year.seed_from_library()
+        run_queue()
+        self.assertEqual(as_local(Reply(reply.id).review_due_at),
+            dt.datetime(2026, 1, 4, 17, 30))
+
     # --- clocks moved through awkward weeks (2026's official schedule) --
     #
     # Every expected value below is counted by hand from RULES.md and the
