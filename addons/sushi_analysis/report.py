@@ -34,6 +34,8 @@ from trytond.wizard import Button, StateAction, StateView, Wizard
 from .statistic import local_today
 
 logger = logging.getLogger(__name__)
+# how far back a cron that did not run is caught up (missed_periods)
+CATCH_UP_DAYS = 62
 
 KINDS = [
     ('daily', "Daily Hot Issues"),
@@ -150,10 +152,76 @@ class Report(Workflow, ModelSQL, ModelView):
         return due
 
     @classmethod
+    def missed_periods(cls, now=None):
+        """Return [(kind, first day, last day)] of the daily, weekly and
+        monthly reports that fell due before now, not due now any more by
+        due_periods' schedule, and are newer than the newest report of
+        their kind: a cron that did not run (a server down over a weekend
+        or a holiday) made none of them.  They are made late rather than
+        never (ANA-04..06), up to CATCH_UP_DAYS back; with no report of a
+        kind yet, none of that kind is missed."""
+        pool = Pool()
+        Calendar = pool.get('sushi.calendar')
+        Configuration = pool.get('sushi.configuration')
+        config = Configuration.get_values()
+        local = Calendar.to_local(now or clock.now())
+        if local.time() < config['report_time']:
+            return []
+        today = local.date()
+        oldest = today - dt.timedelta(days=CATCH_UP_DAYS)
+
+        def newest(kind):
+            reports = cls.search([('kind', '=', kind)],
+                order=[('period_start', 'DESC')], limit=1)
+            return reports[0].period_start if reports else None
+
+        def daily_due(day):
+            "ANA-04: the day after, or the next working day with the option"
+            if config['daily_report_working_day']:
+                try:
+                    return Calendar.next_working_day(day)
+                except CalendarMissingYearError:
+                    pass
+            return day + dt.timedelta(days=1)
+
+        def month_after(first):
+            return (first + dt.timedelta(days=32)).replace(day=1)
+        missed = []
+        last = newest('daily')
+        if last:
+            day = max(last + dt.timedelta(days=1), oldest)
+            while day < today and daily_due(day) <= today:
+                missed.append(('daily', day, day))
+                day += dt.timedelta(days=1)
+        last = newest('weekly')
+        if last:
+            monday = max(last + dt.timedelta(weeks=1),
+                oldest - dt.timedelta(days=oldest.weekday()))
+            # ANA-05: due from the Tuesday after the week
+            while monday + dt.timedelta(days=8) <= today:
+                missed.append(
+                    ('weekly', monday, monday + dt.timedelta(days=6)))
+                monday += dt.timedelta(weeks=1)
+        last = newest('monthly')
+        if last:
+            first = max(month_after(last), oldest.replace(day=1))
+            # ANA-06: due from the first day of the month after
+            while month_after(first) <= today:
+                missed.append(('monthly', first,
+                        month_after(first) - dt.timedelta(days=1)))
+                first = month_after(first)
+        due = set(cls.due_periods(now))
+        return [p for p in missed if p not in due]
+
+    @classmethod
     def generate_due(cls):
-        "Generate and send the reports due now that do not exist yet (cron)."
+        """Generate and send the reports due now, and those a cron that did
+        not run missed (missed_periods), that do not exist yet (cron).
+        Run twice, it makes nothing the second time."""
         reports = []
-        for kind, start, end in cls.due_periods():
+        now = clock.now()
+        for kind, start, end in (
+                cls.missed_periods(now) + cls.due_periods(now)):
             if not cls.search([('kind', '=', kind),
                         ('period_start', '=', start),
                         ('period_end', '=', end)], limit=1):

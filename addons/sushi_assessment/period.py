@@ -258,22 +258,39 @@ class Period(Workflow, ModelSQL, ModelView):
     def run_bulletins(cls, date=None):
         """Cron: from the configured day of a month, score and publish the
         previous month (and the quarter it closes) and send the bulletins
-        (ASM-01)."""
+        (ASM-01); and, late, the months a stopped cron never scored."""
         pool = Pool()
         Calendar = pool.get('sushi.calendar')
         Configuration = pool.get('sushi.assessment.configuration')
         Bulletin = pool.get('sushi.assessment.bulletin')
         config = Configuration.get_values()
         today = date or Calendar.to_local(clock.now()).date()
-        if today.day < config['bulletin_day']:
-            return []
         previous = today.replace(day=1) - dt.timedelta(days=1)
-        kinds = ['month']
-        if previous.month % 3 == 0:
-            kinds.append('quarter')
+
+        def month_after(first):
+            return (first + dt.timedelta(days=32)).replace(day=1)
+        # late rather than never: the months after the newest monthly
+        # period that a cron stopped from their bulletin day to the next
+        # month's never scored (at most 12; none in a new database)
+        months = []
+        newest = cls.search([('kind', '=', 'month')],
+            order=[('start_date', 'DESC')], limit=1)
+        if newest:
+            month = max(month_after(newest[0].start_date),
+                (previous - dt.timedelta(days=366)).replace(day=1))
+            while month < previous.replace(day=1):
+                months.append(month)
+                month = month_after(month)
+        if today.day >= config['bulletin_day']:
+            months.append(previous)
+        due = []
+        for month in months:
+            due.append(('month', month))
+            if month.month % 3 == 0:
+                due.append(('quarter', month))
         done = []
-        for kind in kinds:
-            period = cls.get_or_create(kind, previous)
+        for kind, month in due:
+            period = cls.get_or_create(kind, month)
             if period.state == 'published':
                 continue
             cls.compute([period])

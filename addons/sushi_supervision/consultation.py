@@ -179,17 +179,29 @@ class Consultation(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def fill_minutes_due(cls):
-        """The minutes' due time of the held meetings that have none
-        (held when the week after reached a year without a schedule), now
-        that it can be computed."""
+        """The minutes' due time of the meetings that have none (held
+        when the week after reached a year without a schedule), now that
+        it can be computed.  Minutes submitted meanwhile after that due
+        time are late, as if it had been known (CON-07, LGT-05): flagged
+        and stored as a D4.2 candidate done when they were submitted, not
+        when the sweep saw it.  Only empty due times are written."""
+        Fact = Pool().get('sushi.consultation.fact')
         meetings = cls.search([
-                ('state', '=', 'held'),
+                ('state', 'in', ['held', 'minutes_submitted']),
                 ('minutes_due_at', '=', None),
                 ('held_at', '!=', None),
                 ])
+        filled = []
         for meeting in meetings:
-            meeting.minutes_due_at = cls.minutes_due_known(meeting.held_at)
-        cls.save([m for m in meetings if m.minutes_due_at])
+            due = cls.minutes_due_known(meeting.held_at)
+            if not due:
+                continue
+            meeting.minutes_due_at = due
+            if meeting.minutes_submitted_at:
+                meeting.minutes_late = meeting.minutes_submitted_at > due
+            filled.append(meeting)
+        cls.save(filled)
+        Fact.record_minutes([m for m in filled if m.minutes_late])
 
     @classmethod
     @ModelView.button

@@ -338,21 +338,36 @@ class MonthlyReport(ModelSQL, ModelView):
     @classmethod
     def compile_due(cls):
         """Cron: from the configured day (the 21st) to the month's end,
-        compile and send this month's report once (CON-09)."""
+        compile and send this month's report once (CON-09); and, late
+        rather than never, the reports of the months after the newest
+        report that a cron stopped from their 21st to their end missed
+        (at most 12)."""
         pool = Pool()
         Calendar = pool.get('sushi.calendar')
         Configuration = pool.get('sushi.configuration')
         day = Configuration.get_values().get('consultation_report_day') or 21
         today = Calendar.to_local(clock.now()).date()
-        if today.day < day:
+
+        def month_after(first):
+            return (first + dt.timedelta(days=32)).replace(day=1)
+        this_month = today.replace(day=1)
+        months = []
+        newest = cls.search([], order=[('month', 'DESC')], limit=1)
+        if newest:
+            month = max(month_after(newest[0].month),
+                (this_month - dt.timedelta(days=366)).replace(day=1))
+            while month < this_month:
+                months.append(month)
+                month = month_after(month)
+        if today.day >= day and not cls.search(
+                [('month', '=', this_month)]):
+            months.append(this_month)
+        if not months:
             return []
-        month = today.replace(day=1)
-        if cls.search([('month', '=', month)]):
-            return []
-        report, = cls.create([{'month': month}])
-        cls.generate([report])
-        cls.send([report])
-        return [report]
+        reports = cls.create([{'month': m} for m in months])
+        cls.generate(reports)
+        cls.send(reports)
+        return reports
 
 
 class MonthlyReportLine(ModelSQL, ModelView):

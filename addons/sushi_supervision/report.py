@@ -84,7 +84,8 @@ class MonthlyReport(ModelSQL, ModelView):
     @classmethod
     def generate_monthly(cls, now=None):
         """Cron: on the configured working day of the month, make, bulletin
-        and deliver the report of the previous month, once."""
+        and deliver the report of the previous month, once; and those of
+        earlier months a stopped cron missed (after the newest report)."""
         pool = Pool()
         Calendar = pool.get('sushi.calendar')
         Configuration = pool.get('sushi.configuration')
@@ -102,15 +103,31 @@ class MonthlyReport(ModelSQL, ModelView):
             # held back for a calendar it does not otherwise need
             logger.warning("%s", exception.message)
             day = today.replace(day=1) + dt.timedelta(days=nth - 1)
-        if today < day:
-            return []
         start, end = cls.previous_month(today)
-        if cls.search([('period_start', '=', start)]):
+
+        def month_after(first):
+            return (first + dt.timedelta(days=32)).replace(day=1)
+        # late rather than never: the months after the newest report that
+        # a cron stopped from their report day to the next month missed
+        # (at most 12)
+        months = []
+        newest = cls.search([], order=[('period_start', 'DESC')], limit=1)
+        if newest:
+            month = max(month_after(newest[0].period_start),
+                (start - dt.timedelta(days=366)).replace(day=1))
+            while month < start:
+                months.append(month)
+                month = month_after(month)
+        if today >= day and not cls.search([('period_start', '=', start)]):
+            months.append(start)
+        if not months:
             return []
-        report, = cls.create([{'period_start': start, 'period_end': end}])
-        cls.generate([report], now=now)
-        cls.deliver([report], now=now)
-        return [report]
+        reports = cls.create([{'period_start': m,
+                    'period_end': month_after(m) - dt.timedelta(days=1)}
+                for m in months])
+        cls.generate(reports, now=now)
+        cls.deliver(reports, now=now)
+        return reports
 
     @classmethod
     @ModelView.button

@@ -13,12 +13,15 @@ import io
 import logging
 from zoneinfo import ZoneInfo
 
-from sql import Literal
+from sql import Literal, Null
+from sql.functions import CurrentTimestamp
 
+from trytond import backend
 from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import Model, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -113,7 +116,9 @@ class CalendarYear(ModelSQL, ModelView):
     @classmethod
     def seed_from_library(cls):
         """Insert, once, every year that chinese-calendar knows and the
-        database does not: the official schedules published so far."""
+        database does not: the official schedules published so far.  On
+        an upgrade (the database had years) the platform deadlines the
+        new years make computable are filled, queued as for an import."""
         pool = Pool()
         Day = pool.get('sushi.calendar.day')
         cursor = Transaction().connection.cursor()
@@ -122,6 +127,7 @@ class CalendarYear(ModelSQL, ModelView):
         cursor.execute(*year_table.select(year_table.year))
         known = {y for y, in cursor}
         now = dt.datetime.now()
+        inserted = []
         for year, rows in sorted(_library_schedule().items()):
             if year in known:
                 continue
@@ -132,12 +138,15 @@ class CalendarYear(ModelSQL, ModelView):
             cursor.execute(*year_table.select(year_table.id,
                     where=year_table.year == year))
             year_id, = cursor.fetchone()
+            inserted.append(year_id)
             cursor.execute(*day_table.insert(
                     [day_table.calendar_year, day_table.date, day_table.kind,
                         day_table.note, day_table.create_uid,
                         day_table.create_date],
                     [[year_id, d, k, n, 0, now] for d, k, n in sorted(rows)]))
         Calendar._cache.clear()
+        if known and inserted:
+            cls.__queue__.fill_platform_deadlines(cls.browse(inserted))
 
     @classmethod
     def missing_next_year(cls, today=None):
@@ -158,7 +167,8 @@ class CalendarYear(ModelSQL, ModelView):
     def remind_next_year(cls):
         """Cron, weekly: from 1 November, remind the platform
         administrators in the web client that next year's calendar is
-        missing, until it is imported."""
+        missing, until it is imported; one who has the reminder unread is
+        not reminded again (a cron run twice, or a run after a stop)."""
         pool = Pool()
         ModelData = pool.get('ir.model.data')
         User = pool.get('res.user')
@@ -167,20 +177,133 @@ class CalendarYear(ModelSQL, ModelView):
         if not year:
             return
         admin = ModelData.get_id('sushi_ticket', 'group_sushi_admin')
+        label = gettext('sushi_ticket.msg_calendar_next_year_missing',
+            year=year)
         with without_check_access():
             users = User.search([('groups', '=', admin)])
+            unread = {n.user.id for n in ResNotification.search([
+                        ('user', 'in', [u.id for u in users]),
+                        ('label', '=', label),
+                        ('unread', '=', True),
+                        ])}
             ResNotification.create([{
                         'user': u.id,
-                        'label': gettext(
-                            'sushi_ticket.msg_calendar_next_year_missing',
-                            year=year),
+                        'label': label,
                         'icon': 'tryton-warning',
-                        } for u in users])
+                        } for u in users if u.id not in unread])
 
     @classmethod
     def on_modification(cls, mode, records, field_names=None):
         super().on_modification(mode, records, field_names=field_names)
         Calendar._cache.clear()
+        if mode == 'create':
+            # queued: run after the commit that entered the year (by the
+            # worker in production), so that the import stays fast and
+            # sees the year's days
+            cls.__queue__.fill_platform_deadlines(records)
+
+    @classmethod
+    def platform_deadline_fields(cls):
+        """The platform's own deadlines that Calendar.platform_deadline
+        leaves empty in a year without an official schedule: (model,
+        deadline field, start field, configuration key of the working
+        days, SQL condition on the table or None).  Other modules add
+        theirs."""
+        return [
+            # RET-05: from the return request
+            ('sushi.ticket.assignment', 'return_review_due_at',
+                'return_requested_at', 'return_review_days', None),
+            # EXT-04: from the unit leader's consent
+            ('sushi.ticket.extension', 'decision_due_at', 'leader_at',
+                'return_review_days', None),
+            # REV-04: from the submission of a lead's reply
+            ('sushi.ticket.reply', 'review_due_at', 'submitted_at',
+                'review_days', lambda t: t.kind == 'reply'),
+            ]
+
+    @classmethod
+    def fill_platform_deadlines(cls, years):
+        """Queued when years are entered: the platform's deadlines left
+        empty since 1 January of the year before the first of them
+        (platform_deadline) are computed from their stored start exactly
+        as they would have been, in set-based updates; those still in an
+        unknown year stay empty.  Then the assignments' decision due time
+        (the dispatcher's queue) follows.  Only empty deadlines are
+        written: running it twice changes nothing."""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Calendar = pool.get('sushi.calendar')
+        Extension = pool.get('sushi.ticket.extension')
+        if not years:
+            return
+        config = Calendar._config()
+        since = Calendar.local_datetime(
+            dt.date(min(y.year for y in years) - 1, 1, 1), dt.time())
+        filled = {}
+        for name, field, start, days, where in (
+                cls.platform_deadline_fields()):
+            Model = pool.get(name)
+            filled[name] = fill_empty_deadlines(
+                Model, field, start, config[days], since, where)
+        assignment_ids = set(filled['sushi.ticket.assignment'])
+        if filled['sushi.ticket.extension']:
+            assignment_ids.update(e.assignment.id for e in Extension.browse(
+                    filled['sushi.ticket.extension']))
+        if assignment_ids:
+            with without_check_access():
+                Assignment.update_decision_due(sorted(assignment_ids))
+
+
+def fill_empty_deadlines(Model, field, start, days, since, where=None):
+    """Set the empty deadline `field` of Model's rows whose `start` is
+    at or after `since` to Calendar.add_working_days(start, days), in one
+    UPDATE per distinct value; rows still in a year without an official
+    schedule stay empty.  Return the ids written."""
+    pool = Pool()
+    Calendar = pool.get('sushi.calendar')
+    table = Model.__table__()
+    cursor = Transaction().connection.cursor()
+    condition = ((getattr(table, field) == Null)
+        & (getattr(table, start) != Null)
+        & (getattr(table, start) >= since))
+    if where is not None:
+        condition &= where(table)
+    cursor.execute(*table.select(table.id, getattr(table, start),
+            where=condition))
+    rows = cursor.fetchall()
+    by_due, known, missing = {}, {}, 0
+    for id_, value in rows:
+        if isinstance(value, str):
+            value = dt.datetime.fromisoformat(value)
+        if value not in known:
+            try:
+                known[value] = Calendar.add_working_days(value, days)
+            except CalendarMissingYearError:
+                known[value] = None
+        due = known[value]
+        if due is None:
+            missing += 1
+            continue
+        by_due.setdefault(due, []).append(id_)
+    written = []
+    user = Transaction().user
+    for due, ids in by_due.items():
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
+            sub_ids = list(sub_ids)
+            cursor.execute(*table.update(
+                    [getattr(table, field), table.write_date,
+                        table.write_uid],
+                    [due, CurrentTimestamp(), user],
+                    where=table.id.in_(sub_ids)))
+            written.extend(sub_ids)
+    if missing:
+        logger.warning("%s.%s: %s still in a year without an official "
+            "schedule", Model.__name__, field, missing)
+    if written:
+        logger.info("%s.%s: %s filled in", Model.__name__, field,
+            len(written))
+        clock.forget(Model.__name__)
+    return written
 
 
 class CalendarDay(ModelSQL, ModelView):
@@ -498,7 +621,10 @@ class CalendarImportStart(ModelView):
 
     @classmethod
     def default_year(cls):
-        return dt.date.today().year + 1
+        # the coming year in Suzhou: the server's date is UTC's, a year
+        # behind from 16:00 UTC on 31 December
+        Calendar = Pool().get('sushi.calendar')
+        return Calendar.to_local(clock.now()).year + 1
 
 
 class CalendarImport(Wizard):

@@ -280,7 +280,10 @@ class Callback(AppendOnlyMixin, ModelSQL, ModelView):
     @classmethod
     def deem_satisfied(cls, now=None):
         """Cron (CBK-06): no rating within the window counts as satisfied;
-        the tickets close.  Set-based over the tickets awaiting a rating."""
+        the tickets close.  Set-based over the tickets awaiting a rating.
+        LGT-05: the default rating, its events and the closing are dated
+        when the window ended, not when the cron saw it (a cron stopped
+        over a weekend or a month end would move them)."""
         pool = Pool()
         Ticket = pool.get('sushi.ticket')
         Assignment = pool.get('sushi.ticket.assignment')
@@ -299,11 +302,11 @@ class Callback(AppendOnlyMixin, ModelSQL, ModelView):
                 t.select(t.id, Case((first, 1), else_=2),
                     Literal('default'), Literal('default_satisfied'),
                     Literal('default_satisfied'), Literal(False),
-                    Literal(now), Literal(0), Literal(now), where=due)))
+                    t.rating_due_at, Literal(0), Literal(now), where=due)))
         Event.log_query(t.select(t.id, Literal(None), Literal(None),
-                where=due), 'default_satisfied')
+                where=due), 'default_satisfied', at=t.rating_due_at)
         Event.log_query(t.select(t.id, Literal(None), Literal(None),
-                where=due), 'close')
+                where=due), 'close', at=t.rating_due_at)
         cursor.execute(*a.update([a.state, a.light, a.write_date],
                 ['cancelled', Null, now],
                 where=a.state.in_(Assignment.OPEN_STATES)
@@ -320,7 +323,8 @@ class Callback(AppendOnlyMixin, ModelSQL, ModelView):
                         else_=t.first_evaluation),
                     Case((first, t.second_evaluation),
                         else_='default_satisfied'),
-                    'default_satisfied', 'closed', now, Null, now],
+                    'default_satisfied', 'closed', t.rating_due_at, Null,
+                    now],
                 where=due))
         Assignment.sync_ticket_copy(closing)
         clock.forget(cls.__name__, Ticket.__name__, Assignment.__name__)

@@ -1850,8 +1850,10 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         late = ((table.state == 'accepted')
             & (table.dispatch_deadline < now)
             & (Coalesce(table.dispatch_late, False) == Literal(False)))
+        # LGT-05: the event too is dated when the window ended, not when
+        # the sweep saw it (a sweep after a stop)
         Event.log_query(table.select(table.id, Literal(None), Literal(None),
-                where=late), 'dispatch_late')
+                where=late), 'dispatch_late', at=table.dispatch_deadline)
         cursor.execute(*table.update(
                 [table.dispatch_late, table.dispatch_late_at,
                     table.write_date],

@@ -470,6 +470,65 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
                 ('weekly', d(2026, 12, 28))])
 
     @with_transaction()
+    def test_reports_caught_up_after_missed_days(self):
+        """ANA-04..06: the report cron run twice in a minute makes each
+        report once; after a server stopped from Thursday 3 July 2025
+        9:00 to Monday 14 July 9:00 the first run makes what fell due
+        meanwhile (the daily reports of 3-12 July, the weekly of 30 June -
+        6 July) besides Sunday's, and nothing older than the newest
+        reports; with the ANA-04 option on a Sunday only the days whose
+        next working day has come"""
+        pool = Pool()
+        Report = pool.get('sushi.analysis.report')
+        Configuration = pool.get('sushi.configuration')
+        d = dt.date
+
+        def made(when):
+            with at(*when), patch('trytond.modules.sushi_analysis.report.'
+                    'send_message_transactional'), patch(
+                    'trytond.modules.sushi_ticket.notification.'
+                    'send_message_transactional'):
+                return sorted((r.kind, r.period_start, r.period_end)
+                    for r in Report.generate_due())
+        # a new database: only what is due (nothing before it is missed)
+        self.assertEqual(made((2025, 7, 3, 9)), [
+                ('daily', d(2025, 7, 2), d(2025, 7, 2)),
+                ('monthly', d(2025, 6, 1), d(2025, 6, 30)),
+                ('weekly', d(2025, 6, 23), d(2025, 6, 29))])
+        self.assertEqual(made((2025, 7, 3, 9)), [])
+        self.assertEqual(made((2025, 7, 3, 9, 0, 30)), [])
+        # Monday 14 July: Sunday 13 July is due; 3..12 July were due on
+        # 4..13 July; the week of 30 June was due on Tuesday 8 July, that
+        # of 7 July is due on Tuesday 15 July; July's monthly in August
+        self.assertEqual(made((2025, 7, 14, 9)),
+            [('daily', d(2025, 7, i), d(2025, 7, i)) for i in range(3, 14)]
+            + [('weekly', d(2025, 6, 30), d(2025, 7, 6))])
+        self.assertEqual(made((2025, 7, 14, 9)), [])
+        # with the option, stopped from Tuesday 15 July 9:00 (14 July's
+        # report made) to Sunday 20 July 9:00: 15 July's was due on the
+        # 16th, 16th's on the 17th, 17th's on the 18th; Friday 18's and
+        # Saturday 19's are due on Monday 21 July; the weekly of 7 July
+        # was due on Tuesday 15 July
+        Configuration.write([Configuration(1)],
+            {'daily_report_working_day': True})
+        self.assertEqual(made((2025, 7, 15, 9)), [
+                ('daily', d(2025, 7, 14), d(2025, 7, 14)),
+                ('weekly', d(2025, 7, 7), d(2025, 7, 13))])
+        self.assertEqual(made((2025, 7, 20, 9)),
+            [('daily', d(2025, 7, i), d(2025, 7, i)) for i in [15, 16, 17]])
+        self.assertEqual(made((2025, 7, 21, 9)),
+            [('daily', d(2025, 7, i), d(2025, 7, i)) for i in [18, 19, 20]])
+        # stopped after that run until Friday 8 August: July's monthly
+        # (due 1-7 August) is made, late, not lost, with the weeks of 14,
+        # 21 and 28 July (due Tuesdays 22 and 29 July, 5 August)
+        self.assertEqual([r for r in made((2025, 8, 8, 9))
+                if r[0] != 'daily'], [
+                ('monthly', d(2025, 7, 1), d(2025, 7, 31)),
+                ('weekly', d(2025, 7, 14), d(2025, 7, 20)),
+                ('weekly', d(2025, 7, 21), d(2025, 7, 27)),
+                ('weekly', d(2025, 7, 28), d(2025, 8, 3))])
+
+    @with_transaction()
     def test_special_and_emergency_reports(self):
         """ANA-07: the special report lists the active clusters open
         longer than blocking_open_days (30), tagged to their units;

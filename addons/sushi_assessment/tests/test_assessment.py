@@ -1180,6 +1180,30 @@ class AssessmentCases:
                 ('quarter', 'published', dt.datetime(2027, 1, 12, 17, 30))])
 
     @with_transaction()
+    def test_bulletin_cron_after_a_stop(self):
+        """ASM-01: the bulletin cron run twice a day publishes once; after
+        a cron stopped from 4 May to Monday 2 June 2025 (before the
+        bulletin day, the 5th) April's month is scored and published late
+        on 2 June, May's from 5 June"""
+        Period = Pool().get('sushi.assessment.period')
+        self.units()
+        with at(2025, 4, 7, 9):
+            done = Period.run_bulletins(dt.date(2025, 4, 7))
+            self.assertEqual(Period.run_bulletins(dt.date(2025, 4, 7)), [])
+        self.assertEqual(sorted((p.kind, p.start_date) for p in done), [
+                ('month', dt.date(2025, 3, 1)),
+                ('quarter', dt.date(2025, 1, 1))])
+        with at(2025, 6, 2, 9):
+            done = Period.run_bulletins(dt.date(2025, 6, 2))
+            self.assertEqual(Period.run_bulletins(dt.date(2025, 6, 2)), [])
+        self.assertEqual([(p.kind, p.start_date, p.state) for p in done],
+            [('month', dt.date(2025, 4, 1), 'published')])
+        with at(2025, 6, 5, 9):
+            done = Period.run_bulletins(dt.date(2025, 6, 5))
+        self.assertEqual([(p.kind, p.start_date) for p in done],
+            [('month', dt.date(2025, 5, 1))])
+
+    @with_transaction()
     def test_bulletin_cron(self):
         "ASM-01: the cron scores, publishes and sends March and Q1"
         pool = Pool()

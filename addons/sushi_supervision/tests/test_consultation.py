@@ -177,6 +177,78 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(as_local(Meeting(meeting.id).minutes_due_at),
             dt.datetime(2026, 12, 31, 17, 30))
 
+    @with_transaction()
+    def test_minutes_submitted_before_due_time_known(self):
+        """CON-07, LGT-05, CONV-03: two meetings held on Thursday
+        24 December 2026 while 2027 has no official schedule; their
+        minutes come on Wednesday 30 December and on Monday 4 January
+        2027, with no due time to compare with.  Once 2027 is entered the
+        sweep fills the due time, Thursday 31 December 17:30, and the
+        minutes of 4 January are late: flagged, and a D4.2 candidate done
+        when they came (4 January 10:00), not when the sweep saw it"""
+        pool = Pool()
+        Topic = pool.get('sushi.consultation.topic')
+        Meeting = pool.get('sushi.consultation')
+        Fact = pool.get('sushi.consultation.fact')
+        Year = pool.get('sushi.calendar.year')
+        Year.delete(Year.search([('year', '=', 2027)]))
+        ns = setup_network()
+        meetings = []
+        for _ in range(2):
+            topic = self.schedule(ns, self.accepted(ns, self.ticket(ns)),
+                (2026, 12, 21, 10), (2026, 12, 24, 9))
+            with at(2026, 12, 24, 12), as_user(ns.handler):
+                meeting = Meeting(Topic(topic.id).meeting.id)
+                meeting.held_at = local(2026, 12, 24, 9)
+                meeting.save()
+                with self.assertLogs('trytond.modules.sushi_supervision',
+                        'WARNING'):
+                    Meeting.hold([meeting])
+            meetings.append(self.write_minutes(Meeting(meeting.id), ns,
+                    deadline=(2026, 12, 31, 17, 30)))
+        on_time, late = meetings
+        with at(2026, 12, 30, 10), as_user(ns.handler):
+            Meeting.submit_minutes([Meeting(on_time.id)])
+        with at(2027, 1, 4, 10), as_user(ns.handler):
+            Meeting.submit_minutes([Meeting(late.id)])
+        for meeting in meetings:
+            meeting = Meeting(meeting.id)
+            self.assertEqual(meeting.state, 'minutes_submitted')
+            self.assertIsNone(meeting.minutes_due_at)
+            self.assertFalse(meeting.minutes_late)
+        self.assertFalse(Fact.search([]))
+        # Tuesday 5 January 2027: the administrator enters 2027 (1 January
+        # a holiday) and the hourly sweep runs, twice
+        Year.create([{'year': 2027, 'days': [('create', [{
+                                'date': dt.date(2027, 1, 1),
+                                'kind': 'holiday', 'note': '元旦'}])]}])
+        for minute in [0, 0, 1]:
+            with at(2027, 1, 5, 9, minute):
+                Topic.sweep()
+        # the week after that of 24 December is 28 December - 3 January;
+        # its last working day is Thursday 31 December (1 January a
+        # holiday, 2-3 January a weekend): 17:30, 09:30 UTC
+        due = local(2026, 12, 31, 17, 30)
+        self.assertEqual(due, dt.datetime(2026, 12, 31, 9, 30))
+        on_time, late = Meeting.browse([on_time.id, late.id])
+        self.assertEqual(on_time.minutes_due_at, due)
+        self.assertFalse(on_time.minutes_late)
+        self.assertEqual(late.minutes_due_at, due)
+        self.assertTrue(late.minutes_late)
+        self.assertEqual(late.minutes_submitted_at, local(2027, 1, 4, 10))
+        fact, = Fact.search([])
+        self.assertEqual(fact.origin, late)
+        self.assertEqual((fact.item, fact.kind, fact.unit),
+            ('D4.2', 'late_minutes', ns.county))
+        # missed at the due time (a fact of December), done when the
+        # minutes came; seen by the first sweep
+        self.assertEqual(fact.due_at, due)
+        self.assertEqual(fact.occurred_at, due)
+        self.assertEqual(fact.done_at, local(2027, 1, 4, 10))
+        self.assertEqual(fact.detected_at, local(2027, 1, 5, 9))
+        # working days from Thursday 31 December to Monday 4 January: 1
+        self.assertEqual(fact.late_days, 1)
+
     # --- the whole cycle -----------------------------------------------
 
     @with_transaction()
@@ -625,6 +697,19 @@ class ConsultationTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(len(names), 2)
         self.assertTrue(names[0].endswith('-2025-03.xlsx'))
         self.assertTrue(names[1].endswith('.html'))
+        # a cron stopped from Friday 18 April to Friday 2 May 2025 missed
+        # April's report (due from the 21st): made late, once, on 2 May;
+        # May's from 21 May
+        for when in [(2025, 4, 18, 9), (2025, 5, 2, 9), (2025, 5, 2, 9),
+                (2025, 5, 20, 9), (2025, 5, 21, 9), (2025, 5, 21, 9)]:
+            with at(*when), patch('trytond.modules.sushi_supervision.'
+                    'consultation_report.send_message_transactional'):
+                Report.compile_due()
+        self.assertEqual([r.month for r in Report.search(
+                    [], order=[('month', 'ASC')])],
+            [dt.date(2025, 3, 1), dt.date(2025, 4, 1), dt.date(2025, 5, 1)])
+        april, = Report.search([('month', '=', dt.date(2025, 4, 1))])
+        self.assertEqual(april.generated_at, local(2025, 5, 2, 9))
 
         ext, data, _, name = Workbook.execute([report.id], {})
         self.assertEqual(ext, 'xlsx')

@@ -1040,6 +1040,18 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
                 now=dt.datetime(2026, 10, 7, 16, 0))
         self.assertEqual((report.period_start, report.period_end),
             (dt.date(2026, 9, 1), dt.date(2026, 9, 30)))
+        # a cron stopped from 1 November (before its first working day,
+        # Monday 2 November) to Wednesday 2 December: October's report
+        # is made late with November's, each once
+        with patch.object(report_module, 'send_message_transactional'):
+            self.assertEqual(Report.generate_monthly(
+                    now=local(2026, 11, 1, 9)), [])
+            reports = Report.generate_monthly(now=local(2026, 12, 2, 9))
+            self.assertEqual(Report.generate_monthly(
+                    now=local(2026, 12, 2, 9)), [])
+        self.assertEqual([(r.period_start, r.period_end) for r in reports], [
+                (dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+                (dt.date(2026, 11, 1), dt.date(2026, 11, 30))])
 
     @with_transaction()
     def test_monthly_report_in_year_without_calendar(self):

@@ -13,7 +13,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 
 from ..exceptions import CalendarImportError, CalendarMissingYearError
-from .tools import DBTestCase, as_local, local
+from .tools import DBTestCase, as_local, at, local
 
 
 class CalendarTestCase(DBTestCase, unittest.TestCase):
@@ -523,6 +523,18 @@ class CalendarTestCase(DBTestCase, unittest.TestCase):
             self.assertIn(line, message)
         self.assertNotIn('Row 1:', message)
         self.assertEqual(Year.search([('year', '=', 2099)]), [])
+
+    @with_transaction()
+    def test_import_proposes_the_coming_suzhou_year(self):
+        """CONV-04 on a server in UTC: from Suzhou's midnight of 1 January
+        2027 (16:00 UTC on 31 December 2026) the import proposes 2028"""
+        Start = Pool().get('sushi.calendar.import.start')
+        self.assertEqual(local(2027, 1, 1, 0, 30),
+            dt.datetime(2026, 12, 31, 16, 30))
+        for when, year in [((2026, 12, 31, 23, 59), 2027),
+                ((2027, 1, 1, 0, 30), 2028)]:
+            with at(*when):
+                self.assertEqual(Start.default_year(), year, when)
 
     @with_transaction()
     def test_import_existing_year_needs_replace(self):

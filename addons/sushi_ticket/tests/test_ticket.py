@@ -20,6 +20,7 @@ from ..exceptions import (
     ExtensionError, IntakeError, ReplyError, ReturnError, TransitionError,
     UnitRightError)
 from .. import ticket as ticket_module
+from ..calendar import fill_empty_deadlines
 from .. import tools as ticket_tools
 from ..ticket import TAB_STATES
 from .tools import (
@@ -1000,6 +1001,37 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
             {('路灯不亮', 'archived', received, None)})
 
     @with_transaction()
+    def test_deemed_satisfied_after_a_stopped_cron(self):
+        """CBK-06, LGT-05: the rating window of a reply accepted on
+        Thursday 6 March 2025 9:00 ends 3 days later, Sunday 9 March 9:00;
+        a cron stopped until Wednesday 12 March 10:00, then run twice in
+        that minute, deems it satisfied once, dated when the window ended"""
+        pool = Pool()
+        Callback = pool.get('sushi.ticket.callback')
+        Event = pool.get('sushi.ticket.event')
+        Ticket = pool.get('sushi.ticket')
+        ns = setup_network()
+        ticket, _, _ = self.reviewed(ns)
+        self.assertEqual(Ticket(ticket.id).rating_due_at,
+            local(2025, 3, 9, 9))
+        for second in [0, 0, 30]:
+            with at(2025, 3, 12, 10, 0, second):
+                Callback.deem_satisfied()
+        ticket = Ticket(ticket.id)
+        self.assertEqual(ticket.state, 'closed')
+        self.assertEqual(ticket.closed_at, local(2025, 3, 9, 9))
+        callback, = ticket.callbacks
+        self.assertEqual(callback.recorded_at, local(2025, 3, 9, 9))
+        for action in ['default_satisfied', 'close']:
+            event, = Event.search([('ticket', '=', ticket.id),
+                    ('action', '=', action)])
+            self.assertEqual(event.at, local(2025, 3, 9, 9), action)
+        # ARC-01: 3 days after the closing, Wednesday 12 March 9:00
+        with at(2025, 3, 12, 10, 1):
+            Ticket.archive_closed()
+        self.assertEqual(Ticket(ticket.id).state, 'archived')
+
+    @with_transaction()
     def test_no_answer_deemed_satisfied(self):
         "CBK-06: no rating within the window counts as satisfied"
         pool = Pool()
@@ -1733,8 +1765,10 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         self.assertTrue(ticket.dispatch_late)
         self.assertEqual(as_local(ticket.dispatch_late_at),
             dt.datetime(2025, 3, 4, 9, 0))
-        self.assertEqual(
-            [e.action for e in ticket.events].count('dispatch_late'), 1)
+        # LGT-05: its event is dated at the window's end, not at the
+        # sweep (9:30) that saw it
+        event, = [e for e in ticket.events if e.action == 'dispatch_late']
+        self.assertEqual(as_local(event.at), dt.datetime(2025, 3, 4, 9, 0))
 
     @with_transaction()
     def test_sign_in_refused_while_return_pending(self):
@@ -1867,8 +1901,17 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
             self.assertIn('2027', User(admin.id).status_bar)
             self.assertNotIn('2027', User(clerk.id).status_bar)
             Year.remind_next_year()
+            # run twice in the minute: one reminder
+            Year.remind_next_year()
         self.assertEqual(ResNotification.search_count(
                 [('user', '=', admin.id)]), 1)
+        # read, it comes again the week after
+        ResNotification.write(ResNotification.search(
+                [('user', '=', admin.id)]), {'unread': False})
+        with at(2026, 11, 9, 8):
+            Year.remind_next_year()
+        self.assertEqual(ResNotification.search_count(
+                [('user', '=', admin.id)]), 2)
         # Deadlines still refuse the year without data
         with self.assertRaises(CalendarMissingYearError):
             Calendar.is_working_day(dt.date(2027, 1, 4))
@@ -2018,3 +2061,424 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         self.assertFalse(other.return_overdue)
         self.assertIsNone(other.return_review_due_at)
         self.assertEqual(other.return_requested_at, local(2026, 12, 31, 10))
+
+    @with_transaction()
+    def test_platform_deadlines_filled_when_year_entered(self):
+        """RET-05, EXT-04, REV-04, CONV-03, CONV-05: the platform's own
+        deadlines left empty on Thursday 31 December 2026 while 2027 had
+        no official schedule are computed, from when the unit filed, once
+        an administrator imports 2027; queued, so the import itself only
+        enters the days"""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Extension = pool.get('sushi.ticket.extension')
+        Reply = pool.get('sushi.ticket.reply')
+        Import = pool.get('sushi.calendar.import', type='wizard')
+        self.without_2027()
+        ns = setup_network()
+
+        def reply_signed_off(when, **values):
+            ticket, assignment = self.signed(ns, when=(2026, 12, 28, 9),
+                request_type='suggestion', **values)
+            with at(*when[:3], when[3] - 1), Transaction().set_user(
+                    ns.handler.id):
+                reply = write_reply(assignment)
+                Reply.request_sign_off([reply])
+            with at(*when), Transaction().set_user(ns.leader.id):
+                Reply.sign_off([reply])
+            return Reply(reply.id)
+
+        # REV-04 (1 working day): signed off Wednesday 30 December 16:00,
+        # due Thursday 31 December 17:30 (2026 is known): set at once
+        before = reply_signed_off((2026, 12, 30, 16))
+        self.assertEqual(as_local(before.review_due_at),
+            dt.datetime(2026, 12, 31, 17, 30))
+        # signed off Thursday 31 December 16:00: the next working day is
+        # in 2027, unknown: empty
+        reply = reply_signed_off((2026, 12, 31, 16))
+        self.assertIsNone(reply.review_due_at)
+
+        # EXT-04: a suggestion dispatched Monday 28 December 9:00, due
+        # Thursday 31 December 17:30; filed Wednesday 30 December 10:00
+        # (filing deadline 30 December 17:30), consented Thursday 9:00
+        _, extended = self.signed(ns, when=(2026, 12, 28, 9),
+            request_type='suggestion')
+        extension = self.extension(extended, 3,
+            requester_informed_at=local(2026, 12, 30, 9))
+        with at(2026, 12, 30, 10), Transaction().set_user(ns.handler.id):
+            Extension.submit([extension])
+        with at(2026, 12, 31, 9), Transaction().set_user(ns.leader.id):
+            Extension.leader_approve([extension])
+        self.assertIsNone(Extension(extension.id).decision_due_at)
+        self.assertIsNone(Assignment(extended.id).decision_due_at)
+
+        # RET-05: two consultations dispatched Wednesday 30 December 9:00;
+        # returns asked Thursday 31 December 10:00 and 10:30, the second
+        # approved at 11:00 (decided: it leaves the decision queue)
+        pending, = self.dispatch(create_ticket(request_type='consult'),
+            ns.county, when=(2026, 12, 30, 9))
+        decided, = self.dispatch(create_ticket(request_type='consult'),
+            ns.county, when=(2026, 12, 30, 9))
+        self.request_return(ns, pending, (2026, 12, 31, 10))
+        self.request_return(ns, decided, (2026, 12, 31, 10, 30))
+        with at(2026, 12, 31, 11), Transaction().set_user(ns.dispatcher.id):
+            Assignment.approve_return([Assignment(decided.id)])
+        for record in [pending, decided]:
+            self.assertIsNone(Assignment(record.id).return_review_due_at)
+        self.assertIsNone(Assignment(pending.id).decision_due_at)
+
+        # Monday 4 January 2027 8:00: 2027 is imported (a test schedule:
+        # Friday 1 January a holiday, no make-up day)
+        data = '日期,类型,备注\n2027-01-01,休,元旦\n'.encode('utf-8')
+        with at(2027, 1, 4, 8):
+            session_id, _, _ = Import.create()
+            Import.execute(session_id, {'start': {
+                        'year': 2027, 'file_': data, 'filename': '2027.csv',
+                        'replace': False}}, 'import_')
+            Import.delete(session_id)
+            # the import only entered the days; the deadlines are queued
+            self.assertIsNone(Reply(reply.id).review_due_at)
+            run_queue()
+
+        # 1 working day after Thursday 31 December: Friday 1 January is a
+        # holiday, 2 and 3 January a weekend, so Monday 4 January 2027
+        # 17:30 (09:30 UTC) for each of them
+        monday = dt.datetime(2027, 1, 4, 17, 30)
+        self.assertEqual(local(2027, 1, 4, 17, 30),
+            dt.datetime(2027, 1, 4, 9, 30))
+        self.assertEqual(as_local(Reply(reply.id).review_due_at), monday)
+        self.assertEqual(as_local(Extension(extension.id).decision_due_at),
+            monday)
+        self.assertEqual(as_local(Assignment(extended.id).decision_due_at),
+            monday)
+        for record in [pending, decided]:
+            self.assertEqual(
+                as_local(Assignment(record.id).return_review_due_at), monday)
+        # the dispatcher's queue: the pending return, not the decided one
+        self.assertEqual(as_local(Assignment(pending.id).decision_due_at),
+            monday)
+        self.assertIsNone(Assignment(decided.id).decision_due_at)
+        # what was known stays as it was; a second run writes nothing
+        self.assertEqual(as_local(Reply(before.id).review_due_at),
+            dt.datetime(2026, 12, 31, 17, 30))
+        with at(2027, 1, 4, 9):
+            self.assertEqual(fill_empty_deadlines(Reply, 'review_due_at',
+                    'submitted_at', 1, local(2026, 1, 1)), [])
+        # on Monday 4 January at 18:00 the platform is late on both
+        with at(2027, 1, 4, 18):
+            self.assertEqual(Assignment.search([
+                        ('decision_light', '=', 'red'),
+                        ('id', 'in', [pending.id, extended.id, decided.id]),
+                        ], order=[('id', 'ASC')]),
+                [Assignment(extended.id), Assignment(pending.id)])
+
+    @with_transaction()
+    def test_platform_deadlines_filled_when_library_brings_year(self):
+        """REV-04, CONV-03: a reply signed off on Wednesday 31 December
+        2025 while 2026 was unknown has no review due time; a module
+        update whose chinese-calendar knows 2026 (seed_from_library)
+        queues the same fill as an import: 1-3 January off, the make-up
+        Sunday 4 January is the first working day: 4 January 2026 17:30"""
+        pool = Pool()
+        Reply = pool.get('sushi.ticket.reply')
+        Year = pool.get('sushi.calendar.year')
+        Year.delete(Year.search([('year', '>=', 2026)]))
+        ns = setup_network()
+        # a consultation (1 working day) dispatched Tuesday 30 December
+        # 2025 9:00, due Wednesday 31 December 17:30
+        _, assignment = self.signed(ns, when=(2025, 12, 30, 9),
+            request_type='consult')
+        with at(2025, 12, 31, 15), Transaction().set_user(ns.handler.id):
+            reply = write_reply(assignment)
+            Reply.request_sign_off([reply])
+        with at(2025, 12, 31, 16), Transaction().set_user(ns.leader.id):
+            Reply.sign_off([reply])
+        self.assertIsNone(Reply(reply.id).review_due_at)
+        Year.seed_from_library()
+        run_queue()
+        self.assertEqual(as_local(Reply(reply.id).review_due_at),
+            dt.datetime(2026, 1, 4, 17, 30))
+
+    # --- clocks moved through awkward weeks (2026's official schedule) --
+    #
+    # Every expected value below is counted by hand from RULES.md and the
+    # State Council's notice for 2026 (国办发明电, 4 November 2025), which
+    # chinese-calendar carries: New Year 1-3 January, make-up Sunday
+    # 4 January; Spring Festival 15-23 February, make-up Saturdays 14 and
+    # 28 February; Mid-autumn 25-27 September; National Day 1-7 October,
+    # make-up Sunday 20 September and Saturday 10 October.  A light's
+    # working time counts the whole 24 hours of a working day (LGT-03).
+    # The test process runs in UTC, as trytond forces: a server in UTC.
+
+    def swept(self, *when):
+        Assignment = Pool().get('sushi.ticket.assignment')
+        with at(*when):
+            Assignment.sweep()
+            run_queue()
+
+    def events(self, assignment, action):
+        Event = Pool().get('sushi.ticket.event')
+        return [e.at for e in Event.search([
+                    ('assignment', '=', assignment.id),
+                    ('action', '=', action),
+                    ], order=[('id', 'ASC')])]
+
+    @with_transaction()
+    def test_awkward_spring_festival_2026(self):
+        """SGN-01..04, RET-01/02, LIM-01, CONV-04/05, LGT-02/03, LGT-05,
+        INT-07 through the 2026 Spring Festival, at the deadlines' very
+        minute, and orders received late at night on the make-up Saturday
+        28 February and on the holiday's last day"""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        self.assertEqual(
+            dt.datetime.now().astimezone().utcoffset(), dt.timedelta(0))
+        ns = setup_network()
+        # a complaint (7 working days) dispatched Friday 13 February 15:00
+        complaint, = self.dispatch(create_ticket(), ns.county,
+            when=(2026, 2, 13, 15))
+        # SGN-02: afternoon, so noon of the next working day, the make-up
+        # Saturday 14 February; RET-01: 17:30 that Saturday; LIM-01 and
+        # CONV-05: 14 February, 24, 25, 26, 27, 28 (Saturday) February,
+        # 2 March: Monday 2 March 17:30
+        self.assertEqual(complaint.sign_deadline, local(2026, 2, 14, 12))
+        self.assertEqual(complaint.sign_deadline,
+            dt.datetime(2026, 2, 14, 4, 0))
+        self.assertEqual(complaint.return_deadline,
+            local(2026, 2, 14, 17, 30))
+        self.assertEqual(complaint.due_at, local(2026, 3, 2, 17, 30))
+        # LGT-03: 13 February 15:00-24:00 9 h, 14 February 24 h, 24 to
+        # 27 February 96 h, 28 February 24 h, 2 March 00:00-17:30 17.5 h:
+        # 170.5 h, half 85.25 h = 9 + 24 + 24 + 24 + 4.25: 26 February 4:15
+        self.assertEqual(complaint.yellow_at, local(2026, 2, 26, 4, 15))
+        # the sign-in deadline's very minute is not late; a minute after
+        self.swept(2026, 2, 14, 12, 0)
+        self.assertFalse(Assignment(complaint.id).late_sign_in)
+        self.swept(2026, 2, 14, 12, 1)
+        self.swept(2026, 2, 14, 12, 1)
+        complaint = Assignment(complaint.id)
+        self.assertTrue(complaint.late_sign_in)
+        self.assertEqual(complaint.late_sign_in_at, local(2026, 2, 14, 12))
+        self.assertEqual(self.events(complaint, 'late_sign_in'),
+            [local(2026, 2, 14, 12)])
+        # RET-02: deemed accepted after the return window; a sweep during
+        # the holiday, then the sign-in on its first working day
+        self.swept(2026, 2, 18, 10)
+        self.assertTrue(Assignment(complaint.id).deemed_accepted)
+        with at(2026, 2, 24, 9), Transaction().set_user(ns.handler.id):
+            Assignment.sign([Assignment(complaint.id)])
+        self.assertEqual(len(self.events(complaint, 'late_sign_in')), 1)
+        self.swept(2026, 2, 26, 4, 14)
+        self.assertEqual(Assignment(complaint.id).light, 'green')
+        self.swept(2026, 2, 26, 4, 15)
+        self.assertEqual(Assignment(complaint.id).light, 'yellow')
+        # LGT-02: due Monday 2 March 17:30; red a minute after, dated then
+        self.swept(2026, 3, 2, 17, 30)
+        self.assertFalse(Assignment(complaint.id).red_card)
+        self.swept(2026, 3, 2, 17, 31)
+        complaint = Assignment(complaint.id)
+        self.assertTrue(complaint.red_card)
+        self.assertEqual(complaint.light, 'red')
+        self.assertEqual(complaint.red_card_at, dt.datetime(2026, 3, 2, 9, 30))
+        self.assertEqual(self.events(complaint, 'red_card'),
+            [local(2026, 3, 2, 17, 30)])
+
+        # orders received and dispatched at night around the make-up
+        # Saturday 28 February: 23:50 is 15:50 UTC and 00:10 on Sunday
+        # 1 March is 16:10 UTC, both on Saturday 28 February in UTC
+        cases = []
+        for when in [(2026, 2, 28, 23, 50), (2026, 3, 1, 0, 10),
+                (2026, 2, 23, 23, 59), (2026, 2, 24, 0, 0)]:
+            with at(*when):
+                ticket = create_ticket(request_type='consult',
+                    received_at=local(*when))
+            cases.append(self.dispatch(ticket, ns.county, when=when)[0])
+        saturday, sunday, holiday, tuesday = cases
+        self.assertEqual(local(2026, 3, 1, 0, 10),
+            dt.datetime(2026, 2, 28, 16, 10))
+        # INT-07: the number carries the Suzhou date
+        self.assertEqual(
+            [c.ticket.number[:8] for c in cases],
+            ['20260228', '20260301', '20260223', '20260224'])
+        for assignment, sign, due in [
+                # SGN-02: the make-up Saturday's evening is afternoon:
+                # noon of Monday 2 March; 1 working day: Monday 17:30
+                (saturday, (2026, 3, 2, 12), (2026, 3, 2, 17, 30)),
+                # SGN-03: Sunday is off, a morning of Monday 2 March;
+                # Monday is the first working day after Sunday
+                (sunday, (2026, 3, 2, 17, 30), (2026, 3, 2, 17, 30)),
+                # 23 February, the holiday's last day: as a morning of
+                # Tuesday 24; due Tuesday 24 17:30
+                (holiday, (2026, 2, 24, 17, 30), (2026, 2, 24, 17, 30)),
+                # a minute later it is Tuesday's morning (SGN-01), and
+                # Tuesday is not counted (CONV-05): due Wednesday 25
+                (tuesday, (2026, 2, 24, 17, 30), (2026, 2, 25, 17, 30)),
+                ]:
+            self.assertEqual(assignment.sign_deadline, local(*sign),
+                assignment.dispatched_at)
+            self.assertEqual(assignment.return_deadline, local(*due),
+                assignment.dispatched_at)
+            self.assertEqual(assignment.due_at, local(*due),
+                assignment.dispatched_at)
+        self.swept(2026, 3, 2, 12, 1)
+        self.assertEqual(Assignment(saturday.id).late_sign_in_at,
+            dt.datetime(2026, 3, 2, 4, 0))
+        self.assertFalse(Assignment(sunday.id).late_sign_in)
+        # the Sunday's order is signed at 17:30:00, its deadline: in time
+        with at(2026, 3, 2, 17, 30), Transaction().set_user(ns.handler.id):
+            Assignment.sign([Assignment(sunday.id)])
+        self.swept(2026, 3, 2, 17, 31)
+        saturday, sunday = Assignment.browse([saturday.id, sunday.id])
+        self.assertFalse(sunday.late_sign_in)
+        for assignment in [saturday, sunday]:
+            self.assertEqual(assignment.red_card_at,
+                local(2026, 3, 2, 17, 30))
+
+    @with_transaction()
+    def test_awkward_new_year_2026(self):
+        """SGN-02/03, CONV-04/05, LGT-02/03, SGN-04 across New Year 2026
+        (1-3 January off, Sunday 4 January worked): orders of New Year's
+        Eve 23:30 and of New Year's Day 00:30 (31 December 16:30 UTC)"""
+        Assignment = Pool().get('sushi.ticket.assignment')
+        ns = setup_network()
+        eve, = self.dispatch(create_ticket(request_type='consult'),
+            ns.county, when=(2025, 12, 31, 23, 30))
+        day, = self.dispatch(create_ticket(request_type='consult'),
+            ns.county, when=(2026, 1, 1, 0, 30))
+        self.assertEqual(day.dispatched_at, dt.datetime(2025, 12, 31, 16, 30))
+        # eve: a working day's evening (SGN-02/03): noon of the next
+        # working day, the make-up Sunday 4 January; 1 working day: the
+        # same Sunday 17:30.  LGT-03: 0.5 h on the 31st + 17.5 h on the
+        # 4th = 18 h, half 9 h: 0.5 + 8.5, Sunday 8:30
+        self.assertEqual(eve.sign_deadline, local(2026, 1, 4, 12))
+        self.assertEqual(eve.due_at, local(2026, 1, 4, 17, 30))
+        self.assertEqual(eve.return_deadline, local(2026, 1, 4, 17, 30))
+        self.assertEqual(eve.yellow_at, local(2026, 1, 4, 8, 30))
+        # New Year's Day, a holiday (SGN-03): a morning of Sunday 4
+        # January, 17:30; due the first working day after 1 January, the
+        # same Sunday 17:30; light: 17.5 h, half 8.75 h: Sunday 8:45
+        self.assertEqual(day.sign_deadline, local(2026, 1, 4, 17, 30))
+        self.assertEqual(day.due_at, local(2026, 1, 4, 17, 30))
+        self.assertEqual(day.yellow_at, local(2026, 1, 4, 8, 45))
+        self.swept(2026, 1, 3, 23)
+        eve, day = Assignment.browse([eve.id, day.id])
+        self.assertEqual((eve.light, day.light), ('green', 'green'))
+        self.assertFalse(eve.late_sign_in or day.late_sign_in)
+        self.swept(2026, 1, 4, 8, 30)
+        eve, day = Assignment.browse([eve.id, day.id])
+        self.assertEqual((eve.light, day.light), ('yellow', 'green'))
+        self.swept(2026, 1, 4, 12, 1)
+        eve, day = Assignment.browse([eve.id, day.id])
+        self.assertEqual(eve.late_sign_in_at, dt.datetime(2026, 1, 4, 4, 0))
+        self.assertEqual(day.light, 'yellow')
+        self.assertFalse(day.late_sign_in)
+        with at(2026, 1, 4, 17, 30), Transaction().set_user(ns.handler.id):
+            Assignment.sign([day])
+        self.swept(2026, 1, 4, 17, 31)
+        eve, day = Assignment.browse([eve.id, day.id])
+        self.assertFalse(day.late_sign_in)
+        for assignment in [eve, day]:
+            self.assertTrue(assignment.red_card)
+            self.assertEqual(assignment.red_card_at,
+                dt.datetime(2026, 1, 4, 9, 30))
+
+    @with_transaction()
+    def test_awkward_mid_autumn_national_day_2026(self):
+        """SGN-02/04, LIM-01, EXT-01..04, EXT-03, LGT-02/03, LGT-05,
+        ACC-02 across Mid-autumn (25-27 September) and National Day
+        (1-7 October) 2026: an extension approved across the holiday, and
+        one decided after it, which gives the unit the paused time"""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Extension = pool.get('sushi.ticket.extension')
+        ns = setup_network()
+        # a complaint dispatched on the eve of Mid-autumn, Thursday 24
+        # September 16:00: sign-in noon of Monday 28 September (SGN-02);
+        # 7 working days: 28, 29, 30 September, 8, 9, 10 (Saturday),
+        # 12 October: Monday 12 October 17:30
+        complaint, = self.dispatch(create_ticket(), ns.county,
+            when=(2026, 9, 24, 16))
+        self.assertEqual(complaint.sign_deadline, local(2026, 9, 28, 12))
+        self.assertEqual(complaint.return_deadline,
+            local(2026, 9, 28, 17, 30))
+        self.assertEqual(complaint.due_at, local(2026, 10, 12, 17, 30))
+        self.swept(2026, 9, 25, 10)
+        self.assertFalse(Assignment(complaint.id).late_sign_in)
+        self.swept(2026, 9, 28, 12, 1)
+        self.assertEqual(Assignment(complaint.id).late_sign_in_at,
+            dt.datetime(2026, 9, 28, 4, 0))
+
+        # a suggestion (3 working days) dispatched Monday 28 September
+        # 9:00 and signed at 10:00: 29, 30 September, 8 October: due
+        # Thursday 8 October 17:30.  LGT-03: 15 + 24 + 24 + 17.5 = 80.5 h,
+        # half 40.25 h = 15 + 24 + 1.25: Wednesday 30 September 1:15
+        _, approved = self.signed(ns, when=(2026, 9, 28, 9),
+            request_type='suggestion')
+        _, rejected = self.signed(ns, when=(2026, 9, 28, 9),
+            request_type='suggestion')
+        for assignment in [approved, rejected]:
+            self.assertEqual(assignment.due_at, local(2026, 10, 8, 17, 30))
+            self.assertEqual(assignment.yellow_at, local(2026, 9, 30, 1, 15))
+        self.swept(2026, 9, 30, 9)
+        self.assertEqual(Assignment(approved.id).light, 'yellow')
+        # EXT-03: the filing deadline is 1 working day before Thursday
+        # 8 October, the holiday's eve Wednesday 30 September 17:30
+        extensions = []
+        for assignment in [approved, rejected]:
+            extension = self.extension(assignment, 3,
+                requester_informed_at=local(2026, 9, 30, 9))
+            with at(2026, 9, 30, 10), Transaction().set_user(ns.handler.id):
+                Extension.submit([extension])
+            self.assertEqual(extension.filing_deadline,
+                local(2026, 9, 30, 17, 30))
+            self.assertFalse(extension.late_window)
+            extensions.append(extension)
+        up, down = extensions
+        with at(2026, 9, 30, 11), Transaction().set_user(ns.leader.id):
+            Extension.leader_approve([up])
+        with at(2026, 9, 30, 16), Transaction().set_user(ns.leader.id):
+            Extension.leader_approve([down])
+        # EXT-04 (1 working day, the default): the platform decides by
+        # the first working day after the 30th: Thursday 8 October 17:30
+        for extension in [up, down]:
+            self.assertEqual(Extension(extension.id).decision_due_at,
+                local(2026, 10, 8, 17, 30))
+        # approved at 16:00 the same day: 3 working days from the due
+        # time, 9, 10 (Saturday), 12 October: Monday 12 October 17:30;
+        # the light: 15 + 24 * 5 + 17.5 = 152.5 h, half 76.25 h
+        # = 15 + 24 + 24 + 13.25: Thursday 8 October 13:15, green again
+        with at(2026, 9, 30, 16), Transaction().set_user(ns.dispatcher.id):
+            Extension.approve([Extension(up.id)])
+        approved = Assignment(approved.id)
+        self.assertEqual(approved.due_at, local(2026, 10, 12, 17, 30))
+        self.assertEqual(approved.yellow_at, local(2026, 10, 8, 13, 15))
+        self.assertEqual(approved.light, 'green')
+        self.assertEqual(approved.paused_duration, dt.timedelta(hours=5))
+        # rejected Thursday 8 October 10:00: the pause held 30 September
+        # 16:00-24:00 (8 h) and 8 October 0:00-10:00 (10 h) of working
+        # time; the due time moves by 18 working hours: 6.5 h to the end
+        # of 8 October, 11.5 h into Friday 9 October: 11:30 (LGT-05)
+        with at(2026, 10, 8, 10), Transaction().set_user(ns.dispatcher.id):
+            Extension.reject([Extension(down.id)])
+        rejected = Assignment(rejected.id)
+        self.assertEqual(rejected.due_at, local(2026, 10, 9, 11, 30))
+        self.swept(2026, 10, 8, 17, 31)
+        approved, rejected = Assignment.browse([approved.id, rejected.id])
+        self.assertFalse(approved.red_card or rejected.red_card)
+        self.assertEqual(approved.light, 'yellow')
+        self.swept(2026, 10, 9, 11, 31)
+        rejected = Assignment(rejected.id)
+        self.assertEqual(rejected.red_card_at, dt.datetime(2026, 10, 9, 3, 30))
+        # ACC-02: overdue with no approved extension
+        self.assertTrue(rejected.overdue_accountability_candidate)
+        self.swept(2026, 10, 12, 17, 30)
+        self.assertFalse(Assignment(approved.id).red_card)
+        self.swept(2026, 10, 12, 17, 31)
+        approved, complaint = Assignment.browse([approved.id, complaint.id])
+        for assignment in [approved, complaint]:
+            self.assertTrue(assignment.red_card)
+            self.assertEqual(assignment.red_card_at,
+                dt.datetime(2026, 10, 12, 9, 30))
+        # the extension approved in time: no accountability candidate
+        self.assertFalse(approved.overdue_accountability_candidate)
+        self.assertTrue(complaint.overdue_accountability_candidate)
