@@ -19,6 +19,7 @@ from trytond.model.exceptions import AccessError
 from trytond.model.modelstorage import ModelStorage, _record_eval_pyson
 from trytond.pool import Pool
 from trytond.pyson import PYSON
+from trytond.rpc import RPC
 from trytond.transaction import (
     Transaction, check_access, without_check_access)
 from trytond.wizard import StateView, Wizard
@@ -141,6 +142,31 @@ def _check_search(Model, domain, order):
             Ticket, name = personal[0]
             raise AccessError(gettext('ir.msg_access_rule_field_error',
                     **Ticket.__names__(name)))
+
+
+def personal_paths(domain, order, personal):
+    """The paths of a search's domain leaves and order items whose first
+    step is one of personal (field names), sorted."""
+    found = set()
+
+    def walk(domain):
+        if not isinstance(domain, (list, tuple)) or not domain:
+            return
+        if (len(domain) > 2 and isinstance(domain[0], str)
+                and isinstance(domain[1], str)):
+            if _base_name(domain[0]) in personal:
+                found.add(domain[0])
+            return
+        for item in domain:
+            walk(item)
+
+    walk(domain)
+    for item in order or []:
+        if (isinstance(item, (list, tuple)) and item
+                and isinstance(item[0], str)
+                and _base_name(item[0]) in personal):
+            found.add(item[0])
+    return sorted(found)
 
 
 _core_search = ModelStorage.search.__func__
@@ -731,3 +757,160 @@ def _guarded_wizard_delete(cls, session_id):
 if getattr(Wizard.execute, '__func__', None) is not _guarded_wizard_execute:
     Wizard.execute = classmethod(_guarded_wizard_execute)
     Wizard.delete = classmethod(_guarded_wizard_delete)
+
+
+# Records of other units: Tryton answers a missing id with "does not exist"
+# (msg_read_error) and an existing one the record rules hide with the
+# rules' refusal (msg_*_rule_error, naming the rules and the user's
+# groups), so any call on an id told whether it exists.  For calls from
+# outside, an id the user may not read (record rules of mode read) is now
+# refused exactly as a missing one is, on every path that checks the
+# rules: read (and so buttons, reports, wizards' active records, copy,
+# export), write, delete, and the resource checks of attachments, notes
+# and the chat.  Ids the user may read but not change keep the rules'
+# refusal: that error is theirs to see.
+
+def _history_read(Model):
+    return bool(getattr(Model, '_history', False)
+        and Transaction().context.get('_datetime'))
+
+
+def hidden_ids(Model, ids):
+    """The ids, in their order, that do not exist or that the read rules
+    hide from the user (inactive records count as existing)."""
+    ids = [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]
+    if not ids:
+        return []
+    Rule = Pool().get('ir.rule')
+    domain = Rule.domain_get(Model.__name__, mode='read')
+    found = set()
+    with without_check_access(), \
+            Transaction().set_context(active_test=False, _datetime=None):
+        for i in range(0, len(ids), 1000):
+            sub_ids = sorted({i for i in ids[i:i + 1000] if 0 <= i <= MAX_ID})
+            found.update(map(int, Model.search(
+                        [('id', 'in', sub_ids)] + ([domain] if domain else []),
+                        order=[])))
+    return [i for i in dict.fromkeys(ids) if i not in found]
+
+
+def _hidden_error(Model, ids):
+    "The error of a missing id, as Tryton words it (msg_read_error)."
+    shown = ', '.join(map(str, ids[:5]))
+    if len(ids) > 5:
+        shown += '...'
+    try:
+        model = Pool().get('ir.model').get_name(Model.__name__)
+    except KeyError:
+        model = Model.__name__
+    return AccessError(
+        gettext('ir.msg_read_error', ids=shown, model=model), '')
+
+
+def refuse_hidden(Model, ids):
+    "Refuse ids that do not exist or the user may not read, as missing."
+    if (external() and _active() and issubclass(Model, ModelSQL)
+            and not _history_read(Model)):
+        hidden = hidden_ids(Model, ids)
+        if hidden:
+            raise _hidden_error(Model, hidden)
+
+
+_core_check_domain_rule = ModelSQL._ModelSQL__check_domain_rule.__func__
+
+
+def _guarded_check_domain_rule(cls, ids, mode):
+    """ModelSQL's record rule check (read, write, delete) with the ids the
+    user may not read refused as missing ones, before the rules of the
+    mode are checked on those they may read."""
+    if mode in {'read', 'write', 'delete'}:
+        refuse_hidden(cls, list(ids))
+    return _core_check_domain_rule(cls, ids, mode)
+
+
+if (getattr(ModelSQL._ModelSQL__check_domain_rule, '__func__', None)
+        is not _guarded_check_domain_rule):
+    ModelSQL._ModelSQL__check_domain_rule = classmethod(
+        _guarded_check_domain_rule)
+
+
+_core_copy = ModelStorage.copy.__func__
+
+
+def _guarded_copy(cls, records, default=None):
+    """ModelStorage.copy reads the records without rules (it copies all
+    their fields): from outside, only records the user may read."""
+    refuse_hidden(cls, [r.id for r in records])
+    return _core_copy(cls, records, default=default)
+
+
+if getattr(ModelStorage.copy, '__func__', None) is not _guarded_copy:
+    ModelStorage.copy = classmethod(_guarded_copy)
+
+
+_core_export_data = ModelStorage.export_data.__func__
+
+
+def _guarded_export_data(cls, records, fields_names, header=False):
+    "Exports of records the user may not read are refused as missing ones."
+    refuse_hidden(cls, [r.id for r in records])
+    return _core_export_data(cls, records, fields_names, header=header)
+
+
+if (getattr(ModelStorage.export_data, '__func__', None)
+        is not _guarded_export_data):
+    ModelStorage.export_data = classmethod(_guarded_export_data)
+
+
+# The records a client names to an instance method (write, delete, copy,
+# export, buttons and every RPC with `instantiate`): Tryton makes the
+# records and the method's own code may read them before any access check
+# (internal reads without rules: a missing id fails there with "does not
+# exist", an existing one passes to the model access check, so the two
+# errors differ).  Checked first: the model's read access (the same
+# refusal for any id), then the ids, refused as missing when they do not
+# exist or the record rules hide them.
+
+_core_rpc_convert = RPC.convert
+
+
+def _instantiated_ids(rpc, args):
+    positions = []
+    if isinstance(rpc.instantiate, slice):
+        positions = range(len(args))[rpc.instantiate]
+    elif isinstance(rpc.instantiate, int) and rpc.instantiate < len(args):
+        positions = [rpc.instantiate]
+    ids = []
+    for position in positions:
+        value = args[position]
+        records = (value if isinstance(value, (list, tuple))
+            else [value])
+        for record in records:
+            if isinstance(record, ModelStorage) and record.id is not None:
+                if not isinstance(record.id, int) or record.id >= 0:
+                    ids.append(record.id)
+    return ids
+
+
+def _guarded_rpc_convert(self, obj, *args, **kwargs):
+    c_args, c_kwargs, context, timestamp = _core_rpc_convert(
+        self, obj, *args, **kwargs)
+    transaction = Transaction()
+    if (self.instantiate is not None and self.check_access
+            and transaction.user
+            and isinstance(obj, type) and issubclass(obj, ModelSQL)
+            and _active()):
+        ids = _instantiated_ids(self, c_args)
+        if ids:
+            with transaction.set_context(context, _check_access=True):
+                if not all(isinstance(i, int) and not isinstance(i, bool)
+                        and i <= MAX_ID for i in ids):
+                    raise _hidden_error(obj, [i for i in ids
+                            if not isinstance(i, int) or i > MAX_ID])
+                Pool().get('ir.model.access').check(obj.__name__, 'read')
+                refuse_hidden(obj, ids)
+    return c_args, c_kwargs, context, timestamp
+
+
+if RPC.convert is not _guarded_rpc_convert:
+    RPC.convert = _guarded_rpc_convert

@@ -16,7 +16,8 @@ from trytond.transaction import Transaction, without_check_access
 
 from . import clock
 from .exceptions import IntakeValidationError
-from .guard import GuardMixin, ReadGuardMixin, _base_name, external
+from .guard import (
+    GuardMixin, ReadGuardMixin, _base_name, external, refuse_hidden)
 
 # Content of a handled order whose change is an event with old and new values.
 HANDLED_STATES = {'dispatched', 'in_progress', 'replied', 'reviewed',
@@ -146,6 +147,21 @@ class Ticket(GuardMixin, metaclass=PoolMeta):
         return str(value)
 
     @classmethod
+    def search(cls, domain, offset=0, limit=None, order=None, count=False,
+            query=False):
+        """A unit user's search or order by the requester's name, phone or
+        party (`requester_phone like '139%'`, `requester_party.name`) on
+        its orders is logged as a read of them on the orders it matched
+        (PUB-06): platform staff's are not, as their reads are not."""
+        result = super().search(domain, offset=offset, limit=limit,
+            order=order, count=count, query=query)
+        if not query:
+            Pool().get('sushi.ticket.pii_access').log_search(
+                cls, domain, order, count, result, cls.PERSONAL_FIELDS,
+                lambda ids: ids)
+        return result
+
+    @classmethod
     def read(cls, ids, fields_names):
         result = super().read(ids, fields_names)
         if external():
@@ -220,6 +236,24 @@ class SMS(GuardMixin, metaclass=PoolMeta):
         return result
 
 
+    @classmethod
+    def search(cls, domain, offset=0, limit=None, order=None, count=False,
+            query=False):
+        "A search by the phone is logged as its read is (PUB-06)."
+        result = super().search(domain, offset=offset, limit=limit,
+            order=order, count=count, query=query)
+        if not query:
+            Pool().get('sushi.ticket.pii_access').log_search(
+                cls, domain, order, count, result, cls.PERSONAL_FIELDS,
+                cls._tickets_of)
+        return result
+
+    @classmethod
+    def _tickets_of(cls, ids):
+        with without_check_access():
+            return [m.ticket.id for m in cls.browse(ids) if m.ticket]
+
+
 class ScopeReason(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.scope.reason'
 
@@ -254,20 +288,60 @@ class ConfigurationGuard(GuardMixin, metaclass=PoolMeta):
 
 # Core models that hold or lead to personal data: their exports and nested
 # reads go through the same checks as their reads.
-class Attachment(ReadGuardMixin, metaclass=PoolMeta):
+class _ResourceGuard:
+    """An attachment or a note on a record the user may not read (another
+    unit's order) is refused as on a record that does not exist: Tryton
+    answered a missing one with "resource required" and an existing one
+    with the access error of its model, which told that it exists."""
+    __slots__ = ()
+
+    @classmethod
+    def _guard_resources(cls, vlist):
+        if not external():
+            return
+        pool = Pool()
+        for values in vlist:
+            resource = (values.get('resource')
+                if isinstance(values, dict) else None)
+            if isinstance(resource, str) and ',' in resource:
+                resource = resource.split(',', 1)
+            if not isinstance(resource, (list, tuple)) or len(resource) != 2:
+                continue
+            model, id_ = resource
+            try:
+                Model = pool.get(model)
+                id_ = int(id_)
+            except (KeyError, TypeError, ValueError):
+                continue
+            if id_ >= 0:
+                refuse_hidden(Model, [id_])
+
+    @classmethod
+    def create(cls, vlist):
+        cls._guard_resources(vlist)
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        cls._guard_resources(args[1::2])
+        super().write(*args)
+
+
+class Attachment(_ResourceGuard, ReadGuardMixin, metaclass=PoolMeta):
     __name__ = 'ir.attachment'
 
 
-class Note(ReadGuardMixin, metaclass=PoolMeta):
+class Note(_ResourceGuard, ReadGuardMixin, metaclass=PoolMeta):
     __name__ = 'ir.note'
 
 
 class User(ReadGuardMixin, metaclass=PoolMeta):
     __name__ = 'res.user'
-    # Staff see each other's names (who did what); logins and e-mails are
-    # the administrators'.  Masked rather than refused: clients read every
+    # Staff see each other's names (who did what); logins, e-mails and
+    # e-mail signatures (which carry phone numbers and addresses) are the
+    # administrators'.  Masked rather than refused: clients read every
     # field of a user they show.
-    _hidden_fields = {'login', 'email'}
+    _hidden_fields = {'login', 'email', 'signature'}
     # PUB-06 (staff accounts): the reset password and the password hashes
     # are the administrators' (field access of res.xml refuses searches,
     # orders and paths); a read masks them, one's own too, instead of
@@ -355,6 +429,37 @@ class FieldAccess(metaclass=PoolMeta):
                     **User.__names__(hidden[0])))
         return super().check(model_name, fields, mode=mode,
             raise_exception=raise_exception)
+
+
+class Translation(metaclass=PoolMeta):
+    __name__ = 'ir.translation'
+
+    @classmethod
+    def _refuse_outside(cls):
+        """ir.translation (10 000 rows) read whole took 18 s and 7.5 MB for
+        any session, a cheap denial of service: its rows are the
+        administrators' to read from outside.  The client reads them only
+        for "Translate view", which it offers to who may read and write
+        them (the administrators); the server translates through its own
+        queries and a search (messages), which stay open."""
+        if not external():
+            return
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        if ModelData.get_id('res', 'group_admin') not in User.get_groups():
+            raise AccessError(gettext('ir.msg_access_rule_error',
+                    **cls.__names__()))
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        cls._refuse_outside()
+        return super().read(ids, fields_names)
+
+    @classmethod
+    def export_data(cls, records, fields_names, header=False):
+        cls._refuse_outside()
+        return super().export_data(records, fields_names, header=header)
 
 
 class Email(metaclass=PoolMeta):
