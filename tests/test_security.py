@@ -1827,6 +1827,22 @@ class ThirdAuditTestCase(SecurityTestCase):
                     f'{base}requests.json?service_request_id={number}')
                 self.assertEqual((status, json.loads(body)), (200, []))
 
+    def test_unsearchable_field_refused_clearly(self):
+        """A search on a computed field that cannot be searched ended in
+        Tryton's NotImplementedError (a programming error, its traceback
+        logged at every call): now a user error, in Chinese"""
+        for login in ['handler', 'city_leader']:
+            with self.subTest(login=login):
+                self.assertRefused(lambda: self.user(login).model(
+                        'sushi.ticket', 'search_count',
+                        [('earlier_tickets', '!=', None)]),
+                    contains='搜索')
+                self.assertRefused(lambda: self.user(login).model(
+                        'sushi.ticket.assignment', 'search_count',
+                        [('ticket', 'where',
+                                [('earlier_tickets', '!=', None)])]),
+                    contains='搜索')
+
     def test_other_users_signatures_hidden(self):
         """Staff data: another user's e-mail signature (a phone and an
         address) is the administrators' to read, as logins and e-mails"""

@@ -86,13 +86,21 @@ def _check_search(Model, domain, order):
     to_check = defaultdict(set)
     personal = []
 
-    def walk(Model, path, value=None, nested=False, reference=None):
+    def walk(Model, path, value=None, nested=False, reference=None,
+            searched=True):
         "One leaf's path; nested: reached through a relation already."
         parts = path.split('.')
         for i, part in enumerate(parts):
             field = Model._fields.get(part)
             if field is None:
                 return  # Tryton refuses an unknown field
+            if (searched and isinstance(field, fields.Function)
+                    and field.getter and not field.searcher):
+                # Tryton's answer is a NotImplementedError: a programming
+                # error, logged with its traceback at each hostile call
+                raise ValueCheckError(gettext(
+                        'ir.msg_search_function_missing',
+                        **Model.__names__(part)))
             to_check[Model.__name__].add(part)
             if (Model.__name__ == 'sushi.ticket' and (nested or i)
                     and part in getattr(Model, 'PERSONAL_FIELDS', ())):
@@ -131,7 +139,7 @@ def _check_search(Model, domain, order):
     for item in order or []:
         if (isinstance(item, (list, tuple)) and item
                 and isinstance(item[0], str)):
-            walk(Model, item[0])
+            walk(Model, item[0], searched=False)
     for model_name, names in to_check.items():
         ModelAccess.check(model_name, 'read')
         FieldAccess.check(model_name, sorted(names), 'read')
