@@ -14,6 +14,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from trytond.i18n import gettext
+from trytond.ir.resource import ResourceAccessMixin
 from trytond.model import Model as BaseModel, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
 from trytond.model.modelstorage import ModelStorage, _record_eval_pyson
@@ -790,9 +791,15 @@ def hidden_ids(Model, ids):
     if not ids:
         return []
     Rule = Pool().get('ir.rule')
-    domain = Rule.domain_get(Model.__name__, mode='read')
     found = set()
-    with without_check_access(), \
+    if issubclass(Model, ResourceAccessMixin):
+        # attachments, notes: readable with the record they are on (the
+        # user's own search filters by it), not by rules of their own
+        access, domain = check_access(), None
+    else:
+        domain = Rule.domain_get(Model.__name__, mode='read')
+        access = without_check_access()
+    with access, \
             Transaction().set_context(active_test=False, _datetime=None):
         for i in range(0, len(ids), 1000):
             sub_ids = sorted({i for i in ids[i:i + 1000] if 0 <= i <= MAX_ID})
@@ -922,3 +929,20 @@ def _guarded_rpc_convert(self, obj, *args, **kwargs):
 
 if RPC.convert is not _guarded_rpc_convert:
     RPC.convert = _guarded_rpc_convert
+
+
+_core_resource_check = ResourceAccessMixin.check_access.__func__
+
+
+def _guarded_resource_check(cls, ids, mode='read'):
+    """Attachments, notes, e-mails and the model log: one on a record the
+    user may not read is refused as a missing one is, under its own name
+    and id (Tryton's check refused it with the record's model and id, so
+    a note's id told which order it is on)."""
+    refuse_hidden(cls, list(ids))
+    return _core_resource_check(cls, ids, mode=mode)
+
+
+if (getattr(ResourceAccessMixin.check_access, '__func__', None)
+        is not _guarded_resource_check):
+    ResourceAccessMixin.check_access = classmethod(_guarded_resource_check)
