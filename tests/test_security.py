@@ -1792,20 +1792,25 @@ class ThirdAuditTestCase(SecurityTestCase):
 
     def test_translations_not_read_whole(self):
         """A cheap denial of service: reading every translation (10 000
-        rows, 18 s and 7.5 MB) was open to any session; only the
-        administrators read them (the client's "Translate view"), every
-        other session's messages are still translated"""
+        rows, 18 s and 7.5 MB) or every field definition (3 200 rows,
+        8.6 s) was open to any session; only the administrators read them
+        (the client's "Translate view" and model forms), every other
+        session's messages are still translated"""
         for login in ['handler', 'city_leader', 'intake']:
             user = self.user(login)
-            with self.subTest(login=login):
-                self.assertRefused(lambda: user.model('ir.translation',
-                        'search_read', [], 0, None, None, ['src', 'value']),
-                    contains='权限')
-                self.assertRefused(lambda: user.model('ir.translation',
-                        'export_data_domain', [], ['src'], 0, 1, None,
-                        False), contains='权限')
-        self.assertEqual(len(self.user('admin').model('ir.translation',
-                    'search_read', [], 0, 2, None, ['src'])), 2)
+            for model, name in [('ir.translation', 'src'),
+                    ('ir.model.field', 'string')]:
+                with self.subTest(login=login, model=model):
+                    self.assertRefused(lambda: user.model(model,
+                            'search_read', [], 0, None, None, [name]),
+                        contains='权限')
+                    self.assertRefused(lambda: user.model(model,
+                            'export_data_domain', [], [name], 0, 1, None,
+                            False), contains='权限')
+        for model, name in [('ir.translation', 'src'),
+                ('ir.model.field', 'string')]:
+            self.assertEqual(len(self.user('admin').model(model,
+                        'search_read', [], 0, 2, None, [name])), 2)
         # a message is still given in Chinese
         self.assertRefused(lambda: self.user('handler').model(
                 'sushi.ticket', 'read', [self.MISSING], ['number']),
