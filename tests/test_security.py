@@ -1857,6 +1857,52 @@ class ThirdAuditTestCase(SecurityTestCase):
                                 [('earlier_tickets', '!=', None)])]),
                     contains='搜索')
 
+    def test_requesters_contacts_in_texts_hidden(self):
+        """PUB-06: who may not read the requester (city leader, analyst,
+        officer) read the phone, e-mail or name a requester typed into
+        the request, and a count by `description like '%1390557%'`
+        tested a phone: the texts come masked (read, nested read, export)
+        and such a search is refused; the platform reads them whole"""
+        admin = self.user('admin')
+        draft, = admin.model('sushi.ticket', 'search_read',
+            [('state', '=', 'draft')], 0, 1, None,
+            ['description', 'requester_name'])
+        text = ('我是{}，电话13905570001，邮箱qian@example.org，'
+            '汴河路88号门口污水管道堵塞。').format(
+                draft['requester_name'] or '钱多多')
+        values = {'description': text}
+        if not draft['requester_name']:
+            values['requester_name'] = '钱多多'
+        admin.model('sushi.ticket', 'write', [draft['id']], values)
+        try:
+            for login in ['city_leader', 'analyst']:
+                user = self.user(login)
+                with self.subTest(login=login):
+                    row, = user.model('sushi.ticket', 'read',
+                        [draft['id']], ['description'])
+                    for secret in ['13905570001', 'qian@example.org',
+                            draft['requester_name'] or '钱多多']:
+                        self.assertNotIn(secret, row['description'])
+                    self.assertIn('汴河路88号', row['description'])
+                    exported = user.model('sushi.ticket', 'export_data',
+                        [draft['id']], ['number', 'description'], False)
+                    self.assertNotIn('13905570001', json.dumps(
+                            exported, ensure_ascii=False))
+                    self.assertRefused(lambda: user.model('sushi.ticket',
+                            'search_count', [('description', 'like',
+                                    '%1390557%')]))
+                    # words and the search bar's numbers still search
+                    self.assertGreaterEqual(user.model('sushi.ticket',
+                            'search_count', [('description', 'like',
+                                    '%污水管道%')]), 1)
+            row, = self.user('intake').model('sushi.ticket', 'read',
+                [draft['id']], ['description'])
+            self.assertEqual(row['description'], text)
+        finally:
+            admin.model('sushi.ticket', 'write', [draft['id']], {
+                    'description': draft['description'],
+                    'requester_name': draft['requester_name']})
+
     def test_other_users_signatures_hidden(self):
         """Staff data: another user's e-mail signature (a phone and an
         address) is the administrators' to read, as logins and e-mails"""

@@ -279,6 +279,10 @@ class ReadGuardMixin:
             cls._guard_paths(paths)
             if ids and paths:
                 cls.read(ids, sorted(paths))
+            rows = super().export_data(records, fields_names, header=header)
+            # the order's texts for who may not read the requester
+            Ticket = Pool().get('sushi.ticket')
+            return Ticket.mask_export(cls, fields_names, rows, header)
         return super().export_data(records, fields_names, header=header)
 
 

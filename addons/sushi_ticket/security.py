@@ -6,6 +6,7 @@ create, a plausible reception time, content changes of a handled order
 recorded with old and new values, personal-data reads through nested
 paths logged, and the idempotent submit for channels over RPC."""
 import datetime as dt
+import re
 
 from trytond.i18n import gettext
 from trytond.model import fields
@@ -47,8 +48,36 @@ class Configuration(metaclass=PoolMeta):
         return 7
 
 
+# PUB-06: what a requester types into the request about themselves (an
+# e-mail, an ID-card number, a phone: any run of 7 digits or more) and
+# their name, hidden from the texts of the order for who may not read the
+# requester (city leaders, analysts, officers).
+CONTACT_PATTERNS = [
+    re.compile(r'[\w.+-]+@[\w-]+(?:\.[\w-]+)+'),
+    re.compile(r'\d(?:[\s\-－—]?\d){6,}[\dXx]?'),
+    ]
+CONTACT_MASK = '****'
+NAME_MASK = '某某'
+# Searches of those texts by a run of digits tested a phone number.
+SEARCH_DIGITS = re.compile(r'\d(?:\D{0,2}\d){4,}')
+
+
+def mask_contacts(text, names=()):
+    "text without e-mails, long digit runs and the given names."
+    if not text:
+        return text
+    for pattern in CONTACT_PATTERNS:
+        text = pattern.sub(CONTACT_MASK, text)
+    for name in names:
+        if name and len(name) >= 2:
+            text = text.replace(name, NAME_MASK)
+    return text
+
+
 class Ticket(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.ticket'
+    # the texts a requester may have written their contact details in
+    FREE_TEXT_FIELDS = {'title', 'description'}
     _guard_sizes = {
         'requester_phone': 30, 'requester_name': 100, 'channel_ref': 100,
         'title': 200, 'address': 300, 'number': 40,
@@ -153,6 +182,8 @@ class Ticket(GuardMixin, metaclass=PoolMeta):
         party (`requester_phone like '139%'`, `requester_party.name`) on
         its orders is logged as a read of them on the orders it matched
         (PUB-06): platform staff's are not, as their reads are not."""
+        if not query and external() and not cls._reads_requesters():
+            cls._check_text_search(domain)
         result = super().search(domain, offset=offset, limit=limit,
             order=order, count=count, query=query)
         if not query:
@@ -162,8 +193,77 @@ class Ticket(GuardMixin, metaclass=PoolMeta):
         return result
 
     @classmethod
+    def _reads_requesters(cls):
+        "Whether the current user may read the requester fields."
+        return Pool().get('ir.model.field.access').check(cls.__name__,
+            ['requester_phone'], 'read', raise_exception=False)
+
+    @classmethod
+    def _check_text_search(cls, domain):
+        """Who may not read the requester does not search the order's texts
+        by a run of digits: a count by `description like '%1390557%'`
+        tested a phone written in the request (PUB-06)."""
+        def walk(domain):
+            if not isinstance(domain, (list, tuple)) or not domain:
+                return
+            if (len(domain) > 2 and isinstance(domain[0], str)
+                    and isinstance(domain[1], str)):
+                if (_base_name(domain[0]) in cls.FREE_TEXT_FIELDS
+                        and SEARCH_DIGITS.search(str(domain[2]))):
+                    raise AccessError(gettext(
+                            'ir.msg_access_rule_field_error',
+                            **cls.__names__('requester_phone')))
+                return
+            for item in domain:
+                walk(item)
+        walk(domain)
+
+    @classmethod
+    def mask_export(cls, Model, fields_names, rows, header):
+        """The export columns of Model (paths `a/b/c`) that end on the
+        order's texts, masked for who may not read the requester (the
+        export reads the records without read())."""
+        if not external() or cls._reads_requesters():
+            return rows
+        pool = Pool()
+        columns = []
+        for index, path in enumerate(fields_names):
+            Current, name = Model, None
+            for part in path.split('/'):
+                part = part.split(':lang=', 1)[0]
+                if part.endswith('.translated'):
+                    part = part[:-len('.translated')]
+                field = Current._fields.get(part)
+                if field is None:
+                    Current = None
+                    break
+                name = part
+                target = getattr(field, 'model_name', None)
+                if target and part != path.split('/')[-1]:
+                    Current = pool.get(target)
+            if (Current is not None and Current.__name__ == cls.__name__
+                    and name in cls.FREE_TEXT_FIELDS):
+                columns.append(index)
+        for row in rows[1 if header else 0:]:
+            for index in columns:
+                if index < len(row) and isinstance(row[index], str):
+                    row[index] = mask_contacts(row[index])
+        return rows
+
+    @classmethod
     def read(cls, ids, fields_names):
         result = super().read(ids, fields_names)
+        texts = cls.FREE_TEXT_FIELDS & set(fields_names)
+        if texts and external() and not cls._reads_requesters():
+            # PUB-06: a phone or a name typed into the request
+            with without_check_access():
+                names = {r.id: r.requester_name for r in cls.browse(
+                        [r['id'] for r in result])}
+            for row in result:
+                for name in texts:
+                    if isinstance(row.get(name), str):
+                        row[name] = mask_contacts(row[name],
+                            [names.get(row['id'])])
         if external():
             nested = ({_base_name(n) for n in fields_names}
                 - set(fields_names)) & cls.PERSONAL_FIELDS
