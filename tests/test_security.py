@@ -1891,6 +1891,14 @@ class ThirdAuditTestCase(SecurityTestCase):
                     self.assertRefused(lambda: user.model('sushi.ticket',
                             'search_count', [('description', 'like',
                                     '%1390557%')]))
+                    # nor through a relation to the orders
+                    self.assertRefused(lambda: user.model(
+                            'sushi.ticket.assignment', 'search_count',
+                            [('ticket.description', 'like', '%1390557%')]))
+                    self.assertRefused(lambda: user.model(
+                            'sushi.ticket.assignment', 'search_count',
+                            [('ticket', 'where', [('description', 'ilike',
+                                            '%139 0557%')])]))
                     # words and the search bar's numbers still search
                     self.assertGreaterEqual(user.model('sushi.ticket',
                             'search_count', [('description', 'like',

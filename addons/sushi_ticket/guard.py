@@ -10,6 +10,7 @@ The models get it as a base of a small extension class (see
 `GUARDED_MODELS` below and in the other modules), so one mechanism serves
 them all; internal code (workflow transitions, crons) is not restricted."""
 import datetime as dt
+import re
 from collections import defaultdict
 from decimal import Decimal
 
@@ -65,6 +66,8 @@ def _base_name(name):
 
 
 NESTED_OPERATORS = {'where', 'not where'}
+# A search text with a run of 5 digits or more (separators allowed)
+SEARCH_DIGITS = re.compile(r'\d(?:\D{0,2}\d){4,}')
 
 
 def _check_search(Model, domain, order):
@@ -86,15 +89,21 @@ def _check_search(Model, domain, order):
     FieldAccess = pool.get('ir.model.field.access')
     to_check = defaultdict(set)
     personal = []
+    texts = []
 
     def walk(Model, path, value=None, nested=False, reference=None,
-            searched=True):
+            searched=True, operand=None):
         "One leaf's path; nested: reached through a relation already."
         parts = path.split('.')
         for i, part in enumerate(parts):
             field = Model._fields.get(part)
             if field is None:
                 return  # Tryton refuses an unknown field
+            if (i == len(parts) - 1 and searched
+                    and part in getattr(Model, 'FREE_TEXT_FIELDS', ())
+                    and isinstance(operand, str)
+                    and SEARCH_DIGITS.search(operand)):
+                texts.append((Model, part))
             if (searched and isinstance(field, fields.Function)
                     and field.getter and not field.searcher):
                 # Tryton's answer is a NotImplementedError: a programming
@@ -130,7 +139,7 @@ def _check_search(Model, domain, order):
                 and isinstance(domain[3], str) else None)
             walk(Model, domain[0],
                 value=domain[2] if operator in NESTED_OPERATORS else None,
-                nested=nested, reference=reference)
+                nested=nested, reference=reference, operand=domain[2])
             return
         for item in domain:
             if isinstance(item, (list, tuple)):
@@ -144,6 +153,14 @@ def _check_search(Model, domain, order):
     for model_name, names in to_check.items():
         ModelAccess.check(model_name, 'read')
         FieldAccess.check(model_name, sorted(names), 'read')
+    if texts and not FieldAccess.check('sushi.ticket', ['requester_phone'],
+            'read', raise_exception=False):
+        # PUB-06: the order's texts by a run of digits (`description like
+        # '%1390557%'`) test a phone a requester typed into the request,
+        # directly or through any relation to the orders
+        Ticket = texts[0][0]
+        raise AccessError(gettext('ir.msg_access_rule_field_error',
+                **Ticket.__names__('requester_phone')))
     if personal:
         Rule = pool.get('ir.rule')
         rules = Rule.domain_get('sushi.ticket', mode='read')

@@ -58,8 +58,7 @@ CONTACT_PATTERNS = [
     ]
 CONTACT_MASK = '****'
 NAME_MASK = '某某'
-# Searches of those texts by a run of digits tested a phone number.
-SEARCH_DIGITS = re.compile(r'\d(?:\D{0,2}\d){4,}')
+# (searching those texts by a run of digits: guard._check_search)
 
 
 def mask_contacts(text, names=()):
@@ -182,8 +181,6 @@ class Ticket(GuardMixin, metaclass=PoolMeta):
         party (`requester_phone like '139%'`, `requester_party.name`) on
         its orders is logged as a read of them on the orders it matched
         (PUB-06): platform staff's are not, as their reads are not."""
-        if not query and external() and not cls._reads_requesters():
-            cls._check_text_search(domain)
         result = super().search(domain, offset=offset, limit=limit,
             order=order, count=count, query=query)
         if not query:
@@ -197,26 +194,6 @@ class Ticket(GuardMixin, metaclass=PoolMeta):
         "Whether the current user may read the requester fields."
         return Pool().get('ir.model.field.access').check(cls.__name__,
             ['requester_phone'], 'read', raise_exception=False)
-
-    @classmethod
-    def _check_text_search(cls, domain):
-        """Who may not read the requester does not search the order's texts
-        by a run of digits: a count by `description like '%1390557%'`
-        tested a phone written in the request (PUB-06)."""
-        def walk(domain):
-            if not isinstance(domain, (list, tuple)) or not domain:
-                return
-            if (len(domain) > 2 and isinstance(domain[0], str)
-                    and isinstance(domain[1], str)):
-                if (_base_name(domain[0]) in cls.FREE_TEXT_FIELDS
-                        and SEARCH_DIGITS.search(str(domain[2]))):
-                    raise AccessError(gettext(
-                            'ir.msg_access_rule_field_error',
-                            **cls.__names__('requester_phone')))
-                return
-            for item in domain:
-                walk(item)
-        walk(domain)
 
     @classmethod
     def mask_export(cls, Model, fields_names, rows, header):
