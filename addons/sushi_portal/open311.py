@@ -363,6 +363,14 @@ def public_cache(func):
         if request.method != 'GET':
             return func(request, pool, *args, fmt=fmt, **kwargs)
         params = parameters(request)
+        if ((func.__name__ == 'get_request'
+                    or 'service_request_id' in params)
+                and (params.get('api_key')
+                    or request.headers.get('X-Api-Key'))):
+            # a channel following its own orders by number: the answer
+            # may hold its unpublished ones (shown), which the anonymous
+            # answer of the same query leaves out; neither is the other's
+            return func(request, pool, *args, fmt=fmt, **kwargs)
         key = (func.__name__, args, tuple(sorted(kwargs.items())), fmt,
             tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
                     for k, v in params.items() if k != 'api_key')))
@@ -373,7 +381,9 @@ def public_cache(func):
                 content_type=content_type,
                 headers={'Access-Control-Allow-Origin': '*'})
         response = func(request, pool, *args, fmt=fmt, **kwargs)
-        if response.status_code == HTTPStatus.OK:
+        if (response.status_code == HTTPStatus.OK
+                and 'private' not in response.headers.get(
+                    'Cache-Control', '')):
             _public.set(key, (response.get_data(), response.content_type))
         return response
     return wrapper
@@ -588,6 +598,44 @@ def authenticate(pool, params, request):
     return channel
 
 
+def is_public(ticket):
+    """Whether the order's status may be shown to anyone (PUB-02, PUB-03,
+    PUB-05): a published request type with its disclosure on."""
+    return bool(ticket.disclosure and ticket.request_type in Pool().get(
+            'sushi.configuration').get_values()['disclosed_request_types'])
+
+
+def caller_channel(pool, params, request):
+    "The channel of the request's api_key when it gives one, else None."
+    if single(params, 'api_key') or request.headers.get('X-Api-Key'):
+        return authenticate(pool, params, request)
+    return None
+
+
+def shown(tickets, channel):
+    """PUB-05, PUB-03: of the orders asked for by number, those anyone may
+    see, and the submitting channel's own (with its api_key); the others
+    (reports, praise, orders kept from publication) are answered as
+    unknown numbers: numbers are sequential, a lookup of every number of a
+    day listed the whistle-blowers' reports with their unit, street and
+    position.  Returns (tickets, whether one is not public)."""
+    kept, private = [], False
+    for ticket in tickets:
+        if is_public(ticket):
+            kept.append(ticket)
+        elif (channel is not None and ticket.channel
+                and ticket.channel.id == channel):
+            kept.append(ticket)
+            private = True
+    return kept, private
+
+
+def private_answer(response):
+    "An answer for its channel only: kept by no cache, ours or on the way."
+    response.headers['Cache-Control'] = 'private, no-store'
+    return response
+
+
 def request_values(pool, params, channel):
     """The ticket values of a POST requests, checked against the
     service definition; refusals name the parameter."""
@@ -760,6 +808,7 @@ def get_requests(request, pool, fmt):
     params = parameters(request)
     check_jurisdiction(pool, params)
     numbers = listed(params, 'service_request_id')
+    channel = caller_channel(pool, params, request) if numbers else None
     # neither a draft nor an order not accepted, whatever the filters
     domain = [('state', 'not in', list(OPEN311_HIDDEN))]
     if numbers:
@@ -805,15 +854,20 @@ def get_requests(request, pool, fmt):
             domain.append(('received_at', '<=', end))
         # PUB-03, PUB-05: the public list shows only what may be published:
         # no reports or praise (whistle-blowers), nothing exempted; the
-        # submitting channel still follows its own by number (above)
+        # submitting channel still follows its own by number with its
+        # api_key (above, shown)
         domain.append(('request_type', 'in', Pool().get('sushi.configuration')
                 .get_values()['disclosed_request_types']))
         domain.append(('disclosure', '=', True))
     tickets = Ticket.search(domain, limit=config.requests_limit,
         order=[('received_at', 'DESC'), ('id', 'DESC')])
+    private = False
+    if numbers:
+        tickets, private = shown(tickets, channel)
     state_names = dict(Ticket.fields_get(['state'])['state']['selection'])
-    return respond(fmt, 'service_requests', 'request',
+    response = respond(fmt, 'service_requests', 'request',
         [request_row(t, state_names) for t in tickets])
+    return private_answer(response) if private else response
 
 
 @app.route(BASE + '/requests/<number>.<fmt>', methods=ALL_METHODS)
@@ -821,16 +875,20 @@ def get_requests(request, pool, fmt):
 @public_cache
 def get_request(request, pool, number, fmt):
     Ticket = pool.get('sushi.ticket')
-    check_jurisdiction(pool, parameters(request))
+    params = parameters(request)
+    check_jurisdiction(pool, params)
+    channel = caller_channel(pool, params, request)
     tickets = Ticket.search([('number', '=', number),
             ('state', 'not in', list(OPEN311_HIDDEN)),
             ], limit=1) if REQUEST_ID.match(number) else []
+    tickets, private = shown(tickets, channel)
     if not tickets:
         raise Open311Error(HTTPStatus.NOT_FOUND, gettext(
                 'sushi_portal.msg_open311_request',
                 number=number[:40]))
-    return respond(fmt, 'service_requests', 'request',
+    response = respond(fmt, 'service_requests', 'request',
         [request_row(tickets[0])])
+    return private_answer(response) if private else response
 
 
 @app.route(BASE + '/tokens/<token>.<fmt>', methods=ALL_METHODS)
@@ -898,9 +956,7 @@ def request_row(ticket, state_names=None):
         state_names = dict(
             ticket.fields_get(['state'])['state']['selection'])
     closed = ticket.state in OPEN311_CLOSED
-    disclosed = (ticket.disclosure
-        and ticket.request_type in Pool().get('sushi.configuration')
-        .get_values()['disclosed_request_types'])
+    disclosed = is_public(ticket)
     names = [ticket.requester_name] + [
         r.handler_name for a in ticket.assignments for r in getattr(
             a, 'replies', []) if getattr(r, 'handler_name', None)

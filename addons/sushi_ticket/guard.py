@@ -10,15 +10,18 @@ The models get it as a base of a small extension class (see
 `GUARDED_MODELS` below and in the other modules), so one mechanism serves
 them all; internal code (workflow transitions, crons) is not restricted."""
 import datetime as dt
+import re
 from collections import defaultdict
 from decimal import Decimal
 
 from trytond.i18n import gettext
+from trytond.ir.resource import ResourceAccessMixin
 from trytond.model import Model as BaseModel, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
 from trytond.model.modelstorage import ModelStorage, _record_eval_pyson
 from trytond.pool import Pool
 from trytond.pyson import PYSON
+from trytond.rpc import RPC
 from trytond.transaction import (
     Transaction, check_access, without_check_access)
 from trytond.wizard import StateView, Wizard
@@ -63,6 +66,8 @@ def _base_name(name):
 
 
 NESTED_OPERATORS = {'where', 'not where'}
+# A search text with a run of 5 digits or more (separators allowed)
+SEARCH_DIGITS = re.compile(r'\d(?:\D{0,2}\d){4,}')
 
 
 def _check_search(Model, domain, order):
@@ -84,14 +89,28 @@ def _check_search(Model, domain, order):
     FieldAccess = pool.get('ir.model.field.access')
     to_check = defaultdict(set)
     personal = []
+    texts = []
 
-    def walk(Model, path, value=None, nested=False, reference=None):
+    def walk(Model, path, value=None, nested=False, reference=None,
+            searched=True, operand=None):
         "One leaf's path; nested: reached through a relation already."
         parts = path.split('.')
         for i, part in enumerate(parts):
             field = Model._fields.get(part)
             if field is None:
                 return  # Tryton refuses an unknown field
+            if (i == len(parts) - 1 and searched
+                    and part in getattr(Model, 'FREE_TEXT_FIELDS', ())
+                    and isinstance(operand, str)
+                    and SEARCH_DIGITS.search(operand)):
+                texts.append((Model, part))
+            if (searched and isinstance(field, fields.Function)
+                    and field.getter and not field.searcher):
+                # Tryton's answer is a NotImplementedError: a programming
+                # error, logged with its traceback at each hostile call
+                raise ValueCheckError(gettext(
+                        'ir.msg_search_function_missing',
+                        **Model.__names__(part)))
             to_check[Model.__name__].add(part)
             if (Model.__name__ == 'sushi.ticket' and (nested or i)
                     and part in getattr(Model, 'PERSONAL_FIELDS', ())):
@@ -120,7 +139,7 @@ def _check_search(Model, domain, order):
                 and isinstance(domain[3], str) else None)
             walk(Model, domain[0],
                 value=domain[2] if operator in NESTED_OPERATORS else None,
-                nested=nested, reference=reference)
+                nested=nested, reference=reference, operand=domain[2])
             return
         for item in domain:
             if isinstance(item, (list, tuple)):
@@ -130,10 +149,18 @@ def _check_search(Model, domain, order):
     for item in order or []:
         if (isinstance(item, (list, tuple)) and item
                 and isinstance(item[0], str)):
-            walk(Model, item[0])
+            walk(Model, item[0], searched=False)
     for model_name, names in to_check.items():
         ModelAccess.check(model_name, 'read')
         FieldAccess.check(model_name, sorted(names), 'read')
+    if texts and not FieldAccess.check('sushi.ticket', ['requester_phone'],
+            'read', raise_exception=False):
+        # PUB-06: the order's texts by a run of digits (`description like
+        # '%1390557%'`) test a phone a requester typed into the request,
+        # directly or through any relation to the orders
+        Ticket = texts[0][0]
+        raise AccessError(gettext('ir.msg_access_rule_field_error',
+                **Ticket.__names__('requester_phone')))
     if personal:
         Rule = pool.get('ir.rule')
         rules = Rule.domain_get('sushi.ticket', mode='read')
@@ -141,6 +168,31 @@ def _check_search(Model, domain, order):
             Ticket, name = personal[0]
             raise AccessError(gettext('ir.msg_access_rule_field_error',
                     **Ticket.__names__(name)))
+
+
+def personal_paths(domain, order, personal):
+    """The paths of a search's domain leaves and order items whose first
+    step is one of personal (field names), sorted."""
+    found = set()
+
+    def walk(domain):
+        if not isinstance(domain, (list, tuple)) or not domain:
+            return
+        if (len(domain) > 2 and isinstance(domain[0], str)
+                and isinstance(domain[1], str)):
+            if _base_name(domain[0]) in personal:
+                found.add(domain[0])
+            return
+        for item in domain:
+            walk(item)
+
+    walk(domain)
+    for item in order or []:
+        if (isinstance(item, (list, tuple)) and item
+                and isinstance(item[0], str)
+                and _base_name(item[0]) in personal):
+            found.add(item[0])
+    return sorted(found)
 
 
 _core_search = ModelStorage.search.__func__
@@ -244,6 +296,10 @@ class ReadGuardMixin:
             cls._guard_paths(paths)
             if ids and paths:
                 cls.read(ids, sorted(paths))
+            rows = super().export_data(records, fields_names, header=header)
+            # the order's texts for who may not read the requester
+            Ticket = Pool().get('sushi.ticket')
+            return Ticket.mask_export(cls, fields_names, rows, header)
         return super().export_data(records, fields_names, header=header)
 
 
@@ -731,3 +787,183 @@ def _guarded_wizard_delete(cls, session_id):
 if getattr(Wizard.execute, '__func__', None) is not _guarded_wizard_execute:
     Wizard.execute = classmethod(_guarded_wizard_execute)
     Wizard.delete = classmethod(_guarded_wizard_delete)
+
+
+# Records of other units: Tryton answers a missing id with "does not exist"
+# (msg_read_error) and an existing one the record rules hide with the
+# rules' refusal (msg_*_rule_error, naming the rules and the user's
+# groups), so any call on an id told whether it exists.  For calls from
+# outside, an id the user may not read (record rules of mode read) is now
+# refused exactly as a missing one is, on every path that checks the
+# rules: read (and so buttons, reports, wizards' active records, copy,
+# export), write, delete, and the resource checks of attachments, notes
+# and the chat.  Ids the user may read but not change keep the rules'
+# refusal: that error is theirs to see.
+
+def _history_read(Model):
+    return bool(getattr(Model, '_history', False)
+        and Transaction().context.get('_datetime'))
+
+
+def hidden_ids(Model, ids):
+    """The ids, in their order, that do not exist or that the read rules
+    hide from the user (inactive records count as existing)."""
+    ids = [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]
+    if not ids:
+        return []
+    Rule = Pool().get('ir.rule')
+    found = set()
+    if issubclass(Model, ResourceAccessMixin):
+        # attachments, notes: readable with the record they are on (the
+        # user's own search filters by it), not by rules of their own
+        access, domain = check_access(), None
+    else:
+        domain = Rule.domain_get(Model.__name__, mode='read')
+        access = without_check_access()
+    with access, \
+            Transaction().set_context(active_test=False, _datetime=None):
+        for i in range(0, len(ids), 1000):
+            sub_ids = sorted({i for i in ids[i:i + 1000] if 0 <= i <= MAX_ID})
+            found.update(map(int, Model.search(
+                        [('id', 'in', sub_ids)] + ([domain] if domain else []),
+                        order=[])))
+    return [i for i in dict.fromkeys(ids) if i not in found]
+
+
+def _hidden_error(Model, ids):
+    "The error of a missing id, as Tryton words it (msg_read_error)."
+    shown = ', '.join(map(str, ids[:5]))
+    if len(ids) > 5:
+        shown += '...'
+    try:
+        model = Pool().get('ir.model').get_name(Model.__name__)
+    except KeyError:
+        model = Model.__name__
+    return AccessError(
+        gettext('ir.msg_read_error', ids=shown, model=model), '')
+
+
+def refuse_hidden(Model, ids):
+    "Refuse ids that do not exist or the user may not read, as missing."
+    if (external() and _active() and issubclass(Model, ModelSQL)
+            and not _history_read(Model)):
+        hidden = hidden_ids(Model, ids)
+        if hidden:
+            raise _hidden_error(Model, hidden)
+
+
+_core_check_domain_rule = ModelSQL._ModelSQL__check_domain_rule.__func__
+
+
+def _guarded_check_domain_rule(cls, ids, mode):
+    """ModelSQL's record rule check (read, write, delete) with the ids the
+    user may not read refused as missing ones, before the rules of the
+    mode are checked on those they may read."""
+    if mode in {'read', 'write', 'delete'}:
+        refuse_hidden(cls, list(ids))
+    return _core_check_domain_rule(cls, ids, mode)
+
+
+if (getattr(ModelSQL._ModelSQL__check_domain_rule, '__func__', None)
+        is not _guarded_check_domain_rule):
+    ModelSQL._ModelSQL__check_domain_rule = classmethod(
+        _guarded_check_domain_rule)
+
+
+_core_copy = ModelStorage.copy.__func__
+
+
+def _guarded_copy(cls, records, default=None):
+    """ModelStorage.copy reads the records without rules (it copies all
+    their fields): from outside, only records the user may read."""
+    refuse_hidden(cls, [r.id for r in records])
+    return _core_copy(cls, records, default=default)
+
+
+if getattr(ModelStorage.copy, '__func__', None) is not _guarded_copy:
+    ModelStorage.copy = classmethod(_guarded_copy)
+
+
+_core_export_data = ModelStorage.export_data.__func__
+
+
+def _guarded_export_data(cls, records, fields_names, header=False):
+    "Exports of records the user may not read are refused as missing ones."
+    refuse_hidden(cls, [r.id for r in records])
+    return _core_export_data(cls, records, fields_names, header=header)
+
+
+if (getattr(ModelStorage.export_data, '__func__', None)
+        is not _guarded_export_data):
+    ModelStorage.export_data = classmethod(_guarded_export_data)
+
+
+# The records a client names to an instance method (write, delete, copy,
+# export, buttons and every RPC with `instantiate`): Tryton makes the
+# records and the method's own code may read them before any access check
+# (internal reads without rules: a missing id fails there with "does not
+# exist", an existing one passes to the model access check, so the two
+# errors differ).  Checked first: the model's read access (the same
+# refusal for any id), then the ids, refused as missing when they do not
+# exist or the record rules hide them.
+
+_core_rpc_convert = RPC.convert
+
+
+def _instantiated_ids(rpc, args):
+    positions = []
+    if isinstance(rpc.instantiate, slice):
+        positions = range(len(args))[rpc.instantiate]
+    elif isinstance(rpc.instantiate, int) and rpc.instantiate < len(args):
+        positions = [rpc.instantiate]
+    ids = []
+    for position in positions:
+        value = args[position]
+        records = (value if isinstance(value, (list, tuple))
+            else [value])
+        for record in records:
+            if isinstance(record, ModelStorage) and record.id is not None:
+                if not isinstance(record.id, int) or record.id >= 0:
+                    ids.append(record.id)
+    return ids
+
+
+def _guarded_rpc_convert(self, obj, *args, **kwargs):
+    c_args, c_kwargs, context, timestamp = _core_rpc_convert(
+        self, obj, *args, **kwargs)
+    transaction = Transaction()
+    if (self.instantiate is not None and self.check_access
+            and transaction.user
+            and isinstance(obj, type) and issubclass(obj, ModelSQL)
+            and _active()):
+        ids = _instantiated_ids(self, c_args)
+        if ids:
+            with transaction.set_context(context, _check_access=True):
+                if not all(isinstance(i, int) and not isinstance(i, bool)
+                        and i <= MAX_ID for i in ids):
+                    raise _hidden_error(obj, [i for i in ids
+                            if not isinstance(i, int) or i > MAX_ID])
+                Pool().get('ir.model.access').check(obj.__name__, 'read')
+                refuse_hidden(obj, ids)
+    return c_args, c_kwargs, context, timestamp
+
+
+if RPC.convert is not _guarded_rpc_convert:
+    RPC.convert = _guarded_rpc_convert
+
+
+_core_resource_check = ResourceAccessMixin.check_access.__func__
+
+
+def _guarded_resource_check(cls, ids, mode='read'):
+    """Attachments, notes, e-mails and the model log: one on a record the
+    user may not read is refused as a missing one is, under its own name
+    and id (Tryton's check refused it with the record's model and id, so
+    a note's id told which order it is on)."""
+    refuse_hidden(cls, list(ids))
+    return _core_resource_check(cls, ids, mode=mode)
+
+
+if (getattr(ResourceAccessMixin.check_access, '__func__', None)
+        is not _guarded_resource_check):
+    ResourceAccessMixin.check_access = classmethod(_guarded_resource_check)

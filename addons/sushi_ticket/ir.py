@@ -1,5 +1,6 @@
 # This file is part of 宿事速办.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from trytond.model import ModelStorage
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import without_check_access
 
@@ -44,6 +45,40 @@ class Rule(metaclass=PoolMeta):
             # Rule domains are cached: the units are part of the key.
             key = (*key, tuple(Unit.user_unit_tree()))
         return key
+
+    @classmethod
+    def check(cls, model_name, ids, mode='read'):
+        """The resource checks of attachments, notes and the chat: a record
+        the user may not read is refused as a missing one is (guard.py)."""
+        from .guard import refuse_hidden
+        try:
+            Model = Pool().get(model_name)
+        except KeyError:
+            Model = None
+        if Model is not None:
+            refuse_hidden(Model, list(ids))
+        return super().check(model_name, ids, mode=mode)
+
+
+class ModelButtonClick(metaclass=PoolMeta):
+    __name__ = 'ir.model.button.click'
+
+    @classmethod
+    def get_click(cls, model, button, record_id):
+        """Who clicked a button of a record, for those who may read the
+        record: of any other (another unit's order) nothing, as of a
+        record that does not exist."""
+        from .guard import external, hidden_ids
+        if external():
+            try:
+                Model = Pool().get(model)
+            except KeyError:
+                return {}
+            if (not issubclass(Model, ModelStorage)
+                    or not isinstance(record_id, int) or isinstance(record_id, bool)
+                    or hidden_ids(Model, [record_id])):
+                return {}
+        return super().get_click(model, button, record_id)
 
 
 class Cron(metaclass=PoolMeta):

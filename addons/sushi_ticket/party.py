@@ -8,6 +8,11 @@ from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 from .guard import GuardMixin, external
+from .personal_data import SEARCH_LOGGED
+
+# Fields of a requester's records that say nothing about the requester.
+NOT_PERSONAL = {'id', 'active', 'create_uid', 'create_date', 'write_uid',
+    'write_date', 'sequence', 'type'}
 
 
 class RequesterReadLogMixin(GuardMixin):
@@ -27,12 +32,36 @@ class RequesterReadLogMixin(GuardMixin):
             Access = pool.get('sushi.ticket.pii_access')
             parties = cls._requester_parties(ids)
             # under the user's record rules: the orders of their units
-            tickets = Ticket.search([('requester_party', 'in', parties)])
+            with Transaction().set_context({SEARCH_LOGGED: True}):
+                tickets = Ticket.search([('requester_party', 'in', parties)])
             names = sorted(n for n in fields_names if n not in {
                     'id', 'rec_name', '_timestamp', '_write', '_delete'})
             if tickets and names:
                 Access.log_reads([t.id for t in tickets],
                     ['%s:%s' % (cls.__name__, n) for n in names])
+        return result
+
+    @classmethod
+    def _requester_tickets(cls, ids):
+        "The orders, under the user's rules, of the requesters of ids."
+        Ticket = Pool().get('sushi.ticket')
+        with Transaction().set_context({SEARCH_LOGGED: True}):
+            return [t.id for t in Ticket.search([
+                        ('requester_party', 'in',
+                            cls._requester_parties(ids))])]
+
+    @classmethod
+    def search(cls, domain, offset=0, limit=None, order=None, count=False,
+            query=False):
+        """A unit user's search of requesters by any of their fields (a
+        name, a phone like '139%') is logged as a read of them on the
+        orders of the requesters it found (PUB-06)."""
+        result = super().search(domain, offset=offset, limit=limit,
+            order=order, count=count, query=query)
+        if not query:
+            Pool().get('sushi.ticket.pii_access').log_search(
+                cls, domain, order, count, result,
+                set(cls._fields) - NOT_PERSONAL, cls._requester_tickets)
         return result
 
 

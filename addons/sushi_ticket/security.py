@@ -6,6 +6,7 @@ create, a plausible reception time, content changes of a handled order
 recorded with old and new values, personal-data reads through nested
 paths logged, and the idempotent submit for channels over RPC."""
 import datetime as dt
+import re
 
 from trytond.i18n import gettext
 from trytond.model import fields
@@ -16,7 +17,8 @@ from trytond.transaction import Transaction, without_check_access
 
 from . import clock
 from .exceptions import IntakeValidationError
-from .guard import GuardMixin, ReadGuardMixin, _base_name, external
+from .guard import (
+    GuardMixin, ReadGuardMixin, _base_name, external, refuse_hidden)
 
 # Content of a handled order whose change is an event with old and new values.
 HANDLED_STATES = {'dispatched', 'in_progress', 'replied', 'reviewed',
@@ -46,8 +48,35 @@ class Configuration(metaclass=PoolMeta):
         return 7
 
 
+# PUB-06: what a requester types into the request about themselves (an
+# e-mail, an ID-card number, a phone: any run of 7 digits or more) and
+# their name, hidden from the texts of the order for who may not read the
+# requester (city leaders, analysts, officers).
+CONTACT_PATTERNS = [
+    re.compile(r'[\w.+-]+@[\w-]+(?:\.[\w-]+)+'),
+    re.compile(r'\d(?:[\s\-－—]?\d){6,}[\dXx]?'),
+    ]
+CONTACT_MASK = '****'
+NAME_MASK = '某某'
+# (searching those texts by a run of digits: guard._check_search)
+
+
+def mask_contacts(text, names=()):
+    "text without e-mails, long digit runs and the given names."
+    if not text:
+        return text
+    for pattern in CONTACT_PATTERNS:
+        text = pattern.sub(CONTACT_MASK, text)
+    for name in names:
+        if name and len(name) >= 2:
+            text = text.replace(name, NAME_MASK)
+    return text
+
+
 class Ticket(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.ticket'
+    # the texts a requester may have written their contact details in
+    FREE_TEXT_FIELDS = {'title', 'description'}
     _guard_sizes = {
         'requester_phone': 30, 'requester_name': 100, 'channel_ref': 100,
         'title': 200, 'address': 300, 'number': 40,
@@ -146,8 +175,72 @@ class Ticket(GuardMixin, metaclass=PoolMeta):
         return str(value)
 
     @classmethod
+    def search(cls, domain, offset=0, limit=None, order=None, count=False,
+            query=False):
+        """A unit user's search or order by the requester's name, phone or
+        party (`requester_phone like '139%'`, `requester_party.name`) on
+        its orders is logged as a read of them on the orders it matched
+        (PUB-06): platform staff's are not, as their reads are not."""
+        result = super().search(domain, offset=offset, limit=limit,
+            order=order, count=count, query=query)
+        if not query:
+            Pool().get('sushi.ticket.pii_access').log_search(
+                cls, domain, order, count, result, cls.PERSONAL_FIELDS,
+                lambda ids: ids)
+        return result
+
+    @classmethod
+    def _reads_requesters(cls):
+        "Whether the current user may read the requester fields."
+        return Pool().get('ir.model.field.access').check(cls.__name__,
+            ['requester_phone'], 'read', raise_exception=False)
+
+    @classmethod
+    def mask_export(cls, Model, fields_names, rows, header):
+        """The export columns of Model (paths `a/b/c`) that end on the
+        order's texts, masked for who may not read the requester (the
+        export reads the records without read())."""
+        if not external() or cls._reads_requesters():
+            return rows
+        pool = Pool()
+        columns = []
+        for index, path in enumerate(fields_names):
+            Current, name = Model, None
+            for part in path.split('/'):
+                part = part.split(':lang=', 1)[0]
+                if part.endswith('.translated'):
+                    part = part[:-len('.translated')]
+                field = Current._fields.get(part)
+                if field is None:
+                    Current = None
+                    break
+                name = part
+                target = getattr(field, 'model_name', None)
+                if target and part != path.split('/')[-1]:
+                    Current = pool.get(target)
+            if (Current is not None and Current.__name__ == cls.__name__
+                    and name in cls.FREE_TEXT_FIELDS):
+                columns.append(index)
+        for row in rows[1 if header else 0:]:
+            for index in columns:
+                if index < len(row) and isinstance(row[index], str):
+                    row[index] = mask_contacts(row[index])
+        return rows
+
+    @classmethod
     def read(cls, ids, fields_names):
         result = super().read(ids, fields_names)
+        texts = cls.FREE_TEXT_FIELDS & set(fields_names)
+        if texts and external() and not cls._reads_requesters():
+            # PUB-06: a phone or a name typed into the request
+            with without_check_access():
+                names = {r.id: r.requester_name for r in cls.browse(
+                        [r['id'] for r in result])}
+            for row in result:
+                for name in texts:
+                    if isinstance(row.get(name), str):
+                        row[name] = mask_contacts(row[name],
+                            [names.get(row['id'])])
         if external():
             nested = ({_base_name(n) for n in fields_names}
                 - set(fields_names)) & cls.PERSONAL_FIELDS
@@ -220,6 +313,24 @@ class SMS(GuardMixin, metaclass=PoolMeta):
         return result
 
 
+    @classmethod
+    def search(cls, domain, offset=0, limit=None, order=None, count=False,
+            query=False):
+        "A search by the phone is logged as its read is (PUB-06)."
+        result = super().search(domain, offset=offset, limit=limit,
+            order=order, count=count, query=query)
+        if not query:
+            Pool().get('sushi.ticket.pii_access').log_search(
+                cls, domain, order, count, result, cls.PERSONAL_FIELDS,
+                cls._tickets_of)
+        return result
+
+    @classmethod
+    def _tickets_of(cls, ids):
+        with without_check_access():
+            return [m.ticket.id for m in cls.browse(ids) if m.ticket]
+
+
 class ScopeReason(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.scope.reason'
 
@@ -254,20 +365,60 @@ class ConfigurationGuard(GuardMixin, metaclass=PoolMeta):
 
 # Core models that hold or lead to personal data: their exports and nested
 # reads go through the same checks as their reads.
-class Attachment(ReadGuardMixin, metaclass=PoolMeta):
+class _ResourceGuard:
+    """An attachment or a note on a record the user may not read (another
+    unit's order) is refused as on a record that does not exist: Tryton
+    answered a missing one with "resource required" and an existing one
+    with the access error of its model, which told that it exists."""
+    __slots__ = ()
+
+    @classmethod
+    def _guard_resources(cls, vlist):
+        if not external():
+            return
+        pool = Pool()
+        for values in vlist:
+            resource = (values.get('resource')
+                if isinstance(values, dict) else None)
+            if isinstance(resource, str) and ',' in resource:
+                resource = resource.split(',', 1)
+            if not isinstance(resource, (list, tuple)) or len(resource) != 2:
+                continue
+            model, id_ = resource
+            try:
+                Model = pool.get(model)
+                id_ = int(id_)
+            except (KeyError, TypeError, ValueError):
+                continue
+            if id_ >= 0:
+                refuse_hidden(Model, [id_])
+
+    @classmethod
+    def create(cls, vlist):
+        cls._guard_resources(vlist)
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        cls._guard_resources(args[1::2])
+        super().write(*args)
+
+
+class Attachment(_ResourceGuard, ReadGuardMixin, metaclass=PoolMeta):
     __name__ = 'ir.attachment'
 
 
-class Note(ReadGuardMixin, metaclass=PoolMeta):
+class Note(_ResourceGuard, ReadGuardMixin, metaclass=PoolMeta):
     __name__ = 'ir.note'
 
 
 class User(ReadGuardMixin, metaclass=PoolMeta):
     __name__ = 'res.user'
-    # Staff see each other's names (who did what); logins and e-mails are
-    # the administrators'.  Masked rather than refused: clients read every
+    # Staff see each other's names (who did what); logins, e-mails and
+    # e-mail signatures (which carry phone numbers and addresses) are the
+    # administrators'.  Masked rather than refused: clients read every
     # field of a user they show.
-    _hidden_fields = {'login', 'email'}
+    _hidden_fields = {'login', 'email', 'signature'}
     # PUB-06 (staff accounts): the reset password and the password hashes
     # are the administrators' (field access of res.xml refuses searches,
     # orders and paths); a read masks them, one's own too, instead of
@@ -355,6 +506,47 @@ class FieldAccess(metaclass=PoolMeta):
                     **User.__names__(hidden[0])))
         return super().check(model_name, fields, mode=mode,
             raise_exception=raise_exception)
+
+
+class _ReadByAdministrators:
+    """Tables of several thousand rows every session may read in Tryton
+    and nobody but the administrators needs: read whole, ir.translation
+    (10 000 rows) took 18 s and 7.5 MB, ir.model.field (3 200 rows) 8.6 s,
+    a cheap denial of service.  Their rows are the administrators' to read
+    from outside; the client reads them only in the administrators' forms
+    ("Translate view", which it offers to who may read and write the
+    translations); the server reads them through its own queries and
+    records (messages, field names), which stay open."""
+    __slots__ = ()
+
+    @classmethod
+    def _refuse_outside(cls):
+        if not external():
+            return
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        if ModelData.get_id('res', 'group_admin') not in User.get_groups():
+            raise AccessError(gettext('ir.msg_access_rule_error',
+                    **cls.__names__()))
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        cls._refuse_outside()
+        return super().read(ids, fields_names)
+
+    @classmethod
+    def export_data(cls, records, fields_names, header=False):
+        cls._refuse_outside()
+        return super().export_data(records, fields_names, header=header)
+
+
+class Translation(_ReadByAdministrators, metaclass=PoolMeta):
+    __name__ = 'ir.translation'
+
+
+class ModelField(_ReadByAdministrators, metaclass=PoolMeta):
+    __name__ = 'ir.model.field'
 
 
 class Email(metaclass=PoolMeta):

@@ -752,15 +752,26 @@ class Open311TestCase(RouteTestCase):
         path = self.url(f'requests/{number}.json')
         first = self.client().get(path)
         hits = _public.hit
-        again = self.client().get(path + '?api_key=' + self.key)
+        again = self.client().get(path)
         self.assertEqual(_public.hit, hits + 1)
         self.assertEqual(again.data, first.data)
         self.assertEqual(again.headers['Content-Type'],
             'application/json; charset=utf-8')
         self.assertTrue(first.json[0]['description'])
         self.assertNotIn(PHONE, again.data.decode('utf-8'))
+        # its channel's lookup by number (with its api_key) is its own:
+        # neither served from nor kept in the public answers
+        own = self.client().get(path + '?api_key=' + self.key)
+        self.assertEqual(_public.hit, hits + 1)
+        self.assertEqual(own.data, first.data)
         disclose(False)
-        self.assertIsNone(self.client().get(path).json[0]['description'])
+        # PUB-03: an order kept from publication is unknown to anyone but
+        # its channel, which sees no description
+        self.assertError(self.client().get(path), 404)
+        own = self.client().get(path + '?api_key=' + self.key)
+        self.assertIsNone(own.json[0]['description'])
+        self.assertEqual(own.headers['Cache-Control'], 'private, no-store')
+        self.assertError(self.client().get(path), 404)
         # a refusal is never kept
         hits = _public.hit
         for _ in range(2):
@@ -791,23 +802,40 @@ class Open311TestCase(RouteTestCase):
                 'requests.json?start_date=2020-01-01T00:00:00%2B08:00'
                 '&end_date=2020-02-01T00:00:00%2B08:00'))
         # PUB-05, PUB-03: a report (举报), praise or an order exempted from
-        # publication is not in the public list; its channel still reads
-        # it by number
+        # publication is not in the public list, nor answered by number to
+        # anyone (as an unknown number: numbers are sequential); its
+        # channel still reads it by number with its api_key, and that
+        # answer is kept by no cache
         report = self.post(**self.valid(**{
                     'attribute[request_type]': 'report',
                     'description': '举报汴河路某饭店占道经营。'})
             ).json[0]['service_request_id']
+        own = f'&api_key={self.key}'
         self.assertNotIn(report, numbers('requests.json'))
-        self.assertEqual(numbers(f'requests.json?service_request_id={report}'),
-            [report])
-        self.assertEqual(numbers(f'requests/{report}.json'), [report])
+        for _ in range(2):
+            self.assertEqual(numbers(
+                    f'requests.json?service_request_id={report}' + own),
+                [report])
+            self.assertEqual(numbers(
+                    f'requests/{report}.json?' + own[1:]), [report])
+            self.assertEqual(numbers(
+                    f'requests.json?service_request_id={report}'), [])
+            self.assertError(self.client().get(
+                    self.url(f'requests/{report}.json')), 404)
+        self.assertEqual(numbers(f'requests.json?service_request_id={report}'
+                f'&api_key={self.app_key}'), [])
+        self.assertError(self.client().get(self.url(
+                    f'requests/{report}.json?api_key={self.app_key}')), 404)
         with Transaction().start(self.db_name, 0) as transaction:
             Ticket = Pool().get('sushi.ticket')
             Ticket.write(Ticket.search([('number', '=', number)]),
                 {'disclosure': False})
             transaction.commit()
         self.assertNotIn(number, numbers('requests.json'))
-        self.assertEqual(numbers(f'requests/{number}.json'), [number])
+        self.assertError(self.client().get(
+                self.url(f'requests/{number}.json')), 404)
+        self.assertEqual(numbers(f'requests/{number}.json?' + own[1:]),
+            [number])
         for query in ['start_date=yesterday', 'status=pending',
                 'start_date=2020-01-01T00:00:00Z&end_date=2020-06-01T00:00:00Z',
                 'start_date=2020-02-01&end_date=2020-01-01',
