@@ -1006,11 +1006,16 @@ class Open311TestCase(RouteTestCase):
     def test_no_personal_data_in_any_get(self):
         """PUB-05, PUB-06: no GET route of the API (discovery, services,
         definitions, requests, tokens, OpenAPI) shows the planted name,
-        phone, e-mail or house number, in JSON or XML"""
-        number = self.post(**self.valid()).json[0]['service_request_id']
+        phone, e-mail, device_id, account_id or house number, in JSON or
+        XML"""
+        private = {'device_id': 'dev-secret-4711',
+            'account_id': 'acc-secret-0815'}
+        number = self.post(**self.valid(**private)
+            ).json[0]['service_request_id']
         self.set_intake('batch')
         self.addCleanup(self.set_intake, 'realtime')
-        token = self.post(**self.valid(channel_ref='PD-1')).json[0]['token']
+        token = self.post(**self.valid(channel_ref='PD-1', **private)
+            ).json[0]['token']
         self.process_queue()
         paths = ['openapi.json']
         for fmt in ['json', 'xml']:
@@ -1024,8 +1029,146 @@ class Open311TestCase(RouteTestCase):
                 self.assertEqual(response.status_code, 200, response.text)
                 text = response.data.decode('utf-8')
                 for secret in [PHONE, NAME_LAST + NAME_FIRST, NAME_FIRST,
-                        'qian@example.org', '88号', '501室', '33.6461']:
+                        'qian@example.org', '88号', '501室', '33.6461',
+                        *private.values()]:
                     self.assertNotIn(secret, text)
+
+    # the specification read as a strict validator reads it
+    def test_head_allow_and_root(self):
+        """HTTP: HEAD answers as GET without a body; a refused method (HTTP
+        400, body code 405, GeoReport v2 "Errors") names the allowed ones in
+        Allow; the endpoint's root is the specification's 404 error, not
+        an HTML page"""
+        for path, content_type in [
+                ('services.xml', 'text/xml; charset=utf-8'),
+                (f'services/{self.service_code}.json',
+                    'application/json; charset=utf-8'),
+                ('requests.json', 'application/json; charset=utf-8'),
+                ('discovery.xml', 'text/xml; charset=utf-8')]:
+            with self.subTest(path=path):
+                response = self.client().head(self.url(path))
+                self.assertEqual(response.status_code, 200, response.text)
+                self.assertEqual(response.headers['Content-Type'],
+                    content_type)
+                self.assertEqual(response.data, b'')
+        for method, path, allow in [
+                ('DELETE', 'services.json', 'GET, HEAD'),
+                ('PUT', 'requests.json', 'GET, HEAD, POST'),
+                ('POST', 'tokens/abc.json', 'GET, HEAD')]:
+            with self.subTest(method=method, path=path):
+                response = self.client().open(self.url(path), method=method)
+                self.assertError(response, 405)
+                self.assertEqual(response.headers['Allow'], allow)
+        for path in [f'/{self.db_name}/open311/v2',
+                f'/{self.db_name}/open311/v2/']:
+            with self.subTest(path=path):
+                self.assertError(self.client().get(path), 404, fmt='xml')
+
+    def test_dates_w3c(self):
+        """GeoReport v2 "Date/time format": start_date and end_date are the
+        W3C profile of ISO 8601 with a timezone (Z or an offset) that
+        "must be included"; the same instant written either way selects
+        the same requests; a time without a timezone, or another ISO 8601
+        form, is a 400 error; one date alone spans 90 days ("Default query
+        limit is a span of 90 days")"""
+        number = self.post(**self.valid()).json[0]['service_request_id']
+        row, = self.client().get(self.url(f'requests/{number}.json')).json
+        local = dt.datetime.strptime(row['requested_datetime'],
+            '%Y-%m-%dT%H:%M:%S+08:00')
+        utc = local - dt.timedelta(hours=8)
+
+        def listed(query):
+            response = self.client().get(self.url('requests.json?' + query))
+            self.assertEqual(response.status_code, 200, response.text)
+            return number in [r['service_request_id'] for r in response.json]
+        z = lambda t: t.strftime('%Y-%m-%dT%H:%M:%SZ')
+        shanghai = lambda t: t.strftime('%Y-%m-%dT%H:%M:%S')
+        minute = dt.timedelta(minutes=1)
+        for query, shown in [
+                (f'start_date={z(utc - minute)}', True),
+                (f'start_date={z(utc + minute)}', False),
+                (f'start_date={shanghai(local - minute)}%2B08:00', True),
+                (f'start_date={shanghai(local + minute)}%2B08:00', False),
+                # the "+" unencoded, decoded as a space by the query string
+                (f'start_date={shanghai(local - minute)}+08:00', True),
+                # the same instant as UTC-05:00
+                ('start_date=' + shanghai(utc - minute
+                        - dt.timedelta(hours=5)) + '-05:00', True),
+                ('start_date=' + (utc - minute).strftime(
+                        '%Y-%m-%dT%H:%M:%S.123456789Z'), True),
+                ('start_date=' + (utc + minute).strftime(
+                        '%Y-%m-%dT%H:%MZ'), False),
+                (f'end_date={z(utc + minute)}', True),
+                (f'end_date={z(utc - minute)}', False),
+                # 91 days before: its 90 days end a day before the request
+                (f'start_date={z(utc - dt.timedelta(days=91))}', False),
+                (f'start_date={z(utc - dt.timedelta(days=89))}', True),
+                (f'start_date={z(utc - minute)}'
+                    f'&end_date={z(utc + minute)}', True)]:
+            with self.subTest(query=query):
+                self.assertEqual(listed(query), shown)
+        for query in ['start_date=2026-11-01T00:00:00',
+                'end_date=2026-11-01T08:00', 'start_date=2026-W48',
+                'start_date=20261101T000000Z',
+                'start_date=2026-11-01 00:00:00Z',
+                'start_date=2026-11-01T00:00:00%2B0800',
+                'start_date=2026-11-31T00:00:00Z',
+                'start_date=2026-11-01T24:00:00Z',
+                'start_date=2026-11-01T00:00:00%2B25:00']:
+            with self.subTest(query=query):
+                self.assertError(self.client().get(
+                        self.url('requests.json?' + query)), 400)
+
+    def test_discovery_changeset(self):
+        """Service Discovery: "an updated changeset indicates that there
+        has been an update ... to the Service Definitions": a category
+        renamed (a service) moves the changeset, in both formats, to the
+        time of that edit"""
+        from trytond.modules.sushi_portal.open311 import _catalogue
+        with Transaction().start(self.db_name, 0) as transaction:
+            Category = Pool().get('sushi.category')
+            category, = Category.search([('code', '=', self.service_code)])
+            name = category.name
+            category.name = name + '（改）'
+            category.save()
+            category.name = name
+            category.save()
+            written = Category(category.id).write_date
+            _catalogue.clear()
+            clear_public()
+            transaction.commit()
+        # the edit's time at +08:00, by hand
+        expected = (written + dt.timedelta(hours=8)).strftime(
+            '%Y-%m-%dT%H:%M:%S+08:00')
+        document = self.client().get(self.url('discovery.json')).json
+        self.assertEqual(document['changeset'], expected)
+        self.assertEqual(document['endpoints'][0]['changeset'], expected)
+        root = etree.fromstring(
+            self.client().get(self.url('discovery.xml')).data)
+        self.assertEqual(root.findtext('changeset'), expected)
+        self.assertEqual(root.findtext('endpoints/endpoint/changeset'),
+            expected)
+
+    def test_description_limit(self):
+        """GeoReport v2, a request's description: "free form text limited
+        to 4,000 characters"; an order taken on the phone with a longer
+        one shows its first 4 000 characters, in both formats"""
+        with Transaction().start(self.db_name, 0) as transaction:
+            Ticket = Pool().get('sushi.ticket')
+            ticket, = Ticket.create([{
+                        'channel': self.channels['app'],
+                        'request_type': 'complaint', 'title': '长诉求',
+                        'description': '汴河路污水管道堵塞，' * 500,
+                        'requester_name': '赵先生',
+                        'requester_phone': '13905570009'}])
+            Ticket.accept([ticket])
+            number = ticket.number
+            transaction.commit()
+        row, = self.client().get(self.url(f'requests/{number}.json')).json
+        self.assertEqual(row['description'], '汴河路污水管道堵塞，' * 400)
+        root = etree.fromstring(
+            self.client().get(self.url(f'requests/{number}.xml')).data)
+        self.assertEqual(len(root.findtext('request/description')), 4000)
 
     # fuzz
     def test_fuzz(self):
