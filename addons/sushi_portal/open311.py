@@ -19,7 +19,7 @@ import re
 import threading
 from functools import wraps
 from http import HTTPStatus
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from lxml import etree
 from sql.aggregate import Max
@@ -283,6 +283,14 @@ def parameters(request):
                     name=BAD_CHARS.sub('?', key)[:40]))
         params.setdefault(key, []).append(value)
 
+    # Werkzeug decodes bytes that are not UTF-8 as U+FFFD: refuse them
+    # first ("All text received by the service from the client will be
+    # assumed to be UTF-8 and must be decoded accordingly")
+    check_utf8(request.query_string)
+    if request.method == 'POST' and request.mimetype in {
+            'application/x-www-form-urlencoded', ''}:
+        # cached, so that the form is parsed from the same bytes
+        check_utf8(request.get_data(cache=True))
     for key, values in request.args.lists():
         for value in values:
             add(key, value)
@@ -328,6 +336,16 @@ def parameters(request):
         if values:
             result[key] = values if len(values) > 1 else values[0]
     return result
+
+
+def check_utf8(raw):
+    "Refuse a query string or form body whose bytes are not UTF-8."
+    try:
+        for piece in raw.split(b'&'):
+            unquote_to_bytes(piece.replace(b'+', b' ')).decode('utf-8')
+    except UnicodeDecodeError:
+        raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                'sushi_portal.msg_open311_encoding'))
 
 
 def single(params, name):
@@ -998,7 +1016,10 @@ def request_row(ticket, state_names=None):
         'status': 'closed' if closed else 'open',
         'status_notes': state_names.get(ticket.state),
         'service_name': ticket.category.name if ticket.category else None,
-        'service_code': ticket.category.code if ticket.category else None,
+        # a required string (open311/schema-validation, request.json): an
+        # order taken on the phone without a category has the empty code
+        'service_code': (ticket.category.code or ''
+            if ticket.category else ''),
         # PUB-05: reports and praise, and orders kept from publication,
         # show no description at all (whistle-blowers)
         # "free form text limited to 4,000 characters" (GeoReport v2,

@@ -1119,6 +1119,35 @@ class Open311TestCase(RouteTestCase):
                 self.assertError(self.client().get(
                         self.url('requests.json?' + query)), 400)
 
+    def test_utf8_required(self):
+        """GeoReport v2 "Encoding": "All text received by the service from
+        the client will be assumed to be UTF-8 and must be decoded
+        accordingly": bytes that are not UTF-8 are a 400 error (not
+        replaced by U+FFFD and saved); UTF-8 passes"""
+        body = ('api_key=%s&service_code=%s&attribute%%5Brequest_type%%5D='
+            'complaint&phone=%s&description=ok&address_string=' % (
+                self.key, self.service_code, PHONE)).encode('ascii')
+        with Transaction().start(self.db_name, 0):
+            before = Pool().get('sushi.ticket').search([], count=True)
+        for fmt in ['json', 'xml']:
+            with self.subTest(fmt=fmt):
+                # GBK 汴河路 percent-encoded: not UTF-8
+                self.assertError(self.client().post(
+                        self.url(f'requests.{fmt}'),
+                        data=body + b'%E3%EA%BA%D3%C2%B7',
+                        content_type='application/x-www-form-urlencoded'),
+                    400, fmt)
+                self.assertError(self.client().get(
+                        self.url(f'requests.{fmt}?service_code=%E3%EA')),
+                    400, fmt)
+        with Transaction().start(self.db_name, 0):
+            after = Pool().get('sushi.ticket').search([], count=True)
+        self.assertEqual(before, after)
+        response = self.client().post(self.url('requests.json'),
+            data=body + b'%E6%B1%B4%E6%B2%B3%E8%B7%AF',
+            content_type='application/x-www-form-urlencoded; charset=utf-8')
+        self.assertEqual(response.status_code, 200, response.text)
+
     def test_discovery_changeset(self):
         """Service Discovery: "an updated changeset indicates that there
         has been an update ... to the Service Definitions": a category
@@ -1152,7 +1181,9 @@ class Open311TestCase(RouteTestCase):
     def test_description_limit(self):
         """GeoReport v2, a request's description: "free form text limited
         to 4,000 characters"; an order taken on the phone with a longer
-        one shows its first 4 000 characters, in both formats"""
+        one shows its first 4 000 characters, in both formats; without a
+        category its service_code is the empty string, never null (a
+        required string in open311/schema-validation's request.json)"""
         with Transaction().start(self.db_name, 0) as transaction:
             Ticket = Pool().get('sushi.ticket')
             ticket, = Ticket.create([{
@@ -1166,6 +1197,7 @@ class Open311TestCase(RouteTestCase):
             transaction.commit()
         row, = self.client().get(self.url(f'requests/{number}.json')).json
         self.assertEqual(row['description'], '汴河路污水管道堵塞，' * 400)
+        self.assertEqual(row['service_code'], '')
         root = etree.fromstring(
             self.client().get(self.url(f'requests/{number}.xml')).data)
         self.assertEqual(len(root.findtext('request/description')), 4000)
