@@ -890,10 +890,13 @@ def get_requests(request, pool, fmt):
         # when only one is given
         if not start and not end:
             end = clock.now()
+        # at the ends of the calendar the window stops there
         if not start:
-            start = end - span
+            start = (end - span if end - dt.datetime.min > span
+                else dt.datetime.min)
         if not end:
-            end = start + span
+            end = (start + span if dt.datetime.max - start > span
+                else dt.datetime.max)
         domain.append(('received_at', '>=', start))
         domain.append(('received_at', '<=', end))
         # PUB-03, PUB-05: the public list shows only what may be published:

@@ -1034,6 +1034,98 @@ class Open311TestCase(RouteTestCase):
                     self.assertNotIn(secret, text)
 
     # the specification read as a strict validator reads it
+    def test_shapes_both_formats(self):
+        """GeoReport v2 and Service Discovery, the example responses: every
+        answer has the specification's elements, in its order, nothing
+        foreign, in XML (root, repeated item) and in JSON (the same names;
+        an array where the XML repeats, booleans true/false, empty fields
+        null)"""
+        number = self.post(**self.valid()).json[0]['service_request_id']
+        service = ['service_code', 'service_name', 'description',
+            'metadata', 'type', 'keywords', 'group']
+        attribute = ['variable', 'code', 'datatype', 'required',
+            'datatype_description', 'order', 'description', 'values']
+        request = ['service_request_id', 'status', 'status_notes',
+            'service_name', 'service_code', 'description',
+            'agency_responsible', 'service_notice', 'requested_datetime',
+            'updated_datetime', 'expected_datetime', 'address', 'address_id',
+            'zipcode', 'lat', 'long', 'media_url']
+        endpoint = ['specification', 'url', 'changeset', 'type', 'formats']
+
+        def get(path):
+            response = self.client().get(self.url(path))
+            self.assertEqual(response.status_code, 200, response.text)
+            return response
+        # XML
+        root = etree.fromstring(get('services.xml').data)
+        self.assertEqual(root.tag, 'services')
+        self.assertEqual({c.tag for c in root}, {'service'})
+        self.assertEqual({tuple(c.tag for c in s) for s in root},
+            {tuple(service)})
+        self.assertEqual({s.findtext('metadata') for s in root}, {'true'})
+        root = etree.fromstring(
+            get(f'services/{self.service_code}.xml').data)
+        self.assertEqual([c.tag for c in root],
+            ['service_code', 'attributes'])
+        for element in root.find('attributes'):
+            self.assertEqual(element.tag, 'attribute')
+            self.assertEqual([c.tag for c in element], attribute)
+            self.assertIn(element.findtext('required'), {'true', 'false'})
+            self.assertIn(element.findtext('datatype'), {'string', 'number',
+                    'datetime', 'text', 'singlevaluelist',
+                    'multivaluelist'})
+            for value in element.find('values'):
+                self.assertEqual(value.tag, 'value')
+                self.assertEqual([c.tag for c in value], ['key', 'name'])
+        for path in ['requests.xml', f'requests/{number}.xml']:
+            root = etree.fromstring(get(path).data)
+            self.assertEqual(root.tag, 'service_requests')
+            self.assertEqual({c.tag for c in root}, {'request'})
+            self.assertEqual({tuple(c.tag for c in r) for r in root},
+                {tuple(request)})
+        root = etree.fromstring(self.post(fmt='xml', **self.valid()).data)
+        self.assertEqual(root.tag, 'service_requests')
+        self.assertEqual([c.tag for c in root[0]],
+            ['service_request_id', 'service_notice', 'account_id'])
+        root = etree.fromstring(get('discovery.xml').data)
+        self.assertEqual([c.tag for c in root],
+            ['changeset', 'contact', 'key_service', 'endpoints'])
+        endpoint_xml, = root.find('endpoints')
+        self.assertEqual(endpoint_xml.tag, 'endpoint')
+        self.assertEqual([c.tag for c in endpoint_xml], endpoint)
+        self.assertEqual([c.tag for c in endpoint_xml.find('formats')],
+            ['format', 'format'])
+        # JSON: the same names, arrays for what repeats
+        services = get('services.json').json
+        self.assertIsInstance(services, list)
+        self.assertEqual({tuple(s) for s in services}, {tuple(service)})
+        self.assertEqual({s['metadata'] for s in services}, {True})
+        definition = get(f'services/{self.service_code}.json').json
+        self.assertEqual(list(definition), ['service_code', 'attributes'])
+        for entry in definition['attributes']:
+            self.assertEqual(list(entry), attribute)
+            self.assertIsInstance(entry['required'], bool)
+            self.assertIsInstance(entry['variable'], bool)
+            self.assertIsInstance(entry['order'], int)
+            self.assertIsInstance(entry['values'], list)
+        for path in ['requests.json', f'requests/{number}.json']:
+            rows = get(path).json
+            self.assertIsInstance(rows, list)
+            self.assertEqual({tuple(r) for r in rows}, {tuple(request)})
+        row, = get(f'requests/{number}.json').json
+        self.assertIsNone(row['zipcode'])
+        self.assertIsInstance(row['lat'], float)
+        answer = self.post(**self.valid()).json
+        self.assertIsInstance(answer, list)
+        self.assertEqual(list(answer[0]),
+            ['service_request_id', 'service_notice', 'account_id'])
+        document = get('discovery.json').json
+        self.assertEqual(list(document),
+            ['changeset', 'contact', 'key_service', 'endpoints'])
+        self.assertEqual(list(document['endpoints'][0]), endpoint)
+        self.assertEqual(document['endpoints'][0]['formats'],
+            ['text/xml', 'application/json'])
+
     def test_head_allow_and_root(self):
         """HTTP: HEAD answers as GET without a body; a refused method (HTTP
         400, body code 405, GeoReport v2 "Errors") names the allowed ones in
@@ -1104,7 +1196,10 @@ class Open311TestCase(RouteTestCase):
                 (f'start_date={z(utc - dt.timedelta(days=91))}', False),
                 (f'start_date={z(utc - dt.timedelta(days=89))}', True),
                 (f'start_date={z(utc - minute)}'
-                    f'&end_date={z(utc + minute)}', True)]:
+                    f'&end_date={z(utc + minute)}', True),
+                # the window stops at the ends of the calendar
+                ('start_date=9999-12-31T00:00:00Z', False),
+                ('end_date=0001-01-02T00:00:00Z', False)]:
             with self.subTest(query=query):
                 self.assertEqual(listed(query), shown)
         for query in ['start_date=2026-11-01T00:00:00',
@@ -1198,6 +1293,11 @@ class Open311TestCase(RouteTestCase):
         row, = self.client().get(self.url(f'requests/{number}.json')).json
         self.assertEqual(row['description'], '汴河路污水管道堵塞，' * 400)
         self.assertEqual(row['service_code'], '')
+        # POST: 4 000 characters pass, 4 001 are refused
+        self.assertEqual(self.post(**self.valid(description='字' * 4000)
+                ).status_code, 200)
+        self.assertError(self.post(**self.valid(description='字' * 4001)),
+            400)
         root = etree.fromstring(
             self.client().get(self.url(f'requests/{number}.xml')).data)
         self.assertEqual(len(root.findtext('request/description')), 4000)
