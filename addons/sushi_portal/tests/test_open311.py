@@ -1126,6 +1126,44 @@ class Open311TestCase(RouteTestCase):
         self.assertEqual(document['endpoints'][0]['formats'],
             ['text/xml', 'application/json'])
 
+    def test_closed_status(self):
+        """GeoReport v2, a request: status is open or closed; "For
+        requests with status=closed, [updated_datetime] will be the date
+        the request was closed"; the status filter selects by it, in both
+        formats"""
+        with Transaction().start(self.db_name, 0) as transaction:
+            Ticket = Pool().get('sushi.ticket')
+            ticket, = Ticket.create([{
+                        'channel': self.channels['app'],
+                        'request_type': 'consult', 'title': '咨询公积金',
+                        'description': '公积金怎么提取？',
+                        'answer': '携身份证到公积金中心办理。',
+                        'answer_basis': '《住房公积金管理条例》第二十四条',
+                        'requester_name': '孙女士',
+                        'requester_phone': '13905570008'}])
+            Ticket.answer_directly([ticket])
+            number = ticket.number
+            closed_at = Ticket(ticket.id).closed_at
+            clear_public()
+            transaction.commit()
+        # the closing time at +08:00, by hand
+        closed = (closed_at + dt.timedelta(hours=8)).strftime(
+            '%Y-%m-%dT%H:%M:%S+08:00')
+        row, = self.client().get(self.url(f'requests/{number}.json')).json
+        self.assertEqual(row['status'], 'closed')
+        self.assertEqual(row['updated_datetime'], closed)
+        root = etree.fromstring(self.client().get(
+                self.url(f'requests/{number}.xml')).data)
+        self.assertEqual(root.findtext('request/status'), 'closed')
+        self.assertEqual(root.findtext('request/updated_datetime'), closed)
+        for status, shown in [('closed', True), ('open', False),
+                ('open,closed', True), ('', True)]:
+            with self.subTest(status=status):
+                rows = self.client().get(self.url(
+                        f'requests.json?status={status}')).json
+                self.assertEqual(
+                    number in [r['service_request_id'] for r in rows], shown)
+
     def test_head_allow_and_root(self):
         """HTTP: HEAD answers as GET without a body; a refused method (HTTP
         400, body code 405, GeoReport v2 "Errors") names the allowed ones in
