@@ -97,8 +97,10 @@ def _xml_value(element, value):
         element.text = _clean(str(value))
 
 
-# The declaration exactly as the specification's examples write it.
-XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
+# GeoReport v2, "Encoding": "the root element must be preceded with the
+# XML declaration including the encoding="UTF-8" attribute" (the examples
+# write utf-8, which XML reads alike; the normative sentence is followed).
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 def xml_bytes(element):

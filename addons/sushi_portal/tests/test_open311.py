@@ -122,7 +122,7 @@ class Open311TestCase(RouteTestCase):
             self.assertEqual(response.headers['Content-Type'],
                 'text/xml; charset=utf-8')
             self.assertTrue(response.data.startswith(
-                    b'<?xml version="1.0" encoding="utf-8"?>'))
+                    b'<?xml version="1.0" encoding="UTF-8"?>'))
             root = etree.fromstring(response.data)
             self.assertEqual(root.tag, 'errors')
             codes = []
@@ -1055,6 +1055,11 @@ class Open311TestCase(RouteTestCase):
         def get(path):
             response = self.client().get(self.url(path))
             self.assertEqual(response.status_code, 200, response.text)
+            if path.endswith('.xml'):
+                # "Encoding": "the XML declaration including the
+                # encoding="UTF-8" attribute"
+                self.assertTrue(response.data.startswith(
+                        b'<?xml version="1.0" encoding="UTF-8"?>\n<'))
             return response
         # XML
         root = etree.fromstring(get('services.xml').data)
