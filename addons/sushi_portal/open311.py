@@ -19,9 +19,11 @@ import re
 import threading
 from functools import wraps
 from http import HTTPStatus
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from lxml import etree
+from sql.aggregate import Max
+from sql.conditionals import Coalesce
 from werkzeug.exceptions import HTTPException
 
 from trytond import backend
@@ -52,7 +54,8 @@ ALL_METHODS = {'GET', 'POST', 'PUT', 'DELETE', 'PATCH'}
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 # Characters XML 1.0 cannot carry; refused in input, dropped in output.
 BAD_CHARS = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
-MAX_LENGTH = {'description': 4000, 'address_string': 500, 'media_url': 1024,
+MAX_DESCRIPTION = 4000
+MAX_LENGTH = {'description': MAX_DESCRIPTION, 'address_string': 500, 'media_url': 1024,
     'channel_ref': 100}
 DEFAULT_MAX_LENGTH = 200
 REQUEST_ID = re.compile(r'^[0-9A-Za-z-]{1,40}$')
@@ -94,8 +97,10 @@ def _xml_value(element, value):
         element.text = _clean(str(value))
 
 
-# The declaration exactly as the specification's examples write it.
-XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
+# GeoReport v2, "Encoding": "the root element must be preceded with the
+# XML declaration including the encoding="UTF-8" attribute" (the examples
+# write utf-8, which XML reads alike; the normative sentence is followed).
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 def xml_bytes(element):
@@ -191,6 +196,9 @@ def open311(methods=frozenset({'GET'})):
     """Decorate a route: open the pool and a transaction, check the
     format and the method, and turn every refusal into the
     specification's error body (rolling back what was written)."""
+    allowed = ', '.join(sorted(
+            set(methods) | ({'HEAD'} if 'GET' in methods else set())))
+
     def decorator(func):
         @wraps(func)
         def wrapper(request, database_name, *args, fmt=None, **kwargs):
@@ -204,7 +212,10 @@ def open311(methods=frozenset({'GET'})):
                         raise Open311Error(HTTPStatus.NOT_FOUND, gettext(
                                 'sushi_portal.msg_open311_format',
                                 format=(fmt or '')[:20]))
-                    if request.method not in methods:
+                    # HEAD is a GET whose body Werkzeug leaves out
+                    if (request.method not in methods
+                            and not (request.method == 'HEAD'
+                                and 'GET' in methods)):
                         raise Open311Error(HTTPStatus.METHOD_NOT_ALLOWED,
                             gettext('sushi_portal.msg_open311_method',
                                 method=request.method[:10]))
@@ -228,7 +239,12 @@ def open311(methods=frozenset({'GET'})):
                         HTTPStatus.INTERNAL_SERVER_ERROR,
                         gettext('sushi_portal.msg_open311_internal'))
                 Transaction().rollback()
-                return error_response(fmt_, failure)
+                response = error_response(fmt_, failure)
+                if failure.code == HTTPStatus.METHOD_NOT_ALLOWED:
+                    # HTTP 400 as the specification asks; Allow as RFC
+                    # 9110 has it for a method refused
+                    response.headers['Allow'] = allowed
+                return response
             try:
                 return inner(request, database_name)
             except HTTPException as exception:
@@ -269,6 +285,14 @@ def parameters(request):
                     name=BAD_CHARS.sub('?', key)[:40]))
         params.setdefault(key, []).append(value)
 
+    # Werkzeug decodes bytes that are not UTF-8 as U+FFFD: refuse them
+    # first ("All text received by the service from the client will be
+    # assumed to be UTF-8 and must be decoded accordingly")
+    check_utf8(request.query_string)
+    if request.method == 'POST' and request.mimetype in {
+            'application/x-www-form-urlencoded', ''}:
+        # cached, so that the form is parsed from the same bytes
+        check_utf8(request.get_data(cache=True))
     for key, values in request.args.lists():
         for value in values:
             add(key, value)
@@ -316,6 +340,16 @@ def parameters(request):
     return result
 
 
+def check_utf8(raw):
+    "Refuse a query string or form body whose bytes are not UTF-8."
+    try:
+        for piece in raw.split(b'&'):
+            unquote_to_bytes(piece.replace(b'+', b' ')).decode('utf-8')
+    except UnicodeDecodeError:
+        raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                'sushi_portal.msg_open311_encoding'))
+
+
 def single(params, name):
     value = params.get(name)
     if isinstance(value, list):
@@ -360,7 +394,7 @@ def public_cache(func):
     "Serve a public GET route from _public when the same query was built."
     @wraps(func)
     def wrapper(request, pool, *args, fmt, **kwargs):
-        if request.method != 'GET':
+        if request.method not in {'GET', 'HEAD'}:
             return func(request, pool, *args, fmt=fmt, **kwargs)
         params = parameters(request)
         if ((func.__name__ == 'get_request'
@@ -397,7 +431,7 @@ def clear_public():
 def catalogue(pool):
     """Return ({service_code: (category id, is a leaf)}, the attributes of
     every service, the jurisdiction_id, the intake mode: 'realtime' or
-    'batch')."""
+    'batch', the discovery's changeset)."""
     cached = _catalogue.get(None)
     if cached is None:
         Category = pool.get('sushi.category')
@@ -408,9 +442,37 @@ def catalogue(pool):
             if c.code}
         config = Configuration(1)
         cached = (codes, attributes(pool), config.jurisdiction_id,
-            config.open311_intake)
+            config.open311_intake, changeset(pool))
         _catalogue.set(None, cached)
     return cached
+
+
+# The date of the last change of the answers' form in this module's code
+# (the service list, the definitions, the discovery document).
+CODE_CHANGESET = dt.datetime(2026, 11, 29, 16, 0)
+
+
+def changeset(pool):
+    """The discovery's changeset: when the services or their definitions
+    last changed (Service Discovery: "an updated changeset indicates that
+    there has been an update to the Service Discovery list or to the
+    Service Definitions ... whether clients should refresh frequently
+    cached data"): the latest creation or edit of a category (the
+    services), a unit (the region values), the portal configuration (the
+    intake mode, the jurisdiction) or of this code, as a W3C datetime."""
+    cursor = Transaction().connection.cursor()
+    latest = [CODE_CHANGESET]
+    for name in ['sushi.category', 'sushi.unit',
+            'sushi.portal.configuration']:
+        table = pool.get(name).__table__()
+        cursor.execute(*table.select(
+                Max(Coalesce(table.write_date, table.create_date))))
+        value, = cursor.fetchone()
+        if isinstance(value, str):  # SQLite without type detection
+            value = dt.datetime.fromisoformat(value)
+        if value:
+            latest.append(value)
+    return w3c(max(latest))
 
 
 def check_jurisdiction(pool, params):
@@ -421,27 +483,55 @@ def check_jurisdiction(pool, params):
                 jurisdiction=jurisdiction[:40]))
 
 
+# The W3C profile of ISO 8601 (www.w3.org/TR/NOTE-datetime), the only
+# form GeoReport v2 names ("Date/time format"): YYYY, YYYY-MM, YYYY-MM-DD,
+# or a date with hh:mm, hh:mm:ss or hh:mm:ss.s and then a timezone (TZD).
+W3C_DATETIME = re.compile(
+    r'(?P<year>\d{4})(?:-(?P<month>\d\d)(?:-(?P<day>\d\d)'
+    r'(?:T(?P<hour>\d\d):(?P<minute>\d\d)'
+    r'(?::(?P<second>\d\d)(?:\.(?P<fraction>\d+))?)?'
+    r'(?P<tzd>Z|[+-]\d\d:\d\d)?)?)?)?')
+
+
 def parse_datetime(value, name):
-    "A W3C datetime; one without an offset is Asia/Shanghai time."
+    """A W3C datetime as a naive UTC datetime.  GeoReport v2: "Timezone
+    information (either Z meaning UTC, or an HH:MM offset from UTC)
+    must be included": a time without one is refused.  A date without a
+    time (the W3C profile's YYYY-MM-DD, YYYY-MM, YYYY) is the start of that
+    day, month or year in Asia/Shanghai."""
+    def refuse(message='sushi_portal.msg_open311_datetime'):
+        return Open311Error(HTTPStatus.BAD_REQUEST, gettext(
+                message, name=name, value=value[:40]))
+    text = value.strip().upper()
+    # an offset's "+" sent unencoded in the query string arrives as a space
+    text = re.sub(r'(T\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d:\d\d)$',
+        r'\1+\2', text)
+    match = W3C_DATETIME.fullmatch(text)
+    if not match:
+        raise refuse()
+    parts = match.groupdict()
+    if parts['hour'] is not None and parts['tzd'] is None:
+        raise refuse('sushi_portal.msg_open311_timezone')
     try:
-        if len(value) == 10:
-            parsed = dt.datetime.combine(dt.date.fromisoformat(value),
-                dt.time())
+        parsed = dt.datetime(int(parts['year']), int(parts['month'] or 1),
+            int(parts['day'] or 1), int(parts['hour'] or 0),
+            int(parts['minute'] or 0), int(parts['second'] or 0),
+            int((parts['fraction'] or '0')[:6].ljust(6, '0')))
+        tzd = parts['tzd']
+        if tzd is None:
+            zone = SHANGHAI
+        elif tzd == 'Z':
+            zone = dt.timezone.utc
         else:
-            parsed = dt.datetime.fromisoformat(
-                value.replace('z', 'Z').replace('Z', '+00:00'))
+            hours, minutes = int(tzd[1:3]), int(tzd[4:6])
+            if minutes > 59:
+                raise ValueError(tzd)
+            offset = dt.timedelta(hours=hours, minutes=minutes)
+            zone = dt.timezone(offset if tzd[0] == '+' else -offset)
+        return parsed.replace(tzinfo=zone).astimezone(
+            dt.timezone.utc).replace(tzinfo=None)
     except (ValueError, OverflowError):
-        raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
-                'sushi_portal.msg_open311_datetime', name=name,
-                value=value[:40]))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=SHANGHAI)
-    try:
-        return parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    except (ValueError, OverflowError):
-        raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
-                'sushi_portal.msg_open311_datetime', name=name,
-                value=value[:40]))
+        raise refuse()
 
 
 # --- services ---------------------------------------------------------
@@ -545,14 +635,15 @@ def attributes(pool):
 def discovery(request, pool, fmt):
     database_name = pool.database_name
     root = request.host_url.rstrip('/') + '/%s/open311/v2' % database_name
+    updated = catalogue(pool)[4]
     row = {
-        'changeset': '2026-11-30T00:00:00+08:00',
+        'changeset': updated,
         'contact': gettext('sushi_portal.msg_open311_contact'),
         'key_service': gettext('sushi_portal.msg_open311_key_service'),
         'endpoints': [{
                 'specification': SPECIFICATION,
                 'url': root,
-                'changeset': '2026-11-30T00:00:00+08:00',
+                'changeset': updated,
                 'type': 'production',
                 'formats': ['text/xml', 'application/json'],
                 }],
@@ -845,13 +936,20 @@ def get_requests(request, pool, fmt):
             raise Open311Error(HTTPStatus.BAD_REQUEST, gettext(
                     'sushi_portal.msg_open311_span',
                     days=config.requests_days))
+        # "Default query limit is a span of 90 days": the last 90 days
+        # without dates, the 90 days before end_date or after start_date
+        # when only one is given
         if not start and not end:
             end = clock.now()
+        # at the ends of the calendar the window stops there
         if not start:
-            start = end - span
+            start = (end - span if end - dt.datetime.min > span
+                else dt.datetime.min)
+        if not end:
+            end = (start + span if dt.datetime.max - start > span
+                else dt.datetime.max)
         domain.append(('received_at', '>=', start))
-        if end:
-            domain.append(('received_at', '<=', end))
+        domain.append(('received_at', '<=', end))
         # PUB-03, PUB-05: the public list shows only what may be published:
         # no reports or praise (whistle-blowers), nothing exempted; the
         # submitting channel still follows its own by number with its
@@ -912,6 +1010,19 @@ def get_token(request, pool, token, fmt):
                 }])
 
 
+@app.route(BASE, methods=ALL_METHODS)
+@app.route(BASE + '/', methods=ALL_METHODS)
+def root(request, database_name):
+    "The endpoint's root: a 404 error that names discovery and services."
+    return _root(request, database_name, fmt=guess_format(request))
+
+
+@open311(methods=ALL_METHODS)
+def _root(request, pool, fmt):
+    raise Open311Error(HTTPStatus.NOT_FOUND,
+        gettext('sushi_portal.msg_open311_root'))
+
+
 @app.route(BASE + '/<path:rest>', methods=ALL_METHODS)
 def unknown(request, database_name, rest):
     fmt = rest.rsplit('.', 1)[-1] if '.' in rest else None
@@ -966,11 +1077,17 @@ def request_row(ticket, state_names=None):
         'status': 'closed' if closed else 'open',
         'status_notes': state_names.get(ticket.state),
         'service_name': ticket.category.name if ticket.category else None,
-        'service_code': ticket.category.code if ticket.category else None,
+        # a required string (open311/schema-validation, request.json): an
+        # order taken on the phone without a category has the empty code
+        'service_code': (ticket.category.code or ''
+            if ticket.category else ''),
         # PUB-05: reports and praise, and orders kept from publication,
         # show no description at all (whistle-blowers)
-        'description': (masked_description(ticket, names)
-            if disclosed else None),
+        # "free form text limited to 4,000 characters" (GeoReport v2,
+        # the request's description): an order taken on the phone may be
+        # longer
+        'description': (masked_description(ticket, names)[:MAX_DESCRIPTION]
+            if disclosed and ticket.description else None),
         'agency_responsible': (ticket.lead_unit.name
             if ticket.lead_unit else None),
         'service_notice': None,

@@ -104,9 +104,12 @@ def document(server_url, mode='realtime'):
                             ('service_request_id', 'Comma-separated '
                                 'numbers; overrides the other filters.'),
                             ('service_code', 'Comma-separated codes.'),
-                            ('start_date', 'W3C datetime.'),
-                            ('end_date', 'W3C datetime; at most 90 days '
-                                'after start_date.'),
+                            ('start_date', 'W3C datetime with its '
+                                'timezone (Z or +08:00), or a date; alone, '
+                                'the 90 days from it.'),
+                            ('end_date', 'W3C datetime with its timezone, '
+                                'or a date; at most 90 days after '
+                                'start_date; alone, the 90 days up to it.'),
                             ('status', 'open, closed or open,closed.')]],
                     'responses': _ok(_list('#/components/schemas/'
                             'ServiceRequest'), 'At most 1000, the last 90 '

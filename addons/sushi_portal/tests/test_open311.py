@@ -122,7 +122,7 @@ class Open311TestCase(RouteTestCase):
             self.assertEqual(response.headers['Content-Type'],
                 'text/xml; charset=utf-8')
             self.assertTrue(response.data.startswith(
-                    b'<?xml version="1.0" encoding="utf-8"?>'))
+                    b'<?xml version="1.0" encoding="UTF-8"?>'))
             root = etree.fromstring(response.data)
             self.assertEqual(root.tag, 'errors')
             codes = []
@@ -1034,11 +1034,16 @@ class Open311TestCase(RouteTestCase):
     def test_no_personal_data_in_any_get(self):
         """PUB-05, PUB-06: no GET route of the API (discovery, services,
         definitions, requests, tokens, OpenAPI) shows the planted name,
-        phone, e-mail or house number, in JSON or XML"""
-        number = self.post(**self.valid()).json[0]['service_request_id']
+        phone, e-mail, device_id, account_id or house number, in JSON or
+        XML"""
+        private = {'device_id': 'dev-secret-4711',
+            'account_id': 'acc-secret-0815'}
+        number = self.post(**self.valid(**private)
+            ).json[0]['service_request_id']
         self.set_intake('batch')
         self.addCleanup(self.set_intake, 'realtime')
-        token = self.post(**self.valid(channel_ref='PD-1')).json[0]['token']
+        token = self.post(**self.valid(channel_ref='PD-1', **private)
+            ).json[0]['token']
         self.process_queue()
         paths = ['openapi.json']
         for fmt in ['json', 'xml']:
@@ -1052,8 +1057,321 @@ class Open311TestCase(RouteTestCase):
                 self.assertEqual(response.status_code, 200, response.text)
                 text = response.data.decode('utf-8')
                 for secret in [PHONE, NAME_LAST + NAME_FIRST, NAME_FIRST,
-                        'qian@example.org', '88号', '501室', '33.6461']:
+                        'qian@example.org', '88号', '501室', '33.6461',
+                        *private.values()]:
                     self.assertNotIn(secret, text)
+
+    # the specification read as a strict validator reads it
+    def test_shapes_both_formats(self):
+        """GeoReport v2 and Service Discovery, the example responses: every
+        answer has the specification's elements, in its order, nothing
+        foreign, in XML (root, repeated item) and in JSON (the same names;
+        an array where the XML repeats, booleans true/false, empty fields
+        null)"""
+        number = self.post(**self.valid()).json[0]['service_request_id']
+        service = ['service_code', 'service_name', 'description',
+            'metadata', 'type', 'keywords', 'group']
+        attribute = ['variable', 'code', 'datatype', 'required',
+            'datatype_description', 'order', 'description', 'values']
+        request = ['service_request_id', 'status', 'status_notes',
+            'service_name', 'service_code', 'description',
+            'agency_responsible', 'service_notice', 'requested_datetime',
+            'updated_datetime', 'expected_datetime', 'address', 'address_id',
+            'zipcode', 'lat', 'long', 'media_url']
+        endpoint = ['specification', 'url', 'changeset', 'type', 'formats']
+
+        def get(path):
+            response = self.client().get(self.url(path))
+            self.assertEqual(response.status_code, 200, response.text)
+            if path.endswith('.xml'):
+                # "Encoding": "the XML declaration including the
+                # encoding="UTF-8" attribute"
+                self.assertTrue(response.data.startswith(
+                        b'<?xml version="1.0" encoding="UTF-8"?>\n<'))
+            return response
+        # XML
+        root = etree.fromstring(get('services.xml').data)
+        self.assertEqual(root.tag, 'services')
+        self.assertEqual({c.tag for c in root}, {'service'})
+        self.assertEqual({tuple(c.tag for c in s) for s in root},
+            {tuple(service)})
+        self.assertEqual({s.findtext('metadata') for s in root}, {'true'})
+        root = etree.fromstring(
+            get(f'services/{self.service_code}.xml').data)
+        self.assertEqual([c.tag for c in root],
+            ['service_code', 'attributes'])
+        for element in root.find('attributes'):
+            self.assertEqual(element.tag, 'attribute')
+            self.assertEqual([c.tag for c in element], attribute)
+            self.assertIn(element.findtext('required'), {'true', 'false'})
+            self.assertIn(element.findtext('datatype'), {'string', 'number',
+                    'datetime', 'text', 'singlevaluelist',
+                    'multivaluelist'})
+            for value in element.find('values'):
+                self.assertEqual(value.tag, 'value')
+                self.assertEqual([c.tag for c in value], ['key', 'name'])
+        for path in ['requests.xml', f'requests/{number}.xml']:
+            root = etree.fromstring(get(path).data)
+            self.assertEqual(root.tag, 'service_requests')
+            self.assertEqual({c.tag for c in root}, {'request'})
+            self.assertEqual({tuple(c.tag for c in r) for r in root},
+                {tuple(request)})
+        root = etree.fromstring(self.post(fmt='xml', **self.valid()).data)
+        self.assertEqual(root.tag, 'service_requests')
+        self.assertEqual([c.tag for c in root[0]],
+            ['service_request_id', 'service_notice', 'account_id'])
+        root = etree.fromstring(get('discovery.xml').data)
+        self.assertEqual([c.tag for c in root],
+            ['changeset', 'contact', 'key_service', 'endpoints'])
+        endpoint_xml, = root.find('endpoints')
+        self.assertEqual(endpoint_xml.tag, 'endpoint')
+        self.assertEqual([c.tag for c in endpoint_xml], endpoint)
+        self.assertEqual([c.tag for c in endpoint_xml.find('formats')],
+            ['format', 'format'])
+        # JSON: the same names, arrays for what repeats
+        services = get('services.json').json
+        self.assertIsInstance(services, list)
+        self.assertEqual({tuple(s) for s in services}, {tuple(service)})
+        self.assertEqual({s['metadata'] for s in services}, {True})
+        definition = get(f'services/{self.service_code}.json').json
+        self.assertEqual(list(definition), ['service_code', 'attributes'])
+        for entry in definition['attributes']:
+            self.assertEqual(list(entry), attribute)
+            self.assertIsInstance(entry['required'], bool)
+            self.assertIsInstance(entry['variable'], bool)
+            self.assertIsInstance(entry['order'], int)
+            self.assertIsInstance(entry['values'], list)
+        for path in ['requests.json', f'requests/{number}.json']:
+            rows = get(path).json
+            self.assertIsInstance(rows, list)
+            self.assertEqual({tuple(r) for r in rows}, {tuple(request)})
+        row, = get(f'requests/{number}.json').json
+        self.assertIsNone(row['zipcode'])
+        self.assertIsInstance(row['lat'], float)
+        answer = self.post(**self.valid()).json
+        self.assertIsInstance(answer, list)
+        self.assertEqual(list(answer[0]),
+            ['service_request_id', 'service_notice', 'account_id'])
+        document = get('discovery.json').json
+        self.assertEqual(list(document),
+            ['changeset', 'contact', 'key_service', 'endpoints'])
+        self.assertEqual(list(document['endpoints'][0]), endpoint)
+        self.assertEqual(document['endpoints'][0]['formats'],
+            ['text/xml', 'application/json'])
+
+    def test_closed_status(self):
+        """GeoReport v2, a request: status is open or closed; "For
+        requests with status=closed, [updated_datetime] will be the date
+        the request was closed"; the status filter selects by it, in both
+        formats"""
+        with Transaction().start(self.db_name, 0) as transaction:
+            Ticket = Pool().get('sushi.ticket')
+            ticket, = Ticket.create([{
+                        'channel': self.channels['app'],
+                        'request_type': 'consult', 'title': '咨询公积金',
+                        'description': '公积金怎么提取？',
+                        'answer': '携身份证到公积金中心办理。',
+                        'answer_basis': '《住房公积金管理条例》第二十四条',
+                        'requester_name': '孙女士',
+                        'requester_phone': '13905570008'}])
+            Ticket.answer_directly([ticket])
+            number = ticket.number
+            closed_at = Ticket(ticket.id).closed_at
+            clear_public()
+            transaction.commit()
+        # the closing time at +08:00, by hand
+        closed = (closed_at + dt.timedelta(hours=8)).strftime(
+            '%Y-%m-%dT%H:%M:%S+08:00')
+        row, = self.client().get(self.url(f'requests/{number}.json')).json
+        self.assertEqual(row['status'], 'closed')
+        self.assertEqual(row['updated_datetime'], closed)
+        root = etree.fromstring(self.client().get(
+                self.url(f'requests/{number}.xml')).data)
+        self.assertEqual(root.findtext('request/status'), 'closed')
+        self.assertEqual(root.findtext('request/updated_datetime'), closed)
+        for status, shown in [('closed', True), ('open', False),
+                ('open,closed', True), ('', True)]:
+            with self.subTest(status=status):
+                rows = self.client().get(self.url(
+                        f'requests.json?status={status}')).json
+                self.assertEqual(
+                    number in [r['service_request_id'] for r in rows], shown)
+
+    def test_head_allow_and_root(self):
+        """HTTP: HEAD answers as GET without a body; a refused method (HTTP
+        400, body code 405, GeoReport v2 "Errors") names the allowed ones in
+        Allow; the endpoint's root is the specification's 404 error, not
+        an HTML page"""
+        for path, content_type in [
+                ('services.xml', 'text/xml; charset=utf-8'),
+                (f'services/{self.service_code}.json',
+                    'application/json; charset=utf-8'),
+                ('requests.json', 'application/json; charset=utf-8'),
+                ('discovery.xml', 'text/xml; charset=utf-8')]:
+            with self.subTest(path=path):
+                response = self.client().head(self.url(path))
+                self.assertEqual(response.status_code, 200, response.text)
+                self.assertEqual(response.headers['Content-Type'],
+                    content_type)
+                self.assertEqual(response.data, b'')
+        for method, path, allow in [
+                ('DELETE', 'services.json', 'GET, HEAD'),
+                ('PUT', 'requests.json', 'GET, HEAD, POST'),
+                ('POST', 'tokens/abc.json', 'GET, HEAD')]:
+            with self.subTest(method=method, path=path):
+                response = self.client().open(self.url(path), method=method)
+                self.assertError(response, 405)
+                self.assertEqual(response.headers['Allow'], allow)
+        for path in [f'/{self.db_name}/open311/v2',
+                f'/{self.db_name}/open311/v2/']:
+            with self.subTest(path=path):
+                self.assertError(self.client().get(path), 404, fmt='xml')
+
+    def test_dates_w3c(self):
+        """GeoReport v2 "Date/time format": start_date and end_date are the
+        W3C profile of ISO 8601 with a timezone (Z or an offset) that
+        "must be included"; the same instant written either way selects
+        the same requests; a time without a timezone, or another ISO 8601
+        form, is a 400 error; one date alone spans 90 days ("Default query
+        limit is a span of 90 days")"""
+        number = self.post(**self.valid()).json[0]['service_request_id']
+        row, = self.client().get(self.url(f'requests/{number}.json')).json
+        local = dt.datetime.strptime(row['requested_datetime'],
+            '%Y-%m-%dT%H:%M:%S+08:00')
+        utc = local - dt.timedelta(hours=8)
+
+        def listed(query):
+            response = self.client().get(self.url('requests.json?' + query))
+            self.assertEqual(response.status_code, 200, response.text)
+            return number in [r['service_request_id'] for r in response.json]
+        z = lambda t: t.strftime('%Y-%m-%dT%H:%M:%SZ')
+        shanghai = lambda t: t.strftime('%Y-%m-%dT%H:%M:%S')
+        minute = dt.timedelta(minutes=1)
+        for query, shown in [
+                (f'start_date={z(utc - minute)}', True),
+                (f'start_date={z(utc + minute)}', False),
+                (f'start_date={shanghai(local - minute)}%2B08:00', True),
+                (f'start_date={shanghai(local + minute)}%2B08:00', False),
+                # the "+" unencoded, decoded as a space by the query string
+                (f'start_date={shanghai(local - minute)}+08:00', True),
+                # the same instant as UTC-05:00
+                ('start_date=' + shanghai(utc - minute
+                        - dt.timedelta(hours=5)) + '-05:00', True),
+                ('start_date=' + (utc - minute).strftime(
+                        '%Y-%m-%dT%H:%M:%S.123456789Z'), True),
+                ('start_date=' + (utc + minute).strftime(
+                        '%Y-%m-%dT%H:%MZ'), False),
+                (f'end_date={z(utc + minute)}', True),
+                (f'end_date={z(utc - minute)}', False),
+                # 91 days before: its 90 days end a day before the request
+                (f'start_date={z(utc - dt.timedelta(days=91))}', False),
+                (f'start_date={z(utc - dt.timedelta(days=89))}', True),
+                (f'start_date={z(utc - minute)}'
+                    f'&end_date={z(utc + minute)}', True),
+                # the window stops at the ends of the calendar
+                ('start_date=9999-12-31T00:00:00Z', False),
+                ('end_date=0001-01-02T00:00:00Z', False)]:
+            with self.subTest(query=query):
+                self.assertEqual(listed(query), shown)
+        for query in ['start_date=2026-11-01T00:00:00',
+                'end_date=2026-11-01T08:00', 'start_date=2026-W48',
+                'start_date=20261101T000000Z',
+                'start_date=2026-11-01 00:00:00Z',
+                'start_date=2026-11-01T00:00:00%2B0800',
+                'start_date=2026-11-31T00:00:00Z',
+                'start_date=2026-11-01T24:00:00Z',
+                'start_date=2026-11-01T00:00:00%2B25:00']:
+            with self.subTest(query=query):
+                self.assertError(self.client().get(
+                        self.url('requests.json?' + query)), 400)
+
+    def test_utf8_required(self):
+        """GeoReport v2 "Encoding": "All text received by the service from
+        the client will be assumed to be UTF-8 and must be decoded
+        accordingly": bytes that are not UTF-8 are a 400 error (not
+        replaced by U+FFFD and saved); UTF-8 passes"""
+        body = ('api_key=%s&service_code=%s&attribute%%5Brequest_type%%5D='
+            'complaint&phone=%s&description=ok&address_string=' % (
+                self.key, self.service_code, PHONE)).encode('ascii')
+        with Transaction().start(self.db_name, 0):
+            before = Pool().get('sushi.ticket').search([], count=True)
+        for fmt in ['json', 'xml']:
+            with self.subTest(fmt=fmt):
+                # GBK 汴河路 percent-encoded: not UTF-8
+                self.assertError(self.client().post(
+                        self.url(f'requests.{fmt}'),
+                        data=body + b'%E3%EA%BA%D3%C2%B7',
+                        content_type='application/x-www-form-urlencoded'),
+                    400, fmt)
+                self.assertError(self.client().get(
+                        self.url(f'requests.{fmt}?service_code=%E3%EA')),
+                    400, fmt)
+        with Transaction().start(self.db_name, 0):
+            after = Pool().get('sushi.ticket').search([], count=True)
+        self.assertEqual(before, after)
+        response = self.client().post(self.url('requests.json'),
+            data=body + b'%E6%B1%B4%E6%B2%B3%E8%B7%AF',
+            content_type='application/x-www-form-urlencoded; charset=utf-8')
+        self.assertEqual(response.status_code, 200, response.text)
+
+    def test_discovery_changeset(self):
+        """Service Discovery: "an updated changeset indicates that there
+        has been an update ... to the Service Definitions": a category
+        renamed (a service) moves the changeset, in both formats, to the
+        time of that edit"""
+        from trytond.modules.sushi_portal.open311 import _catalogue
+        with Transaction().start(self.db_name, 0) as transaction:
+            Category = Pool().get('sushi.category')
+            category, = Category.search([('code', '=', self.service_code)])
+            name = category.name
+            category.name = name + '（改）'
+            category.save()
+            category.name = name
+            category.save()
+            written = Category(category.id).write_date
+            _catalogue.clear()
+            clear_public()
+            transaction.commit()
+        # the edit's time at +08:00, by hand
+        expected = (written + dt.timedelta(hours=8)).strftime(
+            '%Y-%m-%dT%H:%M:%S+08:00')
+        document = self.client().get(self.url('discovery.json')).json
+        self.assertEqual(document['changeset'], expected)
+        self.assertEqual(document['endpoints'][0]['changeset'], expected)
+        root = etree.fromstring(
+            self.client().get(self.url('discovery.xml')).data)
+        self.assertEqual(root.findtext('changeset'), expected)
+        self.assertEqual(root.findtext('endpoints/endpoint/changeset'),
+            expected)
+
+    def test_description_limit(self):
+        """GeoReport v2, a request's description: "free form text limited
+        to 4,000 characters"; an order taken on the phone with a longer
+        one shows its first 4 000 characters, in both formats; without a
+        category its service_code is the empty string, never null (a
+        required string in open311/schema-validation's request.json)"""
+        with Transaction().start(self.db_name, 0) as transaction:
+            Ticket = Pool().get('sushi.ticket')
+            ticket, = Ticket.create([{
+                        'channel': self.channels['app'],
+                        'request_type': 'complaint', 'title': '长诉求',
+                        'description': '汴河路污水管道堵塞，' * 500,
+                        'requester_name': '赵先生',
+                        'requester_phone': '13905570009'}])
+            Ticket.accept([ticket])
+            number = ticket.number
+            transaction.commit()
+        row, = self.client().get(self.url(f'requests/{number}.json')).json
+        self.assertEqual(row['description'], '汴河路污水管道堵塞，' * 400)
+        self.assertEqual(row['service_code'], '')
+        # POST: 4 000 characters pass, 4 001 are refused
+        self.assertEqual(self.post(**self.valid(description='字' * 4000)
+                ).status_code, 200)
+        self.assertError(self.post(**self.valid(description='字' * 4001)),
+            400)
+        root = etree.fromstring(
+            self.client().get(self.url(f'requests/{number}.xml')).data)
+        self.assertEqual(len(root.findtext('request/description')), 4000)
 
     # fuzz
     def test_fuzz(self):
