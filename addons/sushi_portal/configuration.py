@@ -5,7 +5,9 @@ citizen pages' channel, one-time codes, uploads and publication."""
 import re
 import secrets
 
+from trytond.i18n import gettext
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
+from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 
 
@@ -30,6 +32,17 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         "answered with a token at once; the queue becomes work orders in "
         "batches and GET tokens gives their numbers.  Applies within a "
         "minute in every server process.")
+    open311_endpoint_type = fields.Selection([
+            ('production', "Production"),
+            ('test', "Test"),
+            ], "Open311 Endpoint Type", required=True,
+        help="How the Open311 discovery document declares this server's "
+        "endpoint: production, or test on a demonstration or staging "
+        "server (a channel's integration is tried there first).")
+    open311_test_url = fields.Char("Open311 Test Endpoint",
+        help="The Open311 v2 endpoint of a staging server "
+        "(https://…/open311/v2), listed in the discovery document beside "
+        "this server's as type test.")
     intake_batch_size = fields.Integer("Queued Requests per Batch",
         required=True, domain=[('intake_batch_size', '>', 0)],
         help="How many queued Open311 requests become work orders in one "
@@ -88,6 +101,10 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         return 'realtime'
 
     @classmethod
+    def default_open311_endpoint_type(cls):
+        return 'production'
+
+    @classmethod
     def default_intake_batch_size(cls):
         return 200
 
@@ -98,6 +115,18 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_intake_retention_days(cls):
         return 30
+
+    @classmethod
+    def validate_fields(cls, configurations, field_names):
+        super().validate_fields(configurations, field_names)
+        if field_names and 'open311_test_url' not in field_names:
+            return
+        for configuration in configurations:
+            url = configuration.open311_test_url
+            if url and not re.fullmatch(r'https?://[^\s/]+(/\S*)?', url):
+                raise ValidationError(gettext(
+                        'sushi_portal.msg_open311_test_url',
+                        url=url[:80]))
 
     @classmethod
     def write(cls, *args):

@@ -48,8 +48,11 @@ logger = logging.getLogger(__name__)
 BASE = '/<database_name>/open311/v2'
 SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2'
 CONTEXT = {'language': 'zh_CN'}
-FORMATS = {'json': 'application/json; charset=utf-8',
-    'xml': 'text/xml; charset=utf-8'}
+# Without a charset parameter: RFC 8259 §11 defines none for JSON (it is
+# UTF-8), and for text/xml RFC 7303 §3.2 lets the XML declaration, which
+# says UTF-8, decide.  Strict Open311 validators compare the type exactly
+# (SeeClickFix's open311-validator: "should be mime type text/xml").
+FORMATS = {'json': 'application/json', 'xml': 'text/xml'}
 ALL_METHODS = {'GET', 'POST', 'PUT', 'DELETE', 'PATCH'}
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 # Characters XML 1.0 cannot carry; refused in input, dropped in output.
@@ -636,17 +639,24 @@ def discovery(request, pool, fmt):
     database_name = pool.database_name
     root = request.host_url.rstrip('/') + '/%s/open311/v2' % database_name
     updated = catalogue(pool)[4]
+    config = pool.get('sushi.portal.configuration')(1)
+    # this server's endpoint as configured (a demonstration or staging
+    # server declares itself test), then a staging server's if one is
+    # configured: channels try their integration there first
+    endpoints = [(root, config.open311_endpoint_type or 'production')]
+    if config.open311_test_url:
+        endpoints.append((config.open311_test_url.rstrip('/'), 'test'))
     row = {
         'changeset': updated,
         'contact': gettext('sushi_portal.msg_open311_contact'),
         'key_service': gettext('sushi_portal.msg_open311_key_service'),
         'endpoints': [{
                 'specification': SPECIFICATION,
-                'url': root,
+                'url': url,
                 'changeset': updated,
-                'type': 'production',
+                'type': type_,
                 'formats': ['text/xml', 'application/json'],
-                }],
+                } for url, type_ in endpoints],
         }
     return respond(fmt, 'discovery', None, row, single=True)
 

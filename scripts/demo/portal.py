@@ -12,6 +12,12 @@ once, so that the API can be tried at once:
 
 def load():
     from proteus import Model, Wizard
+    # the demonstration server declares its Open311 endpoint as a test
+    # one (Service_Discovery.md): validators and channels try it freely
+    Configuration = Model.get('sushi.portal.configuration')
+    configuration = Configuration(1)
+    configuration.open311_endpoint_type = 'test'
+    configuration.save()
     Channel = Model.get('sushi.channel')
     channel, = Channel.find([('code', '=', 'wanshitong_app')])
     wizard = Wizard('sushi.portal.api_key.issue')

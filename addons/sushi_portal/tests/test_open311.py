@@ -109,7 +109,7 @@ class Open311TestCase(RouteTestCase):
                 response.text)
         if fmt == 'json':
             self.assertEqual(response.headers['Content-Type'],
-                'application/json; charset=utf-8')
+                'application/json')
             body = response.json
             self.assertIsInstance(body, list)
             self.assertTrue(body)
@@ -120,7 +120,7 @@ class Open311TestCase(RouteTestCase):
             codes = [e['code'] for e in body]
         else:
             self.assertEqual(response.headers['Content-Type'],
-                'text/xml; charset=utf-8')
+                'text/xml')
             self.assertTrue(response.data.startswith(
                     b'<?xml version="1.0" encoding="UTF-8"?>'))
             root = etree.fromstring(response.data)
@@ -180,6 +180,43 @@ class Open311TestCase(RouteTestCase):
         self.assertEqual([f.text for f in root.iterfind(
                     'endpoints/endpoint/formats/format')],
             ['text/xml', 'application/json'])
+
+    def test_discovery_endpoint_types(self):
+        """Service discovery: this server's endpoint with its configured
+        type, a staging server's listed beside it as type test
+        (Service_Discovery.md: type "production" or "test"); a test URL
+        that is no web address is refused"""
+        self.addCleanup(self.configure, open311_endpoint_type='production',
+            open311_test_url=None)
+        self.configure(open311_endpoint_type='test',
+            open311_test_url='https://test.12345.example.cn/open311/v2/')
+        response = self.client().get(self.url('discovery.json'))
+        self.assertEqual(response.headers['Content-Type'],
+            'application/json')
+        self.assertEqual(
+            [(e['url'].endswith('/open311/v2'), e['type'])
+                for e in response.json['endpoints']],
+            [(True, 'test'), (True, 'test')])
+        self.assertEqual(response.json['endpoints'][1]['url'],
+            'https://test.12345.example.cn/open311/v2')
+        response = self.client().get(self.url('discovery.xml'))
+        self.assertEqual(response.headers['Content-Type'], 'text/xml')
+        root = etree.fromstring(response.data)
+        self.assertEqual(
+            [e.findtext('type') for e in root.iterfind('endpoints/endpoint')],
+            ['test', 'test'])
+        self.assertEqual(len(root.findall(
+                    'endpoints/endpoint[2]/formats/format')), 2)
+        # (its Chinese text is checked with every message by
+        # test_module.test_chinese_everywhere)
+        with self.assertRaises(ValidationError) as cm:
+            self.configure(open311_test_url='test.12345 .cn')
+        self.assertIn('is not a web address', cm.exception.message)
+        self.configure(open311_endpoint_type='production',
+            open311_test_url=None)
+        endpoint, = self.client().get(
+            self.url('discovery.json')).json['endpoints']
+        self.assertEqual(endpoint['type'], 'production')
 
     def test_services(self):
         "The services are the leaf categories, grouped by domain"
@@ -756,7 +793,7 @@ class Open311TestCase(RouteTestCase):
         self.assertEqual(_public.hit, hits + 1)
         self.assertEqual(again.data, first.data)
         self.assertEqual(again.headers['Content-Type'],
-            'application/json; charset=utf-8')
+            'application/json')
         self.assertTrue(first.json[0]['description'])
         self.assertNotIn(PHONE, again.data.decode('utf-8'))
         # its channel's lookup by number (with its api_key) is its own:
@@ -1203,11 +1240,11 @@ class Open311TestCase(RouteTestCase):
         Allow; the endpoint's root is the specification's 404 error, not
         an HTML page"""
         for path, content_type in [
-                ('services.xml', 'text/xml; charset=utf-8'),
+                ('services.xml', 'text/xml'),
                 (f'services/{self.service_code}.json',
-                    'application/json; charset=utf-8'),
-                ('requests.json', 'application/json; charset=utf-8'),
-                ('discovery.xml', 'text/xml; charset=utf-8')]:
+                    'application/json'),
+                ('requests.json', 'application/json'),
+                ('discovery.xml', 'text/xml')]:
             with self.subTest(path=path):
                 response = self.client().head(self.url(path))
                 self.assertEqual(response.status_code, 200, response.text)
