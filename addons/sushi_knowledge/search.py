@@ -594,8 +594,21 @@ def correct_homophones(query):
 
     def held(word):
         return word if word not in synonyms else synonyms[word]
+
+    def seams(start, window, word):
+        """The (pair as typed, pair once corrected) across the ends of
+        window, where its end character changes."""
+        end = start + len(window)
+        pairs = []
+        if start > 0 and word[0] != window[0]:
+            pairs.append((text[start - 1] + window[0], text[start - 1] + word[0]))
+        if end < len(text) and word[-1] != window[-1]:
+            pairs.append((window[-1] + text[end], word[-1] + text[end]))
+        return pairs
     df, _ = frequencies([w for _, w, _ in windows]
-        + [held(a) for _, _, alike in windows for a in alike])
+        + [held(a) for _, _, alike in windows for a in alike]
+        + [p for s_, w, alike in windows for a in alike
+            for pair in seams(s_, w, a) for p in pair])
     taken = bytearray(len(text))
     fixes = []
     for start, window, alike in sorted(windows,
@@ -603,7 +616,12 @@ def correct_homophones(query):
         if df.get(window) or taken.find(1, start, start + len(window)) >= 0:
             continue
         best = max(alike, key=lambda a: df.get(held(a), 0))
-        if df.get(held(best), 0):
+        # nor a correction that breaks a pair of characters entries hold
+        # into one they do not, across an end of the run: 被人盗刷 is
+        # 被|人|盗|刷 to jieba, but 人盗 → 人道 would break 盗刷
+        if df.get(held(best), 0) and not any(
+                df.get(old) and not df.get(new)
+                for old, new in seams(start, window, best)):
             fixes.append((start, window, best))
             taken[start:start + len(window)] = b'\x01' * len(window)
     for start, window, best in sorted(fixes, reverse=True):

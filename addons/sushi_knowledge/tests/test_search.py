@@ -276,6 +276,20 @@ class ColloquialTests:
                     '我想养只狗', '户口不在学区能上吗']:
                 self.assertEqual(search.correct_homophones(question),
                     question)
+            # nor a pair of characters entries hold, broken across the
+            # end of a run: 被人盗刷 is 被|人|盗|刷 to jieba, 人盗 no word,
+            # 人道 (rén dào) one an entry holds, but 盗刷 is held too and
+            # 道刷 is not
+            stolen = create_entry(title='医保卡被冒用盗刷',
+                content='发现医保卡被他人盗刷的，及时挂失并报警。')
+            other = create_entry(title='人道救助',
+                content='红十字会开展人道救助。')
+            publish(stolen)
+            publish(other)
+            self.assertEqual(search.correct_homophones('我的医保卡被人盗刷了'),
+                '我的医保卡被人盗刷了')
+            found = Entry.search_text('我的医保卡被人盗刷了')
+            self.assertEqual(found[0][0], stolen)
 
     @with_transaction()
     def test_story_ends_with_its_question(self):
