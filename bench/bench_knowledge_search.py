@@ -31,8 +31,9 @@ and is spent; kb_questions_fresh.txt (234 questions, 26 without an
 answer, written before the eighth session's changes) is a third part,
 "fresh", asked once in the eighth session and spent too;
 kb_questions_fresh2.txt (347 questions, 27 without an answer, written
-before the ninth session's changes) is the fourth, "fresh2", reported
-only (`--parts dev,fresh2`).  Among generated entries, the set's
+before the ninth session's changes) is the fourth, "fresh2", spent since;
+any later kb_questions_freshN.txt in the same format is the part
+"freshN" (`--parts dev,fresh3`; absent, it is left out with a warning).  Among generated entries, the set's
 questions are judged by matter (kb_background.txt: the generated entries
 whose title names a matter that answers the question count as relevant),
 so three readings are reported: raw (every generated entry counts as a
@@ -255,10 +256,44 @@ def read_lines(name):
 # held-out set, kb_questions_fresh.txt, written in the eighth session
 # before that session's changes, asked once then: spent) and 'fresh2'
 # (kb_questions_fresh2.txt, written in the ninth session before that
-# session's changes: reported only).
-PARTS = ('dev', 'held-out', 'fresh', 'fresh2')
-FRESH = {'fresh': 'kb_questions_fresh.txt',
-    'fresh2': 'kb_questions_fresh2.txt'}
+# session's changes, asked once then: spent), and any later freshN
+# (kb_questions_freshN.txt, same format: fresh3 is the tenth session's
+# held-out set, written on another branch and asked once at the end).
+# A fresh part whose file is absent is left out with a warning.
+_FRESH_NAME = re.compile(r'^kb_questions_(fresh\d*)\.txt$')
+_FRESH_PART = re.compile(r'^fresh\d*$')
+
+
+def fresh_file(part):
+    "Return the file name of the fresh part part (fresh, fresh2, fresh3 …)."
+    return f'kb_questions_{part}.txt'
+
+
+def _fresh_order(part):
+    return int(part[len('fresh'):] or 1)
+
+
+FRESH = sorted((m.group(1) for m in map(_FRESH_NAME.match,
+            os.listdir(Path(__file__).resolve().parent / 'data')) if m),
+    key=_fresh_order)
+PARTS = ('dev', 'held-out', *FRESH)
+
+
+def asked_parts(names):
+    """Return the parts of names (comma-separated) that can be asked:
+    an unknown name is an error, a fresh part without its file a
+    warning."""
+    parts = set()
+    for name in filter(None, (n.strip() for n in names.split(','))):
+        if name in PARTS:
+            parts.add(name)
+        elif _FRESH_PART.match(name):
+            log(f'warning: {fresh_file(name)} is not in bench/data: '
+                f'part {name} left out')
+        else:
+            raise SystemExit(f'unknown part {name!r}: one of '
+                f"{', '.join(PARTS)} or freshN")
+    return parts
 
 
 def load_set():
@@ -294,9 +329,13 @@ def load_set():
 
 def fresh_lines(part='fresh'):
     """Return the (question, entries, matters) of a fresh held-out set
-    (FRESH)."""
-    return [tuple(line.split('|'))
-        for line in read_lines(FRESH[part])]
+    (FRESH): question|key:grade …|matter:grade … (the matters may be
+    left out)."""
+    lines = []
+    for line in read_lines(fresh_file(part)):
+        fields = line.split('|')
+        lines.append(tuple((fields + ['', ''])[:3]))
+    return lines
 
 
 # The generator's matters, longest first: every generated title names its
@@ -567,8 +606,9 @@ def main():
     parser.add_argument('--parts', default='dev',
         help="the parts of the questions asked, comma-separated, among "
         f"{', '.join(PARTS)}; the development part by default (the old "
-        "held-out third and the fresh part are spent; the fresh2 part is "
-        "asked once, at the end: dev,fresh2)")
+        "held-out third, fresh and fresh2 are spent; fresh3, the tenth "
+        "session's held-out set, is asked once, at the end: dev,fresh3; "
+        "a fresh part whose file is absent is left out with a warning)")
     parser.add_argument('--dev-only', action='store_true',
         help="ask the development questions only (the held-out ones are "
         "neither asked nor shown: for working on the method)")
@@ -742,13 +782,15 @@ def worker(args):
     setup = time.perf_counter()
     keys, set_questions = {}, []
     if args.reuse and backend_name == 'postgresql':
-        # a database built before the probe table: created and filled
-        # (what the module's update does)
-        from trytond import backend
+        # a database built before the probe table or before its length
+        # column: created and filled (what the module's update does)
         from trytond.modules.sushi_knowledge import search
         with Transaction().start(DATABASE, 0) as transaction:
-            if not backend.TableHandler.table_exist(
-                    search.PROBE_TABLE):
+            cursor = transaction.connection.cursor()
+            cursor.execute('SELECT COUNT(*) FROM information_schema.columns '
+                "WHERE table_name = %s AND column_name = 'search_length'",
+                (search.PROBE_TABLE,))
+            if not cursor.fetchone()[0]:
                 search.register_probe(pool.get('sushi.knowledge.entry'))
                 transaction.commit()
                 vacuum()
@@ -780,7 +822,8 @@ def worker(args):
     log(f'{args.entries:,} entries inserted in {setup_seconds:.0f} s')
 
     parts = {'dev'} if args.dev_only else set(args.parts.split(','))
-    assert parts <= set(PARTS), parts
+    if not args.dev_only:
+        parts = asked_parts(args.parts)
     set_questions = [q for q in set_questions if q[2] in parts]
     questions = [generator.question() for _ in range(args.queries)]
     Entry = pool.get('sushi.knowledge.entry')

@@ -62,14 +62,16 @@ DF_TABLE = 'sushi_knowledge_entry_df'
 # PostgreSQL: the narrow side table the candidates are found in (see
 # register_probe)
 PROBE_TABLE = 'sushi_knowledge_entry_probe'
-# PostgreSQL: the probe table's indexes are cut by title length into
-# these buckets too (partial GIN indexes, lower bounds in index characters
-# of `search_title`): the common words' probes ask the shortest bucket
-# first and stop at RARE entries, instead of reading every entry that
-# holds them to keep the shortest (74 000 probe rows for 公积金 in the
-# titles at 1 000 000 entries).  The bounds only change the speed, not the
-# rows; chosen on the generated entries' titles (100-300 characters).
-TITLE_BUCKETS = (0, 110, 125, 140, 155, 170, 190, 215)
+# PostgreSQL: the probe table's indexes are cut by the entries' length
+# into these buckets too (partial GIN indexes, lower bounds of
+# `search_length`: the tokens of the index, the title's TITLE times, the
+# length BM25 reads in rank): the common words' probes ask the shortest
+# bucket first and stop at RARE entries, instead of reading every entry
+# that holds them to keep the shortest (74 000 probe rows for 公积金 in
+# the titles at 1 000 000 entries).  The bounds only change the speed,
+# not the rows; chosen on the generated entries (300-600 tokens; the
+# set's answer scripts 130-330).
+LENGTH_BUCKETS = (0, 330, 360, 390, 420, 450, 480, 520)
 # ... when the rarest of the words is held by more than so many entries
 # (below, one query that sorts them all costs less than planning one per
 # bucket: at 100 000 entries the buckets made the search slower).
@@ -176,11 +178,12 @@ def register_index(Entry):
 
 def register_probe(Entry):
     """Create, fill and keep in step (PostgreSQL) the probe table: one
-    narrow row per published entry (id, kind, dates, title length) with
+    narrow row per published entry (id, kind, dates, title length,
+    length of its index as BM25 reads it) with
     its index (`search_vector`) and that of its title (`title_vector`),
     both stored out of line.
 
-    The candidates of a common word are taken shortest title first among
+    The candidates of a common word are taken shortest entry first among
     thousands of entries (公积金 提取: 5 000 of 100 000); in the entry's
     table each of them is a heap page of its own (about 1.7 kB a row),
     here about 80 rows share a page and the GIN index finds them without
@@ -188,12 +191,22 @@ def register_probe(Entry):
     table (publication, withdrawal, expiry, re-indexing, new dates)."""
     cursor = Transaction().connection.cursor()
     table = Entry._table
+    cursor.execute('SELECT COUNT(*) FROM information_schema.columns '
+        "WHERE table_name = %s AND column_name = 'search_length'",
+        (PROBE_TABLE,))
+    if (backend.TableHandler.table_exist(PROBE_TABLE)
+            and not cursor.fetchone()[0]):
+        # a probe table of before the length order: made again (its
+        # indexes too), which is quicker than updating every row under
+        # its GIN indexes
+        cursor.execute(f'DROP TABLE "{PROBE_TABLE}"')
     created = not backend.TableHandler.table_exist(PROBE_TABLE)
     if created:
         cursor.execute(f'CREATE TABLE "{PROBE_TABLE}" ('
             'id INTEGER PRIMARY KEY, kind VARCHAR NOT NULL, '
             'effective_date DATE NOT NULL, expiry_date DATE, '
             'title_length INTEGER NOT NULL, '
+            'search_length INTEGER NOT NULL, '
             'title_vector TSVECTOR, search_vector TSVECTOR) '
             # every vector out of line: a row is about 100 bytes
             'WITH (toast_tuple_target = 128)')
@@ -201,12 +214,18 @@ def register_probe(Entry):
             cursor.execute(f'ALTER TABLE "{PROBE_TABLE}" ALTER COLUMN '
                 f'"{column}" SET STORAGE EXTERNAL')
     columns = ('"id", "kind", "effective_date", "expiry_date", '
-        '"title_length", "title_vector", "search_vector"')
+        '"title_length", "search_length", "title_vector", "search_vector"')
+
+    def tokens(column):
+        return (f"COALESCE(ARRAY_LENGTH(STRING_TO_ARRAY(NULLIF({column}, "
+            "''), ' '), 1), 0)")
 
     def values(row):
         title = f'COALESCE({row}."search_title", \'\')'
+        length = (f'CAST({float(TITLE)!r} * {tokens(f"{row}.search_title")}'
+            f' + {tokens(f"{row}.search_body")} AS INTEGER)')
         return (f'{row}."id", {row}."kind", {row}."effective_date", '
-            f'{row}."expiry_date", LENGTH({title}), '
+            f'{row}."expiry_date", LENGTH({title}), {length}, '
             f"TO_TSVECTOR('simple', {title}), {row}.\"search_vector\"")
     cursor.execute(f'CREATE OR REPLACE FUNCTION "{PROBE_TABLE}_sync"() '
         'RETURNS TRIGGER LANGUAGE plpgsql AS $$ BEGIN '
@@ -237,24 +256,24 @@ def register_probe(Entry):
     cursor.execute(f'CREATE INDEX IF NOT EXISTS '
         f'"{PROBE_TABLE}_title_vector_gin" ON "{PROBE_TABLE}" '
         'USING GIN ("title_vector")')
-    # both again in title-length buckets (TITLE_BUCKETS), for the probes
-    # of words many entries hold, shortest title first
-    for i, (low, high) in enumerate(_title_buckets()):
+    # both again in length buckets (LENGTH_BUCKETS), for the probes of
+    # words many entries hold, shortest entry first
+    for i, (low, high) in enumerate(_length_buckets()):
         for name, column in [('title', 'title_vector'),
                 ('search', 'search_vector')]:
             cursor.execute(f'CREATE INDEX IF NOT EXISTS '
-                f'"{PROBE_TABLE}_{name}_{i}_gin" ON "{PROBE_TABLE}" '
+                f'"{PROBE_TABLE}_{name}_l{i}_gin" ON "{PROBE_TABLE}" '
                 f'USING GIN ("{column}") WHERE {_bucket_where(low, high)}')
 
 
-def _title_buckets():
-    "The (low, high) title lengths of the buckets, high None for the last."
-    return list(zip(TITLE_BUCKETS, TITLE_BUCKETS[1:] + (None,)))
+def _length_buckets():
+    "The (low, high) lengths of the buckets, high None for the last."
+    return list(zip(LENGTH_BUCKETS, LENGTH_BUCKETS[1:] + (None,)))
 
 
 def _bucket_where(low, high, alias=''):
-    "The condition of the title-length bucket from low to high (excluded)."
-    column = f'{alias}"title_length"'
+    "The condition of the length bucket from low to high (excluded)."
+    column = f'{alias}"search_length"'
     where = f'{column} >= {int(low)}'
     if high is not None:
         where += f' AND {column} < {int(high)}'
@@ -575,8 +594,21 @@ def correct_homophones(query):
 
     def held(word):
         return word if word not in synonyms else synonyms[word]
+
+    def seams(start, window, word):
+        """The (pair as typed, pair once corrected) across the ends of
+        window, where its end character changes."""
+        end = start + len(window)
+        pairs = []
+        if start > 0 and word[0] != window[0]:
+            pairs.append((text[start - 1] + window[0], text[start - 1] + word[0]))
+        if end < len(text) and word[-1] != window[-1]:
+            pairs.append((window[-1] + text[end], word[-1] + text[end]))
+        return pairs
     df, _ = frequencies([w for _, w, _ in windows]
-        + [held(a) for _, _, alike in windows for a in alike])
+        + [held(a) for _, _, alike in windows for a in alike]
+        + [p for s_, w, alike in windows for a in alike
+            for pair in seams(s_, w, a) for p in pair])
     taken = bytearray(len(text))
     fixes = []
     for start, window, alike in sorted(windows,
@@ -584,7 +616,12 @@ def correct_homophones(query):
         if df.get(window) or taken.find(1, start, start + len(window)) >= 0:
             continue
         best = max(alike, key=lambda a: df.get(held(a), 0))
-        if df.get(held(best), 0):
+        # nor a correction that breaks a pair of characters entries hold
+        # into one they do not, across an end of the run: 被人盗刷 is
+        # 被|人|盗|刷 to jieba, but 人盗 → 人道 would break 盗刷
+        if df.get(held(best), 0) and not any(
+                df.get(old) and not df.get(new)
+                for old, new in seams(start, window, best)):
             fixes.append((start, window, best))
             taken[start:start + len(window)] = b'\x01' * len(window)
     for start, window, best in sorted(fixes, reverse=True):
@@ -744,9 +781,10 @@ def _common_rows(base, params, units, common):
     those whose title holds the most of the question first.
 
     PostgreSQL: the entries whose title holds them all, then, when fewer
-    than can be ranked (FIRST_PASS), the others, shortest title first each
-    time, from the probe table (its narrow rows and precomputed title
-    length make reading thousands of them cheap).  (Asking the text as
+    than can be ranked (FIRST_PASS), the others, shortest entry first each
+    time (the length BM25 reads: among entries holding the same words it
+    ranks the shorter first), from the probe table (its narrow rows and
+    precomputed length make reading thousands of them cheap).  (Asking the text as
     well whenever the titles gave fewer than RARE left every development
     figure at 100 000 entries as it was, 184 of 207 answers among the
     ranked, and cost a probe of thousands of rows for a question in four.)"""
@@ -774,23 +812,23 @@ def _common_rows(base, params, units, common):
 
 def _shortest(base, params, vector, terms, bucketed=True):
     """PostgreSQL: return the [(id, 0)] of at most RARE entries whose
-    vector holds terms, shortest title first.
+    vector holds terms, shortest entry first (search_length).
 
-    With bucketed, the title-length buckets are asked shortest first, each
+    With bucketed, the length buckets are asked shortest first, each
     through its own partial index: PostgreSQL runs the parts of a UNION
-    ALL in turn and stops when the LIMIT is reached, so the longer titles'
+    ALL in turn and stops when the LIMIT is reached, so the longer entries'
     buckets are not read when the shorter gave enough.  The same rows as
     ordering all the entries holding terms (what is done without
     bucketed), for a few hundred probe rows read instead of tens of
     thousands."""
-    order = ' ORDER BY "a"."title_length", "a"."id"'
+    order = ' ORDER BY "a"."search_length", "a"."id"'
     limit = f' LIMIT {int(RARE)}'
     sql = base.format(unit=0, vector=vector)
     if not bucketed:
         return _execute(sql + order + limit, params + [terms])
     alias = '"a".'
     parts = [f'({sql} AND {_bucket_where(low, high, alias=alias)}'
-        f'{order}{limit})' for low, high in _title_buckets()]
+        f'{order}{limit})' for low, high in _length_buckets()]
     return _execute(' UNION ALL '.join(parts) + limit,
         (params + [terms]) * len(parts))
 
@@ -799,9 +837,11 @@ def _title_order(units, count=8):
     """SQLite: return (sql, params) of the ORDER BY that takes, among more
     entries than can be ranked, first those whose title and keywords hold
     the most of the question (the weight of its count heaviest units held
-    as tokens of `search_title`), then the shortest titles: a title that
-    is the question beats one that merely mentions it.  Without it the
-    entries would be cut in the table's order, the newest last."""
+    as tokens of `search_title`), then the shortest entries (the length
+    BM25 reads, as the probe table's search_length on PostgreSQL): an
+    answer script that holds the words before a long text that mentions
+    them.  Without it the entries would be cut in the table's order, the
+    newest last."""
     param = Flavor.get().param
     chosen = sorted(units, key=lambda u: -u.weight)[:count]
     if not chosen:
@@ -809,8 +849,14 @@ def _title_order(units, count=8):
     cases = ' + '.join(
         f"CASE WHEN (' ' || \"a\".\"search_title\" || ' ') LIKE {param} "
         f'THEN {float(u.weight)!r} ELSE 0 END' for u in chosen)
+
+    def tokens(column):
+        column = f'COALESCE("a"."{column}", \'\')'
+        return (f"(LENGTH({column}) - LENGTH(REPLACE({column}, ' ', '')) "
+            f"+ ({column} <> ''))")
     return (f' ORDER BY ({cases}) DESC, '
-        'LENGTH("a"."search_title"), "a"."id"',
+        f'{float(TITLE)!r} * {tokens("search_title")} + '
+        f'{tokens("search_body")}, "a"."id"',
         [f'% {u.text} %' for u in chosen])
 
 
