@@ -614,6 +614,87 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual(bar(ns.other_handler, '%2025030412%'), {p, r})
 
     @with_transaction()
+    def test_dispatcher_search_bar_number_page(self):
+        """INT-07, PLT-05, issue #14: digits in the dispatcher's search bar
+        find the orders whose number begins with them or whose title holds
+        them, in the list order (received DESC, then the later order
+        first); on PostgreSQL the page is read from the number's prefix
+        index (number, received time and id included) and the title's
+        trigrams (_search_number_page), on SQLite by Tryton's search.
+
+        Orders of the prefix 2025030312 (3 March, channel 12): P received
+        3 March 09:00, Q and R both 11:00 (R created after Q), U 10:00;
+        S of 4 March 08:00 carries the prefix in its title; T of 2 March
+        does not match.  By hand, newest first: S, R, Q, U, P."""
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        ns = setup_network()
+        p = create_ticket(number='2025030312010000001',
+            received_at=dt.datetime(2025, 3, 3, 1))
+        q = create_ticket(number='2025030312010000002',
+            received_at=dt.datetime(2025, 3, 3, 3))
+        r = create_ticket(number='2025030312010000003',
+            received_at=dt.datetime(2025, 3, 3, 3))
+        s = create_ticket(number='2025030412010000004',
+            received_at=dt.datetime(2025, 3, 4, 0),
+            title='门牌2025030312号楼道路积水')
+        t = create_ticket(number='2025030212010000005',
+            received_at=dt.datetime(2025, 3, 2, 1))
+        u = create_ticket(number='2025030312030000006',
+            received_at=dt.datetime(2025, 3, 3, 2))
+        self.assertLess(q.id, r.id)
+        newest = [s.id, r.id, q.id, u.id, p.id]
+        text = [('rec_name', 'ilike', '%2025030312%')]
+        postgresql = backend.name == 'postgresql'
+        with as_user(ns.dispatcher):
+            for domain in [text, [('rec_name', 'like', '%2025030312%')],
+                    ['AND', text]]:
+                for offset, limit in [(0, 1000), (0, 2), (1, 2), (4, 10),
+                        (5, 10)]:
+                    expected = newest[offset:offset + limit]
+                    fast = Ticket._search_number_page(
+                        domain, offset, limit, None)
+                    self.assertEqual(fast,
+                        expected if postgresql else None,
+                        msg=(domain, offset, limit))
+                    self.assertEqual(list(map(int, Ticket.search(
+                                    domain, offset, limit))), expected,
+                        msg=(domain, offset, limit))
+            # the full number: that order alone; 2 March's prefix: T
+            self.assertEqual(Ticket.search(
+                    [('rec_name', 'ilike', '%2025030312030000006%')]), [u])
+            self.assertEqual(Ticket.search(
+                    [('rec_name', 'ilike', '%2025030212%')]), [t])
+            # any other order, fewer than 6 digits, a second clause, more
+            # matches than the ids read first: Tryton's search, the same
+            # orders
+            self.assertIsNone(Ticket._search_number_page(
+                    text, 0, 10, [('number', 'ASC')]))
+            self.assertIsNone(Ticket._search_number_page(
+                    [('rec_name', 'ilike', '%20250%')], 0, 10, None))
+            self.assertIsNone(Ticket._search_number_page(
+                    ['AND', text, ('state', '=', 'draft')], 0, 10, None))
+            with patch.object(ticket_module, 'SEARCH_BAR_IDS', 4):
+                self.assertIsNone(Ticket._search_number_page(
+                        text, 0, 10, None))
+                self.assertEqual(list(map(int, Ticket.search(text, 0, 10))),
+                    newest)
+        # a unit's staff has record rules: not this path
+        with at(2025, 3, 4, 9):
+            dispatch_ticket(p, ns.county, basis='属地管理')
+        with as_user(ns.handler):
+            self.assertIsNone(Ticket._search_number_page(text, 0, 10, None))
+            self.assertEqual(Ticket.search(text), [p])
+        if postgresql:
+            # the upgrade made the prefix index with its included columns
+            cursor = Transaction().connection.cursor()
+            cursor.execute("SELECT indexdef FROM pg_indexes "
+                "WHERE tablename = 'sushi_ticket' "
+                "AND indexdef LIKE %s", ('%varchar_pattern_ops) INCLUDE '
+                    '(number, received_at, id)%',))
+            self.assertEqual(len(cursor.fetchall()), 1)
+
+    @with_transaction()
     def test_sub_unit_sees_only_its_part(self):
         "ORG-11: a tier-3 unit sees its own part, not its tier-2 unit's"
         pool = Pool()
