@@ -1060,6 +1060,50 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         found = sorted(found, reverse=True)
         return [i for _, i in found[offset or 0:(offset or 0) + limit]]
 
+    @classmethod
+    def _search_red_page(cls, domain, offset, limit, order):
+        """Issue #14: the ids of a page (list order) of the orders with a
+        red light (工单 红灯, [('light', '=', 'red')] alone), for a user
+        without record rules on the orders (the dispatcher), or None for
+        any other search.
+
+        Tryton reads every red open assignment, then each of their orders
+        by its key, and sorts them for the page: right after a first sweep
+        at 10 M (372 413 red, 324 032 orders) 1.5 s.  The assignments
+        carry their order's received time (ticket_received_at); the red
+        open ones have an index in that order (ticket_received_at DESC,
+        ticket DESC): the page is its first rows, an order with two red
+        parts counted once."""
+        from trytond import backend
+        own = [(n, d.upper()) for n, d in cls._order]
+        if order is not None and [(n, (d or 'ASC').upper())
+                for n, d in order] != own:
+            return None
+        if limit is None or limit <= 0 or backend.name != 'postgresql':
+            return None
+        if _and_clauses(domain) != [('light', '=', 'red')]:
+            return None
+        if Transaction().check_access and not _unrestricted(
+                Pool().get('ir.rule').domain_get(cls.__name__, mode='read')):
+            return None
+        Assignment = Pool().get('sushi.ticket.assignment')
+        a = Assignment.__table__()
+        cursor = Transaction().connection.cursor()
+        offset = offset or 0
+        need = offset + limit
+        rows_limit = 2 * need
+        while True:
+            cursor.execute(*a.select(a.ticket,
+                    where=(a.light == 'red')
+                    & a.state.in_(Assignment.LIGHT_STATES),
+                    order_by=[a.ticket_received_at.desc, a.ticket.desc],
+                    limit=rows_limit))
+            rows = [i for i, in cursor]
+            ids = list(dict.fromkeys(rows))
+            if len(ids) >= need or len(rows) < rows_limit:
+                return ids[offset:need]
+            rows_limit *= 4
+
     @staticmethod
     def _newest_matches(matches, expected, per_day, need, newest, oldest,
             window_cost=None):
@@ -1238,6 +1282,8 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
                 ids = cls._search_title_page(domain, offset, limit, order)
             if ids is None:
                 ids = cls._search_number_page(domain, offset, limit, order)
+            if ids is None:
+                ids = cls._search_red_page(domain, offset, limit, order)
             if ids is not None:
                 # the page's orders: Tryton applies the user's rules (they
                 # all pass) and sorts them

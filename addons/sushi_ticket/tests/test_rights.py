@@ -19,7 +19,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .. import ticket as ticket_module
+from .. import clock, ticket as ticket_module
 from ..exceptions import UnitRightError
 from .guard_tools import assert_states_enforced
 from .test_ticket import write_reply
@@ -693,6 +693,78 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
                 "AND indexdef LIKE %s", ('%varchar_pattern_ops) INCLUDE '
                     '(number, received_at, id)%',))
             self.assertEqual(len(cursor.fetchall()), 1)
+
+    @with_transaction()
+    def test_dispatcher_red_light_page(self):
+        """LGT-01, PLT-05, issue #14: the dispatcher's 工单 红灯 tab lists
+        the orders with a red open part, in the list order (received DESC,
+        then the later order first), an order with two red parts once; on
+        PostgreSQL the page is read from the red open parts' index in their
+        order's received order (_search_red_page), on SQLite by Tryton's
+        search.
+
+        P received 3 March 09:00 (red), Q and R both 11:00 (Q's lead and
+        co-unit red, R created after Q, red), S of 4 March (yellow), U of
+        2 March (red but replied: not open for the light).  By hand: R, Q,
+        P."""
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        Assignment = pool.get('sushi.ticket.assignment')
+        ns = setup_network()
+        p = create_ticket(received_at=dt.datetime(2025, 3, 3, 1))
+        q = create_ticket(received_at=dt.datetime(2025, 3, 3, 3))
+        r = create_ticket(received_at=dt.datetime(2025, 3, 3, 3))
+        s = create_ticket(received_at=dt.datetime(2025, 3, 4, 0))
+        u = create_ticket(received_at=dt.datetime(2025, 3, 2, 1))
+        self.assertLess(q.id, r.id)
+        with at(2025, 3, 4, 9):
+            parts = {}
+            for ticket in [p, q, r, s, u]:
+                parts[ticket] = dispatch_ticket(ticket, ns.county,
+                    [ns.other] if ticket == q else [], basis='属地管理')
+        # the lights as a sweep would leave them (set in SQL: the sweep's
+        # own rules are tested in test_ticket)
+        a = Assignment.__table__()
+        cursor = Transaction().connection.cursor()
+        red = [x.id for t in [p, q, r, u] for x in parts[t]]
+        cursor.execute(*a.update([a.light], ['red'], where=a.id.in_(red)))
+        cursor.execute(*a.update([a.light], ['yellow'],
+                where=a.id.in_([x.id for x in parts[s]])))
+        cursor.execute(*a.update([a.state], ['replied'],
+                where=a.id.in_([x.id for x in parts[u]])))
+        clock.forget(Assignment.__name__, Ticket.__name__)
+        newest = [r.id, q.id, p.id]
+        tab = [('light', '=', 'red')]
+        postgresql = backend.name == 'postgresql'
+        with as_user(ns.dispatcher):
+            for domain in [tab, ['AND', [], tab]]:
+                for offset, limit in [(0, 1000), (0, 1), (1, 1), (1, 5),
+                        (3, 5)]:
+                    expected = newest[offset:offset + limit]
+                    fast = Ticket._search_red_page(domain, offset, limit,
+                        None)
+                    self.assertEqual(fast,
+                        expected if postgresql else None,
+                        msg=(domain, offset, limit))
+                    self.assertEqual(list(map(int, Ticket.search(
+                                    domain, offset, limit))), expected,
+                        msg=(domain, offset, limit))
+            self.assertEqual(Ticket.search_count(tab), 3)
+            # another light, another order, a second clause: Tryton's
+            # search
+            self.assertIsNone(Ticket._search_red_page(
+                    [('light', '=', 'yellow')], 0, 10, None))
+            self.assertIsNone(Ticket._search_red_page(
+                    tab, 0, 10, [('number', 'ASC')]))
+            self.assertIsNone(Ticket._search_red_page(
+                    ['AND', tab, ('state', '=', 'dispatched')], 0, 10,
+                    None))
+            self.assertEqual(Ticket.search(
+                    [('light', '=', 'yellow')]), [s])
+        # a unit's staff has record rules: not this path
+        with as_user(ns.other_handler):
+            self.assertIsNone(Ticket._search_red_page(tab, 0, 10, None))
+            self.assertEqual(Ticket.search(tab), [q])
 
     @with_transaction()
     def test_sub_unit_sees_only_its_part(self):
