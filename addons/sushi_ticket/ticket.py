@@ -1089,20 +1089,16 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         Assignment = Pool().get('sushi.ticket.assignment')
         a = Assignment.__table__()
         cursor = Transaction().connection.cursor()
-        offset = offset or 0
-        need = offset + limit
-        rows_limit = 2 * need
-        while True:
-            cursor.execute(*a.select(a.ticket,
-                    where=(a.light == 'red')
-                    & a.state.in_(Assignment.LIGHT_STATES),
-                    order_by=[a.ticket_received_at.desc, a.ticket.desc],
-                    limit=rows_limit))
-            rows = [i for i, in cursor]
-            ids = list(dict.fromkeys(rows))
-            if len(ids) >= need or len(rows) < rows_limit:
-                return ids[offset:need]
-            rows_limit *= 4
+        # an order's parts carry the same received time (its copy), so
+        # they are next to each other in the index: DISTINCT is a Unique
+        # over the index's order, and the page its rows after the offset
+        cursor.execute(*a.select(a.ticket_received_at, a.ticket,
+                where=(a.light == 'red')
+                & a.state.in_(Assignment.LIGHT_STATES),
+                distinct=True,
+                order_by=[a.ticket_received_at.desc, a.ticket.desc],
+                limit=limit, offset=offset or None))
+        return [i for _, i in cursor]
 
     @staticmethod
     def _newest_matches(matches, expected, per_day, need, newest, oldest,
