@@ -374,6 +374,15 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                 Index(t, (t.light, Index.Equality()),
                     (t.ticket, Index.Range()),
                     where=t.state.in_(cls.LIGHT_STATES)),
+                # issue #14: the dispatcher's 工单 红灯 tab: the red open rows
+                # in their orders' list order (the order's received time
+                # copied here), a page read from the newest
+                # (Ticket._search_red_page)
+                Index(t,
+                    (t.ticket_received_at, Index.Range(order='DESC')),
+                    (t.ticket, Index.Range(order='DESC')),
+                    where=(t.light == 'red')
+                    & t.state.in_(cls.LIGHT_STATES)),
                 })
         cls._order = [('dispatched_at', 'DESC'), ('id', 'DESC')]
         cls._transitions |= {

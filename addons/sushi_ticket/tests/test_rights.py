@@ -19,7 +19,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .. import ticket as ticket_module
+from .. import clock, ticket as ticket_module
 from ..exceptions import UnitRightError
 from .guard_tools import assert_states_enforced
 from .test_ticket import write_reply
@@ -612,6 +612,159 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
             {'2025030412010000001'})
         self.assertEqual(bar(ns.handler, '%2025030312%'), {q})
         self.assertEqual(bar(ns.other_handler, '%2025030412%'), {p, r})
+
+    @with_transaction()
+    def test_dispatcher_search_bar_number_page(self):
+        """INT-07, PLT-05, issue #14: digits in the dispatcher's search bar
+        find the orders whose number begins with them or whose title holds
+        them, in the list order (received DESC, then the later order
+        first); on PostgreSQL the page is read from the number's prefix
+        index (number, received time and id included) and the title's
+        trigrams (_search_number_page), on SQLite by Tryton's search.
+
+        Orders of the prefix 2025030312 (3 March, channel 12): P received
+        3 March 09:00, Q and R both 11:00 (R created after Q), U 10:00;
+        S of 4 March 08:00 carries the prefix in its title; T of 2 March
+        does not match.  By hand, newest first: S, R, Q, U, P."""
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        ns = setup_network()
+        p = create_ticket(number='2025030312010000001',
+            received_at=dt.datetime(2025, 3, 3, 1))
+        q = create_ticket(number='2025030312010000002',
+            received_at=dt.datetime(2025, 3, 3, 3))
+        r = create_ticket(number='2025030312010000003',
+            received_at=dt.datetime(2025, 3, 3, 3))
+        s = create_ticket(number='2025030412010000004',
+            received_at=dt.datetime(2025, 3, 4, 0),
+            title='门牌2025030312号楼道路积水')
+        t = create_ticket(number='2025030212010000005',
+            received_at=dt.datetime(2025, 3, 2, 1))
+        u = create_ticket(number='2025030312030000006',
+            received_at=dt.datetime(2025, 3, 3, 2))
+        self.assertLess(q.id, r.id)
+        newest = [s.id, r.id, q.id, u.id, p.id]
+        text = [('rec_name', 'ilike', '%2025030312%')]
+        postgresql = backend.name == 'postgresql'
+        with as_user(ns.dispatcher):
+            for domain in [text, [('rec_name', 'like', '%2025030312%')],
+                    ['AND', text]]:
+                for offset, limit in [(0, 1000), (0, 2), (1, 2), (4, 10),
+                        (5, 10)]:
+                    expected = newest[offset:offset + limit]
+                    fast = Ticket._search_number_page(
+                        domain, offset, limit, None)
+                    self.assertEqual(fast,
+                        expected if postgresql else None,
+                        msg=(domain, offset, limit))
+                    self.assertEqual(list(map(int, Ticket.search(
+                                    domain, offset, limit))), expected,
+                        msg=(domain, offset, limit))
+            # the full number: that order alone; 2 March's prefix: T
+            self.assertEqual(Ticket.search(
+                    [('rec_name', 'ilike', '%2025030312030000006%')]), [u])
+            self.assertEqual(Ticket.search(
+                    [('rec_name', 'ilike', '%2025030212%')]), [t])
+            # any other order, fewer than 6 digits, a second clause, more
+            # matches than the ids read first: Tryton's search, the same
+            # orders
+            self.assertIsNone(Ticket._search_number_page(
+                    text, 0, 10, [('number', 'ASC')]))
+            self.assertIsNone(Ticket._search_number_page(
+                    [('rec_name', 'ilike', '%20250%')], 0, 10, None))
+            self.assertIsNone(Ticket._search_number_page(
+                    ['AND', text, ('state', '=', 'draft')], 0, 10, None))
+            with patch.object(ticket_module, 'SEARCH_BAR_IDS', 4):
+                self.assertIsNone(Ticket._search_number_page(
+                        text, 0, 10, None))
+                self.assertEqual(list(map(int, Ticket.search(text, 0, 10))),
+                    newest)
+        # a unit's staff has record rules: not this path
+        with at(2025, 3, 4, 9):
+            dispatch_ticket(p, ns.county, basis='属地管理')
+        with as_user(ns.handler):
+            self.assertIsNone(Ticket._search_number_page(text, 0, 10, None))
+            self.assertEqual(Ticket.search(text), [p])
+        if postgresql:
+            # the upgrade made the prefix index with its included columns
+            cursor = Transaction().connection.cursor()
+            cursor.execute("SELECT indexdef FROM pg_indexes "
+                "WHERE tablename = 'sushi_ticket' "
+                "AND indexdef LIKE %s", ('%varchar_pattern_ops) INCLUDE '
+                    '(number, received_at, id)%',))
+            self.assertEqual(len(cursor.fetchall()), 1)
+
+    @with_transaction()
+    def test_dispatcher_red_light_page(self):
+        """LGT-01, PLT-05, issue #14: the dispatcher's 工单 红灯 tab lists
+        the orders with a red open part, in the list order (received DESC,
+        then the later order first), an order with two red parts once; on
+        PostgreSQL the page is read from the red open parts' index in their
+        order's received order (_search_red_page), on SQLite by Tryton's
+        search.
+
+        P received 3 March 09:00 (red), Q and R both 11:00 (Q's lead and
+        co-unit red, R created after Q, red), S of 4 March (yellow), U of
+        2 March (red but replied: not open for the light).  By hand: R, Q,
+        P."""
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        Assignment = pool.get('sushi.ticket.assignment')
+        ns = setup_network()
+        p = create_ticket(received_at=dt.datetime(2025, 3, 3, 1))
+        q = create_ticket(received_at=dt.datetime(2025, 3, 3, 3))
+        r = create_ticket(received_at=dt.datetime(2025, 3, 3, 3))
+        s = create_ticket(received_at=dt.datetime(2025, 3, 4, 0))
+        u = create_ticket(received_at=dt.datetime(2025, 3, 2, 1))
+        self.assertLess(q.id, r.id)
+        with at(2025, 3, 4, 9):
+            parts = {}
+            for ticket in [p, q, r, s, u]:
+                parts[ticket] = dispatch_ticket(ticket, ns.county,
+                    [ns.other] if ticket == q else [], basis='属地管理')
+        # the lights as a sweep would leave them (set in SQL: the sweep's
+        # own rules are tested in test_ticket)
+        a = Assignment.__table__()
+        cursor = Transaction().connection.cursor()
+        red = [x.id for t in [p, q, r, u] for x in parts[t]]
+        cursor.execute(*a.update([a.light], ['red'], where=a.id.in_(red)))
+        cursor.execute(*a.update([a.light], ['yellow'],
+                where=a.id.in_([x.id for x in parts[s]])))
+        cursor.execute(*a.update([a.state], ['replied'],
+                where=a.id.in_([x.id for x in parts[u]])))
+        clock.forget(Assignment.__name__, Ticket.__name__)
+        newest = [r.id, q.id, p.id]
+        tab = [('light', '=', 'red')]
+        postgresql = backend.name == 'postgresql'
+        with as_user(ns.dispatcher):
+            for domain in [tab, ['AND', [], tab]]:
+                for offset, limit in [(0, 1000), (0, 1), (1, 1), (1, 5),
+                        (3, 5)]:
+                    expected = newest[offset:offset + limit]
+                    fast = Ticket._search_red_page(domain, offset, limit,
+                        None)
+                    self.assertEqual(fast,
+                        expected if postgresql else None,
+                        msg=(domain, offset, limit))
+                    self.assertEqual(list(map(int, Ticket.search(
+                                    domain, offset, limit))), expected,
+                        msg=(domain, offset, limit))
+            self.assertEqual(Ticket.search_count(tab), 3)
+            # another light, another order, a second clause: Tryton's
+            # search
+            self.assertIsNone(Ticket._search_red_page(
+                    [('light', '=', 'yellow')], 0, 10, None))
+            self.assertIsNone(Ticket._search_red_page(
+                    tab, 0, 10, [('number', 'ASC')]))
+            self.assertIsNone(Ticket._search_red_page(
+                    ['AND', tab, ('state', '=', 'dispatched')], 0, 10,
+                    None))
+            self.assertEqual(Ticket.search(
+                    [('light', '=', 'yellow')]), [s])
+        # a unit's staff has record rules: not this path
+        with as_user(ns.other_handler):
+            self.assertIsNone(Ticket._search_red_page(tab, 0, 10, None))
+            self.assertEqual(Ticket.search(tab), [q])
 
     @with_transaction()
     def test_sub_unit_sees_only_its_part(self):
