@@ -16,7 +16,8 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.ir.resource import ResourceAccessMixin
-from trytond.model import Model as BaseModel, ModelSQL, ModelView, fields
+from trytond.model import (
+    Model as BaseModel, ModelSingleton, ModelSQL, ModelView, fields)
 from trytond.model.exceptions import AccessError
 from trytond.model.modelstorage import ModelStorage, _record_eval_pyson
 from trytond.pool import Pool
@@ -810,6 +811,11 @@ def hidden_ids(Model, ids):
     hide from the user (inactive records count as existing)."""
     ids = [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]
     if not ids:
+        return []
+    if issubclass(Model, ModelSingleton):
+        # a settings singleton answers every id with its one record, made
+        # on its first write: before it, id 1 is the client's (its search
+        # gives [1]) and must read the defaults and save (a new database)
         return []
     Rule = Pool().get('ir.rule')
     found = set()

@@ -229,6 +229,32 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
         self.assertFalse(wrong, msg='\n'.join(wrong))
 
     @with_transaction()
+    def test_settings_first_save_through_client(self):
+        """PLT-05: refusing missing or hidden ids as missing leaves a
+        settings singleton alone: on a new database, before its row
+        exists, the client's id 1 (what its search gives) reads the
+        defaults and its first save makes the row"""
+        pool = Pool()
+        Configuration = pool.get('sushi.configuration')
+        User = pool.get('res.user')
+        cursor = Transaction().connection.cursor()
+        table = Configuration.__table__()
+        cursor.execute(*table.delete())
+        admin, = User.search([('login', '=', 'admin')])
+        with as_user(admin):
+            for method, args in [('read', ([1], ['dispatch_window_hours'])),
+                    ('write', ([1], {'dispatch_window_hours': 5}))]:
+                # the client's call as the server converts it (the guard
+                # refused id 1 there: "记录 1 已经不存在了")
+                Configuration.__rpc__[method].convert(
+                    Configuration, *args, {})
+            Configuration.write([Configuration(1)],
+                {'dispatch_window_hours': 5})
+        cursor.execute(*table.select(table.id))
+        self.assertEqual(len(cursor.fetchall()), 1)
+        self.assertEqual(Configuration(1).dispatch_window_hours, 5)
+
+    @with_transaction()
     def test_button_groups(self):
         "PLT-05: each button is clickable by the roles of the table only"
         pool = Pool()
