@@ -34,6 +34,10 @@ REGION_WEIGHT = 5.0
 CITY_WEIGHT = 5.0
 # the categories whose units are weighed
 CATEGORY_DEPTH = 3
+# the weight of the categories' shares of the history against the words:
+# none (chosen on the dev part: 0.469 top-1 against 0.444 with the full
+# prior; short requests were pulled to the commonest category)
+PRIOR_WEIGHT = 0
 
 
 class Model:
@@ -77,7 +81,7 @@ class Model:
         scores = {}
         for category, orders in self.category_orders.items():
             total = self.category_words[category]
-            score = math.log(orders / self.total)
+            score = PRIOR_WEIGHT * math.log(orders / self.total)
             for word, counts in by_category.items():
                 score += self._log_word(counts.get(category, 0), total)
             scores[category] = score
