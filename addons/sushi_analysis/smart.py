@@ -87,20 +87,29 @@ class SuggestWord(ModelSQL):
         unit = Case((own, Null), else_=t.lead_unit)
         cursor.execute(*w.delete())
         cursor.execute(*r.delete())
+        # the unit and local of each order in a subquery: PostgreSQL does
+        # not match a CASE of the GROUP BY with the select's (parameters)
+        words = k.join(t, condition=k.ticket == t.id).select(
+            k.key.as_('word'), t.category.as_('category'),
+            unit.as_('unit'), local.as_('local'),
+            where=closed & (k.kind == 'word'))
         cursor.execute(*w.insert(
                 [w.word, w.category, w.unit, w.local, w.count,
                     w.create_uid, w.create_date],
-                k.join(t, condition=k.ticket == t.id).select(
-                    k.key, t.category, unit, local, Count(k.id), user, now_,
-                    where=closed & (k.kind == 'word'),
-                    group_by=[k.key, t.category, unit, local])))
+                words.select(words.word, words.category, words.unit,
+                    words.local, Count(Literal(1)), user, now_,
+                    group_by=[words.word, words.category, words.unit,
+                        words.local])))
+        orders = t.select(t.category.as_('category'),
+            t.region.as_('region'), unit.as_('unit'), local.as_('local'),
+            where=closed)
         cursor.execute(*r.insert(
                 [r.category, r.region, r.unit, r.local, r.orders,
                     r.create_uid, r.create_date],
-                t.select(t.category, t.region, unit, local, Count(t.id),
-                    user, now_,
-                    where=closed,
-                    group_by=[t.category, t.region, unit, local])))
+                orders.select(orders.category, orders.region, orders.unit,
+                    orders.local, Count(Literal(1)), user, now_,
+                    group_by=[orders.category, orders.region, orders.unit,
+                        orders.local])))
         cursor.execute(*r.select(Sum(r.orders)))
         orders, = cursor.fetchone()
         Route._model_cache.clear()

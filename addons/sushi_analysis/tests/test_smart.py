@@ -116,6 +116,7 @@ class SmartTestCase(TranslationTestMixin, ModuleTestCase):
         "PLT-01: the dispatcher sees the suggested lead unit first; it is kept"
         pool = Pool()
         Dispatch = pool.get('sushi.ticket.dispatch', type='wizard')
+        Ticket = pool.get('sushi.ticket')
         ns = setup_network()
         units = self.history()
         ticket = create_ticket(title='解放路路灯不亮', description='路灯坏了',
@@ -131,7 +132,22 @@ class SmartTestCase(TranslationTestMixin, ModuleTestCase):
                 units['xiao_county'].id)
             self.assertIn(units['xiao_county'].rec_name,
                 defaults['smart_hints'])
-        del ns
+            # the dispatcher chooses another unit: the suggestion is kept
+            # beside the choice
+            start = dispatch.start
+            start.ticket = ticket
+            start.lead_unit = ns.city
+            start.co_units = []
+            start.complexity = defaults['complexity']
+            start.urgency = defaults['urgency']
+            start.statutory_due_at = None
+            start.basis = None
+            start.smart_unit = units['xiao_county']
+            with at(2025, 3, 3, 9):
+                dispatch.transition_dispatch()
+        ticket = Ticket(ticket.id)
+        self.assertEqual((ticket.smart_unit, ticket.lead_unit),
+            (units['xiao_county'], ns.city))
 
     @with_transaction()
     def test_counts_only_and_closed_to_users(self):
