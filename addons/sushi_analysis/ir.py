@@ -14,6 +14,8 @@ class Cron(metaclass=PoolMeta):
                     "Cluster New Requests"),
                 ('sushi.analysis.report|generate_due',
                     "Generate and Send Due Analysis Reports"),
+                ('sushi.analysis.suggest.word|refresh',
+                    "Learn the Smart Suggestion from Closed Orders"),
                 ])
 
 

@@ -29,3 +29,11 @@ class ReportSection(GuardMixin, metaclass=PoolMeta):
 
 class Statistic(ReadGuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.analysis.statistic'
+
+
+class SuggestWord(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.analysis.suggest.word'
+
+
+class SuggestRoute(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.analysis.suggest.route'

@@ -126,6 +126,21 @@ def lookup_rows(ticket):
     return rows
 
 
+def text_words(text, tokenizer, stop_words):
+    """Return the sorted word keys of a text: jieba's words and the problem
+    words of the dedup lexicon, which jieba may cut apart (路灯 in
+    淮海路路灯不亮), and whole place names (汴河花园, not 汴河 and 花园);
+    stop words, digits and single characters left out."""
+    words = set(tokenizer.cut(dedup.normalize(text)))
+    reading = dedup.analyse(text)
+    words.update(reading[3])
+    words.update(name for kind, name in reading[0]
+        if kind in {'estate', 'site', 'road', 'village'})
+    return [word for word in sorted(words)
+        if (len(word) >= 2 and is_word(word) and not word.isdigit()
+            and word not in stop_words)]
+
+
 class Ticket(metaclass=PoolMeta):
     __name__ = 'sushi.ticket'
 
@@ -335,19 +350,31 @@ class Ticket(metaclass=PoolMeta):
         return done
 
     @classmethod
+    def _word_cutter(cls):
+        """Return (tokenizer, stop words) of the word rows: jieba with the
+        domain dictionary, the stop words and fillers of the dictionary
+        and the words of how a request is made (setting
+        statistics_stop_words)."""
+        pool = Pool()
+        Term = pool.get('sushi.knowledge.term')
+        stop_words = (Term.lexicon()[0] | FILLERS
+            | pool.get('sushi.configuration').statistics_stop_word_set())
+        return Term.tokenizer(), stop_words
+
+    @classmethod
+    def text_words(cls, text):
+        "Return the sorted word keys of a text, as its word rows hold them."
+        return text_words(text, *cls._word_cutter())
+
+    @classmethod
     def index_keys(cls, tickets):
         """(Re)write the analysis index rows of tickets: places, phone and
         words (jieba with the domain dictionary, stop words left out)."""
         pool = Pool()
         Key = pool.get('sushi.analysis.ticket_key')
-        Term = pool.get('sushi.knowledge.term')
         k = Key.__table__()
         cursor = Transaction().connection.cursor()
-        tokenizer = Term.tokenizer()
-        # the stop words and fillers of the domain dictionary, and the
-        # words of how a request is made (setting statistics_stop_words)
-        stop_words = (Term.lexicon()[0] | FILLERS
-            | pool.get('sushi.configuration').statistics_stop_word_set())
+        tokenizer, stop_words = cls._word_cutter()
         now = clock.now()
         for sub in grouped_slice(tickets, 500):
             sub = list(sub)
@@ -359,19 +386,8 @@ class Ticket(metaclass=PoolMeta):
                 received = ticket.received_at or now
                 rows.extend([ticket.id, kind, key, received]
                     for kind, key in lookup_rows(ticket))
-                # jieba's words and the problem words of the dedup lexicon,
-                # which jieba may cut apart (路灯 in 淮海路路灯不亮)
-                words = set(tokenizer.cut(dedup.normalize(text)))
-                reading = dedup.analyse(text)
-                words.update(reading[3])
-                # whole place names: 汴河花园, not 汴河 and 花园
-                words.update(name for kind, name in reading[0]
-                    if kind in {'estate', 'site', 'road', 'village'})
-                for word in sorted(words):
-                    if (len(word) >= 2 and is_word(word)
-                            and not word.isdigit()
-                            and word not in stop_words):
-                        rows.append([ticket.id, 'word', word, received])
+                rows.extend([ticket.id, 'word', word, received]
+                    for word in text_words(text, tokenizer, stop_words))
             if backend.name == 'postgresql':
                 # one array a column: the same short statement whatever
                 # the number of rows (a multi-row VALUES of ~25 rows an
