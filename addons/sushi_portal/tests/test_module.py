@@ -230,12 +230,16 @@ class SushiPortalTestCase(TranslationTestMixin, ModuleTestCase):
         transaction = Transaction()
         periods = ModelData.get_id('sushi_assessment', 'menu_period_form')
         dashboard = ModelData.get_id('sushi_portal', 'menu_dashboard')
+        disclosures = ModelData.get_id('sushi_portal', 'menu_disclosure_form')
+
+        users = {}
 
         def visible(group, menu):
-            user, = User.create([{'login': f'menu_{group[1]}',
-                        'name': group[1],
-                        'groups': [('add', [ModelData.get_id(*group)])]}])
-            with transaction.set_user(user.id), \
+            if group not in users:
+                users[group], = User.create([{'login': f'menu_{group[1]}',
+                            'name': group[1],
+                            'groups': [('add', [ModelData.get_id(*group)])]}])
+            with transaction.set_user(users[group].id), \
                     transaction.set_context(_check_access=True):
                 return bool(Menu.search([('id', '=', menu)]))
 
@@ -254,6 +258,11 @@ class SushiPortalTestCase(TranslationTestMixin, ModuleTestCase):
                 ]:
             self.assertEqual(
                 visible(('sushi_ticket', group), dashboard), sees, msg=group)
+        # the disclosures' list stays with the roles that had it
+        self.assertFalse(visible(
+                ('sushi_ticket', 'group_sushi_dispatcher'), disclosures))
+        self.assertTrue(visible(
+                ('sushi_ticket', 'group_sushi_reviewer'), disclosures))
 
     @with_transaction()
     def test_isolation_on_every_path(self):
