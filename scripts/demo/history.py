@@ -760,6 +760,11 @@ class History:
             row['ticket'] = numbers[row['ticket']]
         a = Assignment.__table__()
         self.insert('sushi.ticket.assignment', self.assignments)
+        # issue #14: the order's copies on its assignments (title, number,
+        # state, ticket_open), as Assignment.create keeps them: without
+        # them a unit's lists show the history's orders without title and
+        # its search bar does not find them
+        Assignment.sync_ticket_copy(self.ticket_ids)
         by_id = {v: k for k, v in numbers.items()}
         cursor.execute(*a.select(a.ticket, a.round, a.id,
                 where=(a.dispatched_at >= first) & (a.role == 'lead')))

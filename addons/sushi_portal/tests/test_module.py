@@ -217,6 +217,54 @@ class SushiPortalTestCase(TranslationTestMixin, ModuleTestCase):
                 [Action.get_action_id(ModelData.get_id(*home))], msg=login)
 
     @with_transaction()
+    def test_role_menus_reach_their_pages(self):
+        """#13: a role sees the menus of the pages it may open, and no menu
+        whose page refuses it: the officer the assessment periods (the
+        hotline menu above them included), the roles dashboard.py lets in
+        the leaders' dashboard, the units' staff not (they get only its
+        refusal, 您的账号无权查看全市驾驶舱)"""
+        pool = Pool()
+        User = pool.get('res.user')
+        Menu = pool.get('ir.ui.menu')
+        ModelData = pool.get('ir.model.data')
+        transaction = Transaction()
+        periods = ModelData.get_id('sushi_assessment', 'menu_period_form')
+        dashboard = ModelData.get_id('sushi_portal', 'menu_dashboard')
+        disclosures = ModelData.get_id('sushi_portal', 'menu_disclosure_form')
+
+        users = {}
+
+        def visible(group, menu):
+            if group not in users:
+                users[group], = User.create([{'login': f'menu_{group[1]}',
+                            'name': group[1],
+                            'groups': [('add', [ModelData.get_id(*group)])]}])
+            with transaction.set_user(users[group].id), \
+                    transaction.set_context(_check_access=True):
+                return bool(Menu.search([('id', '=', menu)]))
+
+        self.assertTrue(visible(
+                ('sushi_assessment', 'group_assessment_officer'), periods))
+        for group, sees in [
+                ('group_sushi_city_leader', True),
+                ('group_sushi_admin', True),
+                ('group_sushi_supervisor', True),
+                ('group_sushi_reviewer', True),
+                ('group_sushi_dispatcher', True),
+                ('group_sushi_analyst', True),
+                ('group_sushi_unit_handler', False),
+                ('group_sushi_unit_leader', False),
+                ('group_sushi_intake', False),
+                ]:
+            self.assertEqual(
+                visible(('sushi_ticket', group), dashboard), sees, msg=group)
+        # the disclosures' list stays with the roles that had it
+        self.assertFalse(visible(
+                ('sushi_ticket', 'group_sushi_dispatcher'), disclosures))
+        self.assertTrue(visible(
+                ('sushi_ticket', 'group_sushi_reviewer'), disclosures))
+
+    @with_transaction()
     def test_isolation_on_every_path(self):
         """#16, PUB-06, ORG-11, PUB-02..05: every model guarded; a
         disclosure awaiting review is its orders' units' and the
