@@ -45,3 +45,7 @@ class Review(GuardMixin, metaclass=PoolMeta):
 
 class Pivot(ReadGuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.assessment.pivot'
+
+
+class Trend(ReadGuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.assessment.result.trend'
