@@ -299,10 +299,9 @@ class Dispatch(metaclass=PoolMeta):
             if u.id not in returned and u.tier in tiers]
         if not units:
             return values
-        suggested = [u.id for u, _ in units]
-        values['suggested_units'] = suggested + [u
-            for u in values.get('suggested_units') or []
-            if u not in suggested]
+        # the list of suggested units stays TRI-05's (the locality first,
+        # then the category's units): the learned ones are shown apart,
+        # with their confidence, and the dispatcher decides
         values['smart_unit'] = units[0][0].id
         values['smart_hints'] = '\n'.join(
             gettext('sushi_analysis.msg_smart_unit',

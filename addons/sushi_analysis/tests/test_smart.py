@@ -128,6 +128,7 @@ class SmartTestCase(TranslationTestMixin, ModuleTestCase):
             dispatch = Dispatch(session_id)
             defaults = dispatch.default_start(None)
             self.assertEqual(defaults['smart_unit'], units['xiao_county'].id)
+            # TRI-05's list is left as it is: the locality first
             self.assertEqual(defaults['suggested_units'][0],
                 units['xiao_county'].id)
             self.assertIn(units['xiao_county'].rec_name,
