@@ -276,6 +276,7 @@ class DispatchStart(metaclass=PoolMeta):
     __name__ = 'sushi.ticket.dispatch.start'
 
     smart_hints = fields.Text("Smart Suggestion (智能推荐)", readonly=True,
+        states={'invisible': ~Eval('smart_hints')},
         help="The likeliest lead units, learned from the closed orders; "
         "you decide.")
     smart_unit = fields.Many2One('sushi.unit', "Suggested Lead Unit",
