@@ -24,6 +24,7 @@ from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.sushi_ticket import clock
 from trytond.modules.sushi_ticket.exceptions import CalendarMissingYearError
 from trytond.modules.sushi_ticket.replica import replica_cursor
+from trytond.modules.sushi_ticket.tools import month_after
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.rpc import RPC
@@ -111,6 +112,18 @@ class Report(Workflow, ModelSQL, ModelView):
     # --- schedule ---------------------------------------------------------
 
     @classmethod
+    def _report_day(cls, now=None):
+        """Return (the configuration's values, the local date) at now once
+        the configured report time has passed that day, else None."""
+        pool = Pool()
+        Calendar = pool.get('sushi.calendar')
+        config = pool.get('sushi.configuration').get_values()
+        local = Calendar.to_local(now or clock.now())
+        if local.time() < config['report_time']:
+            return None
+        return config, local.date()
+
+    @classmethod
     def due_periods(cls, now=None):
         """Return [(kind, first day, last day)] of the reports due at now
         (local time) by the schedule of ANA-04..06: the daily report of
@@ -118,14 +131,11 @@ class Report(Workflow, ModelSQL, ModelView):
         of the days since the last working day), on Tuesday the weekly
         report of last week, in the first week of a month the monthly
         report of last month; only after the configured report time."""
-        pool = Pool()
-        Calendar = pool.get('sushi.calendar')
-        Configuration = pool.get('sushi.configuration')
-        config = Configuration.get_values()
-        local = Calendar.to_local(now or clock.now())
-        if local.time() < config['report_time']:
+        Calendar = Pool().get('sushi.calendar')
+        day = cls._report_day(now)
+        if day is None:
             return []
-        today = local.date()
+        config, today = day
         yesterday = today - dt.timedelta(days=1)
         days = [yesterday]
         if config['daily_report_working_day']:
@@ -152,22 +162,20 @@ class Report(Workflow, ModelSQL, ModelView):
         return due
 
     @classmethod
-    def missed_periods(cls, now=None):
+    def missed_periods(cls, now=None, due=None):
         """Return [(kind, first day, last day)] of the daily, weekly and
         monthly reports that fell due before now, not due now any more by
         due_periods' schedule, and are newer than the newest report of
         their kind: a cron that did not run (a server down over a weekend
         or a holiday) made none of them.  They are made late rather than
         never (ANA-04..06), up to CATCH_UP_DAYS back; with no report of a
-        kind yet, none of that kind is missed."""
-        pool = Pool()
-        Calendar = pool.get('sushi.calendar')
-        Configuration = pool.get('sushi.configuration')
-        config = Configuration.get_values()
-        local = Calendar.to_local(now or clock.now())
-        if local.time() < config['report_time']:
+        kind yet, none of that kind is missed.  due: due_periods(now),
+        when the caller has it."""
+        Calendar = Pool().get('sushi.calendar')
+        day = cls._report_day(now)
+        if day is None:
             return []
-        today = local.date()
+        config, today = day
         oldest = today - dt.timedelta(days=CATCH_UP_DAYS)
 
         def newest(kind):
@@ -183,9 +191,6 @@ class Report(Workflow, ModelSQL, ModelView):
                 except CalendarMissingYearError:
                     pass
             return day + dt.timedelta(days=1)
-
-        def month_after(first):
-            return (first + dt.timedelta(days=32)).replace(day=1)
         missed = []
         last = newest('daily')
         if last:
@@ -210,7 +215,7 @@ class Report(Workflow, ModelSQL, ModelView):
                 missed.append(('monthly', first,
                         month_after(first) - dt.timedelta(days=1)))
                 first = month_after(first)
-        due = set(cls.due_periods(now))
+        due = set(cls.due_periods(now) if due is None else due)
         return [p for p in missed if p not in due]
 
     @classmethod
@@ -220,8 +225,8 @@ class Report(Workflow, ModelSQL, ModelView):
         Run twice, it makes nothing the second time."""
         reports = []
         now = clock.now()
-        for kind, start, end in (
-                cls.missed_periods(now) + cls.due_periods(now)):
+        due = cls.due_periods(now)
+        for kind, start, end in cls.missed_periods(now, due=due) + due:
             if not cls.search([('kind', '=', kind),
                         ('period_start', '=', start),
                         ('period_end', '=', end)], limit=1):

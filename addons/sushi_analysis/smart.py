@@ -169,16 +169,21 @@ class SuggestRoute(ModelSQL):
         vocabulary, = cursor.fetchone()
         suggested = {}
         for category in Category.search([]):
-            node = category
-            while node and not node.suggested_units:
-                node = node.parent
-            if node:
-                suggested[category.id] = [u.id for u in node.suggested_units]
+            units = category.nearest_suggested_units()
+            if units:
+                suggested[category.id] = [u.id for u in units]
         # plain lists: the cache keeps what it can copy
         value = (list(routes.items()), list(totals.items()), vocabulary,
             list(suggested.items()))
         cls._model_cache.set(None, value)
         return suggest.Model(*_model_args(*value))
+
+
+def unit_lines(units):
+    "The lines of the learned lead units shown, with their confidence."
+    return [gettext('sushi_analysis.msg_smart_unit',
+            unit=u.rec_name, confidence='%.0f' % (p * 100))
+        for u, p in units if p >= SHOW]
 
 
 def _model_args(routes, totals, vocabulary, suggested):
@@ -228,9 +233,6 @@ class Ticket(metaclass=PoolMeta):
         result['units'] = [(Unit(u), p) for u, p in units if u in active]
         return result
 
-    def _smart_text(self):
-        return '。'.join(filter(None, [self.title, self.description]))
-
     @fields.depends('title', 'description', 'address', 'region', 'state')
     def on_change_with_smart_hints(self, name=None):
         if self.state not in INTAKE_STATES:
@@ -242,9 +244,7 @@ class Ticket(metaclass=PoolMeta):
                     category=c.rec_name, confidence='%.0f' % (p * 100),
                     words='、'.join(words) or '-')
             for c, p, words in result['categories'] if p >= SHOW]
-        lines.extend(gettext('sushi_analysis.msg_smart_unit',
-                    unit=u.rec_name, confidence='%.0f' % (p * 100))
-            for u, p in result['units'] if p >= SHOW)
+        lines.extend(unit_lines(result['units']))
         return '\n'.join(lines)
 
     @fields.depends('title', 'description', 'address', 'region', 'category',
@@ -286,39 +286,40 @@ class DispatchStart(metaclass=PoolMeta):
 class Dispatch(metaclass=PoolMeta):
     __name__ = 'sushi.ticket.dispatch'
 
+    def smart_units(self):
+        """The learned lead units of the order, [(unit, probability)], the
+        likeliest first, without the units whose return was approved
+        (RET-06) and of the tiers allowed."""
+        ticket = self.record
+        tiers = self.allowed_tiers()
+        units = Pool().get('sushi.ticket').suggest(ticket_text(ticket),
+            region=ticket.region)['units']
+        returned = self.returned_units()
+        return [(u, p) for u, p in units
+            if u.id not in returned and u.tier in tiers]
+
     def default_start(self, fields):
         values = super().default_start(fields)
-        ticket = self.record
-        Ticket = Pool().get('sushi.ticket')
-        units = Ticket.suggest(ticket_text(ticket),
-            region=ticket.region)['units']
-        # RET-06: a unit whose return was approved is not suggested again
-        returned = {a.unit.id for a in ticket.assignments
-            if a.state == 'returned' and a.return_decision == 'approved'}
-        tiers = values.get('allowed_tiers') or ['2']
-        units = [(u, p) for u, p in units
-            if u.id not in returned and u.tier in tiers]
+        units = self.smart_units()
         if not units:
             return values
         # the list of suggested units stays TRI-05's (the locality first,
         # then the category's units): the learned ones are shown apart,
         # with their confidence, and the dispatcher decides
         values['smart_unit'] = units[0][0].id
-        values['smart_hints'] = '\n'.join(
-            gettext('sushi_analysis.msg_smart_unit',
-                unit=u.rec_name, confidence='%.0f' % (p * 100))
-            for u, p in units if p >= SHOW)
+        values['smart_hints'] = '\n'.join(unit_lines(units))
         return values
 
     def transition_dispatch(self):
+        # the suggestion made, to measure how often it is taken: made
+        # again here, not taken from the client (a form's readonly value)
+        units = self.smart_units()
         state = super().transition_dispatch()
-        # the suggestion made, to measure how often it is taken
-        if self.start.smart_unit:
+        if units:
             Ticket = Pool().get('sushi.ticket')
             t = Ticket.__table__()
             cursor = Transaction().connection.cursor()
-            cursor.execute(*t.update([t.smart_unit],
-                    [self.start.smart_unit.id],
+            cursor.execute(*t.update([t.smart_unit], [units[0][0].id],
                     where=t.id == self.record.id))
             clock.forget(Ticket.__name__)
         return state

@@ -10,6 +10,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.sushi_ticket import clock
 from trytond.modules.sushi_ticket.exceptions import CalendarMissingYearError
+from trytond.modules.sushi_ticket.tools import missed_months
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -266,21 +267,13 @@ class Period(Workflow, ModelSQL, ModelView):
         config = Configuration.get_values()
         today = date or Calendar.to_local(clock.now()).date()
         previous = today.replace(day=1) - dt.timedelta(days=1)
-
-        def month_after(first):
-            return (first + dt.timedelta(days=32)).replace(day=1)
         # late rather than never: the months after the newest monthly
         # period that a cron stopped from their bulletin day to the next
         # month's never scored (at most 12; none in a new database)
-        months = []
         newest = cls.search([('kind', '=', 'month')],
             order=[('start_date', 'DESC')], limit=1)
-        if newest:
-            month = max(month_after(newest[0].start_date),
-                (previous - dt.timedelta(days=366)).replace(day=1))
-            while month < previous.replace(day=1):
-                months.append(month)
-                month = month_after(month)
+        months = missed_months(newest[0].start_date if newest else None,
+            previous.replace(day=1), previous - dt.timedelta(days=366))
         if today.day >= config['bulletin_day']:
             months.append(previous)
         due = []

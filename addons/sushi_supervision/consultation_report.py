@@ -22,6 +22,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.modules.sushi_ticket import clock
 from trytond.modules.sushi_ticket.report import report_record
+from trytond.modules.sushi_ticket.tools import missed_months
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.report import Report
@@ -347,18 +348,10 @@ class MonthlyReport(ModelSQL, ModelView):
         Configuration = pool.get('sushi.configuration')
         day = Configuration.get_values().get('consultation_report_day') or 21
         today = Calendar.to_local(clock.now()).date()
-
-        def month_after(first):
-            return (first + dt.timedelta(days=32)).replace(day=1)
         this_month = today.replace(day=1)
-        months = []
         newest = cls.search([], order=[('month', 'DESC')], limit=1)
-        if newest:
-            month = max(month_after(newest[0].month),
-                (this_month - dt.timedelta(days=366)).replace(day=1))
-            while month < this_month:
-                months.append(month)
-                month = month_after(month)
+        months = missed_months(newest[0].month if newest else None,
+            this_month, this_month - dt.timedelta(days=366))
         if today.day >= day and not cls.search(
                 [('month', '=', this_month)]):
             months.append(this_month)

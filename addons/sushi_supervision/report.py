@@ -22,6 +22,7 @@ from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.modules.sushi_ticket import clock
 from trytond.modules.sushi_ticket.exceptions import CalendarMissingYearError
 from trytond.modules.sushi_ticket.report import report_record
+from trytond.modules.sushi_ticket.tools import missed_months, month_after
 from trytond.pool import Pool
 from trytond.report import Report
 from trytond.sendmail import send_message_transactional
@@ -104,20 +105,12 @@ class MonthlyReport(ModelSQL, ModelView):
             logger.warning("%s", exception.message)
             day = today.replace(day=1) + dt.timedelta(days=nth - 1)
         start, end = cls.previous_month(today)
-
-        def month_after(first):
-            return (first + dt.timedelta(days=32)).replace(day=1)
         # late rather than never: the months after the newest report that
         # a cron stopped from their report day to the next month missed
         # (at most 12)
-        months = []
         newest = cls.search([], order=[('period_start', 'DESC')], limit=1)
-        if newest:
-            month = max(month_after(newest[0].period_start),
-                (start - dt.timedelta(days=366)).replace(day=1))
-            while month < start:
-                months.append(month)
-                month = month_after(month)
+        months = missed_months(newest[0].period_start if newest else None,
+            start, start - dt.timedelta(days=366))
         if today >= day and not cls.search([('period_start', '=', start)]):
             months.append(start)
         if not months:

@@ -256,7 +256,7 @@ class CalendarYear(ModelSQL, ModelView):
 
 def fill_empty_deadlines(Model, field, start, days, since, where=None):
     """Set the empty deadline `field` of Model's rows whose `start` is
-    at or after `since` to Calendar.add_working_days(start, days), in one
+    at or after `since` to Calendar.platform_deadline(start, days), in one
     UPDATE per distinct value; rows still in a year without an official
     schedule stay empty.  Return the ids written."""
     pool = Pool()
@@ -276,10 +276,7 @@ def fill_empty_deadlines(Model, field, start, days, since, where=None):
         if isinstance(value, str):
             value = dt.datetime.fromisoformat(value)
         if value not in known:
-            try:
-                known[value] = Calendar.add_working_days(value, days)
-            except CalendarMissingYearError:
-                known[value] = None
+            known[value] = Calendar.platform_deadline(value, days)
         due = known[value]
         if due is None:
             missing += 1

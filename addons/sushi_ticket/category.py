@@ -27,6 +27,16 @@ class Category(UniqueCodeMixin, DeactivableMixin, tree(separator=' / '),
         super().__setup__()
         cls._order = [('code', 'ASC'), ('id', 'ASC')]
 
+    def nearest_suggested_units(self):
+        """The suggested units of the category, else those of its nearest
+        parent that has some (TRI-05)."""
+        category = self
+        while category:
+            if category.suggested_units:
+                return list(category.suggested_units)
+            category = category.parent
+        return []
+
 
 class CategoryUnit(ModelSQL):
     __name__ = 'sushi.category-sushi.unit'

@@ -51,25 +51,17 @@ class Dispatch(Wizard):
     dispatch = StateTransition()
 
     def default_start(self, fields):
-        pool = Pool()
-        Configuration = pool.get('sushi.configuration')
         ticket = self.record
         suggested = []
         if ticket.category:
-            category = ticket.category
-            while category and not suggested:
-                suggested = [u.id for u in category.suggested_units]
-                category = category.parent
+            suggested = [
+                u.id for u in ticket.category.nearest_suggested_units()]
         if ticket.region and ticket.region.id not in suggested:
             # TRI-05: locality first
             suggested.insert(0, ticket.region.id)
-        # RET-06: a unit whose return was approved is not suggested again
-        returned = {a.unit.id for a in ticket.assignments
-            if a.state == 'returned' and a.return_decision == 'approved'}
+        returned = self.returned_units()
         suggested = [u for u in suggested if u not in returned]
-        tiers = ['2']
-        if Configuration.get_values()['direct_tier3_dispatch']:
-            tiers.append('3')
+        tiers = self.allowed_tiers()
         return {
             'ticket': ticket.id,
             'suggested_units': suggested,
@@ -79,6 +71,21 @@ class Dispatch(Wizard):
             'urgency': ticket.urgency,
             'statutory_due_at': ticket.statutory_due_at,
             }
+
+    @staticmethod
+    def allowed_tiers():
+        "The tiers a lead unit may be of (tier 3 directly when configured)."
+        tiers = ['2']
+        if Pool().get('sushi.configuration').get_values()[
+                'direct_tier3_dispatch']:
+            tiers.append('3')
+        return tiers
+
+    def returned_units(self):
+        """RET-06: the ids of the units whose return of the order was
+        approved: they are not suggested again."""
+        return {a.unit.id for a in self.record.assignments
+            if a.state == 'returned' and a.return_decision == 'approved'}
 
     def transition_dispatch(self):
         Pool().get('sushi.ticket').dispatch_to([self.record],

@@ -61,6 +61,18 @@ def external():
         and not transaction.context.get(INNER))
 
 
+def export_path_parts(name):
+    """The field names of an export column's path (`a/b:lang=zh_CN/c`,
+    `name.translated`), in order."""
+    parts = []
+    for part in name.split('/'):
+        part = part.split(':lang=', 1)[0]
+        if part.endswith('.translated'):
+            part = part[:-len('.translated')]
+        parts.append(part)
+    return parts
+
+
 def _base_name(name):
     "requester_party.name -> requester_party; state:string -> state."
     return name.split('.', 1)[0].split(':', 1)[0]
@@ -284,15 +296,7 @@ class ReadGuardMixin:
         if external():
             ids = [r.id for r in records]
             cls._guard_ids(ids)
-            paths = set()
-            for name in fields_names:
-                parts = []
-                for part in name.split('/'):
-                    part = part.split(':lang=', 1)[0]
-                    if part.endswith('.translated'):
-                        part = part[:-len('.translated')]
-                    parts.append(part)
-                paths.add('.'.join(parts))
+            paths = {'.'.join(export_path_parts(n)) for n in fields_names}
             paths.discard('id')
             cls._guard_paths(paths)
             if ids and paths:

@@ -27,23 +27,19 @@ class RequesterReadLogMixin(GuardMixin):
     def read(cls, ids, fields_names):
         result = super().read(ids, fields_names)
         if external() and ids:
-            pool = Pool()
-            Ticket = pool.get('sushi.ticket')
-            Access = pool.get('sushi.ticket.pii_access')
-            parties = cls._requester_parties(ids)
-            # under the user's record rules: the orders of their units
-            with Transaction().set_context({SEARCH_LOGGED: True}):
-                tickets = Ticket.search([('requester_party', 'in', parties)])
+            Access = Pool().get('sushi.ticket.pii_access')
+            tickets = cls._requester_tickets(ids)
             names = sorted(n for n in fields_names if n not in {
                     'id', 'rec_name', '_timestamp', '_write', '_delete'})
             if tickets and names:
-                Access.log_reads([t.id for t in tickets],
+                Access.log_reads(tickets,
                     ['%s:%s' % (cls.__name__, n) for n in names])
         return result
 
     @classmethod
     def _requester_tickets(cls, ids):
-        "The orders, under the user's rules, of the requesters of ids."
+        """The ids of the orders, under the user's rules (the orders of
+        their units), of the requesters of ids."""
         Ticket = Pool().get('sushi.ticket')
         with Transaction().set_context({SEARCH_LOGGED: True}):
             return [t.id for t in Ticket.search([

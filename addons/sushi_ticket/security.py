@@ -18,7 +18,8 @@ from trytond.transaction import Transaction, without_check_access
 from . import clock
 from .exceptions import IntakeValidationError
 from .guard import (
-    GuardMixin, ReadGuardMixin, _base_name, external, refuse_hidden)
+    GuardMixin, ReadGuardMixin, _base_name, export_path_parts, external,
+    refuse_hidden)
 
 # Content of a handled order whose change is an event with old and new values.
 HANDLED_STATES = {'dispatched', 'in_progress', 'replied', 'reviewed',
@@ -206,17 +207,15 @@ class Ticket(GuardMixin, metaclass=PoolMeta):
         columns = []
         for index, path in enumerate(fields_names):
             Current, name = Model, None
-            for part in path.split('/'):
-                part = part.split(':lang=', 1)[0]
-                if part.endswith('.translated'):
-                    part = part[:-len('.translated')]
+            parts = export_path_parts(path)
+            for i, part in enumerate(parts):
                 field = Current._fields.get(part)
                 if field is None:
                     Current = None
                     break
                 name = part
                 target = getattr(field, 'model_name', None)
-                if target and part != path.split('/')[-1]:
+                if target and i < len(parts) - 1:
                     Current = pool.get(target)
             if (Current is not None and Current.__name__ == cls.__name__
                     and name in cls.FREE_TEXT_FIELDS):

@@ -821,7 +821,8 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         _, operator, operand, *extra = clause
         digits = (operand.strip('%').strip()
             if isinstance(operand, str) else '')
-        if _bar_digits(operator, operand) is not None:
+        number = _bar_digits(operator, operand)
+        if number is not None:
             # Issue #14: digits typed in the search bar are a number (by its
             # beginning: date, channel, type, serial; INT-07) or title
             # words, served by a B-tree prefix and a trigram index instead
@@ -833,12 +834,10 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         if operator in {'ilike', 'like'} and len(digits) >= 3:
             # three characters make a trigram (pg_trgm reads a shorter
             # text from the whole index)
-            number = None
-            if operator == 'like' and len(digits) >= 6 and digits.isdigit():
-                number = (digits, operand)
             return cls._matches_first(domain,
                 _title_pattern(('rec_name', operator, operand)),
-                number=number)
+                number=((number, operand)
+                    if operator == 'like' and number else None))
         return domain
 
     @classmethod
@@ -928,6 +927,25 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
             return [i for i, in cursor]
 
     @classmethod
+    def _list_page_clauses(cls, domain, limit, order):
+        """Issue #14: the AND clauses of a search that the pages read from
+        their own indexes may serve (_search_title_page,
+        _search_number_page, _search_red_page): a page (limit) in the
+        list's own order, on PostgreSQL, by a user without record rules on
+        the orders (the dispatcher); else None."""
+        from trytond import backend
+        own = [(n, d.upper()) for n, d in cls._order]
+        if order is not None and [(n, (d or 'ASC').upper())
+                for n, d in order] != own:
+            return None
+        if limit is None or limit <= 0 or backend.name != 'postgresql':
+            return None
+        if Transaction().check_access and not _unrestricted(
+                Pool().get('ir.rule').domain_get(cls.__name__, mode='read')):
+            return None
+        return _and_clauses(domain)
+
+    @classmethod
     def _search_title_page(cls, domain, offset, limit, order):
         """Issue #14: the ids of a page (list order) of the orders whose
         title matches the search bar's words, for a user without record
@@ -945,21 +963,11 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         of the window was 0.3 µs an order: 411 000 for a 30-day window at
         10 M); or from the trigram index alone when that costs less
         (_newest_matches, TITLE_DAY); sorted here."""
-        from trytond import backend
-        own = [(n, d.upper()) for n, d in cls._order]
-        if order is not None and [(n, (d or 'ASC').upper())
-                for n, d in order] != own:
-            return None
-        if limit is None or limit <= 0 or backend.name != 'postgresql':
-            return None
-        clauses = _and_clauses(domain)
+        clauses = cls._list_page_clauses(domain, limit, order)
         if not clauses or len(clauses) != 1:
             return None
         pattern = _title_pattern(clauses[0])
         if pattern is None:
-            return None
-        if Transaction().check_access and not _unrestricted(
-                Pool().get('ir.rule').domain_get(cls.__name__, mode='read')):
             return None
         t = cls.__table__()
         cursor = Transaction().connection.cursor()
@@ -1015,14 +1023,7 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         title's trigram index its few, and the page is sorted here as for
         title words (_search_title_page).  More than SEARCH_BAR_IDS
         matches (a month's prefix): None, Tryton's search as before."""
-        from trytond import backend
-        own = [(n, d.upper()) for n, d in cls._order]
-        if order is not None and [(n, (d or 'ASC').upper())
-                for n, d in order] != own:
-            return None
-        if limit is None or limit <= 0 or backend.name != 'postgresql':
-            return None
-        clauses = _and_clauses(domain)
+        clauses = cls._list_page_clauses(domain, limit, order)
         if not clauses or len(clauses) != 1 or len(clauses[0]) != 3:
             return None
         if clauses[0][0] != 'rec_name':
@@ -1030,9 +1031,6 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         _, operator, operand = _bar_clause(clauses[0])
         digits = _bar_digits(operator, operand)
         if digits is None:
-            return None
-        if Transaction().check_access and not _unrestricted(
-                Pool().get('ir.rule').domain_get(cls.__name__, mode='read')):
             return None
         t = cls.__table__()
         tables = {None: (t, None)}
@@ -1074,17 +1072,8 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         open ones have an index in that order (ticket_received_at DESC,
         ticket DESC): the page is its first rows, an order with two red
         parts counted once."""
-        from trytond import backend
-        own = [(n, d.upper()) for n, d in cls._order]
-        if order is not None and [(n, (d or 'ASC').upper())
-                for n, d in order] != own:
-            return None
-        if limit is None or limit <= 0 or backend.name != 'postgresql':
-            return None
-        if _and_clauses(domain) != [('light', '=', 'red')]:
-            return None
-        if Transaction().check_access and not _unrestricted(
-                Pool().get('ir.rule').domain_get(cls.__name__, mode='read')):
+        if cls._list_page_clauses(domain, limit, order) != [
+                ('light', '=', 'red')]:
             return None
         Assignment = Pool().get('sushi.ticket.assignment')
         a = Assignment.__table__()

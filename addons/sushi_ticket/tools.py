@@ -1,6 +1,7 @@
 # This file is part of 宿事速办.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 "Small helpers the models of the sushi modules share."
+import datetime as dt
 import logging
 import re
 import threading
@@ -16,6 +17,27 @@ from trytond.pyson import Eval, If
 logger = logging.getLogger(__name__)
 
 PHONE = re.compile(r'^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$')
+
+
+def month_after(first):
+    "The first day of the month after the one of a date."
+    return (first + dt.timedelta(days=32)).replace(day=1)
+
+
+def missed_months(newest, before, since):
+    """The first days of the months a monthly cron that did not run
+    missed: those after `newest` (the first day of the newest month made;
+    None: nothing is missed in a new database) and before `before`, from
+    the month of `since` on (how far back they are made, late rather than
+    never)."""
+    months = []
+    if newest is None:
+        return months
+    month = max(month_after(newest), since.replace(day=1))
+    while month < before:
+        months.append(month)
+        month = month_after(month)
+    return months
 
 
 class UniqueCodeMixin:

@@ -136,6 +136,16 @@ class AuditTestCase(DBTestCase, unittest.TestCase):
     points = AssessmentCases.points
     result = AssessmentCases.result
 
+    def two_counties(self):
+        """The network, 埇桥区 and 萧县 with their handler and leader, and
+        the workflow that acts for them."""
+        ns = self.units()
+        flow = Flow(ns)
+        flow.unit_staff(ns.county, ns.handler, ns.leader)
+        flow.unit_staff(ns.other, ns.other_handler,
+            self.leader(ns.other, 'xiao_leader'))
+        return ns, ns.county, ns.other, flow
+
     def leader(self, unit, login, role='deputy_in_charge'):
         "A leader of unit (a user of the unit-leader group)."
         pool = Pool()
@@ -205,12 +215,7 @@ class AuditTestCase(DBTestCase, unittest.TestCase):
         Assignment = pool.get('sushi.ticket.assignment')
         Callback = pool.get('sushi.ticket.callback')
         Unit = pool.get('sushi.unit')
-        ns = self.units()
-        county, other = ns.county, ns.other
-        flow = Flow(ns)
-        flow.unit_staff(county, ns.handler, ns.leader)
-        other_leader = self.leader(other, 'xiao_leader')
-        flow.unit_staff(other, ns.other_handler, other_leader)
+        ns, county, other, flow = self.two_counties()
 
         # A1: dispatched Mon 3 March 09:00 (morning, SGN-01: sign by 17:30),
         # signed 18:00 → late sign-in dated 3 March 17:30; replied Wed 5
@@ -597,12 +602,7 @@ class AuditTestCase(DBTestCase, unittest.TestCase):
         which it applies, D2.5 one quarterly rate, D2.5 floored at 0 in
         February (quarter to date) while D1.4 and D2.3 do not apply there
         (no order); the year equals the quarter; ranks share ties"""
-        ns = self.units()
-        county, other = ns.county, ns.other
-        flow = Flow(ns)
-        flow.unit_staff(county, ns.handler, ns.leader)
-        other_leader = self.leader(other, 'xiao_leader')
-        flow.unit_staff(other, ns.other_handler, other_leader)
+        ns, county, other, flow = self.two_counties()
         # January (1 January a holiday; Mon 6 January): J1, J2 to 埇桥区
         # 09:00, due Wed 15 January 17:30; J1 signed 18:00 (late, dated
         # 17:30); both replied Thu 16 January → two red cards; h = 7…10,
