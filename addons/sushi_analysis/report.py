@@ -341,7 +341,10 @@ class Report(Workflow, ModelSQL, ModelView):
                         'unit': unit.id if unit else None})
         for cluster in data['blocking']:
             body = gettext('sushi_analysis.msg_section_blocking',
-                name=cluster.name, first=cluster.first_at.date().isoformat(),
+                name=cluster.name,
+                # the Suzhou date, not the UTC one (a day early before 08:00)
+                first=Pool().get('sushi.calendar').to_local(
+                    cluster.first_at).date().isoformat(),
                 open=cluster.open_count)
             for unit in cluster.units or [None]:
                 sections.append({'title': cluster.name, 'body': body,

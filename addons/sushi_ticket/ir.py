@@ -1,5 +1,11 @@
 # This file is part of 宿事速办.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import datetime as dt
+import random
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+
 from trytond.model import ModelStorage
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import without_check_access
@@ -99,6 +105,50 @@ class Cron(metaclass=PoolMeta):
                 ('sushi.calendar.year|remind_next_year',
                     "Remind of Next Year's Calendar"),
                 ])
+
+    def _sushi_timezone(self):
+        """The platform's timezone (Asia/Shanghai) for the crons of the
+        sushi modules, whose hours are Suzhou hours ("every night"), or
+        None for the others (the server's timezone, TRYTOND_TZ, UTC by
+        default)."""
+        if (self.method or '').startswith('sushi.'):
+            timezone = Pool().get('sushi.configuration').get_values()[
+                'timezone']
+            return ZoneInfo(timezone)
+        return None
+
+    def get_timezone(self, name):
+        zone = self._sushi_timezone()
+        return zone.key if zone else super().get_timezone(name)
+
+    def compute_next_call(self, now=None):
+        """As ir.cron's, the hour and minute read in Suzhou time for the
+        sushi crons: a cron set for 00:10 runs at 00:10 in Suzhou, not at
+        08:10 on a server in UTC."""
+        zone = self._sushi_timezone()
+        if zone is None:
+            return super().compute_next_call(now)
+        if now is None:
+            now = dt.datetime.now()
+        interval = self.interval_type
+        moved = now.replace(tzinfo=dt.timezone.utc).astimezone(zone) + (
+            relativedelta(**{interval: self.interval_number}))
+        moved += relativedelta(microsecond=0, second=0,
+            minute=(self.minute if self.minute is not None
+                else random.randint(0, 59))
+            if interval != 'minutes' else None,
+            hour=(self.hour if self.hour is not None
+                else random.randint(0, 23))
+            if interval not in {'minutes', 'hours'} else None,
+            day=(self.day if self.day is not None
+                else random.randint(0, 31))
+            if interval not in {'minutes', 'hours', 'days', 'weeks'}
+            else None,
+            weekday=int(self.weekday.index) if self.weekday
+            and interval not in {'minutes', 'hours', 'days'} else None)
+        # the wall-clock time in Suzhou (no daylight saving) to naive UTC
+        return moved.replace(tzinfo=None).replace(tzinfo=zone).astimezone(
+            dt.timezone.utc).replace(tzinfo=None)
 
 
 class _ReportAccess:

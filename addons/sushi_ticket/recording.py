@@ -80,13 +80,17 @@ class Recording(ModelSQL, ModelView):
         super().check_modification(
             mode, recordings, values=values, external=external)
         if mode == 'delete':
+            Calendar = Pool().get('sushi.calendar')
             now = clock.now()
             for recording in recordings:
                 if recording.legal_hold or recording.keep_until > now:
+                    # the Suzhou date: the UTC one is a day early for a
+                    # call ended between 00:00 and 08:00
                     raise ArchiveError(gettext(
                             'sushi_ticket.msg_recording_retained',
                             recording=recording.rec_name,
-                            date=recording.keep_until.date()))
+                            date=Calendar.to_local(
+                                recording.keep_until).date()))
 
     @classmethod
     def purge(cls):
