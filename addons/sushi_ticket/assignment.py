@@ -11,6 +11,7 @@ import time
 
 from sql import Cast, Column, Literal, Null
 from sql.conditionals import Case, Coalesce
+from sql.functions import CurrentTimestamp
 
 from trytond import backend
 from trytond.i18n import gettext
@@ -22,7 +23,8 @@ from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 
 from . import clock
-from .exceptions import AssignmentError, DispatchError, ReturnError
+from .exceptions import (
+    AssignmentError, CalendarMissingYearError, DispatchError, ReturnError)
 from .tools import LIGHT_ROWS, IdSearchMixin, and_clauses
 from .workflow import check_user_values, transition
 
@@ -198,6 +200,14 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
             ('red', "Red"),
             ], "Light", readonly=True)
     light_changed_at = fields.DateTime("Light Changed at", readonly=True)
+    # CONV-03: computed in a year not entered yet (Calendar.provisional)
+    deadline_provisional = fields.Function(fields.Boolean(
+            "Provisional Deadlines",
+            help="A deadline lies in a year whose official holidays are not "
+            "entered yet: it counts the weekends only and is recomputed, "
+            "with the late sign-in and red card it dates, when the year is "
+            "entered."),
+        'get_deadline_provisional', searcher='search_deadline_provisional')
     red_card = fields.Boolean("Red Card", readonly=True)
     red_card_at = fields.DateTime("Red Card at", readonly=True)
     red_card_cause = fields.Selection([
@@ -751,19 +761,54 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                     result[name][id_] = value
         return result
 
+    PROVISIONAL_FIELDS = ['sign_deadline', 'return_deadline', 'due_at',
+        'progress_due_at', 'return_review_due_at', 'decision_due_at']
+
+    @classmethod
+    def get_deadline_provisional(cls, assignments, name):
+        start = Pool().get('sushi.calendar').provisional_from()
+        return {a.id: bool(start) and any(
+                getattr(a, f) is not None and getattr(a, f) >= start
+                for f in cls.PROVISIONAL_FIELDS)
+            for a in assignments}
+
+    @classmethod
+    def search_deadline_provisional(cls, name, clause):
+        _, operator, value = clause
+        start = Pool().get('sushi.calendar').provisional_from()
+        positive = (operator == '=') == bool(value)
+        if start is None:
+            return [] if not positive else [('id', '=', -1)]
+        if positive:
+            return ['OR'] + [(f, '>=', start)
+                for f in cls.PROVISIONAL_FIELDS]
+        return [['OR', (f, '=', None), (f, '<', start)]
+            for f in cls.PROVISIONAL_FIELDS]
+
     # --- dispatch -----------------------------------------------------
 
     @classmethod
-    def deadlines(cls, ticket, dispatched_at, lead_due=None, role='lead'):
+    def deadlines(cls, ticket, dispatched_at, lead_due=None, role='lead',
+            limit=None):
         """Return the deadline fields of a new assignment of ticket
         dispatched at dispatched_at: sign-in (SGN), return window (RET-01),
-        due time (LIM, CONV-05, CONV-06) and yellow light (LGT-03)."""
+        due time (LIM, CONV-05, CONV-06) and yellow light (LGT-03).  In a
+        year not entered yet they may be provisional (Calendar.provisional).
+        limit is the time limit to apply (by default the ticket's)."""
+        Calendar = Pool().get('sushi.calendar')
+        with Calendar.provisional():
+            return cls._deadlines(ticket, dispatched_at, lead_due=lead_due,
+                role=role, limit=limit)
+
+    @classmethod
+    def _deadlines(cls, ticket, dispatched_at, lead_due=None, role='lead',
+            limit=None):
         pool = Pool()
         Calendar = pool.get('sushi.calendar')
         TimeLimit = pool.get('sushi.time_limit')
         Configuration = pool.get('sushi.configuration')
         config = Configuration.get_values()
-        limit = TimeLimit.find(
+        limit = limit or TimeLimit.find(
             ticket.request_type, ticket.complexity, ticket.urgency)
         values = {
             'time_limit': limit.id,
@@ -955,8 +1000,9 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
             assignment.return_from_state = assignment.state
             assignment.return_requested_at = now
             assignment.return_requested_by = user
-            assignment.return_review_due_at = Calendar.platform_deadline(
-                now, review_days)
+            with Calendar.provisional():
+                assignment.return_review_due_at = Calendar.platform_deadline(
+                    now, review_days)
             assignment.return_overdue = bool(
                 assignment.return_deadline
                 and now > assignment.return_deadline)
@@ -1049,6 +1095,22 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         time it took (carried down to the sub-units that share them,
         ORG-13), unless shift is False (an approved extension sets its own
         due time)."""
+        Calendar = Pool().get('sushi.calendar')
+        try:
+            with Calendar.provisional():
+                cls._resume_clock(assignments, shift=shift)
+        except CalendarMissingYearError:
+            # the policy refuses a year not entered yet (CONV-03): say
+            # which decision waits for which year, in the user's words
+            paused = [a for a in assignments if a.clock_paused_at]
+            raise CalendarMissingYearError(gettext(
+                    'sushi_ticket.msg_decision_missing_year',
+                    assignment=', '.join(
+                        a.rec_name for a in paused or assignments),
+                    year=(Calendar.last_year() or 0) + 1))
+
+    @classmethod
+    def _resume_clock(cls, assignments, shift=True):
         pool = Pool()
         Event = pool.get('sushi.ticket.event')
         Calendar = pool.get('sushi.calendar')
@@ -1308,12 +1370,13 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                 (assignment.consecutive_returns or 0) + 1)
             if grace and assignment.due_at:
                 now = grace_from or clock.now()
-                floor = Calendar.add_working_days(now, grace)
-                if assignment.due_at < floor:
-                    assignment.due_at = floor
-                    assignment.yellow_at = Calendar.working_time_point(
-                        assignment.dispatched_at, floor,
-                        Configuration.get_values()['yellow_fraction'])
+                with Calendar.provisional():
+                    floor = Calendar.add_working_days(now, grace)
+                    if assignment.due_at < floor:
+                        assignment.due_at = floor
+                        assignment.yellow_at = Calendar.working_time_point(
+                            assignment.dispatched_at, floor,
+                            Configuration.get_values()['yellow_fraction'])
         cls.save(assignments)
         cls.check_consecutive_returns(assignments)
 
@@ -1342,8 +1405,9 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         Calendar = pool.get('sushi.calendar')
         for assignment in assignments:
             assignment.completed_at = completed_at
-            assignment.handling_days = Calendar.working_days_between(
-                assignment.dispatched_at, completed_at)
+            with Calendar.provisional():
+                assignment.handling_days = Calendar.working_days_between(
+                    assignment.dispatched_at, completed_at)
             assignment.consecutive_returns = 0
             assignment.light = None
         cls.save(assignments)
@@ -1363,14 +1427,261 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
             if c.state in cls.OPEN_STATES and c.due_at == a.due_at]
         for assignment in assignments:
             assignment.due_at = due_at
-            assignment.yellow_at = Calendar.working_time_point(
-                assignment.dispatched_at, due_at, fraction)
+            with Calendar.provisional():
+                assignment.yellow_at = Calendar.working_time_point(
+                    assignment.dispatched_at, due_at, fraction)
             if assignment.state in cls.LIGHT_STATES and not (
                     assignment.red_card):
                 assignment.light = ('yellow' if now >= assignment.yellow_at
                     else 'green')
         cls.save(assignments)
         Ticket.process([a.ticket for a in assignments])
+
+    # --- a year entered after its deadlines (CONV-03) ------------------
+
+    @classmethod
+    def recompute_deadlines(cls, since):
+        """A year was entered (CalendarYear.fill_platform_deadlines): the
+        deadlines at or after since (local midnight of its 1 January) were
+        computed without its holidays: provisionally from the weekends
+        (Calendar.provisional), or from the days a re-import replaced.
+        Each is computed again from the dispatch, as the dispatch computed
+        it, and the facts it dates follow: a late sign-in (SGN-04), an
+        overdue return (RET-03), a deemed acceptance (RET-02), a red card
+        (LGT-02, LIM-02) with its ACC-02 candidate and the light; a fact
+        the new deadline no longer supports is withdrawn, a new one is
+        dated at the new deadline (LGT-05), whenever the recompute runs.
+        A due time moved since the dispatch is recomputed when one
+        approved extension moved it; one moved by a paused clock or a
+        review's grace is left, logged and reported to the administrators.
+        The rows are written in one UPDATE per distinct set of values.
+        Return the ids of the assignments changed."""
+        pool = Pool()
+        Calendar = pool.get('sushi.calendar')
+        Configuration = pool.get('sushi.configuration')
+        Event = pool.get('sushi.ticket.event')
+        Extension = pool.get('sushi.ticket.extension')
+        Ticket = pool.get('sushi.ticket')
+        config = Configuration.get_values()
+        a = cls.__table__()
+        inner = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        now = clock.now()
+        touched = None
+        for name in ['sign_deadline', 'return_deadline', 'due_at',
+                'original_due_at', 'progress_due_at']:
+            condition = Column(inner, name) >= since
+            touched = condition if touched is None else touched | condition
+        # the whole dispatch: a co-unit's due time is counted back from
+        # its lead's (TRI-08), a sub-unit's is its parent's (ORG-10)
+        cursor.execute(*a.select(a.id,
+                where=a.ticket.in_(inner.select(inner.ticket, where=touched))
+                & (a.dispatched_at != Null)
+                & (Coalesce(a.for_information, False) == Literal(False))))
+        ids = [i for i, in cursor]
+        if not ids:
+            return []
+        records = []
+        for sub_ids in grouped_slice(ids):
+            records.extend(cls.browse(list(sub_ids)))
+        # leads first, then co-units, then sub-units
+        records.sort(key=lambda r: (bool(r.parent), r.role != 'lead', r.id))
+        new_due, leads = {}, {}
+        by_values, extension_values = {}, []
+        new_facts = {'late_sign_in': [], 'red_card': []}
+        withdrawn, unresolved = [], []
+        fraction = config['yellow_fraction']
+        with Calendar.provisional():
+            for record in records:
+                if record.parent:
+                    lead_due = new_due.get(record.parent.id)
+                    if lead_due is None:
+                        unresolved.append(record)
+                        continue
+                elif record.role == 'co':
+                    lead_due = leads.get(
+                        (record.ticket.id, record.dispatched_at))
+                else:
+                    lead_due = None
+                values = cls._deadlines(record.ticket, record.dispatched_at,
+                    lead_due=lead_due, role=record.role,
+                    limit=record.time_limit)
+                if record.statutory and not values.get('statutory'):
+                    unresolved.append(record)
+                    continue
+                due = values['due_at']
+                if record.due_at != record.original_due_at:
+                    extension = record._recomputable_extension()
+                    if not extension:
+                        if any(values.get(n) != getattr(record, n)
+                                for n in ['original_due_at', 'sign_deadline',
+                                    'return_deadline']):
+                            unresolved.append(record)
+                        else:
+                            # the new days do not touch it
+                            new_due[record.id] = record.due_at
+                        continue
+                    due = Calendar.add_working_days(
+                        values['original_due_at'], extension.days)
+                    extension_values.append((extension, {
+                                'due_before': values['original_due_at'],
+                                'filing_deadline': Calendar.add_working_days(
+                                    values['original_due_at'], -1),
+                                'new_due_at': due,
+                                }))
+                    values['yellow_at'] = Calendar.working_time_point(
+                        record.dispatched_at, due, fraction)
+                new_due[record.id] = due
+                if record.role == 'lead' and not record.parent:
+                    leads[(record.ticket.id, record.dispatched_at)] = due
+                changes = record._recomputed(values, due, now)
+                if not changes:
+                    continue
+                for fact in ['late_sign_in', 'red_card']:
+                    if changes.get(fact):
+                        new_facts[fact].append(record.id)
+                if any(changes.get(f) is False for f in [
+                            'late_sign_in', 'red_card', 'deemed_accepted',
+                            'return_overdue']):
+                    withdrawn.append(record)
+                key = tuple(sorted(changes.items()))
+                by_values.setdefault(key, []).append(record.id)
+        for key, record_ids in by_values.items():
+            names = [k for k, _ in key]
+            for sub_ids in grouped_slice(record_ids,
+                    backend.MAX_QUERY_PARAMS):
+                cursor.execute(*a.update(
+                        [Column(a, n) for n in names] + [a.write_date],
+                        [v for _, v in key] + [CurrentTimestamp()],
+                        where=reduce_ids(a.id, list(sub_ids))))
+        for extension, values in extension_values:
+            if any(getattr(extension, k) != v for k, v in values.items()):
+                e = Extension.__table__()
+                cursor.execute(*e.update(
+                        [Column(e, k) for k in values],
+                        list(values.values()),
+                        where=e.id == extension.id))
+        changed = sorted({i for ids_ in by_values.values() for i in ids_})
+        clock.forget(cls.__name__, Extension.__name__, 'sushi.ticket')
+        if changed:
+            changed_records = cls.browse(changed)
+            Event.log(changed_records, 'deadline_recompute',
+                comment=gettext('sushi_ticket.msg_deadlines_recomputed',
+                    year=Calendar.to_local(since).year))
+            for action, fact_ids in new_facts.items():
+                if fact_ids:
+                    cls.log_swept(cls.browse(fact_ids), action, now)
+            Ticket.process(list({r.ticket for r in changed_records}))
+        if withdrawn:
+            logger.info("recompute: facts withdrawn on %s assignments",
+                len(withdrawn))
+        if unresolved:
+            cls._report_unresolved(unresolved, since)
+        return changed
+
+    def _recomputable_extension(self):
+        """The one approved extension that moved the due time from the
+        dispatch's (EXT-04), or None when something else moved it too."""
+        approved = [e for e in self.extensions if e.state == 'approved']
+        # moved neither before the filing (due_before) nor after the
+        # approval (new_due_at); the extension's own pause does not move
+        # it (resume_clock with shift=False)
+        if (len(approved) == 1 and approved[0].new_due_at == self.due_at
+                and approved[0].due_before == self.original_due_at):
+            return approved[0]
+        return None
+
+    def _recomputed(self, values, due, now):
+        """The columns that change with the recomputed deadline values and
+        due time, with the facts they date (see recompute_deadlines)."""
+        new = {
+            'sign_deadline': values.get('sign_deadline'),
+            'return_deadline': values.get('return_deadline'),
+            'due_at': due,
+            'original_due_at': values.get('original_due_at'),
+            'progress_due_at': values.get('progress_due_at'),
+            'yellow_at': values.get('yellow_at'),
+            }
+        running = not self.clock_paused_at
+        # SGN-04
+        late = bool(self.late_sign_in)
+        if self.signed_at:
+            late = self.signed_at > new['sign_deadline']
+        elif self.state == 'dispatched' and running:
+            late = now > new['sign_deadline']
+        new['late_sign_in'] = late
+        new['late_sign_in_at'] = new['sign_deadline'] if late else None
+        # RET-03, RET-02
+        if self.return_requested_at:
+            overdue = self.return_requested_at > new['return_deadline']
+            new['return_overdue'] = overdue
+            new['return_overdue_at'] = (
+                new['return_deadline'] if overdue else None)
+        elif self.state in {'dispatched', 'signed'}:
+            new['deemed_accepted'] = now > new['return_deadline']
+        # LGT-02, LIM-02, ACC-02
+        submitted = None
+        if self.completed_at:
+            submitted = self.completed_at
+        elif self.state == 'replied':
+            submitted = max((r.submitted_at for r in self.replies
+                    if r.submitted_at and r.kind == 'reply'), default=None)
+        done = submitted
+        if done is None and self.state in self.LIGHT_STATES and running:
+            done = now
+        # a progress card (LIM-02) is left as it is
+        if done is not None and self.red_card_cause in {None, 'overdue'}:
+            card = done > due
+            new['red_card'] = card
+            new['red_card_at'] = due if card else None
+            new['red_card_cause'] = 'overdue' if card else None
+            if submitted is not None:
+                new['late_completion'] = card
+            candidate = card and not self.has_approved_extension()
+            new['overdue_accountability_candidate'] = candidate
+            new['overdue_accountability_candidate_at'] = (
+                due if candidate else None)
+            if self.state in self.LIGHT_STATES or (
+                    self.state in self.OPEN_STATES and self.light):
+                light = ('red' if card
+                    else 'yellow' if now >= new['yellow_at'] else 'green')
+                new['light'] = light
+                if light != self.light:
+                    new['light_changed_at'] = (
+                        due if card else clock.whole_seconds(now))
+        changes = {}
+        for name, value in new.items():
+            old = getattr(self, name)
+            if name in {'late_sign_in', 'red_card', 'deemed_accepted',
+                    'return_overdue', 'late_completion',
+                    'overdue_accountability_candidate'}:
+                old = bool(old)
+            if old != value:
+                changes[name] = value
+        return changes
+
+    @classmethod
+    def _report_unresolved(cls, assignments, since):
+        """Tell the administrators which orders' moved deadlines the
+        recompute left as they were (a paused clock, a review's grace,
+        several extensions): to be checked by hand."""
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        ResNotification = pool.get('res.notification')
+        Calendar = pool.get('sushi.calendar')
+        logger.warning("recompute: %s assignments with moved deadlines left "
+            "as they were: %s", len(assignments),
+            ', '.join(str(a.id) for a in assignments[:50]))
+        admin = ModelData.get_id('sushi_ticket', 'group_sushi_admin')
+        label = gettext('sushi_ticket.msg_deadlines_not_recomputed',
+            year=Calendar.to_local(since).year, count=len(assignments),
+            orders='、'.join(a.rec_name for a in assignments[:10]))
+        with without_check_access():
+            users = User.search([('groups', '=', admin)])
+            ResNotification.create([{
+                        'user': u.id, 'label': label[:250],
+                        'icon': 'tryton-warning'} for u in users])
 
     # --- the sweep (LGT, SGN-04, RET-02) ------------------------------
 
@@ -1395,6 +1706,10 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         pool = Pool()
         Configuration = pool.get('sushi.configuration')
         config = Configuration.get_values()
+        # a year entered with no worker to apply it (trytond-admin -u):
+        # its deadlines are filled and recomputed before the sweep reads
+        # them (one look at the few calendar years otherwise)
+        pool.get('sushi.calendar.year').fill_pending()
         a = cls.__table__()
         cursor = Transaction().connection.cursor()
         now = now or clock.now()

@@ -5,8 +5,13 @@
 Working days are Monday to Friday, except the rows of `sushi.calendar.day`:
 a `holiday` removes a day, a `workday` (调休上班日) adds a weekend day.  A
 year is known only when a `sushi.calendar.year` row says its official
-schedule was entered; any question about another year is refused.
+schedule was entered; any question about another year is refused,
+except in the work-order flows (`provisional()`): there the year after the
+last one entered counts its weekends only, when the configuration's
+missing-year policy says so, and every deadline so computed is recomputed
+when the year is entered (CalendarYear.fill_platform_deadlines).
 """
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -14,6 +19,7 @@ import logging
 from zoneinfo import ZoneInfo
 
 from sql import Literal, Null
+from sql.aggregate import Max
 from sql.functions import CurrentTimestamp
 
 from trytond import backend
@@ -72,6 +78,9 @@ class CalendarYear(ModelSQL, ModelView):
             ], "Source", required=True)
     note = fields.Char("Note")
     days = fields.One2Many('sushi.calendar.day', 'calendar_year', "Days")
+    applied_at = fields.DateTime("Deadlines Recomputed at", readonly=True,
+        help="When the deadlines that depend on this year were last filled "
+        "and recomputed from its days; empty while that is pending.")
     holiday_count = fields.Function(
         fields.Integer("Holidays"), 'get_counts')
     workday_count = fields.Function(
@@ -86,6 +95,19 @@ class CalendarYear(ModelSQL, ModelView):
                 'sushi_ticket.msg_calendar_year_unique'),
             ]
         cls._order = [('year', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def __register__(cls, module):
+        table_h = cls.__table_handler__(module)
+        new = table_h.table_exist(cls._table) and not table_h.column_exist(
+            'applied_at')
+        super().__register__(module)
+        if new:
+            # the years of an existing database were applied when entered
+            table = cls.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.update([table.applied_at],
+                    [CurrentTimestamp()], where=table.applied_at == Null))
 
     @classmethod
     def default_source(cls):
@@ -131,10 +153,14 @@ class CalendarYear(ModelSQL, ModelView):
         for year, rows in sorted(_library_schedule().items()):
             if year in known:
                 continue
+            # a new database has no deadline to fill: applied at once; an
+            # upgrade's new year is applied by the queue or the sweep
             cursor.execute(*year_table.insert(
                     [year_table.year, year_table.source, year_table.note,
-                        year_table.create_uid, year_table.create_date],
-                    [[year, 'library', 'chinese-calendar', 0, now]]))
+                        year_table.create_uid, year_table.create_date,
+                        year_table.applied_at],
+                    [[year, 'library', 'chinese-calendar', 0, now,
+                            None if known else now]]))
             cursor.execute(*year_table.select(year_table.id,
                     where=year_table.year == year))
             year_id, = cursor.fetchone()
@@ -165,10 +191,11 @@ class CalendarYear(ModelSQL, ModelView):
 
     @classmethod
     def remind_next_year(cls):
-        """Cron, weekly: from 1 November, remind the platform
-        administrators in the web client that next year's calendar is
-        missing, until it is imported; one who has the reminder unread is
-        not reminded again (a cron run twice, or a run after a stop)."""
+        """Cron, daily at 08:30 Suzhou time: from 1 November, remind the
+        platform administrators in the web client that next year's
+        calendar is missing (and that deadlines in it are provisional),
+        until it is imported; one who has the reminder unread is not
+        reminded again (a cron run twice, or a run after a stop)."""
         pool = Pool()
         ModelData = pool.get('ir.model.data')
         User = pool.get('res.user')
@@ -199,8 +226,24 @@ class CalendarYear(ModelSQL, ModelView):
         if mode == 'create':
             # queued: run after the commit that entered the year (by the
             # worker in production), so that the import stays fast and
-            # sees the year's days
+            # sees the year's days; without a worker, run after the
+            # request's commit; failing both (trytond-admin), the sweep
+            # runs it (fill_pending)
             cls.__queue__.fill_platform_deadlines(records)
+
+    @classmethod
+    def fill_pending(cls):
+        """Called by the assignment sweep (every 5 minutes): apply the
+        years whose deadlines were not filled and recomputed yet (a year a
+        module update brought with no worker to run the queue, a queued
+        task that failed)."""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.id,
+                where=table.applied_at == Null))
+        ids = [i for i, in cursor]
+        if ids:
+            cls.fill_platform_deadlines(cls.browse(ids))
 
     @classmethod
     def platform_deadline_fields(cls):
@@ -223,63 +266,95 @@ class CalendarYear(ModelSQL, ModelView):
 
     @classmethod
     def fill_platform_deadlines(cls, years):
-        """Queued when years are entered: the platform's deadlines left
-        empty since 1 January of the year before the first of them
-        (platform_deadline) are computed from their stored start exactly
-        as they would have been, in set-based updates; those still in an
-        unknown year stay empty.  Then the assignments' decision due time
-        (the dispatcher's queue) follows.  Only empty deadlines are
+        """Queued when years are entered (an import, a re-import with
+        "replace", a module update, a day edited by hand): the platform's
+        deadlines left empty since 1 January of the year before the first
+        of them (platform_deadline) are computed from their stored start
+        exactly as they would have been, and those at or after 1 January
+        of the first of them (provisional, or computed from the days a
+        re-import replaced) are recomputed, in set-based updates; those
+        still in an unknown year stay empty.  The work orders' own
+        deadlines and the facts dated by them follow
+        (Assignment.recompute_deadlines), then the assignments' decision
+        due time (the dispatcher's queue).  Only changed values are
         written: running it twice changes nothing."""
         pool = Pool()
         Assignment = pool.get('sushi.ticket.assignment')
         Calendar = pool.get('sushi.calendar')
         Extension = pool.get('sushi.ticket.extension')
+        # a year deleted since the task was queued (a re-import) is gone
+        with without_check_access():
+            years = cls.search([('id', 'in', [y.id for y in years])])
         if not years:
             return
+        Calendar._cache.clear()
         config = Calendar._config()
-        since = Calendar.local_datetime(
-            dt.date(min(y.year for y in years) - 1, 1, 1), dt.time())
+        first = min(y.year for y in years)
+        since = Calendar.local_datetime(dt.date(first - 1, 1, 1), dt.time())
+        recompute = Calendar.local_datetime(dt.date(first, 1, 1), dt.time())
         filled = {}
-        for name, field, start, days, where in (
-                cls.platform_deadline_fields()):
-            Model = pool.get(name)
-            filled[name] = fill_empty_deadlines(
-                Model, field, start, config[days], since, where)
+        with Calendar.provisional():
+            for name, field, start, days, where in (
+                    cls.platform_deadline_fields()):
+                Model = pool.get(name)
+                filled[name] = fill_empty_deadlines(
+                    Model, field, start, config[days], since, where,
+                    recompute=recompute)
         assignment_ids = set(filled['sushi.ticket.assignment'])
         if filled['sushi.ticket.extension']:
             assignment_ids.update(e.assignment.id for e in Extension.browse(
                     filled['sushi.ticket.extension']))
-        if assignment_ids:
-            with without_check_access():
+        with without_check_access():
+            Assignment.recompute_deadlines(recompute)
+            if assignment_ids:
                 Assignment.update_decision_due(sorted(assignment_ids))
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update([table.applied_at],
+                [clock.whole_seconds(clock.now())],
+                where=table.id.in_([y.id for y in years])))
+        clock.forget(cls.__name__)
 
 
-def fill_empty_deadlines(Model, field, start, days, since, where=None):
+def fill_empty_deadlines(Model, field, start, days, since, where=None,
+        recompute=None):
     """Set the empty deadline `field` of Model's rows whose `start` is
     at or after `since` to Calendar.platform_deadline(start, days), in one
     UPDATE per distinct value; rows still in a year without an official
-    schedule stay empty.  Return the ids written."""
+    schedule stay empty.  With recompute (a naive UTC time), the rows
+    whose deadline is at or after it are computed again too, and written
+    when the value changed.  Return the ids written."""
     pool = Pool()
     Calendar = pool.get('sushi.calendar')
     table = Model.__table__()
     cursor = Transaction().connection.cursor()
-    condition = ((getattr(table, field) == Null)
+    deadline = getattr(table, field)
+    condition = ((deadline == Null)
         & (getattr(table, start) != Null)
         & (getattr(table, start) >= since))
+    if recompute is not None:
+        condition |= (deadline >= recompute) & (getattr(table, start) != Null)
     if where is not None:
         condition &= where(table)
-    cursor.execute(*table.select(table.id, getattr(table, start),
+    cursor.execute(*table.select(table.id, getattr(table, start), deadline,
             where=condition))
     rows = cursor.fetchall()
+    # CONV-05's default: the deadline depends on the local date only
+    by_date = Calendar._config()['deadline_convention'] == 'close_of_day'
     by_due, known, missing = {}, {}, 0
-    for id_, value in rows:
+    for id_, value, old in rows:
         if isinstance(value, str):
             value = dt.datetime.fromisoformat(value)
-        if value not in known:
-            known[value] = Calendar.platform_deadline(value, days)
-        due = known[value]
+        if isinstance(old, str):
+            old = dt.datetime.fromisoformat(old)
+        key = Calendar.to_local(value).date() if by_date else value
+        if key not in known:
+            known[key] = Calendar.platform_deadline(value, days)
+        due = known[key]
         if due is None:
             missing += 1
+            continue
+        if due == old:
             continue
         by_due.setdefault(due, []).append(id_)
     written = []
@@ -361,6 +436,14 @@ class CalendarDay(ModelSQL, ModelView):
     def on_modification(cls, mode, records, field_names=None):
         super().on_modification(mode, records, field_names=field_names)
         Calendar._cache.clear()
+        # a day edited in a year already applied (by hand): its deadlines
+        # are recomputed too; the days of a year just entered are applied
+        # with it
+        years = {d.calendar_year for d in records
+            if d.calendar_year and d.calendar_year.applied_at}
+        if years:
+            Year = Pool().get('sushi.calendar.year')
+            Year.__queue__.fill_platform_deadlines(list(years))
 
 
 class Calendar(Model):
@@ -423,9 +506,62 @@ class Calendar(Model):
                 days = (frozenset(holidays), frozenset(workdays))
             cls._cache.set(year, days)
         if days is False:
+            if cls._provisional_year(year):
+                # weekends only, recomputed when the year is entered
+                logger.warning("%s: provisional deadline (weekends only)",
+                    year)
+                return frozenset(), frozenset()
             raise CalendarMissingYearError(gettext(
                     'sushi_ticket.msg_calendar_missing_year', year=year))
         return days
+
+    @classmethod
+    @contextlib.contextmanager
+    def provisional(cls):
+        """Let the work-order flows inside compute deadlines in the year
+        after the last one entered from its weekends only, when the
+        configuration's missing_year_policy is 'provisional' (the
+        default): a hotline does not stop dispatching on 23 December.
+        Such deadlines are marked (Assignment.deadline_provisional) and
+        recomputed when the year is entered."""
+        with Transaction().set_context(sushi_calendar_provisional=True):
+            yield
+
+    @classmethod
+    def _provisional_year(cls, year):
+        return bool(Transaction().context.get('sushi_calendar_provisional')
+            and cls._config()['missing_year_policy'] == 'provisional'
+            and cls.last_year() is not None
+            and year == cls.last_year() + 1)
+
+    @classmethod
+    def last_year(cls):
+        "The last year whose official schedule was entered, or None."
+        last = cls._cache.get('last')
+        if last is None:
+            Year = Pool().get('sushi.calendar.year')
+            table = Year.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.select(Max(table.year)))
+            last, = cursor.fetchone()
+            last = last or 0
+            cls._cache.set('last', last)
+        return last or None
+
+    @classmethod
+    def provisional_from(cls):
+        """The naive UTC time from which a deadline is provisional: local
+        midnight of 1 January after the last year entered."""
+        last = cls.last_year()
+        if last is None:
+            return None
+        return cls.local_datetime(dt.date(last + 1, 1, 1), dt.time())
+
+    @classmethod
+    def is_provisional(cls, value):
+        "Tell whether the deadline value lies in a year not entered yet."
+        start = cls.provisional_from()
+        return bool(value and start and value >= start)
 
     @classmethod
     def is_working_day(cls, date):

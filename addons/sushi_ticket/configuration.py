@@ -34,6 +34,14 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
             ('next_afternoon',
                 "As an afternoon dispatch on the next working day"),
             ], "Dispatch on a Non-Working Day", required=True)
+    # CONV-03: the year after the last one entered, before its import
+    missing_year_policy = fields.Selection([
+            ('provisional', "Provisional deadlines from weekends only"),
+            ('refuse', "Refuse"),
+            ], "Year Not Entered Yet", required=True,
+        help="Deadlines of work orders that fall in the year after the last "
+        "one entered: computed provisionally from weekends only, marked, "
+        "and recomputed when the year is entered; or refused.")
 
     ticket_sequence = fields.Many2One('ir.sequence', "Ticket Sequence",
         required=True,
@@ -259,6 +267,10 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_non_working_day_dispatch(cls):
         return 'next_morning'
+
+    @classmethod
+    def default_missing_year_policy(cls):
+        return 'provisional'
 
     @classmethod
     def on_modification(cls, mode, records, field_names=None):

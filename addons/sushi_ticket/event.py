@@ -61,6 +61,7 @@ ACTIONS = [
     ('clock_resume', "Clock Resumed"),
     ('dispatch_late', "Dispatch Window Passed"),
     ('year_end', "Calendar Missing Reminder"),
+    ('deadline_recompute', "Deadlines Recomputed"),
     ('cancel', "Cancelled"),
     ('note', "Note"),
     ]

@@ -12,7 +12,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from . import clock
-from .exceptions import ExtensionError
+from .exceptions import CalendarMissingYearError, ExtensionError
 from .workflow import DraftOnlyMixin, transition
 
 _draft = Eval('state') != 'draft'
@@ -163,7 +163,8 @@ class Extension(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                     'sushi_ticket.msg_extension_informed_future',
                     assignment=assignment.rec_name))
         due = assignment.due_at
-        filing_deadline = Calendar.add_working_days(due, -1)
+        with Calendar.provisional():
+            filing_deadline = Calendar.add_working_days(due, -1)
         late_window = False
         if now > filing_deadline:
             late_window = (config['extension_late_window']
@@ -204,11 +205,13 @@ class Extension(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         now = clock.now()
         days = pool.get('sushi.configuration').get_values()[
             'return_review_days']
+        Calendar = pool.get('sushi.calendar')
+        with Calendar.provisional():
+            decision_due_at = Calendar.platform_deadline(now, days)
         cls.write(extensions, {
                 'leader': Transaction().user or None,
                 'leader_at': now,
-                'decision_due_at': pool.get(
-                    'sushi.calendar').platform_deadline(now, days),
+                'decision_due_at': decision_due_at,
                 })
         # LGT-05: filed in time, now the platform's to decide
         pool.get('sushi.ticket.assignment').pause_clock(
@@ -247,8 +250,15 @@ class Extension(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                 raise ExtensionError(gettext(
                         'sushi_ticket.msg_extension_state',
                         assignment=assignment.rec_name))
-            extension.new_due_at = Calendar.add_working_days(
-                assignment.due_at, extension.days)
+            try:
+                with Calendar.provisional():
+                    extension.new_due_at = Calendar.add_working_days(
+                        assignment.due_at, extension.days)
+            except CalendarMissingYearError:
+                raise CalendarMissingYearError(gettext(
+                        'sushi_ticket.msg_decision_missing_year',
+                        assignment=assignment.rec_name,
+                        year=(Calendar.last_year() or 0) + 1))
             extension.decided_by = Transaction().user or None
             extension.decided_at = now
         Assignment.resume_clock([e.assignment for e in extensions],

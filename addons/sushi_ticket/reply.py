@@ -343,8 +343,9 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
             reply.signed_off_by = Transaction().user
             reply.signed_off_at = reply.submitted_at = now
             if reply.kind == 'reply':
-                reply.review_due_at = Calendar.platform_deadline(
-                    now, review_days)
+                with Calendar.provisional():
+                    reply.review_due_at = Calendar.platform_deadline(
+                        now, review_days)
         cls.save(replies)
         assignments = [r.assignment for r in replies]
         Assignment.record_late_completion(assignments, now)

@@ -1243,10 +1243,10 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
 
     @with_transaction()
     def test_deadline_in_year_without_calendar(self):
-        "CONV-03: a due time in a year with no schedule is refused"
+        """CONV-03: a due time in a year with no schedule is refused when
+        the configuration says so (missing_year_policy 'refuse')"""
         from ..exceptions import CalendarMissingYearError
-        Year = Pool().get('sushi.calendar.year')
-        Year.delete(Year.search([('year', '=', 2027)]))
+        self.without_2027('refuse')
         ns = setup_network()
         ticket = create_ticket()
         with self.assertRaises(CalendarMissingYearError) as cm:
@@ -1978,10 +1978,18 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
 
     # --- awkward weeks: the last days of a year whose next is unknown --
 
-    def without_2027(self):
-        "Remove 2027 whatever chinese-calendar knows (CONV-03)."
-        Year = Pool().get('sushi.calendar.year')
+    def without_2027(self, policy='refuse'):
+        """Remove 2027 whatever chinese-calendar knows (CONV-03); the
+        work orders' deadlines in it are refused unless told otherwise
+        (the configuration's missing_year_policy, provisional by
+        default: test_year_end)."""
+        pool = Pool()
+        Year = pool.get('sushi.calendar.year')
+        Configuration = pool.get('sushi.configuration')
         Year.delete(Year.search([('year', '=', 2027)]))
+        config = Configuration(1)
+        config.missing_year_policy = policy
+        config.save()
 
     @with_transaction()
     def test_unit_acts_on_31_december_without_next_year(self):
@@ -2175,10 +2183,11 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
     @with_transaction()
     def test_platform_deadlines_filled_when_library_brings_year(self):
         """REV-04, CONV-03: a reply signed off on Wednesday 31 December
-        2025 while 2026 was unknown has no review due time; a module
-        update whose chinese-calendar knows 2026 (seed_from_library)
-        queues the same fill as an import: 1-3 January off, the make-up
-        Sunday 4 January is the first working day: 4 January 2026 17:30"""
+        2025 while 2026 was unknown has a provisional review due time
+        (weekends only: Thursday 1 January 2026 17:30); a module update
+        whose chinese-calendar knows 2026 (seed_from_library) queues the
+        same recompute as an import: 1-3 January off, the make-up Sunday
+        4 January is the first working day: 4 January 2026 17:30"""
         pool = Pool()
         Reply = pool.get('sushi.ticket.reply')
         Year = pool.get('sushi.calendar.year')
@@ -2193,7 +2202,8 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
             Reply.request_sign_off([reply])
         with at(2025, 12, 31, 16), Transaction().set_user(ns.leader.id):
             Reply.sign_off([reply])
-        self.assertIsNone(Reply(reply.id).review_due_at)
+        self.assertEqual(as_local(Reply(reply.id).review_due_at),
+            dt.datetime(2026, 1, 1, 17, 30))
         Year.seed_from_library()
         run_queue()
         self.assertEqual(as_local(Reply(reply.id).review_due_at),
