@@ -11,9 +11,9 @@ from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.sushi_ticket import clock
 from trytond.modules.sushi_ticket.exceptions import CalendarMissingYearError
 from trytond.modules.sushi_ticket.tools import missed_months
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import PeriodError, PeriodValidationError
 
@@ -72,6 +72,11 @@ class Period(Workflow, ModelSQL, ModelView):
     published_by = fields.Many2One('res.user', "Published by",
         readonly=True)
     objection_deadline = fields.DateTime("Objections until", readonly=True)
+    held_for_calendar = fields.Boolean("Held for the Calendar",
+        readonly=True,
+        help="Computed but not published: the objection deadline falls in "
+        "a year whose working-day calendar is not entered yet.  Published "
+        "when the year is entered.")
     scores = fields.One2Many('sushi.assessment.score', 'period', "Scores",
         readonly=True)
     results = fields.One2Many('sushi.assessment.result', 'period',
@@ -253,7 +258,42 @@ class Period(Workflow, ModelSQL, ModelView):
                 'published_at': now,
                 'published_by': Transaction().user,
                 'objection_deadline': Calendar.add_working_days(now, days),
+                'held_for_calendar': False,
                 })
+
+    @classmethod
+    def publish_held(cls):
+        """Called when a calendar year is entered (and by the bulletin
+        cron): score again and publish the periods held because their
+        objection deadline fell in a year not entered yet, and send their
+        bulletins (ASM-01).  Return the periods published."""
+        held = cls.search([
+                ('held_for_calendar', '=', True),
+                ('state', '=', 'computed'),
+                ], order=[('start_date', 'ASC'), ('kind', 'ASC')])
+        done = cls._compute_publish(held)
+        if done:
+            Pool().get('sushi.assessment.bulletin').send(done)
+        return done
+
+    @classmethod
+    def _compute_publish(cls, periods):
+        """Score and publish each period; one whose objection deadline is
+        in a year without an official schedule (CONV-03) is kept computed
+        and marked held, never published on a guessed deadline."""
+        done = []
+        for period in periods:
+            if period.state == 'published':
+                continue
+            cls.compute([period])
+            try:
+                cls.publish([period])
+            except CalendarMissingYearError as exception:
+                logger.warning("%s: %s", period.rec_name, exception.message)
+                cls.write([period], {'held_for_calendar': True})
+                continue
+            done.append(period)
+        return done
 
     @classmethod
     def run_bulletins(cls, date=None):
@@ -281,22 +321,29 @@ class Period(Workflow, ModelSQL, ModelView):
             due.append(('month', month))
             if month.month % 3 == 0:
                 due.append(('quarter', month))
-        done = []
-        for kind, month in due:
-            period = cls.get_or_create(kind, month)
-            if period.state == 'published':
-                continue
-            cls.compute([period])
-            try:
-                cls.publish([period])
-            except CalendarMissingYearError as exception:
-                # the objection deadline is in a year without an official
-                # schedule (CONV-03): the scores are kept computed, nothing
-                # is published on a guessed deadline; the next run after
-                # the year is entered publishes
-                logger.warning("%s: %s", period.rec_name, exception.message)
-                continue
-            done.append(period)
+        periods = [cls.get_or_create(kind, month) for kind, month in due]
+        # the periods held for a calendar year (published when the year is
+        # entered, publish_held; here if that did not run), whatever month
+        # it is now
+        periods += [p for p in cls.search([
+                    ('held_for_calendar', '=', True),
+                    ('state', '=', 'computed'),
+                    ], order=[('start_date', 'ASC'), ('kind', 'ASC')])
+            if p not in periods]
+        done = cls._compute_publish(periods)
         if done:
             Bulletin.send(done)
         return done
+
+
+class CalendarYear(metaclass=PoolMeta):
+    __name__ = 'sushi.calendar.year'
+
+    @classmethod
+    def fill_platform_deadlines(cls, years):
+        """When a year is entered, after its deadlines and facts are
+        recomputed: the assessment periods held for it are published."""
+        super().fill_platform_deadlines(years)
+        Period = Pool().get('sushi.assessment.period')
+        with without_check_access():
+            Period.publish_held()

@@ -23,7 +23,7 @@ from trytond.modules.sushi_ticket.tests.guard_tools import as_user
 from trytond.modules.sushi_ticket.tests.test_ticket import write_reply
 from trytond.modules.sushi_ticket.tests.tools import (
     MAILDIR, as_local, at, create_ticket, dispatch_ticket, local,
-    maildir_messages, setup_network)
+    maildir_messages, run_queue, setup_network)
 
 from .. import items as I
 from ..exceptions import ReviewError
@@ -1178,6 +1178,38 @@ class AssessmentCases:
                         p.objection_deadline)) for p in done), [
                 ('month', 'published', dt.datetime(2027, 1, 12, 17, 30)),
                 ('quarter', 'published', dt.datetime(2027, 1, 12, 17, 30))])
+
+    @with_transaction()
+    def test_held_periods_published_when_year_entered(self):
+        """ASM-01, CONV-03: December 2026 and the fourth quarter, scored on
+        Tuesday 5 January 2027 and held (no schedule for 2027), are
+        published when 2027 is entered on Wednesday 3 February, in the
+        following month: at the entry (queued), not only while it is
+        still January.  The objection window closes 5 working days later
+        (a 2027 entered without holidays): 4, 5, 8, 9, 10 February 17:30;
+        their bulletins are sent"""
+        pool = Pool()
+        Period = pool.get('sushi.assessment.period')
+        Bulletin = pool.get('sushi.assessment.bulletin')
+        Year = pool.get('sushi.calendar.year')
+        self.units()
+        Year.delete(Year.search([('year', '=', 2027)]))
+        with at(2027, 1, 5, 9):
+            self.assertEqual(Period.run_bulletins(), [])
+        held = Period.search([('held_for_calendar', '=', True)])
+        self.assertEqual(sorted(p.kind for p in held), ['month', 'quarter'])
+        with at(2027, 2, 3, 10):
+            Year.create([{'year': 2027, 'source': 'manual'}])
+            run_queue()
+        periods = Period.search([], order=[('kind', 'ASC')])
+        self.assertEqual([(p.kind, p.state, p.held_for_calendar,
+                    as_local(p.published_at), as_local(p.objection_deadline))
+                for p in periods], [
+                ('month', 'published', False, dt.datetime(2027, 2, 3, 10),
+                    dt.datetime(2027, 2, 10, 17, 30)),
+                ('quarter', 'published', False, dt.datetime(2027, 2, 3, 10),
+                    dt.datetime(2027, 2, 10, 17, 30))])
+        self.assertTrue(Bulletin.search([]))
 
     @with_transaction()
     def test_bulletin_cron_after_a_stop(self):
