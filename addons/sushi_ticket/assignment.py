@@ -1482,7 +1482,7 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         if not ids:
             return []
         records = []
-        for sub_ids in grouped_slice(ids):
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
             records.extend(cls.browse(list(sub_ids)))
         # leads first, then co-units, then sub-units
         records.sort(key=lambda r: (bool(r.parent), r.role != 'lead', r.id))
@@ -1496,11 +1496,17 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                 if record.parent:
                     lead_due = new_due.get(record.parent.id)
                     if lead_due is None:
-                        unresolved.append(record)
+                        if record._deadline_since(since):
+                            unresolved.append(record)
                         continue
                 elif record.role == 'co':
                     lead_due = leads.get(
                         (record.ticket.id, record.dispatched_at))
+                    if lead_due is None:
+                        # its lead was left as it was (moved)
+                        if record._deadline_since(since):
+                            unresolved.append(record)
+                        continue
                 else:
                     lead_due = None
                 values = cls._deadlines(record.ticket, record.dispatched_at,
@@ -1520,6 +1526,10 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                         else:
                             # the new days do not touch it
                             new_due[record.id] = record.due_at
+                            if record.role == 'lead' and not record.parent:
+                                leads[(record.ticket.id,
+                                        record.dispatched_at)] = (
+                                    record.original_due_at)
                         continue
                     due = Calendar.add_working_days(
                         values['original_due_at'], extension.days)
@@ -1533,7 +1543,10 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                         record.dispatched_at, due, fraction)
                 new_due[record.id] = due
                 if record.role == 'lead' and not record.parent:
-                    leads[(record.ticket.id, record.dispatched_at)] = due
+                    # the co-units' due times were counted from the lead's
+                    # at the dispatch (TRI-08)
+                    leads[(record.ticket.id, record.dispatched_at)] = (
+                        values['original_due_at'])
                 changes = record._recomputed(values, due, now)
                 if not changes:
                     continue
@@ -1553,7 +1566,7 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                 cursor.execute(*a.update(
                         [Column(a, n) for n in names] + [a.write_date],
                         [v for _, v in key] + [CurrentTimestamp()],
-                        where=reduce_ids(a.id, list(sub_ids))))
+                        where=a.id.in_(list(sub_ids))))
         for extension, values in extension_values:
             if any(getattr(extension, k) != v for k, v in values.items()):
                 e = Extension.__table__()
@@ -1578,6 +1591,11 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         if unresolved:
             cls._report_unresolved(unresolved, since)
         return changed
+
+    def _deadline_since(self, since):
+        "Whether a deadline of the assignment is at or after since."
+        return any(getattr(self, n) is not None and getattr(self, n) >= since
+            for n in ['sign_deadline', 'return_deadline', 'due_at'])
 
     def _recomputable_extension(self):
         """The one approved extension that moved the due time from the

@@ -223,6 +223,35 @@ class YearEndTestCase(DBTestCase, unittest.TestCase):
         self.assertFalse(Assignment(a.id).red_card)
 
     @with_transaction()
+    def test_co_unit_counted_from_recomputed_lead(self):
+        """LIM-01, TRI-08, CONV-05: a complaint (7 working days) dispatched
+        Wednesday 30 December 2026 9:00 to 埇桥区 with 市城管局 as co-unit.
+        Provisional (weekends only): 31 December, 1, 4, 5, 6, 7, 8 January:
+        the lead is due Friday 8 January 17:30, the co-unit 1 working day
+        before, Thursday 7 January 17:30.  With 2027 entered (1 January
+        off, Saturday 9 January worked): 31 December, 4, 5, 6, 7, 8,
+        9 January: the lead is due Saturday 9 January 17:30, the co-unit
+        Friday 8 January 17:30"""
+        Assignment = Pool().get('sushi.ticket.assignment')
+        self.without_2027()
+        ns = setup_network()
+        ticket = create_ticket(request_type='complaint')
+        with at(2026, 12, 30, 9):
+            lead, co = dispatch_ticket(ticket, ns.county, [ns.city],
+                basis='属地管理')
+        self.assertEqual((lead.role, co.role), ('lead', 'co'))
+        self.assertEqual(as_local(lead.due_at),
+            dt.datetime(2027, 1, 8, 17, 30))
+        self.assertEqual(as_local(co.due_at), dt.datetime(2027, 1, 7, 17, 30))
+        self.import_2027((2026, 12, 31, 9))
+        self.assertEqual(as_local(Assignment(lead.id).due_at),
+            dt.datetime(2027, 1, 9, 17, 30))
+        self.assertEqual(as_local(Assignment(co.id).due_at),
+            dt.datetime(2027, 1, 8, 17, 30))
+        self.assertEqual(as_local(Assignment(co.id).sign_deadline),
+            dt.datetime(2026, 12, 30, 17, 30))
+
+    @with_transaction()
     def test_extension_decided_in_january_without_2027(self):
         """EXT-03, EXT-04, CONV-03, LGT-02: an extension the leader
         consented to on Wednesday 30 December 2026 is decided on Monday
