@@ -2067,3 +2067,271 @@ class FuzzTestCase(SecurityTestCase):
             if status in {500, 503}:
                 bad.append(f'{body[:50]!r} as {content_type} -> {status}')
         self.assertFalse(bad, msg='\n'.join(bad))
+
+
+# Written by the server's own code (no guard), as a fixture: the titles of
+# handled orders are locked for every client.
+WRITE_TICKETS = '''\
+import json, sys
+from trytond.config import config
+config.update_etc(sys.argv[2])
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+db = sys.argv[1]
+pool = Pool(db)
+pool.init()
+with Transaction().start(db, 0, context={'language': 'zh_CN'}) as tx:
+    Ticket = pool.get('sushi.ticket')
+    for id_, values in json.loads(sys.argv[3]).items():
+        Ticket.write([Ticket(int(id_))], values)
+    tx.commit()
+'''
+
+
+def write_tickets(values):
+    "Write {ticket id: values} as the server's own code."
+    result = subprocess.run([sys.executable, '-c', WRITE_TICKETS,
+            SERVER.database, str(SERVER.config_file),
+            json.dumps(values, ensure_ascii=False)],
+        env=SERVER._env(), cwd=browser.ROOT, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, timeout=600)
+    if result.returncode:
+        raise browser.HarnessError(f"write failed:\n{result.stdout}")
+
+
+class FourthAuditTestCase(SecurityTestCase):
+    """Audit of the twelfth session: who reads the order's texts masked
+    (city leader, analyst, officer) rebuilt what the mask hides by
+    searching them piece by piece, read the assignment's copy of the
+    title whole, got other requesters' orders and names from the intake
+    form's hints; a client's context named another user as the author of
+    a chat message."""
+
+    PHONE = '13905570002'
+    NAME = '钱多多'
+    MAIL = 'qian@example.org'
+    MASKED = ['city_leader', 'analyst', 'officer']
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        admin = client('admin')
+        cls.own = DATA['own_ticket']
+        cls.saved, = admin.model('sushi.ticket', 'read', [cls.own],
+            ['title', 'description', 'requester_name'])
+        cls.saved.pop('id')
+        cls.title = f'{cls.NAME}反映{cls.PHONE}门前夜间施工噪音扰民'
+        cls.description = (f'我是{cls.NAME}，电话{cls.PHONE}，邮箱'
+            f'{cls.MAIL}，汴河路88号门前夜间施工噪音扰民。')
+        write_tickets({cls.own: {'title': cls.title,
+                    'description': cls.description,
+                    'requester_name': cls.NAME}})
+        cls.assignment = admin.model('sushi.ticket.assignment', 'search',
+            [('ticket', '=', cls.own)], 0, 1, [('id', 'ASC')])[0]
+
+    @classmethod
+    def tearDownClass(cls):
+        write_tickets({cls.own: cls.saved})
+        super().tearDownClass()
+
+    def found(self, user, model, id_, domain, order=None):
+        """Whether a search by domain tells that record id_ matches it (a
+        refusal tells nothing)."""
+        try:
+            ids = user.model(model, 'search',
+                [('id', '=', id_), domain], 0, None, order)
+        except RPCError as e:
+            self.assertNotIn(e.status, {500, 503}, msg=e.error)
+            return False
+        return id_ in ids
+
+    def test_masked_texts_searched_as_shown(self):
+        """PUB-06: a search of the order's texts (title, description, the
+        assignment's copy of the title) by who reads them masked matches
+        what they show, not what the mask hides: four digits at a time,
+        digits apart, the e-mail, the requester's name, the whole text,
+        the search bar, a path or nested domain from the assignment, the
+        negated operators; nor does an order by those texts sort by what
+        is hidden. The platform searches the whole texts"""
+        own, assignment = self.own, self.assignment
+        hidden = [
+            ('description', 'like', '%1390%'),
+            ('description', 'like', '%0002%'),
+            ('description', 'like', '%1%%%3%%%9%%%0%%%5%%%5%%%7%%%0%'),
+            ('description', 'ilike', '%QIAN@%'),
+            ('description', 'like', f'%{self.NAME}%'),
+            ('description', '=', self.description),
+            ('title', 'ilike', '%5570%'),
+            ('title', 'like', f'%{self.NAME}%'),
+            ('title', '=', self.title),
+            ('title', 'in', [self.title]),
+            ('title', '>=', f'{self.NAME}反映1390'),
+            ('rec_name', 'ilike', f'%{self.NAME}反映%'),
+            ('assignments.ticket_title', 'like', f'%{self.NAME}%'),
+            ]
+        hidden_assignment = [
+            ('ticket_title', 'like', '%1390%'),
+            ('ticket_title', 'like', f'%{self.NAME}%'),
+            ('ticket_title', '=', self.title),
+            ('ticket.title', 'like', f'%{self.NAME}%'),
+            ('ticket.rec_name', 'ilike', f'%{self.NAME}反映%'),
+            ('ticket', 'where', [('description', 'like', '%qian%')]),
+            ('ticket', 'where', [('title', 'like', '%0557%')]),
+            ]
+        shown = [
+            ('description', 'like', '%汴河路88号门前%'),
+            ('title', 'like', '%某某反映%'),
+            ('title', 'not like', f'%{self.NAME}%'),
+            ('description', 'not ilike', '%qian%'),
+            ]
+        shown_assignment = [
+            ('ticket_title', 'like', '%门前夜间施工%'),
+            ('ticket.title', 'like', '%某某反映%'),
+            ('ticket_title', 'not like', f'%{self.NAME}%'),
+            ]
+        for login in self.MASKED:
+            user = self.user(login)
+            for model, id_, domains, expected in [
+                    ('sushi.ticket', own, hidden, False),
+                    ('sushi.ticket.assignment', assignment,
+                        hidden_assignment, False),
+                    ('sushi.ticket', own, shown, True),
+                    ('sushi.ticket.assignment', assignment,
+                        shown_assignment, True)]:
+                for domain in domains:
+                    with self.subTest(login=login, domain=domain):
+                        self.assertEqual(
+                            self.found(user, model, id_, domain), expected)
+            # an order by the texts sorts by what is hidden
+            for model, order in [('sushi.ticket', [('title', 'ASC')]),
+                    ('sushi.ticket', [('description', 'DESC')]),
+                    ('sushi.ticket.assignment', [('ticket_title', 'ASC')]),
+                    ('sushi.ticket.assignment', [('ticket.title', 'ASC')])]:
+                with self.subTest(login=login, order=order):
+                    self.assertRefused(lambda: user.model(model, 'search',
+                            [], 0, 5, order), contains='排序')
+        # the platform searches the texts whole
+        for login in ['intake', 'dispatcher']:
+            user = self.user(login)
+            for domain in hidden[:6]:
+                with self.subTest(login=login, domain=domain):
+                    self.assertTrue(self.found(user, 'sushi.ticket', own,
+                            domain))
+            self.assertTrue(self.found(user, 'sushi.ticket.assignment',
+                    assignment, ('ticket_title', 'like', f'%{self.NAME}%')))
+
+    def test_assignment_title_copy_masked(self):
+        """PUB-06: the assignment's copy of the order's title (the unit
+        lists) is masked as the title is, on read, search_read, export
+        and nested reads, for who reads the requester masked"""
+        own, assignment = self.own, self.assignment
+        for login in self.MASKED:
+            user = self.user(login)
+            answers = {
+                'read': user.model('sushi.ticket.assignment', 'read',
+                    [assignment], ['ticket_title', 'rec_name']),
+                'search_read': user.model('sushi.ticket.assignment',
+                    'search_read', [('id', '=', assignment)], 0, None, None,
+                    ['ticket_title']),
+                'export': user.model('sushi.ticket.assignment',
+                    'export_data', [assignment], ['ticket_title'], True),
+                'export_domain': user.model('sushi.ticket.assignment',
+                    'export_data_domain', [('id', '=', assignment)],
+                    ['ticket_title', 'ticket/title'], 0, None, None, False),
+                'nested': user.model('sushi.ticket', 'read', [own],
+                    ['assignments.ticket_title', 'title']),
+                'nested export': user.model('sushi.ticket', 'export_data',
+                    [own], ['number', 'assignments/ticket_title'], False),
+                }
+            for call, answer in answers.items():
+                with self.subTest(login=login, call=call):
+                    text = json.dumps(answer, ensure_ascii=False)
+                    self.assertNotIn(self.PHONE, text)
+                    self.assertNotIn(self.NAME, text)
+                    self.assertIn('门前夜间施工噪音扰民', text)
+        row, = self.user('dispatcher').model('sushi.ticket.assignment',
+            'read', [assignment], ['ticket_title'])
+        self.assertEqual(row['ticket_title'], self.title)
+
+    def test_intake_hints_hidden_from_masked_view(self):
+        """PUB-06, SCP-04: the intake form's hints (the caller's earlier
+        orders by phone, the name they gave then, the look-alike orders
+        with their titles and "same caller") tested a phone against every
+        order and gave requesters' names to who reads them masked: for
+        them the hints are empty; the call-takers keep them"""
+        admin = self.user('admin')
+        phone = admin.model('sushi.ticket', 'read', [self.own],
+            ['requester_phone'])[0]['requester_phone']
+        self.assertTrue(phone)
+        values = {'id': -1, 'state': 'draft', 'requester_phone': phone,
+            'requester_name': None, 'title': '门前夜间施工噪音扰民',
+            'description': '汴河路88号门前夜间施工噪音扰民，请尽快处理。',
+            'received_at': None, 'category': None, 'region': None,
+            'address': None, 'requester_party': None,
+            'requester_type': 'individual'}
+        hints = ['earlier_tickets', 'repeat_candidates', 'similar_tickets',
+            'duplicate_hints']
+        for login in self.MASKED:
+            user = self.user(login)
+            for phone_given, name in [(p, n) for p in [True, False]
+                    for n in hints]:
+                given = dict(values,
+                    requester_phone=phone if phone_given else None)
+                with self.subTest(login=login, hint=name, phone=phone_given):
+                    try:
+                        answer = user.model('sushi.ticket', 'on_change_with',
+                            given, [name])
+                    except RPCError as e:
+                        self.assertNotIn(e.status, {500, 503}, msg=e.error)
+                        answer = {}
+                    self.assertFalse(answer.get(name), msg=answer)
+            with self.subTest(login=login, on_change='requester_phone'):
+                try:
+                    changes = user.model('sushi.ticket', 'on_change',
+                        values, ['requester_phone'])
+                except RPCError as e:
+                    self.assertNotIn(e.status, {500, 503}, msg=e.error)
+                    changes = []
+                text = json.dumps(changes, ensure_ascii=False)
+                self.assertNotIn(self.NAME, text)
+                self.assertNotIn('requester_party', text)
+        # the call-taker sees the caller's earlier orders and the name
+        intake = self.user('intake')
+        answer = intake.model('sushi.ticket', 'on_change_with', values,
+            ['earlier_tickets', 'duplicate_hints'])
+        earlier = answer['earlier_tickets']
+        if isinstance(earlier, dict):
+            earlier = [v['id'] for _, v in earlier.get('add', [])]
+        self.assertIn(self.own, earlier)
+        self.assertIn(self.NAME, answer['duplicate_hints'] or '')
+        self.assertIn(self.NAME, json.dumps(intake.model('sushi.ticket',
+                    'on_change', values, ['requester_phone']),
+                ensure_ascii=False))
+
+    def test_chat_author_not_from_context(self):
+        """ORG-11: a client's context `user` made a chat message another
+        user's (Tryton's post takes the author from the context, where
+        only the server's own code may put it) and subscribed that user
+        to the order: the author is who posts"""
+        admin = self.user('admin')
+        handler = self.user('handler')
+        own = f'sushi.ticket,{self.own}'
+        forged = self.user('leader').user_id
+        for context in [{'user': forged}, {'user': 0},
+                {'user': forged, '_user': forged}]:
+            with self.subTest(context=context):
+                text = f'冒名消息 {context}'
+                try:
+                    handler.call('model.ir.chat.channel.post', own, text,
+                        'internal', context)
+                except RPCError as e:
+                    self.assertNotIn(e.status, {500, 503}, msg=e.error)
+                    continue
+                message, = admin.model('ir.chat.message', 'search_read',
+                    [('content', '=', text)], 0, None, None, ['user'])
+                self.assertEqual(message['user'], handler.user_id)
+        followers = admin.model('ir.chat.channel', 'get_followers', own)
+        self.assertNotIn(f'user:{forged}', json.dumps(followers))
+        self.assertNotIn('leader', [f.get('key') for f in
+                followers.get('users', [])] if isinstance(followers, dict)
+            else [])

@@ -254,7 +254,8 @@ class Ticket(metaclass=PoolMeta):
     @fields.depends('title', 'description', 'address', 'requester_phone',
         'received_at', 'id', 'state', 'category', 'region')
     def on_change_with_duplicate_hints(self, name=None):
-        if self.state not in INTAKE_STATES:
+        # PUB-06: not for who reads requesters masked (titles, same caller)
+        if self.state not in INTAKE_STATES or self._hides_requesters():
             return None
         lines = []
         states = dict(self.fields_get(['state'])['state']['selection'])

@@ -304,7 +304,8 @@ class ReadGuardMixin:
             rows = super().export_data(records, fields_names, header=header)
             # the order's texts for who may not read the requester
             Ticket = Pool().get('sushi.ticket')
-            return Ticket.mask_export(cls, fields_names, rows, header)
+            return Ticket.mask_export(cls, records, fields_names, rows,
+                header)
         return super().export_data(records, fields_names, header=header)
 
 
@@ -941,6 +942,12 @@ def _instantiated_ids(rpc, args):
 def _guarded_rpc_convert(self, obj, *args, **kwargs):
     c_args, c_kwargs, context, timestamp = _core_rpc_convert(
         self, obj, *args, **kwargs)
+    # The context's `user` is the real user of code the server runs as
+    # root (Transaction.set_user(0, set_context=True)), never a client's:
+    # Tryton's chat post took the message's author from it, so any
+    # session posted as another user or as root (ORG-11).  Tryton drops
+    # the client's keys starting with `_` (`_groups`…) only.
+    context.pop('user', None)
     transaction = Transaction()
     if (self.instantiate is not None and self.check_access
             and transaction.user

@@ -16,6 +16,7 @@ from trytond.rpc import RPC
 from trytond.transaction import Transaction, without_check_access
 
 from . import clock
+from . import masked
 from .exceptions import IntakeValidationError
 from .guard import (
     GuardMixin, ReadGuardMixin, _base_name, export_path_parts, external,
@@ -89,6 +90,19 @@ class Ticket(GuardMixin, metaclass=PoolMeta):
         # the idempotent intake of channels and the API (intake role)
         cls.__rpc__['submit'] = RPC(readonly=False, result=lambda r: {
                 'id': r[0].id, 'number': r[0].number, 'created': r[1]})
+        # Tryton's full-text search of a text field on PostgreSQL (`ilike
+        # '%…%'` made a text-search match, in the 'simple' configuration)
+        # reads a Chinese sentence as one word: `description ilike
+        # '%污水管道%'` found nothing there, everything on SQLite
+        cls.description.search_full_text = False
+
+    @classmethod
+    def _masked_source(cls, name):
+        """(from, id, text, requester's name) columns of the masked text
+        name (masked.py)."""
+        from sql import Column
+        table = cls.__table__()
+        return table, table.id, Column(table, name), table.requester_name
 
     @classmethod
     def create(cls, vlist):
@@ -197,33 +211,41 @@ class Ticket(GuardMixin, metaclass=PoolMeta):
             ['requester_phone'], 'read', raise_exception=False)
 
     @classmethod
-    def mask_export(cls, Model, fields_names, rows, header):
-        """The export columns of Model (paths `a/b/c`) that end on the
-        order's texts, masked for who may not read the requester (the
-        export reads the records without read())."""
+    def mask_export(cls, Model, records, fields_names, rows, header):
+        """The export columns of Model (paths `a/b/c`) that end on a text
+        shown masked (the order's title and description, the
+        assignment's copy of the title), masked for who may not read the
+        requester, the requester's name too (the export reads the records
+        without read())."""
         if not external() or cls._reads_requesters():
             return rows
         pool = Pool()
-        columns = []
         for index, path in enumerate(fields_names):
-            Current, name = Model, None
+            Current, ids = Model, [r.id for r in records]
             parts = export_path_parts(path)
-            for i, part in enumerate(parts):
+            for part in parts[:-1]:
                 field = Current._fields.get(part)
-                if field is None:
+                if field is None or not hasattr(field, 'get_target'):
                     Current = None
                     break
-                name = part
-                target = getattr(field, 'model_name', None)
-                if target and i < len(parts) - 1:
-                    Current = pool.get(target)
-            if (Current is not None and Current.__name__ == cls.__name__
-                    and name in cls.FREE_TEXT_FIELDS):
-                columns.append(index)
-        for row in rows[1 if header else 0:]:
-            for index in columns:
+                Target = field.get_target()
+                with without_check_access():
+                    targets = set()
+                    for record in Current.browse(ids):
+                        value = getattr(record, part)
+                        for target in (value if isinstance(value,
+                                    (list, tuple)) else [value]):
+                            if target is not None and target.id >= 0:
+                                targets.add(target.id)
+                Current, ids = pool.get(Target.__name__), sorted(targets)
+            if (Current is None
+                    or not masked.masked_field(Current, parts[-1])):
+                continue
+            shown = masked.masked_values(Current, parts[-1], ids)
+            for row in rows[1 if header else 0:]:
                 if index < len(row) and isinstance(row[index], str):
-                    row[index] = mask_contacts(row[index])
+                    row[index] = (shown.get(row[index])
+                        or mask_contacts(row[index]))
         return rows
 
     @classmethod
@@ -265,6 +287,33 @@ class EventGuard(GuardMixin, metaclass=PoolMeta):
 
 class Assignment(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.ticket.assignment'
+    # the copy of the order's title (issue #14), masked as the title is
+    FREE_TEXT_FIELDS = {'ticket_title'}
+
+    @classmethod
+    def _masked_source(cls, name):
+        "(from, id, text, requester's name) columns (masked.py)."
+        from sql import Column
+        table = cls.__table__()
+        ticket = Pool().get('sushi.ticket').__table__()
+        return (table.join(ticket, condition=table.ticket == ticket.id),
+            table.id, Column(table, name), ticket.requester_name)
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        result = super().read(ids, fields_names)
+        texts = cls.FREE_TEXT_FIELDS & set(fields_names)
+        if (texts and external()
+                and not Pool().get('sushi.ticket')._reads_requesters()):
+            # PUB-06: as the order's title is (Ticket.read)
+            for name in texts:
+                shown = masked.masked_values(cls, name,
+                    [r['id'] for r in result])
+                for row in result:
+                    if isinstance(row.get(name), str):
+                        row[name] = (shown.get(row[name])
+                            or mask_contacts(row[name]))
+        return result
 
 
 class Reply(GuardMixin, metaclass=PoolMeta):

@@ -627,6 +627,8 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
             return
         phone = normalize_phone(self.requester_phone)
         self.requester_phone = phone
+        if self._hides_requesters():
+            return
         earlier = self.earlier_requests(phone, limit=1)
         if earlier and not self.requester_name:
             last = earlier[0]
@@ -636,7 +638,8 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
 
     @fields.depends('requester_phone', 'id', 'state')
     def on_change_with_earlier_tickets(self, name=None):
-        if not self.requester_phone or self.state not in INTAKE_STATES:
+        if (not self.requester_phone or self.state not in INTAKE_STATES
+                or self._hides_requesters()):
             return []
         return self.earlier_requests(
             normalize_phone(self.requester_phone), limit=20)
@@ -652,16 +655,28 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
     @fields.depends('description', 'title', 'category', 'region',
         'requester_phone', 'received_at', 'id', 'state')
     def on_change_with_similar_tickets(self, name=None):
-        if self.state not in INTAKE_STATES:
+        if self.state not in INTAKE_STATES or self._hides_requesters():
             return []
         return [t for t, _ in self.find_similar()]
 
     @fields.depends('description', 'title', 'requester_phone', 'id',
         'state')
     def on_change_with_repeat_candidates(self, name=None):
-        if self.state not in INTAKE_STATES or not self.requester_phone:
+        if (self.state not in INTAKE_STATES or not self.requester_phone
+                or self._hides_requesters()):
             return []
         return [t for t, _ in self.find_similar(finished=True)]
+
+    @classmethod
+    def _hides_requesters(cls):
+        """PUB-06: whether the intake form's hints are hidden from the user:
+        who reads requesters masked (city leaders, analysts, officers)
+        would get other requesters' orders by a phone they type, their
+        names and unmasked titles."""
+        from .guard import external
+        return external() and not Pool().get(
+            'ir.model.field.access').check(cls.__name__,
+            ['requester_phone'], 'read', raise_exception=False)
 
     def find_similar(self, finished=False, limit=5):
         """Return [(ticket, score)] of tickets that look like the same
