@@ -29,6 +29,8 @@ CASE_TYPES = [
     ('acc05_perfunctory', "ACC-05 Perfunctory lead or co-unit, dragging on"),
     ('acc06_disclosure', "ACC-06 Disclosed unrelated information"),
     ('acc07_attitude', "ACC-07 Bad attitude or retaliation"),
+    # ACC-09, RET-03: "逾期退回予以追责" (附件2 四(四)), outside the seven
+    ('ret03_late_return', "RET-03 Returned after the return window"),
     ]
 # ACC-08, ACC-09
 METHODS = [
@@ -209,10 +211,11 @@ class Accountability(Workflow, ModelSQL, ModelView):
     @classmethod
     def propose(cls, now=None):
         """Cron: ACC-02 (a red card for being overdue, with no approved
-        extension) and ACC-03 (returned for re-handling twice in a row,
-        REV-03) from the assignments, in two INSERT ... SELECT and one
-        INSERT of their ticket links, then ACC-04 from the repeat
-        requests; each fact is proposed once."""
+        extension), ACC-03 (returned for re-handling twice in a row,
+        REV-03) and late returns (ACC-09, RET-03) from the assignments, in
+        one INSERT ... SELECT each and one INSERT of their ticket links,
+        then ACC-04 from the repeat requests; each fact is proposed
+        once."""
         pool = Pool()
         Assignment = pool.get('sushi.ticket.assignment')
         Extension = pool.get('sushi.ticket.extension')
@@ -239,6 +242,10 @@ class Accountability(Workflow, ModelSQL, ModelView):
             # flagged before the time was stored: its last write
             ('acc03_returned_twice', a.accountability_candidate == true,
                 Coalesce(a.accountability_candidate_at, a.write_date)),
+            # ACC-09: a late return is subject to accountability, dated at
+            # the window's end it passed (LGT-05), whatever the decision
+            ('ret03_late_return', a.return_overdue == true,
+                Coalesce(a.return_overdue_at, a.return_requested_at)),
             ]
         for code, where, fact_at in facts:
             cursor.execute(*table.insert([

@@ -178,12 +178,40 @@ class AccountabilityRulesTestCase(DBTestCase, unittest.TestCase):
             {('acc05_perfunctory', 'named_circular', 'decided'),
                 ('acc06_disclosure', 'warning', 'decided'),
                 ('acc07_attitude', 'disciplinary', 'decided')})
-        # ACC-01..07: the seven cases and nothing else
+        # ACC-01..07: the seven cases, and the late return of ACC-09
         field = Accountability.fields_get(['case_type'])['case_type']
         self.assertEqual([c for c, _ in field['selection']], [
                 'acc01_refusal', 'acc02_overdue', 'acc03_returned_twice',
                 'acc04_falsification', 'acc05_perfunctory',
-                'acc06_disclosure', 'acc07_attitude'])
+                'acc06_disclosure', 'acc07_attitude', 'ret03_late_return'])
+
+    @with_transaction()
+    def test_acc09_late_return_candidate(self):
+        """ACC-09, RET-03: a return asked for after the return window is
+        subject to accountability (逾期退回予以追责): a candidate against
+        the returning unit, dated at the window's end it passed (Tuesday 4
+        March 17:30 for a dispatch of Monday 3 March 09:00), once; a return
+        in time is none"""
+        pool = Pool()
+        Accountability = pool.get('sushi.accountability')
+        ns = setup_network()
+        late, a_late = dispatched(ns, unit=ns.city, title='逾期退回')
+        timely, a_timely = dispatched(ns, unit=ns.city, title='按时退回')
+        sql_write('sushi.ticket.assignment', [a_late.id],
+            state='return_requested', return_overdue=True,
+            return_requested_at=local(2025, 3, 5, 10),
+            return_overdue_at=local(2025, 3, 4, 17, 30))
+        sql_write('sushi.ticket.assignment', [a_timely.id],
+            state='return_requested', return_overdue=False,
+            return_requested_at=local(2025, 3, 4, 10))
+        Accountability.propose(now=local(2025, 3, 6, 9))
+        Accountability.propose(now=local(2025, 3, 7, 9))
+        records = Accountability.search(
+            [('case_type', '=', 'ret03_late_return')])
+        self.assertEqual(
+            [(r.unit, [t.id for t in r.tickets], r.fact_at, r.state)
+                for r in records],
+            [(ns.city, [late.id], local(2025, 3, 4, 17, 30), 'candidate')])
 
     @with_transaction()
     def test_acc09_methods(self):
