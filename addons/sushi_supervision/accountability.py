@@ -2,8 +2,10 @@
 # this repository contains the full copyright notices and license terms.
 """Accountability records (ACC-01..12): the seven cases of 附件2 四(八), the
 evidence, the method and the deciding body, and fault tolerance (ACC-11).
-ACC-02 and ACC-03 are proposed from the stored facts by a set-based cron;
-the others are entered by the Office."""
+ACC-02 and ACC-03 are proposed from the stored facts by a set-based cron,
+ACC-04 from a repeat request (SCP-04 c) and decided only once the Office
+has verified that the feedback did not match reality; the others are
+entered by the Office."""
 from sql import Cast, Literal, Null
 from sql.conditionals import Coalesce
 from sql.operators import Concat, Exists
@@ -11,6 +13,7 @@ from sql.operators import Concat, Exists
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.sushi_ticket import clock
+from trytond.modules.sushi_ticket.ticket import FINISHED_STATES, OPEN_STATES
 from trytond.modules.sushi_ticket.workflow import transition
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -26,6 +29,8 @@ CASE_TYPES = [
     ('acc05_perfunctory', "ACC-05 Perfunctory lead or co-unit, dragging on"),
     ('acc06_disclosure', "ACC-06 Disclosed unrelated information"),
     ('acc07_attitude', "ACC-07 Bad attitude or retaliation"),
+    # ACC-09, RET-03: "逾期退回予以追责" (附件2 四(四)), outside the seven
+    ('ret03_late_return', "RET-03 Returned after the return window"),
     ]
 # ACC-08, ACC-09
 METHODS = [
@@ -98,6 +103,15 @@ class Accountability(Workflow, ModelSQL, ModelView):
         states={'readonly': Eval('state').in_(['decided', 'dismissed'])})
     decision = fields.Text("Decision",
         states={'readonly': Eval('state').in_(['decided', 'dismissed'])})
+    # ACC-04: the verification half of the semi-automatic case
+    feedback_untrue = fields.Boolean("Verified: Feedback Untrue",
+        states={
+            'readonly': Eval('state').in_(['decided', 'dismissed']),
+            'invisible': Eval('case_type') != 'acc04_falsification',
+            },
+        help="The Office's verification found that the unit's feedback did "
+        "not match reality, which made the requester complain again "
+        "(ACC-04): needed to decide the case.")
     # ACC-11
     fault_tolerance_applied = fields.Boolean("Fault Tolerance Applied",
         states={'readonly': Eval('state').in_(['decided', 'dismissed'])},
@@ -150,6 +164,10 @@ class Accountability(Workflow, ModelSQL, ModelView):
     def default_fault_tolerance_applied(cls):
         return False
 
+    @classmethod
+    def default_feedback_untrue(cls):
+        return False
+
     def get_rec_name(self, name):
         return '%s %s' % (self.unit.rec_name if self.unit else '',
             dict(CASE_TYPES).get(self.case_type, ''))
@@ -165,13 +183,19 @@ class Accountability(Workflow, ModelSQL, ModelView):
     @transition('decided')
     def decide(cls, records):
         """ACC-08, ACC-12: a decision needs its method (or fault tolerance),
-        the deciding body, the date and the evidence."""
+        the deciding body, the date and the evidence; ACC-04 also the
+        verification that the feedback was untrue."""
         for record in records:
             if (not (record.method or record.fault_tolerance_applied)
                     or not record.deciding_body or not record.decided_on
                     or not (record.evidence or '').strip()):
                 raise AccountabilityError(gettext(
                         'sushi_supervision.msg_accountability_decide',
+                        record=record.rec_name))
+            if (record.case_type == 'acc04_falsification'
+                    and not record.feedback_untrue):
+                raise AccountabilityError(gettext(
+                        'sushi_supervision.msg_accountability_acc04_verify',
                         record=record.rec_name))
 
     @classmethod
@@ -187,9 +211,11 @@ class Accountability(Workflow, ModelSQL, ModelView):
     @classmethod
     def propose(cls, now=None):
         """Cron: ACC-02 (a red card for being overdue, with no approved
-        extension) and ACC-03 (returned for re-handling twice in a row,
-        REV-03) from the assignments, in two INSERT ... SELECT and one
-        INSERT of their ticket links; each fact is proposed once."""
+        extension), ACC-03 (returned for re-handling twice in a row,
+        REV-03) and late returns (ACC-09, RET-03) from the assignments, in
+        one INSERT ... SELECT each and one INSERT of their ticket links,
+        then ACC-04 from the repeat requests; each fact is proposed
+        once."""
         pool = Pool()
         Assignment = pool.get('sushi.ticket.assignment')
         Extension = pool.get('sushi.ticket.extension')
@@ -216,6 +242,10 @@ class Accountability(Workflow, ModelSQL, ModelView):
             # flagged before the time was stored: its last write
             ('acc03_returned_twice', a.accountability_candidate == true,
                 Coalesce(a.accountability_candidate_at, a.write_date)),
+            # ACC-09: a late return is subject to accountability, dated at
+            # the window's end it passed (LGT-05), whatever the decision
+            ('ret03_late_return', a.return_overdue == true,
+                Coalesce(a.return_overdue_at, a.return_requested_at)),
             ]
         for code, where, fact_at in facts:
             cursor.execute(*table.insert([
@@ -237,6 +267,56 @@ class Accountability(Workflow, ModelSQL, ModelView):
                     & (table.assignment != Null)
                     & ~Exists(linked.select(Literal(1),
                             where=linked.accountability == table.id)))))
+        cls.propose_falsification(now)
+
+    @classmethod
+    def propose_falsification(cls, now):
+        """ACC-04 (semi-automatic): a request accepted as a new work order
+        that repeats a closed one (SCP-04 c, `repeat_of`) makes the unit
+        that gave the closed order's feedback (its lead unit) a candidate,
+        dated at the repeat's intake, with both orders linked.  A repeat
+        not accepted as lawfully closed on the same facts (SCP-04 b),
+        merged, answered at intake or still a draft is none.  One
+        candidate per repeat request; the Office verifies the feedback
+        (feedback_untrue) before deciding, or dismisses it (new facts)."""
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        Link = pool.get('sushi.accountability-sushi.ticket')
+        table = cls.__table__()
+        existing = cls.__table__()
+        link = Link.__table__()
+        t = Ticket.__table__()
+        o = Ticket.__table__()
+        cursor = Transaction().connection.cursor()
+        code = 'acc04_falsification'
+        key = Concat(Cast(Literal(code + ':'), 'VARCHAR'),
+            Cast(t.id, 'VARCHAR'))
+        repeats = t.join(o, condition=o.id == t.repeat_of)
+        cursor.execute(*table.insert([
+                    table.key, table.unit, table.case_type, table.fact_at,
+                    table.automatic, table.feedback_untrue,
+                    table.fault_tolerance_applied, table.state,
+                    table.created_at, table.create_uid, table.create_date],
+                repeats.select(key, o.lead_unit, Literal(code),
+                    clock.whole_seconds(t.received_at), Literal(True),
+                    Literal(False), Literal(False), Literal('candidate'),
+                    Literal(now), Literal(0), Literal(now),
+                    where=(o.lead_unit != Null)
+                    & t.state.in_(OPEN_STATES + FINISHED_STATES)
+                    & ~Exists(existing.select(Literal(1),
+                            where=existing.key == key)))))
+        # the closed order whose feedback is in question, and the repeat
+        linked = Link.__table__()
+        new = table.join(t, condition=table.key == key)
+        for column in [t.repeat_of, t.id]:
+            cursor.execute(*link.insert([link.accountability, link.ticket,
+                        link.create_uid, link.create_date],
+                    new.select(table.id, column, Literal(0), Literal(now),
+                        where=(table.created_at == now)
+                        & (table.case_type == code)
+                        & ~Exists(linked.select(Literal(1),
+                                where=(linked.accountability == table.id)
+                                & (linked.ticket == column))))))
 
 
 class AccountabilityTicket(ModelSQL):

@@ -521,7 +521,8 @@ class Topic(Workflow, ModelSQL, ModelView):
     def accept(cls, topics):
         """CON-06: the Office takes the topic into the month's themes or as
         an ad-hoc consultation, with its lead unit (1) and co-units (X);
-        the suggestion is the default."""
+        the suggestion is the default.  CON-01: the topic's nature (one of
+        the "long-standing hard" kinds) is stated."""
         cls.check_office(topics)
         for topic in topics:
             if not topic.lead_unit and topic.suggested_lead:
@@ -535,6 +536,12 @@ class Topic(Workflow, ModelSQL, ModelView):
                     and not topic.theme_month):
                 raise ConsultationError(gettext(
                         'sushi_supervision.msg_consultation_accept_missing',
+                        topic=topic.rec_name))
+            # CON-01: consultation is for the "long-standing hard"
+            # matters: the Office says which kind the topic is
+            if not topic.nature:
+                raise ConsultationError(gettext(
+                        'sushi_supervision.msg_consultation_accept_nature',
                         topic=topic.rec_name))
         cls.save(topics)
         # the units learn their part in the client and by e-mail
@@ -567,13 +574,20 @@ class Topic(Workflow, ModelSQL, ModelView):
     @logged_transition('scheduled')
     def schedule(cls, topics):
         """CON-03: the lead decides the form and convenes the meeting; the
-        meeting record is opened."""
+        meeting record is opened.  CON-02: a 1+X consultation needs its
+        co-units (X); a case-by-case deliberation may be the lead's
+        alone."""
         Meeting = Pool().get('sushi.consultation')
         for topic in topics:
             topic.check_lead()
             if not topic.form or not topic.planned_at:
                 raise ConsultationError(gettext(
                         'sushi_supervision.msg_consultation_schedule_missing',
+                        topic=topic.rec_name))
+            # CON-02: "1+X" is the lead unit (1) with its co-units (X)
+            if topic.form == 'one_plus_x' and not topic.co_units:
+                raise ConsultationError(gettext(
+                        'sushi_supervision.msg_consultation_one_plus_x',
                         topic=topic.rec_name))
         Meeting.create([{
                     'topic': t.id,

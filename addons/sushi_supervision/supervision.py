@@ -478,6 +478,19 @@ class Supervision(Workflow, ModelSQL, ModelView):
                     raise SupervisionError(gettext(
                             'sushi_supervision.msg_supervision_trigger_level',
                             case=case.rec_name))
+        if field_names & {'level', 'body'}:
+            # SUP-01 graded responsibility, SUP-05..07: each level is run
+            # by its body (the Office, 市委督查办, the city leaders)
+            for case in cases:
+                if case.body != LEVEL_BODY[case.level]:
+                    names = cls.fields_get(['level', 'body'])
+                    raise SupervisionError(gettext(
+                            'sushi_supervision.msg_supervision_body_level',
+                            case=case.rec_name,
+                            level=dict(names['level']['selection'])[
+                                case.level],
+                            body=dict(names['body']['selection'])[
+                                LEVEL_BODY[case.level]]))
 
     # --- the facts on the tickets -------------------------------------
 

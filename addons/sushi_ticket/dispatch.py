@@ -56,9 +56,12 @@ class Dispatch(Wizard):
         if ticket.category:
             suggested = [
                 u.id for u in ticket.category.nearest_suggested_units()]
-        if ticket.region and ticket.region.id not in suggested:
-            # TRI-05: locality first
-            suggested.insert(0, ticket.region.id)
+        if ticket.region:
+            # TRI-05: locality first; TRI-06: a complaint, report or
+            # law-enforcement case goes to the local government first,
+            # also when the category names it among its units
+            suggested = [ticket.region.id] + [
+                u for u in suggested if u != ticket.region.id]
         returned = self.returned_units()
         suggested = [u for u in suggested if u not in returned]
         tiers = self.allowed_tiers()

@@ -215,10 +215,16 @@ LIGHTS = [
     ('red', "Red"),
     ]
 # Two-digit codes of the classified ticket number (INT-07).
+# TRI-06: request types the hotline passes on to the units at once, as it
+# does law-enforcement cases
+PASSED_ON_TYPES = ['complaint', 'report']
 TYPE_CODES = {'consult': '01', 'help': '02', 'complaint': '03',
     'report': '04', 'suggestion': '05', 'praise': '06'}
 
 _intake_readonly = ~Eval('state').in_(INTAKE_STATES)
+# TRI-06: passed on to the units, never closed at first contact
+_passed_on = (Eval('request_type').in_(PASSED_ON_TYPES)
+    | Eval('law_enforcement_case', False))
 # ARC-05: an archived order is read-only (check_modification refuses any
 # change): the fields open in every other state are locked in the form too.
 _archived_readonly = Eval('state') == 'archived'
@@ -518,14 +524,18 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
                     'invisible': ~Eval('state').in_(INTAKE_STATES),
                     'depends': ['state'],
                     },
+                # TRI-06: not for complaints, reports and law-enforcement
                 'answer_directly': {
                     'invisible': ~Eval('state').in_(INTAKE_STATES),
-                    'depends': ['state'],
+                    'readonly': _passed_on,
+                    'depends': ['state', 'request_type',
+                        'law_enforcement_case'],
                     },
                 'connect': {
                     'invisible': ~Eval('state').in_(INTAKE_STATES),
-                    'readonly': ~Eval('transfer_mode'),
-                    'depends': ['state', 'transfer_mode'],
+                    'readonly': ~Eval('transfer_mode') | _passed_on,
+                    'depends': ['state', 'transfer_mode', 'request_type',
+                        'law_enforcement_case'],
                     },
                 'reject': {
                     'invisible': ~Eval('state').in_(INTAKE_STATES),
@@ -1716,6 +1726,19 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
 
     # --- intake outcomes ----------------------------------------------
 
+    def check_passed_on(self):
+        """TRI-06: law-enforcement cases, complaints and reports are passed
+        at once to the local government and the departments concerned
+        (附件2 四(三)): the hotline does not close them at first contact
+        with an answer, a three-way call or a call transfer; they are
+        dispatched (or not accepted, merged or sent to an emergency
+        line)."""
+        if (self.request_type in PASSED_ON_TYPES
+                or self.law_enforcement_case):
+            raise IntakeError(gettext(
+                    'sushi_ticket.msg_ticket_passed_on',
+                    ticket=self.rec_name))
+
     def check_intake_data(self):
         "INT-04: content, name (unless withheld) and a contact."
         missing = []
@@ -1760,6 +1783,7 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         Event = pool.get('sushi.ticket.event')
         for ticket in tickets:
             ticket.check_intake_data()
+            ticket.check_passed_on()
             if not (ticket.answer or '').strip():
                 raise IntakeError(gettext(
                         'sushi_ticket.msg_ticket_answer_missing',
@@ -1781,6 +1805,7 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         Event = pool.get('sushi.ticket.event')
         for ticket in tickets:
             ticket.check_intake_data()
+            ticket.check_passed_on()
             if not ticket.transfer_consent:
                 raise IntakeError(gettext(
                         'sushi_ticket.msg_ticket_transfer_consent',
