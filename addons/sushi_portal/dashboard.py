@@ -13,7 +13,7 @@ from http import HTTPStatus
 
 from sql import Literal, Null
 from sql.aggregate import Count
-from sql.conditionals import Case
+from sql.conditionals import Case, Coalesce
 
 from trytond.protocols.wrappers import (
     Response, with_pool, with_transaction)
@@ -128,10 +128,19 @@ def figures(pool):
     rated = t.final_evaluation.in_(
         ['satisfied', 'default_satisfied', 'dissatisfied'])
     good = t.final_evaluation.in_(['satisfied', 'default_satisfied'])
+    # CBK-09, SCP-06: orders of 行政调解类, 执法办案类 and outside the
+    # guidance are called back but left out of the satisfaction rate, as
+    # praise is (SCORING F1)
+    false = Literal(False)
+    counted = (Coalesce(t.admin_mediation, false) == false) \
+        & (Coalesce(t.law_enforcement_case, false) == false) \
+        & (Coalesce(t.outside_guidance_scope, false) == false) \
+        & (t.request_type != 'praise')
     cursor.execute(*t.join(unit, condition=t.lead_unit == unit.id).select(
             unit.kind, Count(Case((good, 1), else_=Null)),
             Count(Case((rated, 1), else_=Null)),
-            where=t.state.in_(FINISHED_STATES) & (t.closed_at >= since),
+            where=t.state.in_(FINISHED_STATES) & (t.closed_at >= since)
+            & counted,
             group_by=[unit.kind]))
     kinds = dict(Unit.fields_get(['kind'])['kind']['selection'])
     satisfaction = [{'group': kinds.get(k, k),

@@ -29,7 +29,7 @@ class Rule(metaclass=PoolMeta):
         return {
             'sushi.ticket', 'sushi.ticket.assignment', 'sushi.ticket.event',
             'sushi.ticket.reply', 'sushi.ticket.extension',
-            'sushi.ticket.callback',
+            'sushi.ticket.callback', 'sushi.ticket.unit_callback',
             # requesters of the unit's orders (party.xml)
             'party.party', 'party.contact_mechanism', 'party.address',
             'party.identifier',

@@ -328,6 +328,10 @@ class Callback(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.ticket.callback'
 
 
+class UnitCallback(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.ticket.unit_callback'
+
+
 class Recording(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.ticket.recording'
 

@@ -49,6 +49,8 @@ ACCESS = {
     'sushi.ticket.extension':    'r--- rw-- rw-- r--- rwcd rwcd rwcd r--- r---',
     # Ratings and the audit trail are written by the workflow only.
     'sushi.ticket.callback':     'r--- r--- r--- r--- r--- r--- r--- r--- r---',
+    # CBK-10: a tier-2 unit records its own callbacks (kept as facts)
+    'sushi.ticket.unit_callback': 'r--- r--- r--- r--- r-c- r-c- r-c- r--- r---',
     'sushi.ticket.event':        'r--- r--- r--- r--- r--- r--- r--- r--- r---',
     # PUB-06: the log of reads of personal data is for oversight only.
     'sushi.ticket.pii_access':   '---- ---- ---- r--- r--- ---- ---- ---- ----',
