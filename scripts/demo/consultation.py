@@ -1,8 +1,9 @@
 """Demo data of the 1+X consultation (会商), through proteus: a monthly
 theme under implementation with its minutes, a co-unit letter awaiting
-reply and lit agreed items; a unit's proposal waiting in the topic pool;
-an ad-hoc consultation the Office has just accepted; this month's report.
-Every step is the button its user would press."""
+reply and its agreed items (the district's done on time with its result,
+the bureau's still running to its deadline); a unit's proposal waiting in
+the topic pool; an ad-hoc consultation the Office has just accepted; this
+month's report.  Every step is the button its user would press."""
 import datetime as dt
 
 from proteus import Model
@@ -75,6 +76,15 @@ def load():
             item.deadline = now + days * day
         meeting.click('submit_minutes')
         Topic(theme.id).click('implement')
+        # the district reports its first agreed item done, on time, with
+        # what followed (CON-03); the bureau's review is still running
+        Item = Model.get('sushi.consultation.item')
+        for item in Item.find([('topic', '=', theme.id),
+                    ('unit', '=', county.id)], limit=1):
+            item.result = ('首批5个小区管网摸排完成,形成雨污混接点位清单'
+                '(共37处),已报市城管局技术审查,并在小区公示栏公示。')
+            item.save()
+            item.click('complete')
 
         # a unit's proposal from an order, waiting in the pool
         proposal = Topic(title='汴河路片区排水管网历史遗留问题',
