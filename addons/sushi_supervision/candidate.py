@@ -133,9 +133,14 @@ class Candidate(Workflow, ModelSQL, ModelView):
     def default_state(cls):
         return 'proposed'
 
+    def trigger_name(self):
+        "The trigger as the user reads it, in their language."
+        return dict(self.fields_get(['trigger'])['trigger']['selection'])[
+            self.trigger]
+
     def get_rec_name(self, name):
         subject = self.ticket or self.knowledge_request
-        return '%s %s' % (dict(TRIGGERS)[self.trigger],
+        return '%s %s' % (self.trigger_name(),
             subject.rec_name if subject else '')
 
     # --- the cron ---------------------------------------------------
@@ -374,8 +379,7 @@ class CandidateCluster(metaclass=PoolMeta):
 
     def get_rec_name(self, name):
         if self.cluster and not self.ticket:
-            return '%s %s' % (dict(TRIGGERS)[self.trigger],
-                self.cluster.rec_name)
+            return '%s %s' % (self.trigger_name(), self.cluster.rec_name)
         return super().get_rec_name(name)
 
     @classmethod

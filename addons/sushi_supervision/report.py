@@ -28,7 +28,7 @@ from trytond.report import Report
 from trytond.sendmail import send_message_transactional
 from trytond.transaction import Transaction, without_check_access
 
-from .supervision import COUNTED_STATES, LEVELS, STATES
+from .supervision import COUNTED_STATES
 
 logger = logging.getLogger(__name__)
 
@@ -309,7 +309,10 @@ class MonthlyReport(ModelSQL, ModelView):
         for col, (name, width) in enumerate(columns):
             sheet.write(0, col, strings[name]['string'], header)
             sheet.set_column(col, col, width)
-        levels, states = dict(LEVELS), dict(STATES)
+        # the levels and states as the user reads them (一级督办, 已交办 …)
+        selections = Supervision.fields_get(['level', 'state'])
+        levels = dict(selections['level']['selection'])
+        states = dict(selections['state']['selection'])
         triggers = dict(Supervision.fields_get(['trigger'])['trigger'][
                 'selection'])
         cases = Supervision.browse(case_ids)

@@ -566,7 +566,7 @@ class Supervision(Workflow, ModelSQL, ModelView):
         Consequence.plan(cases)
         for case in cases:
             Event.log(list(case.tickets), 'supervise',
-                comment='%s %s' % (case.number, dict(LEVELS)[case.level]))
+                comment='%s %s' % (case.number, cls.level_name(case.level)))
 
     @classmethod
     @ModelView.button
@@ -600,13 +600,18 @@ class Supervision(Workflow, ModelSQL, ModelView):
         notices = []
         for case in cases:
             text = gettext('sushi_supervision.msg_notify_case',
-                number=case.number, level=dict(LEVELS)[case.level],
+                number=case.number, level=cls.level_name(case.level),
                 content=case.content or '', due=cls.local(case.deadline))
             for unit in [case.lead_unit] + list(case.co_units):
                 notices.append((unit.id,
                         gettext('sushi_supervision.msg_notify_assigned'),
                         text, cls.__name__, [case.id]))
         Notification.notify_units(notices)
+
+    @classmethod
+    def level_name(cls, level):
+        "The level as the user reads it (一级督办 …), in their language."
+        return dict(cls.fields_get(['level'])['level']['selection'])[level]
 
     @classmethod
     def local(cls, value):
@@ -640,7 +645,7 @@ class Supervision(Workflow, ModelSQL, ModelView):
         Notification.notify_units([(c.lead_unit.id,
                     gettext('sushi_supervision.msg_notify_reminder'),
                     gettext('sushi_supervision.msg_notify_case',
-                        number=c.number, level=dict(LEVELS)[c.level],
+                        number=c.number, level=cls.level_name(c.level),
                         content=c.content or '', due=cls.local(c.deadline)),
                     cls.__name__, [c.id]) for c in cases])
 

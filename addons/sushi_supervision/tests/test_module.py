@@ -23,6 +23,7 @@ from trytond.modules.sushi_ticket.tests.tools import (
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tools import find_path
 from trytond.transaction import Transaction
 
 from .. import report as report_module
@@ -1073,6 +1074,55 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         self.assertEqual((report.period_start, report.period_end),
             (dt.date(2026, 12, 1), dt.date(2026, 12, 31)))
         self.assertIn('2027', logs.output[0])
+
+    @with_transaction()
+    def test_levels_read_in_chinese(self):
+        """SUP-09, SUP-10: a case's level and a candidate's trigger are
+        written as the user reads them (一级督办), not as the code names
+        them (Level 1), in the order's log, the units' notices and the
+        monthly workbook."""
+        pool = Pool()
+        Supervision = pool.get('sushi.supervision')
+        Candidate = pool.get('sushi.supervision.candidate')
+        Event = pool.get('sushi.ticket.event')
+        Notification = pool.get('res.notification')
+        Report = pool.get('sushi.supervision.report')
+        Lang = pool.get('ir.lang')
+        Translation = pool.get('ir.translation')
+        lang, = Lang.search([('code', '=', 'zh_CN')])
+        lang.translatable = True
+        lang.save()
+        for module in ['sushi_ticket', 'sushi_supervision']:
+            Translation.translation_import('zh_CN', module,
+                [find_path(f'{module}/locale/zh_CN.po')])
+        Translation._translation_cache.clear()
+        ns = setup_network()
+        ticket, _ = dispatched(ns)
+        case = self.case(ns, ticket)
+        with Transaction().set_context(language='zh_CN'):
+            with at(2025, 3, 13, 10):
+                Supervision.register([case])
+            with at(2025, 3, 13, 11):
+                Supervision.assign([case])
+            event, = Event.search([('ticket', '=', ticket.id),
+                    ('action', '=', 'supervise')])
+            self.assertEqual(event.comment, f'{case.number} 一级督办')
+            notices = Notification.search([
+                    ('model', '=', 'sushi.supervision')])
+            self.assertTrue(notices)
+            for notice in notices:
+                self.assertIn('（一级督办）', notice.description)
+                self.assertNotIn('Level', notice.description)
+            candidate = Candidate(trigger='l1_not_handled', ticket=ticket,
+                knowledge_request=None, cluster=None)
+            self.assertEqual(candidate.get_rec_name(None),
+                f'一级：超出规定办理时限未办理 {ticket.rec_name}')
+            with patch.object(report_module, 'send_message_transactional'):
+                report, = Report.generate_monthly(now=local(2025, 4, 1, 9))
+            strings = zipfile.ZipFile(io.BytesIO(report.workbook)).read(
+                'xl/sharedStrings.xml').decode('utf-8')
+            self.assertIn('一级督办', strings)
+            self.assertNotIn('Level 1', strings)
 
     @with_transaction()
     def test_monthly_report(self):
