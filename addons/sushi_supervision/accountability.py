@@ -170,7 +170,8 @@ class Accountability(Workflow, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return '%s %s' % (self.unit.rec_name if self.unit else '',
-            dict(CASE_TYPES).get(self.case_type, ''))
+            dict(self.fields_get(['case_type'])['case_type'][
+                    'selection']).get(self.case_type, ''))
 
     @classmethod
     @ModelView.button

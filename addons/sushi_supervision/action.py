@@ -104,7 +104,8 @@ class Action(ModelSQL, ModelView):
         pool = Pool()
         Event = pool.get('sushi.ticket.event')
         actions = super().create(vlist)
-        kinds = dict(KINDS)
+        # the method as the user reads it (电话督办 …), in their language
+        kinds = dict(cls.fields_get(['kind'])['kind']['selection'])
         for action in actions:
             if action.ticket:
                 Event.log([action.ticket], 'supervision_action',

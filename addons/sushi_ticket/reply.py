@@ -450,7 +450,9 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
         elif event == 'review_accept':
             return self.review_note
         elif event == 'review_return':
-            labels = dict(ELEMENTS)
+            # as the unit reads them, in its language
+            labels = dict(self.fields_get(['failed_elements'])[
+                    'failed_elements']['selection'])
             return '；'.join(
                 [str(labels[e]) for e in self.failed_elements or []]
                 + ([self.review_note] if self.review_note else []))
@@ -475,10 +477,12 @@ class Reply(DraftOnlyMixin, Workflow, ModelSQL, ModelView):
                 'findings_origin': origin,
                 'findings_note': note,
                 })
-        labels = dict(DEFECTS)
+        names = cls.fields_get(['defects', 'refused_to_cooperate'])
+        labels = dict(names['defects']['selection'])
         Event.log([r.assignment for r in replies], 'findings',
             comment='；'.join([str(labels[d]) for d in defects]
-                + (['refused_to_cooperate'] if refused else [])
+                + ([names['refused_to_cooperate']['string']]
+                    if refused else [])
                 + ([note] if note else [])))
 
 

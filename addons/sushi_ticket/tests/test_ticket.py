@@ -13,6 +13,7 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import with_transaction
+from trytond.tools import find_path
 from trytond.transaction import Transaction
 
 from ..exceptions import (
@@ -829,6 +830,37 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
             ('submitted', 'principal'))
         self.assertEqual(reply.submitted_at, local(2025, 3, 5, 16))
         self.assertEqual(ticket.state, 'replied')
+
+    @with_transaction()
+    def test_review_findings_logged_in_chinese(self):
+        """REV-01, RPL-03: the reasons a reviewer returns a reply and the
+        defects a verification finds are logged as the unit reads them
+        (a. 针对诉求正面一一回应), not as the code names them."""
+        pool = Pool()
+        Reply = pool.get('sushi.ticket.reply')
+        Event = pool.get('sushi.ticket.event')
+        Lang = pool.get('ir.lang')
+        Translation = pool.get('ir.translation')
+        lang, = Lang.search([('code', '=', 'zh_CN')])
+        lang.translatable = True
+        lang.save()
+        Translation.translation_import('zh_CN', 'sushi_ticket',
+            [find_path('sushi_ticket/locale/zh_CN.po')])
+        Translation._translation_cache.clear()
+        ns = setup_network()
+        ticket, assignment, reply = self.replied(ns)
+        with Transaction().set_context(language='zh_CN'):
+            with Transaction().set_user(ns.reviewer.id):
+                reply.failed_elements = ['a_point_by_point']
+                reply.review_note = '请补充办理依据'
+                reply.save()
+                Reply.return_([reply])
+            Reply.record_findings([reply], defects=['untrue'], refused=True)
+        comments = {e.action: e.comment for e in Event.search(
+                [('ticket', '=', ticket.id)])}
+        self.assertEqual(comments['review_return'],
+            'a. 针对诉求正面一一回应；请补充办理依据')
+        self.assertEqual(comments['findings'], '答复内容不真实；拒不配合完善答复')
 
     @with_transaction()
     def test_review_return_and_accept(self):
