@@ -107,3 +107,25 @@ class SupervisionRulesTestCase(DBTestCase, unittest.TestCase):
         case = Supervision(case.id)
         self.assertEqual((case.state, case.body, case.method),
             ('registered', 'city_leaders', 'representatives'))
+
+    @with_transaction()
+    def test_conv02_other_actors_as_bodies(self):
+        """CONV-02: 市委督查办 and the city leaders run supervision levels
+        2 and 3; 市纪委监委 is a deciding body of accountability; the
+        province assigns orders (the provincial flag); units are of
+        tiers 2 and 3"""
+        pool = Pool()
+        Supervision = pool.get('sushi.supervision')
+        Accountability = pool.get('sushi.accountability')
+        Ticket = pool.get('sushi.ticket')
+        ns = setup_network()
+        bodies = {c for c, _ in Supervision.fields_get(['body'])['body'][
+                'selection']}
+        self.assertLessEqual({'office', 'inspection_office', 'city_leaders'},
+            bodies)
+        deciding = {c for c, _ in Accountability.fields_get(
+                ['deciding_body'])['deciding_body']['selection']}
+        self.assertIn('discipline_commission', deciding)
+        self.assertIn('provincial', Ticket._fields)
+        self.assertEqual({ns.county.tier, ns.city.tier, ns.town.tier},
+            {'2', '3'})
