@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import re
 
-from sql import Cast, From, Literal, Table, Union
+from sql import Cast, From, Literal, Null, Table, Union
 from sql.aggregate import Count, Max, Min
 from sql.conditionals import Case, Coalesce
 
@@ -459,6 +459,10 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
                     (t.received_at, Index.Range(order='DESC'))),
                 Index(t, (t.lead_unit, Index.Equality()),
                     (t.state, Index.Equality())),
+                # the repeats of an order (SCP-04 c) and the daily ACC-04
+                # candidates read from them: a few in a hundred orders
+                Index(t, (t.repeat_of, Index.Equality()),
+                    where=t.repeat_of != Null),
                 Index(t, (t.received_at, Index.Range(order='DESC')),
                     (t.id, Index.Range(order='DESC'))),
                 # the open orders' lists and the look-alikes (SCP-04 a)
