@@ -564,6 +564,23 @@ class Calendar(Model):
         return bool(value and start and value >= start)
 
     @classmethod
+    def format_due(cls, value):
+        """The local date and time of the deadline value for a message
+        (an SMS, a notice), 'YYYY-MM-DD HH:MM'; a provisional one
+        (is_provisional) says so and when it will be recomputed (CONV-03):
+        the reader must not take a weekends-only date for the final one.
+        An empty value gives ''."""
+        if not value:
+            return ''
+        if isinstance(value, str):  # SQLite: a raw column
+            value = dt.datetime.fromisoformat(value)
+        text = cls.to_local(value).strftime('%Y-%m-%d %H:%M')
+        if cls.is_provisional(value):
+            text += gettext('sushi_ticket.msg_due_provisional',
+                year=cls.to_local(cls.provisional_from()).year)
+        return text
+
+    @classmethod
     def is_working_day(cls, date):
         """Tell whether the local date is a working day (CONV-03).
 

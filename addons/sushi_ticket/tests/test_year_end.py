@@ -333,6 +333,70 @@ class YearEndTestCase(DBTestCase, unittest.TestCase):
             (False, False))
 
     @with_transaction()
+    def test_messages_say_due_is_provisional(self):
+        """CONV-03, EXT-04, LGT-03: a due time counted from the weekends
+        only is told as provisional, and when it will be recomputed, in
+        the unit's dispatch notice and the requester's extension SMS; a
+        due time in a year entered is told as it is"""
+        pool = Pool()
+        Notification = pool.get('res.notification')
+        SMS = pool.get('sushi.sms')
+        Extension = pool.get('sushi.ticket.extension')
+        self.without_2027()
+        ns = setup_network()
+        provisional = (' (provisional: recomputed when the 2027 holiday '
+            'schedule is published)')
+
+        def notices(assignment):
+            return {n.description for n in Notification.search([
+                        ('user', '=', ns.handler.id),
+                        ('model', '=', 'sushi.ticket.assignment'),
+                        ('label', '=', 'New work order')])
+                if assignment.ticket.number in n.description}
+
+        # a consultation (1 working day) dispatched Thursday 31 December
+        # 2026 10:00: due Friday 1 January 2027 17:30, weekends only
+        a = self.dispatch(ns, (2026, 12, 31, 10))
+        line, = notices(a)
+        self.assertTrue(line.endswith('2027-01-01 17:30' + provisional),
+            msg=line)
+        # one dispatched Monday 28 December 9:00 is due Tuesday
+        # 29 December 17:30, in 2026 (entered): no mention
+        b = self.dispatch(ns, (2026, 12, 28, 9))
+        line, = notices(b)
+        self.assertTrue(line.endswith('2026-12-29 17:30'), msg=line)
+
+        # a suggestion (3 working days) dispatched Monday 28 December
+        # 9:00, due Thursday 31 December 17:30; 2 days' extension approved
+        # Wednesday 30 December: 2 working days after 31 December
+        # counting the weekends only: Friday 1, Monday 4 January 17:30
+        c = self.dispatch(ns, (2026, 12, 28, 9), 'suggestion')
+        self.sign(ns, c, (2026, 12, 28, 10))
+        extension, = Extension.create([{
+                    'assignment': c.id, 'days': 2,
+                    'reason': '需协调多个部门现场会勘', 'basis': '涉及管网改造',
+                    'application': '关于延期办理的申请',
+                    'requester_informed_at': local(2026, 12, 29, 9),
+                    'requester_informed_method': 'phone',
+                    }])
+        with at(2026, 12, 29, 10), Transaction().set_user(ns.handler.id):
+            Extension.submit([extension])
+        with at(2026, 12, 29, 11), Transaction().set_user(ns.leader.id):
+            Extension.leader_approve([extension])
+        with at(2026, 12, 30, 9), Transaction().set_user(ns.dispatcher.id):
+            Extension.approve([Extension(extension.id)])
+        sms, = SMS.search([('ticket', '=', c.ticket.id),
+                ('kind', '=', 'extension')])
+        self.assertIn('extended to 2027-01-04 17:30' + provisional,
+            sms.text)
+        # the users read it in Chinese
+        po = polib.pofile(find_path(os.path.join(
+                    'sushi_ticket', 'locale', 'zh_CN.po')))
+        entry, = [e for e in po if e.msgctxt
+            == 'model:ir.message,text:msg_due_provisional']
+        self.assertEqual(entry.msgstr, '（暂定，待%(year)s年节假日安排公布后重算）')
+
+    @with_transaction()
     def test_return_decided_in_january_without_2027(self):
         """RET-01, RET-05, LGT-05, CONV-03: a return filed in time on
         Thursday 31 December 2026 10:00 is rejected on Monday 4 January
