@@ -1611,7 +1611,11 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         modules that derive records from a red card (sushi_supervision:
         the ACC-02 candidates, the supervision candidates) override it to
         withdraw or re-date them; here the assignments' own facts are
-        already right (_recomputed)."""
+        already right (_recomputed), and the staff of the units told of a
+        red card withdrawn are told it is (queued, as the sweep's
+        notices)."""
+        if withdrawn:
+            cls.__queue__.notify_swept(withdrawn, 'red_card_withdrawn')
 
     def _deadline_since(self, since):
         "Whether a deadline of the assignment is at or after since."
@@ -1747,8 +1751,15 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         config = Configuration.get_values()
         # a year entered with no worker to apply it (trytond-admin -u):
         # its deadlines are filled and recomputed before the sweep reads
-        # them (one look at the few calendar years otherwise)
-        pool.get('sushi.calendar.year').fill_pending()
+        # them (one look at the few calendar years otherwise), apart from
+        # the sweep (a failure of one does not undo the other); when that
+        # fill was committed on its own, this transaction still reads the
+        # rows as they were: the next sweep, 5 minutes on, reads the
+        # recomputed ones
+        if pool.get('sushi.calendar.year').fill_pending():
+            logger.info("sweep: a calendar year applied, the sweep waits "
+                "for the next run")
+            return
         a = cls.__table__()
         cursor = Transaction().connection.cursor()
         now = now or clock.now()

@@ -26,6 +26,7 @@ KINDS = {
     'sign_reminder': 'sushi_ticket.msg_notify_sign_reminder',
     'near_due': 'sushi_ticket.msg_notify_near_due',
     'overdue': 'sushi_ticket.msg_notify_overdue',
+    'red_card_withdrawn': 'sushi_ticket.msg_notify_red_card_withdrawn',
     'rework': 'sushi_ticket.msg_notify_rework',
     }
 

@@ -16,11 +16,13 @@ yellow light at half the working time, a working day counting its whole
 import datetime as dt
 import os
 import unittest
+from unittest.mock import patch
 
 import polib
 
+from trytond import backend
 from trytond.pool import Pool
-from trytond.tests.test_tryton import with_transaction
+from trytond.tests.test_tryton import DB_NAME, with_transaction
 from trytond.tools import find_path
 from trytond.transaction import Transaction
 
@@ -185,6 +187,13 @@ class YearEndTestCase(DBTestCase, unittest.TestCase):
         self.assertIsNone(a.overdue_accountability_candidate_at)
         self.assertNotEqual(a.light, 'red')
         self.assertFalse(a.late_sign_in)
+        # the unit's staff, told of the card on 2 January, are told it is
+        # withdrawn (of A only)
+        ResNotification = Pool().get('res.notification')
+        told = ResNotification.search([('user', '=', ns.handler.id),
+                ('label', 'like', 'Red card withdrawn%')])
+        self.assertEqual([n.description.split(' ')[0] for n in told],
+            [a.ticket.number])
 
         # B: Saturday 9 January is a working day: sign-in by 12:00 and
         # due 17:30 that day; signed Monday 11 January 9:00 it is late
@@ -550,3 +559,93 @@ class YearEndTestCase(DBTestCase, unittest.TestCase):
             Recording.delete([recording])
         self.assertIn('2027-03-10', cm.exception.message)
         self.assertNotIn('2027-03-09', cm.exception.message)
+
+
+class FillApartTestCase(DBTestCase, unittest.TestCase):
+    """The fill of a year the sweep applies (fill_pending) and the sweep
+    do not undo each other; the data is committed, as the cron finds it"""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with Transaction().start(DB_NAME, 0) as transaction:
+            ns = setup_network()
+            cls.county_id, cls.handler_id = ns.county.id, ns.handler.id
+            transaction.commit()
+
+    def setUp(self):
+        super().setUp()
+        with Transaction().start(DB_NAME, 0) as transaction:
+            pool = Pool()
+            Year = pool.get('sushi.calendar.year')
+            county = pool.get('sushi.unit')(self.county_id)
+            # a consultation (1 working day) dispatched Monday 9 March
+            # 2026 9:00, signed at 10:00: due Tuesday 10 March 17:30
+            ticket = create_ticket(request_type='consult')
+            with at(2026, 3, 9, 9):
+                assignment, = dispatch_ticket(ticket, county,
+                    basis='属地管理')
+            with at(2026, 3, 9, 10), Transaction().set_user(self.handler_id):
+                pool.get('sushi.ticket.assignment').sign([assignment])
+            self.assignment_id = assignment.id
+            # 2026 entered by a module update with no worker: pending
+            year, = Year.search([('year', '=', 2026)])
+            table = Year.__table__()
+            Transaction().connection.cursor().execute(*table.update(
+                    [table.applied_at], [None], where=table.id == year.id))
+            self.year_id = year.id
+            transaction.commit()
+
+    def state(self):
+        "The assignment's card and light, and the year's application."
+        with Transaction().start(DB_NAME, 0):
+            pool = Pool()
+            a = pool.get('sushi.ticket.assignment')(self.assignment_id)
+            year = pool.get('sushi.calendar.year')(self.year_id)
+            return (a.red_card, a.red_card_at and as_local(a.red_card_at),
+                a.light), year.applied_at
+
+    def test_failing_fill_leaves_sweep_committed(self):
+        """LGT-02, LGT-03, LGT-05, CONV-03: the sweep of Wednesday 11 March
+        2026 9:00 finds 2026 pending and its fill fails: the failure is
+        logged, the sweep's red card (dated at the due time, Tuesday
+        10 March 17:30) and red light are committed, and 2026 stays
+        pending for the next sweep"""
+        with Transaction().start(DB_NAME, 0) as transaction:
+            pool = Pool()
+            Year = pool.get('sushi.calendar.year')
+            with patch.object(Year, 'fill_platform_deadlines',
+                    side_effect=RuntimeError("fill broken")), \
+                    self.assertLogs('trytond.modules.sushi_ticket.calendar',
+                        'ERROR'), at(2026, 3, 11, 9):
+                pool.get('sushi.ticket.assignment').sweep()
+            transaction.commit()
+        self.assertEqual(self.state(),
+            ((True, dt.datetime(2026, 3, 10, 17, 30), 'red'), None))
+        # the next sweep applies it
+        with Transaction().start(DB_NAME, 0) as transaction, \
+                at(2026, 3, 11, 9, 5):
+            Pool().get('sushi.ticket.assignment').sweep()
+            transaction.commit()
+        self.assertEqual(self.state()[1], local(2026, 3, 11, 9, 5))
+
+    @unittest.skipIf(backend.name == 'sqlite',
+        "SQLite's one connection holds one transaction: the fill is "
+        "behind a savepoint of the sweep's")
+    def test_failing_sweep_keeps_fill(self):
+        """CONV-03, LGT-02: the fill the sweep of Wednesday 11 March 2026
+        9:00 commits stays when the sweep's transaction fails; that sweep
+        gives no card on rows it read before the fill, the next one does
+        (dated Tuesday 10 March 17:30)"""
+        with self.assertRaises(RuntimeError), \
+                Transaction().start(DB_NAME, 0), at(2026, 3, 11, 9):
+            Pool().get('sushi.ticket.assignment').sweep()
+            raise RuntimeError("the sweep's transaction fails")
+        self.assertEqual(self.state(),
+            ((False, None, 'green'), local(2026, 3, 11, 9)))
+        with Transaction().start(DB_NAME, 0) as transaction, \
+                at(2026, 3, 11, 9, 5):
+            Pool().get('sushi.ticket.assignment').sweep()
+            transaction.commit()
+        self.assertEqual(self.state()[0],
+            (True, dt.datetime(2026, 3, 10, 17, 30), 'red'))
