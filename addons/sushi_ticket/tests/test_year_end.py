@@ -633,19 +633,19 @@ class FillApartTestCase(DBTestCase, unittest.TestCase):
         "SQLite's one connection holds one transaction: the fill is "
         "behind a savepoint of the sweep's")
     def test_failing_sweep_keeps_fill(self):
-        """CONV-03, LGT-02: the fill the sweep of Wednesday 11 March 2026
-        9:00 commits stays when the sweep's transaction fails; that sweep
-        gives no card on rows it read before the fill, the next one does
-        (dated Tuesday 10 March 17:30)"""
+        """CONV-03, LGT-02, LGT-05: the fill the sweep of Wednesday
+        11 March 2026 9:00 commits stays when the sweep's transaction
+        fails: 2026 applied, and the red card its recompute gave the
+        order unreplied past its due time, dated at it (Tuesday 10 March
+        17:30), with the red light; the next sweep changes nothing"""
         with self.assertRaises(RuntimeError), \
                 Transaction().start(DB_NAME, 0), at(2026, 3, 11, 9):
             Pool().get('sushi.ticket.assignment').sweep()
             raise RuntimeError("the sweep's transaction fails")
-        self.assertEqual(self.state(),
-            ((False, None, 'green'), local(2026, 3, 11, 9)))
+        carded = (True, dt.datetime(2026, 3, 10, 17, 30), 'red')
+        self.assertEqual(self.state(), (carded, local(2026, 3, 11, 9)))
         with Transaction().start(DB_NAME, 0) as transaction, \
                 at(2026, 3, 11, 9, 5):
             Pool().get('sushi.ticket.assignment').sweep()
             transaction.commit()
-        self.assertEqual(self.state()[0],
-            (True, dt.datetime(2026, 3, 10, 17, 30), 'red'))
+        self.assertEqual(self.state(), (carded, local(2026, 3, 11, 9)))
