@@ -10,6 +10,7 @@ from sql import Cast, Literal, Null
 from sql.conditionals import Coalesce
 from sql.operators import Concat, Exists
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.sushi_ticket import clock
@@ -17,6 +18,7 @@ from trytond.modules.sushi_ticket.ticket import FINISHED_STATES, OPEN_STATES
 from trytond.modules.sushi_ticket.workflow import transition
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .exceptions import AccountabilityError
@@ -57,7 +59,10 @@ STATES = [
     ('open', "Under Investigation"),
     ('decided', "Decided"),
     ('dismissed', "Dismissed"),
+    ('withdrawn', "Withdrawn"),
     ]
+# the states in which a record is no longer edited
+CLOSED = ['decided', 'dismissed', 'withdrawn']
 
 
 class Accountability(Workflow, ModelSQL, ModelView):
@@ -74,39 +79,39 @@ class Accountability(Workflow, ModelSQL, ModelView):
     automatic = fields.Boolean("Proposed by the System", readonly=True)
     tickets = fields.Many2Many('sushi.accountability-sushi.ticket',
         'accountability', 'ticket', "Work Orders",
-        states={'readonly': Eval('state').in_(['decided', 'dismissed'])})
+        states={'readonly': Eval('state').in_(CLOSED)})
     assignment = fields.Many2One('sushi.ticket.assignment', "Assignment",
         readonly=True, ondelete='SET NULL',
         help="The unit's part the automatic candidate comes from.")
     supervisions = fields.Many2Many(
         'sushi.accountability-sushi.supervision', 'accountability',
         'supervision', "Supervision Cases",
-        states={'readonly': Eval('state').in_(['decided', 'dismissed'])})
+        states={'readonly': Eval('state').in_(CLOSED)})
     fact_at = fields.DateTime("Fact Dated", readonly=True)
     description = fields.Text("Facts",
-        states={'readonly': Eval('state').in_(['decided', 'dismissed'])})
+        states={'readonly': Eval('state').in_(CLOSED)})
     evidence = fields.Text("Evidence",
-        states={'readonly': Eval('state').in_(['decided', 'dismissed'])})
+        states={'readonly': Eval('state').in_(CLOSED)})
     attachments = fields.One2Many('ir.attachment', 'resource',
         "Evidence Files")
     # ACC-12: staff personal data, readable by the Office only (field
     # access in accountability.xml)
     persons = fields.Text("Staff Concerned",
-        states={'readonly': Eval('state').in_(['decided', 'dismissed'])},
+        states={'readonly': Eval('state').in_(CLOSED)},
         help="Names and posts of the staff held accountable: personal "
         "data, visible to the Office only.")
     method = fields.Selection(METHODS, "Method",
-        states={'readonly': Eval('state').in_(['decided', 'dismissed'])})
+        states={'readonly': Eval('state').in_(CLOSED)})
     deciding_body = fields.Selection(BODIES, "Deciding Body",
-        states={'readonly': Eval('state').in_(['decided', 'dismissed'])})
+        states={'readonly': Eval('state').in_(CLOSED)})
     decided_on = fields.Date("Decided on",
-        states={'readonly': Eval('state').in_(['decided', 'dismissed'])})
+        states={'readonly': Eval('state').in_(CLOSED)})
     decision = fields.Text("Decision",
-        states={'readonly': Eval('state').in_(['decided', 'dismissed'])})
+        states={'readonly': Eval('state').in_(CLOSED)})
     # ACC-04: the verification half of the semi-automatic case
     feedback_untrue = fields.Boolean("Verified: Feedback Untrue",
         states={
-            'readonly': Eval('state').in_(['decided', 'dismissed']),
+            'readonly': Eval('state').in_(CLOSED),
             'invisible': Eval('case_type') != 'acc04_falsification',
             },
         help="The Office's verification found that the unit's feedback did "
@@ -114,11 +119,22 @@ class Accountability(Workflow, ModelSQL, ModelView):
         "(ACC-04): needed to decide the case.")
     # ACC-11
     fault_tolerance_applied = fields.Boolean("Fault Tolerance Applied",
-        states={'readonly': Eval('state').in_(['decided', 'dismissed'])},
+        states={'readonly': Eval('state').in_(CLOSED)},
         help="The fault-tolerance mechanism for hard-to-handle matters "
         "applies (ACC-11): recorded, with no sanction.")
     state = fields.Selection(STATES, "State", required=True, readonly=True)
     created_at = fields.DateTime("Recorded at", readonly=True)
+    # CONV-03: the red card an ACC-02 candidate was proposed from was
+    # withdrawn when the year's official schedule was entered
+    basis_withdrawn_at = fields.DateTime("Basis Withdrawn at",
+        readonly=True,
+        help="When the fact the automatic record came from (a red card) "
+        "was withdrawn: a candidate is withdrawn with it; a record the "
+        "Office took up or decided is kept and flagged for review.")
+    basis_withdrawn_by = fields.Many2One('res.user', "Basis Withdrawn by",
+        readonly=True)
+    basis_withdrawn_reason = fields.Text("Why the Basis Was Withdrawn",
+        readonly=True)
 
     @classmethod
     def __setup__(cls):
@@ -318,6 +334,49 @@ class Accountability(Workflow, ModelSQL, ModelView):
                         & ~Exists(linked.select(Literal(1),
                                 where=(linked.accountability == table.id)
                                 & (linked.ticket == column))))))
+
+
+    @classmethod
+    def red_cards_recomputed(cls, withdrawn, redated, reasons):
+        """The red cards of the assignments withdrawn were withdrawn when
+        a year was entered (Assignment.recompute_deadlines); reasons gives
+        the why of each ({assignment id: text}).  Their ACC-02 candidates
+        are withdrawn, dated and explained (basis_withdrawn_*); a record
+        the Office already took up, decided or dismissed keeps its state
+        and is flagged the same way.  The key is freed: a red card given
+        later is proposed anew.  The candidates of the red cards redated
+        are dated at the new red card.  Return the flagged records."""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        now = clock.whole_seconds(clock.now())
+        user = Transaction().user or None
+        by_id = {a.id: a for a in withdrawn}
+        records = []
+        for sub in grouped_slice(list(by_id), backend.MAX_QUERY_PARAMS):
+            records.extend(cls.search([
+                        ('case_type', '=', 'acc02_overdue'),
+                        ('automatic', '=', True),
+                        ('assignment', 'in', list(sub)),
+                        ('basis_withdrawn_at', '=', None),
+                        ]))
+        flagged = []
+        for record in records:
+            columns = [table.basis_withdrawn_at, table.basis_withdrawn_by,
+                table.basis_withdrawn_reason, table.key, table.write_date]
+            values = [now, user, reasons[record.assignment.id], Null, now]
+            if record.state == 'candidate':
+                columns.append(table.state)
+                values.append('withdrawn')
+            else:
+                flagged.append(record)
+            cursor.execute(*table.update(columns, values,
+                    where=table.id == record.id))
+        for assignment in redated:
+            cursor.execute(*table.update([table.fact_at],
+                    [clock.whole_seconds(assignment.red_card_at)],
+                    where=(table.key == 'acc02_overdue:%s' % assignment.id)
+                    & (table.state == 'candidate')))
+        return cls.browse([r.id for r in flagged])
 
 
 class AccountabilityTicket(ModelSQL):

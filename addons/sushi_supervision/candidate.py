@@ -91,6 +91,7 @@ class Candidate(Workflow, ModelSQL, ModelView):
             ('proposed', "Proposed"),
             ('confirmed', "Confirmed"),
             ('dismissed', "Dismissed"),
+            ('withdrawn', "Withdrawn"),
             ], "State", required=True, readonly=True)
     reason = fields.Text("Reason",
         states={'readonly': Eval('state') != 'proposed'},
@@ -99,6 +100,17 @@ class Candidate(Workflow, ModelSQL, ModelView):
     decided_by = fields.Many2One('res.user', "Decided by", readonly=True)
     supervision = fields.Many2One('sushi.supervision', "Supervision Case",
         readonly=True, ondelete='SET NULL')
+    # CONV-03: the red card it was proposed from was withdrawn when the
+    # year's official schedule was entered (withdraw_red_cards)
+    basis_withdrawn_at = fields.DateTime("Basis Withdrawn at",
+        readonly=True,
+        help="When the fact the proposal came from (a red card) was "
+        "withdrawn: a proposal still undecided is withdrawn with it; a "
+        "decided one is kept and flagged for the Office to review.")
+    basis_withdrawn_by = fields.Many2One('res.user', "Basis Withdrawn by",
+        readonly=True)
+    basis_withdrawn_reason = fields.Text("Why the Basis Was Withdrawn",
+        readonly=True)
 
     @classmethod
     def __setup__(cls):
@@ -355,6 +367,79 @@ class Candidate(Workflow, ModelSQL, ModelView):
                 'decided_at': clock.now(),
                 'decided_by': Transaction().user or None,
                 })
+
+
+    # --- a red card withdrawn (CONV-03) ------------------------------
+
+    # the triggers proposed from one unit's red card (queries), keyed by
+    # ticket, unit and round; l2_important_order may come from any red
+    # card of the order (or its bad rating), keyed by its lead unit
+    RED_CARD_TRIGGERS = ['l1_not_handled', 'scope_overdue',
+        'l1_overdue_after_routine']
+
+    @classmethod
+    def red_cards_recomputed(cls, withdrawn, redated, reasons):
+        """The red cards of the assignments withdrawn were withdrawn when
+        a year was entered (Assignment.recompute_deadlines); reasons gives
+        the why of each ({assignment id: text}).  The candidates proposed
+        from them are withdrawn, dated and explained (basis_withdrawn_*),
+        their key freed so that a red card given later is proposed anew;
+        one an officer already decided keeps its state and is flagged the
+        same way.  The still-proposed candidates of the red cards redated
+        are dated at the new red card.  Return the flagged candidates."""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        now = clock.whole_seconds(clock.now())
+        user = Transaction().user or None
+        keys = {}
+        for assignment in withdrawn:
+            for trigger in cls.RED_CARD_TRIGGERS:
+                keys[candidate_key(trigger, assignment.ticket.id,
+                        assignment.unit.id, assignment.round)] = assignment
+        # an important order's candidate stands while another red card of
+        # it, or its bad rating, does
+        for ticket in {a.ticket for a in withdrawn}:
+            if (ticket.lead_unit
+                    and ticket.final_evaluation != 'dissatisfied'
+                    and not Assignment.search([
+                        ('ticket', '=', ticket.id),
+                        ('red_card', '=', True),
+                        ], limit=1)):
+                keys[candidate_key('l2_important_order', ticket.id,
+                        ticket.lead_unit.id, ticket.round)] = next(
+                    a for a in withdrawn if a.ticket == ticket)
+        found = []
+        for sub in grouped_slice(list(keys), backend.MAX_QUERY_PARAMS):
+            found.extend(cls.search([
+                        ('key', 'in', list(sub)),
+                        ('basis_withdrawn_at', '=', None),
+                        ]))
+        flagged = []
+        for candidate in found:
+            assignment = keys[candidate.key]
+            values = [now, user, reasons[assignment.id],
+                '%s:withdrawn:%s' % (candidate.key, candidate.id)]
+            columns = [table.basis_withdrawn_at, table.basis_withdrawn_by,
+                table.basis_withdrawn_reason, table.key]
+            if candidate.state == 'proposed':
+                columns.append(table.state)
+                values.append('withdrawn')
+            else:
+                flagged.append(candidate)
+            cursor.execute(*table.update(columns + [table.write_date],
+                    values + [now], where=table.id == candidate.id))
+        # a red card kept, dated at the real due time (LGT-05)
+        for assignment in redated:
+            cursor.execute(*table.update([table.fact_at],
+                    [clock.whole_seconds(assignment.red_card_at)],
+                    where=table.key.in_([candidate_key(trigger,
+                                assignment.ticket.id, assignment.unit.id,
+                                assignment.round)
+                            for trigger in cls.RED_CARD_TRIGGERS])
+                    & (table.state == 'proposed')))
+        return cls.browse([c.id for c in flagged])
 
 
 class CandidateCluster(metaclass=PoolMeta):

@@ -1490,6 +1490,8 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         by_values, extension_values = {}, []
         new_facts = {'late_sign_in': [], 'red_card': []}
         withdrawn, unresolved = [], []
+        # the red cards withdrawn, and those kept but dated anew
+        uncarded, redated = [], []
         fraction = config['yellow_fraction']
         with Calendar.provisional():
             for record in records:
@@ -1557,6 +1559,11 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
                             'late_sign_in', 'red_card', 'deemed_accepted',
                             'return_overdue']):
                     withdrawn.append(record)
+                if changes.get('red_card') is False:
+                    uncarded.append(record.id)
+                elif (record.red_card and 'red_card' not in changes
+                        and changes.get('red_card_at')):
+                    redated.append(record.id)
                 key = tuple(sorted(changes.items()))
                 by_values.setdefault(key, []).append(record.id)
         for key, record_ids in by_values.items():
@@ -1588,9 +1595,27 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         if withdrawn:
             logger.info("recompute: facts withdrawn on %s assignments",
                 len(withdrawn))
+        if uncarded or redated:
+            cls.red_cards_recomputed(cls.browse(uncarded),
+                cls.browse(redated), since)
         if unresolved:
             cls._report_unresolved(unresolved, since)
         return changed
+
+    @classmethod
+    def red_cards_recomputed(cls, withdrawn, redated, since):
+        """Hook of recompute_deadlines (a year entered, CONV-03), once the
+        assignments are written: the red cards (LGT-02) of withdrawn were
+        withdrawn, their real due time (due_at) not being passed; those of
+        redated are kept, dated at the real due time (red_card_at).  The
+        modules that derive records from a red card (sushi_supervision:
+        the ACC-02 candidates, the supervision candidates) override it to
+        withdraw or re-date them; here the assignments' own facts are
+        already right (_recomputed), and the staff of the units told of a
+        red card withdrawn are told it is (queued, as the sweep's
+        notices)."""
+        if withdrawn:
+            cls.__queue__.notify_swept(withdrawn, 'red_card_withdrawn')
 
     def _deadline_since(self, since):
         "Whether a deadline of the assignment is at or after since."
@@ -1726,8 +1751,15 @@ class Assignment(IdSearchMixin, Workflow, ModelSQL, ModelView):
         config = Configuration.get_values()
         # a year entered with no worker to apply it (trytond-admin -u):
         # its deadlines are filled and recomputed before the sweep reads
-        # them (one look at the few calendar years otherwise)
-        pool.get('sushi.calendar.year').fill_pending()
+        # them (one look at the few calendar years otherwise), apart from
+        # the sweep (a failure of one does not undo the other); when that
+        # fill was committed on its own, this transaction still reads the
+        # rows as they were: the next sweep, 5 minutes on, reads the
+        # recomputed ones
+        if pool.get('sushi.calendar.year').fill_pending():
+            logger.info("sweep: a calendar year applied, the sweep waits "
+                "for the next run")
+            return
         a = cls.__table__()
         cursor = Transaction().connection.cursor()
         now = now or clock.now()

@@ -236,14 +236,90 @@ class CalendarYear(ModelSQL, ModelView):
         """Called by the assignment sweep (every 5 minutes): apply the
         years whose deadlines were not filled and recomputed yet (a year a
         module update brought with no worker to run the queue, a queued
-        task that failed)."""
+        task that failed).
+
+        The fill is kept apart from the sweep: a fill that fails is
+        logged and rolled back alone, the year staying pending for the
+        next sweep, and the sweep goes on and commits; a sweep that fails
+        does not undo a fill.  On PostgreSQL the years committed are
+        applied in a transaction of their own, committed before the
+        sweep goes on (rows locked by another one are left to the next
+        sweep, SKIP LOCKED).  Return True when it committed a fill that
+        way: the caller's transaction reads the rows as they were before
+        it (REPEATABLE READ), so the sweep stops there and the next one
+        reads the recomputed deadlines.  Years only the caller's
+        transaction sees (entered in it, and on SQLite, whose one
+        connection cannot hold a second transaction) are applied in it,
+        behind a savepoint."""
         table = cls.__table__()
-        cursor = Transaction().connection.cursor()
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
         cursor.execute(*table.select(table.id,
                 where=table.applied_at == Null))
         ids = [i for i, in cursor]
-        if ids:
+        if not ids:
+            return False
+        tried = []
+        if backend.name != 'sqlite':
+            tried, applied = cls._fill_apart(ids)
+            if applied:
+                return True
+        rest = [i for i in ids if i not in tried]
+        if rest:
+            cls._fill_behind_savepoint(rest)
+        return False
+
+    @classmethod
+    def _fill_apart(cls, ids):
+        """Apply the pending years among ids that a new transaction sees
+        and can lock, and commit.  Return (the ids tried, whether a fill
+        was committed)."""
+        table = cls.__table__()
+        tried = []
+        try:
+            with Transaction().new_transaction() as transaction:
+                database = transaction.database
+                cursor = transaction.connection.cursor()
+                query = table.select(table.id,
+                    where=(table.applied_at == Null) & table.id.in_(ids))
+                if database.has_select_for():
+                    query.for_ = database.get_select_for_skip_locked()(
+                        'UPDATE')
+                cursor.execute(*query)
+                tried = [i for i, in cursor]
+                if tried:
+                    cls.fill_platform_deadlines(cls.browse(tried))
+        except Exception:
+            logger.exception("calendar years %s: the fill failed, rolled "
+                "back; the sweep goes on, the next one tries again", tried)
+            return tried, False
+        return tried, bool(tried)
+
+    @classmethod
+    def _fill_behind_savepoint(cls, ids):
+        """Apply the years ids in the caller's transaction; a failure
+        rolls back to the savepoint taken before, is logged, and leaves
+        the years pending."""
+        pool = Pool()
+        Calendar = pool.get('sushi.calendar')
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        tasks = len(transaction.tasks)
+        cursor.execute('SAVEPOINT sushi_fill_pending')
+        try:
             cls.fill_platform_deadlines(cls.browse(ids))
+        except Exception:
+            cursor.execute('ROLLBACK TO SAVEPOINT sushi_fill_pending')
+            # nothing of the fill stays: its queued tasks, its caches
+            del transaction.tasks[tasks:]
+            transaction.cache.clear()
+            Calendar._cache.clear()
+            clock.forget(cls.__name__, 'sushi.ticket.assignment',
+                'sushi.ticket.extension', 'sushi.ticket.reply',
+                'sushi.ticket')
+            logger.exception("calendar years %s: the fill failed, rolled "
+                "back; the sweep goes on, the next one tries again", ids)
+        cursor.execute('RELEASE SAVEPOINT sushi_fill_pending')
 
     @classmethod
     def platform_deadline_fields(cls):
@@ -562,6 +638,23 @@ class Calendar(Model):
         "Tell whether the deadline value lies in a year not entered yet."
         start = cls.provisional_from()
         return bool(value and start and value >= start)
+
+    @classmethod
+    def format_due(cls, value):
+        """The local date and time of the deadline value for a message
+        (an SMS, a notice), 'YYYY-MM-DD HH:MM'; a provisional one
+        (is_provisional) says so and when it will be recomputed (CONV-03):
+        the reader must not take a weekends-only date for the final one.
+        An empty value gives ''."""
+        if not value:
+            return ''
+        if isinstance(value, str):  # SQLite: a raw column
+            value = dt.datetime.fromisoformat(value)
+        text = cls.to_local(value).strftime('%Y-%m-%d %H:%M')
+        if cls.is_provisional(value):
+            text += gettext('sushi_ticket.msg_due_provisional',
+                year=cls.to_local(cls.provisional_from()).year)
+        return text
 
     @classmethod
     def is_working_day(cls, date):

@@ -6,7 +6,6 @@ overdue (red).
 
 E-mail goes through the SMTP server of `[email] uri` unless
 `[sushi] email_notifications = False`."""
-import datetime as dt
 import json
 from collections import defaultdict
 from email.message import EmailMessage
@@ -27,6 +26,7 @@ KINDS = {
     'sign_reminder': 'sushi_ticket.msg_notify_sign_reminder',
     'near_due': 'sushi_ticket.msg_notify_near_due',
     'overdue': 'sushi_ticket.msg_notify_overdue',
+    'red_card_withdrawn': 'sushi_ticket.msg_notify_red_card_withdrawn',
     'rework': 'sushi_ticket.msg_notify_rework',
     }
 
@@ -143,10 +143,8 @@ def assignment_line(assignment):
 
 def notice_line(number, title, unit_name, due_at):
     Calendar = Pool().get('sushi.calendar')
-    if isinstance(due_at, str):  # SQLite: a raw column
-        due_at = dt.datetime.fromisoformat(due_at)
-    due = (Calendar.to_local(due_at).strftime('%Y-%m-%d %H:%M')
-        if due_at else '-')
+    # a provisional due time says so (CONV-03)
+    due = Calendar.format_due(due_at) or '-'
     return gettext('sushi_ticket.msg_notify_line',
         number=number, title=title or '', unit=unit_name, due=due)
 

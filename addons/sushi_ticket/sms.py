@@ -153,8 +153,7 @@ class SMS(ModelSQL, ModelView):
                     'kind': kind,
                     'phone': ticket.requester_phone,
                     'text': gettext(MESSAGES[kind], number=ticket.number,
-                        due=(Calendar.to_local(due).strftime(
-                                '%Y-%m-%d %H:%M') if due else '')),
+                        due=Calendar.format_due(due)),
                     })
         messages = cls.create(vlist)
         if messages:

@@ -17,6 +17,8 @@ from trytond.model.exceptions import AccessButtonError, AccessError
 from trytond.modules.sushi_ticket.tests.test_notification import Gateway
 from trytond.modules.sushi_ticket.tests.test_rights import (
     MODES, ROLES, as_user, rights, role_users)
+from trytond.modules.sushi_ticket.tests.test_year_end import (
+    SCHEDULE_2027, write_reply)
 from trytond.modules.sushi_ticket.tests.tools import (
     DBTestCase, TranslationTestMixin, at, create_ticket, dispatch_ticket,
     local, run_queue, setup_network, sushi_config)
@@ -795,6 +797,158 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         returned.save()
         click([returned], 'dismiss')
         self.assertEqual(Accountability(returned.id).state, 'dismissed')
+
+    @with_transaction()
+    def test_red_card_withdrawn_with_2027(self):
+        """CONV-03, LGT-02, ACC-02, SUP-14: three consultations (1 working
+        day) dispatched Thursday 31 December 2026 10:00 while 2027 is not
+        entered are due Friday 1 January 2027 17:30 counting the weekends
+        only; the sweep of Saturday 2 January gives each a red card and
+        the crons propose an ACC-02 candidate and a level-1 candidate
+        (signed, nothing reported: 未办理) for each.  On Tuesday 5 January
+        10:00 2027 is entered (1 January a holiday): due Monday 4 January
+        17:30.  A and B replied on Monday 4 January 10:00, in time: their
+        cards are withdrawn, and with them A's undecided candidates
+        (withdrawn, dated, by whom, why; nothing deleted) while B's, which
+        the Office had taken up, are kept and flagged, and the supervisors
+        told.  A being a leader's instruction (SUP-06 1), its level-2
+        candidate goes too.  C never replied: its card stands, dated 4 January 17:30,
+        and so do its candidates, dated anew"""
+        pool = Pool()
+        Accountability = pool.get('sushi.accountability')
+        Candidate = pool.get('sushi.supervision.candidate')
+        Assignment = pool.get('sushi.ticket.assignment')
+        Year = pool.get('sushi.calendar.year')
+        Reply = pool.get('sushi.ticket.reply')
+        Configuration = pool.get('sushi.configuration')
+        Notification = pool.get('res.notification')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        Import = pool.get('sushi.calendar.import', type='wizard')
+        Year.delete(Year.search([('year', '=', 2027)]))
+        config = Configuration(1)
+        config.missing_year_policy = 'provisional'
+        config.save()
+        ns = setup_network()
+        calendar_admin, = User.create([{'login': 'calendar_admin',
+                    'name': 'calendar_admin', 'groups': [('add', [
+                                ModelData.get_id('sushi_ticket',
+                                    'group_sushi_admin')])]}])
+        parts = {}
+        for name in 'ABC':
+            ticket = create_ticket(request_type='consult',
+                title=f'咨询{name}', leader_instruction=(name == 'A'))
+            with at(2026, 12, 31, 10):
+                parts[name], = dispatch_ticket(ticket, ns.county,
+                    basis='属地管理')
+            with at(2026, 12, 31, 11), Transaction().set_user(
+                    ns.handler.id):
+                Assignment.sign([parts[name]])
+        provisional_due = local(2027, 1, 1, 17, 30)
+        self.assertEqual(parts['A'].due_at, provisional_due)
+        with at(2027, 1, 2, 10):
+            Assignment.sweep()
+            run_queue()
+        Accountability.propose(now=local(2027, 1, 2, 10))
+        Candidate.propose(now=local(2027, 1, 2, 10))
+
+        def acc02(name):
+            record, = Accountability.search([
+                    ('case_type', '=', 'acc02_overdue'),
+                    ('assignment', '=', parts[name].id)])
+            return record
+
+        def l1(name, trigger='l1_not_handled'):
+            candidate, = Candidate.search([
+                    ('ticket', '=', parts[name].ticket.id),
+                    ('trigger', '=', trigger)])
+            return candidate
+        for name in 'ABC':
+            self.assertEqual((acc02(name).state, acc02(name).fact_at),
+                ('candidate', provisional_due))
+            self.assertEqual(
+                (l1(name).trigger, l1(name).state, l1(name).fact_at),
+                ('l1_not_handled', 'proposed', provisional_due))
+        # the Office takes up B: the candidate confirmed (a draft case),
+        # the ACC-02 record under investigation
+        with at(2027, 1, 4, 9), as_user(ns.supervisor):
+            click([l1('B')], 'confirm')
+            click([acc02('B')], 'investigate')
+        self.assertEqual((l1('A', 'l2_important_order').state,
+                l1('A', 'l2_important_order').fact_at),
+            ('proposed', provisional_due))
+        case = l1('B').supervision
+        self.assertTrue(case)
+        # A and B reply on Monday 4 January 10:00
+        for name in 'AB':
+            with at(2027, 1, 4, 9, 59), Transaction().set_user(
+                    ns.handler.id):
+                reply = write_reply(parts[name], local(2027, 1, 4, 9, 59))
+                Reply.request_sign_off([reply])
+            with at(2027, 1, 4, 10), Transaction().set_user(ns.leader.id):
+                Reply.sign_off([reply])
+
+        # Tuesday 5 January 10:00: the administrator imports 2027
+        with at(2027, 1, 5, 10), Transaction().set_user(calendar_admin.id):
+            session_id, _, _ = Import.create()
+            Import.execute(session_id, {'start': {
+                        'year': 2027, 'file_': SCHEDULE_2027.encode('utf-8'),
+                        'filename': '2027.csv', 'replace': False}},
+                'import_')
+            Import.delete(session_id)
+            run_queue()
+        due = local(2027, 1, 4, 17, 30)
+        for name in 'AB':
+            part = Assignment(parts[name].id)
+            self.assertEqual((part.due_at, part.red_card), (due, False))
+        withdrawn_at = local(2027, 1, 5, 10)
+
+        def withdrawal(record):
+            return (record.basis_withdrawn_at, record.basis_withdrawn_by)
+        # A: both candidates withdrawn with the card, on record
+        record, candidate = acc02('A'), l1('A')
+        self.assertEqual((record.state, record.key),
+            ('withdrawn', None))
+        important = l1('A', 'l2_important_order')
+        self.assertEqual((candidate.state, important.state),
+            ('withdrawn', 'withdrawn'))
+        for item in [record, candidate, important]:
+            self.assertEqual(withdrawal(item),
+                (withdrawn_at, calendar_admin))
+            # why: the order, the year and the real due time
+            for text in [parts['A'].rec_name, '2027', '2027-01-04 17:30']:
+                self.assertIn(text, item.basis_withdrawn_reason)
+        # B: decided by a person: kept as decided, flagged
+        record, candidate = acc02('B'), l1('B')
+        self.assertEqual((record.state, candidate.state,
+                candidate.supervision),
+            ('open', 'confirmed', case))
+        for item in [record, candidate]:
+            self.assertEqual(withdrawal(item),
+                (withdrawn_at, calendar_admin))
+            self.assertIn(parts['B'].rec_name, item.basis_withdrawn_reason)
+        told, = Notification.search([('user', '=', ns.supervisor.id),
+                ('icon', '=', 'tryton-warning')])
+        # the two records of B, by its number; not A's
+        self.assertIn('2027', told.description)
+        number = parts['B'].ticket.number
+        self.assertEqual(told.description.count(number), 2)
+        self.assertNotIn(parts['A'].ticket.number, told.description)
+        # C: the card stands, dated at the real due time, and so do its
+        # candidates (LGT-05)
+        part = Assignment(parts['C'].id)
+        self.assertEqual((part.red_card, part.red_card_at), (True, due))
+        record, candidate = acc02('C'), l1('C')
+        self.assertEqual((record.state, record.fact_at, withdrawal(record)),
+            ('candidate', due, (None, None)))
+        self.assertEqual(
+            (candidate.state, candidate.fact_at, withdrawal(candidate)),
+            ('proposed', due, (None, None)))
+        # nothing deleted, nothing proposed again for A and B
+        Accountability.propose(now=local(2027, 1, 5, 11))
+        Candidate.propose(now=local(2027, 1, 5, 11))
+        self.assertEqual(Accountability.search_count([]), 3)
+        self.assertEqual(Candidate.search_count([]), 4)
 
     # --- rights -------------------------------------------------------
 

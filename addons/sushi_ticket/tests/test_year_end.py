@@ -16,11 +16,13 @@ yellow light at half the working time, a working day counting its whole
 import datetime as dt
 import os
 import unittest
+from unittest.mock import patch
 
 import polib
 
+from trytond import backend
 from trytond.pool import Pool
-from trytond.tests.test_tryton import with_transaction
+from trytond.tests.test_tryton import DB_NAME, with_transaction
 from trytond.tools import find_path
 from trytond.transaction import Transaction
 
@@ -185,6 +187,13 @@ class YearEndTestCase(DBTestCase, unittest.TestCase):
         self.assertIsNone(a.overdue_accountability_candidate_at)
         self.assertNotEqual(a.light, 'red')
         self.assertFalse(a.late_sign_in)
+        # the unit's staff, told of the card on 2 January, are told it is
+        # withdrawn (of A only)
+        ResNotification = Pool().get('res.notification')
+        told = ResNotification.search([('user', '=', ns.handler.id),
+                ('label', 'like', 'Red card withdrawn%')])
+        self.assertEqual([n.description.split(' ')[0] for n in told],
+            [a.ticket.number])
 
         # B: Saturday 9 January is a working day: sign-in by 12:00 and
         # due 17:30 that day; signed Monday 11 January 9:00 it is late
@@ -331,6 +340,70 @@ class YearEndTestCase(DBTestCase, unittest.TestCase):
             dt.datetime(2026, 12, 31, 17, 30))
         self.assertEqual((assignment.red_card, assignment.late_completion),
             (False, False))
+
+    @with_transaction()
+    def test_messages_say_due_is_provisional(self):
+        """CONV-03, EXT-04, LGT-03: a due time counted from the weekends
+        only is told as provisional, and when it will be recomputed, in
+        the unit's dispatch notice and the requester's extension SMS; a
+        due time in a year entered is told as it is"""
+        pool = Pool()
+        Notification = pool.get('res.notification')
+        SMS = pool.get('sushi.sms')
+        Extension = pool.get('sushi.ticket.extension')
+        self.without_2027()
+        ns = setup_network()
+        provisional = (' (provisional: recomputed when the 2027 holiday '
+            'schedule is published)')
+
+        def notices(assignment):
+            return {n.description for n in Notification.search([
+                        ('user', '=', ns.handler.id),
+                        ('model', '=', 'sushi.ticket.assignment'),
+                        ('label', '=', 'New work order')])
+                if assignment.ticket.number in n.description}
+
+        # a consultation (1 working day) dispatched Thursday 31 December
+        # 2026 10:00: due Friday 1 January 2027 17:30, weekends only
+        a = self.dispatch(ns, (2026, 12, 31, 10))
+        line, = notices(a)
+        self.assertTrue(line.endswith('2027-01-01 17:30' + provisional),
+            msg=line)
+        # one dispatched Monday 28 December 9:00 is due Tuesday
+        # 29 December 17:30, in 2026 (entered): no mention
+        b = self.dispatch(ns, (2026, 12, 28, 9))
+        line, = notices(b)
+        self.assertTrue(line.endswith('2026-12-29 17:30'), msg=line)
+
+        # a suggestion (3 working days) dispatched Monday 28 December
+        # 9:00, due Thursday 31 December 17:30; 2 days' extension approved
+        # Wednesday 30 December: 2 working days after 31 December
+        # counting the weekends only: Friday 1, Monday 4 January 17:30
+        c = self.dispatch(ns, (2026, 12, 28, 9), 'suggestion')
+        self.sign(ns, c, (2026, 12, 28, 10))
+        extension, = Extension.create([{
+                    'assignment': c.id, 'days': 2,
+                    'reason': '需协调多个部门现场会勘', 'basis': '涉及管网改造',
+                    'application': '关于延期办理的申请',
+                    'requester_informed_at': local(2026, 12, 29, 9),
+                    'requester_informed_method': 'phone',
+                    }])
+        with at(2026, 12, 29, 10), Transaction().set_user(ns.handler.id):
+            Extension.submit([extension])
+        with at(2026, 12, 29, 11), Transaction().set_user(ns.leader.id):
+            Extension.leader_approve([extension])
+        with at(2026, 12, 30, 9), Transaction().set_user(ns.dispatcher.id):
+            Extension.approve([Extension(extension.id)])
+        sms, = SMS.search([('ticket', '=', c.ticket.id),
+                ('kind', '=', 'extension')])
+        self.assertIn('extended to 2027-01-04 17:30' + provisional,
+            sms.text)
+        # the users read it in Chinese
+        po = polib.pofile(find_path(os.path.join(
+                    'sushi_ticket', 'locale', 'zh_CN.po')))
+        entry, = [e for e in po if e.msgctxt
+            == 'model:ir.message,text:msg_due_provisional']
+        self.assertEqual(entry.msgstr, '（暂定，待%(year)s年节假日安排公布后重算）')
 
     @with_transaction()
     def test_return_decided_in_january_without_2027(self):
@@ -486,3 +559,93 @@ class YearEndTestCase(DBTestCase, unittest.TestCase):
             Recording.delete([recording])
         self.assertIn('2027-03-10', cm.exception.message)
         self.assertNotIn('2027-03-09', cm.exception.message)
+
+
+class FillApartTestCase(DBTestCase, unittest.TestCase):
+    """The fill of a year the sweep applies (fill_pending) and the sweep
+    do not undo each other; the data is committed, as the cron finds it"""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with Transaction().start(DB_NAME, 0) as transaction:
+            ns = setup_network()
+            cls.county_id, cls.handler_id = ns.county.id, ns.handler.id
+            transaction.commit()
+
+    def setUp(self):
+        super().setUp()
+        with Transaction().start(DB_NAME, 0) as transaction:
+            pool = Pool()
+            Year = pool.get('sushi.calendar.year')
+            county = pool.get('sushi.unit')(self.county_id)
+            # a consultation (1 working day) dispatched Monday 9 March
+            # 2026 9:00, signed at 10:00: due Tuesday 10 March 17:30
+            ticket = create_ticket(request_type='consult')
+            with at(2026, 3, 9, 9):
+                assignment, = dispatch_ticket(ticket, county,
+                    basis='属地管理')
+            with at(2026, 3, 9, 10), Transaction().set_user(self.handler_id):
+                pool.get('sushi.ticket.assignment').sign([assignment])
+            self.assignment_id = assignment.id
+            # 2026 entered by a module update with no worker: pending
+            year, = Year.search([('year', '=', 2026)])
+            table = Year.__table__()
+            Transaction().connection.cursor().execute(*table.update(
+                    [table.applied_at], [None], where=table.id == year.id))
+            self.year_id = year.id
+            transaction.commit()
+
+    def state(self):
+        "The assignment's card and light, and the year's application."
+        with Transaction().start(DB_NAME, 0):
+            pool = Pool()
+            a = pool.get('sushi.ticket.assignment')(self.assignment_id)
+            year = pool.get('sushi.calendar.year')(self.year_id)
+            return (a.red_card, a.red_card_at and as_local(a.red_card_at),
+                a.light), year.applied_at
+
+    def test_failing_fill_leaves_sweep_committed(self):
+        """LGT-02, LGT-03, LGT-05, CONV-03: the sweep of Wednesday 11 March
+        2026 9:00 finds 2026 pending and its fill fails: the failure is
+        logged, the sweep's red card (dated at the due time, Tuesday
+        10 March 17:30) and red light are committed, and 2026 stays
+        pending for the next sweep"""
+        with Transaction().start(DB_NAME, 0) as transaction:
+            pool = Pool()
+            Year = pool.get('sushi.calendar.year')
+            with patch.object(Year, 'fill_platform_deadlines',
+                    side_effect=RuntimeError("fill broken")), \
+                    self.assertLogs('trytond.modules.sushi_ticket.calendar',
+                        'ERROR'), at(2026, 3, 11, 9):
+                pool.get('sushi.ticket.assignment').sweep()
+            transaction.commit()
+        self.assertEqual(self.state(),
+            ((True, dt.datetime(2026, 3, 10, 17, 30), 'red'), None))
+        # the next sweep applies it
+        with Transaction().start(DB_NAME, 0) as transaction, \
+                at(2026, 3, 11, 9, 5):
+            Pool().get('sushi.ticket.assignment').sweep()
+            transaction.commit()
+        self.assertEqual(self.state()[1], local(2026, 3, 11, 9, 5))
+
+    @unittest.skipIf(backend.name == 'sqlite',
+        "SQLite's one connection holds one transaction: the fill is "
+        "behind a savepoint of the sweep's")
+    def test_failing_sweep_keeps_fill(self):
+        """CONV-03, LGT-02, LGT-05: the fill the sweep of Wednesday
+        11 March 2026 9:00 commits stays when the sweep's transaction
+        fails: 2026 applied, and the red card its recompute gave the
+        order unreplied past its due time, dated at it (Tuesday 10 March
+        17:30), with the red light; the next sweep changes nothing"""
+        with self.assertRaises(RuntimeError), \
+                Transaction().start(DB_NAME, 0), at(2026, 3, 11, 9):
+            Pool().get('sushi.ticket.assignment').sweep()
+            raise RuntimeError("the sweep's transaction fails")
+        carded = (True, dt.datetime(2026, 3, 10, 17, 30), 'red')
+        self.assertEqual(self.state(), (carded, local(2026, 3, 11, 9)))
+        with Transaction().start(DB_NAME, 0) as transaction, \
+                at(2026, 3, 11, 9, 5):
+            Pool().get('sushi.ticket.assignment').sweep()
+            transaction.commit()
+        self.assertEqual(self.state(), (carded, local(2026, 3, 11, 9)))
