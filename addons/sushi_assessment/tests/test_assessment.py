@@ -1169,6 +1169,10 @@ class AssessmentCases:
                 ('month', dt.date(2026, 12, 1), dt.date(2026, 12, 31),
                     'computed'),
                 ('quarter', dt.date(2026, 10, 1), dt.date(2026, 12, 31),
+                    'computed'),
+                # ASM-04: the year, scored for the Office, never published
+                # by the cron
+                ('year', dt.date(2026, 1, 1), dt.date(2026, 12, 31),
                     'computed')])
         self.assertEqual(Bulletin.search([]), [])
         Year.create([{'year': 2027, 'source': 'manual'}])
