@@ -299,7 +299,8 @@ class Period(Workflow, ModelSQL, ModelView):
     def run_bulletins(cls, date=None):
         """Cron: from the configured day of a month, score and publish the
         previous month (and the quarter it closes) and send the bulletins
-        (ASM-01); and, late, the months a stopped cron never scored."""
+        (ASM-01); and, late, the months a stopped cron never scored.  After
+        December the year is scored, not published (ASM-04)."""
         pool = Pool()
         Calendar = pool.get('sushi.calendar')
         Configuration = pool.get('sushi.assessment.configuration')
@@ -333,6 +334,14 @@ class Period(Workflow, ModelSQL, ModelView):
         done = cls._compute_publish(periods)
         if done:
             Bulletin.send(done)
+        # ASM-04: once December is scored, early in the next year, the
+        # annual evaluation is scored from the year's records (SCORING §4)
+        # for the Office, which checks it and publishes it itself
+        annual = [cls.get_or_create('year', month) for month in months
+            if month.month == 12]
+        annual = [p for p in annual if p.state == 'draft']
+        if annual:
+            cls.compute(annual)
         return done
 
 

@@ -391,6 +391,14 @@ class Unit(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.unit'
 
 
+class LeadingGroupPost(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.leading_group.post'
+
+
+class ProgrammeTask(GuardMixin, metaclass=PoolMeta):
+    __name__ = 'sushi.programme.task'
+
+
 class Channel(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.channel'
 

@@ -1169,6 +1169,10 @@ class AssessmentCases:
                 ('month', dt.date(2026, 12, 1), dt.date(2026, 12, 31),
                     'computed'),
                 ('quarter', dt.date(2026, 10, 1), dt.date(2026, 12, 31),
+                    'computed'),
+                # ASM-04: the year, scored for the Office, never published
+                # by the cron
+                ('year', dt.date(2026, 1, 1), dt.date(2026, 12, 31),
                     'computed')])
         self.assertEqual(Bulletin.search([]), [])
         Year.create([{'year': 2027, 'source': 'manual'}])
@@ -1201,7 +1205,8 @@ class AssessmentCases:
         with at(2027, 2, 3, 10):
             Year.create([{'year': 2027, 'source': 'manual'}])
             run_queue()
-        periods = Period.search([], order=[('kind', 'ASC')])
+        periods = Period.search([('kind', '!=', 'year')],
+            order=[('kind', 'ASC')])
         self.assertEqual([(p.kind, p.state, p.held_for_calendar,
                     as_local(p.published_at), as_local(p.objection_deadline))
                 for p in periods], [
@@ -1210,6 +1215,10 @@ class AssessmentCases:
                 ('quarter', 'published', False, dt.datetime(2027, 2, 3, 10),
                     dt.datetime(2027, 2, 10, 17, 30))])
         self.assertTrue(Bulletin.search([]))
+        # ASM-04: the year 2026, scored on 5 January, waits for the Office
+        year, = Period.search([('kind', '=', 'year')])
+        self.assertEqual((year.start_date, year.state, year.published_at),
+            (dt.date(2026, 1, 1), 'computed', None))
 
     @with_transaction()
     def test_bulletin_cron_after_a_stop(self):

@@ -63,6 +63,9 @@ ACCESS = {
     'sushi.unit':                'r--- r--- r--- r--- rwcd r--- r--- r--- r---',
     'sushi.unit-res.user':       'r--- r--- r--- r--- rwcd r--- r--- r--- r---',
     'sushi.unit.leader':         'r--- r--- r--- r--- rwcd r--- r--- r--- r---',
+    # ORG-03, ORG-04, ORG-17: the organisation, reference data
+    'sushi.leading_group.post':  'r--- r--- r--- r--- rwcd r--- r--- r--- r---',
+    'sushi.programme.task':      'r--- r--- r--- r--- rwcd r--- r--- r--- r---',
     'sushi.channel':             'r--- r--- r--- r--- rwcd r--- r--- r--- r---',
     'sushi.category':            'r--- r--- r--- r--- rwcd r--- r--- r--- r---',
     'sushi.category-sushi.unit': 'r--- r--- r--- r--- rwcd r--- r--- r--- r---',
