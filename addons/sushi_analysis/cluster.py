@@ -39,6 +39,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.sushi_ticket import clock
+from trytond.modules.sushi_ticket.security import mask_contacts
 from trytond.modules.sushi_ticket.ticket import OPEN_STATES, normalize_phone
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
@@ -59,9 +60,10 @@ STATES = [
     ]
 # Tickets that are no request on a matter of the city.
 IGNORED_STATES = ['draft', 'rejected', 'transferred']
-# A ticket as the cluster cron reads it by SQL (ticket_text reads it)
+# A ticket as the cluster cron reads it by SQL (ticket_text reads it; the
+# requester's name to mask it in a cluster's name)
 TicketRow = namedtuple('TicketRow', TextRow._fields + ('state', 'region',
-        'category'))
+        'category', 'requester_name'))
 
 
 class Cluster(ModelSQL, ModelView):
@@ -374,12 +376,15 @@ class Cluster(ModelSQL, ModelView):
     @classmethod
     def _new_values(cls, kind, ticket, other):
         """The values of a new cluster of kind opened by ticket with other
-        (TicketRows): named by their shared places and problem words."""
+        (TicketRows): named by their shared places and problem words, or
+        by ticket's title as who may not read requesters reads it: the
+        analysts read clusters (PUB-06)."""
         text, other_text = ticket_text(ticket), ticket_text(other)
         place = dedup.shared_places(text, other_text)
         _, _, words = dedup.score(text, other_text)
         name = ' '.join(filter(None, ['、'.join(place[:2]),
-                    '、'.join(words[:3])])) or (ticket.title or '')
+                    '、'.join(words[:3])])) or mask_contacts(
+            ticket.title or '', [ticket.requester_name])
         return {
             'kind': kind,
             'name': name[:100],

@@ -283,6 +283,28 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
             ('many_to_one', {a.id, b.id, new.id}))
 
     @with_transaction()
+    def test_cluster_name_without_contacts(self):
+        """ANA-11, PUB-06: a cluster named after an order's title (no place
+        or problem words in common) shows it without the phone, e-mail or
+        name its requester typed: analysts read clusters, not requesters"""
+        pool = Pool()
+        Cluster = pool.get('sushi.analysis.cluster')
+        Configuration = pool.get('sushi.configuration')
+        with at(2025, 6, 30, 0):
+            Configuration.write([Configuration(1)],
+                {'cluster_checkpoint': local(2025, 6, 30, 0)})
+        text = '我是王女士，电话13905570009，请尽快回电'
+        make(text, phone=PHONES[0], when=(2025, 7, 1, 8))
+        make(text, phone=PHONES[0], when=(2025, 7, 2, 8))
+        with at(2025, 7, 3, 12):
+            Cluster.update_clusters()
+        names = [c.name for c in Cluster.search([])]
+        self.assertTrue(names)
+        for name in names:
+            self.assertNotIn('13905570009', name)
+            self.assertNotIn('王女士', name)
+
+    @with_transaction()
     def test_cluster_window_and_threshold_settings(self):
         """ANA-11: a requester more than 7 days after the others is not
         counted; the requester threshold is a setting"""
