@@ -533,9 +533,10 @@ def _alike(window, freq, synonyms, keys, chars):
                     if freq.get(word) or word in synonyms:
                         found.append(word)
                 # two characters: a common word only, and no colloquial
-                # turn of the dictionary (完还 is not 晚还, read 逾期)
+                # turn of the dictionary (完还 is not 晚还, read 逾期);
+                # a standard word of it is one (底保 → 低保, 依保 → 医保)
                 elif (freq.get(word) or 0) >= COMMON_PAIR and (
-                        word not in synonyms):
+                        synonyms.get(word, word) == word):
                     found.append(word)
     return found
 
