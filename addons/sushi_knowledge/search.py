@@ -533,9 +533,14 @@ def _alike(window, freq, synonyms, keys, chars):
                     if freq.get(word) or word in synonyms:
                         found.append(word)
                 # two characters: a common word only, and no colloquial
-                # turn of the dictionary (完还 is not 晚还, read 逾期)
+                # turn of the dictionary that is no more than another
+                # two-character word (完还 is not 晚还, read 逾期); a
+                # standard word is one (底保 → 低保, 依保 → 医保), and so is
+                # a short name of a longer term (违张 → 违章, read
+                # 交通违法; 欠新 → 欠薪, read 拖欠工资)
                 elif (freq.get(word) or 0) >= COMMON_PAIR and (
-                        word not in synonyms):
+                        len(synonyms.get(word, word)) > 2
+                        or synonyms.get(word, word) == word):
                     found.append(word)
     return found
 
