@@ -257,8 +257,9 @@ def read_lines(name):
 # before that session's changes, asked once then: spent) and 'fresh2'
 # (kb_questions_fresh2.txt, written in the ninth session before that
 # session's changes, asked once then: spent), and any later freshN
-# (kb_questions_freshN.txt, same format: fresh3 is the tenth session's
-# held-out set, written on another branch and asked once at the end).
+# (kb_questions_freshN.txt, same format: fresh3 and fresh4, the tenth and
+# eleventh sessions' blind sets, were each asked once, in the tenth and
+# twelfth sessions: spent; a new held-out set is a new freshN file).
 # A fresh part whose file is absent is left out with a warning.
 _FRESH_NAME = re.compile(r'^kb_questions_(fresh\d*)\.txt$')
 _FRESH_PART = re.compile(r'^fresh\d*$')
@@ -606,8 +607,8 @@ def main():
     parser.add_argument('--parts', default='dev',
         help="the parts of the questions asked, comma-separated, among "
         f"{', '.join(PARTS)}; the development part by default (the old "
-        "held-out third, fresh and fresh2 are spent; fresh3, the tenth "
-        "session's held-out set, is asked once, at the end: dev,fresh3; "
+        "held-out third and fresh to fresh4 are spent; a new held-out "
+        "set freshN is asked once, at the end: dev,freshN; "
         "a fresh part whose file is absent is left out with a warning)")
     parser.add_argument('--dev-only', action='store_true',
         help="ask the development questions only (the held-out ones are "
