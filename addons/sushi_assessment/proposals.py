@@ -191,13 +191,16 @@ class Proposer:
     def repeats(self):
         """P3: a request received in the period repeating a closed order:
         the unit that led the closed order is proposed (verification of
-        fake handling is the officer's)."""
+        fake handling is the officer's).  A repeat not accepted because the
+        order was closed lawfully on the same facts and reasons (SCP-04 b,
+        disposal rejected_repeat) found the handling right: none."""
         pool = self.pool
         t = pool.get('sushi.ticket').__table__()
         o = pool.get('sushi.ticket').__table__()
         self.cursor.execute(*t.join(o, condition=o.id == t.repeat_of).select(
                 t.id, t.number, t.received_at, o.id, o.number, o.lead_unit,
                 where=(t.repeat_of != Null) & (o.lead_unit != Null)
+                & (Coalesce(t.disposal, '') != 'rejected_repeat')
                 & self.in_period(t.received_at)))
         result = []
         for tid, number, when, oid, original, unit in self.cursor.fetchall():

@@ -1517,6 +1517,12 @@ class AssessmentCases:
         repeat = create_ticket()
         f._update(f.Ticket, repeat, {'repeat_of': closed.id,
                 'received_at': local(2025, 3, 20, 10)})
+        # SCP-04 b: a repeat of 21 March not accepted, the order having
+        # been closed lawfully on the same facts: no suspicion, no P3
+        rejected = create_ticket()
+        f._update(f.Ticket, rejected, {'repeat_of': closed.id,
+                'received_at': local(2025, 3, 21, 10),
+                'disposal': 'rejected_repeat', 'state': 'rejected'})
         # D2.3 (b): complaints (limit 7) completed in January, February
         # and March: 埇桥区 10 days, 萧县 3 days (10/7 > 3/7 each month:
         # 埇桥区 is the slowest county every month); 城管局 alone in its
