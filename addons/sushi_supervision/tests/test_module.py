@@ -21,11 +21,10 @@ from trytond.modules.sushi_ticket.tests.test_year_end import (
     SCHEDULE_2027, write_reply)
 from trytond.modules.sushi_ticket.tests.tools import (
     DBTestCase, TranslationTestMixin, at, create_ticket, dispatch_ticket,
-    local, run_queue, setup_network, sushi_config)
+    load_chinese, local, run_queue, setup_network, sushi_config)
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
-from trytond.tools import find_path
 from trytond.transaction import Transaction
 
 from .. import report as report_module
@@ -1241,15 +1240,7 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         Event = pool.get('sushi.ticket.event')
         Notification = pool.get('res.notification')
         Report = pool.get('sushi.supervision.report')
-        Lang = pool.get('ir.lang')
-        Translation = pool.get('ir.translation')
-        lang, = Lang.search([('code', '=', 'zh_CN')])
-        lang.translatable = True
-        lang.save()
-        for module in ['sushi_ticket', 'sushi_supervision']:
-            Translation.translation_import('zh_CN', module,
-                [find_path(f'{module}/locale/zh_CN.po')])
-        Translation._translation_cache.clear()
+        load_chinese(['sushi_ticket', 'sushi_supervision'])
         ns = setup_network()
         ticket, _ = dispatched(ns)
         case = self.case(ns, ticket)

@@ -13,7 +13,6 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import with_transaction
-from trytond.tools import find_path
 from trytond.transaction import Transaction
 
 from ..exceptions import (
@@ -25,7 +24,7 @@ from ..calendar import fill_empty_deadlines
 from .. import tools as ticket_tools
 from ..ticket import TAB_STATES
 from .tools import (
-    DBTestCase, as_local, at, create_ticket, local, run_queue,
+    DBTestCase, as_local, at, create_ticket, load_chinese, local, run_queue,
     setup_network, dispatch_ticket, redispatch)
 
 
@@ -839,14 +838,7 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
         pool = Pool()
         Reply = pool.get('sushi.ticket.reply')
         Event = pool.get('sushi.ticket.event')
-        Lang = pool.get('ir.lang')
-        Translation = pool.get('ir.translation')
-        lang, = Lang.search([('code', '=', 'zh_CN')])
-        lang.translatable = True
-        lang.save()
-        Translation.translation_import('zh_CN', 'sushi_ticket',
-            [find_path('sushi_ticket/locale/zh_CN.po')])
-        Translation._translation_cache.clear()
+        load_chinese(['sushi_ticket'])
         ns = setup_network()
         ticket, assignment, reply = self.replied(ns)
         with Transaction().set_context(language='zh_CN'):

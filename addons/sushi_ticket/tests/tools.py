@@ -100,6 +100,22 @@ class TranslationTestMixin:
                 '\n'.join(broken)))
 
 
+def load_chinese(modules):
+    """Load the zh_CN translations of modules into the test database, as
+    trytond-admin -l zh_CN does: for tests of what a user reads in
+    Chinese (run them in Transaction().set_context(language='zh_CN'))."""
+    pool = Pool()
+    Lang = pool.get('ir.lang')
+    Translation = pool.get('ir.translation')
+    lang, = Lang.search([('code', '=', 'zh_CN')])
+    lang.translatable = True
+    lang.save()
+    for module in modules:
+        Translation.translation_import('zh_CN', module,
+            [find_path(f'{module}/locale/zh_CN.po')])
+    Translation._translation_cache.clear()
+
+
 class DBTestCase:
     """Mixin for unittest.TestCase classes that need the module activated
     in the test database, without re-running ModuleTestCase's checks."""
