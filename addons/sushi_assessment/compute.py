@@ -21,6 +21,7 @@ from sql import Cast
 from trytond.i18n import gettext
 from trytond.modules.sushi_knowledge.common import late_days
 from trytond.modules.sushi_ticket.reply import DEFECTS
+from trytond.modules.sushi_ticket.ticket import satisfaction_counted
 from trytond.pool import Pool
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
@@ -880,10 +881,7 @@ class Engine:
         satisfied = completed & (a.role == 'lead') & not_info \
             & (a.parent == Null) \
             & (Coalesce(a.round, 1) == Coalesce(t.round, 1)) \
-            & (Coalesce(t.admin_mediation, false) == false) \
-            & (Coalesce(t.law_enforcement_case, false) == false) \
-            & (Coalesce(t.outside_guidance_scope, false) == false) \
-            & (t.request_type != 'praise')
+            & satisfaction_counted(t)
         dissatisfied = t.second_evaluation == 'dissatisfied'
         # CBK-07: the setting is the assessment's and, as well, the one
         # the ticket module offers for the same rule (either leaves the

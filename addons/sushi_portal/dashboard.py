@@ -13,7 +13,7 @@ from http import HTTPStatus
 
 from sql import Literal, Null
 from sql.aggregate import Count
-from sql.conditionals import Case, Coalesce
+from sql.conditionals import Case
 
 from trytond.protocols.wrappers import (
     Response, with_pool, with_transaction)
@@ -21,7 +21,8 @@ from trytond.transaction import Transaction
 from trytond.wsgi import app
 
 from trytond.modules.sushi_ticket import clock
-from trytond.modules.sushi_ticket.ticket import FINISHED_STATES, OPEN_STATES
+from trytond.modules.sushi_ticket.ticket import (
+    FINISHED_STATES, OPEN_STATES, satisfaction_counted)
 
 from .routes import STATIC, render
 
@@ -131,11 +132,7 @@ def figures(pool):
     # CBK-09, SCP-06: orders of 行政调解类, 执法办案类 and outside the
     # guidance are called back but left out of the satisfaction rate, as
     # praise is (SCORING F1)
-    false = Literal(False)
-    counted = (Coalesce(t.admin_mediation, false) == false) \
-        & (Coalesce(t.law_enforcement_case, false) == false) \
-        & (Coalesce(t.outside_guidance_scope, false) == false) \
-        & (t.request_type != 'praise')
+    counted = satisfaction_counted(t)
     cursor.execute(*t.join(unit, condition=t.lead_unit == unit.id).select(
             unit.kind, Count(Case((good, 1), else_=Null)),
             Count(Case((rated, 1), else_=Null)),

@@ -483,14 +483,12 @@ class Supervision(Workflow, ModelSQL, ModelView):
             # by its body (the Office, 市委督查办, the city leaders)
             for case in cases:
                 if case.body != LEVEL_BODY[case.level]:
-                    names = cls.fields_get(['level', 'body'])
+                    bodies = cls.fields_get(['body'])['body']['selection']
                     raise SupervisionError(gettext(
                             'sushi_supervision.msg_supervision_body_level',
                             case=case.rec_name,
-                            level=dict(names['level']['selection'])[
-                                case.level],
-                            body=dict(names['body']['selection'])[
-                                LEVEL_BODY[case.level]]))
+                            level=cls.level_name(case.level),
+                            body=dict(bodies)[LEVEL_BODY[case.level]]))
 
     # --- the facts on the tickets -------------------------------------
 

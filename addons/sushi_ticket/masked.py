@@ -20,7 +20,6 @@ search RPC methods), before the models' own search code sees it."""
 import functools
 import re
 
-from sql import Literal
 from sql.operators import ILike, Or
 
 from trytond.i18n import gettext
@@ -49,8 +48,7 @@ def masked_view():
     "Whether the current call is a user's who reads the requester masked."
     if not external() or not _active():
         return False
-    return not Pool().get('ir.model.field.access').check(
-        'sushi.ticket', ['requester_phone'], 'read', raise_exception=False)
+    return not Pool().get('sushi.ticket')._reads_requesters()
 
 
 def masked_field(Model, name):
@@ -114,7 +112,7 @@ def visible_ids(Model, name, operator, value):
         cursor = Transaction().connection.cursor()
         cursor.execute(*from_.select(id_column, text_column, name_column,
                 where=Or([ILike(text_column, _relaxed(t), escape='\\')
-                        for t in patterns]) if patterns else Literal(False)))
+                        for t in patterns])))
         for id_, text, requester in cursor:
             if text is None:
                 continue

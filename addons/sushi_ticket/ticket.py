@@ -127,6 +127,17 @@ TITLE_ENTRY = 1 / 20
 TITLE_DAY = 1 / 60
 
 
+def satisfaction_counted(table):
+    """The orders of table (sushi.ticket) counted in a satisfaction rate
+    (SCORING F1, CBK-09): not 行政调解类, 执法办案类 or outside the
+    guidance (SCP-06, still called back), nor praise."""
+    false = Literal(False)
+    return ((Coalesce(table.admin_mediation, false) == false)
+        & (Coalesce(table.law_enforcement_case, false) == false)
+        & (Coalesce(table.outside_guidance_scope, false) == false)
+        & (table.request_type != 'praise'))
+
+
 def received_day(table):
     """Issue #14: the day (UTC) an order was received, as the (day, title
     trigrams) GIN index has it."""
@@ -687,10 +698,8 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         who reads requesters masked (city leaders, analysts, officers)
         would get other requesters' orders by a phone they type, their
         names and unmasked titles."""
-        from .guard import external
-        return external() and not Pool().get(
-            'ir.model.field.access').check(cls.__name__,
-            ['requester_phone'], 'read', raise_exception=False)
+        from .masked import masked_view
+        return masked_view()
 
     def find_similar(self, finished=False, limit=5):
         """Return [(ticket, score)] of tickets that look like the same
