@@ -22,7 +22,9 @@ dispatcher (platform staff) and as unit handlers of several units:
   view's fields for the first rows), the list count sao asks when the page
   is full (search_count(domain, 0, count_limit)), each tab's counter
   (search_count(tab, 0, 1000)) and a deep page (random offset);
-- the search bar: a ticket number, a phone, title words;
+- the search bar: a ticket number, a phone, title words; and title words
+  and common words as a city leader, who reads the requester masked
+  (through the search RPC's rewrite, sushi_ticket/masked.py);
 - opening a form (read of the form view's fields of a random ticket);
 - intake: the look-alikes (find_similar, Ticket.similarity) and earlier
   requests by phone (earlier_requests), and the repeat check;
