@@ -22,7 +22,9 @@ dispatcher (platform staff) and as unit handlers of several units:
   view's fields for the first rows), the list count sao asks when the page
   is full (search_count(domain, 0, count_limit)), each tab's counter
   (search_count(tab, 0, 1000)) and a deep page (random offset);
-- the search bar: a ticket number, a phone, title words;
+- the search bar: a ticket number, a phone, title words; and title words
+  and common words as a city leader, who reads the requester masked
+  (through the search RPC's rewrite, sushi_ticket/masked.py);
 - opening a form (read of the form view's fields of a random ticket);
 - intake: the look-alikes (find_similar, Ticket.similarity) and earlier
   requests by phone (earlier_requests), and the repeat check;
@@ -95,6 +97,9 @@ START = dt.datetime(2025, 1, 1)
 DAYS = 720                       # two years of received orders
 NOW_LOCAL = START + dt.timedelta(days=DAYS, hours=10)   # 2026-12-22 10:00
 OPEN_SHARE = 0.05
+# words of many titles (at 1 M: 7 514 to 69 091 orders each; 咨询 400 808)
+COMMON_WORDS = ['物业', '噪音', '积水', '拖欠', '举报', '占道', '扰民', '小区',
+    '道路', '医院', '车辆']
 # as trytond's dispatcher runs an RPC call: access rights and record rules
 # applied
 RPC_CONTEXT = {'_check_access': True}
@@ -151,6 +156,10 @@ def parse_args():
         "#14's rewrite (restored after)")
     parser.add_argument('--build-only', action='store_true',
         help="build, then stop (with --keep: leave the cluster running)")
+    parser.add_argument('--check-masked', action='store_true',
+        help="untimed: the masked searches of the timed words (search bar, "
+        "title, description) find the same orders as masking every "
+        "candidate in Python (the path before the thirteenth session)")
     parser.add_argument('--seed', type=int, default=14)
     parser.add_argument('--json', help="write the figures to this file")
     return parser.parse_args()
@@ -602,9 +611,10 @@ def users(args):
         User = pool.get('res.user')
         ModelData = pool.get('ir.model.data')
         existing = User.search([('login', 'like', 'scale_%')])
+
+        def group(name):
+            return ModelData.get_id('sushi_ticket', name)
         if not existing:
-            def group(name):
-                return ModelData.get_id('sushi_ticket', name)
             cursor = transaction.connection.cursor()
             cursor.execute('SELECT unit, COUNT(*) FROM '
                 'sushi_ticket_assignment GROUP BY unit ORDER BY 2 DESC')
@@ -623,6 +633,14 @@ def users(args):
                                     group('group_sushi_unit_handler')])],
                         'sushi_units': [('add', [unit])]})
             User.create(vlist)
+            transaction.commit()
+            existing = User.search([('login', 'like', 'scale_%')])
+        if not any(u.login == 'scale_leader' for u in existing):
+            # who reads the requester masked (PUB-06: no read of the
+            # requester's phone), added to databases built before
+            User.create([{'login': 'scale_leader', 'name': '市领导',
+                        'groups': [('add', [
+                                    group('group_sushi_city_leader')])]}])
             transaction.commit()
             existing = User.search([('login', 'like', 'scale_%')])
         return {u.login: u.id for u in existing}
@@ -930,6 +948,11 @@ def time_searches(timer, args, logins, sample):
         run_users(timer, f'{role}: search bar, title words',
             args.calls, users, bar(lambda i: [('rec_name', 'ilike',
                         '%' + words[i % len(words)] + '%')]))
+        if role == 'dispatcher':
+            # the same words as the masked user's below, read whole
+            run_users(timer, f'{role}: search bar, a common word',
+                args.calls, users, bar(lambda i: [('rec_name', 'ilike',
+                            '%' + COMMON_WORDS[i % len(COMMON_WORDS)] + '%')]))
         run_users(timer, f'{role}: search bar, requester phone',
             args.calls, users, bar(lambda i: [('requester_phone', 'ilike',
                         '%' + rows[i % len(rows)][2] + '%')]))
@@ -943,6 +966,66 @@ def time_searches(timer, args, logins, sample):
                 ids = [rows[i % len(rows)][0]]
             Ticket.read(ids, view_fields(Ticket, 'form'))
         run_users(timer, f'{role}: open a form', args.calls, users, form)
+
+    # PUB-06: who reads the requester masked (the city leader, the analyst:
+    # no read of the requester's phone) searches the titles as shown; the
+    # search RPC rewrites the domain for them (sushi_ticket/masked.py), so
+    # these calls go through it as sao's do
+    leader = [logins['scale_leader']]
+
+    def masked_bar(words):
+        def call(i):
+            Ticket = Pool().get('sushi.ticket')
+            search = Ticket.__rpc__['search'].decorate(Ticket.search)
+            ids = list(map(int, search([('rec_name', 'ilike',
+                            '%' + words[i % len(words)] + '%')],
+                    0, 1000, None)))
+            Ticket.read(ids[:60], view_fields(Ticket, 'tree'))
+        return call
+    run_users(timer, 'leader (masked): search bar, title words', args.calls,
+        leader, masked_bar(words))
+    run_users(timer, 'leader (masked): search bar, a common word',
+        args.calls, leader, masked_bar(COMMON_WORDS))
+    run_users(timer, 'leader (masked): search bar, 咨询 (40 % of orders)',
+        args.calls, leader, masked_bar(['咨询']))
+    if args.check_masked:
+        check_masked(args, leader[0], words + COMMON_WORDS + ['咨询'])
+
+
+def check_masked(args, user, words):
+    """The orders found by the masked rewrite (masked.visible_domain) and
+    by masking every candidate (masked.visible_ids, row by row): the same
+    for each word, in the search bar, the title and the description."""
+    from trytond.modules.sushi_ticket import masked
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    differ = 0
+    with Transaction().start(args.database, user, context=RPC_CONTEXT,
+            readonly=True):
+        Ticket = Pool().get('sushi.ticket')
+        for word in words:
+            pattern = f'%{word}%'
+            for name, row_by_row in [
+                    ('rec_name', lambda ids: ['OR',
+                            ('number', 'ilike', pattern),
+                            ('id', 'in', ids)]),
+                    ('title', lambda ids: [('id', 'in', ids)]),
+                    ('description', lambda ids: [('id', 'in', ids)])]:
+                start = time.perf_counter()
+                new = set(map(int, Ticket.search(masked.visible_domain(
+                                Ticket, [(name, 'ilike', pattern)]))))
+                middle = time.perf_counter()
+                ids, _ = masked.visible_ids(Ticket,
+                    'title' if name == 'rec_name' else name, 'ilike',
+                    pattern)
+                old = set(map(int, Ticket.search(row_by_row(ids))))
+                end = time.perf_counter()
+                differ += new != old
+                log(f'  check masked {name} ilike {pattern}: {len(new):,} '
+                    f"orders, {'same' if new == old else '**DIFFER**'} "
+                    f'({(middle - start) * 1000:.0f} / '
+                    f'{(end - middle) * 1000:.0f} ms)')
+    log(f'check masked: {len(words) * 3} searches, {differ} differ')
 
 
 def time_intake(timer, args, logins, sample):

@@ -16,12 +16,29 @@ whose whole text could match (SQL, the mask's characters and `_` made
 `%`) are masked and matched in Python, and the leaf becomes `id in` (or
 `not in`) them.  Comparisons (`<`, `>`…) and orders by a masked text are
 refused.  The rewrite is done on the domain the client sent (the
-search RPC methods), before the models' own search code sees it."""
+search RPC methods), before the models' own search code sees it.
+
+Issue #14 (the thirteenth session): masking changes a text only where it
+has an `@`, a run of 7 digits or the requester's name; a text without
+them is shown as stored and matches as stored.  So a positive LIKE of a
+text whose characters have no case (Chinese, digits, punctuation: `like`
+and `ilike` match the same on both backends and in Python) is searched
+as stored, as for everyone, except the few matching rows that the mask
+changes (found in SQL on PostgreSQL from `maskable`, served by a partial
+index; on SQLite by masking the candidates): those are matched masked in
+Python and put in or out by id (`_split`).  The search bar stays the
+search bar (with its indexes and pages) when no such row is among its
+matches.  A common word had every order that contains it masked in
+Python, and its id list made the domain: seconds at 1 M orders."""
 import functools
 import re
 
-from sql.operators import ILike, Or
+from sql import Null
+from sql.conditionals import Coalesce
+from sql.functions import CharLength, Position
+from sql.operators import BinaryOperator, ILike, Or
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelStorage
 from trytond.pool import Pool
@@ -96,6 +113,110 @@ def _relaxed(tokens):
     return ''.join(pattern)
 
 
+class Regexp(BinaryOperator):
+    "PostgreSQL's regular expression match (`~`)."
+    __slots__ = ()
+    _operator = '~'
+
+
+# the characters in which Python's \d and \s are looked for (Unicode 15:
+# none after the first two planes; test_masked checks every character)
+CLASS_PLANES = 0x20000
+
+
+def _class(pattern):
+    """A PostgreSQL bracket expression of the characters that pattern (a
+    Python character class) matches: Python's own classes, as the mask
+    applies them, not the database's."""
+    every = ''.join(map(chr, range(CLASS_PLANES)))
+    ranges = [(m.start(), m.end() - 1)
+        for m in re.finditer(pattern + '+', every)]
+    return '[' + ''.join(
+        '\\U%08x' % a if a == b else '\\U%08x-\\U%08x' % (a, b)
+        for a, b in ranges) + ']'
+
+
+@functools.lru_cache(maxsize=None)
+def _digit_run():
+    """The regular expression (PostgreSQL) of the texts in which
+    security.CONTACT_PATTERNS finds a run of digits: 7 digits (any that
+    Python's \\d matches) each apart by at most one separator (\\s or
+    a dash), as CONTACT_PATTERNS[1]."""
+    digit = _class(r'\d')
+    separator = _class(r'[\s\-－—]')
+    return f'{digit}(?:{separator}?{digit}){{6}}'
+
+
+def maskable(text, name):
+    """SQL: whether mask_contacts(text, [name]) may differ from text: an
+    `@` (an e-mail), a run of 7 digits, the requester's name (2 characters
+    or more).  NULL (never true) when the text is NULL, or when the name is
+    NULL and nothing else is there.  Also the where of the partial indexes
+    of those rows (security.Ticket): written once, so that PostgreSQL sees
+    the query's condition is the index's.  PostgreSQL only."""
+    return ((Position('@', text) > 0)
+        | Regexp(text, _digit_run())
+        | ((CharLength(name) >= 2) & (Position(name, text) > 0)))
+
+
+def _uncased(tokens):
+    """Whether no character of the pattern has a case: then LIKE, ILIKE
+    (PostgreSQL: ASCII or Unicode folding, SQLite: ASCII) and Python's
+    case-insensitive match of it are one same match."""
+    return all(c.lower() == c == c.upper() == c.casefold()
+        for kind, c in tokens if kind == 'c')
+
+
+def _split(Model, name, operator, value):
+    """Issue #14: (changed, matched) for a positive LIKE of uncased
+    characters on the masked text name, else None (visible_ids then).
+
+    changed: the ids of the records whose text the mask changes and that
+    could match (the relaxed pattern); matched: those of them whose masked
+    text matches.  Every other record shows its text as stored, so the
+    leaf as sent (case-sensitive) answers for it: the masked search is
+    `(leaf and id not in changed) or id in matched`."""
+    from .security import mask_contacts
+    positive, negated = OPERATORS[operator]
+    if (negated or positive not in {'like', 'ilike'}
+            or not isinstance(value, str) or '\\' in value):
+        # (an escape: a pattern ending with one is an error of the LIKE
+        # as sent)
+        return None
+    tokens = _tokens(value, True)
+    if not _uncased(tokens) or all(k == '%' for k, _ in tokens):
+        # a cased letter (its folding differs between backends and
+        # Python), or a pattern that the empty text of a NULL matches
+        return None
+    regex = _regex(tokens, False)
+    from_, id_column, text_column, name_column = Model._masked_source(name)
+    where = ((text_column != Null)
+        & ILike(Coalesce(text_column, ''), _relaxed(tokens), escape='\\'))
+    if backend.name == 'postgresql':
+        where &= maskable(text_column, name_column)
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*from_.select(id_column, text_column, name_column,
+            where=where))
+    changed, matched = [], []
+    for id_, text, requester in cursor:
+        shown = mask_contacts(text, [requester])
+        if shown == text:
+            continue
+        changed.append(id_)
+        if regex.fullmatch(shown):
+            matched.append(id_)
+    return changed, matched
+
+
+def _split_domain(at, leaf, split, extra):
+    "The masked search of a positive leaf from its _split."
+    changed, matched = split
+    if not changed:
+        return leaf
+    return ['OR', [leaf, (at('id'), 'not in', changed, *extra)],
+        (at('id'), 'in', matched, *extra)]
+
+
 def visible_ids(Model, name, operator, value):
     """(ids, negated): the Model records whose masked text `name` matches
     the positive form of operator with value."""
@@ -110,9 +231,10 @@ def visible_ids(Model, name, operator, value):
     if patterns:
         regexes = [_regex(t, positive == 'ilike') for t in patterns]
         cursor = Transaction().connection.cursor()
+        # COALESCE as Tryton writes it: the trigram indexes are of it
         cursor.execute(*from_.select(id_column, text_column, name_column,
-                where=Or([ILike(text_column, _relaxed(t), escape='\\')
-                        for t in patterns])))
+                where=Or([ILike(Coalesce(text_column, ''), _relaxed(t),
+                            escape='\\') for t in patterns])))
         for id_, text, requester in cursor:
             if text is None:
                 continue
@@ -153,6 +275,17 @@ def _target(field, extra):
     return None
 
 
+def _bar_as_stored(operator, value):
+    """Whether the search bar (Ticket.search_rec_name) searches an uncased
+    positive text as `number like value or title like value`, the masked
+    search's own domain when the mask changes none of the titles: not
+    digits (a number by its beginning), no unaccent() (ILIKE through it
+    is not LIKE)."""
+    from .ticket import _bar_digits
+    return (_bar_digits(operator, value) is None
+        and not Transaction().database.has_unaccent())
+
+
 def visible_domain(Model, domain):
     "domain with every leaf on a masked text matched on what is shown."
     if not isinstance(domain, (list, tuple)) or not domain:
@@ -170,6 +303,9 @@ def _visible_leaf(Model, leaf):
     path, operator, value, *extra = leaf
     parts = path.split('.')
     Current = Model
+    # through many2one fields only: a leaf and an id leaf on the same
+    # prefix then test the same record (_split_domain)
+    single = True
     for i, part in enumerate(parts):
         field = Current._fields.get(part)
         if field is None:
@@ -179,6 +315,7 @@ def _visible_leaf(Model, leaf):
         def at(name):
             return '.'.join(prefix + [name])
         if i < len(parts) - 1:
+            single &= field._type == 'many2one'
             Current = _target(field, extra)
             if Current is None:
                 return leaf
@@ -188,6 +325,10 @@ def _visible_leaf(Model, leaf):
                 return leaf
             if operator not in OPERATORS:
                 _refuse(Current, part)
+            split = single and _split(Current, part, operator, value)
+            if split:
+                return _split_domain(at,
+                    (path, 'like', value, *extra), split, extra)
             ids, negated = visible_ids(Current, part, operator, value)
             return (at('id'), 'not in' if negated else 'in', ids, *extra)
         if Current.__name__ == Ticket.__name__ and part == 'rec_name':
@@ -195,6 +336,14 @@ def _visible_leaf(Model, leaf):
             number = (at('number'), operator, value, *extra)
             if operator not in {'like', 'ilike', 'not like', 'not ilike'}:
                 return number
+            split = single and _split(Current, 'title', operator, value)
+            if split:
+                if not split[0] and _bar_as_stored(operator, value):
+                    # no match the mask changes: the search bar as for
+                    # everyone (its indexes and pages, issue #14)
+                    return leaf
+                return ['OR', number, _split_domain(at,
+                        (at('title'), 'like', value, *extra), split, extra)]
             ids, negated = visible_ids(Current, 'title', operator, value)
             if negated:
                 return [number, (at('id'), 'not in', ids, *extra)]
