@@ -28,7 +28,7 @@ class TextSearchTestCase(DBTestCase, unittest.TestCase):
     module = 'sushi_portal'
     extras = ['sushi_supervision', 'sushi_assessment']
 
-    def texts(self):
+    def texts(self, ns):
         """One record of each module with long texts, its text a Chinese
         sentence: [(model, field, record, sentence, a part of it in the
         middle, a text it does not hold)]."""
@@ -44,8 +44,6 @@ class TextSearchTestCase(DBTestCase, unittest.TestCase):
         Report = pool.get('sushi.analysis.report')
         Request = pool.get('sushi.knowledge.request')
         Disclosure = pool.get('sushi.portal.disclosure')
-        ns = setup_network()
-        self.ns = ns
         ticket = create_ticket(description='汴河路东段的污水管道破裂，'
             '污水漫到人行道上，行人无法通过。')
         with at(2025, 3, 3, 9):
@@ -130,7 +128,8 @@ class TextSearchTestCase(DBTestCase, unittest.TestCase):
         out.  PostgreSQL's full-text search had read the Chinese sentence
         as one word and found nothing."""
         pool = Pool()
-        for model, name, record, sentence, part, absent in self.texts():
+        ns = setup_network()
+        for model, name, record, sentence, part, absent in self.texts(ns):
             Model = pool.get(model)
             msg = f'{model}.{name}'
             self.assertEqual(getattr(Model(record.id), name), sentence,
@@ -144,7 +143,7 @@ class TextSearchTestCase(DBTestCase, unittest.TestCase):
         # through the client: the dispatcher's filter on the request
         Ticket = pool.get('sushi.ticket')
         ticket, = Ticket.search([('description', 'ilike', '%污水管道破裂%')])
-        with as_user(self.ns.dispatcher):
+        with as_user(ns.dispatcher):
             self.assertEqual(
                 Ticket.search([('description', 'ilike', '%污水管道破裂%')]),
                 [ticket])
