@@ -64,8 +64,8 @@ class SubstringTextMixin:
     a text-search match in the 'simple' configuration, which reads a
     Chinese sentence, without spaces, as one word: `description ilike
     '%污水管道%'` found nothing there, the order on SQLite.  Here every
-    Text field of the model is searched as a Char field is (ILIKE, with
-    the Unaccent and Coalesce of the column); ordering by the field is
+    Text field of the model is searched as a Char field is (ILIKE on the
+    column, Char.convert_domain); ordering by the field is
     unchanged (the column; a `Model.field.order` context ranks by
     similarity when pg_trgm is there, as for a Char).  None of these
     columns has a text-search index (the knowledge base's search keeps
