@@ -26,13 +26,23 @@ def log(message):
     print(message, flush=True)
 
 
-def create_database(name=DATABASE, module='sushi_ticket'):
-    "Create the database and activate module with trytond-admin."
+def create_database(name=DATABASE, module='sushi_ticket', ctype=None):
+    """Create the database and activate module with trytond-admin; ctype:
+    the PostgreSQL database's LC_CTYPE (by default the cluster's: C in the
+    throwaway clusters, under which pg_trgm makes no trigram of Chinese
+    characters)."""
     from trytond import backend
     database = backend.Database().connect()
     connection = database.get_connection(autocommit=True)
     try:
-        database.create(connection, name)
+        if ctype:
+            from psycopg.sql import SQL, Identifier, Literal
+            connection.cursor().execute(SQL("CREATE DATABASE {} "
+                    "TEMPLATE template0 ENCODING 'unicode' LC_CTYPE {}")
+                .format(Identifier(name), Literal(ctype)))
+            connection.commit()
+        else:
+            database.create(connection, name)
     finally:
         database.put_connection(connection)
         database.close()

@@ -28,7 +28,7 @@ from trytond.transaction import (
 from trytond.wizard import StateView, Wizard
 
 from .exceptions import ReadonlyFieldError, ValueCheckError
-from .tools import rule_unrestricted
+from .tools import SubstringTextMixin, rule_unrestricted
 
 # Default sizes of text fields without their own: long enough for any
 # honest value, short enough for a btree index and a list view.
@@ -228,9 +228,13 @@ if getattr(ModelStorage.search, '__func__', None) is not _guarded_search:
     ModelStorage.search = classmethod(_guarded_search)
 
 
-class ReadGuardMixin:
+class ReadGuardMixin(SubstringTextMixin):
     """Reads and exports from outside: ids within 64 bits, field access on
-    the first step of a nested path, record rules on exports."""
+    the first step of a nested path, record rules on exports.
+
+    Every stored model has it (tests/guard_tools.assert_guarded), so it
+    also carries what all of them share and is not the guard's: their
+    Text fields searched by any part (tools.SubstringTextMixin)."""
     __slots__ = ()
 
     @classmethod

@@ -93,11 +93,8 @@ class Ticket(GuardMixin, metaclass=PoolMeta):
         # the idempotent intake of channels and the API (intake role)
         cls.__rpc__['submit'] = RPC(readonly=False, result=lambda r: {
                 'id': r[0].id, 'number': r[0].number, 'created': r[1]})
-        # Tryton's full-text search of a text field on PostgreSQL (`ilike
-        # '%…%'` made a text-search match, in the 'simple' configuration)
-        # reads a Chinese sentence as one word: `description ilike
-        # '%污水管道%'` found nothing there, everything on SQLite
-        cls.description.search_full_text = False
+        # the request (description) is searched by any part of it, as
+        # every Text field is: tools.SubstringTextMixin
         if backend.name == 'postgresql':
             # issue #14: the few orders whose text the mask changes (an
             # e-mail, a phone, the requester's name), read first when who

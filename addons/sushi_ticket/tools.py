@@ -55,6 +55,38 @@ class UniqueCodeMixin:
             ('code_unique', Unique(t, t.code), cls._code_unique_message))
 
 
+class SubstringTextMixin:
+    """The model's long texts (Text fields) found by any part of their
+    text on PostgreSQL as on SQLite: the search bar and the filters of
+    the staff's lists.
+
+    Tryton searches a Text field (`search_full_text`) on PostgreSQL with
+    a text-search match in the 'simple' configuration, which reads a
+    Chinese sentence, without spaces, as one word: `description ilike
+    '%污水管道%'` found nothing there, the order on SQLite.  Here every
+    Text field of the model is searched as a Char field is (ILIKE on the
+    column, Char.convert_domain); ordering by the field is
+    unchanged (the column; a `Model.field.order` context ranks by
+    similarity when pg_trgm is there, as for a Char).  None of these
+    columns has a text-search index (the knowledge base's search keeps
+    its own tsvector columns and SQL, search.py), so no index is lost.
+
+    Every stored model of the sushi modules gets it through the guard
+    (guard.ReadGuardMixin), the base each of them already has by its
+    module's security.py, and so do the core models the guard extends
+    (attachments, notes, users, parties): a Text field added to any of
+    them is found by a part of it without more code."""
+    __slots__ = ()
+
+    @classmethod
+    def __post_setup__(cls):
+        super().__post_setup__()
+        for field in cls._fields.values():
+            # a Function or MultiValue field passes it on to its own field
+            if field._type == 'text':
+                field.search_full_text = False
+
+
 def rec_name_domain(clause, field_names):
     """Return the domain that searches the record name clause in each of
     field_names: any of them matching, or, for a negative operator, none."""
