@@ -5,16 +5,19 @@ and the Office, fed by an authenticated JSON route.  The figures are
 set-based SQL over indexed columns; only users whose groups see the whole
 city get them (units get 403)."""
 import datetime as dt
+import hashlib
 import json
 import os
 import re
-from collections import Counter
+import threading
+from collections import Counter, defaultdict
 from http import HTTPStatus
 
 from sql import Literal, Null
 from sql.aggregate import Count
 from sql.conditionals import Case
 
+from trytond.cache import LRUDict
 from trytond.protocols.wrappers import (
     Response, with_pool, with_transaction)
 from trytond.transaction import Transaction
@@ -24,11 +27,20 @@ from trytond.modules.sushi_ticket import clock
 from trytond.modules.sushi_ticket.ticket import (
     FINISHED_STATES, OPEN_STATES, satisfaction_counted)
 
+from .masking import _posseg, mask
 from .routes import STATIC, render
 
 CITY_GROUPS = ['group_sushi_city_leader', 'group_sushi_admin',
     'group_sushi_supervisor', 'group_sushi_reviewer',
     'group_sushi_dispatcher', 'group_sushi_analyst']
+# PUB-05, PUB-06: a hot word shows only when at least this many distinct
+# requesters used it (k-anonymity), and never below the analysis's own
+# minimum of requests for a hot word (ANA-04, hot_word_min_count): a word
+# of one requester's titles (their name, their street, their child's
+# name) or of two who know each other names nobody to the leaders
+HOT_WORD_MIN_REQUESTERS = 3
+HOT_WORDS = 20
+CHINESE = re.compile(r'[\u4e00-\u9fa5]+')
 
 
 @app.route('/<database_name>/portal/dashboard', methods={'GET'})
@@ -155,18 +167,14 @@ def figures(pool):
                 'done': c} for n, o, c in cursor if c),
         key=lambda r: (-r['rate'], -r['done']))[:10]
 
-    cursor.execute(*t.select(t.title, where=t.received_at >= now
-            - dt.timedelta(days=7), order_by=[t.received_at.desc],
-            limit=2000))
-    words = Counter()
+    cursor.execute(*t.select(t.id, t.title, t.requester_name,
+            t.requester_phone, t.requester_party,
+            where=t.received_at >= now - dt.timedelta(days=7),
+            order_by=[t.received_at.desc], limit=2000))
     stop_words = pool.get('sushi.portal.configuration').dashboard_stop_words()
-    import jieba
-    for title, in cursor:
-        for word in jieba.cut(title or ''):
-            if len(word) >= 2 and word not in stop_words and re.match(
-                    r'^[\u4e00-\u9fa5]+$', word):
-                words[word] += 1
-    hot_words = [{'name': w, 'value': c} for w, c in words.most_common(20)]
+    minimum = max(HOT_WORD_MIN_REQUESTERS, pool.get(
+            'sushi.configuration').get_values()['hot_word_min_count'])
+    hot_words = count_hot_words(cursor.fetchall(), stop_words, minimum)
 
     cursor.execute(*unit.join(t, 'LEFT', condition=(t.region == unit.id)
             & t.state.in_(OPEN_STATES)).select(unit.name, Count(t.id),
@@ -185,3 +193,55 @@ def figures(pool):
         'hot_words': hot_words,
         'regions': regions,
         }
+
+
+# The words of a title by the SHA-256 of the title and the requester's
+# name, so that a refresh of the dashboard (every minute) cuts only the
+# orders received since; the title itself is not kept.
+_title_words = LRUDict(8192)
+_title_words_lock = threading.Lock()
+
+
+def title_words(title, name):
+    """The words a work order's title gives the hot words (PUB-05,
+    PUB-06): cut from the title masked as published texts are (the
+    requester's name, other names jieba or the masking finds, phones, ID
+    numbers, plates, house numbers), without the person names jieba tags
+    (nr, nrfg, nrt), the masks and anything but Chinese words of two
+    characters or more."""
+    if not title:
+        return ()
+    key = hashlib.sha256(json.dumps([title, name], ensure_ascii=False
+            ).encode('utf-8')).digest()
+    with _title_words_lock:
+        words = _title_words.get(key)
+    if words is None:
+        words = tuple(sorted({word for word, flag in _posseg().cut(
+                        mask(title, names=[name] if name else []))
+                    if len(word) >= 2 and not flag.startswith('nr')
+                    and '某' not in word and CHINESE.fullmatch(word)}))
+        with _title_words_lock:
+            _title_words[key] = words
+    return words
+
+
+def count_hot_words(rows, stop_words, minimum, limit=HOT_WORDS):
+    """The hot words of rows (id, title, requester's name, phone, party)
+    as [{'name', 'value'}], value the number of orders, the most first:
+    only words of at least minimum distinct requesters (by phone, else
+    party, else name; an order without any is a requester of its own)."""
+    orders = Counter()
+    requesters = defaultdict(set)
+    for id_, title, name, phone, party in rows:
+        requester = (('phone', phone) if phone
+            else ('party', party) if party
+            else ('name', name) if name else ('order', id_))
+        for word in title_words(title, name):
+            if word in stop_words:
+                continue
+            orders[word] += 1
+            requesters[word].add(requester)
+    shown = [(w, c) for w, c in orders.items()
+        if len(requesters[w]) >= minimum]
+    shown.sort(key=lambda wc: (-wc[1], wc[0]))
+    return [{'name': w, 'value': c} for w, c in shown[:limit]]

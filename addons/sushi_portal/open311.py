@@ -1046,25 +1046,30 @@ def _unknown(request, pool, fmt):
         gettext('sushi_portal.msg_open311_path'))
 
 
-# Masked descriptions by the SHA-256 of what masking reads (description,
-# names, address), so that a GET of 1 000 requests masks only what changed
-# since the last one; the raw text is not kept.
+# Masked descriptions and addresses by the SHA-256 of what masking reads
+# (text, names, address), so that a GET of 1 000 requests masks only what
+# changed since the last one; the raw text is not kept.
 _masked = LRUDict(8192)
 _masked_lock = threading.Lock()
 
 
-def masked_description(ticket, names):
-    key = hashlib.sha256(json.dumps([ticket.description, names,
-                ticket.address], ensure_ascii=False).encode('utf-8')
-        ).digest()
+def masked_text(text, names, addresses=()):
+    "mask(text, names, addresses), kept by the SHA-256 of what it reads."
+    if not text:
+        return text
+    key = hashlib.sha256(json.dumps([text, names, list(addresses)],
+            ensure_ascii=False).encode('utf-8')).digest()
     with _masked_lock:
-        text = _masked.get(key)
-    if text is None:
-        text = mask(ticket.description, names=names,
-            addresses=[ticket.address])
+        masked = _masked.get(key)
+    if masked is None:
+        masked = mask(text, names=names, addresses=addresses)
         with _masked_lock:
-            _masked[key] = text
-    return text
+            _masked[key] = masked
+    return masked
+
+
+def masked_description(ticket, names):
+    return masked_text(ticket.description, names, [ticket.address])
 
 
 def request_row(ticket, state_names=None):
@@ -1078,10 +1083,12 @@ def request_row(ticket, state_names=None):
             ticket.fields_get(['state'])['state']['selection'])
     closed = ticket.state in OPEN311_CLOSED
     disclosed = is_public(ticket)
+    # the requester's and the handlers' names, masked in the description
+    # and in the address ("汴河路张三家门口": the address is cut to its
+    # road, which keeps a name before the house number)
     names = [ticket.requester_name] + [
         r.handler_name for a in ticket.assignments for r in getattr(
-            a, 'replies', []) if getattr(r, 'handler_name', None)
-        ] if disclosed else []
+            a, 'replies', []) if getattr(r, 'handler_name', None)]
     return {
         'service_request_id': ticket.number,
         'status': 'closed' if closed else 'open',
@@ -1105,7 +1112,8 @@ def request_row(ticket, state_names=None):
         'updated_datetime': w3c((ticket.closed_at if closed else None)
             or ticket.write_date or ticket.create_date),
         'expected_datetime': w3c(ticket.deadline),
-        'address': mask_address(ticket.address),
+        # PUB-05: the road or 小区 without the names it may hold
+        'address': mask_address(masked_text(ticket.address, names)),
         'address_id': None,
         'zipcode': None,
         'lat': lat,

@@ -19,9 +19,10 @@ from sql.conditionals import Case
 from trytond import config
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
-from trytond.modules.sushi_ticket import clock
+from trytond.modules.sushi_ticket import clock, masked
 from trytond.modules.sushi_ticket.exceptions import CalendarMissingYearError
 from trytond.modules.sushi_ticket.report import report_record
+from trytond.modules.sushi_ticket.security import mask_contacts
 from trytond.modules.sushi_ticket.tools import missed_months, month_after
 from trytond.pool import Pool
 from trytond.report import Report
@@ -316,10 +317,13 @@ class MonthlyReport(ModelSQL, ModelView):
         triggers = dict(Supervision.fields_get(['trigger'])['trigger'][
                 'selection'])
         cases = Supervision.browse(case_ids)
+        contents = cls.case_contents(cases)
         for row, case in enumerate(cases, start=1):
             fill = red if case.light == 'red' else None
             for col, (name, _) in enumerate(columns):
                 value = getattr(case, name)
+                if name == 'content':
+                    value = contents[case.id]
                 if value is None:
                     sheet.write_blank(row, col, None, fill)
                 elif isinstance(value, dt.datetime):
@@ -340,6 +344,19 @@ class MonthlyReport(ModelSQL, ModelView):
             sheet.autofilter(0, 0, len(cases), len(columns) - 1)
         book.close()
         return output.getvalue()
+
+    @classmethod
+    def case_contents(cls, cases):
+        """{case id: content} as the report shows it, masked as the order's
+        title is (PUB-06): the report goes to the city leaders (SUP-10),
+        who read the requesters masked, and the content is the title of
+        the case's orders or a summary of them."""
+        Supervision = Pool().get('sushi.supervision')
+        with without_check_access():
+            texts = {c.id: Supervision(c.id).content for c in cases}
+        shown = masked.masked_values(Supervision, 'content', list(texts))
+        return {i: shown.get(t) or mask_contacts(t)
+            for i, t in texts.items()}
 
     @classmethod
     def recipients(cls):
@@ -454,4 +471,8 @@ class MonthlyReportDocument(Report):
         context = super().get_context(records, header, data)
         context['bar'] = lambda value, most: (
             0 if not most else round(300 * value / most))
+        # PUB-06: the cases' contents masked (MonthlyReport.case_contents)
+        contents = Pool().get('sushi.supervision.report').case_contents(
+            [c for r in records for c in r.cases])
+        context['content'] = lambda case: contents.get(case.id)
         return context

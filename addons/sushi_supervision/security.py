@@ -3,12 +3,50 @@
 """The guard of sushi_ticket/guard.py (issue #16, what it enforces is
 said there) on every stored model of this module; SQL views get the read
 guard."""
+from trytond.modules.sushi_ticket import masked
 from trytond.modules.sushi_ticket.guard import GuardMixin
-from trytond.pool import PoolMeta
+from trytond.modules.sushi_ticket.security import mask_contacts
+from trytond.pool import Pool, PoolMeta
 
 
 class Supervision(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.supervision'
+    # PUB-06: the content is the order's title as the candidate copied it
+    # (number and title) or the officer's summary of the orders: masked
+    # as the title is for who reads the requesters masked (city leaders,
+    # analysts), on read, nested reads, exports, searches and the search
+    # bar (sushi_ticket/masked.py)
+    FREE_TEXT_FIELDS = {'content'}
+    _masked_rec_name = ('number', 'content')
+
+    @classmethod
+    def _masked_source(cls, name):
+        """(from, id, text, requester's name) columns (masked.py): a row
+        per order of the case, so that every requester's name is
+        masked; a case without orders has one row without a name."""
+        from sql import Column
+        pool = Pool()
+        table = cls.__table__()
+        link = pool.get('sushi.supervision-sushi.ticket').__table__()
+        ticket = pool.get('sushi.ticket').__table__()
+        return (table.join(link, 'LEFT',
+                condition=link.supervision == table.id
+                ).join(ticket, 'LEFT', condition=link.ticket == ticket.id),
+            table.id, Column(table, name), ticket.requester_name)
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        result = super().read(ids, fields_names)
+        texts = cls.FREE_TEXT_FIELDS & set(fields_names)
+        if texts and masked.masked_view():
+            for name in texts:
+                shown = masked.masked_values(cls, name,
+                    [r['id'] for r in result])
+                for row in result:
+                    if isinstance(row.get(name), str):
+                        row[name] = (shown.get(row[name])
+                            or mask_contacts(row[name]))
+        return result
 
 
 class SupervisionTicket(GuardMixin, metaclass=PoolMeta):

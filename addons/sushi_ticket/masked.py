@@ -197,9 +197,21 @@ def _split(Model, name, operator, value):
     cursor = Transaction().connection.cursor()
     cursor.execute(*from_.select(id_column, text_column, name_column,
             where=where))
-    changed, matched = [], []
+    found = {}
     for id_, text, requester in cursor:
-        shown = mask_contacts(text, [requester])
+        found.setdefault(id_, (text, set()))[1].add(requester)
+    # a record of several orders (a supervision case) has a row per
+    # requester: its text is masked with all their names, those of the
+    # rows the condition above left out too
+    candidates = sorted(found)
+    for i in range(0, len(candidates), 1000):
+        cursor.execute(*from_.select(id_column, name_column,
+                where=id_column.in_(candidates[i:i + 1000])))
+        for id_, requester in cursor:
+            found[id_][1].add(requester)
+    changed, matched = [], []
+    for id_, (text, requesters) in sorted(found.items()):
+        shown = mask_contacts(text, sorted(filter(None, requesters)))
         if shown == text:
             continue
         changed.append(id_)
@@ -235,10 +247,15 @@ def visible_ids(Model, name, operator, value):
         cursor.execute(*from_.select(id_column, text_column, name_column,
                 where=Or([ILike(Coalesce(text_column, ''), _relaxed(t),
                             escape='\\') for t in patterns])))
+        # a record of several orders (a supervision case) has a row per
+        # requester: its text is shown with all their names masked
+        found = {}
         for id_, text, requester in cursor:
             if text is None:
                 continue
-            shown = mask_contacts(text, [requester])
+            found.setdefault(id_, (text, set()))[1].add(requester)
+        for id_, (text, requesters) in found.items():
+            shown = mask_contacts(text, sorted(filter(None, requesters)))
             if any(r.fullmatch(shown) for r in regexes):
                 ids.append(id_)
     return ids, negated
@@ -298,8 +315,6 @@ def visible_domain(Model, domain):
 
 
 def _visible_leaf(Model, leaf):
-    pool = Pool()
-    Ticket = pool.get('sushi.ticket')
     path, operator, value, *extra = leaf
     parts = path.split('.')
     Current = Model
@@ -331,20 +346,24 @@ def _visible_leaf(Model, leaf):
                     (path, 'like', value, *extra), split, extra)
             ids, negated = visible_ids(Current, part, operator, value)
             return (at('id'), 'not in' if negated else 'in', ids, *extra)
-        if Current.__name__ == Ticket.__name__ and part == 'rec_name':
-            # the search bar: the number, and the title as shown
-            number = (at('number'), operator, value, *extra)
+        if part == 'rec_name' and getattr(Current, '_masked_rec_name',
+                None):
+            # the search bar: the number, and the text as shown (the
+            # order's title, a supervision case's content)
+            plain, text = Current._masked_rec_name
+            number = (at(plain), operator, value, *extra)
             if operator not in {'like', 'ilike', 'not like', 'not ilike'}:
                 return number
-            split = single and _split(Current, 'title', operator, value)
+            split = single and _split(Current, text, operator, value)
             if split:
-                if not split[0] and _bar_as_stored(operator, value):
-                    # no match the mask changes: the search bar as for
-                    # everyone (its indexes and pages, issue #14)
+                if (not split[0] and Current.__name__ == 'sushi.ticket'
+                        and _bar_as_stored(operator, value)):
+                    # no match the mask changes: the order's search bar as
+                    # for everyone (its indexes and pages, issue #14)
                     return leaf
                 return ['OR', number, _split_domain(at,
-                        (at('title'), 'like', value, *extra), split, extra)]
-            ids, negated = visible_ids(Current, 'title', operator, value)
+                        (at(text), 'like', value, *extra), split, extra)]
+            ids, negated = visible_ids(Current, text, operator, value)
             if negated:
                 return [number, (at('id'), 'not in', ids, *extra)]
             return ['OR', number, (at('id'), 'in', ids, *extra)]
@@ -353,9 +372,10 @@ def _visible_leaf(Model, leaf):
             return leaf
         if operator in {'where', 'not where'}:
             return (path, operator, visible_domain(Target, value), *extra)
-        if (Target.__name__ == Ticket.__name__ and isinstance(value, str)
-                and operator in OPERATORS):
-            # a relation searched by text searches the order's rec_name
+        if (getattr(Target, '_masked_rec_name', None)
+                and isinstance(value, str) and operator in OPERATORS):
+            # a relation searched by text searches the target's rec_name
+            # (an order's, a supervision case's)
             return _visible_leaf(Model,
                 (path + '.rec_name', operator, value, *extra))
         return leaf

@@ -82,6 +82,8 @@ class Ticket(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.ticket'
     # the texts a requester may have written their contact details in
     FREE_TEXT_FIELDS = {'title', 'description'}
+    # the search bar searches the number and the title (masked.py)
+    _masked_rec_name = ('number', 'title')
     _guard_sizes = {
         'requester_phone': 30, 'requester_name': 100, 'channel_ref': 100,
         'title': 200, 'address': 300, 'number': 40,

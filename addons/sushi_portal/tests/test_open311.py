@@ -1098,6 +1098,29 @@ class Open311TestCase(RouteTestCase):
                         *private.values()]:
                     self.assertNotIn(secret, text)
 
+    def test_pub05_address_naming_requester(self):
+        """PUB-05, PUB-06: an address that names the requester (汴河路88号
+        钱多多家门口) is shown cut to its road without the name, in the
+        list, by number and by service_request_id, JSON and XML; the
+        title (name and phone in it) is never shown"""
+        number = self.post(**self.valid(
+                address_string='埇桥区汴河路88号钱多多家门口',
+                **{'attribute[title]': f'钱多多反映{PHONE}家门口污水'})
+            ).json[0]['service_request_id']
+        for path in ['requests.json', 'requests.xml',
+                f'requests/{number}.json', f'requests/{number}.xml',
+                f'requests.json?service_request_id={number}']:
+            with self.subTest(path=path):
+                response = self.client().get(self.url(path))
+                self.assertEqual(response.status_code, 200, response.text)
+                text = response.data.decode('utf-8')
+                self.assertIn(number, text)
+                for secret in [PHONE, NAME_FIRST, '88号', '家门口污水']:
+                    self.assertNotIn(secret, text)
+        row, = self.client().get(self.url(f'requests/{number}.json')).json
+        # the name 某某 (PUB-05), the house number ** (the road kept)
+        self.assertEqual(row['address'], '埇桥区汴河路**某某家门口')
+
     # the specification read as a strict validator reads it
     def test_shapes_both_formats(self):
         """GeoReport v2 and Service Discovery, the example responses: every
