@@ -317,15 +317,50 @@ def load_set():
             grades[key] = int(grade)
         questions.append((text, grades,
                 'held-out' if i % 3 == 2 else 'dev'))
+    earlier = {q[0] for q in questions}
     for part in FRESH:
+        # the questions of a fresh set that equal an earlier set's
+        # (written again by chance): its part "freshN-new" leaves them out
+        REPEATED[part] = set()
+        texts = set()
         for text, labels, _ in fresh_lines(part):
+            if text in earlier:
+                REPEATED[part].add(text)
+            texts.add(text)
             grades = {}
             for label in labels.split():
                 key, grade = label.split(':')
                 assert key in keys, key
                 grades[key] = int(grade)
             questions.append((text, grades, part))
+        earlier |= texts
     return entries, questions
+
+
+# {fresh part: its questions equal to an earlier set's}, filled by load_set
+REPEATED = {}
+
+
+def splits(asked):
+    """Return the parts figures are reported on, in order: the asked
+    parts, "freshN-new" beside a fresh part some of whose questions equal
+    an earlier set's, and 'all'."""
+    result = []
+    for part in PARTS:
+        if part in asked:
+            result.append(part)
+            if REPEATED.get(part):
+                result.append(part + '-new')
+    return result + ['all']
+
+
+def in_split(split, question):
+    "Tell whether question (text, grades, part) is reported in split."
+    text, _, part = question
+    if split.endswith('-new'):
+        part_ = split[:-len('-new')]
+        return part == part_ and text not in REPEATED.get(part_, ())
+    return split in {'all', part}
 
 
 def fresh_lines(part='fresh'):
@@ -495,9 +530,9 @@ def report(rankings, bands, questions):
     "Return the figures of rankings on each part of the questions asked."
     figures = {}
     asked = {q[2] for q in questions}
-    for split in [p for p in PARTS if p in asked] + ['all']:
+    for split in splits(asked):
         chosen = [(r, b, q) for r, b, q in zip(rankings, bands, questions)
-            if split in {'all', q[2]}]
+            if in_split(split, q)]
         f = scores([r for r, _, _ in chosen], [q for _, _, q in chosen])
         unanswerable = [b for _, b, q in chosen if not q[1]]
         answered_bands = [b for _, b, q in chosen if q[1]]
@@ -717,7 +752,7 @@ def print_table(results, args):
                     (r['baseline'] or {}).get('condensed'))]:
             if not figures:
                 continue
-            for part in [p for p in PARTS + ('all',) if p in figures]:
+            for part in [p for p in figures if p != 'timings']:
                 f = figures[part]
                 weak = (f"{f['no-answer weak']:.2f}"
                     if name.startswith('search') else '–')

@@ -438,6 +438,20 @@ class RelevanceSetTestCase(unittest.TestCase):
                 return_value=['问题|gjj01:2', '没有答案的问题|']):
             self.assertEqual(bench.fresh_lines('fresh99'),
                 [('问题', 'gjj01:2', ''), ('没有答案的问题', '', '')])
+        # a fresh set's questions that equal an earlier set's are also
+        # reported apart: its part "freshN-new" leaves them out
+        with patch.dict(bench.REPEATED, {'fresh2': {'重复的问题'}}):
+            self.assertEqual(bench.splits({'dev', 'fresh2'}),
+                ['dev', 'fresh2', 'fresh2-new', 'all'])
+            questions = [('重复的问题', {'a': 2}, 'fresh2'),
+                ('新问题', {'b': 2}, 'fresh2'), ('开发问题', {'c': 2}, 'dev')]
+            figures = bench.report([['a'], ['x'], ['c']],
+                ['confident', 'weak', 'confident'], questions)
+            self.assertEqual(figures['fresh2']['questions'], 2)
+            self.assertAlmostEqual(figures['fresh2']['hit@1'], 1 / 2)
+            self.assertEqual(figures['fresh2-new']['questions'], 1)
+            self.assertAlmostEqual(figures['fresh2-new']['hit@1'], 0)
+            self.assertEqual(figures['all']['questions'], 3)
 
     def test_judged_background(self):
         "KB-08: generated entries judged by matter count where they answer"
