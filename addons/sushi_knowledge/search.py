@@ -1073,10 +1073,22 @@ def search_entries(Entry, query, limit=20, kinds=None, marks=('【', '】'),
         return Found()
     units, marked, _ = query_units(query)
     if not units:
-        return Found()
-    found = candidates(Entry, units, kinds)
-    weak = False
-    if not found:
+        # A question made only of stop words and colloquial fillers
+        # (俺就想问问啥时候能给俺办好): the characters of its fillers, which
+        # still say something (办, 啥时候), as below, so that it finds
+        # something, marked weak; stop words alone (请问怎么样) find nothing
+        Term = Pool().get('sushi.knowledge.term')
+        fillers = {w for w, _, k, _ in Term.terms() if k == 'filler'}
+        text = Term.standard_text(query)
+        said = ''.join(t for t in Term.tokenizer().cut(text)
+            if t in fillers)
+        units = char_units([Unit(''.join(_HAN_CHAR.findall(said)), 'word')])
+        found = candidates(Entry, units, kinds, chars=True) if units else {}
+        weak = True
+    else:
+        found = candidates(Entry, units, kinds)
+        weak = False
+    if not found and not weak:
         # No entry shares a word or bigram: the characters of the
         # question, so that a question with an answer never finds nothing;
         # single characters are no confident answer, whatever their share

@@ -232,6 +232,19 @@ class ColloquialTests:
         self.assertIn('灵璧县', words)
 
     @with_transaction()
+    def test_synonym_keeps_words_whole(self):
+        "KB-08: a synonym never breaks a word of the text it is found in"
+        Term = Pool().get('sushi.knowledge.term')
+        Term.create([{'word': '付房租', 'kind': 'synonym',
+                    'canonical': '缴纳租金'}])
+        # 支付|房租: 付房租 would break 支付 (an entry's 提取公积金支付房租
+        # read 提取公积金支缴纳租金)
+        self.assertEqual(Term.standard_text('提取公积金支付房租的额度'),
+            '提取公积金支付房租的额度')
+        # where it is a word of its own, it reads as its standard word
+        self.assertEqual(Term.standard_text('怎么付房租'), '怎么缴纳租金')
+
+    @with_transaction()
     def test_reviewer_edits_dictionary(self):
         "KB-08: the platform's reviewers keep the synonyms; call-takers read them"
         from trytond.model.exceptions import AccessError
@@ -325,6 +338,13 @@ class ColloquialTests:
             self.assertEqual(found[0][0], entries['id_lost'])
             # characters alone are no confident answer
             self.assertEqual(search.band(found[0][1]), 'weak')
+            # a question made only of fillers and stop words still says
+            # something (办, 啥时候): its fillers' characters find entries,
+            # all weak; stop words alone find nothing (test_bad_queries)
+            found = Entry.search_text('俺就想问问啥时候能给俺办好')
+            self.assertTrue(found)
+            self.assertEqual({search.band(r) for _, r, _ in found},
+                {'weak'})
 
     @with_transaction()
     def test_document_frequencies(self):
