@@ -1074,14 +1074,17 @@ def search_entries(Entry, query, limit=20, kinds=None, marks=('【', '】'),
     units, marked, _ = query_units(query)
     if not units:
         # A question made only of stop words and colloquial fillers
-        # (俺就想问问啥时候能给俺办好): the characters of its fillers, which
-        # still say something (办, 啥时候), as below, so that it finds
-        # something, marked weak; stop words alone (请问怎么样) find nothing
+        # (俺就想问问啥时候能给俺办好, 现在能办不): the characters of all
+        # but its stop words, which still say something (办, 啥时候), as
+        # below, so that it finds something, marked weak; stop words alone
+        # (请问怎么样) find nothing
+        from .term import BASE_STOP_WORDS
         Term = Pool().get('sushi.knowledge.term')
-        fillers = {w for w, _, k, _ in Term.terms() if k == 'filler'}
+        stop = {w for w, _, k, _ in Term.terms() if k == 'stop'}
+        stop |= BASE_STOP_WORDS
         text = Term.standard_text(query)
         said = ''.join(t for t in Term.tokenizer().cut(text)
-            if t in fillers)
+            if t not in stop)
         units = char_units([Unit(''.join(_HAN_CHAR.findall(said)), 'word')])
         found = candidates(Entry, units, kinds, chars=True) if units else {}
         weak = True
