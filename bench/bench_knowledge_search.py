@@ -257,9 +257,9 @@ def read_lines(name):
 # before that session's changes, asked once then: spent) and 'fresh2'
 # (kb_questions_fresh2.txt, written in the ninth session before that
 # session's changes, asked once then: spent), and any later freshN
-# (kb_questions_freshN.txt, same format: fresh3 and fresh4, the tenth and
-# eleventh sessions' blind sets, were each asked once, in the tenth and
-# twelfth sessions: spent; a new held-out set is a new freshN file).
+# (kb_questions_freshN.txt, same format: fresh3, fresh4 and fresh5, blind
+# sets, were each asked once, in the tenth, twelfth and thirteenth
+# sessions: spent; a new held-out set is a new freshN file).
 # A fresh part whose file is absent is left out with a warning.
 _FRESH_NAME = re.compile(r'^kb_questions_(fresh\d*)\.txt$')
 _FRESH_PART = re.compile(r'^fresh\d*$')
@@ -642,9 +642,11 @@ def main():
     parser.add_argument('--parts', default='dev',
         help="the parts of the questions asked, comma-separated, among "
         f"{', '.join(PARTS)}; the development part by default (the old "
-        "held-out third and fresh to fresh4 are spent; a new held-out "
-        "set freshN is asked once, at the end: dev,freshN; "
-        "a fresh part whose file is absent is left out with a warning)")
+        "held-out third and fresh to fresh5 are spent; a new held-out "
+        "set freshN is asked once, at the end: dev,freshN, reported "
+        "also as freshN-new without its questions equal to an earlier "
+        "set's; a fresh part whose file is absent is left out with a "
+        "warning)")
     parser.add_argument('--dev-only', action='store_true',
         help="ask the development questions only (the held-out ones are "
         "neither asked nor shown: for working on the method)")
