@@ -257,9 +257,9 @@ def read_lines(name):
 # before that session's changes, asked once then: spent) and 'fresh2'
 # (kb_questions_fresh2.txt, written in the ninth session before that
 # session's changes, asked once then: spent), and any later freshN
-# (kb_questions_freshN.txt, same format: fresh3 and fresh4, the tenth and
-# eleventh sessions' blind sets, were each asked once, in the tenth and
-# twelfth sessions: spent; a new held-out set is a new freshN file).
+# (kb_questions_freshN.txt, same format: fresh3, fresh4 and fresh5, blind
+# sets, were each asked once, in the tenth, twelfth and thirteenth
+# sessions: spent; a new held-out set is a new freshN file).
 # A fresh part whose file is absent is left out with a warning.
 _FRESH_NAME = re.compile(r'^kb_questions_(fresh\d*)\.txt$')
 _FRESH_PART = re.compile(r'^fresh\d*$')
@@ -317,15 +317,50 @@ def load_set():
             grades[key] = int(grade)
         questions.append((text, grades,
                 'held-out' if i % 3 == 2 else 'dev'))
+    earlier = {q[0] for q in questions}
     for part in FRESH:
+        # the questions of a fresh set that equal an earlier set's
+        # (written again by chance): its part "freshN-new" leaves them out
+        REPEATED[part] = set()
+        texts = set()
         for text, labels, _ in fresh_lines(part):
+            if text in earlier:
+                REPEATED[part].add(text)
+            texts.add(text)
             grades = {}
             for label in labels.split():
                 key, grade = label.split(':')
                 assert key in keys, key
                 grades[key] = int(grade)
             questions.append((text, grades, part))
+        earlier |= texts
     return entries, questions
+
+
+# {fresh part: its questions equal to an earlier set's}, filled by load_set
+REPEATED = {}
+
+
+def splits(asked):
+    """Return the parts figures are reported on, in order: the asked
+    parts, "freshN-new" beside a fresh part some of whose questions equal
+    an earlier set's, and 'all'."""
+    result = []
+    for part in PARTS:
+        if part in asked:
+            result.append(part)
+            if REPEATED.get(part):
+                result.append(part + '-new')
+    return result + ['all']
+
+
+def in_split(split, question):
+    "Tell whether question (text, grades, part) is reported in split."
+    text, _, part = question
+    if split.endswith('-new'):
+        part_ = split[:-len('-new')]
+        return part == part_ and text not in REPEATED.get(part_, ())
+    return split in {'all', part}
 
 
 def fresh_lines(part='fresh'):
@@ -495,9 +530,9 @@ def report(rankings, bands, questions):
     "Return the figures of rankings on each part of the questions asked."
     figures = {}
     asked = {q[2] for q in questions}
-    for split in [p for p in PARTS if p in asked] + ['all']:
+    for split in splits(asked):
         chosen = [(r, b, q) for r, b, q in zip(rankings, bands, questions)
-            if split in {'all', q[2]}]
+            if in_split(split, q)]
         f = scores([r for r, _, _ in chosen], [q for _, _, q in chosen])
         unanswerable = [b for _, b, q in chosen if not q[1]]
         answered_bands = [b for _, b, q in chosen if q[1]]
@@ -607,9 +642,11 @@ def main():
     parser.add_argument('--parts', default='dev',
         help="the parts of the questions asked, comma-separated, among "
         f"{', '.join(PARTS)}; the development part by default (the old "
-        "held-out third and fresh to fresh4 are spent; a new held-out "
-        "set freshN is asked once, at the end: dev,freshN; "
-        "a fresh part whose file is absent is left out with a warning)")
+        "held-out third and fresh to fresh5 are spent; a new held-out "
+        "set freshN is asked once, at the end: dev,freshN, reported "
+        "also as freshN-new without its questions equal to an earlier "
+        "set's; a fresh part whose file is absent is left out with a "
+        "warning)")
     parser.add_argument('--dev-only', action='store_true',
         help="ask the development questions only (the held-out ones are "
         "neither asked nor shown: for working on the method)")
@@ -717,7 +754,7 @@ def print_table(results, args):
                     (r['baseline'] or {}).get('condensed'))]:
             if not figures:
                 continue
-            for part in [p for p in PARTS + ('all',) if p in figures]:
+            for part in [p for p in figures if p != 'timings']:
                 f = figures[part]
                 weak = (f"{f['no-answer weak']:.2f}"
                     if name.startswith('search') else '–')

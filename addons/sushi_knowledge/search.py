@@ -757,6 +757,7 @@ def _candidates(Entry, units, kinds, chars=False):
         key=lambda u: -u.idf)[:MAX_UNITS]
     rare = [u for u in searchable if u.df <= RARE]
     common = [u for u in searchable if u.df > RARE]
+    held = {}
     if rare:
         sql = ' UNION ALL '.join(
             base.format(unit=int(i), vector='search_vector')
@@ -764,6 +765,7 @@ def _candidates(Entry, units, kinds, chars=False):
         values = [v for u in rare for v in params + [_terms([u.text])]]
         for id_, i in _execute(sql, values):
             found[id_] += rare[i].weight
+            held.setdefault(id_, set()).add(rare[i].text)
     credited = set()
     while common:
         rows = _common_rows(base, params, units, common)
@@ -774,10 +776,26 @@ def _candidates(Entry, units, kinds, chars=False):
                 # the weights tie, not in the order of the ids
                 found[id_] += weight * (1 - position * 1e-6)
                 credited.add(id_)
+                held.setdefault(id_, set()).update(u.text for u in common)
         if len(found) >= FIRST_PASS or len(common) == 1:
             break
         # the least informative half left out: a few queries at most
         common = common[:(len(common) + 1) // 2]
+    # A long word the index does not hold as such (拖欠工资) is found by
+    # its bigrams, which weigh a bigram's weight each: an entry holding
+    # all of them is credited the word's weight too, as the ranking will
+    # (a story's rare side words, 反映, 公司, would otherwise push the
+    # answer out of the first pass)
+    searched = {u.text for u in searchable}
+    for unit in units:
+        if unit.kind != 'word' or _indexed(unit) or not unit.df:
+            continue
+        grams = set(_grams(unit.text))
+        if not grams or not grams <= searched:
+            continue
+        for id_, texts in held.items():
+            if grams <= texts:
+                found[id_] += unit.weight
     return found
 
 
@@ -1055,10 +1073,25 @@ def search_entries(Entry, query, limit=20, kinds=None, marks=('【', '】'),
         return Found()
     units, marked, _ = query_units(query)
     if not units:
-        return Found()
-    found = candidates(Entry, units, kinds)
-    weak = False
-    if not found:
+        # A question made only of stop words and colloquial fillers
+        # (俺就想问问啥时候能给俺办好, 现在能办不): the characters of all
+        # but its stop words, which still say something (办, 啥时候), as
+        # below, so that it finds something, marked weak; stop words alone
+        # (请问怎么样) find nothing
+        from .term import BASE_STOP_WORDS
+        Term = Pool().get('sushi.knowledge.term')
+        stop = {w for w, _, k, _ in Term.terms() if k == 'stop'}
+        stop |= BASE_STOP_WORDS
+        text = Term.standard_text(query)
+        said = ''.join(t for t in Term.tokenizer().cut(text)
+            if t not in stop)
+        units = char_units([Unit(''.join(_HAN_CHAR.findall(said)), 'word')])
+        found = candidates(Entry, units, kinds, chars=True) if units else {}
+        weak = True
+    else:
+        found = candidates(Entry, units, kinds)
+        weak = False
+    if not found and not weak:
         # No entry shares a word or bigram: the characters of the
         # question, so that a question with an answer never finds nothing;
         # single characters are no confident answer, whatever their share

@@ -271,8 +271,29 @@ class Term(DeactivableMixin, ModelSQL, ModelView):
     def standardizer(cls):
         "Return the function of standard_text for many texts."
         _, synonyms, pattern = cls.lexicon()
+        tokenizer = cls.tokenizer()
+        known = tokenizer.FREQ
 
-        def replace(match):
+        def is_known(word):
+            return len(word) > 1 and known.get(word, 0) > 0
+
+        def splits_word(text, start, end, cuts):
+            """Tell whether replacing text[start:end] would split a word of
+            jieba's cut of text: 付房租 in 支付|房租 would break 支付.  A word
+            whose two sides of the cut are words themselves (住房|公积金 of
+            住房公积金, for 公积金能取) is no broken word."""
+            for i, j in cuts:
+                if j <= start:
+                    continue
+                if i >= end:
+                    break
+                for place in (start, end):
+                    if i < place < j and not (is_known(text[i:place])
+                            and is_known(text[place:j])):
+                        return True
+            return False
+
+        def replace(match, cuts):
             word, start = match.group(0), match.start()
             standard = synonyms[word]
             # the standard word already begins inside the colloquial one
@@ -280,12 +301,18 @@ class Term(DeactivableMixin, ModelSQL, ModelView):
             for i in range(1, len(word)):
                 if match.string.startswith(standard, start + i):
                     return word
+            if splits_word(match.string, start, match.end(), cuts):
+                return word
             return standard
 
         def standard(text):
             text = normalize(text)
-            if pattern is not None:
-                text = pattern.sub(replace, text)
+            if pattern is not None and pattern.search(text):
+                cuts, i = [], 0
+                for token in tokenizer.cut(text, HMM=False):
+                    cuts.append((i, i + len(token)))
+                    i += len(token)
+                text = pattern.sub(lambda m: replace(m, cuts), text)
             return arabic_numerals(text)
         return standard
 

@@ -230,6 +230,27 @@ class ColloquialTests:
         self.assertEqual(words, ['购房', '限购'])
         words, _ = Term.query_words('灵璧县医保在哪交')
         self.assertIn('灵璧县', words)
+        # thirteenth session: more turns of the domain, and dialect fillers
+        for word, canonical in [('市民卡', '社保卡'), ('尊老金', '高龄津贴'),
+                ('入托', '托育'), ('业委会', '业主委员会'),
+                ('良民证', '无犯罪记录证明'), ('欠新', '拖欠工资')]:
+            self.assertEqual(synonyms[word], canonical)
+        self.assertTrue({'嘞', '咧', '夜个'} <= fillers)
+        words, _ = Term.query_words('夜个俺那市民卡丢了嘞')
+        self.assertEqual(words, ['社保卡', '丢失'])
+
+    @with_transaction()
+    def test_synonym_keeps_words_whole(self):
+        "KB-08: a synonym never breaks a word of the text it is found in"
+        Term = Pool().get('sushi.knowledge.term')
+        Term.create([{'word': '付房租', 'kind': 'synonym',
+                    'canonical': '缴纳租金'}])
+        # 支付|房租: 付房租 would break 支付 (an entry's 提取公积金支付房租
+        # read 提取公积金支缴纳租金)
+        self.assertEqual(Term.standard_text('提取公积金支付房租的额度'),
+            '提取公积金支付房租的额度')
+        # where it is a word of its own, it reads as its standard word
+        self.assertEqual(Term.standard_text('怎么付房租'), '怎么缴纳租金')
 
     @with_transaction()
     def test_reviewer_edits_dictionary(self):
@@ -325,6 +346,14 @@ class ColloquialTests:
             self.assertEqual(found[0][0], entries['id_lost'])
             # characters alone are no confident answer
             self.assertEqual(search.band(found[0][1]), 'weak')
+            # a question made only of fillers and stop words still says
+            # something (现在, 办): the characters of its fillers find the
+            # entries holding them (办理), all weak; stop words alone find
+            # nothing (test_bad_queries)
+            found = Entry.search_text('现在能办不')
+            self.assertTrue(found)
+            self.assertEqual({search.band(r) for _, r, _ in found},
+                {'weak'})
 
     @with_transaction()
     def test_document_frequencies(self):
@@ -438,6 +467,20 @@ class RelevanceSetTestCase(unittest.TestCase):
                 return_value=['问题|gjj01:2', '没有答案的问题|']):
             self.assertEqual(bench.fresh_lines('fresh99'),
                 [('问题', 'gjj01:2', ''), ('没有答案的问题', '', '')])
+        # a fresh set's questions that equal an earlier set's are also
+        # reported apart: its part "freshN-new" leaves them out
+        with patch.dict(bench.REPEATED, {'fresh2': {'重复的问题'}}):
+            self.assertEqual(bench.splits({'dev', 'fresh2'}),
+                ['dev', 'fresh2', 'fresh2-new', 'all'])
+            questions = [('重复的问题', {'a': 2}, 'fresh2'),
+                ('新问题', {'b': 2}, 'fresh2'), ('开发问题', {'c': 2}, 'dev')]
+            figures = bench.report([['a'], ['x'], ['c']],
+                ['confident', 'weak', 'confident'], questions)
+            self.assertEqual(figures['fresh2']['questions'], 2)
+            self.assertAlmostEqual(figures['fresh2']['hit@1'], 1 / 2)
+            self.assertEqual(figures['fresh2-new']['questions'], 1)
+            self.assertAlmostEqual(figures['fresh2-new']['hit@1'], 0)
+            self.assertEqual(figures['all']['questions'], 3)
 
     def test_judged_background(self):
         "KB-08: generated entries judged by matter count where they answer"
