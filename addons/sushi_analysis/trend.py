@@ -80,10 +80,11 @@ class Trend(Model):
         cursor.execute(*query)
         result = {}
         for row in cursor:
+            # int: PostgreSQL's SUM of counts is a numeric (Decimal)
             if group_column is not None:
-                result[(row[0], row[1])] = row[2]
+                result[(row[0], row[1])] = int(row[2])
             else:
-                result[(None, row[0])] = row[1]
+                result[(None, row[0])] = int(row[1])
         return result
 
     @classmethod
