@@ -18,7 +18,7 @@ from trytond.model import Model
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from .ticket import HOT_WORD_MIN_REQUESTERS
+from .ticket import HOT_WORD_MIN_REQUESTERS, person_names, public_word
 
 BASELINE_DAYS = 28
 # words counted in the period before the baseline is looked up
@@ -85,6 +85,12 @@ class Trend(Model):
                 result[(row[0], row[1])] = int(row[2])
             else:
                 result[(None, row[0])] = int(row[1])
+        if min_count > 1:
+            # the word rows indexed before PUB-06 may hold names and
+            # tokens that are not Chinese
+            names = person_names({w for _, w in result})
+            result = {k: c for k, c in result.items()
+                if k[1] not in names and public_word(k[1])}
         return result
 
     @classmethod
