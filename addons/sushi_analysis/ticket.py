@@ -11,16 +11,20 @@ on (key, received_at), then scores only those (`dedup.score`); the hot
 words and periodic issues count the word rows in SQL."""
 import datetime as dt
 import logging
+import re
+import threading
 from collections import namedtuple
 
+from sql import Cast
 from sql.aggregate import Count, Max
-from sql.operators import Exists
+from sql.conditionals import Coalesce, NullIf
+from sql.operators import Concat, Exists
 
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, fields
-from trytond.modules.sushi_knowledge.term import is_word
 from trytond.modules.sushi_ticket import clock
+from trytond.modules.sushi_ticket.security import mask_contacts
 from trytond.modules.sushi_ticket.ticket import (
     FINISHED_STATES, INTAKE_STATES, OPEN_STATES, normalize_phone)
 from trytond.pool import Pool, PoolMeta
@@ -52,7 +56,76 @@ KEY_VERSION = '3'
 # other such words are the setting statistics_stop_words.
 FILLERS = frozenset(dedup._FILLERS)
 INDEXED_FIELDS = {'title', 'description', 'address', 'requester_phone',
-    'received_at'}
+    'requester_name', 'requester_party', 'received_at'}
+# PUB-06, ANA-04: a hot word names nobody.  It is shown (analysis reports,
+# the leaders' dashboard) only when at least this many distinct requesters
+# used it, and never below hot_word_min_count (k-anonymity): a word of one
+# requester's texts (their name, estate, child's name) or of two who know
+# each other is no hot word.  Its words never hold the requester's name,
+# a person name jieba tags (nr, nrfg, nrt), a mask or anything but Chinese.
+HOT_WORD_MIN_REQUESTERS = 3
+CHINESE = re.compile(r'[\u4e00-\u9fa5]+')
+_POSSEG = None
+_POSSEG_LOCK = threading.Lock()
+
+
+def posseg():
+    "jieba's part-of-speech tagger (default dictionary), loaded once."
+    global _POSSEG
+    if _POSSEG is None:
+        with _POSSEG_LOCK:
+            if _POSSEG is None:
+                import jieba
+                import jieba.posseg
+                jieba.setLogLevel(logging.WARNING)
+                _POSSEG = jieba.posseg
+    return _POSSEG
+
+
+def public_word(word, flag=None):
+    """Tell whether a word may be a hot word (PUB-06): Chinese, two
+    characters or more, no mask (某某) and not tagged a person name."""
+    return (len(word) >= 2 and '某' not in word
+        and not (flag or '').startswith('nr')
+        and CHINESE.fullmatch(word) is not None)
+
+
+def person_names(words, title=None):
+    """The words jieba tags as person names (nr, nrfg, nrt): by the tag of
+    its dictionary, and in the title (where a caller's name mostly is:
+    李秀英反映…) also the words its tagger finds (names it does not know).
+    The tagger reads the title only: over the whole text it cost 2.7 ms a
+    request and, a word out of its context, it took 养老 or 盖章 for
+    names."""
+    pos = posseg()
+    tags = pos.dt.word_tag_tab
+    names = {word for word in words
+        if (tags.get(word) or '').startswith('nr')}
+    if title:
+        names.update(word for word, flag in pos.cut(title)
+            if flag.startswith('nr'))
+    return names
+
+
+def requester_key(id_, name, phone, party):
+    """Who asked, as the hot words count requesters: the phone, else the
+    party, else the name, else the order itself."""
+    if phone:
+        return 'phone:%s' % phone
+    if party:
+        return 'party:%s' % int(party)
+    if name:
+        return 'name:%s' % name
+    return 'order:%s' % id_
+
+
+def requester_column(table):
+    "requester_key as an SQL expression over the ticket table."
+    return Coalesce(
+        Concat('phone:', NullIf(table.requester_phone, '')),
+        Concat('party:', Cast(table.requester_party, 'VARCHAR')),
+        Concat('name:', NullIf(table.requester_name, '')),
+        Concat('order:', Cast(table.id, 'VARCHAR')))
 
 
 class TicketKey(ModelSQL):
@@ -63,6 +136,9 @@ class TicketKey(ModelSQL):
     kind = fields.Selection(KEY_KINDS, "Kind", required=True)
     key = fields.Char("Key", required=True)
     received_at = fields.DateTime("Received at", required=True)
+    # of the word rows: who asked (requester_key), the hot words count
+    # distinct requesters (PUB-06)
+    requester = fields.Char("Requester")
 
     @classmethod
     def __setup__(cls):
@@ -78,6 +154,22 @@ class TicketKey(ModelSQL):
                 Index(t, (t.ticket, Index.Equality())),
                 })
 
+    @classmethod
+    def __register__(cls, module):
+        fill = (backend.TableHandler.table_exist(cls._table)
+            and not cls.__table_handler__(module).column_exist('requester'))
+        super().__register__(module)
+        if fill:
+            # the word rows indexed before the requester was kept: one
+            # UPDATE, the requester read from the ticket (PUB-06)
+            Ticket = Pool().get('sushi.ticket')
+            k = cls.__table__()
+            t = Ticket.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*k.update([k.requester],
+                    [t.select(requester_column(t), where=t.id == k.ticket)],
+                    where=k.kind == 'word'))
+
 
 TEXT_FIELDS = ('title', 'description', 'address')
 # A ticket's row as the set-based code reads it, for ticket_text
@@ -87,10 +179,10 @@ TextRow = namedtuple('TextRow', ('id',) + TEXT_FIELDS + ('requester_phone',
 
 # index_keys' rows on PostgreSQL (table name, then the columns' arrays)
 UNNEST_INSERT = ('INSERT INTO "%s" '
-    '(ticket, kind, key, received_at, create_uid, create_date) '
-    'SELECT t, k, y, r, %%s, %%s FROM unnest('
-    '%%s::integer[], %%s::varchar[], %%s::varchar[], %%s::timestamp[]) '
-    'AS u (t, k, y, r)')
+    '(ticket, kind, key, received_at, requester, create_uid, create_date) '
+    'SELECT t, k, y, r, q, %%s, %%s FROM unnest('
+    '%%s::integer[], %%s::varchar[], %%s::varchar[], %%s::timestamp[], '
+    '%%s::varchar[]) AS u (t, k, y, r, q)')
 
 
 def ticket_text(ticket):
@@ -126,19 +218,26 @@ def lookup_rows(ticket):
     return rows
 
 
-def text_words(text, tokenizer, stop_words):
+def text_words(text, tokenizer, stop_words, names=(), title=None):
     """Return the sorted word keys of a text: jieba's words and the problem
     words of the dedup lexicon, which jieba may cut apart (路灯 in
     淮海路路灯不亮), and whole place names (汴河花园, not 汴河 and 花园);
-    stop words, digits and single characters left out."""
+    stop words, digits and single characters left out.  PUB-06: the text is
+    cut with names (the requester's) and contacts masked, and person names
+    jieba tags, masks and words not Chinese are left out."""
+    text = mask_contacts(text, names)
     words = set(tokenizer.cut(dedup.normalize(text)))
     reading = dedup.analyse(text)
     words.update(reading[3])
-    words.update(name for kind, name in reading[0]
-        if kind in {'estate', 'site', 'road', 'village'})
+    # the places the reader finds stay, even those jieba tags as names
+    # (碧桂园, 马井镇)
+    places = {name for kind, name in reading[0]
+        if kind in {'estate', 'site', 'road', 'village'}}
+    words -= person_names(words - places,
+        title=mask_contacts(title, names) if title else None)
+    words |= places
     return [word for word in sorted(words)
-        if (len(word) >= 2 and is_word(word) and not word.isdigit()
-            and word not in stop_words)]
+        if (public_word(word) and word not in stop_words)]
 
 
 class Ticket(metaclass=PoolMeta):
@@ -363,9 +462,10 @@ class Ticket(metaclass=PoolMeta):
         return Term.tokenizer(), stop_words
 
     @classmethod
-    def text_words(cls, text):
+    def text_words(cls, text, names=(), title=None):
         "Return the sorted word keys of a text, as its word rows hold them."
-        return text_words(text, *cls._word_cutter())
+        return text_words(text, *cls._word_cutter(), names=names,
+            title=title)
 
     @classmethod
     def index_keys(cls, tickets):
@@ -385,10 +485,14 @@ class Ticket(metaclass=PoolMeta):
             for ticket in sub:
                 text = ticket_text(ticket)
                 received = ticket.received_at or now
-                rows.extend([ticket.id, kind, key, received]
+                rows.extend([ticket.id, kind, key, received, None]
                     for kind, key in lookup_rows(ticket))
-                rows.extend([ticket.id, 'word', word, received]
-                    for word in text_words(text, tokenizer, stop_words))
+                requester = requester_key(ticket.id,
+                    ticket.requester_name, ticket.requester_phone,
+                    ticket.requester_party and ticket.requester_party.id)
+                rows.extend([ticket.id, 'word', word, received, requester]
+                    for word in text_words(text, tokenizer, stop_words,
+                        names=[ticket.requester_name], title=ticket.title))
             if backend.name == 'postgresql':
                 # one array a column: the same short statement whatever
                 # the number of rows (a multi-row VALUES of ~25 rows an
@@ -399,9 +503,9 @@ class Ticket(metaclass=PoolMeta):
                         [Transaction().user, now]
                         + [list(c) for c in zip(*rows)])
                 continue
-            # 6 parameters a row: PostgreSQL takes at most 65 535 a query
+            # 7 parameters a row: PostgreSQL takes at most 65 535 a query
             for chunk in grouped_slice(rows, 5000):
                 cursor.execute(*k.insert(
                         [k.ticket, k.kind, k.key, k.received_at,
-                            k.create_uid, k.create_date],
+                            k.requester, k.create_uid, k.create_date],
                         [r + [Transaction().user, now] for r in chunk]))

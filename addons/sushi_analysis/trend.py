@@ -11,11 +11,14 @@ news, one named by 12 today and 2 in four weeks is."""
 import datetime as dt
 import math
 
-from sql.aggregate import Count
+from sql import Column, Literal
+from sql.aggregate import Count, Sum
 
 from trytond.model import Model
 from trytond.pool import Pool
 from trytond.transaction import Transaction
+
+from .ticket import HOT_WORD_MIN_REQUESTERS, person_names, public_word
 
 BASELINE_DAYS = 28
 # words counted in the period before the baseline is looked up
@@ -30,7 +33,9 @@ class Trend(Model):
     def _word_counts(cls, start, end, words=None, group=None, where=None,
             min_count=1, limit=None):
         """Return {(group value, word): count of distinct tickets} received
-        in [start, end)."""
+        in [start, end).  With min_count above 1, only the words of at
+        least max(min_count, HOT_WORD_MIN_REQUESTERS) distinct requesters
+        count (PUB-06)."""
         pool = Pool()
         Key = pool.get('sushi.analysis.ticket_key')
         Ticket = pool.get('sushi.ticket')
@@ -51,23 +56,41 @@ class Trend(Model):
         group_column = getattr(t, group) if group else None
         if group_column is not None:
             columns.insert(0, group_column)
-        # a ticket has one row per word (index_keys writes each once):
-        # counting rows counts tickets, without the sort of a DISTINCT
-        count = Count(k.ticket)
         cursor = Transaction().connection.cursor()
-        query = query_from.select(*columns, count.as_('count'),
-            where=condition, group_by=columns,
-            having=count >= min_count)
+        if min_count > 1:
+            # the tickets of each (word, requester), then the requesters
+            # of each word: two hash aggregates, no DISTINCT sort
+            minimum = max(min_count, HOT_WORD_MIN_REQUESTERS)
+            inner = query_from.select(*columns, k.requester,
+                Count(k.ticket).as_('tickets'), where=condition,
+                group_by=columns + [k.requester])
+            outer = [Column(inner, c.name) for c in columns]
+            count = Sum(inner.tickets)
+            query = inner.select(*outer, count.as_('count'),
+                group_by=outer, having=Count(Literal(1)) >= minimum)
+        else:
+            # a ticket has one row per word (index_keys writes each once):
+            # counting rows counts tickets, without the sort of a DISTINCT
+            count = Count(k.ticket)
+            query = query_from.select(*columns, count.as_('count'),
+                where=condition, group_by=columns)
         if limit:
             query.order_by = [count.desc]
             query.limit = limit
         cursor.execute(*query)
         result = {}
         for row in cursor:
+            # int: PostgreSQL's SUM of counts is a numeric (Decimal)
             if group_column is not None:
-                result[(row[0], row[1])] = row[2]
+                result[(row[0], row[1])] = int(row[2])
             else:
-                result[(None, row[0])] = row[1]
+                result[(None, row[0])] = int(row[1])
+        if min_count > 1:
+            # the word rows indexed before PUB-06 may hold names and
+            # tokens that are not Chinese
+            names = person_names({w for _, w in result})
+            result = {k: c for k, c in result.items()
+                if k[1] not in names and public_word(k[1])}
         return result
 
     @classmethod

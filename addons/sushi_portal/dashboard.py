@@ -8,7 +8,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 import threading
 from collections import Counter, defaultdict
 from http import HTTPStatus
@@ -23,6 +22,8 @@ from trytond.protocols.wrappers import (
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
+from trytond.modules.sushi_analysis.ticket import (
+    HOT_WORD_MIN_REQUESTERS, public_word, requester_key)
 from trytond.modules.sushi_ticket import clock
 from trytond.modules.sushi_ticket.ticket import (
     FINISHED_STATES, OPEN_STATES, satisfaction_counted)
@@ -33,14 +34,12 @@ from .routes import STATIC, render
 CITY_GROUPS = ['group_sushi_city_leader', 'group_sushi_admin',
     'group_sushi_supervisor', 'group_sushi_reviewer',
     'group_sushi_dispatcher', 'group_sushi_analyst']
-# PUB-05, PUB-06: a hot word shows only when at least this many distinct
-# requesters used it (k-anonymity), and never below the analysis's own
-# minimum of requests for a hot word (ANA-04, hot_word_min_count): a word
-# of one requester's titles (their name, their street, their child's
-# name) or of two who know each other names nobody to the leaders
-HOT_WORD_MIN_REQUESTERS = 3
+# PUB-05, PUB-06: a hot word shows only when at least
+# HOT_WORD_MIN_REQUESTERS distinct requesters used it (k-anonymity), and
+# never below the analysis's own minimum of requests for a hot word
+# (ANA-04, hot_word_min_count): the rule and the requester are the
+# analysis index's (sushi_analysis.ticket)
 HOT_WORDS = 20
-CHINESE = re.compile(r'[\u4e00-\u9fa5]+')
 
 
 @app.route('/<database_name>/portal/dashboard', methods={'GET'})
@@ -218,8 +217,7 @@ def title_words(title, name):
     if words is None:
         words = tuple(sorted({word for word, flag in _posseg().cut(
                         mask(title, names=[name] if name else []))
-                    if len(word) >= 2 and not flag.startswith('nr')
-                    and '某' not in word and CHINESE.fullmatch(word)}))
+                    if public_word(word, flag)}))
         with _title_words_lock:
             _title_words[key] = words
     return words
@@ -233,9 +231,7 @@ def count_hot_words(rows, stop_words, minimum, limit=HOT_WORDS):
     orders = Counter()
     requesters = defaultdict(set)
     for id_, title, name, phone, party in rows:
-        requester = (('phone', phone) if phone
-            else ('party', party) if party
-            else ('name', name) if name else ('order', id_))
+        requester = requester_key(id_, name, phone, party)
         for word in title_words(title, name):
             if word in stop_words:
                 continue

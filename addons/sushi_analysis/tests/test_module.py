@@ -341,9 +341,11 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
         Unit = pool.get('sushi.unit')
         county, = Unit.search([('code', '=', 'yongqiao_district')])
         other, = Unit.search([('code', '=', 'xiao_county')])
-        # 埇桥区: 停水 6 times in the week of 7 July, twice in June
-        for day in (7, 8, 9, 10, 11, 12):
-            make('翡翠城停水了', when=(2025, 7, day, 9), region=county.id)
+        # 埇桥区: 停水 6 times in the week of 7 July (four requesters:
+        # PUB-06), twice in June
+        for i, day in enumerate((7, 8, 9, 10, 11, 12)):
+            make('翡翠城停水了', phone=PHONES[i % 4], when=(2025, 7, day, 9),
+                region=county.id)
         for day in (10, 20):
             make('翡翠城停水了', when=(2025, 6, day, 9), region=county.id)
         # 萧县: 停水 twice in the week, under the minimum of 3
@@ -743,6 +745,41 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
         self.assertEqual(by_word['停水']['baseline'], 0)
 
     @with_transaction()
+    def test_ana04_pub06_hot_words_name_nobody(self):
+        """ANA-04, PUB-06: the hot words go to unit heads and city leaders
+        and analysts read them, who may not read requesters.  Three orders
+        of one requester (one phone) who put her name in the title give no
+        hot word at all: a word needs 3 distinct requesters.  Three
+        requesters (three phones) with the same title give its words
+        (淮海路路灯不亮: 不亮, 淮海路, 灯不亮, 路灯; 反映 is a stop word),
+        never the name 李秀英: the requester's own name is masked and a
+        person name jieba tags is left out even when its bearer is not
+        the requester.  c = 3, b = 0: (3 - 0.5 / 28) / sqrt(1 + 0.5 / 28)
+        = 2.96"""
+        Trend = Pool().get('sushi.analysis.trend')
+        title = '李秀英反映淮海路路灯不亮'
+        for hour in (9, 10, 11):
+            make(title, phone=PHONES[0], requester_name='李秀英',
+                when=(2025, 7, 1, hour))
+        self.assertEqual(Trend.hot_words(
+                local(2025, 7, 1, 0), local(2025, 7, 2, 0)), [])
+        Key = Pool().get('sushi.analysis.ticket_key')
+        for i, name in enumerate(['李秀英', '王女士', '张先生']):
+            ticket = make(title, phone=PHONES[i + 1], requester_name=name,
+                when=(2025, 6, 29, 9 + i))
+            # rows of an index made before: a name in jieba's dictionary
+            # (陈晓明, nr) and a token that is not Chinese are left out
+            Key.create([{'ticket': ticket.id, 'kind': 'word', 'key': key,
+                        'received_at': ticket.received_at,
+                        'requester': 'phone:%s' % PHONES[i + 1]}
+                    for key in ['陈晓明', 'app']])
+        self.assertEqual([(w['word'], w['count'], w['score'])
+                for w in Trend.hot_words(
+                    local(2025, 6, 29, 0), local(2025, 6, 30, 0))], [
+                ('不亮', 3, 2.96), ('淮海路', 3, 2.96), ('灯不亮', 3, 2.96),
+                ('路灯', 3, 2.96)])
+
+    @with_transaction()
     def test_hot_words_leave_out_the_stop_word_setting(self):
         "ANA-04: the words left out of the hot words are a setting"
         pool = Pool()
@@ -767,8 +804,10 @@ class SushiAnalysisTestCase(TranslationTestMixin, ModuleTestCase):
         pool = Pool()
         Trend = pool.get('sushi.analysis.trend')
         for year in (2023, 2024):
-            for day in (3, 8, 15, 22):
-                make('清华苑暖气不热，供暖温度太低', when=(year, 11, day, 9))
+            # four requesters (PUB-06: a word of one requester is none)
+            for i, day in enumerate((3, 8, 15, 22)):
+                make('清华苑暖气不热，供暖温度太低', phone=PHONES[i],
+                    when=(year, 11, day, 9))
             make('清华苑路灯不亮', when=(year, 11, 5, 9))
             for month in (2, 5, 8):
                 make('清华苑路灯不亮', when=(year, month, 5, 9))
