@@ -15,6 +15,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.sushi_ticket import clock
 from trytond.modules.sushi_ticket.ticket import FINISHED_STATES, OPEN_STATES
+from trytond.modules.sushi_ticket.tools import update_from_values
 from trytond.modules.sushi_ticket.workflow import transition
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -144,8 +145,14 @@ class Accountability(Workflow, ModelSQL, ModelView):
             ('key_unique', Unique(t, t.key),
                 'sushi_supervision.msg_accountability_key_unique'),
             ]
-        cls._sql_indexes.add(Index(t, (t.unit, Index.Equality()),
-                (t.state, Index.Equality())))
+        cls._sql_indexes.update({
+                Index(t, (t.unit, Index.Equality()),
+                    (t.state, Index.Equality())),
+                # the ACC-02 candidates of the red cards withdrawn
+                # (red_cards_recomputed), read by assignment
+                Index(t, (t.assignment, Index.Equality()),
+                    where=t.assignment != Null),
+                })
         cls._order = [('created_at', 'DESC'), ('id', 'DESC')]
         cls._transitions |= {
             ('candidate', 'open'),
@@ -345,38 +352,50 @@ class Accountability(Workflow, ModelSQL, ModelView):
         the Office already took up, decided or dismissed keeps its state
         and is flagged the same way.  The key is freed: a red card given
         later is proposed anew.  The candidates of the red cards redated
-        are dated at the new red card.  Return the flagged records."""
+        are dated at the new red card.  Return the flagged records.
+
+        Set-based: the records are found by one search per slice of the
+        assignments and written by one UPDATE ... FROM (VALUES (id,
+        reason)) per state and slice of 1 000 (update_from_values), the
+        new dates by one UPDATE ... FROM (VALUES (key, date)) per slice."""
         table = cls.__table__()
-        cursor = Transaction().connection.cursor()
         now = clock.whole_seconds(clock.now())
         user = Transaction().user or None
         by_id = {a.id: a for a in withdrawn}
-        records = []
+        found = []
         for sub in grouped_slice(list(by_id), backend.MAX_QUERY_PARAMS):
-            records.extend(cls.search([
+            found.extend(cls.search_read([
                         ('case_type', '=', 'acc02_overdue'),
                         ('automatic', '=', True),
                         ('assignment', 'in', list(sub)),
                         ('basis_withdrawn_at', '=', None),
-                        ]))
-        flagged = []
-        for record in records:
-            columns = [table.basis_withdrawn_at, table.basis_withdrawn_by,
-                table.basis_withdrawn_reason, table.key, table.write_date]
-            values = [now, user, reasons[record.assignment.id], Null, now]
-            if record.state == 'candidate':
-                columns.append(table.state)
-                values.append('withdrawn')
-            else:
-                flagged.append(record)
-            cursor.execute(*table.update(columns, values,
-                    where=table.id == record.id))
-        for assignment in redated:
-            cursor.execute(*table.update([table.fact_at],
-                    [clock.whole_seconds(assignment.red_card_at)],
-                    where=(table.key == 'acc02_overdue:%s' % assignment.id)
+                        ], fields_names=['assignment', 'state']))
+        # the candidates withdrawn, the others kept and flagged
+        flagged = [r['id'] for r in found if r['state'] != 'candidate']
+        stamp = [(table.basis_withdrawn_at, now),
+            (table.basis_withdrawn_by, user), (table.key, Null),
+            (table.write_date, now)]
+        for candidate, constants in [
+                (True, stamp + [(table.state, 'withdrawn')]),
+                (False, stamp)]:
+            update_from_values(table, table.id,
+                [table.basis_withdrawn_reason],
+                [(r['id'], reasons[r['assignment']]) for r in found
+                    if (r['state'] == 'candidate') == candidate],
+                constants=constants)
+        # a red card kept, dated at the real due time (LGT-05)
+        dates = {'acc02_overdue:%s' % a.id: clock.whole_seconds(
+                a.red_card_at) for a in redated}
+        update_from_values(table, table.key, [table.fact_at],
+            [(k, d) for k, d in dates.items() if d is not None],
+            where=table.state == 'candidate')
+        undated = [k for k, d in dates.items() if d is None]
+        cursor = Transaction().connection.cursor()
+        for sub in grouped_slice(undated, 1000):
+            cursor.execute(*table.update([table.fact_at], [Null],
+                    where=table.key.in_(list(sub))
                     & (table.state == 'candidate')))
-        return cls.browse([r.id for r in flagged])
+        return cls.browse(flagged)
 
 
 class AccountabilityTicket(ModelSQL):

@@ -15,6 +15,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.sushi_ticket import clock
+from trytond.modules.sushi_ticket.tools import update_from_values
 from trytond.modules.sushi_ticket.workflow import transition
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -386,60 +387,92 @@ class Candidate(Workflow, ModelSQL, ModelView):
         their key freed so that a red card given later is proposed anew;
         one an officer already decided keeps its state and is flagged the
         same way.  The still-proposed candidates of the red cards redated
-        are dated at the new red card.  Return the flagged candidates."""
+        are dated at the new red card.  Return the flagged candidates.
+
+        Set-based: the assignments' orders, units and rounds, and the
+        orders' lead units, ratings and rounds and whether they keep
+        another red card, are read by one query each per slice of 1 000;
+        the candidates are found by one search per slice of keys and
+        written by one UPDATE ... FROM (VALUES (id, reason, freed key))
+        per state and slice of 1 000 (update_from_values), the new dates
+        by one UPDATE ... FROM (VALUES (key, date)) per slice."""
         pool = Pool()
         Assignment = pool.get('sushi.ticket.assignment')
+        Ticket = pool.get('sushi.ticket')
         table = cls.__table__()
+        a = Assignment.__table__()
+        t = Ticket.__table__()
         cursor = Transaction().connection.cursor()
         now = clock.whole_seconds(clock.now())
         user = Transaction().user or None
+
+        def read(query, ids):
+            "{id: the other columns} of query's rows, 1 000 ids a query."
+            rows = {}
+            for sub in grouped_slice(sorted(set(ids)), 1000):
+                cursor.execute(*query(list(sub)))
+                rows.update((r[0], r[1:]) for r in cursor)
+            return rows
+        # (ticket, unit, round) of each assignment, as its keys name it
+        parts = read(lambda ids: a.select(a.id, a.ticket, a.unit, a.round,
+                where=a.id.in_(ids)),
+            [x.id for x in list(withdrawn) + list(redated)])
         keys = {}
+        # the first assignment withdrawn of each order
+        firsts = {}
         for assignment in withdrawn:
+            ticket_id, unit_id, round_ = parts[assignment.id]
             for trigger in cls.RED_CARD_TRIGGERS:
-                keys[candidate_key(trigger, assignment.ticket.id,
-                        assignment.unit.id, assignment.round)] = assignment
+                keys[candidate_key(trigger, ticket_id, unit_id,
+                        round_)] = assignment
+            firsts.setdefault(ticket_id, assignment)
         # an important order's candidate stands while another red card of
         # it, or its bad rating, does
-        for ticket in {a.ticket for a in withdrawn}:
-            if (ticket.lead_unit
-                    and ticket.final_evaluation != 'dissatisfied'
-                    and not Assignment.search([
-                        ('ticket', '=', ticket.id),
-                        ('red_card', '=', True),
-                        ], limit=1)):
-                keys[candidate_key('l2_important_order', ticket.id,
-                        ticket.lead_unit.id, ticket.round)] = next(
-                    a for a in withdrawn if a.ticket == ticket)
+        carded = read(lambda ids: a.select(a.ticket, Literal(True),
+                where=a.ticket.in_(ids) & (a.red_card == Literal(True)),
+                group_by=[a.ticket]), firsts)
+        orders = read(lambda ids: t.select(t.id, t.lead_unit,
+                t.final_evaluation, t.round, where=t.id.in_(ids)), firsts)
+        for ticket_id, assignment in firsts.items():
+            lead_unit, evaluation, round_ = orders[ticket_id]
+            if (lead_unit and evaluation != 'dissatisfied'
+                    and ticket_id not in carded):
+                keys[candidate_key('l2_important_order', ticket_id,
+                        lead_unit, round_)] = assignment
         found = []
         for sub in grouped_slice(list(keys), backend.MAX_QUERY_PARAMS):
-            found.extend(cls.search([
+            found.extend(cls.search_read([
                         ('key', 'in', list(sub)),
                         ('basis_withdrawn_at', '=', None),
-                        ]))
-        flagged = []
-        for candidate in found:
-            assignment = keys[candidate.key]
-            values = [now, user, reasons[assignment.id],
-                '%s:withdrawn:%s' % (candidate.key, candidate.id)]
-            columns = [table.basis_withdrawn_at, table.basis_withdrawn_by,
-                table.basis_withdrawn_reason, table.key]
-            if candidate.state == 'proposed':
-                columns.append(table.state)
-                values.append('withdrawn')
-            else:
-                flagged.append(candidate)
-            cursor.execute(*table.update(columns + [table.write_date],
-                    values + [now], where=table.id == candidate.id))
+                        ], fields_names=['key', 'state']))
+        # the proposals withdrawn, the decided ones kept and flagged
+        flagged = [c['id'] for c in found if c['state'] != 'proposed']
+        stamp = [(table.basis_withdrawn_at, now),
+            (table.basis_withdrawn_by, user), (table.write_date, now)]
+        for proposed, constants in [
+                (True, stamp + [(table.state, 'withdrawn')]),
+                (False, stamp)]:
+            update_from_values(table, table.id,
+                [table.basis_withdrawn_reason, table.key],
+                [(c['id'], reasons[keys[c['key']].id],
+                        '%s:withdrawn:%s' % (c['key'], c['id']))
+                    for c in found if (c['state'] == 'proposed') == proposed],
+                constants=constants)
         # a red card kept, dated at the real due time (LGT-05)
+        dates = {}
         for assignment in redated:
-            cursor.execute(*table.update([table.fact_at],
-                    [clock.whole_seconds(assignment.red_card_at)],
-                    where=table.key.in_([candidate_key(trigger,
-                                assignment.ticket.id, assignment.unit.id,
-                                assignment.round)
-                            for trigger in cls.RED_CARD_TRIGGERS])
+            for trigger in cls.RED_CARD_TRIGGERS:
+                dates[candidate_key(trigger, *parts[assignment.id])] = (
+                    clock.whole_seconds(assignment.red_card_at))
+        update_from_values(table, table.key, [table.fact_at],
+            [(k, d) for k, d in dates.items() if d is not None],
+            where=table.state == 'proposed')
+        undated = [k for k, d in dates.items() if d is None]
+        for sub in grouped_slice(undated, 1000):
+            cursor.execute(*table.update([table.fact_at], [Null],
+                    where=table.key.in_(list(sub))
                     & (table.state == 'proposed')))
-        return cls.browse([c.id for c in flagged])
+        return cls.browse(flagged)
 
 
 class CandidateCluster(metaclass=PoolMeta):

@@ -261,21 +261,34 @@ def visible_ids(Model, name, operator, value):
     return ids, negated
 
 
-def masked_values(Model, name, ids):
-    "{text: masked text} of the records ids of Model."
-    from .security import mask_contacts
+def masked_texts(Model, name, ids):
+    """[(id, text, requester's name)] of the records ids of Model whose
+    masked text name is set: one query per 1 000 ids."""
     from_, id_column, text_column, name_column = Model._masked_source(name)
-    names = {}
     cursor = Transaction().connection.cursor()
     ids = sorted(set(ids))
+    rows = []
     for i in range(0, len(ids), 1000):
-        cursor.execute(*from_.select(text_column, name_column,
+        cursor.execute(*from_.select(id_column, text_column, name_column,
                 where=id_column.in_(ids[i:i + 1000])))
-        for text, requester in cursor:
-            if text:
-                names.setdefault(text, set()).add(requester)
+        rows.extend(r for r in cursor if r[1])
+    return rows
+
+
+def shown_texts(rows):
+    """{text: masked text} of rows [(id, text, requester's name)]: each
+    text without the names of all the requesters whose record has it."""
+    from .security import mask_contacts
+    names = {}
+    for _, text, requester in rows:
+        names.setdefault(text, set()).add(requester)
     return {t: mask_contacts(t, sorted(filter(None, n)))
         for t, n in names.items()}
+
+
+def masked_values(Model, name, ids):
+    "{text: masked text} of the records ids of Model."
+    return shown_texts(masked_texts(Model, name, ids))
 
 
 def _refuse(Model, name):

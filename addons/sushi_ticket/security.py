@@ -16,6 +16,7 @@ from trytond.model import Index, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.rpc import RPC
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from . import clock
@@ -226,32 +227,64 @@ class Ticket(GuardMixin, metaclass=PoolMeta):
         shown masked (the order's title and description, the
         assignment's copy of the title), masked for who may not read the
         requester, the requester's name too (the export reads the records
-        without read())."""
+        without read()).
+
+        In batches: the paths are followed on the models first, so that
+        only those ending on a masked text read anything; the records a
+        path prefix reaches are read once for all the paths sharing it,
+        by read() of the one relation field per slice of 1 000 records;
+        the texts of each masked field once for all the paths ending on
+        it (masked.masked_texts: one query per 1 000 records), each path's
+        texts masked with the names of its own records' requesters."""
         if not external() or cls._reads_requesters():
             return rows
         pool = Pool()
+        # (column, path, model its last field is of) of the masked texts
+        columns = []
         for index, path in enumerate(fields_names):
-            Current, ids = Model, [r.id for r in records]
-            parts = export_path_parts(path)
+            Current, parts = Model, tuple(export_path_parts(path))
             for part in parts[:-1]:
                 field = Current._fields.get(part)
                 if field is None or not hasattr(field, 'get_target'):
                     Current = None
                     break
-                Target = field.get_target()
+                Current = pool.get(field.get_target().__name__)
+            if (Current is not None
+                    and masked.masked_field(Current, parts[-1])):
+                columns.append((index, parts, Current))
+        if not columns:
+            return rows
+        # the ids each path prefix reaches
+        reached = {(): (Model, {r.id for r in records})}
+
+        def reach(prefix):
+            if prefix not in reached:
+                Current, ids = reach(prefix[:-1])
+                part = prefix[-1]
+                targets = set()
                 with without_check_access():
-                    targets = set()
-                    for record in Current.browse(ids):
-                        value = getattr(record, part)
-                        for target in (value if isinstance(value,
-                                    (list, tuple)) else [value]):
-                            if target is not None and target.id >= 0:
-                                targets.add(target.id)
-                Current, ids = pool.get(Target.__name__), sorted(targets)
-            if (Current is None
-                    or not masked.masked_field(Current, parts[-1])):
-                continue
-            shown = masked.masked_values(Current, parts[-1], ids)
+                    for sub in grouped_slice(sorted(ids), 1000):
+                        for row in Current.read(list(sub), [part]):
+                            value = row[part]
+                            for target in (value if isinstance(value,
+                                        (list, tuple)) else [value]):
+                                if target is not None and target >= 0:
+                                    targets.add(target)
+                Target = Current._fields[part].get_target()
+                reached[prefix] = (pool.get(Target.__name__), targets)
+            return reached[prefix]
+        # the texts of each masked field, for all its paths at once
+        wanted = {}
+        for index, parts, Current in columns:
+            wanted.setdefault((Current.__name__, parts[-1]), set()).update(
+                reach(parts[:-1])[1])
+        texts = {(name, field): masked.masked_texts(pool.get(name), field,
+                ids) for (name, field), ids in wanted.items()}
+        for index, parts, Current in columns:
+            ids = reach(parts[:-1])[1]
+            key = (Current.__name__, parts[-1])
+            shown = masked.shown_texts(texts[key] if ids == wanted[key]
+                else [r for r in texts[key] if r[0] in ids])
             for row in rows[1 if header else 0:]:
                 if index < len(row) and isinstance(row[index], str):
                     row[index] = (shown.get(row[index])

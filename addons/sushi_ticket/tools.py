@@ -382,3 +382,29 @@ def rule_unrestricted(domain):
     if isinstance(domain, (list, tuple)) and domain[0] == 'AND':
         return all(rule_unrestricted(d) for d in domain[1:])
     return False
+
+
+
+def update_from_values(table, match, columns, rows, constants=(),
+        where=None, size=1000):
+    """Write per-row values set-based: rows are (match value, value of
+    each of columns...); one `UPDATE table SET column = v.columnN, ...
+    FROM (VALUES ...) AS v WHERE match = v.column1 [AND where]` per size
+    rows, instead of one UPDATE per row.  constants: (column, value)
+    pairs set alike on every row matched.  A VALUES column must not be
+    NULL in every row of a slice (PostgreSQL would type it text)."""
+    from sql import Values
+    from trytond.tools import grouped_slice
+    from trytond.transaction import Transaction
+    cursor = Transaction().connection.cursor()
+    for sub in grouped_slice(rows, size):
+        v = Values([list(r) for r in sub])
+        condition = match == Column(v, 'column1')
+        if where is not None:
+            condition &= where
+        cursor.execute(*table.update(
+                list(columns) + [c for c, _ in constants],
+                [Column(v, 'column%s' % (i + 2))
+                    for i in range(len(columns))]
+                + [value for _, value in constants],
+                from_=[v], where=condition))

@@ -20,8 +20,9 @@ from trytond.modules.sushi_ticket.tests.test_rights import (
 from trytond.modules.sushi_ticket.tests.test_year_end import (
     SCHEDULE_2027, write_reply)
 from trytond.modules.sushi_ticket.tests.tools import (
-    DBTestCase, TranslationTestMixin, at, create_ticket, dispatch_ticket,
-    load_chinese, local, run_queue, setup_network, sushi_config)
+    DBTestCase, TranslationTestMixin, as_local, at, create_ticket,
+    dispatch_ticket, load_chinese, local, run_queue, setup_network,
+    sushi_config)
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -948,6 +949,170 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         Candidate.propose(now=local(2027, 1, 5, 11))
         self.assertEqual(Accountability.search_count([]), 3)
         self.assertEqual(Candidate.search_count([]), 4)
+
+    @with_transaction()
+    def test_red_cards_recomputed_together(self):
+        """CONV-03, LGT-02, LGT-05, ACC-02, SUP-14: the red cards of one
+        year entered are recomputed together, each record with its own
+        order's reason and date.  Consultations A, B, C, D (1 working
+        day) and suggestion E (3 working days) are dispatched Thursday 31
+        December 2026 10:00 and signed, 2027 not entered: A-D are due
+        Friday 1 January 17:30 and E Tuesday 5 January 17:30, counting
+        the weekends only.  The sweeps of Saturday 2 and Wednesday 6
+        January card them; the crons propose an ACC-02 candidate and a
+        level-1 candidate (未办理) for each, and a level-2 one for A and C
+        (a leader's instruction, SUP-06 1).  The Office takes up B.  A, B
+        and C reply Monday 4 January 10:00.  Thursday 7 January 10:00
+        2027 is entered (1 January a holiday): A-D are due Monday 4
+        January 17:30, E Wednesday 6 January 17:30.  The three cards of
+        A, B, C are withdrawn at once: the undecided records of A and C
+        (ACC-02, level 1, level 2: six) withdrawn, each explained by its
+        own order, key freed; B's two, taken up, kept and flagged, key
+        freed too.  D and E keep their cards, re-dated to 4 January 17:30
+        and 6 January 17:30, and so do their candidates, each to its
+        own."""
+        pool = Pool()
+        Accountability = pool.get('sushi.accountability')
+        Candidate = pool.get('sushi.supervision.candidate')
+        Assignment = pool.get('sushi.ticket.assignment')
+        Year = pool.get('sushi.calendar.year')
+        Reply = pool.get('sushi.ticket.reply')
+        Configuration = pool.get('sushi.configuration')
+        Notification = pool.get('res.notification')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        Import = pool.get('sushi.calendar.import', type='wizard')
+        Year.delete(Year.search([('year', '=', 2027)]))
+        config = Configuration(1)
+        config.missing_year_policy = 'provisional'
+        config.save()
+        ns = setup_network()
+        calendar_admin, = User.create([{'login': 'calendar_admin',
+                    'name': 'calendar_admin', 'groups': [('add', [
+                                ModelData.get_id('sushi_ticket',
+                                    'group_sushi_admin')])]}])
+        parts = {}
+        for name in 'ABCDE':
+            ticket = create_ticket(
+                request_type='suggestion' if name == 'E' else 'consult',
+                title=f'咨询{name}', leader_instruction=(name in 'AC'))
+            with at(2026, 12, 31, 10):
+                parts[name], = dispatch_ticket(ticket, ns.county,
+                    basis='属地管理')
+            with at(2026, 12, 31, 11), Transaction().set_user(
+                    ns.handler.id):
+                Assignment.sign([parts[name]])
+        self.assertEqual(
+            [as_local(parts[n].due_at) for n in 'ADE'],
+            [dt.datetime(2027, 1, 1, 17, 30)] * 2
+            + [dt.datetime(2027, 1, 5, 17, 30)])
+        for day in [2, 6]:
+            with at(2027, 1, day, 10):
+                Assignment.sweep()
+                run_queue()
+            Accountability.propose(now=local(2027, 1, day, 10))
+            Candidate.propose(now=local(2027, 1, day, 10))
+
+        def acc02(name):
+            record, = Accountability.search([
+                    ('case_type', '=', 'acc02_overdue'),
+                    ('assignment', '=', parts[name].id)])
+            return record
+
+        def cand(name, trigger='l1_not_handled'):
+            candidate, = Candidate.search([
+                    ('ticket', '=', parts[name].ticket.id),
+                    ('trigger', '=', trigger)])
+            return candidate
+        self.assertEqual(Accountability.search_count([]), 5)
+        self.assertEqual(Candidate.search_count([]), 7)
+        # the Office takes up B: candidate confirmed, ACC-02 investigated
+        with at(2027, 1, 4, 9), as_user(ns.supervisor):
+            click([cand('B')], 'confirm')
+            click([acc02('B')], 'investigate')
+        for name in 'ABC':
+            with at(2027, 1, 4, 9, 59), Transaction().set_user(
+                    ns.handler.id):
+                reply = write_reply(parts[name], local(2027, 1, 4, 9, 59))
+                Reply.request_sign_off([reply])
+            with at(2027, 1, 4, 10), Transaction().set_user(ns.leader.id):
+                Reply.sign_off([reply])
+        keys = {(n, t): cand(n, t).key
+            for n, t in [('A', 'l1_not_handled'), ('A', 'l2_important_order'),
+                ('B', 'l1_not_handled'), ('C', 'l1_not_handled'),
+                ('C', 'l2_important_order')]}
+
+        with at(2027, 1, 7, 10), Transaction().set_user(calendar_admin.id):
+            session_id, _, _ = Import.create()
+            Import.execute(session_id, {'start': {
+                        'year': 2027, 'file_': SCHEDULE_2027.encode('utf-8'),
+                        'filename': '2027.csv', 'replace': False}},
+                'import_')
+            Import.delete(session_id)
+            run_queue()
+        withdrawn_at = local(2027, 1, 7, 10)
+        for name in 'ABC':
+            self.assertEqual(Assignment(parts[name].id).red_card, False)
+        # A and C: six undecided records withdrawn at once, each with the
+        # why of its own order, its key freed
+        for name, other in [('A', 'C'), ('C', 'A')]:
+            items = [acc02(name), cand(name),
+                cand(name, 'l2_important_order')]
+            self.assertEqual([i.state for i in items], ['withdrawn'] * 3)
+            self.assertEqual(items[0].key, None)
+            self.assertEqual(items[1].key, '%s:withdrawn:%s' % (
+                    keys[(name, 'l1_not_handled')], items[1].id))
+            self.assertEqual(items[2].key, '%s:withdrawn:%s' % (
+                    keys[(name, 'l2_important_order')], items[2].id))
+            for item in items:
+                self.assertEqual(
+                    (item.basis_withdrawn_at, item.basis_withdrawn_by),
+                    (withdrawn_at, calendar_admin))
+                for text in [parts[name].rec_name, '2027',
+                        '2027-01-04 17:30']:
+                    self.assertIn(text, item.basis_withdrawn_reason)
+                self.assertNotIn(parts[other].rec_name,
+                    item.basis_withdrawn_reason)
+                self.assertNotIn(parts['B'].rec_name,
+                    item.basis_withdrawn_reason)
+        # B: taken up by the Office, kept in its state, flagged
+        record, candidate = acc02('B'), cand('B')
+        self.assertEqual((record.state, candidate.state),
+            ('open', 'confirmed'))
+        # their keys freed too
+        self.assertEqual((record.key, candidate.key),
+            (None, '%s:withdrawn:%s' % (keys[('B', 'l1_not_handled')],
+                    candidate.id)))
+        for item in [record, candidate]:
+            self.assertEqual(
+                (item.basis_withdrawn_at, item.basis_withdrawn_by),
+                (withdrawn_at, calendar_admin))
+            self.assertIn(parts['B'].rec_name, item.basis_withdrawn_reason)
+            self.assertNotIn(parts['A'].rec_name,
+                item.basis_withdrawn_reason)
+        told, = Notification.search([('user', '=', ns.supervisor.id),
+                ('icon', '=', 'tryton-warning')])
+        self.assertEqual(told.description.count(parts['B'].ticket.number), 2)
+        for name in 'ACDE':
+            self.assertNotIn(parts[name].ticket.number, told.description)
+        # D and E: cards kept, each re-dated to its own real due time, and
+        # so are their candidates (LGT-05)
+        for name, due in [('D', local(2027, 1, 4, 17, 30)),
+                ('E', local(2027, 1, 6, 17, 30))]:
+            part = Assignment(parts[name].id)
+            self.assertEqual((part.red_card, part.red_card_at), (True, due))
+            record, candidate = acc02(name), cand(name)
+            self.assertEqual(
+                (record.state, record.fact_at, record.basis_withdrawn_at,
+                    record.key),
+                ('candidate', due, None, 'acc02_overdue:%s' % part.id))
+            self.assertEqual(
+                (candidate.state, candidate.fact_at,
+                    candidate.basis_withdrawn_at),
+                ('proposed', due, None))
+        # nothing deleted
+        self.assertEqual(Accountability.search_count([]), 5)
+        self.assertEqual(Candidate.search_count([]), 7)
 
     # --- rights -------------------------------------------------------
 

@@ -1197,6 +1197,56 @@ class RightsTestCase(DBTestCase, unittest.TestCase):
                     ('ticket', '=', a.id), ('user', '=', ns.handler.id)]), 1)
 
     @with_transaction()
+    def test_masked_export_of_several_orders(self):
+        """PUB-06: a city leader's or an analyst's export of several
+        orders at once has each order's texts masked with its own
+        requester's name, phones (runs of 7 digits or more) and e-mails,
+        on the order and on its assignments' copy of the title, row by
+        row; the dispatcher exports them whole"""
+        pool = Pool()
+        Ticket = pool.get('sushi.ticket')
+        ns = setup_network()
+        description = ('埇桥区汴河路某小区门口道路积水严重,下雨后无法通行,'
+            '希望尽快疏通排水管道。')
+        one = create_ticket(requester_name='王秀英',
+            requester_phone='13905571111',
+            title='王秀英反映小区门口积水，电话13905571111')
+        two = create_ticket(requester_name='李建国',
+            requester_phone='13905572222',
+            title='李建国反映路灯不亮，邮箱lijg@example.org')
+        three = create_ticket(requester_name='赵敏',
+            requester_phone='13905573333', title='咨询公积金提取',
+            description='联系人赵敏，电话0557-3021234，咨询公积金提取。')
+        with at(2025, 3, 3, 9):
+            dispatch_ticket(one, ns.county, basis='属地管理')
+            dispatch_ticket(two, ns.other, basis='属地管理')
+        names = ['number', 'title', 'description', 'assignments/ticket_title']
+        records = [Ticket(t.id) for t in [one, two, three]]
+        expected = [
+            [one.number, '某某反映小区门口积水，电话****', description,
+                '某某反映小区门口积水，电话****'],
+            # (an e-mail's pattern takes the letters before it, Chinese
+            # ones too: 邮箱 goes with the address)
+            [two.number, '某某反映路灯不亮，****', description,
+                '某某反映路灯不亮，****'],
+            [three.number, '咨询公积金提取',
+                '联系人某某，电话****，咨询公积金提取。', ''],
+            ]
+        for user in [ns.city_leader, ns.analyst]:
+            with as_user(user):
+                self.assertEqual(Ticket.export_data(records, names),
+                    expected)
+        with as_user(ns.dispatcher):
+            self.assertEqual(Ticket.export_data(records, names), [
+                    [one.number, '王秀英反映小区门口积水，电话13905571111',
+                        description, '王秀英反映小区门口积水，电话13905571111'],
+                    [two.number, '李建国反映路灯不亮，邮箱lijg@example.org',
+                        description, '李建国反映路灯不亮，邮箱lijg@example.org'],
+                    [three.number, '咨询公积金提取',
+                        '联系人赵敏，电话0557-3021234，咨询公积金提取。', ''],
+                    ])
+
+    @with_transaction()
     def test_sms_phone_reads_logged_as_order_reads(self):
         """PUB-06: the SMS to a requester carry the requester's phone; a
         read of it is logged as a read of the order's phone is, for the
