@@ -12,7 +12,8 @@ title (先生, 女士, 师傅 …) and the person names jieba tags.
 A pure function, so the reviewer's preview, the publication cron and the
 public API all mask the same way."""
 import re
-import threading
+
+from trytond.modules.sushi_analysis.ticket import posseg
 
 NAME_MASK = '某某'
 DIGITS_MASK = '****'
@@ -117,23 +118,9 @@ NOT_NAMES = set('''
     方可 应急 万达 江南 华夏 金色 阳光 和园 东方 欧阳 司法 上官 诸如 东方
     '''.split())
 
-_POSSEG = None
-_POSSEG_LOCK = threading.Lock()
-
-
-def _posseg():
-    "jieba's tagger, loaded once per process on first use."
-    global _POSSEG
-    if _POSSEG is None:
-        with _POSSEG_LOCK:
-            if _POSSEG is None:
-                import logging
-
-                import jieba
-                import jieba.posseg
-                jieba.setLogLevel(logging.WARNING)
-                _POSSEG = jieba.posseg
-    return _POSSEG
+# jieba's tagger, loaded once per process on first use (the analysis'
+# hot words use the same)
+_posseg = posseg
 
 
 def _known_names(names):

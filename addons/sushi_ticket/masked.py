@@ -291,6 +291,22 @@ def masked_values(Model, name, ids):
     return shown_texts(masked_texts(Model, name, ids))
 
 
+def mask_rows(Model, rows, fields_names):
+    """PUB-06: the masked texts of Model (its FREE_TEXT_FIELDS) in the rows
+    of a read, as the order's title is shown, for who reads them masked
+    (the read of a record holding a copy of an order's text)."""
+    from .security import mask_contacts
+    texts = Model.FREE_TEXT_FIELDS & set(fields_names)
+    if not texts or not masked_view():
+        return rows
+    for name in texts:
+        shown = masked_values(Model, name, [r['id'] for r in rows])
+        for row in rows:
+            if isinstance(row.get(name), str):
+                row[name] = shown.get(row[name]) or mask_contacts(row[name])
+    return rows
+
+
 def _refuse(Model, name):
     raise ValueCheckError(gettext('sushi_ticket.msg_masked_text_compare',
             **Model.__names__(name)))

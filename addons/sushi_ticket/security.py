@@ -343,18 +343,9 @@ class Assignment(GuardMixin, metaclass=PoolMeta):
 
     @classmethod
     def read(cls, ids, fields_names):
-        result = super().read(ids, fields_names)
-        texts = cls.FREE_TEXT_FIELDS & set(fields_names)
-        if texts and masked.masked_view():
-            # PUB-06: as the order's title is (Ticket.read)
-            for name in texts:
-                shown = masked.masked_values(cls, name,
-                    [r['id'] for r in result])
-                for row in result:
-                    if isinstance(row.get(name), str):
-                        row[name] = (shown.get(row[name])
-                            or mask_contacts(row[name]))
-        return result
+        # PUB-06: as the order's title is (Ticket.read)
+        return masked.mask_rows(cls, super().read(ids, fields_names),
+            fields_names)
 
 
 class Reply(GuardMixin, metaclass=PoolMeta):
