@@ -18,7 +18,7 @@ from trytond.modules.sushi_ticket.tests.test_notification import Gateway
 from trytond.modules.sushi_ticket.tests.test_rights import (
     MODES, ROLES, as_user, rights, role_users)
 from trytond.modules.sushi_ticket.tests.test_year_end import (
-    SCHEDULE_2027, write_reply)
+    import_2027, write_reply)
 from trytond.modules.sushi_ticket.tests.tools import (
     DBTestCase, TranslationTestMixin, as_local, at, create_ticket,
     dispatch_ticket, load_chinese, local, run_queue, setup_network,
@@ -798,6 +798,72 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         click([returned], 'dismiss')
         self.assertEqual(Accountability(returned.id).state, 'dismissed')
 
+    def _signed_before_2027(self, orders):
+        """(network, calendar administrator, {name: assignment}): 2027
+        not entered (provisional deadlines), each order {name: (request
+        type, leader's instruction)} dispatched to the county Thursday 31
+        December 2026 10:00 and signed at 11:00."""
+        pool = Pool()
+        Assignment = pool.get('sushi.ticket.assignment')
+        Year = pool.get('sushi.calendar.year')
+        Configuration = pool.get('sushi.configuration')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        Year.delete(Year.search([('year', '=', 2027)]))
+        config = Configuration(1)
+        config.missing_year_policy = 'provisional'
+        config.save()
+        ns = setup_network()
+        calendar_admin, = User.create([{'login': 'calendar_admin',
+                    'name': 'calendar_admin', 'groups': [('add', [
+                                ModelData.get_id('sushi_ticket',
+                                    'group_sushi_admin')])]}])
+        parts = {}
+        for name, (request_type, leader) in orders.items():
+            ticket = create_ticket(request_type=request_type,
+                title=f'咨询{name}', leader_instruction=leader)
+            with at(2026, 12, 31, 10):
+                parts[name], = dispatch_ticket(ticket, ns.county,
+                    basis='属地管理')
+            with at(2026, 12, 31, 11), Transaction().set_user(
+                    ns.handler.id):
+                Assignment.sign([parts[name]])
+        return ns, calendar_admin, parts
+
+    @staticmethod
+    def _reply_on_4_january(ns, assignments):
+        "Each assignment replied Monday 4 January 2027 10:00, signed off."
+        Reply = Pool().get('sushi.ticket.reply')
+        for part in assignments:
+            with at(2027, 1, 4, 9, 59), Transaction().set_user(
+                    ns.handler.id):
+                reply = write_reply(part, local(2027, 1, 4, 9, 59))
+                Reply.request_sign_off([reply])
+            with at(2027, 1, 4, 10), Transaction().set_user(ns.leader.id):
+                Reply.sign_off([reply])
+
+    @staticmethod
+    def _import_2027(user, day):
+        """The official 2027 schedule imported by user on day January
+        2027 at 10:00, the queue run."""
+        with Transaction().set_user(user.id):
+            import_2027((2027, 1, day, 10))
+
+    @staticmethod
+    def _acc02(part):
+        "The ACC-02 record of the assignment part."
+        record, = Pool().get('sushi.accountability').search([
+                ('case_type', '=', 'acc02_overdue'),
+                ('assignment', '=', part.id)])
+        return record
+
+    @staticmethod
+    def _candidate(part, trigger):
+        "The supervision candidate of part's order for trigger."
+        candidate, = Pool().get('sushi.supervision.candidate').search([
+                ('ticket', '=', part.ticket.id), ('trigger', '=', trigger)])
+        return candidate
+
     @with_transaction()
     def test_red_card_withdrawn_with_2027(self):
         """CONV-03, LGT-02, ACC-02, SUP-14: three consultations (1 working
@@ -818,32 +884,9 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         Accountability = pool.get('sushi.accountability')
         Candidate = pool.get('sushi.supervision.candidate')
         Assignment = pool.get('sushi.ticket.assignment')
-        Year = pool.get('sushi.calendar.year')
-        Reply = pool.get('sushi.ticket.reply')
-        Configuration = pool.get('sushi.configuration')
         Notification = pool.get('res.notification')
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        Import = pool.get('sushi.calendar.import', type='wizard')
-        Year.delete(Year.search([('year', '=', 2027)]))
-        config = Configuration(1)
-        config.missing_year_policy = 'provisional'
-        config.save()
-        ns = setup_network()
-        calendar_admin, = User.create([{'login': 'calendar_admin',
-                    'name': 'calendar_admin', 'groups': [('add', [
-                                ModelData.get_id('sushi_ticket',
-                                    'group_sushi_admin')])]}])
-        parts = {}
-        for name in 'ABC':
-            ticket = create_ticket(request_type='consult',
-                title=f'咨询{name}', leader_instruction=(name == 'A'))
-            with at(2026, 12, 31, 10):
-                parts[name], = dispatch_ticket(ticket, ns.county,
-                    basis='属地管理')
-            with at(2026, 12, 31, 11), Transaction().set_user(
-                    ns.handler.id):
-                Assignment.sign([parts[name]])
+        ns, calendar_admin, parts = self._signed_before_2027(
+            {n: ('consult', n == 'A') for n in 'ABC'})
         provisional_due = local(2027, 1, 1, 17, 30)
         self.assertEqual(parts['A'].due_at, provisional_due)
         with at(2027, 1, 2, 10):
@@ -853,16 +896,10 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         Candidate.propose(now=local(2027, 1, 2, 10))
 
         def acc02(name):
-            record, = Accountability.search([
-                    ('case_type', '=', 'acc02_overdue'),
-                    ('assignment', '=', parts[name].id)])
-            return record
+            return self._acc02(parts[name])
 
         def l1(name, trigger='l1_not_handled'):
-            candidate, = Candidate.search([
-                    ('ticket', '=', parts[name].ticket.id),
-                    ('trigger', '=', trigger)])
-            return candidate
+            return self._candidate(parts[name], trigger)
         for name in 'ABC':
             self.assertEqual((acc02(name).state, acc02(name).fact_at),
                 ('candidate', provisional_due))
@@ -880,23 +917,10 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         case = l1('B').supervision
         self.assertTrue(case)
         # A and B reply on Monday 4 January 10:00
-        for name in 'AB':
-            with at(2027, 1, 4, 9, 59), Transaction().set_user(
-                    ns.handler.id):
-                reply = write_reply(parts[name], local(2027, 1, 4, 9, 59))
-                Reply.request_sign_off([reply])
-            with at(2027, 1, 4, 10), Transaction().set_user(ns.leader.id):
-                Reply.sign_off([reply])
+        self._reply_on_4_january(ns, [parts[n] for n in 'AB'])
 
         # Tuesday 5 January 10:00: the administrator imports 2027
-        with at(2027, 1, 5, 10), Transaction().set_user(calendar_admin.id):
-            session_id, _, _ = Import.create()
-            Import.execute(session_id, {'start': {
-                        'year': 2027, 'file_': SCHEDULE_2027.encode('utf-8'),
-                        'filename': '2027.csv', 'replace': False}},
-                'import_')
-            Import.delete(session_id)
-            run_queue()
+        self._import_2027(calendar_admin, 5)
         due = local(2027, 1, 4, 17, 30)
         for name in 'AB':
             part = Assignment(parts[name].id)
@@ -975,33 +999,10 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
         Accountability = pool.get('sushi.accountability')
         Candidate = pool.get('sushi.supervision.candidate')
         Assignment = pool.get('sushi.ticket.assignment')
-        Year = pool.get('sushi.calendar.year')
-        Reply = pool.get('sushi.ticket.reply')
-        Configuration = pool.get('sushi.configuration')
         Notification = pool.get('res.notification')
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        Import = pool.get('sushi.calendar.import', type='wizard')
-        Year.delete(Year.search([('year', '=', 2027)]))
-        config = Configuration(1)
-        config.missing_year_policy = 'provisional'
-        config.save()
-        ns = setup_network()
-        calendar_admin, = User.create([{'login': 'calendar_admin',
-                    'name': 'calendar_admin', 'groups': [('add', [
-                                ModelData.get_id('sushi_ticket',
-                                    'group_sushi_admin')])]}])
-        parts = {}
-        for name in 'ABCDE':
-            ticket = create_ticket(
-                request_type='suggestion' if name == 'E' else 'consult',
-                title=f'咨询{name}', leader_instruction=(name in 'AC'))
-            with at(2026, 12, 31, 10):
-                parts[name], = dispatch_ticket(ticket, ns.county,
-                    basis='属地管理')
-            with at(2026, 12, 31, 11), Transaction().set_user(
-                    ns.handler.id):
-                Assignment.sign([parts[name]])
+        ns, calendar_admin, parts = self._signed_before_2027(
+            {n: ('suggestion' if n == 'E' else 'consult', n in 'AC')
+                for n in 'ABCDE'})
         self.assertEqual(
             [as_local(parts[n].due_at) for n in 'ADE'],
             [dt.datetime(2027, 1, 1, 17, 30)] * 2
@@ -1014,42 +1015,23 @@ class SupervisionTestCase(DBTestCase, unittest.TestCase):
             Candidate.propose(now=local(2027, 1, day, 10))
 
         def acc02(name):
-            record, = Accountability.search([
-                    ('case_type', '=', 'acc02_overdue'),
-                    ('assignment', '=', parts[name].id)])
-            return record
+            return self._acc02(parts[name])
 
         def cand(name, trigger='l1_not_handled'):
-            candidate, = Candidate.search([
-                    ('ticket', '=', parts[name].ticket.id),
-                    ('trigger', '=', trigger)])
-            return candidate
+            return self._candidate(parts[name], trigger)
         self.assertEqual(Accountability.search_count([]), 5)
         self.assertEqual(Candidate.search_count([]), 7)
         # the Office takes up B: candidate confirmed, ACC-02 investigated
         with at(2027, 1, 4, 9), as_user(ns.supervisor):
             click([cand('B')], 'confirm')
             click([acc02('B')], 'investigate')
-        for name in 'ABC':
-            with at(2027, 1, 4, 9, 59), Transaction().set_user(
-                    ns.handler.id):
-                reply = write_reply(parts[name], local(2027, 1, 4, 9, 59))
-                Reply.request_sign_off([reply])
-            with at(2027, 1, 4, 10), Transaction().set_user(ns.leader.id):
-                Reply.sign_off([reply])
+        self._reply_on_4_january(ns, [parts[n] for n in 'ABC'])
         keys = {(n, t): cand(n, t).key
             for n, t in [('A', 'l1_not_handled'), ('A', 'l2_important_order'),
                 ('B', 'l1_not_handled'), ('C', 'l1_not_handled'),
                 ('C', 'l2_important_order')]}
 
-        with at(2027, 1, 7, 10), Transaction().set_user(calendar_admin.id):
-            session_id, _, _ = Import.create()
-            Import.execute(session_id, {'start': {
-                        'year': 2027, 'file_': SCHEDULE_2027.encode('utf-8'),
-                        'filename': '2027.csv', 'replace': False}},
-                'import_')
-            Import.delete(session_id)
-            run_queue()
+        self._import_2027(calendar_admin, 7)
         withdrawn_at = local(2027, 1, 7, 10)
         for name in 'ABC':
             self.assertEqual(Assignment(parts[name].id).red_card, False)

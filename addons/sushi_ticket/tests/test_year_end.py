@@ -51,6 +51,21 @@ def write_reply(assignment, contacted_at):
     return reply
 
 
+def import_2027(when, data=SCHEDULE_2027, replace=False):
+    """The 2027 schedule data imported through the wizard at when (local
+    wall-clock arguments of at), by the transaction's user; the queue
+    run."""
+    Import = Pool().get('sushi.calendar.import', type='wizard')
+    with at(*when):
+        session_id, _, _ = Import.create()
+        Import.execute(session_id, {'start': {
+                    'year': 2027, 'file_': data.encode('utf-8'),
+                    'filename': '2027.csv', 'replace': replace}},
+            'import_')
+        Import.delete(session_id)
+        run_queue()
+
+
 class YearEndTestCase(DBTestCase, unittest.TestCase):
     "Work orders across 2026 → 2027 before and after 2027 is entered"
 
@@ -67,15 +82,7 @@ class YearEndTestCase(DBTestCase, unittest.TestCase):
         config.save()
 
     def import_2027(self, when, data=SCHEDULE_2027, replace=False):
-        Import = Pool().get('sushi.calendar.import', type='wizard')
-        with at(*when):
-            session_id, _, _ = Import.create()
-            Import.execute(session_id, {'start': {
-                        'year': 2027, 'file_': data.encode('utf-8'),
-                        'filename': '2027.csv', 'replace': replace}},
-                'import_')
-            Import.delete(session_id)
-            run_queue()
+        import_2027(when, data=data, replace=replace)
 
     def dispatch(self, ns, when, request_type='consult'):
         ticket = create_ticket(request_type=request_type)
