@@ -178,13 +178,13 @@ def clone(cursor, Ticket, Key, suffix, shift, where, words=True):
                         shifted(t.received_at)]),
                 where=where(t))))
     cursor.execute(*k.insert(
-            [k.ticket, k.kind, k.key, k.received_at, k.create_uid,
-                k.create_date],
+            [k.ticket, k.kind, k.key, k.received_at, k.requester,
+                k.create_uid, k.create_date],
             k.join(old, condition=k.ticket == old.id
                 ).join(new, condition=new.number == Concat(
                         old.number, Literal(suffix))
                 ).select(new.id, k.kind, k.key, shifted(k.received_at),
-                k.create_uid, k.create_date,
+                k.requester, k.create_uid, k.create_date,
                 where=None if words else (k.kind != 'word'))))
 
 
