@@ -255,11 +255,6 @@ class Supervision(Workflow, ModelSQL, ModelView):
                 Index(t, (t.registered_at, Index.Range())),
                 })
         cls._order = [('registered_at', 'DESC NULLS FIRST'), ('id', 'DESC')]
-        # Tryton's full-text search of a text field on PostgreSQL (`ilike
-        # '%…%'`, the search bar's) reads a Chinese sentence as one word:
-        # `content ilike '%门前夜间施工%'` found nothing there, the case on
-        # SQLite (as the order's description, sushi_ticket)
-        cls.content.search_full_text = False
         cls._transitions |= {
             ('draft', 'registered'),
             ('registered', 'assigned'),

@@ -167,6 +167,18 @@ def _uncased(tokens):
         for kind, c in tokens if kind == 'c')
 
 
+def _by_record(rows):
+    """{id: (text, requesters' names)} of rows (id, text, requester's
+    name) with a text: a record of several orders (a supervision case)
+    has a row per requester, and its text is shown with all their names
+    masked."""
+    found = {}
+    for id_, text, requester in rows:
+        if text is not None:
+            found.setdefault(id_, (text, set()))[1].add(requester)
+    return found
+
+
 def _split(Model, name, operator, value):
     """Issue #14: (changed, matched) for a positive LIKE of uncased
     characters on the masked text name, else None (visible_ids then).
@@ -197,9 +209,7 @@ def _split(Model, name, operator, value):
     cursor = Transaction().connection.cursor()
     cursor.execute(*from_.select(id_column, text_column, name_column,
             where=where))
-    found = {}
-    for id_, text, requester in cursor:
-        found.setdefault(id_, (text, set()))[1].add(requester)
+    found = _by_record(cursor)
     # a record of several orders (a supervision case) has a row per
     # requester: its text is masked with all their names, those of the
     # rows the condition above left out too
@@ -247,14 +257,7 @@ def visible_ids(Model, name, operator, value):
         cursor.execute(*from_.select(id_column, text_column, name_column,
                 where=Or([ILike(Coalesce(text_column, ''), _relaxed(t),
                             escape='\\') for t in patterns])))
-        # a record of several orders (a supervision case) has a row per
-        # requester: its text is shown with all their names masked
-        found = {}
-        for id_, text, requester in cursor:
-            if text is None:
-                continue
-            found.setdefault(id_, (text, set()))[1].add(requester)
-        for id_, (text, requesters) in found.items():
+        for id_, (text, requesters) in _by_record(cursor).items():
             shown = mask_contacts(text, sorted(filter(None, requesters)))
             if any(r.fullmatch(shown) for r in regexes):
                 ids.append(id_)
@@ -321,17 +324,6 @@ def _target(field, extra):
     return None
 
 
-def _bar_as_stored(operator, value):
-    """Whether the search bar (Ticket.search_rec_name) searches an uncased
-    positive text as `number like value or title like value`, the masked
-    search's own domain when the mask changes none of the titles: not
-    digits (a number by its beginning), no unaccent() (ILIKE through it
-    is not LIKE)."""
-    from .ticket import _bar_digits
-    return (_bar_digits(operator, value) is None
-        and not Transaction().database.has_unaccent())
-
-
 def visible_domain(Model, domain):
     "domain with every leaf on a masked text matched on what is shown."
     if not isinstance(domain, (list, tuple)) or not domain:
@@ -385,8 +377,9 @@ def _visible_leaf(Model, leaf):
                 return number
             split = single and _split(Current, text, operator, value)
             if split:
-                if (not split[0] and Current.__name__ == 'sushi.ticket'
-                        and _bar_as_stored(operator, value)):
+                as_stored = getattr(Current, '_masked_bar_as_stored', None)
+                if (not split[0] and as_stored
+                        and as_stored(operator, value)):
                     # no match the mask changes: the order's search bar as
                     # for everyone (its indexes and pages, issue #14)
                     return leaf

@@ -109,6 +109,17 @@ class Ticket(GuardMixin, metaclass=PoolMeta):
                 for name in sorted(cls.FREE_TEXT_FIELDS))
 
     @classmethod
+    def _masked_bar_as_stored(cls, operator, value):
+        """Whether the search bar (search_rec_name) searches an uncased
+        positive text as `number like value or title like value`, the
+        masked search's own domain when the mask changes none of the
+        titles (masked.py keeps the leaf then): not digits (a number by
+        its beginning), no unaccent() (ILIKE through it is not LIKE)."""
+        from .ticket import _bar_digits
+        return (_bar_digits(operator, value) is None
+            and not Transaction().database.has_unaccent())
+
+    @classmethod
     def _masked_source(cls, name):
         """(from, id, text, requester's name) columns of the masked text
         name (masked.py)."""

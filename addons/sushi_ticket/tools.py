@@ -8,11 +8,13 @@ import threading
 import time
 from contextlib import contextmanager
 
-from sql import Column
+from sql import Column, Values
 
 from trytond.cache import LRUDict
 from trytond.model import Unique, fields
 from trytond.pyson import Eval, If
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
 
 logger = logging.getLogger(__name__)
 
@@ -384,7 +386,6 @@ def rule_unrestricted(domain):
     return False
 
 
-
 def update_from_values(table, match, columns, rows, constants=(),
         where=None, size=1000):
     """Write per-row values set-based: rows are (match value, value of
@@ -393,9 +394,6 @@ def update_from_values(table, match, columns, rows, constants=(),
     rows, instead of one UPDATE per row.  constants: (column, value)
     pairs set alike on every row matched.  A VALUES column must not be
     NULL in every row of a slice (PostgreSQL would type it text)."""
-    from sql import Values
-    from trytond.tools import grouped_slice
-    from trytond.transaction import Transaction
     cursor = Transaction().connection.cursor()
     for sub in grouped_slice(rows, size):
         v = Values([list(r) for r in sub])
