@@ -1248,28 +1248,39 @@ class Engine:
             if days > 0:
                 rows.append((self.ids[uid, 'D5.1'], 'knowledge_late', days,
                         origin, max(due, start), subject))
-        # D5.2
+        # D5.2: the categories covered at the period's end; with
+        # aggregation_mode = monthly_mean, at the end of each month (a
+        # state, not an event: each month scores its own coverage, §4)
         Entry = pool.get('sushi.knowledge.entry')
         from trytond.modules.sushi_knowledge.entry import KINDS
         entry = Entry.__table__()
-        self.cursor.execute(*entry.select(
-                Coalesce(entry.assessed_unit, entry.owner_unit), entry.kind,
-                where=(entry.published_at < end)
-                & ((entry.retired_at == Null) | (entry.retired_at >= end)),
-                group_by=[Coalesce(entry.assessed_unit, entry.owner_unit),
-                    entry.kind]))
-        covered = defaultdict(set)
-        for uid, kind in self.cursor:
-            covered[uid].add(kind)
         labels = dict(KINDS)
         Entry_kind = Entry.fields_get(['kind'])['kind']['selection']
         labels.update(dict(Entry_kind))
-        for uid in self.units:
-            for kind, _ in KINDS:
-                if kind not in covered[uid]:
-                    rows.append((self.ids[uid, 'D5.2'],
-                            'knowledge_category', D('0.5'),
-                            f'sushi.unit,{uid}', cutoff, labels[kind]))
+        ends = [end]
+        if self.config['aggregation_mode'] == 'monthly_mean':
+            ends = [self.utc(last + dt.timedelta(days=1))
+                for _, last in months(self.period.start_date,
+                    self.period.end_date)]
+        for month_end in ends:
+            self.cursor.execute(*entry.select(
+                    Coalesce(entry.assessed_unit, entry.owner_unit),
+                    entry.kind,
+                    where=(entry.published_at < month_end)
+                    & ((entry.retired_at == Null)
+                        | (entry.retired_at >= month_end)),
+                    group_by=[Coalesce(entry.assessed_unit,
+                            entry.owner_unit), entry.kind]))
+            covered = defaultdict(set)
+            for uid, kind in self.cursor:
+                covered[uid].add(kind)
+            at = month_end - dt.timedelta(seconds=1)
+            for uid in self.units:
+                for kind, _ in KINDS:
+                    if kind not in covered[uid]:
+                        rows.append((self.ids[uid, 'D5.2'],
+                                'knowledge_category', D('0.5'),
+                                f'sushi.unit,{uid}', at, labels[kind]))
         self.insert_rows(rows)
 
     # --- points -----------------------------------------------------------
@@ -1313,12 +1324,17 @@ class Engine:
             return -total
         if zeroed:
             return D(0)
-        if code == 'D5.2' and not self.config['knowledge_extra_deduction']:
-            total = min(total, D(2))
+        # D-16: missing categories cost at most 2 (per month when monthly)
+        cap = (D(2) if code == 'D5.2'
+            and not self.config['knowledge_extra_deduction'] else None)
+        if cap is not None:
+            total = min(total, cap)
         if (code in EVENT_ITEMS and n_months > 1
                 and self.config['aggregation_mode'] == 'monthly_mean'):
-            scores = [max(D(0), maximum - monthly.get(m, D(0)))
-                for m in range(n_months)]
+            amounts = [monthly.get(m, D(0)) for m in range(n_months)]
+            if cap is not None:
+                amounts = [min(a, cap) for a in amounts]
+            scores = [max(D(0), maximum - a) for a in amounts]
             return quantize(Fraction(sum(scores)) / n_months)
         return max(D(0), maximum - total)
 

@@ -461,3 +461,175 @@ class ScoreAuditTestCase(DBTestCase, unittest.TestCase):
                     dt.date(2025, 4, 30)) if e.item == 'P3']
         self.assertEqual([(e.ticket, e.date) for e in last],
             [(o1, dt.date(2025, 4, 25))])
+
+    # --- scenario 3 ------------------------------------------------------
+
+    @with_transaction()
+    def test_parks_quarter_both_aggregations(self):
+        """Q2 2025 of two parks (市经开区, 宿马园区; D-13: threshold 30 %)
+        from stored facts, summed over the quarter (D-21 cumulative) and
+        as the mean of the monthly scores (monthly_mean): F3 counts an
+        order dispatched twice once (RET-06 re-dispatch), an improper
+        return dated at the second dispatch (May), red cards of 30 June
+        and 2 July, F2 per month and category, F1 per quarter, D5.2 from
+        the categories covered at each month's end (a state, not an
+        event), B1–B3 caps and a penalty (§2.3)"""
+        pool = Pool()
+        Unit = pool.get('sushi.unit')
+        Entry = pool.get('sushi.knowledge.entry')
+        Config = pool.get('sushi.assessment.configuration')
+        self.units()
+        f = Facts()
+        park, = Unit.search([('code', '=', 'econ_dev_zone')])
+        suma, = Unit.search([('code', '=', 'suma_park')])
+        park.responsible_section = '经开区政务服务办'
+        park.save()
+        leader = self.leader(park, 'jkq_leader')
+
+        def late(day, month=4):
+            return {'late_sign_in': True,
+                'sign_deadline': local(2025, month, day, 17, 30),
+                'late_sign_in_at': local(2025, month, day, 17, 30)}
+        # 市经开区: P1–P4 dispatched 7–10 April, each signed late (SGN-01,
+        # −0.5 × 4 in April); P1 completed 21 April (h = 10, limit 7),
+        # reviewed by the deputy leader
+        p1 = f.order(park, dispatched=(2025, 4, 7, 9), handling_days=10,
+            limit_days=7, completed_at=local(2025, 4, 21, 10), **late(7))
+        AssessmentCases.review(self, p1, leader, (2025, 4, 7, 10))
+        # P2 red-carded at its due time 30 June 17:30 (June)
+        p2 = f.order(park, dispatched=(2025, 4, 8, 9), red_card=True,
+            red_card_at=local(2025, 6, 30, 17, 30), **late(8))
+        # P3 returned, approved, dispatched to the park again Tue 6 May
+        # 09:00: the return was improper, confirmed (RET-06, −1 dated 6
+        # May)
+        p3 = f.order(park, dispatched=(2025, 4, 9, 9),
+            improper_return='confirmed',
+            return_decided_at=local(2025, 4, 9, 15), **late(9))
+        p3b = f.order(park, dispatched=(2025, 5, 6, 9), ticket=p3.ticket)
+        f._update(f.Assignment, p3, {'redispatched_as': p3b.id})
+        f.order(park, dispatched=(2025, 4, 10, 9), **late(10))
+        # P5 Tue 6 May, signed late (May), completed 12 May (h = 4)
+        f.order(park, dispatched=(2025, 5, 6, 10), handling_days=4,
+            limit_days=7, completed_at=local(2025, 5, 12, 10),
+            **late(6, 5))
+        # P6 Tue 3 June, reviewed, completed 16 June (h = 9), second
+        # evaluation dissatisfied
+        p6 = f.order(park, dispatched=(2025, 6, 3, 9), handling_days=9,
+            limit_days=7, completed_at=local(2025, 6, 16, 10),
+            ticket_values={'second_evaluation': 'dissatisfied'})
+        AssessmentCases.review(self, p6, leader, (2025, 6, 3, 10))
+        # P7 Wed 4 June, red-carded 2 July (Q3's)
+        f.order(park, dispatched=(2025, 6, 4, 9), red_card=True,
+            red_card_at=local(2025, 7, 2, 17, 30))
+        # 宿马园区: S1 14 April → 18 April (h = 4), S2 9 June → 16 June
+        # (h = 5)
+        f.order(suma, dispatched=(2025, 4, 14, 9), handling_days=4,
+            limit_days=7, completed_at=local(2025, 4, 18, 10))
+        f.order(suma, dispatched=(2025, 6, 9, 9), handling_days=5,
+            limit_days=7, completed_at=local(2025, 6, 16, 10))
+        # D5.2: the park's policy interpretation published 15 May
+        entry, = Entry.create([{'title': '经开区企业用工补贴政策解读',
+                    'kind': 'policy_interpretation', 'owner_unit': park.id,
+                    'effective_date': dt.date(2025, 5, 15)}])
+        f._update(Entry, entry, {'state': 'published',
+                'published_at': local(2025, 5, 15, 10)})
+        # events: two leaks in April (D2.6); B3 three times (+0.5, ≤ 1),
+        # B1 once (+1), B2 provincial media twice (+1, ≤ 2), P1 once (−1)
+        for day in [14, 15]:
+            self.event(park, 'D2.6', 1, date=dt.date(2025, 4, day))
+        for date in [dt.date(2025, 4, 15), dt.date(2025, 5, 15),
+                dt.date(2025, 6, 16)]:
+            self.event(park, 'B3', '0.5', date=date)
+        self.event(park, 'B1', 1, date=dt.date(2025, 5, 20))
+        for day in [21, 22]:
+            self.event(park, 'B2', 1, date=dt.date(2025, 4, day))
+        self.event(park, 'P1', 1, date=dt.date(2025, 6, 10))
+
+        quarter = self.compute((2025, 7, 3, 9), 'quarter')
+        # 市经开区, cumulative:
+        # D1.1 deputy and section, no staff → 2
+        # D1.4 (F3) orders dispatched in Q2: P1, P2, P3 (twice: one
+        #   order), P4, P5, P6, P7 = 7; reviewed P1, P6 = 2 → 28.57 %:
+        #   1.43 below 30, no full step of 5 → 3 (dispatches 2/8 = 25 %
+        #   would cost 1)
+        # D2.1a P1–P5 late: 2 − 2.5 → 0 (扣完为止)
+        # D2.1c P3 → 3 − 1 = 2; D2.2 P2 (P7 is July's) → 4.5
+        # D2.3 (F2) April: parks pooled (10 + 4) / 2 = 7 → base 7; P1 10
+        #   → 3 full days → 4.5; May: P5 4 → 6; June: pooled (9 + 5) / 2
+        #   = 7; P6 9 → 2 days → 5; mean (4.5 + 6 + 5) / 3 = 5.17
+        # D2.5 (F1) Q2: N = P1, P5, P6 = 3, D2 = 1 → 66.67 %; 宿马园区
+        #   100 %; mean 83.33: 16.67 below, 16 full points → 10 − 8 = 2
+        # D2.6 two leaks → 2
+        # D5.2 at the quarter's end 3 categories missing → 3 − 1.5 = 1.5
+        # B1 1, B2 2 (capped), B3 1 (capped) = 4; P1 −1 → A = 3
+        self.check(quarter, park, {
+                'D1.1': 2, 'D1.4': 3, 'D2.1a': 0, 'D2.1b': 2, 'D2.1c': 2,
+                'D2.2': '4.5', 'D2.3': '5.17', 'D2.5': 2, 'D2.6': 2,
+                'D5.1': 4, 'D5.2': '1.5', 'B1': 1, 'B2': 2, 'B3': 1,
+                'P1': -1,
+                })
+        # daily D1 2 + 2 + 2 + 3 = 9; D2 0 + 2 + 2 + 4.5 + 5.17 + 6 + 3
+        # + 1 + 2 + 2 = 27.67; D3 12; D4 6; D5 4 + 1.5 + 3 = 8.5 → 63.17;
+        # × 1.25 = 78.9625, + 3 = 81.9625 → 81.96
+        result = self.result(quarter, park)
+        self.assertEqual((result.daily, result.additional, result.total),
+            (D('63.17'), D(3), D('81.96')))
+        found = [d for d in self.deductions(quarter, park)
+            if d[0] in {'D1.4', 'D2.1c', 'D2.2', 'D2.3', 'D2.5'}]
+        self.assertEqual(found, sorted([
+                    ('D2.1c', 'improper_return', D(1), str(p3)),
+                    ('D2.2', 'red_card', D('0.5'), str(p2)),
+                    ('D2.3', 'formula', D('1.5'), str(quarter)),
+                    ('D2.3', 'formula', D(1), str(quarter)),
+                    ('D2.5', 'formula', D(8), str(quarter)),
+                    ]))
+        Deduction = pool.get('sushi.assessment.deduction')
+        improper, = Deduction.search([('score.period', '=', quarter.id),
+                ('kind', '=', 'improper_return')])
+        self.assertEqual(improper.occurred_at, local(2025, 5, 6, 9))
+        # 宿马园区: D1.1 0 (nothing designated); D1.4 S1, S2 not reviewed
+        # → 0 % → −6 → 0; D2.3 6 (both months); D2.5 100 % → 10; D5.2 1
+        # daily 4 + 42 + 12 + 6 + 8 = 72 → 90.00
+        self.check(quarter, suma, {'D1.1': 0, 'D1.4': 0, 'D2.3': 6,
+                'D2.5': 10, 'D5.2': 1})
+        self.assertEqual(self.result(quarter, suma).total, D('90.00'))
+        # the two parks without orders: 56 / 61 → 91.80, rank 1 of the
+        # parks; 宿马园区 3rd, 市经开区 4th
+        for code in ['high_tech_zone', 'shoe_city']:
+            unit, = Unit.search([('code', '=', code)])
+            self.assertEqual((self.result(quarter, unit).total,
+                    self.result(quarter, unit).rank), (D('91.80'), 1))
+        self.assertEqual((self.result(quarter, suma).rank, result.rank),
+            (3, 4))
+        first = self.snapshot(quarter)
+        self.compute((2025, 7, 4, 9), 'quarter')
+        self.assertEqual(self.snapshot(quarter), first)
+
+        # monthly_mean (D-21 alternative): each event item per month,
+        # floored per month, then averaged over the three months
+        config = Config(1)
+        config.aggregation_mode = 'monthly_mean'
+        config.save()
+        quarter = self.compute((2025, 7, 3, 9), 'quarter')
+        # D2.1a April 2 − 2 = 0, May 2 − 0.5 = 1.5, June 2 → 3.5 / 3 =
+        #   1.17
+        # D2.1c April 3, May 2, June 3 → 2.67
+        # D2.2 5, 5, 4.5 → 4.83; D2.6 2, 4, 4 → 3.33
+        # D5.2 April's end 4 categories missing → 1, May's and June's 3
+        #   → 1.5, 1.5 → 4 / 3 = 1.33 (the categories of the quarter's
+        #   end booked in June alone would give (3 + 3 + 1.5) / 3 = 2.5)
+        # D1.1, D1.4, D2.3, D2.5 as above
+        self.check(quarter, park, {
+                'D1.1': 2, 'D1.4': 3, 'D2.1a': '1.17', 'D2.1c': '2.67',
+                'D2.2': '4.83', 'D2.3': '5.17', 'D2.5': 2, 'D2.6': '3.33',
+                'D5.2': '1.33', 'B1': 1, 'B2': 2, 'B3': 1, 'P1': -1,
+                })
+        # daily D1 9; D2 1.17 + 2 + 2.67 + 4.83 + 5.17 + 6 + 3 + 1 + 2 +
+        # 3.33 = 31.17; D3 12; D4 6; D5 4 + 1.33 + 3 = 8.33 → 66.5;
+        # × 1.25 = 83.125, + 3 = 86.125 → 86.13
+        result = self.result(quarter, park)
+        self.assertEqual((result.daily, result.total),
+            (D('66.5'), D('86.13')))
+        # 宿马园区: D5.2 1 each month → 1; the total is unchanged
+        self.check(quarter, suma, {'D5.2': 1})
+        self.assertEqual(self.result(quarter, suma).total, D('90.00'))
