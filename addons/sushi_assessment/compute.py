@@ -1229,7 +1229,6 @@ class Engine:
         Duty = pool.get('sushi.knowledge.duty')
         duty = Duty.__table__()
         start, end = self.start, self.end
-        cutoff = end - dt.timedelta(seconds=1)
         self.cursor.execute(*duty.select(
                 Coalesce(duty.assessed_unit, duty.unit), duty.origin,
                 duty.subject, duty.due_at, duty.submitted_at,
@@ -1237,17 +1236,31 @@ class Engine:
                 & ((duty.submitted_at == Null)
                     | ((duty.submitted_at > duty.due_at)
                         & (duty.submitted_at >= start)))))
+        # with aggregation_mode = monthly_mean the lateness is booked in
+        # each month in which it accrues (a duty late from April to June
+        # costs each month its own days, §4), else once in the period
+        spans = [(start, end)]
+        if self.config['aggregation_mode'] == 'monthly_mean':
+            spans = [(self.utc(first), self.utc(last + dt.timedelta(days=1)))
+                for first, last in months(self.period.start_date,
+                    self.period.end_date)]
         rows = []
         for uid, origin, subject, due, submitted in self.cursor.fetchall():
             if uid not in self.units:
                 continue
-            done = min(submitted, cutoff) if submitted else cutoff
-            days = late_days(due, done)
-            if due < start:
-                days -= late_days(due, start)
-            if days > 0:
-                rows.append((self.ids[uid, 'D5.1'], 'knowledge_late', days,
-                        origin, max(due, start), subject))
+            for span_start, span_end in spans:
+                if due >= span_end:
+                    continue
+                done = min(submitted or span_end, span_end
+                    - dt.timedelta(seconds=1))
+                if done < span_start:
+                    continue
+                days = late_days(due, done)
+                if due < span_start:
+                    days -= late_days(due, span_start)
+                if days > 0:
+                    rows.append((self.ids[uid, 'D5.1'], 'knowledge_late',
+                            days, origin, max(due, span_start), subject))
         # D5.2: the categories covered at the period's end; with
         # aggregation_mode = monthly_mean, at the end of each month (a
         # state, not an event: each month scores its own coverage, §4)

@@ -533,6 +533,14 @@ class ScoreAuditTestCase(DBTestCase, unittest.TestCase):
                     'effective_date': dt.date(2025, 5, 15)}])
         f._update(Entry, entry, {'state': 'published',
                 'published_at': local(2025, 5, 15, 10)})
+        # D5.1 (F5): an answer script the Office asked for on Wed 23 April,
+        # due Fri 25 April 17:30, never sent
+        Request = pool.get('sushi.knowledge.request')
+        request, = Request.create([{'subject': '企业用工补贴答复口径',
+                    'unit': park.id}])
+        f._update(Request, request, {'state': 'requested',
+                'requested_at': local(2025, 4, 23, 9),
+                'due_at': local(2025, 4, 25, 17, 30)})
         # events: two leaks in April (D2.6); B3 three times (+0.5, ≤ 1),
         # B1 once (+1), B2 provincial media twice (+1, ≤ 2), P1 once (−1)
         for day in [14, 15]:
@@ -560,20 +568,27 @@ class ScoreAuditTestCase(DBTestCase, unittest.TestCase):
         # D2.5 (F1) Q2: N = P1, P5, P6 = 3, D2 = 1 → 66.67 %; 宿马园区
         #   100 %; mean 83.33: 16.67 below, 16 full points → 10 − 8 = 2
         # D2.6 two leaks → 2
+        # D5.1 the script late from 25 April to 30 June: 27 (make-up
+        #   Sunday)…30 April 4, May 19 (1–5 and 31 May holidays), June 20
+        #   (2 June holiday) = 43 working days → 4 − 43 → 0
         # D5.2 at the quarter's end 3 categories missing → 3 − 1.5 = 1.5
         # B1 1, B2 2 (capped), B3 1 (capped) = 4; P1 −1 → A = 3
         self.check(quarter, park, {
                 'D1.1': 2, 'D1.4': 3, 'D2.1a': 0, 'D2.1b': 2, 'D2.1c': 2,
                 'D2.2': '4.5', 'D2.3': '5.17', 'D2.5': 2, 'D2.6': 2,
-                'D5.1': 4, 'D5.2': '1.5', 'B1': 1, 'B2': 2, 'B3': 1,
+                'D5.1': 0, 'D5.2': '1.5', 'B1': 1, 'B2': 2, 'B3': 1,
                 'P1': -1,
                 })
         # daily D1 2 + 2 + 2 + 3 = 9; D2 0 + 2 + 2 + 4.5 + 5.17 + 6 + 3
-        # + 1 + 2 + 2 = 27.67; D3 12; D4 6; D5 4 + 1.5 + 3 = 8.5 → 63.17;
-        # × 1.25 = 78.9625, + 3 = 81.9625 → 81.96
+        # + 1 + 2 + 2 = 27.67; D3 12; D4 6; D5 0 + 1.5 + 3 = 4.5 → 59.17;
+        # × 1.25 = 73.9625, + 3 = 76.9625 → 76.96
         result = self.result(quarter, park)
         self.assertEqual((result.daily, result.additional, result.total),
-            (D('63.17'), D(3), D('81.96')))
+            (D('59.17'), D(3), D('76.96')))
+        late, = [d for d in self.deductions(quarter, park)
+            if d[0] == 'D5.1']
+        self.assertEqual(late, ('D5.1', 'knowledge_late', D(43),
+                str(request)))
         found = [d for d in self.deductions(quarter, park)
             if d[0] in {'D1.4', 'D2.1c', 'D2.2', 'D2.3', 'D2.5'}]
         self.assertEqual(found, sorted([
@@ -618,18 +633,23 @@ class ScoreAuditTestCase(DBTestCase, unittest.TestCase):
         # D5.2 April's end 4 categories missing → 1, May's and June's 3
         #   → 1.5, 1.5 → 4 / 3 = 1.33 (the categories of the quarter's
         #   end booked in June alone would give (3 + 3 + 1.5) / 3 = 2.5)
+        # D5.1 each month its own days: April 4 (27…30), May 19, June 20
+        #   → 0, 0, 0 → 0 (all 43 booked in April would leave May and June
+        #   4 each: 2.67)
         # D1.1, D1.4, D2.3, D2.5 as above
-        self.check(quarter, park, {
+        self.check(quarter, park, {'D5.1': 0, 
                 'D1.1': 2, 'D1.4': 3, 'D2.1a': '1.17', 'D2.1c': '2.67',
                 'D2.2': '4.83', 'D2.3': '5.17', 'D2.5': 2, 'D2.6': '3.33',
                 'D5.2': '1.33', 'B1': 1, 'B2': 2, 'B3': 1, 'P1': -1,
                 })
         # daily D1 9; D2 1.17 + 2 + 2.67 + 4.83 + 5.17 + 6 + 3 + 1 + 2 +
-        # 3.33 = 31.17; D3 12; D4 6; D5 4 + 1.33 + 3 = 8.33 → 66.5;
-        # × 1.25 = 83.125, + 3 = 86.125 → 86.13
+        # 3.33 = 31.17; D3 12; D4 6; D5 0 + 1.33 + 3 = 4.33 → 62.5;
+        # × 1.25 = 78.125, + 3 = 81.125 → 81.13
         result = self.result(quarter, park)
         self.assertEqual((result.daily, result.total),
-            (D('66.5'), D('86.13')))
+            (D('62.5'), D('81.13')))
+        self.assertEqual(sorted(d[2] for d in self.deductions(quarter, park)
+                if d[0] == 'D5.1'), [D(4), D(19), D(20)])
         # 宿马园区: D5.2 1 each month → 1; the total is unchanged
         self.check(quarter, suma, {'D5.2': 1})
         self.assertEqual(self.result(quarter, suma).total, D('90.00'))
