@@ -1229,7 +1229,6 @@ class Engine:
         Duty = pool.get('sushi.knowledge.duty')
         duty = Duty.__table__()
         start, end = self.start, self.end
-        cutoff = end - dt.timedelta(seconds=1)
         self.cursor.execute(*duty.select(
                 Coalesce(duty.assessed_unit, duty.unit), duty.origin,
                 duty.subject, duty.due_at, duty.submitted_at,
@@ -1237,39 +1236,64 @@ class Engine:
                 & ((duty.submitted_at == Null)
                     | ((duty.submitted_at > duty.due_at)
                         & (duty.submitted_at >= start)))))
+        # with aggregation_mode = monthly_mean the lateness is booked in
+        # each month in which it accrues (a duty late from April to June
+        # costs each month its own days, §4), else once in the period
+        spans = [(start, end)]
+        if self.config['aggregation_mode'] == 'monthly_mean':
+            spans = [(self.utc(first), self.utc(last + dt.timedelta(days=1)))
+                for first, last in months(self.period.start_date,
+                    self.period.end_date)]
         rows = []
         for uid, origin, subject, due, submitted in self.cursor.fetchall():
             if uid not in self.units:
                 continue
-            done = min(submitted, cutoff) if submitted else cutoff
-            days = late_days(due, done)
-            if due < start:
-                days -= late_days(due, start)
-            if days > 0:
-                rows.append((self.ids[uid, 'D5.1'], 'knowledge_late', days,
-                        origin, max(due, start), subject))
-        # D5.2
+            for span_start, span_end in spans:
+                if due >= span_end:
+                    continue
+                done = min(submitted or span_end, span_end
+                    - dt.timedelta(seconds=1))
+                if done < span_start:
+                    continue
+                days = late_days(due, done)
+                if due < span_start:
+                    days -= late_days(due, span_start)
+                if days > 0:
+                    rows.append((self.ids[uid, 'D5.1'], 'knowledge_late',
+                            days, origin, max(due, span_start), subject))
+        # D5.2: the categories covered at the period's end; with
+        # aggregation_mode = monthly_mean, at the end of each month (a
+        # state, not an event: each month scores its own coverage, §4)
         Entry = pool.get('sushi.knowledge.entry')
         from trytond.modules.sushi_knowledge.entry import KINDS
         entry = Entry.__table__()
-        self.cursor.execute(*entry.select(
-                Coalesce(entry.assessed_unit, entry.owner_unit), entry.kind,
-                where=(entry.published_at < end)
-                & ((entry.retired_at == Null) | (entry.retired_at >= end)),
-                group_by=[Coalesce(entry.assessed_unit, entry.owner_unit),
-                    entry.kind]))
-        covered = defaultdict(set)
-        for uid, kind in self.cursor:
-            covered[uid].add(kind)
         labels = dict(KINDS)
         Entry_kind = Entry.fields_get(['kind'])['kind']['selection']
         labels.update(dict(Entry_kind))
-        for uid in self.units:
-            for kind, _ in KINDS:
-                if kind not in covered[uid]:
-                    rows.append((self.ids[uid, 'D5.2'],
-                            'knowledge_category', D('0.5'),
-                            f'sushi.unit,{uid}', cutoff, labels[kind]))
+        ends = [end]
+        if self.config['aggregation_mode'] == 'monthly_mean':
+            ends = [self.utc(last + dt.timedelta(days=1))
+                for _, last in months(self.period.start_date,
+                    self.period.end_date)]
+        for month_end in ends:
+            self.cursor.execute(*entry.select(
+                    Coalesce(entry.assessed_unit, entry.owner_unit),
+                    entry.kind,
+                    where=(entry.published_at < month_end)
+                    & ((entry.retired_at == Null)
+                        | (entry.retired_at >= month_end)),
+                    group_by=[Coalesce(entry.assessed_unit,
+                            entry.owner_unit), entry.kind]))
+            covered = defaultdict(set)
+            for uid, kind in self.cursor:
+                covered[uid].add(kind)
+            at = month_end - dt.timedelta(seconds=1)
+            for uid in self.units:
+                for kind, _ in KINDS:
+                    if kind not in covered[uid]:
+                        rows.append((self.ids[uid, 'D5.2'],
+                                'knowledge_category', D('0.5'),
+                                f'sushi.unit,{uid}', at, labels[kind]))
         self.insert_rows(rows)
 
     # --- points -----------------------------------------------------------
@@ -1313,12 +1337,17 @@ class Engine:
             return -total
         if zeroed:
             return D(0)
-        if code == 'D5.2' and not self.config['knowledge_extra_deduction']:
-            total = min(total, D(2))
+        # D-16: missing categories cost at most 2 (per month when monthly)
+        cap = (D(2) if code == 'D5.2'
+            and not self.config['knowledge_extra_deduction'] else None)
+        if cap is not None:
+            total = min(total, cap)
         if (code in EVENT_ITEMS and n_months > 1
                 and self.config['aggregation_mode'] == 'monthly_mean'):
-            scores = [max(D(0), maximum - monthly.get(m, D(0)))
-                for m in range(n_months)]
+            amounts = [monthly.get(m, D(0)) for m in range(n_months)]
+            if cap is not None:
+                amounts = [min(a, cap) for a in amounts]
+            scores = [max(D(0), maximum - a) for a in amounts]
             return quantize(Fraction(sum(scores)) / n_months)
         return max(D(0), maximum - total)
 

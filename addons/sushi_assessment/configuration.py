@@ -72,6 +72,16 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         "not reviewed and requires 100% for provincial orders (省级件), a "
         "shortfall costing 1 point per 5% (default); SCORING F3 deducts 1 "
         "point per provincial order not reviewed as well.")
+    # P3: the seed (附件5 四(三)2(3), 附件2 四(八)4) vs SCORING P3
+    repeat_candidates = fields.Selection([
+            ('accepted', "Repeats Accepted as New Orders (seed)"),
+            ('any', "Every Repeat Not Refused, Drafts Included"),
+            ], "Repeat Complaints Proposed for P3", required=True,
+        help="P3: a repeat of a closed order is proposed once it is "
+        "accepted as a new order (SCP-04 c), as for ACC-04 (default); "
+        "otherwise every repeat not refused as lawfully closed (SCP-04 b) "
+        "is, a draft intake included.  Either way one candidate per "
+        "closed order (每件扣1分).")
     # D-17
     no_double_count_penalty_vs_escalation = fields.Boolean(
         "No Double Counting of Penalties and Escalations",
@@ -169,6 +179,10 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_review_provincial(cls):
         return 'rate'
+
+    @classmethod
+    def default_repeat_candidates(cls):
+        return 'accepted'
 
     @classmethod
     def default_review_recorded(cls):

@@ -25,10 +25,13 @@ from fractions import Fraction
 from sql import Literal, Null
 from sql.aggregate import Count, Sum
 from sql.conditionals import Coalesce
+from sql.operators import Exists
 
 from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.transaction import Transaction
+
+from trytond.modules.sushi_ticket.ticket import FINISHED_STATES, OPEN_STATES
 
 from . import items as I
 from .period import bounds, months
@@ -189,21 +192,43 @@ class Proposer:
         return result
 
     def repeats(self):
-        """P3: a request received in the period repeating a closed order:
-        the unit that led the closed order is proposed (verification of
-        fake handling is the officer's).  A repeat not accepted because the
-        order was closed lawfully on the same facts and reasons (SCP-04 b,
-        disposal rejected_repeat) found the handling right: none."""
+        """P3: a repeat complaint, received in the period, of a closed
+        order (SCP-04 c, `repeat_of`): the unit that led the closed order
+        is proposed (verification of fake handling is the officer's).
+
+        附件5 四(三)2(3) charges the order whose result proves untrue when
+        the requester complains again (重复投诉, 每件扣1分), the fact 附件2
+        四(八)4 holds to account (ACC-04, 造成诉求人再次投诉); a repeat is a
+        complaint once the platform accepts it (附件2 四(一): one on the
+        same facts after lawful handling is not accepted).  So by default
+        (`repeat_candidates` = accepted) a repeat is proposed once accepted
+        as a new order, as ACC-04 proposes it; a draft intake (undecided),
+        one refused as lawfully closed (SCP-04 b), merged or answered at
+        intake is none.  With `any` every repeat not refused as lawfully
+        closed is, drafts included (SCORING P3's wider reading).  Either
+        way one candidate per closed order: its earliest repeat of the
+        period, unless a P3 event on the order is pending or approved."""
         pool = self.pool
         t = pool.get('sushi.ticket').__table__()
         o = pool.get('sushi.ticket').__table__()
+        event = pool.get('sushi.assessment.event').__table__()
+        where = ((t.repeat_of != Null) & (o.lead_unit != Null)
+            & self.in_period(t.received_at)
+            & ~Exists(event.select(Literal(1),
+                    where=(event.item == 'P3') & (event.ticket == o.id)
+                    & (event.state != 'rejected'))))
+        if self.config['repeat_candidates'] == 'any':
+            where &= Coalesce(t.disposal, '') != 'rejected_repeat'
+        else:
+            where &= t.state.in_(OPEN_STATES + FINISHED_STATES)
         self.cursor.execute(*t.join(o, condition=o.id == t.repeat_of).select(
                 t.id, t.number, t.received_at, o.id, o.number, o.lead_unit,
-                where=(t.repeat_of != Null) & (o.lead_unit != Null)
-                & (Coalesce(t.disposal, '') != 'rejected_repeat')
-                & self.in_period(t.received_at)))
-        result = []
+                where=where, order_by=[t.received_at, t.id]))
+        result, seen = [], set()
         for tid, number, when, oid, original, unit in self.cursor.fetchall():
+            if oid in seen:
+                continue
+            seen.add(oid)
             result.append({
                     'key': f'P3:{tid}', 'unit': unit, 'item': 'P3',
                     'amount': D(1), 'date': self.local_date(when),

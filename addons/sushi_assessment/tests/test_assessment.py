@@ -1510,13 +1510,14 @@ class AssessmentCases:
         flagged = f.order(ns.county, red_card=True,
             red_card_at=local(2025, 3, 12, 17, 30),
             ticket_values={'leader_instruction': True})
-        # P3: a request of 20 March repeating an order 埇桥区 closed
+        # P3: a request of 20 March repeating an order 埇桥区 closed,
+        # accepted as a new order (SCP-04 c)
         closed = f.order(ns.county).ticket
         f._update(f.Ticket, closed, {'state': 'archived',
                 'lead_unit': ns.county.id})
         repeat = create_ticket()
         f._update(f.Ticket, repeat, {'repeat_of': closed.id,
-                'received_at': local(2025, 3, 20, 10)})
+                'received_at': local(2025, 3, 20, 10), 'state': 'accepted'})
         # SCP-04 b: a repeat of 21 March not accepted, the order having
         # been closed lawfully on the same facts: no suspicion, no P3
         rejected = create_ticket()
