@@ -2455,3 +2455,53 @@ class FifthAuditTestCase(SecurityTestCase):
         dispatcher.model('ir.note', 'write', [note], {'message': text + '！'})
         admin.model('ir.note', 'delete', [note, other_note])
         admin.model('ir.attachment', 'delete', [attachment])
+
+    def test_units_search_requester_texts_on_their_orders_only(self):
+        """PUB-06, ORG-11: a unit tested the phone and name a requester
+        typed into another unit's order through a relation to it, whose
+        targets Tryton searches without record rules: its own order marked
+        a duplicate of 市城管局's answered `duplicate_of.description like
+        '%13905572222%'` with 1 and another phone with 0.  The requester's
+        texts (title, description, address) are searched by units on the
+        orders themselves; the platform still searches them anywhere"""
+        admin = self.user('admin')
+        own, other = DATA['own_ticket'], DATA['other_ticket']
+        saved, = admin.model('sushi.ticket', 'read', [other],
+            ['description'])
+        phone = '13905572222'
+        write_tickets({other: {
+                    'description': f'我是李建国，电话{phone}，门前垃圾无人清运。'}})
+        write_tickets({own: {'duplicate_of': other}})
+        try:
+            handler = self.user('handler')
+            with self.assertRaises(RPCError):
+                handler.model('sushi.ticket', 'read', [other],
+                    ['description'])
+            for domain in [
+                    [('duplicate_of.description', 'like', f'%{phone}%')],
+                    [('duplicate_of.description', 'like', '%李建国%')],
+                    [('duplicate_of', 'where',
+                            [('description', 'like', f'%{phone}%')])],
+                    [('duplicate_of.title', 'like', '%占道%')],
+                    [('duplicate_of.address', 'like', '%胜利路%')],
+                    [('duplicate_of.rec_name', 'ilike', '%占道%')],
+                    [('duplicate_of.assignments.ticket_title', 'like',
+                            '%占道%')]]:
+                with self.subTest(domain=domain):
+                    self.assertRefused(lambda: handler.model('sushi.ticket',
+                            'search_count', [('id', '=', own)] + domain))
+            self.assertRefused(lambda: handler.model('sushi.ticket',
+                    'search', [], 0, None,
+                    [('duplicate_of.description', 'ASC')]))
+            # the unit's own orders' texts, and the platform's searches
+            self.assertEqual(handler.model('sushi.ticket', 'search_count',
+                    [('id', '=', own), ('duplicate_of', '=', other)]), 1)
+            self.assertGreaterEqual(handler.model('sushi.ticket',
+                    'search_count', [('description', 'like', '%')]), 1)
+            self.assertEqual(self.user('intake').model('sushi.ticket',
+                    'search_count', [('id', '=', own),
+                        ('duplicate_of.description', 'like',
+                            f'%{phone}%')]), 1)
+        finally:
+            write_tickets({own: {'duplicate_of': None}})
+            write_tickets({other: {'description': saved['description']}})

@@ -92,7 +92,8 @@ def _check_search(Model, domain, order):
       [('password_hash', 'like', ...)])` on the groups searched the
       administrator's password hash letter by letter);
     - a user under the work orders' record rules (a unit) searches or
-      orders by a requester's name, phone or party only on the orders
+      orders by a requester's name, phone or party, and by the texts the
+      requester typed (title, description, address), only on the orders
       themselves: Tryton searches a path's targets without their rules,
       so `ticket.requester_phone` of an assignment or `repeat_of.…` of
       an order tested the phone on other units' orders (PUB-06, ORG-11).
@@ -129,6 +130,13 @@ def _check_search(Model, domain, order):
             to_check[Model.__name__].add(part)
             if (Model.__name__ == 'sushi.ticket' and (nested or i)
                     and part in getattr(Model, 'PERSONAL_FIELDS', ())):
+                personal.append((Model, part))
+            if ((nested or i)
+                    and part in getattr(Model, 'RELATED_TEXT_FIELDS', ())):
+                # the texts the requester typed (a phone, a name, the
+                # address in the description) of orders reached through a
+                # relation: `duplicate_of.description like '%1390557%'`
+                # tested another unit's order
                 personal.append((Model, part))
             Target = None
             if field._type == 'reference' and reference:

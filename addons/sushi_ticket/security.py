@@ -83,6 +83,9 @@ class Ticket(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.ticket'
     # the texts a requester may have written their contact details in
     FREE_TEXT_FIELDS = {'title', 'description'}
+    # what the requester typed, searched by a unit through a relation only
+    # on the orders it reads (guard._check_search)
+    RELATED_TEXT_FIELDS = {'title', 'description', 'address', 'rec_name'}
     # the search bar searches the number and the title (masked.py)
     _masked_rec_name = ('number', 'title')
     _guard_sizes = {
@@ -343,6 +346,7 @@ class Assignment(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.ticket.assignment'
     # the copy of the order's title (issue #14), masked as the title is
     FREE_TEXT_FIELDS = {'ticket_title'}
+    RELATED_TEXT_FIELDS = {'ticket_title', 'rec_name'}
 
     @classmethod
     def _masked_source(cls, name):
