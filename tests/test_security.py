@@ -2505,3 +2505,42 @@ class FifthAuditTestCase(SecurityTestCase):
         finally:
             write_tickets({own: {'duplicate_of': None}})
             write_tickets({other: {'description': saved['description']}})
+
+    def test_column_settings_are_their_users(self):
+        """ORG-11: any session created, changed and removed another user's
+        column widths and hidden columns (`user` of ir.ui.view_tree_width
+        and ir.ui.view_tree_optional was free), and so hid the columns of
+        the dispatcher's lists; they are now each user's own"""
+        handler = self.user('handler')
+        dispatcher = self.user('dispatcher')
+        width, = dispatcher.model('ir.ui.view_tree_width', 'create', [{
+                    'model': 'sushi.ticket', 'field': 'number',
+                    'user': dispatcher.user_id, 'width': 120}])
+        for model, values in [
+                ('ir.ui.view_tree_width', {'model': 'sushi.ticket',
+                        'field': 'deadline', 'width': 1}),
+                ('ir.ui.view_tree_optional', {'model': 'sushi.ticket',
+                        'field': 'deadline', 'value': True})]:
+            with self.subTest(model=model):
+                with self.assertRaises(RPCError) as cm:
+                    handler.model(model, 'create', [dict(values,
+                                user=dispatcher.user_id)])
+                self.assertNotIn(cm.exception.status, {500, 503})
+                self.assertEqual(dispatcher.model(model, 'search_count',
+                        [('field', '=', 'deadline')]), 0)
+                # one's own still saves
+                own, = handler.model(model, 'create', [dict(values,
+                            user=handler.user_id)])
+                handler.model(model, 'delete', [own])
+        for call in [
+                lambda: handler.model('ir.ui.view_tree_width', 'write',
+                    [width], {'width': 1}),
+                lambda: handler.model('ir.ui.view_tree_width', 'delete',
+                    [width])]:
+            self.assertIn('不存在', self.assertRefused(call))
+        self.assertEqual(handler.model('ir.ui.view_tree_width', 'search',
+                [('user', '=', dispatcher.user_id)], 0, None, None), [])
+        row, = dispatcher.model('ir.ui.view_tree_width', 'read', [width],
+            ['width'])
+        self.assertEqual(row['width'], 120)
+        dispatcher.model('ir.ui.view_tree_width', 'delete', [width])
