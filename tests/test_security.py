@@ -2516,11 +2516,13 @@ class FifthAuditTestCase(SecurityTestCase):
         width, = dispatcher.model('ir.ui.view_tree_width', 'create', [{
                     'model': 'sushi.ticket', 'field': 'number',
                     'user': dispatcher.user_id, 'width': 120}])
+        view = handler.model('sushi.ticket', 'fields_view_get', None,
+            'tree')['view_id']
         for model, values in [
                 ('ir.ui.view_tree_width', {'model': 'sushi.ticket',
                         'field': 'deadline', 'width': 1}),
                 ('ir.ui.view_tree_optional', {'model': 'sushi.ticket',
-                        'field': 'deadline', 'value': True})]:
+                        'field': 'deadline', 'value': True, 'view': view})]:
             with self.subTest(model=model):
                 with self.assertRaises(RPCError) as cm:
                     handler.model(model, 'create', [dict(values,
