@@ -2335,3 +2335,214 @@ class FourthAuditTestCase(SecurityTestCase):
         self.assertNotIn('leader', [f.get('key') for f in
                 followers.get('users', [])] if isinstance(followers, dict)
             else [])
+
+
+class FifthAuditTestCase(SecurityTestCase):
+    """Audit of the fourteenth session: malformed searches from outside
+    ended in Python errors (an English message, a traceback logged at each
+    call, once a 503) instead of a clear refusal; a unit rewrote or
+    removed the platform's notes and attachments on its assignment."""
+
+    def test_malformed_searches_refused_clearly(self):
+        """A text field searched with a number, a list or a mapping, a
+        nested domain that is no list, an order that is no list of (field,
+        direction) pairs: each a Chinese refusal, for a unit and for the
+        masked view (city leader), through search, count, search_read and
+        export (Tryton answered AttributeError: 'int' object has no
+        attribute 'strip', 'append', 'upper', 'partition')"""
+        searches = [
+            ([('number', 'like', 5)], None),
+            ([('number', '=', ['202601'])], None),
+            ([('title', 'ilike', {'a': 1})], None),
+            ([('number', 'in', [1, 2])], None),
+            ([('assignments.unit.name', '=', 1.5)], None),
+            ([('assignments', 'where', 5)], None),
+            ([('rec_name', 'ilike', True)], None),
+            ([('anonymous', 'like', 'x')], None),
+            ([('anonymous', '=', [True])], None),
+            ([], [[1, 2]]),
+            ([], [['id', 5]]),
+            ([], [['id']]),
+            ([], [[None, None]]),
+            ([], 'id'),
+            ]
+        for login in ['handler', 'city_leader']:
+            user = self.user(login)
+            for domain, order in searches:
+                with self.subTest(login=login, domain=domain, order=order):
+                    for call in [
+                            lambda: user.model('sushi.ticket', 'search',
+                                domain, 0, 10, order),
+                            lambda: user.model('sushi.ticket', 'search_read',
+                                domain, 0, 10, order, ['number']),
+                            lambda: user.model('sushi.ticket',
+                                'export_data_domain', domain, ['number'], 0,
+                                10, order)]:
+                        message = self.assertRefused(call)
+                        self.assertRegex(message, '搜索.*(取值类型|排序)')
+                    if order is None:
+                        message = self.assertRefused(lambda: user.model(
+                                'sushi.ticket', 'search_count', domain))
+                        self.assertIn('搜索取值类型不正确', message)
+        # the notes' unread flag: an empty AssertionError, and a database
+        # error (503) for a list
+        handler = self.user('handler')
+        for domain in [[('unread', 'like', 'x')], [('unread', '=', ['a'])],
+                [('unread', '=', {'a': 1})]]:
+            with self.subTest(domain=domain):
+                self.assertIn('搜索取值类型不正确', self.assertRefused(
+                        lambda: handler.model('ir.note', 'search', domain,
+                            0, 10, None)))
+        # well-formed ones still answer
+        self.assertEqual(handler.model('sushi.ticket', 'search',
+                [('number', 'like', '2026%'), ('number', 'in', ['x', None]),
+                    ('assignments', 'where', [('id', '>', 0)])], 0, 10,
+                [['number', 'DESC'], ['id', None]]), [])
+
+    def test_notes_and_attachments_changed_by_their_authors(self):
+        """ORG-11, ACC-04: a unit rewrote and deleted the dispatcher's note
+        on its own assignment, and removed the platform's file there (Tryton
+        lets whoever may write the record a note hangs on do it); staff
+        rewrote each other's notes.  Only the author or an administrator
+        changes or removes them; marking a note read stays everyone's."""
+        admin = self.user('admin')
+        dispatcher = self.user('dispatcher')
+        handler = self.user('handler')
+        intake = self.user('intake')
+        own, = admin.model('sushi.ticket.assignment', 'search',
+            [('ticket', '=', DATA['own_ticket']),
+                ('unit.code', '=', 'yongqiao_district')], 0, 1, None)
+        theirs, = admin.model('sushi.ticket.assignment', 'search',
+            [('ticket', '=', DATA['other_ticket'])], 0, 1, None)
+        text = '派单员提醒：该件已两次退回，请认真核实。'
+        note, other_note = dispatcher.model('ir.note', 'create', [
+                {'resource': f'sushi.ticket.assignment,{own}',
+                    'message': text},
+                {'resource': f'sushi.ticket.assignment,{theirs}',
+                    'message': text}])
+        attachment, = dispatcher.model('ir.attachment', 'create', [{
+                    'resource': f'sushi.ticket.assignment,{own}',
+                    'name': '现场照片.txt', 'type': 'data',
+                    'data': {'__class__': 'bytes', 'base64': 'aGVsbG8='}}])
+        refusal = '只能由添加人或平台管理员修改或删除'
+        for model, id_, values in [
+                ('ir.note', note, {'message': '（已删改）'}),
+                ('ir.note', note, {'unread': False, 'message': 'x'}),
+                ('ir.attachment', attachment, {'name': '无关.txt'})]:
+            with self.subTest(model=model, values=values):
+                self.assertRefused(lambda: handler.model(model, 'write',
+                        [id_], values), contains=refusal)
+                self.assertRefused(lambda: handler.model(model, 'delete',
+                        [id_]), contains=refusal)
+        self.assertRefused(lambda: intake.model('ir.note', 'write',
+                [note], {'message': '改'}), contains=refusal)
+        # another unit's note is refused as a missing one, as before
+        message = self.assertRefused(lambda: handler.model('ir.note',
+                'delete', [other_note]))
+        self.assertNotIn(refusal, message)
+        self.assertIn('不存在', message)
+        row, = admin.model('ir.note', 'read', [note], ['message'])
+        self.assertEqual(row['message'], text)
+        self.assertEqual(len(admin.model('ir.attachment', 'read',
+                    [attachment], ['name'])), 1)
+        # reading is everyone's; one's own notes are one's own
+        handler.model('ir.note', 'write', [note], {'unread': False})
+        mine, = handler.model('ir.note', 'create', [{
+                    'resource': f'sushi.ticket.assignment,{own}',
+                    'message': '承办人备注'}])
+        handler.model('ir.note', 'write', [mine], {'message': '承办人备注（补充）'})
+        handler.model('ir.note', 'delete', [mine])
+        dispatcher.model('ir.note', 'write', [note], {'message': text + '！'})
+        admin.model('ir.note', 'delete', [note, other_note])
+        admin.model('ir.attachment', 'delete', [attachment])
+
+    def test_units_search_requester_texts_on_their_orders_only(self):
+        """PUB-06, ORG-11: a unit tested the phone and name a requester
+        typed into another unit's order through a relation to it, whose
+        targets Tryton searches without record rules: its own order marked
+        a duplicate of 市城管局's answered `duplicate_of.description like
+        '%13905572222%'` with 1 and another phone with 0.  The requester's
+        texts (title, description, address) are searched by units on the
+        orders themselves; the platform still searches them anywhere"""
+        admin = self.user('admin')
+        own, other = DATA['own_ticket'], DATA['other_ticket']
+        saved, = admin.model('sushi.ticket', 'read', [other],
+            ['description'])
+        phone = '13905572222'
+        write_tickets({other: {
+                    'description': f'我是李建国，电话{phone}，门前垃圾无人清运。'}})
+        write_tickets({own: {'duplicate_of': other}})
+        try:
+            handler = self.user('handler')
+            with self.assertRaises(RPCError):
+                handler.model('sushi.ticket', 'read', [other],
+                    ['description'])
+            for domain in [
+                    [('duplicate_of.description', 'like', f'%{phone}%')],
+                    [('duplicate_of.description', 'like', '%李建国%')],
+                    [('duplicate_of', 'where',
+                            [('description', 'like', f'%{phone}%')])],
+                    [('duplicate_of.title', 'like', '%占道%')],
+                    [('duplicate_of.address', 'like', '%胜利路%')],
+                    [('duplicate_of.rec_name', 'ilike', '%占道%')],
+                    [('duplicate_of.assignments.ticket_title', 'like',
+                            '%占道%')]]:
+                with self.subTest(domain=domain):
+                    self.assertRefused(lambda: handler.model('sushi.ticket',
+                            'search_count', [('id', '=', own)] + domain))
+            self.assertRefused(lambda: handler.model('sushi.ticket',
+                    'search', [], 0, None,
+                    [('duplicate_of.description', 'ASC')]))
+            # the unit's own orders' texts, and the platform's searches
+            self.assertEqual(handler.model('sushi.ticket', 'search_count',
+                    [('id', '=', own), ('duplicate_of', '=', other)]), 1)
+            self.assertGreaterEqual(handler.model('sushi.ticket',
+                    'search_count', [('description', 'like', '%')]), 1)
+            self.assertEqual(self.user('intake').model('sushi.ticket',
+                    'search_count', [('id', '=', own),
+                        ('duplicate_of.description', 'like',
+                            f'%{phone}%')]), 1)
+        finally:
+            write_tickets({own: {'duplicate_of': None}})
+            write_tickets({other: {'description': saved['description']}})
+
+    def test_column_settings_are_their_users(self):
+        """ORG-11: any session created, changed and removed another user's
+        column widths and hidden columns (`user` of ir.ui.view_tree_width
+        and ir.ui.view_tree_optional was free), and so hid the columns of
+        the dispatcher's lists; they are now each user's own"""
+        handler = self.user('handler')
+        dispatcher = self.user('dispatcher')
+        width, = dispatcher.model('ir.ui.view_tree_width', 'create', [{
+                    'model': 'sushi.ticket', 'field': 'number',
+                    'user': dispatcher.user_id, 'width': 120}])
+        view = handler.model('sushi.ticket', 'fields_view_get', None,
+            'tree')['view_id']
+        for model, values in [
+                ('ir.ui.view_tree_width', {'model': 'sushi.ticket',
+                        'field': 'deadline', 'width': 1}),
+                ('ir.ui.view_tree_optional', {'model': 'sushi.ticket',
+                        'field': 'deadline', 'value': True, 'view': view})]:
+            with self.subTest(model=model):
+                with self.assertRaises(RPCError) as cm:
+                    handler.model(model, 'create', [dict(values,
+                                user=dispatcher.user_id)])
+                self.assertNotIn(cm.exception.status, {500, 503})
+                self.assertEqual(dispatcher.model(model, 'search_count',
+                        [('field', '=', 'deadline')]), 0)
+                # one's own still saves
+                own, = handler.model(model, 'create', [dict(values,
+                            user=handler.user_id)])
+                handler.model(model, 'delete', [own])
+        for call in [
+                lambda: handler.model('ir.ui.view_tree_width', 'write',
+                    [width], {'width': 1}),
+                lambda: handler.model('ir.ui.view_tree_width', 'delete',
+                    [width])]:
+            self.assertIn('不存在', self.assertRefused(call))
+        self.assertEqual(handler.model('ir.ui.view_tree_width', 'search',
+                [('user', '=', dispatcher.user_id)], 0, None, None), [])
+        row, = dispatcher.model('ir.ui.view_tree_width', 'read', [width],
+            ['width'])
+        self.assertEqual(row['width'], 120)
+        dispatcher.model('ir.ui.view_tree_width', 'delete', [width])

@@ -41,6 +41,10 @@ PAGE_SIZE = 20
 # Tries of the tracking form per client address and minute (brute force).
 ip_limiter = RateLimiter()
 IP_LIMIT = 20
+# Requests submitted per client address and minute: each is an order in
+# the dispatch queue and an SMS to the phone typed in the form, so an
+# unlimited form let anyone flood the queue and a stranger's phone.
+SUBMIT_LIMIT = 10
 PHOTO_TYPES = {
     b'\xff\xd8\xff': 'image/jpeg',
     b'\x89PNG\r\n\x1a\n': 'image/png',
@@ -239,6 +243,9 @@ def submit(request, pool):
             error = gettext('sushi_portal.msg_portal_photo_type')
     if error:
         return page(error, HTTPStatus.BAD_REQUEST)
+    if not ip_limiter.allow(('submit', client_ip(request)), SUBMIT_LIMIT):
+        return page(gettext('sushi_portal.msg_portal_slow_down'),
+            HTTPStatus.TOO_MANY_REQUESTS)
     ticket, created = Ticket.submit({
             'channel': config.web_channel.id,
             'channel_ref': 'web-' + values['nonce'][:60],

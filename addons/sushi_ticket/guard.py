@@ -92,7 +92,8 @@ def _check_search(Model, domain, order):
       [('password_hash', 'like', ...)])` on the groups searched the
       administrator's password hash letter by letter);
     - a user under the work orders' record rules (a unit) searches or
-      orders by a requester's name, phone or party only on the orders
+      orders by a requester's name, phone or party, and by the texts the
+      requester typed (title, description, address), only on the orders
       themselves: Tryton searches a path's targets without their rules,
       so `ticket.requester_phone` of an assignment or `repeat_of.…` of
       an order tested the phone on other units' orders (PUB-06, ORG-11).
@@ -105,13 +106,15 @@ def _check_search(Model, domain, order):
     texts = []
 
     def walk(Model, path, value=None, nested=False, reference=None,
-            searched=True, operand=None):
+            searched=True, operand=None, operator=None):
         "One leaf's path; nested: reached through a relation already."
         parts = path.split('.')
         for i, part in enumerate(parts):
             field = Model._fields.get(part)
             if field is None:
                 return  # Tryton refuses an unknown field
+            if i == len(parts) - 1 and searched:
+                _check_operand(Model, part, field, operator, operand)
             if (i == len(parts) - 1 and searched
                     and part in getattr(Model, 'FREE_TEXT_FIELDS', ())
                     and isinstance(operand, str)
@@ -127,6 +130,13 @@ def _check_search(Model, domain, order):
             to_check[Model.__name__].add(part)
             if (Model.__name__ == 'sushi.ticket' and (nested or i)
                     and part in getattr(Model, 'PERSONAL_FIELDS', ())):
+                personal.append((Model, part))
+            if ((nested or i)
+                    and part in getattr(Model, 'RELATED_TEXT_FIELDS', ())):
+                # the texts the requester typed (a phone, a name, the
+                # address in the description) of orders reached through a
+                # relation: `duplicate_of.description like '%1390557%'`
+                # tested another unit's order
                 personal.append((Model, part))
             Target = None
             if field._type == 'reference' and reference:
@@ -152,17 +162,17 @@ def _check_search(Model, domain, order):
                 and isinstance(domain[3], str) else None)
             walk(Model, domain[0],
                 value=domain[2] if operator in NESTED_OPERATORS else None,
-                nested=nested, reference=reference, operand=domain[2])
+                nested=nested, reference=reference, operand=domain[2],
+                operator=operator)
             return
         for item in domain:
             if isinstance(item, (list, tuple)):
                 check_domain(Model, item, nested=nested)
 
+    _check_order(order)
     check_domain(Model, domain)
     for item in order or []:
-        if (isinstance(item, (list, tuple)) and item
-                and isinstance(item[0], str)):
-            walk(Model, item[0], searched=False)
+        walk(Model, item[0], searched=False)
     for model_name, names in to_check.items():
         ModelAccess.check(model_name, 'read')
         FieldAccess.check(model_name, sorted(names), 'read')
@@ -181,6 +191,56 @@ def _check_search(Model, domain, order):
             Ticket, name = personal[0]
             raise AccessError(gettext('ir.msg_access_rule_field_error',
                     **Ticket.__names__(name)))
+
+
+TEXT_TYPES = {'char', 'text'}
+LIST_OPERATORS = {'in', 'not in'}
+BOOLEAN_OPERATORS = {'=', '!=', 'in', 'not in'}
+
+
+def _operand_of(operator, operand, valid):
+    "Whether operand is None or valid, or a list of them for `in`."
+    if operator in LIST_OPERATORS:
+        return isinstance(operand, (list, tuple)) and all(
+            v is None or valid(v) for v in operand)
+    return operand is None or valid(operand)
+
+
+def _check_operand(Model, name, field, operator, operand):
+    """A leaf's value of the type its field and operator take: Tryton
+    formats it without a check, so a number searched in a text field
+    (`('number', 'like', 5)`) or a nested domain that is no list ended in a
+    Python error (AttributeError, an English message and a traceback
+    logged at each call) instead of a refusal."""
+    if operator in NESTED_OPERATORS:
+        valid = isinstance(operand, (list, tuple))
+    elif field._type in TEXT_TYPES:
+        valid = _operand_of(operator, operand, lambda v: isinstance(v, str))
+    elif field._type == 'boolean':
+        # a boolean is equal or not (`unread` of the notes asserts it: an
+        # empty AssertionError; a list given to `=` a database error, 503)
+        valid = (operator in BOOLEAN_OPERATORS
+            and _operand_of(operator, operand,
+                lambda v: isinstance(v, bool) or v in (0, 1)))
+    else:
+        return
+    if not valid:
+        raise ValueCheckError(gettext('sushi_ticket.msg_search_value_type',
+                **Model.__names__(name)))
+
+
+def _check_order(order):
+    """A search's order is a list of (field path, direction) pairs, the
+    direction a text or empty: Tryton unpacks and upper-cases them without
+    a check, so `[[1, 2]]` or `[['id', 5]]` ended in a Python error."""
+    if order is None:
+        return
+    if not isinstance(order, (list, tuple)) or not all(
+            isinstance(item, (list, tuple)) and len(item) == 2
+            and isinstance(item[0], str) and item[0]
+            and (item[1] is None or isinstance(item[1], str))
+            for item in order):
+        raise ValueCheckError(gettext('sushi_ticket.msg_search_order_invalid'))
 
 
 def personal_paths(domain, order, personal):

@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 
 from trytond.model import ModelStorage
 from trytond.pool import Pool, PoolMeta
-from trytond.transaction import without_check_access
+from trytond.transaction import Transaction, without_check_access
 
 
 class Rule(metaclass=PoolMeta):
@@ -35,12 +35,18 @@ class Rule(metaclass=PoolMeta):
             'party.identifier',
             }
 
+    # Models whose record rules name the user (`Eval('user_id')`, res.xml):
+    # one's column widths and optional columns are one's own.
+    _own_user_models = {'ir.ui.view_tree_width', 'ir.ui.view_tree_optional'}
+
     @classmethod
     def _get_context(cls, model_name):
         context = super()._get_context(model_name)
         if model_name in cls._unit_rule_models():
             Unit = Pool().get('sushi.unit')
             context['sushi_unit_tree'] = Unit.user_unit_tree()
+        if model_name in cls._own_user_models:
+            context['user_id'] = Transaction().user
         return context
 
     @classmethod
@@ -50,6 +56,8 @@ class Rule(metaclass=PoolMeta):
             Unit = Pool().get('sushi.unit')
             # Rule domains are cached: the units are part of the key.
             key = (*key, tuple(Unit.user_unit_tree()))
+        if model_names & cls._own_user_models:
+            key = (*key, Transaction().user)
         return key
 
     @classmethod

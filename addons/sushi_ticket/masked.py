@@ -46,7 +46,7 @@ from trytond.rpc import RPC
 from trytond.transaction import Transaction
 
 from .exceptions import ValueCheckError
-from .guard import _active, _check_search, external
+from .guard import _active, _check_order, _check_search, external
 
 # the operator whose positive form a leaf is matched with, and whether
 # the leaf is the negation of it
@@ -441,6 +441,11 @@ def _masked_rpc_decorate(self, func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        if args and external() and _active():
+            # before a model's own search looks at it (the orders' unit
+            # lists read it first): a malformed order is refused clearly
+            _check_order(args[position] if position is not None
+                and len(args) > position else kwargs.get('order'))
         if args and masked_view():
             args = list(args)
             order = (args[position] if position is not None

@@ -83,6 +83,9 @@ class Ticket(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.ticket'
     # the texts a requester may have written their contact details in
     FREE_TEXT_FIELDS = {'title', 'description'}
+    # what the requester typed, searched by a unit through a relation only
+    # on the orders it reads (guard._check_search)
+    RELATED_TEXT_FIELDS = {'title', 'description', 'address', 'rec_name'}
     # the search bar searches the number and the title (masked.py)
     _masked_rec_name = ('number', 'title')
     _guard_sizes = {
@@ -343,6 +346,7 @@ class Assignment(GuardMixin, metaclass=PoolMeta):
     __name__ = 'sushi.ticket.assignment'
     # the copy of the order's title (issue #14), masked as the title is
     FREE_TEXT_FIELDS = {'ticket_title'}
+    RELATED_TEXT_FIELDS = {'ticket_title', 'rec_name'}
 
     @classmethod
     def _masked_source(cls, name):
@@ -496,6 +500,35 @@ class _ResourceGuard:
             if id_ >= 0:
                 refuse_hidden(Model, [id_])
 
+    # what any reader of a note may set on it: that they have read it
+    _guard_reader_fields = frozenset()
+
+    @classmethod
+    def _guard_author(cls, records):
+        """A note or an attachment is changed or removed from outside only
+        by who added it, or by an administrator: Tryton lets whoever may
+        write the record it hangs on do it, so a unit rewrote or deleted
+        the dispatcher's note ("已两次退回") and the platform's files on
+        its own assignment, and staff rewrote each other's notes (ORG-11,
+        ACC-04: the record of who said what stays as they said it)."""
+        if not external() or not records:
+            return
+        User = Pool().get('res.user')
+        if User._sees_logins():
+            return
+        ids = [r.id for r in records]
+        # one the user may not read is refused as a missing one, first
+        refuse_hidden(cls, ids)
+        me = Transaction().user
+        with without_check_access():
+            for sub in grouped_slice(ids):
+                for record in cls.browse(list(sub)):
+                    author = record.create_uid
+                    if (author.id if author else None) != me:
+                        raise AccessError(gettext(
+                                'sushi_ticket.msg_resource_author_only',
+                                **cls.__names__(record=record)))
+
     @classmethod
     def create(cls, vlist):
         cls._guard_resources(vlist)
@@ -504,7 +537,16 @@ class _ResourceGuard:
     @classmethod
     def write(cls, *args):
         cls._guard_resources(args[1::2])
+        for records, values in zip(args[::2], args[1::2]):
+            if not (isinstance(values, dict)
+                    and set(values) <= cls._guard_reader_fields):
+                cls._guard_author(records)
         super().write(*args)
+
+    @classmethod
+    def delete(cls, records):
+        cls._guard_author(records)
+        super().delete(records)
 
 
 class Attachment(_ResourceGuard, ReadGuardMixin, metaclass=PoolMeta):
@@ -513,6 +555,7 @@ class Attachment(_ResourceGuard, ReadGuardMixin, metaclass=PoolMeta):
 
 class Note(_ResourceGuard, ReadGuardMixin, metaclass=PoolMeta):
     __name__ = 'ir.note'
+    _guard_reader_fields = frozenset({'unread'})
 
 
 class User(ReadGuardMixin, metaclass=PoolMeta):

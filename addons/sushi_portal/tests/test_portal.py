@@ -4,13 +4,15 @@
 order with a one-time code, reads the masked reply, rates it; the
 reviewer publishes the masked case; nothing personal is ever public."""
 import datetime as dt
+import functools
 import re
+import unittest.mock
 
 from trytond.pool import Pool
 from trytond.tests.test_tryton import RouteTestCase
 from trytond.transaction import Transaction
 
-from trytond.modules.sushi_portal.api_key import rate_limiter
+from trytond.modules.sushi_portal.api_key import RateLimiter, rate_limiter
 from trytond.modules.sushi_ticket import clock
 from trytond.modules.sushi_portal.routes import ip_limiter
 from trytond.modules.sushi_ticket.tests.tools import (
@@ -168,6 +170,38 @@ class PortalTestCase(RouteTestCase):
             nonce=self.nonce(client))
         self.assertEqual(client.post(self.url('submit'),
                 data=anonymous).status_code, 200)
+
+    def test_submit_rate_limit(self):
+        "One client address submits at most 10 requests a minute (PUB-06)"
+        # each request is an order waiting for dispatch and an SMS to the
+        # phone typed in the form: without a limit, anyone flooded the
+        # queue and a stranger's phone.  All eleven at one instant of the
+        # limiter's clock, so no minute boundary falls between them.
+        client = self.client()
+        phone = '13905578080'
+        allow = functools.partial(RateLimiter.allow, ip_limiter, now=600.0)
+        with unittest.mock.patch.object(ip_limiter, 'allow', allow):
+            statuses = [client.post(self.url('submit'), data=self.form(
+                            phone=phone,
+                            nonce=self.nonce(client))).status_code
+                for _ in range(11)]
+            refused = client.post(self.url('submit'), data=self.form(
+                    phone=phone, nonce=self.nonce(client)))
+        self.assertEqual(statuses, [200] * 10 + [429])
+        self.assertEqual(refused.status_code, 429)
+        self.assertIn('class="error"', refused.text)
+        # the refused ones made no order and sent nothing
+        self.assertEqual([k for k, _ in self.sms(phone)], ['intake'] * 10)
+        with Transaction().start(self.db_name, 0):
+            Ticket = Pool().get('sushi.ticket')
+            self.assertEqual(Ticket.search(
+                    [('requester_phone', '=', phone)], count=True), 10)
+        # an invalid form is still answered as invalid (it makes nothing)
+        other = self.client()
+        with unittest.mock.patch.object(ip_limiter, 'allow', allow):
+            self.assertEqual(other.post(self.url('submit'), data=self.form(
+                        phone='12345', nonce=self.nonce(other))).status_code,
+                400)
 
     # track, rate, publish
     def test_track_rate_publish(self):
