@@ -118,8 +118,8 @@ _CLAUSES = re.compile(r'[,，。;；!！?？、\s]+')
 # how much or how long comes first, and the questions the base cannot
 # answer (养老院怎么收费 with an entry that names the subsidies only) read
 # as a weak match (KB-08): when the best entry does not state it, every
-# score is scaled below the 'possible' line.  Narrative counts (好几天, 前几天, 断了几个月)
-# ask nothing.
+# score is scaled below the 'possible' line.  Narrative counts (好几天,
+# 前几天, 断了几个月) ask nothing.
 ASKED = 0.2
 _ASKED = [
     ('amount', re.compile(
