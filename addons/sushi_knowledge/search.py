@@ -109,6 +109,37 @@ COVERAGE = 0.6
 STORY = 25
 LAST = 1.5
 _CLAUSES = re.compile(r'[,，。;；!！?？、\s]+')
+# What a question asks of its subject (问点): an amount (多少钱, 能报多少,
+# 利率), a time or duration (多久, 几天, 什么时候, 几点) or a telephone
+# number (电话多少).  Its words are stop words, so they find nothing; an
+# entry that does not state such a fact (a figure in 元 or %, a count of
+# days, a number to dial) answers the subject only, and its score is
+# ASKED less (a share): of two entries on the subject, the one that says
+# how much or how long comes first, and the questions the base cannot
+# answer (养老院怎么收费 with an entry that names the subsidies only) read
+# as a weak match (KB-08): when the best entry does not state it, every
+# score is scaled below the 'possible' line.  Narrative counts (好几天,
+# 前几天, 断了几个月) ask nothing.
+ASKED = 0.2
+_ASKED = [
+    ('amount', re.compile(
+            r'多少钱|几块钱|多少块|多钱|几多钱|多少元|多少费用|费用多少'
+            r'|[交缴收领给赔罚补退报发涨扣贷拿花要付减免]多少'
+            r'(?![年天日月岁次人个])'
+            r'|标准是?多少|比例是?多少|多少比例|利率|利息是?多少|多少利息'
+            r'|[怎咋]么?收费|价格是?多少|什么价|啥价'),
+        re.compile(r'\d\s*(?:元|万|%|‰|块|倍|角)|免费|不收|全额|减半|计发')),
+    ('time', re.compile(
+            r'多久|多长时间|多少天|(?<![好前这那过头])几天'
+            r'|(?<![好前这那过头了])几个月|几个工作日|多少个?工作日'
+            r'|什么时[候间]|啥时[候间]?|哪天|几号|何时|几点|多长时候'),
+        re.compile(r'\d\s*个?(?:工作日|日|天|个月|月|年|周|小时|分钟|号)'
+            r'|\d:\d|当场|当天|当日|即时|即办|立即|次月|随时|工作时间')),
+    ('telephone', re.compile(
+            r'电话(?:是|号码?)?(?:多少|几号)|电话(?:号码)?[？?]?$|号码是?多少'
+            r'|[哪什啥]\S?个?电话|热线是?多少|联系方式|联系电话'),
+        re.compile(r'\d{5}|\d{3,4}-\d{7}')),
+    ]
 BANDS = [
     ('confident', "Confident"),
     ('possible', "Possible"),
@@ -889,7 +920,28 @@ def _indexed(unit):
         or unit.text.isascii())
 
 
-def rank(Entry, ids, units):
+def asked_parts(query):
+    """Return the parts of what a question asks that an entry must state
+    (ASKED): 'amount', 'time', 'telephone'; the fact patterns with them."""
+    from .term import arabic_numerals, normalize
+    text = arabic_numerals(normalize(query))
+    return [(name, stated) for name, asks, stated in _ASKED
+        if asks.search(text)]
+
+
+def states(values, asked):
+    """Return how many of the asked parts the text of an entry (values:
+    title, keywords, content) states."""
+    if not asked:
+        return 0
+    from .term import arabic_numerals, normalize
+    text = arabic_numerals(normalize(' '.join(filter(None, (
+                        values.get('title'), values.get('keywords'),
+                        values.get('content'))))))
+    return sum(bool(stated.search(text)) for _, stated in asked)
+
+
+def rank(Entry, ids, units, asked=()):
     """Return [(score, usage, id, values)] of the entries of ids for the
     question of units, best first; values are the content, title,
     keywords, document number, kind and owner unit read with the text.
@@ -975,6 +1027,9 @@ def rank(Entry, ids, units):
                 covered += unit.weight
                 score += unit.weight * x * (k1 + 1) / (x + norm)
         value = COVERAGE * covered / total + (1 - COVERAGE) * score / best
+        if asked:
+            # the share of the asked parts the entry does not state
+            value *= 1 - ASKED * (1 - states(values, asked) / len(asked))
         ranked.append((value, usage, id_, values))
     ranked.sort(key=lambda r: r[:3], reverse=True)
     return diversify(ranked, groups)
@@ -1102,7 +1157,12 @@ def search_entries(Entry, query, limit=20, kinds=None, marks=('【', '】'),
     if not found:
         return Found()
     first = sorted(found, key=lambda i: (-found[i], -i))[:FIRST_PASS]
-    ranked = rank(Entry, first, units)[:limit]
+    asked = asked_parts(query)
+    ranked = rank(Entry, first, units, asked)[:limit]
+    if asked and ranked and states(ranked[0][3], asked) < len(asked):
+        # the best entry names the subject but does not say how much, how
+        # long or what number to dial: no confident answer (KB-08)
+        weak = True
     if weak:
         Configuration = Pool().get('sushi.configuration')
         factor = 0.99 * Configuration.get_values()[

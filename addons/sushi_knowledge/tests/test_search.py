@@ -670,6 +670,50 @@ class SearchTestCase(ColloquialTests, DBTestCase, unittest.TestCase):
             self.assertEqual(cursor.fetchone()[0], 'on')
 
     @with_transaction()
+    def test_asked_part_not_stated_is_weak(self):
+        "KB-08, TRI-02: an entry that does not say how much or how long is a weak match"
+        Entry = Pool().get('sushi.knowledge.entry')
+        # what a question asks of its subject; a narrative count asks nothing
+        for question, parts in [
+                ('公积金贷款利率多少', ['amount']),
+                ('失业金一个月能领多少', ['amount']),
+                ('政务服务中心几点上班', ['time']),
+                ('离婚登记要多久', ['time']),
+                ('供电局电话', ['telephone']),
+                ('垃圾好几天没人清', []),
+                ('社保断了几个月还能接上吗', []),
+                ('离婚登记要带什么', []),
+                ]:
+            self.assertEqual([n for n, _ in search.asked_parts(question)],
+                parts, question)
+        plain = create_entry(title='离婚登记',
+            content='自愿离婚的双方持离婚协议书、结婚证、户口簿和身份证'
+            '到婚姻登记处申请。')
+        publish(plain)
+        with clock(2025, 3, 3, 10):
+            # the subject alone: it says how to, not how long
+            found = Entry.search_text('离婚登记要多久')
+            self.assertEqual(found[0][0], plain)
+            self.assertEqual(search.band(found[0][1]), 'weak')
+            # the question as asked without the asked part: confident
+            found = Entry.search_text('离婚登记')
+            self.assertEqual(found[0][0], plain)
+            self.assertEqual(search.band(found[0][1]), 'confident')
+        timed = create_entry(title='离婚登记办理',
+            content='自愿离婚的双方到婚姻登记处申请，经过三十日离婚冷静期后'
+            '领取离婚证。')
+        publish(timed)
+        with clock(2025, 3, 3, 10):
+            # the entry that states the time (三十日 read as 30日) first,
+            # and no longer a weak answer
+            found = Entry.search_text('离婚登记要多久')
+            self.assertEqual([e for e, _, _ in found][:2], [timed, plain])
+            self.assertNotEqual(search.band(found[0][1]), 'weak')
+            # an entry that names no number to dial: weak for 电话多少
+            found = Entry.search_text('婚姻登记处电话多少')
+            self.assertEqual(search.band(found[0][1]), 'weak')
+
+    @with_transaction()
     def test_common_words_shortest_entry_first(self):
         "TRI-02: among entries holding a common word, the shortest first"
         Entry = Pool().get('sushi.knowledge.entry')
