@@ -23,9 +23,10 @@ from .exceptions import (
     DispatchError, DraftError, IntakeError, IntakeValidationError)
 from .time_limit import COMPLEXITIES, REQUEST_TYPES, URGENCIES
 from .tools import (
-    LIGHT_ROWS, PHONE, IdSearchMixin, and_clauses as _and_clauses,
-    create_trigram_extension, normalize_phone, planner, rec_name_domain,
-    rule_unrestricted as _unrestricted)
+    LIGHT_ROWS, PHONE, BigramChar, IdSearchMixin,
+    and_clauses as _and_clauses, bigram_segments, create_bigram_index,
+    create_trigram_extension, has_bigrams, normalize_phone, planner,
+    rec_name_domain, rule_unrestricted as _unrestricted)
 from .workflow import DraftOnlyMixin, transition
 
 STATES = [
@@ -172,6 +173,16 @@ def _bar_clause(clause):
     return clause
 
 
+def _bar_title_only(operator, operand):
+    """Whether a search-bar text is read from the title alone through the
+    pairs of characters (issue #14, fourteenth session): a positive
+    LIKE/ILIKE of Chinese characters (no order number holds them, INT-07:
+    ASCII digits) that makes no trigram but has a run of two characters,
+    on a database with the pairs' index (BigramChar)."""
+    return bool(isinstance(operand, str) and _TITLE_TEXT.match(operand)
+        and bigram_segments(operator, operand) and has_bigrams())
+
+
 def _bar_digits(operator, operand):
     """The digits of a search-bar text that is a number by its beginning
     or title words (6 digits or more, INT-07, issue #14), else None."""
@@ -295,7 +306,8 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
             states={'invisible': ~Eval('state').in_(INTAKE_STATES)}),
         'on_change_with_earlier_tickets')
     # the request
-    title = fields.Char("Title", states={'readonly': _intake_readonly})
+    # issue #14: two-character words through the pairs' GIN index
+    title = BigramChar("Title", states={'readonly': _intake_readonly})
     description = fields.Text("Request",
         states={
             'readonly': _intake_readonly,
@@ -585,6 +597,9 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
     def __register__(cls, module):
         create_trigram_extension()  # before the indexes (issue #14)
         super().__register__(module)
+        # issue #14: the titles' pairs of characters (two-character words)
+        create_bigram_index(cls._table, 'title',
+            'sushi_ticket_title_bigram_gin')
 
     @classmethod
     def default_state(cls):
@@ -867,11 +882,16 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
             # of a scan of every number.
             domain = ['OR', ('number', 'like', digits + '%'),
                 ('title', operator, operand, *extra)]
+        elif _bar_title_only(operator, operand):
+            # a two-character word: the title's pairs (the number's
+            # trigrams would be a scan of their whole index)
+            domain = [('title', operator, operand, *extra)]
         else:
             domain = rec_name_domain(clause, ['number', 'title'])
-        if operator in {'ilike', 'like'} and len(digits) >= 3:
+        if operator in {'ilike', 'like'} and (len(digits) >= 3
+                or _bar_title_only(operator, operand)):
             # three characters make a trigram (pg_trgm reads a shorter
-            # text from the whole index)
+            # text from the whole index), two a pair (BigramChar)
             return cls._matches_first(domain,
                 _title_pattern(('rec_name', operator, operand)),
                 number=((number, operand)
