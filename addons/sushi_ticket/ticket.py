@@ -15,6 +15,7 @@ from trytond.model import (
     ChatMixin, Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
+from trytond.tools import reduce_ids
 from trytond.transaction import Transaction
 
 from . import clock
@@ -895,11 +896,12 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
             return cls._matches_first(domain,
                 _title_pattern(('rec_name', operator, operand)),
                 number=((number, operand)
-                    if operator == 'like' and number else None))
+                    if operator == 'like' and number else None),
+                pairs=_bar_title_only(operator, operand))
         return domain
 
     @classmethod
-    def _matches_first(cls, domain, title=None, number=None):
+    def _matches_first(cls, domain, title=None, number=None, pairs=False):
         """Issue #14: the orders of domain (a search-bar text) as their
         ids when they are at most SEARCH_BAR_IDS, else domain.
 
@@ -920,7 +922,14 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
         (title: its LIKE pattern) is matched for a unit's staff on the
         title copied on the unit's assignments (_unit_title_matches), and
         digits (number: the digits and the title's LIKE pattern) on the
-        number and title copied there (_unit_number_matches)."""
+        number and title copied there (_unit_number_matches).
+
+        A two-character word (pairs: BigramChar) is estimated well from
+        the pairs' statistics: one the planner expects in more than
+        SEARCH_BAR_IDS orders is left to the list's walk without reading
+        its matches first (咨询, 400 000 orders at 1 M: 128 ms to read
+        30 001 of them for nothing).  The estimate is of the pairs
+        halved by the LIKE's CASE (BigramChar), so twice it is compared."""
         from trytond import backend
         cursor = Transaction().connection.cursor()
         # SQLite takes at most 32 766 parameters in a statement
@@ -937,6 +946,9 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
             ids = cls._unit_number_matches(units, *number, limit=cap + 1)
             if len(ids) <= cap:
                 return [('id', 'in', ids)]
+        if pairs and 2 * cls._expected_rows(
+                cls.search(domain, order=[], query=True)) > cap:
+            return domain
         query = cls.search(domain, limit=cap + 1, order=[], query=True)
         # any SEARCH_BAR_IDS + 1 of them tell "more": no order (Tryton adds
         # the id to a limited search), which would read every match
@@ -953,7 +965,25 @@ class Ticket(IdSearchMixin, DraftOnlyMixin, Workflow, ModelSQL, ModelView,
             if ids is None or len(ids) > cap:
                 # as common in the unit: its walk soon finds a page
                 return domain
+        elif units is not None:
+            # the city's matches that are the units' orders (fourteenth
+            # session): the unit's page then sorts its own few, instead of
+            # walking the list order testing the city's matches (a
+            # two-character word of 24 000 orders: 400 ms at 1 M)
+            ids = cls._unit_orders_among(units, ids)
         return [('id', 'in', ids)]
+
+    @classmethod
+    def _unit_orders_among(cls, units, ids):
+        """Issue #14: those of the orders ids that have an assignment of
+        units (the unit staff's rule), from the (unit, ticket) index."""
+        if not units or not ids:
+            return []
+        a = Pool().get('sushi.ticket.assignment').__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*a.select(a.ticket, where=a.unit.in_(sorted(units))
+                & reduce_ids(a.ticket, ids), distinct=True))
+        return [i for i, in cursor]
 
     @classmethod
     def _unit_matches(cls, query, units):
