@@ -100,6 +100,15 @@ OPEN_SHARE = 0.05
 # words of many titles (at 1 M: 7 514 to 69 091 orders each; 咨询 400 808)
 COMMON_WORDS = ['物业', '噪音', '积水', '拖欠', '举报', '占道', '扰民', '小区',
     '道路', '医院', '车辆']
+# two-character words (most Chinese words: no trigram), fourteenth session;
+# the orders whose title holds each at 1 M
+RARE_PAIRS = ['井盖', '欠薪', '家门', '天门', '建筑', '服装', '机械', '外环']
+# 0, 0, 165, 293, 981, 1 213, 1 371, 1 315
+MIDDLING_PAIRS = ['退费', '电梯', '车辆', '油烟', '公交', '停水']
+# 3 663, 6 548, 7 514, 8 432, 9 206, 11 931
+TWO_CHARACTER_WORDS = [('a rare two-character word', RARE_PAIRS),
+    ('a middling two-character word', MIDDLING_PAIRS),
+    ('a common word', COMMON_WORDS)]
 # as trytond's dispatcher runs an RPC call: access rights and record rules
 # applied
 RPC_CONTEXT = {'_check_access': True}
@@ -948,11 +957,17 @@ def time_searches(timer, args, logins, sample):
         run_users(timer, f'{role}: search bar, title words',
             args.calls, users, bar(lambda i: [('rec_name', 'ilike',
                         '%' + words[i % len(words)] + '%')]))
-        if role == 'dispatcher':
-            # the same words as the masked user's below, read whole
-            run_users(timer, f'{role}: search bar, a common word',
-                args.calls, users, bar(lambda i: [('rec_name', 'ilike',
-                            '%' + COMMON_WORDS[i % len(COMMON_WORDS)] + '%')]))
+        # two-character words (no trigram): the page, and sao's count of a
+        # full page (search_count up to 100 pages); the common words are the
+        # masked user's below (the unit's from the fourteenth session on)
+        for kind, pairs in TWO_CHARACTER_WORDS:
+            def pair(i, pairs=pairs):
+                return [('rec_name', 'ilike', '%' + pairs[i % len(pairs)] + '%')]
+            run_users(timer, f'{role}: search bar, {kind}', args.calls,
+                users, bar(pair))
+            run_users(timer, f'{role}: search bar count, {kind}',
+                args.calls, users, lambda i, pair=pair: Pool().get(
+                    'sushi.ticket').search_count(pair(i), 0, 100_000))
         run_users(timer, f'{role}: search bar, requester phone',
             args.calls, users, bar(lambda i: [('requester_phone', 'ilike',
                         '%' + rows[i % len(rows)][2] + '%')]))
@@ -982,14 +997,29 @@ def time_searches(timer, args, logins, sample):
                     0, 1000, None)))
             Ticket.read(ids[:60], view_fields(Ticket, 'tree'))
         return call
+    def masked_count(words):
+        def call(i):
+            Ticket = Pool().get('sushi.ticket')
+            count = Ticket.__rpc__['search_count'].decorate(
+                Ticket.search_count)
+            count([('rec_name', 'ilike', '%' + words[i % len(words)] + '%')],
+                0, 100_000)
+        return call
     run_users(timer, 'leader (masked): search bar, title words', args.calls,
         leader, masked_bar(words))
     run_users(timer, 'leader (masked): search bar, a common word',
         args.calls, leader, masked_bar(COMMON_WORDS))
+    for kind, pairs in TWO_CHARACTER_WORDS[:2]:
+        run_users(timer, f'leader (masked): search bar, {kind}',
+            args.calls, leader, masked_bar(pairs))
+    for kind, pairs in TWO_CHARACTER_WORDS:
+        run_users(timer, f'leader (masked): search bar count, {kind}',
+            args.calls, leader, masked_count(pairs))
     run_users(timer, 'leader (masked): search bar, 咨询 (40 % of orders)',
         args.calls, leader, masked_bar(['咨询']))
     if args.check_masked:
-        check_masked(args, leader[0], words + COMMON_WORDS + ['咨询'])
+        check_masked(args, leader[0], words + COMMON_WORDS + ['咨询']
+            + RARE_PAIRS + MIDDLING_PAIRS)
 
 
 def check_masked(args, user, words):

@@ -383,6 +383,11 @@ def _visible_leaf(Model, leaf):
                     # no match the mask changes: the order's search bar as
                     # for everyone (its indexes and pages, issue #14)
                     return leaf
+                title_only = getattr(Current, '_masked_bar_title_only', None)
+                if title_only and title_only(operator, value):
+                    # a text no number holds: the text alone (its index)
+                    return _split_domain(at,
+                        (at(text), 'like', value, *extra), split, extra)
                 return ['OR', number, _split_domain(at,
                         (at(text), 'like', value, *extra), split, extra)]
             ids, negated = visible_ids(Current, text, operator, value)

@@ -123,6 +123,14 @@ class Ticket(GuardMixin, metaclass=PoolMeta):
             and not Transaction().database.has_unaccent())
 
     @classmethod
+    def _masked_bar_title_only(cls, operator, value):
+        """Whether the search bar searches a text in the title alone (a
+        two-character Chinese word, search_rec_name, issue #14): the
+        masked search leaves the number out too."""
+        from .ticket import _bar_title_only
+        return _bar_title_only(operator, value)
+
+    @classmethod
     def _masked_source(cls, name):
         """(from, id, text, requester's name) columns of the masked text
         name (masked.py)."""

@@ -689,7 +689,13 @@ class TicketTestCase(DBTestCase, unittest.TestCase):
             [('id', 'in', [tickets[1].id])])
         with patch.object(ticket_module, 'SEARCH_BAR_IDS', 2):
             self.assertEqual(Ticket.search_rec_name('rec_name',
-                    ('rec_name', 'ilike', '%改过%'))[0], 'OR')
+                    ('rec_name', 'ilike', '%改过的%'))[0], 'OR')
+            # two Chinese characters on PostgreSQL: the title's pairs
+            # alone (no number holds them, INT-07; fourteenth session)
+            if ticket_module.has_bigrams():
+                self.assertEqual(Ticket.search_rec_name('rec_name',
+                        ('rec_name', 'ilike', '%改过%')),
+                    [('title', 'like', '%改过%')])
 
     # --- extension ----------------------------------------------------
 
